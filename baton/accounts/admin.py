@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "__str__", "role", "district", "unit", "is_active"]
+    list_filter = ["role", "district", "is_active"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("角色与范围"), {"fields": ("role", "city", "district", "unit", "person")}),
+    )

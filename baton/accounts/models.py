@@ -1,0 +1,97 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who logs in, with exactly one role and the area that role covers."""
+
+    class Role(models.TextChoices):
+        UNIT_STAFF = "unit_staff", _("单位招商员")
+        DISTRICT_OFFICE = "district_office", _("区招商办")
+        CITY_REVIEWER = "city_reviewer", _("市招商办")
+        LEADER = "leader", _("领导")
+        SYS_ADMIN = "sys_admin", _("系统管理员")
+        SEC_ADMIN = "sec_admin", _("安全管理员")
+        AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+    ADMIN_ROLES = frozenset({Role.SYS_ADMIN, Role.SEC_ADMIN, Role.AUDIT_ADMIN})
+
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    city = models.ForeignKey(
+        "org.City",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("市"),
+    )
+    district = models.ForeignKey(
+        "org.District",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("区"),
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("单位"),
+    )
+    person = models.OneToOneField(
+        "org.Person",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user",
+        verbose_name=_("对应人员"),
+        help_text=_("领导账号对应的领导"),
+    )
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        full = f"{self.last_name}{self.first_name}".strip()
+        return full or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        needs = {
+            self.Role.UNIT_STAFF: ("unit",),
+            self.Role.DISTRICT_OFFICE: ("district",),
+            self.Role.CITY_REVIEWER: ("city",),
+        }.get(self.role, ())
+        for field in needs:
+            if getattr(self, f"{field}_id") is None:
+                raise ValidationError(
+                    {
+                        field: _("该角色必须指定%(f)s。")
+                        % {"f": self._meta.get_field(field).verbose_name}
+                    }
+                )
+        if self.role == self.Role.LEADER and not (self.district_id or self.city_id):
+            raise ValidationError({"district": _("领导账号必须指定所属区或市。")})
+
+    def save(self, *args, **kwargs):
+        # Keep the area fields consistent downwards: a unit implies its district and city.
+        if self.unit_id and not self.district_id:
+            self.district_id = self.unit.district_id
+        if self.district_id and not self.city_id:
+            self.city_id = self.district.city_id
+        super().save(*args, **kwargs)
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role in self.ADMIN_ROLES
+
+    @property
+    def display_name(self) -> str:
+        return str(self)

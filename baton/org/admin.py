@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from .models import City, District, Person, Unit
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "short_name"]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "city", "review_levels"]
+    list_filter = ["city"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "district", "division_code", "is_active"]
+    list_filter = ["district", "kind", "is_active"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "level", "district", "unit", "is_active"]
+    list_filter = ["level", "district"]
+    search_fields = ["name", "title"]

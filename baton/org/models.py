@@ -1,0 +1,126 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class City(models.Model):
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    short_name = models.CharField(
+        _("简称"), max_length=20, help_text=_("如“厦门”，用于统计口径文字")
+    )
+
+    class Meta:
+        verbose_name = _("市")
+        verbose_name_plural = _("市")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class District(models.Model):
+    class ReviewLevels(models.IntegerChoices):
+        ONE = 1, _("一级审核（区招商办审核即入库）")
+        TWO = 2, _("两级审核（区招商办初审、市招商办审核入库）")
+
+    city = models.ForeignKey(City, models.PROTECT, related_name="districts", verbose_name=_("市"))
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    review_levels = models.PositiveSmallIntegerField(
+        _("审核层级"), choices=ReviewLevels.choices, default=ReviewLevels.TWO
+    )
+
+    class Meta:
+        verbose_name = _("区（县）")
+        verbose_name_plural = _("区（县）")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def full_name(self) -> str:
+        """Return the name as reports print it, e.g. 厦门翔安区."""
+        return f"{self.city.short_name}{self.name}"
+
+
+class Unit(models.Model):
+    """A team that promotes investment: the runners of the relay."""
+
+    class Kind(models.TextChoices):
+        TOWN = "town", _("镇街")
+        DEPARTMENT = "department", _("行业部门")
+        HEADQUARTERS = "headquarters", _("指挥部/管委会")
+        GROUP = "group", _("国企招商集团")
+        OFFICE = "office", _("区招商办")
+
+    district = models.ForeignKey(
+        District, models.PROTECT, related_name="units", verbose_name=_("所属区")
+    )
+    name = models.CharField(_("单位名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    division_code = models.CharField(
+        _("区划代码"), max_length=12, blank=True, help_text=_("镇街填写统计用区划代码")
+    )
+    order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("招商单位")
+        verbose_name_plural = _("招商单位")
+        ordering = ["district", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="unit_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class Person(models.Model):
+    """A named person of a unit: a contact, a promoter or a leader."""
+
+    class Level(models.TextChoices):
+        STAFF = "staff", _("工作人员")
+        DISTRICT_LEADER = "district_leader", _("区领导")
+        CITY_LEADER = "city_leader", _("市领导")
+
+    name = models.CharField(_("姓名"), max_length=50)
+    title = models.CharField(_("职务"), max_length=80, blank=True)
+    level = models.CharField(_("层级"), max_length=20, choices=Level.choices, default=Level.STAFF)
+    city = models.ForeignKey(City, models.PROTECT, related_name="people", verbose_name=_("市"))
+    district = models.ForeignKey(
+        District,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("区"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("单位"),
+    )
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("在职"), default=True)
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["city", "district", "level", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.title}）" if self.title else self.name
+
+    @property
+    def is_leader(self) -> bool:
+        return self.level != self.Level.STAFF

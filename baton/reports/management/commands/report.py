@@ -1,0 +1,68 @@
+import datetime as dt
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from baton.org.models import City, District
+from baton.reports.selectors import Scope, figures_as_of
+from baton.reports.summary import figures_json, summary_paragraph
+
+
+class Command(BaseCommand):
+    help = "打印截至某日的入库招商项目统计（按阶段的个数与投资额）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--district", help="区划代码或名称，如 350213 或 翔安区；缺省为全市")
+        parser.add_argument("--city", help="市的区划代码或名称；只有一个市时可省略")
+        parser.add_argument("--as-of", dest="as_of", help="统计截止日期 YYYY-MM-DD，缺省为今天")
+        parser.add_argument(
+            "--format",
+            dest="fmt",
+            choices=["text", "json"],
+            default="text",
+            help="text：报告段落；json：机器可读",
+        )
+
+    def handle(self, *args, district=None, city=None, as_of=None, fmt="text", **options):
+        scope = _scope(district, city)
+        day = _day(as_of)
+        figures = figures_as_of(as_of=day, scope=scope)
+        if fmt == "json":
+            self.stdout.write(json.dumps(figures_json(figures), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(summary_paragraph(figures))
+
+
+def _scope(district: str | None, city: str | None) -> Scope:
+    if district:
+        match = District.objects.select_related("city").filter(code=district).first() or (
+            District.objects.select_related("city").filter(name=district).first()
+        )
+        if match is None:
+            raise CommandError(f"找不到区：{district}", returncode=2)
+        return Scope(district=match)
+    if city:
+        match = City.objects.filter(code=city).first() or City.objects.filter(name=city).first()
+        if match is None:
+            raise CommandError(f"找不到市：{city}", returncode=2)
+        return Scope(city=match)
+    cities = list(City.objects.all()[:2])
+    if len(cities) == 1:
+        return Scope(city=cities[0])
+    if not cities:
+        raise CommandError("还没有任何市、区数据，请先运行 baton demo 或导入台账。", returncode=2)
+    raise CommandError("有多个市，请用 --city 或 --district 指定范围。", returncode=2)
+
+
+def _day(text: str | None) -> dt.date:
+    today = timezone.localdate()
+    if not text:
+        return today
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"日期格式不正确：{text}（应为 YYYY-MM-DD）", returncode=2) from None
+    if day > today:
+        raise CommandError(f"统计日期 {text} 晚于今天，不能统计未来。", returncode=2)
+    return day

@@ -1,0 +1,113 @@
+"""Factories and the named personas shared by every test.
+
+The world: 厦门市 with 翔安区 (two-level review) and 同安区 (one-level review).
+翔安区 has two towns (马巷街道, 新店街道), a department, a headquarters and its office.
+
+Personas (the healthchecks alice/bob way):
+- ``promoter``: 马巷街道's promoter (unit_staff)
+- ``other_promoter``: 新店街道's promoter (unit_staff), must not see 马巷's projects
+- ``office``: 翔安区招商办 (district_office)
+- ``reviewer``: 厦门市招商办 (city_reviewer)
+- ``leader``: a 翔安 district leader
+- ``sys_admin``, ``sec_admin``, ``audit_admin``: the three separated administrators
+"""
+
+import datetime as dt
+import itertools
+import secrets
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from baton.accounts.models import User
+from baton.org.models import City, District, Person, Unit
+from baton.projects import services
+from baton.projects.models import Industry, Stage
+
+_seq = itertools.count(1)
+
+
+def test_password() -> str:
+    return f"Tt-{secrets.token_hex(6)}"
+
+
+def make_user(role: str, *, username: str | None = None, **area) -> User:
+    user = User(username=username or f"{role}{next(_seq)}", role=role, **area)
+    user.set_password(test_password())
+    user.save()
+    return user
+
+
+def stage(code: str) -> Stage:
+    return Stage.objects.get(code=code)
+
+
+def at(year: int, month: int, day: int, hour: int = 10) -> dt.datetime:
+    """Return an aware datetime in the deployment's zone (Asia/Shanghai)."""
+    return timezone.make_aware(dt.datetime(year, month, day, hour))
+
+
+def make_world() -> SimpleNamespace:
+    city = City.objects.create(code="3502", name="厦门市", short_name="厦门")
+    xiangan = District.objects.create(city=city, code="350213", name="翔安区", review_levels=2)
+    tongan = District.objects.create(city=city, code="350212", name="同安区", review_levels=1)
+    w = SimpleNamespace(city=city, district=xiangan, other_district=tongan)
+    w.town = Unit.objects.create(district=xiangan, name="马巷街道", kind=Unit.Kind.TOWN, order=1)
+    w.other_town = Unit.objects.create(
+        district=xiangan, name="新店街道", kind=Unit.Kind.TOWN, order=2
+    )
+    w.department = Unit.objects.create(
+        district=xiangan, name="区工信局", kind=Unit.Kind.DEPARTMENT, order=3
+    )
+    w.headquarters = Unit.objects.create(
+        district=xiangan, name="新机场片区指挥部", kind=Unit.Kind.HEADQUARTERS, order=4
+    )
+    w.office_unit = Unit.objects.create(
+        district=xiangan, name="翔安区招商办", kind=Unit.Kind.OFFICE, order=5
+    )
+    w.tongan_unit = Unit.objects.create(
+        district=tongan, name="同安区招商办", kind=Unit.Kind.OFFICE, order=1
+    )
+    w.leader_person = Person.objects.create(
+        name="陈立新",
+        title="区长",
+        level=Person.Level.DISTRICT_LEADER,
+        city=city,
+        district=xiangan,
+    )
+    w.industry = Industry.objects.get(name="新能源")
+    w.promoter = make_user(User.Role.UNIT_STAFF, username="mx_promoter", unit=w.town)
+    w.other_promoter = make_user(User.Role.UNIT_STAFF, username="xd_promoter", unit=w.other_town)
+    w.office = make_user(User.Role.DISTRICT_OFFICE, username="xa_office", district=xiangan)
+    w.tongan_office = make_user(User.Role.DISTRICT_OFFICE, username="ta_office", district=tongan)
+    w.reviewer = make_user(User.Role.CITY_REVIEWER, username="xm_reviewer", city=city)
+    w.leader = make_user(
+        User.Role.LEADER, username="xa_leader", district=xiangan, person=w.leader_person
+    )
+    w.sys_admin = make_user(User.Role.SYS_ADMIN, username="sysadmin")
+    w.sec_admin = make_user(User.Role.SEC_ADMIN, username="secadmin")
+    w.audit_admin = make_user(User.Role.AUDIT_ADMIN, username="auditadmin")
+    return w
+
+
+def make_project(w, *, unit=None, actor=None, name=None, investment="10000", **kwargs):
+    """Create a draft project in 翔安区 held by 马巷街道 unless told otherwise."""
+    unit = unit or w.town
+    return services.project_create(
+        actor=actor or w.promoter,
+        district=unit.district,
+        unit=unit,
+        name=name or f"测试项目{next(_seq)}",
+        investment=Decimal(investment),
+        **kwargs,
+    )
+
+
+def admit(w, project, *, when=None):
+    """Take a project through submit → district approval → city admission."""
+    services.project_submit(project=project, actor=w.promoter, at=when)
+    services.project_review(project=project, actor=w.office, approve=True, at=when)
+    if project.review_state != "admitted":
+        services.project_review(project=project, actor=w.reviewer, approve=True, at=when)
+    return project
