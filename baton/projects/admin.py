@@ -1,6 +1,16 @@
 from django.contrib import admin
 
+from baton.accounts.models import User
+
 from .models import Industry, Milestone, Project, ProjectEvent, Stage
+from .selectors import project_scope
+
+BUSINESS_ROLES = {
+    User.Role.UNIT_STAFF,
+    User.Role.DISTRICT_OFFICE,
+    User.Role.CITY_REVIEWER,
+    User.Role.LEADER,
+}
 
 
 @admin.register(Stage)
@@ -23,6 +33,9 @@ class MilestoneInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.role in BUSINESS_ROLES
+
 
 class EventInline(admin.TabularInline):
     model = ProjectEvent
@@ -35,6 +48,9 @@ class EventInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.role in BUSINESS_ROLES
+
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
@@ -45,6 +61,15 @@ class ProjectAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "investor"]
     inlines = [MilestoneInline, EventInline]
     list_select_related = ["unit", "stage"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(project_scope(request.user))
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.role in BUSINESS_ROLES
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
 
     def has_add_permission(self, request):
         return False

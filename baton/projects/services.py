@@ -115,6 +115,9 @@ def _current(project: Project, field: str):
 def _lock(project: Project, expected_version: int | None) -> None:
     """Reload the project under a row lock and refuse a stale version."""
     project.refresh_from_db(from_queryset=Project.objects.select_for_update())
+    # A refused earlier call on this same object may have left co-units pending; they
+    # must not be saved, without an event, by this one.
+    project.__dict__.pop("_pending_co_units", None)
     if expected_version is not None and project.version != expected_version:
         raise ConflictError(
             f"项目“{project.name}”已被他人修改（您编辑的是第 {expected_version} 版，"
@@ -366,6 +369,8 @@ def project_create(
 ) -> Project:
     """Create a draft project held by ``unit``; ``fields`` are any of EDITABLE_FIELDS."""
     at = _at(at)
+    if signed_on is not None:
+        signed_on = _clean_milestone_date(signed_on)
     _check_unit(district, unit)
     stage = stage or Stage.objects.filter(is_terminal=False).order_by("order").first()
     if stage is None:
@@ -374,6 +379,7 @@ def project_create(
         raise ValidationError(f"新项目不能直接处于“{stage.name}”阶段。")
     clean = _clean_values(district, {"name": name, "investment": investment, **fields})
     co_units = clean.pop("co_units", set())
+    clean.setdefault("info_unit", unit)
     project = Project(
         district=district,
         unit=unit,
@@ -383,7 +389,6 @@ def project_create(
         created_by=actor,
         created_at=at,
         updated_at=at,
-        info_unit=unit,
         **clean,
     )
     project.name_key = name_key(project.name)

@@ -143,7 +143,7 @@ def figures_as_of(*, as_of: dt.date, scope: Scope, user=None) -> Figures:
         line = Line(stage.code, stage.name, row.get("n", 0), row.get("amount") or ZERO)
         (exits if stage.is_terminal else stages).append(line)
     milestones = [
-        Line(kind.value, kind.label, row.get("n", 0), row.get("amount") or ZERO)
+        Line(kind.value, str(kind.label), row.get("n", 0), row.get("amount") or ZERO)
         for kind in Milestone.Kind
         for row in [milestone_rows.get(kind.value, {})]
     ]

@@ -1,0 +1,59 @@
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from baton.demo import CUTOFF, XIANGAN, demo_accounts, load_demo
+from baton.org.models import District
+from baton.reports.selectors import Scope, figures_as_of
+from baton.reports.summary import summary_paragraph
+
+
+class Command(BaseCommand):
+    help = "建库（如需要）、载入演示数据（可重复运行）、打印演示报告与账号，并在 127.0.0.1:8000 提供服务。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
+        parser.add_argument(
+            "--bind", default="127.0.0.1:8000", help="服务地址，默认 127.0.0.1:8000"
+        )
+
+    def handle(self, *args, no_serve=False, bind="127.0.0.1:8000", **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        result = load_demo()
+        self.stdout.write(
+            ("已载入演示数据" if result.created else "演示数据已存在")
+            + f"：共 {result.projects} 个项目。"
+        )
+        district = District.objects.select_related("city").get(code=XIANGAN)
+        figures = figures_as_of(as_of=CUTOFF, scope=Scope(district=district))
+        self.stdout.write("\n" + summary_paragraph(figures) + "\n")
+        self.stdout.write("演示账号（密码每次启动随机生成，仅显示这一次）：")
+        for username, role, area, password in demo_accounts():
+            self.stdout.write(f"  {username:<15} {password}  {role}（{area}）")
+        if no_serve:
+            return
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"\n接力棒已在 http://{bind} 启动，按 Ctrl+C 停止。\n")
+        self.stdout.flush()
+        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+        os.execv(
+            gunicorn,
+            [
+                gunicorn,
+                "config.wsgi",
+                "--bind",
+                bind,
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--chdir",
+                str(Path(__file__).resolve().parents[4]),
+            ],
+        )
