@@ -613,9 +613,9 @@ def _counted_history(b: _Builder, project, investor, final_code, amount, created
     rng, stages = b.rng, b.stages
     path = _ladder_path(stages, project.stage.code, final_code)
     handoff_to = None
-    if final_code in ("negotiating", "landed") and project.unit.kind == Unit.Kind.TOWN:
-        if rng.random() < 0.45:
-            handoff_to = rng.choice([*b.org["units"]["headquarters"], b.org["group"]])
+    town_held = project.unit.kind == Unit.Kind.TOWN
+    if final_code in ("negotiating", "landed") and town_held and rng.random() < 0.45:
+        handoff_to = rng.choice([*b.org["units"]["headquarters"], b.org["group"]])
     steps = ["submit", "approve", "admit"]
     steps += ["amount"] if project.investment != amount else []
     for stage in path:
@@ -836,7 +836,7 @@ def _extras(b, names, industries, stages, holders):
 def _other_districts(b, names, industries, stages, org):
     """A small library for each other district, so the city's figures are the sum."""
     rng = b.rng
-    for _code, (district, district_units) in sorted(org["others"].items()):
+    for _code, (_district, district_units) in sorted(org["others"].items()):
         for _ in range(rng.randint(6, 12)):
             industry = rng.choice(list(PRODUCTS))
             name, investor = names.next(industry)

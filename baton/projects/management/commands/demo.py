@@ -40,7 +40,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\n接力棒已在 http://{bind} 启动，按 Ctrl+C 停止。\n")
         self.stdout.flush()
         gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-        os.execv(
+        # Replace this process by gunicorn so that Ctrl+C and signals reach the server.
+        os.execv(  # noqa: S606
             gunicorn,
             [
                 gunicorn,
