@@ -3,6 +3,12 @@ import pytest
 from baton.testing import make_world
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 with a million rounds is the point in production and a minute lost in tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def w(db):
     """The shared test world with its personas (see baton/testing.py)."""
