@@ -435,7 +435,7 @@ def project_update(
     if "investment" in new and not project.investment and project.review_state != ReviewState.DRAFT:
         raise ValidationError({"investment": "已上报或入库的项目总投资必须大于 0。"})
     _save(project, at)
-    _event(project, Kind.UPDATED, actor, at, old=old, new=new, reason=reason.strip())
+    _event(project, Kind.UPDATED, actor, at, old=old, new=new, reason=(reason or "").strip())
     return True
 
 
@@ -503,7 +503,7 @@ def project_review(
             f"该项目当前为“{project.get_review_state_display()}”，不在待审核状态。"
         )
     _check_not_before_last_event(project, at)
-    reason = reason.strip()
+    reason = (reason or "").strip()
     new: dict = {}
     if not approve:
         if not reason:
@@ -562,7 +562,7 @@ def project_move(
     if stage.pk == current.pk:
         raise ValidationError(f"项目已处于“{stage.name}”阶段。")
     _check_not_before_last_event(project, at)
-    reason = reason.strip()
+    reason = (reason or "").strip()
     if stage.is_terminal and not reason:
         raise ValidationError({"reason": f"转为“{stage.name}”必须说明原因。"})
     if current.is_terminal and not reason:
@@ -573,6 +573,8 @@ def project_move(
     fields = dict(fields or {})
     signed_on = fields.pop("signed_on", None)
     if signed_on is not None:
+        if stage.is_terminal:
+            raise ValidationError(f"转为“{stage.name}”时不能记录签约日期。")
         signed_on = _clean_milestone_date(signed_on)
     old, new = _apply(project, _clean_values(project.district, fields))
     missing = _missing_for(stage, project, signed_on)
