@@ -1,12 +1,13 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
-admin.site.site_header = "接力棒 · 招商引资项目管理平台"
+admin.site.site_header = "接力棒 · 系统配置"
 admin.site.site_title = "接力棒"
-admin.site.index_title = "管理首页"
+admin.site.index_title = "配置首页"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("baton.reports.urls")),
+    path("accounts/", include("baton.accounts.urls")),
+    path("projects/", include("baton.projects.urls")),
     path("admin/", admin.site.urls),
 ]

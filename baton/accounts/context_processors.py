@@ -1,0 +1,51 @@
+from django.urls import NoReverseMatch, reverse
+
+from .models import User
+
+Role = User.Role
+
+#: (url name, label, roles that see it); the order is the order of the side menu.
+_MENU = [
+    ("reports:home", "工作台", None),
+    (
+        "projects:list",
+        "项目库",
+        {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
+    ("projects:review_desk", "审核台", {Role.DISTRICT_OFFICE, Role.CITY_REVIEWER}),
+    (
+        "projects:problems",
+        "存在问题",
+        {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
+    (
+        "reports:monthly",
+        "月度统计",
+        {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
+    (
+        "api-1.0.0:openapi-view",
+        "接口文档",
+        {Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.SYS_ADMIN},
+    ),
+]
+
+
+def navigation(request) -> dict:
+    """Return the side menu for the signed-in user: only what the role may open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    nav = []
+    for name, label, roles in _MENU:
+        if roles is not None and user.role not in roles:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue  # a page of a later part of the product
+        app = name.split(":")[0]
+        active = current == name or (name.endswith(":list") and current.startswith(f"{app}:detail"))
+        nav.append({"url": url, "label": label, "active": active})
+    return {"nav": nav}

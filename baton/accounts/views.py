@@ -1,0 +1,99 @@
+import base64
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .forms import ChangePasswordForm, LoginForm, TokenForm
+from .services import password_expired, session_record
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login(request):
+    if request.user.is_authenticated:
+        return redirect("reports:home")
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        auth_login(request, user)  # rotates the session key
+        session_record(request=request, user=user)
+        if user.is_admin_role:
+            return redirect("accounts:otp")
+        return redirect(_next_url(request) or "reports:home")
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+@require_POST
+def logout(request):
+    auth_logout(request)  # deletes the session
+    messages.info(request, "您已安全退出。")
+    return redirect("accounts:login")
+
+
+@sensitive_post_parameters()
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = ChangePasswordForm(request.user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, "密码已修改。")
+        return redirect("reports:home")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "expired": password_expired(request.user), "page_title": "修改密码"},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp(request):
+    """Second factor for the administrators: enrol a TOTP device once, then verify."""
+    user = request.user
+    if not user.is_admin_role or user.is_verified():
+        return redirect("reports:home")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    enrolling = device is None
+    if enrolling:
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=False, defaults={"name": "手机令牌"}
+        )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["token"]):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return redirect("reports:home")
+        form.add_error(
+            "token", "动态口令不正确或已过期，请重新输入。连续错误后需等待更久才能再试。"
+        )
+    context = {"form": form, "enrolling": enrolling, "page_title": "动态口令验证"}
+    if enrolling:
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+        context["qr"] = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
+    return render(request, "accounts/otp.html", context)

@@ -1,0 +1,3 @@
+"""Placeholder module; routes are added below."""
+
+urls: list = []

@@ -1,0 +1,32 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+
+def last_month_end(today: dt.date | None = None) -> dt.date:
+    today = today or timezone.localdate()
+    return today.replace(day=1) - dt.timedelta(days=1)
+
+
+class MonthlyForm(forms.Form):
+    scope = forms.ChoiceField(label="统计范围", required=False)
+    as_of = forms.DateField(
+        label="截止日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "日期格式不正确，应为 年-月-日。"},
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = choices
+        self.fields["scope"].error_messages["invalid_choice"] = "无权查看该范围，或范围不存在。"
+
+    def clean_as_of(self):
+        day = self.cleaned_data.get("as_of") or last_month_end()
+        if day > timezone.localdate():
+            raise forms.ValidationError("截止日期不能晚于今天。")
+        if day.year < 2000:
+            raise forms.ValidationError("截止日期不能早于 2000 年。")
+        return day
