@@ -2,7 +2,7 @@
 BIN := .venv/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test suite lint bootstrap clean
+.PHONY: demo test suite lint bootstrap bootstrap-test clean
 
 demo: bootstrap
 	$(BIN)/baton demo
@@ -10,7 +10,11 @@ demo: bootstrap
 bootstrap:
 	@scripts/bootstrap.sh
 
-test: bootstrap lint suite
+# The browser tests drive Debian's Chromium; as root, make test installs it.
+bootstrap-test:
+	@scripts/bootstrap.sh --browser
+
+test: bootstrap-test lint suite
 
 lint:
 	$(BIN)/ruff check .
@@ -22,3 +26,10 @@ suite:
 
 clean:
 	rm -rf .venv var test-artifacts
+
+# Not part of `make test`: generates a province (SQLite, then PostgreSQL) and times every
+# query against hand-written SQL; see README "Benchmarks". BENCH_ARGS="--scale city" for a quick run.
+BENCH_ARGS ?= --scale province --database both
+.PHONY: bench
+bench: bootstrap
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

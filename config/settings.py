@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its Swagger UI template and static files: the API docs work offline
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -133,7 +134,7 @@ def _database(url: str) -> dict:
 
 
 DATABASES = {
-    "default": _database(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'baton.sqlite3'}"))
+    "default": _database(env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'baton.sqlite3'}")
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

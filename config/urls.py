@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.api import api
+
 admin.site.site_header = "接力棒 · 系统配置"
 admin.site.site_title = "接力棒"
 admin.site.index_title = "配置首页"
@@ -10,4 +12,5 @@ urlpatterns = [
     path("accounts/", include("baton.accounts.urls")),
     path("projects/", include("baton.projects.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]

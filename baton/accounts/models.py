@@ -117,3 +117,37 @@ class LoginSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the HTTP API.
+
+    Only the SHA-256 hash of the secret is stored; the secret is shown once, when the
+    token is created. ``prefix`` (the secret's first characters) names it in lists.
+    """
+
+    user = models.ForeignKey(
+        User, models.CASCADE, related_name="api_tokens", verbose_name=_("用户")
+    )
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    prefix = models.CharField(_("令牌前缀"), max_length=16, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}".strip()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())

@@ -78,8 +78,15 @@ def can_supervise(user: User, project: Project) -> bool:
 
 
 def can_close_supervision(user: User, supervision: Supervision) -> bool:
+    """The baton holder, the district office, or the unit that must solve the problem."""
     project = supervision.project
-    return _holds(user, project) or _office_of(user, project)
+    problem = supervision.problem
+    responsible = (
+        problem is not None
+        and user.role == Role.UNIT_STAFF
+        and user.unit_id == problem.responsible_unit_id
+    )
+    return _holds(user, project) or _office_of(user, project) or responsible
 
 
 def can_log_leader_act(user: User, project: Project) -> bool:

@@ -1,5 +1,7 @@
 """Reads of projects, always scoped by the user's role: the one place scope is decided."""
 
+import re
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -8,6 +10,7 @@ from baton.accounts.models import User
 from .models import Project, ProjectEvent
 
 Role = User.Role
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,31}")
 
 
 def project_scope(user: User) -> Q:
@@ -48,6 +51,8 @@ def project_list(*, user: User, filters: dict | None = None) -> QuerySet[Project
 
 def project_get(*, user: User, pk: int | None = None, code: str | None = None) -> Project:
     """Return one project in the user's scope, or raise Http404 (never 403: no leaks)."""
+    if pk is None and not (isinstance(code, str) and _CODE.fullmatch(code)):
+        raise Http404("项目不存在或您无权查看。")
     lookup = {"pk": pk} if pk is not None else {"code": code}
     try:
         return project_list(user=user).get(**lookup)

@@ -795,7 +795,7 @@ def problem_open(
 
 
 #: Allowed status changes of a problem; the value says whether a note is required.
-_PROBLEM_STEPS = {
+PROBLEM_STEPS = {
     (Problem.Status.OPEN, Problem.Status.IN_PROGRESS): False,
     (Problem.Status.OPEN, Problem.Status.RESOLVED): True,
     (Problem.Status.IN_PROGRESS, Problem.Status.RESOLVED): True,
@@ -818,11 +818,11 @@ def problem_update(
     if status not in Problem.Status.values:
         raise ValidationError({"status": "状态无效。"})
     step = (problem.status, status)
-    if step not in _PROBLEM_STEPS:
+    if step not in PROBLEM_STEPS:
         raise ValidationError(
             f"问题当前为“{problem.get_status_display()}”，不能改为“{Problem.Status(status).label}”。"
         )
-    note = _clean_text(note, label="办理情况", limit=2000, required=_PROBLEM_STEPS[step])
+    note = _clean_text(note, label="办理情况", limit=2000, required=PROBLEM_STEPS[step])
     _check_not_before_last_event(project, at)
     old = {"problem": problem.pk, "status": problem.status}
     problem.status = status
@@ -861,6 +861,8 @@ def supervision_issue(
     _check_leader(project.district, leader)
     if problem is not None and problem.project_id != project.pk:
         raise ValidationError({"problem": "所选问题不属于该项目。"})
+    if problem is not None and not problem.is_open:
+        raise ValidationError({"problem": f"该问题{problem.get_status_display()}，无需督办。"})
     instruction = _clean_text(instruction, label="督办要求", limit=2000)
     deadline = _clean_deadline(deadline, at)
     _check_not_before_last_event(project, at)

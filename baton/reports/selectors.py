@@ -1,22 +1,26 @@
 """Point-in-time figures: the official library as it stood at the end of a date.
 
 "截至 D" counts the projects admitted on or before D, each with the stage, amount,
-unit and industry it had at the end of D, read from ``ProjectPeriod`` in one grouped
-query per figure set.
+unit and industry it had at the end of D, read from ``ProjectPeriod`` in one statement,
+or for a closed month end from its snapshot (``baton.reports.snapshots``).
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 
+from baton.accounts.models import User
 from baton.org.models import City, District, Unit
 from baton.projects.models import Industry, Milestone, Project, ProjectPeriod, ReviewState, Stage
+from baton.projects.money import yuan_to_wan
 from baton.projects.selectors import project_scope
 
+from .snapshots import end_of_day, live_rows, snapshot_rows
+
 ZERO = Decimal("0.0000")
+Role = User.Role
 
 
 @dataclass(frozen=True)
@@ -100,12 +104,6 @@ class Figures:
     exits: list[Line] = field(default_factory=list)
 
 
-def end_of_day(day: dt.date) -> dt.datetime:
-    """Return the first instant after ``day`` in the deployment's time zone."""
-    midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
-    return timezone.make_aware(midnight, timezone.get_default_timezone())
-
-
 def periods_as_of(*, as_of: dt.date, scope: Scope, user=None) -> QuerySet[ProjectPeriod]:
     """Return the admitted projects' periods that were current at the end of ``as_of``."""
     cutoff = end_of_day(as_of)
@@ -123,30 +121,42 @@ def periods_as_of(*, as_of: dt.date, scope: Scope, user=None) -> QuerySet[Projec
 
 
 def figures_as_of(*, as_of: dt.date, scope: Scope, user=None) -> Figures:
-    """Return counts and 万元 totals by stage and by milestone, as of the end of a date."""
-    periods = periods_as_of(as_of=as_of, scope=scope, user=user)
-    by_stage = {
-        row["stage_id"]: row
-        for row in periods.values("stage_id").annotate(n=Count("id"), amount=Sum("investment"))
-    }
-    milestone_rows = {
-        row["project__milestones__kind"]: row
-        for row in periods.filter(
-            stage__allows_milestones=True, project__milestones__date__lte=as_of
+    """Return counts and 万元 totals by stage and by milestone, as of the end of a date.
+
+    A closed month end is read from its snapshot when that is fresh; any other date, or
+    a stale snapshot, from the periods in one statement (``baton.reports.snapshots``).
+    ``user`` narrows to what the user may see; when the user's scope already covers
+    ``scope`` (a district office on its district, the city reviewer on the city) the
+    narrowing is a no-op and is skipped.
+    """
+    if user is not None and user_covers(user, scope):
+        user = None
+    ladder = list(Stage.objects.order_by("order"))
+    rows = snapshot_rows(as_of=as_of, scope=scope) if user is None else None
+    if rows is None:
+        rows = live_rows(
+            as_of=as_of,
+            scope=scope,
+            user=user,
+            milestone_stages=[s.pk for s in ladder if s.allows_milestones],
         )
-        .values("project__milestones__kind")
-        .annotate(n=Count("id"), amount=Sum("investment"))
-    }
+    return _figures(as_of, scope, ladder, rows)
+
+
+def _figures(as_of: dt.date, scope: Scope, ladder: list[Stage], rows: dict) -> Figures:
     stages, exits = [], []
-    for stage in Stage.objects.order_by("order"):
-        row = by_stage.get(stage.pk, {})
-        line = Line(stage.code, stage.name, row.get("n", 0), row.get("amount") or ZERO)
+    for stage in ladder:
+        n, yuan = rows.get(("", stage.pk), (0, 0))
+        line = Line(stage.code, stage.name, n, yuan_to_wan(yuan))
         (exits if stage.is_terminal else stages).append(line)
-    milestones = [
-        Line(kind.value, str(kind.label), row.get("n", 0), row.get("amount") or ZERO)
-        for kind in Milestone.Kind
-        for row in [milestone_rows.get(kind.value, {})]
-    ]
+    allowing = {s.pk for s in ladder if s.allows_milestones}
+    milestones = []
+    for kind in Milestone.Kind:
+        n = yuan = 0
+        for stage_id in allowing:
+            count, amount = rows.get((kind.value, stage_id), (0, 0))
+            n, yuan = n + count, yuan + amount
+        milestones.append(Line(kind.value, str(kind.label), n, yuan_to_wan(yuan)))
     return Figures(
         as_of=as_of,
         scope=scope,
@@ -156,3 +166,21 @@ def figures_as_of(*, as_of: dt.date, scope: Scope, user=None) -> Figures:
         milestones=milestones,
         exits=exits,
     )
+
+
+def user_covers(user, scope: Scope) -> bool:
+    """Return whether everything in ``scope`` is inside what ``user`` may see.
+
+    Mirrors the district and city branches of ``project_scope``; anything else (a unit's
+    staff, whose scope follows co-units and relay legs) is not covered.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    district = scope.unit.district if scope.unit else scope.district
+    if user.role in (Role.DISTRICT_OFFICE, Role.LEADER) and user.district_id:
+        return district is not None and district.pk == user.district_id
+    if user.role in (Role.CITY_REVIEWER, Role.LEADER) and user.city_id:
+        if district is not None:
+            return district.city_id == user.city_id
+        return scope.city is not None and scope.city.pk == user.city_id
+    return False

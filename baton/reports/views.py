@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from baton.accounts.models import User
 from baton.projects.models import ReviewState
 from baton.projects.selectors import project_list
+from baton.projects.selectors_problems import problem_queue
 
 from .forms import MonthlyForm, last_month_end
 from .scopes import scope_choices, scope_for
@@ -28,6 +29,7 @@ def home(request):
     if scope is not None:
         context["figures"] = figures_as_of(as_of=context["today"], scope=scope, user=user)
         context["tasks"] = _tasks(user)
+        context["problem_queue"] = problem_queue(user=user)
         idle = project_list(user=user).filter(
             review_state=ReviewState.ADMITTED,
             stage__is_terminal=False,

@@ -8,10 +8,13 @@ from django.core.exceptions import ValidationError
 
 from baton.projects.models import (
     CodeSequence,
+    LeaderAct,
     Milestone,
+    Problem,
     Project,
     ProjectEvent,
     ProjectPeriod,
+    Supervision,
 )
 from baton.testing import make_project, stage
 
@@ -32,6 +35,9 @@ def db_state() -> dict:
         "periods": list(ProjectPeriod.objects.order_by("pk").values()),
         "milestones": list(Milestone.objects.order_by("pk").values()),
         "sequences": list(CodeSequence.objects.order_by("pk").values()),
+        "problems": list(Problem.objects.order_by("pk").values()),
+        "supervisions": list(Supervision.objects.order_by("pk").values()),
+        "leader_acts": list(LeaderAct.objects.order_by("pk").values()),
     }
 
 

@@ -1,3 +1,395 @@
-"""Placeholder module; routes are added below."""
+"""存在问题与督办, and 领导活动: lists in the user's scope and the small dialogs that write.
 
-urls: list = []
+Every action is a dialog when htmx asks for it (the fragment goes into ``#dialog``; on
+success the dialog closes and the lists refresh on ``problemsChanged``) and a plain
+page with a form otherwise (redirect after POST).
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, re_path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import trigger_client_event
+
+from baton.accounts.models import User
+
+from .. import permissions, services
+from ..forms_review import (
+    LeaderActFilterForm,
+    LeaderActForm,
+    ProblemFilterForm,
+    ProblemForm,
+    ProblemUpdateForm,
+    SupervisionCloseForm,
+    SupervisionForm,
+    apply_errors,
+    posted,
+)
+from ..models import LeaderAct, Problem, Project, Supervision
+from ..selectors import project_get
+from ..selectors_problems import (
+    leader_act_list,
+    leader_choices,
+    leaders_in_scope,
+    problem_get,
+    problem_list,
+    project_problems,
+    supervision_get,
+    supervision_list,
+    units_in_scope,
+    visible_projects,
+)
+from .review import CODE
+
+Role = User.Role
+PER_PAGE = 20
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def problem_section(*, user: User, project: Project) -> dict:
+    """Return what ``projects/_project_problems.html`` shows, with the user's permissions.
+
+    The project page passes it as ``problem_section``; without it the fragment loads
+    itself from ``projects:project_problems``.
+    """
+    section = project_problems(project=project)
+    can_supervise = permissions.can_supervise(user, project)
+    for problem in section["problems"]:
+        problem.can_update = permissions.can_update_problem(user, problem)
+        problem.can_supervise = can_supervise and problem.is_open
+    for supervision in section["supervisions"]:
+        supervision.project = project
+        supervision.can_close = (
+            supervision.status == Supervision.Status.ACTIVE
+            and permissions.can_close_supervision(user, supervision)
+        )
+    return {
+        **section,
+        "can_open": permissions.can_open_problem(user, project),
+        "can_supervise": can_supervise,
+        "can_log_act": permissions.can_log_leader_act(user, project),
+    }
+
+
+def _next(request, default: str) -> str:
+    """Return the safe local ``next`` address of the request, else ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _back(request, default: str) -> str:
+    """Return where to go after the action: ``next``, the page that asked, or ``default``."""
+    if request.htmx and request.htmx.current_url_abs_path:
+        default = request.htmx.current_url_abs_path
+    return _next(request, default)
+
+
+def _here(request) -> str:
+    """Return the page the user is looking at (for htmx, the page that asked)."""
+    if request.htmx and request.htmx.current_url_abs_path:
+        return request.htmx.current_url_abs_path
+    return request.get_full_path()
+
+
+def _denied(request, message: str):
+    context = {"message": message, "page_title": "无权操作"}
+    template = "projects/_problem_denied.html" if request.htmx else "projects/problem_denied.html"
+    return render(request, template, context, status=403)
+
+
+def _dialog(request, fragment: str, context: dict):
+    """One template, two outputs: the dialog fragment for htmx, a page around it otherwise."""
+    context = {"fragment": fragment, "dialog_url": request.path, **context}
+    if request.htmx:
+        return render(request, fragment, context)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "projects/problem_dialog_page.html", context, status=status)
+
+
+def _done(request, message: str, next_url: str):
+    if request.htmx:
+        response = HttpResponse(status=204)
+        trigger_client_event(response, "closeDialog")
+        return trigger_client_event(response, "problemsChanged")
+    messages.success(request, message)
+    return redirect(next_url)
+
+
+def _leaders(user: User, project: Project):
+    """Return the leaders to choose from, or None when the leader acts in person."""
+    return None if user.role == Role.LEADER else leader_choices(project=project)
+
+
+def _mark_rows(items, user: User, today: dt.date) -> None:
+    """Set what a list row shows: days overdue, whether the user may act on it or open
+    its project."""
+    visible = visible_projects(user=user, ids=[item.project_id for item in items])
+    for item in items:
+        item.project_visible = item.project_id in visible
+        item.days_overdue = (today - item.deadline).days if item.is_overdue else 0
+        if isinstance(item, Problem):
+            item.can_update = permissions.can_update_problem(user, item)
+        else:
+            item.can_close = item.status == Supervision.Status.ACTIVE and (
+                permissions.can_close_supervision(user, item)
+            )
+
+
+# --- lists -----------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def problems(request):
+    """存在问题: open problems and active 督办 in the user's scope, by deadline."""
+    user, today = request.user, timezone.localdate()
+    form = ProblemFilterForm(request.GET or None, units=units_in_scope(user))
+    valid = form.is_valid() if form.is_bound else True
+    found = problem_list(user=user, filters=form.problem_filters())
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    overdue = getattr(form, "cleaned_data", {}).get("overdue")
+    supervisions = supervision_list(
+        user=user,
+        filters={
+            "status": Supervision.Status.ACTIVE,
+            **({"deadline__lt": today} if overdue else {}),
+        },
+    )
+    spage = Paginator(supervisions, PER_PAGE).get_page(request.GET.get("spage"))
+    _mark_rows(page.object_list, user, today)
+    _mark_rows(spage.object_list, user, today)
+    context = {
+        "form": form,
+        "page": page,
+        "spage": spage,
+        "here": request.get_full_path(),
+        "page_title": "存在问题",
+    }
+    if request.htmx:
+        return render(request, "projects/_problem_results.html", context)
+    return render(request, "projects/problem_list.html", context, status=200 if valid else 400)
+
+
+@require_GET
+@login_required
+def project_problems_view(request, code):
+    """A project's problems, 督办 and leaders' acts: the project page's section."""
+    project = project_get(user=request.user, code=code)
+    context = {
+        "project": project,
+        "problem_section": problem_section(user=request.user, project=project),
+        "here": _here(request),
+        "page_title": f"存在问题与督办：{project.name}",
+    }
+    if request.htmx:
+        return render(request, "projects/_project_problems.html", context)
+    return render(request, "projects/problem_project.html", context)
+
+
+@require_GET
+@login_required
+def leader_acts(request):
+    """领导活动: leaders' acts on the projects in scope, by leader, project and month."""
+    user = request.user
+    form = LeaderActFilterForm(request.GET or None, leaders=leaders_in_scope(user))
+    valid = form.is_valid() if form.is_bound else True
+    acts = leader_act_list(user=user).filter(form.act_filters())
+    page = Paginator(acts, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "summary": _act_summary(acts),
+        "kinds": LeaderAct.Kind.choices,
+        "page_title": "领导活动",
+    }
+    template = "projects/_leader_act_results.html" if request.htmx else "projects/leader_acts.html"
+    return render(request, template, context, status=200 if valid or request.htmx else 400)
+
+
+def _act_summary(acts) -> list[dict]:
+    """Return one row per leader: the count of each kind of act, and the total."""
+    rows: dict = {}
+    counts = acts.order_by().values("leader_id", "leader__name", "leader__title", "kind")
+    for line in counts.annotate(n=Count("id")):
+        row = rows.setdefault(
+            line["leader_id"],
+            {"name": line["leader__name"], "title": line["leader__title"], "kinds": {}, "total": 0},
+        )
+        row["kinds"][line["kind"]] = line["n"]
+        row["total"] += line["n"]
+    for row in rows.values():
+        row["cells"] = [row["kinds"].get(kind, 0) for kind in LeaderAct.Kind.values]
+    return sorted(rows.values(), key=lambda r: (-r["total"], r["name"]))
+
+
+# --- problem dialogs -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def problem_new(request, code):
+    user = request.user
+    project = project_get(user=user, code=code)
+    if not permissions.can_open_problem(user, project):
+        return _denied(request, "您无权为该项目登记存在问题。")
+    back = _back(request, _section_url(project))
+    form = ProblemForm(posted(request), district=project.district)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.problem_open(project=project, actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return _done(request, "已登记存在问题。", back)
+    context = {"form": form, "project": project, "next": back, "page_title": "登记存在问题"}
+    return _dialog(request, "projects/_problem_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def problem_update(request, pk):
+    user = request.user
+    problem = problem_get(user=user, pk=pk)
+    if not permissions.can_update_problem(user, problem):
+        return _denied(request, "只有责任单位或区招商办可以办理该问题。")
+    back = _back(request, reverse("projects:problems"))
+    form = ProblemUpdateForm(posted(request), problem=problem)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.problem_update(
+                problem=problem,
+                actor=user,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            label = Problem.Status(problem.status).label
+            return _done(request, f"问题已改为“{label}”。", back)
+    context = {"form": form, "problem": problem, "next": back, "page_title": "办理问题"}
+    return _dialog(request, "projects/_problem_update.html", context)
+
+
+# --- supervision dialogs ---------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def supervision_new(request, code):
+    user = request.user
+    project = project_get(user=user, code=code)
+    if not permissions.can_supervise(user, project):
+        return _denied(request, "只有领导本人或区招商办可以登记督办。")
+    back = _back(request, _section_url(project))
+    form = SupervisionForm(
+        posted(request),
+        leaders=_leaders(user, project),
+        problems=project.problems.filter(status__in=Problem.OPEN_STATUSES),
+        initial={"problem": request.GET.get("problem")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.supervision_issue(
+                project=project,
+                actor=user,
+                leader=data.get("leader") or user.person,
+                problem=data["problem"],
+                instruction=data["instruction"],
+                deadline=data["deadline"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return _done(request, "已登记督办事项。", back)
+    context = {"form": form, "project": project, "next": back, "page_title": "领导督办"}
+    return _dialog(request, "projects/_supervision_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def supervision_close(request, pk):
+    user = request.user
+    supervision = supervision_get(user=user, pk=pk)
+    if not permissions.can_close_supervision(user, supervision):
+        return _denied(request, "只有项目责任单位或区招商办可以反馈督办办结情况。")
+    back = _back(request, reverse("projects:problems"))
+    form = SupervisionCloseForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supervision_close(
+                supervision=supervision, actor=user, response=form.cleaned_data["response"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return _done(request, "督办事项已办结。", back)
+    context = {"form": form, "supervision": supervision, "next": back, "page_title": "督办办结反馈"}
+    return _dialog(request, "projects/_supervision_close.html", context)
+
+
+# --- leaders' acts -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def leader_act_new(request, code):
+    user = request.user
+    project = project_get(user=user, code=code)
+    if not permissions.can_log_leader_act(user, project):
+        return _denied(request, "只有领导本人或区招商办可以记录领导活动。")
+    back = _back(request, _section_url(project))
+    form = LeaderActForm(
+        posted(request),
+        leaders=_leaders(user, project),
+        initial={"date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.leader_act_record(
+                project=project,
+                actor=user,
+                leader=data.get("leader") or user.person,
+                kind=data["kind"],
+                date=data["date"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return _done(request, "已记录领导活动。", back)
+    context = {"form": form, "project": project, "next": back, "page_title": "记录领导活动"}
+    return _dialog(request, "projects/_leader_act_form.html", context)
+
+
+def _section_url(project: Project) -> str:
+    return reverse("projects:project_problems", args=[project.code])
+
+
+urls = [
+    path("problems/", problems, name="problems"),
+    path("problems/<int:pk>/update/", problem_update, name="problem_update"),
+    path("supervisions/<int:pk>/close/", supervision_close, name="supervision_close"),
+    path("leader-acts/", leader_acts, name="leader_acts"),
+    re_path(rf"^{CODE}/problems/$", project_problems_view, name="project_problems"),
+    re_path(rf"^{CODE}/problems/new/$", problem_new, name="problem_new"),
+    re_path(rf"^{CODE}/supervisions/new/$", supervision_new, name="supervision_new"),
+    re_path(rf"^{CODE}/leader-acts/new/$", leader_act_new, name="leader_act_new"),
+]

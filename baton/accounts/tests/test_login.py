@@ -1,0 +1,179 @@
+import datetime as dt
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from baton.accounts.models import LoginSession
+from baton.accounts.services import user_set_active
+
+PASSWORD = "Relay-2019-baton"
+LOGIN = "/accounts/login/"
+
+
+@pytest.fixture
+def promoter(w):
+    w.promoter.set_password(PASSWORD)
+    w.promoter.save()
+    return w.promoter
+
+
+def login(client, username, password=PASSWORD, **extra):
+    return client.post(LOGIN, {"username": username, "password": password}, **extra)
+
+
+def test_it_shows_the_chinese_login_page(client, db):
+    response = client.get(LOGIN)
+    assert response.status_code == 200
+    assert "用户名" in response.text and "密码" in response.text
+
+
+def test_it_rejects_the_wrong_method_on_logout(client, promoter):
+    client.force_login(promoter)
+    assert client.get("/accounts/logout/").status_code == 405
+
+
+def test_it_logs_in_and_rotates_the_session_key(client, promoter):
+    client.get(LOGIN)
+    client.cookies["sessionid"] = "attacker-fixed-session-key"
+    response = login(client, "mx_promoter")
+    assert response.status_code == 302 and response.url == reverse("reports:home")
+    key = client.cookies["sessionid"].value
+    assert key != "attacker-fixed-session-key"
+    assert LoginSession.objects.get(user=promoter).session_key == key
+
+
+def test_it_says_what_is_wrong_in_chinese(client, promoter):
+    response = login(client, "mx_promoter", "Wrong-password-1")
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.text
+
+
+def test_it_locks_the_account_after_five_failures(client, promoter):
+    for _ in range(5):
+        login(client, "mx_promoter", "Wrong-password-1")
+    response = login(client, "mx_promoter", PASSWORD, REMOTE_ADDR="10.9.9.9")
+    assert response.status_code == 429
+    assert "锁定" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_locks_the_source_address_after_five_failures(client, promoter, w):
+    for i in range(5):
+        login(client, f"nobody{i}", "Wrong-password-1", REMOTE_ADDR="10.1.1.1")
+    response = login(client, "mx_promoter", PASSWORD, REMOTE_ADDR="10.1.1.1")
+    assert response.status_code == 429
+    # The same account from another address is not locked by that address.
+    assert login(client, "mx_promoter", PASSWORD, REMOTE_ADDR="10.2.2.2").status_code == 302
+
+
+def test_it_unlocks_after_the_cool_off(client, promoter, settings):
+    for _ in range(5):
+        login(client, "mx_promoter", "Wrong-password-1")
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=16))
+    assert login(client, "mx_promoter").status_code == 302
+
+
+def test_logout_deletes_the_session(client, promoter):
+    login(client, "mx_promoter")
+    key = client.cookies["sessionid"].value
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_disabling_a_user_ends_its_live_sessions(client, promoter):
+    login(client, "mx_promoter")
+    key = client.cookies["sessionid"].value
+    assert client.get("/").status_code == 200
+    user_set_active(user=promoter, active=False)
+    assert not Session.objects.filter(session_key=key).exists()
+    response = client.get("/")
+    assert response.status_code == 302 and response.url.startswith(LOGIN)
+
+
+def test_sessions_end_after_thirty_idle_minutes(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_it_forces_a_password_change_after_ninety_days(client, promoter):
+    promoter.password_changed_at = timezone.now() - dt.timedelta(days=91)
+    promoter.save()
+    client.force_login(promoter)
+    response = client.get("/")
+    assert response.status_code == 302 and response.url == reverse("accounts:password_change")
+    page = client.get(response.url)
+    assert "密码已超过有效期" in page.text
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Next-Relay-2020",
+            "new_password2": "Next-Relay-2020",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "short1A",
+        "alllowercase",
+        "ALLUPPERCASE",
+        "1234567890",
+        "abcdefgh12",
+        "Password1",
+        "mx_promoter1A",
+    ],
+)
+def test_it_refuses_weak_new_passwords(client, promoter, weak):
+    client.force_login(promoter)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": weak, "new_password2": weak},
+    )
+    assert response.status_code == 200
+    promoter.refresh_from_db()
+    assert promoter.check_password(PASSWORD)
+
+
+class TestAdministratorsSecondFactor:
+    def test_it_sends_an_administrator_to_enrol_a_token(self, client, w):
+        w.sys_admin.set_password(PASSWORD)
+        w.sys_admin.save()
+        response = login(client, "sysadmin")
+        assert response.url == reverse("accounts:otp")
+        assert client.get("/").url == reverse("accounts:otp")
+        page = client.get(reverse("accounts:otp"))
+        assert "扫描二维码" in page.text and "data:image/svg+xml" in page.text
+
+    def test_it_lets_the_administrator_in_with_a_valid_token(self, client, w):
+        w.audit_admin.set_password(PASSWORD)
+        w.audit_admin.save()
+        login(client, "auditadmin")
+        client.get(reverse("accounts:otp"))
+        device = TOTPDevice.objects.get(user=w.audit_admin)
+        wrong = client.post(reverse("accounts:otp"), {"token": "000000"})
+        assert "动态口令不正确" in wrong.text
+        device.refresh_from_db()
+        device.throttling_failure_count = 0
+        device.throttling_failure_timestamp = None
+        device.save()
+        token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+        response = client.post(reverse("accounts:otp"), {"token": f"{token:06d}"})
+        assert response.status_code == 302 and response.url == reverse("reports:home")
+        device.refresh_from_db()
+        assert device.confirmed
+        assert client.get("/").status_code == 200
+
+    def test_business_users_need_no_second_factor(self, client, promoter):
+        login(client, "mx_promoter")
+        assert client.get("/").status_code == 200

@@ -1,0 +1,825 @@
+"""The projects' part of the HTTP API: the library, one project, its actions, its timeline.
+
+Seeing goes through ``selectors`` (outside the user's scope: 404), acting through
+``permissions`` (refused: 403) and writing through ``services`` (a step that is not
+allowed: 422 with the service's Chinese message; a stale ``version``: 409).
+"""
+
+import datetime as dt
+import re
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, PlainValidator, WithJsonSchema
+
+from baton.accounts.models import User
+from baton.org.models import District, Person, Unit
+
+from . import permissions, services
+from .duplicates import duplicate_candidates
+from .listing import DEFAULT_SORT, FILTERS, MAX_SIZE, SORTS, project_page
+from .models import REQUIRABLE_FIELDS, Industry, Project, ReviewState, Stage
+from .money import plain, to_wan
+from .selectors import project_events, project_get
+
+Role = User.Role
+router = Router(tags=["项目"])
+reference_router = Router(tags=["基础数据"])
+
+# --- field types ------------------------------------------------------------------------
+
+MAX_ID = 2**63 - 1
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_PLAIN_DECIMAL = re.compile(r"^[0-9]+(\.[0-9]{1,4})?$")
+
+
+def _text(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("不能包含控制字符。")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("包含无效的 Unicode 字符。") from None
+    return value
+
+
+def _money(value) -> Decimal:
+    if not isinstance(value, str):
+        raise ValueError('金额须以字符串传入（万元），如 "12345.6"，不能是数字或浮点数。')
+    if len(value) > 40 or _CONTROL.search(value):
+        raise ValueError("不是有效的金额（万元）。")
+    try:
+        amount = to_wan(value)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
+    if not _PLAIN_DECIMAL.fullmatch(value):
+        raise ValueError(f"金额格式不正确：“{value}”，应写作 12345.6 这样的十进制数。")
+    return amount
+
+
+def _json_integer(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("应为整数。")
+    return value
+
+
+def _date(value) -> dt.date:
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("日期格式不正确，应为 YYYY-MM-DD。")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value} 不是有效的日期。") from None
+
+
+#: Free text: no control characters, no lone surrogates (the databases refuse them).
+Text = Annotated[str, AfterValidator(_text)]
+#: An amount in 万元 as a decimal string, at most four decimals; never a float.
+Money = Annotated[
+    Decimal,
+    PlainValidator(_money),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _PLAIN_DECIMAL.pattern,
+            "description": "万元，十进制字符串，最多 4 位小数",
+            "examples": ["12345.6"],
+        }
+    ),
+]
+IsoDate = Annotated[
+    dt.date, PlainValidator(_date), WithJsonSchema({"type": "string", "format": "date"})
+]
+#: An integer in a JSON body: 7 or 7.0, never "7" or true.
+Id = Annotated[int, BeforeValidator(_json_integer), Field(ge=1, le=MAX_ID)]
+QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Version = Annotated[
+    int,
+    BeforeValidator(_json_integer),
+    Field(ge=1, le=2**31 - 1, description="读到的项目版本号（乐观锁）"),
+]
+Code = Annotated[Text, Field(max_length=40)]
+
+
+class Error(Schema):
+    detail: str
+    errors: dict[str, str] | None = None
+
+
+class In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- output ----------------------------------------------------------------------------
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class DistrictRef(Schema):
+    code: str
+    name: str
+
+
+class StageRef(Schema):
+    code: str
+    name: str
+
+
+class ProjectRow(Schema):
+    code: str
+    name: str
+    investor: str
+    district: DistrictRef
+    unit: Ref
+    stage: StageRef
+    review_state: str
+    review_state_label: str
+    industry: Ref | None
+    leader: Ref | None
+    investment_wan: str
+    updated_at: dt.datetime
+    version: int
+
+
+class MilestoneOut(Schema):
+    kind: str
+    label: str
+    date: dt.date
+    note: str
+
+
+class DuplicateOut(Schema):
+    code: str
+    name: str
+    reason: str
+
+
+class ActionsOut(Schema):
+    edit: bool
+    submit: bool
+    review: bool
+    move: bool
+    hand_off: bool
+    record_milestone: bool
+    add_note: bool
+
+
+class ProjectOut(ProjectRow):
+    co_units: list[Ref]
+    info_unit: Ref | None
+    talks_unit: Ref | None
+    landing_unit: Ref | None
+    land_area_mu: str | None
+    info_source: str
+    progress: str
+    issues_text: str
+    contact_name: str
+    contact_phone: str
+    remarks: str
+    stage_entered_at: dt.datetime
+    submitted_at: dt.datetime | None
+    admitted_at: dt.datetime | None
+    created_at: dt.datetime
+    milestones: list[MilestoneOut]
+    actions: ActionsOut
+    duplicates: list[DuplicateOut]
+
+
+class ProjectPage(Schema):
+    items: list[ProjectRow]
+    next_cursor: str | None = Field(description="下一页的游标；没有下一页时为 null")
+    count: int = Field(description="符合条件的项目个数")
+    investment_wan: str = Field(description="符合条件的项目总投资（万元）")
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    actor: str | None
+    at: dt.datetime
+    old: dict
+    new: dict
+    reason: str
+
+
+class MilestoneResult(MilestoneOut):
+    changed: bool = Field(description="false：与已记录的相同，未作修改")
+
+
+def _ref(obj) -> dict | None:
+    return None if obj is None else {"id": obj.pk, "name": obj.name}
+
+
+def _local(moment: dt.datetime | None) -> dt.datetime | None:
+    return None if moment is None else timezone.localtime(moment)
+
+
+def _row(project: Project) -> dict:
+    return {
+        "code": project.code,
+        "name": project.name,
+        "investor": project.investor,
+        "district": {"code": project.district.code, "name": project.district.name},
+        "unit": _ref(project.unit),
+        "stage": {"code": project.stage.code, "name": project.stage.name},
+        "review_state": project.review_state,
+        "review_state_label": str(project.get_review_state_display()),
+        "industry": _ref(project.industry),
+        "leader": _ref(project.leader),
+        "investment_wan": plain(project.investment),
+        "updated_at": _local(project.updated_at),
+        "version": project.version,
+    }
+
+
+def _masked(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
+
+
+def _detail(project: Project, user: User) -> dict:
+    can_review = permissions.can_review(user, project)
+    # The holder and its district office see the contact's number; others a masked one.
+    phone = project.contact_phone
+    if phone and not permissions.can_move(user, project):
+        phone = _masked(phone)
+    return {
+        **_row(project),
+        "co_units": [_ref(unit) for unit in project.co_units.order_by("order", "id")],
+        "info_unit": _ref(project.info_unit),
+        "talks_unit": _ref(project.talks_unit),
+        "landing_unit": _ref(project.landing_unit),
+        "land_area_mu": None if project.land_area_mu is None else plain(project.land_area_mu),
+        "info_source": project.info_source,
+        "progress": project.progress,
+        "issues_text": project.issues_text,
+        "contact_name": project.contact_name,
+        "contact_phone": phone,
+        "remarks": project.remarks,
+        "stage_entered_at": _local(project.stage_entered_at),
+        "submitted_at": _local(project.submitted_at),
+        "admitted_at": _local(project.admitted_at),
+        "created_at": _local(project.created_at),
+        "milestones": [
+            {"kind": m.kind, "label": str(m.get_kind_display()), "date": m.date, "note": m.note}
+            for m in project.milestones.order_by("date", "id")
+        ],
+        "actions": {
+            "edit": permissions.can_edit(user, project),
+            "submit": permissions.can_submit(user, project),
+            "review": can_review,
+            "move": permissions.can_move(user, project),
+            "hand_off": permissions.can_hand_off(user, project),
+            "record_milestone": permissions.can_record_milestone(user, project),
+            "add_note": permissions.can_add_note(user, project),
+        },
+        "duplicates": [
+            {"code": c.project.code, "name": c.project.name, "reason": c.reason}
+            for c in (duplicate_candidates(project) if can_review else [])
+        ],
+    }
+
+
+def _event(event) -> dict:
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "kind_label": str(event.get_kind_display()),
+        "actor": event.actor.display_name if event.actor else None,
+        "at": _local(event.at),
+        "old": event.old,
+        "new": event.new,
+        "reason": event.reason,
+    }
+
+
+# --- input -----------------------------------------------------------------------------
+
+#: The list's sort keys, the same as the web list's.
+Sort = Literal[tuple(SORTS)]
+ReviewStateCode = Literal["draft", "submitted", "district_approved", "admitted", "returned"]
+
+
+class ProjectFilters(Schema):
+    """The web list's filters (``listing.project_page``), districts and stages by code."""
+
+    district: Code | None = Field(None, description="所属区的区划代码，如 350213")
+    unit: QueryId | None = Field(None, description="责任单位 id（见 /units）")
+    stage: Code | None = Field(None, description="阶段代码，如 negotiating（见 /stages）")
+    report_group: Code | None = Field(None, description="报表分组，如 在谈")
+    review_state: ReviewStateCode | None = Field(None, description="入库状态")
+    industry: QueryId | None = Field(None, description="行业 id（见 /industries）")
+    leader: QueryId | None = Field(None, description="挂钩领导（人员 id）")
+    amount_min: Money | None = Field(None, description="总投资下限（万元）")
+    amount_max: Money | None = Field(None, description="总投资上限（万元）")
+    q: Text | None = Field(None, description="项目名称或投资方中的文字，空格分隔多个词")
+    sort: Sort = Field(
+        DEFAULT_SORT,
+        description="排序：" + "；".join(f"{key} {text}" for key, (text, _order) in SORTS.items()),
+    )
+    cursor: Text | None = Field(None, description="上一页返回的 next_cursor")
+    size: Annotated[int, Field(ge=1, le=MAX_SIZE)] = Field(
+        50, description=f"每页条数，1–{MAX_SIZE}"
+    )
+
+
+class ProjectFieldsIn(In):
+    """The reported fields a create or an update may set; ids for relations."""
+
+    investor: Text | None = Field(None, description="投资方")
+    industry: Id | None = Field(None, description="行业 id（见 /industries）")
+    leader: Id | None = Field(None, description="挂钩领导（人员 id）")
+    land_area_mu: Text | None = Field(None, description="拟用地面积（亩），十进制字符串")
+    info_source: Text | None = Field(None, description="信息来源")
+    progress: Text | None = Field(None, description="进展情况")
+    issues_text: Text | None = Field(None, description="存在问题")
+    contact_name: Text | None = Field(None, description="联系人")
+    contact_phone: Text | None = Field(None, description="联系电话")
+    remarks: Text | None = Field(None, description="备注")
+    info_unit: Id | None = Field(None, description="信息提供单位 id")
+    talks_unit: Id | None = Field(None, description="洽谈推进单位 id")
+    landing_unit: Id | None = Field(None, description="落地服务单位 id")
+    co_units: Annotated[list[Id], Field(max_length=50)] | None = Field(
+        None, description="协同单位 id 列表"
+    )
+
+
+class ProjectCreateIn(ProjectFieldsIn):
+    name: Text = Field(description="项目名称")
+    investment_wan: Money = Field(description="总投资（万元）")
+    stage: Code | None = Field(None, description="阶段代码，缺省为第一个阶段（策划）")
+    signed_on: IsoDate | None = Field(None, description="签约日期（直接建为落地项目时必填）")
+
+
+class ProjectUpdateIn(ProjectFieldsIn):
+    version: Version
+    reason: Text = Field("", description="修改说明")
+    name: Text | None = Field(None, description="项目名称")
+    investment_wan: Money | None = Field(None, description="总投资（万元）")
+
+
+class VersionIn(In):
+    version: Version
+
+
+class ReviewIn(In):
+    version: Version
+    decision: Literal["approve", "return"] = Field(description="approve 通过，return 退回")
+    reason: Text = Field("", description="说明；退回时必填")
+    not_duplicate: bool = Field(False, description="已核对疑似重复项目，确认不是同一项目")
+
+
+class MoveFieldsIn(In):
+    """What a stage may require before entry (see /stages)."""
+
+    investor: Text | None = None
+    industry: Id | None = None
+    investment_wan: Money | None = None
+    land_area_mu: Text | None = None
+    contact_name: Text | None = None
+    contact_phone: Text | None = None
+    leader: Id | None = None
+    signed_on: IsoDate | None = Field(None, description="签约日期（进入落地时）")
+
+
+class MoveIn(In):
+    version: Version
+    stage: Code = Field(description="目标阶段代码")
+    reason: Text = Field("", description="说明；后退、中止或从中止恢复时必填")
+    fields: MoveFieldsIn = Field(default_factory=MoveFieldsIn, description="目标阶段要求的字段")
+
+
+class HandoffIn(In):
+    version: Version
+    to_unit: Id = Field(description="接棒单位 id（本区单位）")
+    reason: Text = Field(description="交接原因")
+    relay_role: Literal["talks", "landing"] | None = Field(
+        None, description="接棒单位同时记为 talks 洽谈推进单位 或 landing 落地服务单位"
+    )
+    keep_as_co_unit: bool = Field(False, description="原责任单位保留为协同单位")
+
+
+class MilestoneIn(In):
+    kind: Literal[
+        "signed", "registered", "land_supplied", "started", "in_production", "at_capacity"
+    ]
+    date: IsoDate
+    note: Text = ""
+
+
+class NoteIn(In):
+    text: Text = Field(description="跟进记录内容")
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+_UNIT_FIELDS = ("info_unit", "talks_unit", "landing_unit")
+_LIST_ERRORS = {401: Error, 422: Error}
+_READ_ERRORS = {401: Error, 404: Error}
+_ACT_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+def refuse_unknown_params(request, params: type[Schema]) -> None:
+    """Refuse query parameters the operation does not know: a typo must not widen a filter."""
+    unknown = sorted(set(request.GET) - set(params.model_fields))
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "不认识的参数。"))
+
+
+_PROJECT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,31}$")
+
+
+def _project(user: User, code: str) -> Project:
+    """Return the project in the user's scope, or 404; a malformed code is a 404 too.
+
+    (PostgreSQL refuses a NUL in a query with an error, so garbage never reaches it.)
+    """
+    if not _PROJECT_CODE.fullmatch(code):
+        raise Http404("项目不存在或您无权查看。")
+    return project_get(user=user, code=code)
+
+
+def _holds(user: User, project: Project) -> bool:
+    return user.role == Role.UNIT_STAFF and user.unit_id == project.unit_id
+
+
+def _resolve(district, values: dict) -> dict:
+    """Turn the API's values (ids, ``investment_wan``) into the services' ones."""
+    changes, errors = {}, {}
+    for field, value in values.items():
+        if field == "investment_wan":
+            changes["investment"] = value
+        elif value is None or field not in ("industry", "leader", "co_units", *_UNIT_FIELDS):
+            changes[field] = value
+        elif field == "industry":
+            changes[field] = Industry.objects.filter(pk=value).first()
+            if changes[field] is None:
+                errors[field] = "行业不存在。"
+        elif field == "leader":
+            changes[field] = Person.objects.filter(pk=value, city_id=district.city_id).first()
+            if changes[field] is None:
+                errors[field] = "挂钩领导不存在。"
+        elif field == "co_units":
+            units = list(Unit.objects.filter(pk__in=value, district=district))
+            if len(units) != len(set(value)):
+                errors[field] = f"协同单位须是{district.name}的单位。"
+            changes[field] = units
+        else:
+            changes[field] = Unit.objects.filter(pk=value, district=district).first()
+            if changes[field] is None:
+                errors[field] = f"单位不存在或不是{district.name}的单位。"
+    if errors:
+        raise ValidationError(errors)
+    return changes
+
+
+@contextmanager
+def _api_field_names():
+    """Name fields in a service's errors as the API does (``investment_wan``)."""
+    try:
+        yield
+    except services.ConflictError:
+        raise
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict") or "investment" not in exc.error_dict:
+            raise
+        renamed = {
+            ("investment_wan" if field == "investment" else field): errors
+            for field, errors in exc.error_dict.items()
+        }
+        raise ValidationError(renamed) from None
+
+
+def _stage(code: str, field: str = "stage") -> Stage:
+    stage = Stage.objects.filter(code=code).first()
+    if stage is None:
+        raise ValidationError({field: f"没有代码为“{code}”的阶段（见 /stages）。"})
+    return stage
+
+
+def _acted(project: Project, user: User) -> dict:
+    # The state the user's own step produced, even if it took the project out of sight
+    # (a handoff to another unit): it is what they just did, not a peek.
+    project.refresh_from_db()
+    return _detail(project, user)
+
+
+def _visible_units(user: User):
+    """Units of the area the user's role covers: the possible holders of its projects."""
+    units = Unit.objects.select_related("district")
+    if user.role in (Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.LEADER) and user.district_id:
+        return units.filter(district_id=user.district_id)
+    if user.role in (Role.CITY_REVIEWER, Role.LEADER) and user.city_id:
+        return units.filter(district__city_id=user.city_id)
+    return units.none()
+
+
+# --- the library -------------------------------------------------------------------------
+
+
+def _listing_filters(params: ProjectFilters) -> dict:
+    """Return the filters as ``listing.project_page`` takes them: district and stage by id.
+
+    The API names districts and stages by their codes, as /stages and every row do.
+    """
+    filters = params.model_dump(include=set(FILTERS), exclude_none=True)
+    errors = {}
+    if "district" in filters:
+        district = District.objects.filter(code=filters["district"]).first()
+        if district is None:
+            errors["district"] = f"没有区划代码为“{filters['district']}”的区。"
+        filters["district"] = district and district.pk
+    if "stage" in filters:
+        stage = Stage.objects.filter(code=filters["stage"]).first()
+        if stage is None:
+            errors["stage"] = f"没有代码为“{filters['stage']}”的阶段（见 /stages）。"
+        filters["stage"] = stage and stage.pk
+    if errors:
+        raise ValidationError(errors)
+    return filters
+
+
+@router.get("/projects", response={200: ProjectPage, **_LIST_ERRORS}, summary="项目库列表")
+def project_index(request, params: Query[ProjectFilters]):
+    """与网页项目库相同的筛选和排序，游标分页，并给出符合条件的项目个数与总投资。"""
+    refuse_unknown_params(request, ProjectFilters)
+    page = project_page(
+        user=request.auth,
+        filters=_listing_filters(params),
+        sort=params.sort,
+        cursor=params.cursor,
+        size=params.size,
+    )
+    return {
+        "items": [_row(project) for project in page.rows],
+        "next_cursor": page.next_cursor,
+        "count": page.total,
+        "investment_wan": plain(page.investment),
+    }
+
+
+@router.post("/projects", response={201: ProjectOut, **_ACT_ERRORS}, summary="新建项目")
+def project_new(request, payload: ProjectCreateIn):
+    """单位招商员为本单位新建草稿项目。"""
+    user = request.auth
+    if not permissions.can_create(user):
+        raise PermissionDenied("只有单位招商员可以新建项目。")
+    unit = user.unit
+    values = payload.model_dump(exclude_unset=True)
+    stage_code = values.pop("stage", None)
+    stage = _stage(stage_code) if stage_code else None
+    signed_on = values.pop("signed_on", None)
+    changes = _resolve(unit.district, values)
+    with _api_field_names():
+        project = services.project_create(
+            actor=user,
+            district=unit.district,
+            unit=unit,
+            stage=stage,
+            signed_on=signed_on,
+            **changes,
+        )
+    return Status(201, _detail(project_get(user=user, pk=project.pk), user))
+
+
+@router.get("/projects/{code}", response={200: ProjectOut, **_READ_ERRORS}, summary="项目详情")
+def project_detail(request, code: str):
+    """项目的全部字段、当前版本号、里程碑，以及当前用户可执行的操作。"""
+    return _detail(_project(request.auth, code), request.auth)
+
+
+@router.patch("/projects/{code}", response={200: ProjectOut, **_ACT_ERRORS}, summary="修改项目")
+def project_edit(request, code: str, payload: ProjectUpdateIn):
+    """只修改请求中给出的字段；须带 version，他人已先保存时返回 409。"""
+    user = request.auth
+    project = _project(user, code)
+    if not permissions.can_edit(user, project) and (
+        project.is_editable or not permissions.can_move(user, project)
+    ):
+        # The holder of a project under review passes: the service says why it must wait.
+        raise PermissionDenied("只有责任单位或区招商办可以修改该项目。")
+    values = payload.model_dump(exclude_unset=True, exclude={"version", "reason"})
+    changes = _resolve(project.district, values)
+    with _api_field_names():
+        services.project_update(
+            project=project,
+            actor=user,
+            changes=changes,
+            expected_version=payload.version,
+            reason=payload.reason,
+        )
+    return _acted(project, user)
+
+
+@router.post(
+    "/projects/{code}/submit", response={200: ProjectOut, **_ACT_ERRORS}, summary="上报审核"
+)
+def project_submit(request, code: str, payload: VersionIn):
+    user = request.auth
+    project = _project(user, code)
+    if not permissions.can_submit(user, project) and not _holds(user, project):
+        raise PermissionDenied("只有项目的责任单位可以上报。")
+    services.project_submit(project=project, actor=user, expected_version=payload.version)
+    return _acted(project, user)
+
+
+@router.post(
+    "/projects/{code}/review",
+    response={200: ProjectOut, **_ACT_ERRORS},
+    summary="审核（通过或退回）",
+)
+def project_review(request, code: str, payload: ReviewIn):
+    """区招商办初审、市招商办审核入库；退回须说明原因；有疑似重复时须确认 not_duplicate。"""
+    user = request.auth
+    project = _project(user, code)
+    pending = (ReviewState.SUBMITTED, ReviewState.DISTRICT_APPROVED)
+    if not permissions.can_review(user, project) and (
+        project.review_state in pending
+        or user.role not in (Role.DISTRICT_OFFICE, Role.CITY_REVIEWER)
+    ):
+        raise PermissionDenied("您不是该项目当前的审核人。")
+    services.project_review(
+        project=project,
+        actor=user,
+        approve=payload.decision == "approve",
+        reason=payload.reason,
+        not_duplicate=payload.not_duplicate,
+        expected_version=payload.version,
+    )
+    return _acted(project, user)
+
+
+@router.post("/projects/{code}/move", response={200: ProjectOut, **_ACT_ERRORS}, summary="变更阶段")
+def project_move(request, code: str, payload: MoveIn):
+    """推进或后退到另一阶段；目标阶段要求的字段放在 fields 中一并提交。"""
+    user = request.auth
+    project = _project(user, code)
+    if not permissions.can_move(user, project):
+        raise PermissionDenied("只有责任单位或区招商办可以变更项目阶段。")
+    stage = _stage(payload.stage)
+    fields = payload.fields.model_dump(exclude_unset=True)
+    signed_on = fields.pop("signed_on", None)
+    fields = _resolve(project.district, fields)
+    if signed_on is not None:
+        fields["signed_on"] = signed_on
+    with _api_field_names():
+        services.project_move(
+            project=project,
+            stage=stage,
+            actor=user,
+            reason=payload.reason,
+            fields=fields,
+            expected_version=payload.version,
+        )
+    return _acted(project, user)
+
+
+@router.post(
+    "/projects/{code}/handoff", response={200: ProjectOut, **_ACT_ERRORS}, summary="接力交接"
+)
+def project_handoff(request, code: str, payload: HandoffIn):
+    """把项目交给本区另一单位负责。"""
+    user = request.auth
+    project = _project(user, code)
+    if not permissions.can_hand_off(user, project):
+        raise PermissionDenied("只有责任单位或区招商办可以交接项目。")
+    to_unit = Unit.objects.filter(pk=payload.to_unit, district_id=project.district_id).first()
+    if to_unit is None:
+        raise ValidationError({"to_unit": f"单位不存在或不是{project.district.name}的单位。"})
+    services.project_handoff(
+        project=project,
+        to_unit=to_unit,
+        actor=user,
+        reason=payload.reason,
+        relay_role=payload.relay_role,
+        keep_as_co_unit=payload.keep_as_co_unit,
+        expected_version=payload.version,
+    )
+    return _acted(project, user)
+
+
+@router.post(
+    "/projects/{code}/milestones",
+    response={200: MilestoneResult, **_ACT_ERRORS},
+    summary="记录里程碑",
+)
+def project_milestone(request, code: str, payload: MilestoneIn):
+    """记录或更正签约、注册、供地、开工、投产、达产日期。"""
+    user = request.auth
+    project = _project(user, code)
+    if not permissions.can_record_milestone(user, project):
+        raise PermissionDenied("只有责任单位或区招商办可以记录里程碑。")
+    changed = services.milestone_record(
+        project=project, kind=payload.kind, date=payload.date, actor=user, note=payload.note
+    )
+    milestone = project.milestones.get(kind=payload.kind)
+    return {
+        "kind": milestone.kind,
+        "label": str(milestone.get_kind_display()),
+        "date": milestone.date,
+        "note": milestone.note,
+        "changed": changed is not None,
+    }
+
+
+@router.post(
+    "/projects/{code}/notes", response={201: EventOut, **_ACT_ERRORS}, summary="添加跟进记录"
+)
+def project_note(request, code: str, payload: NoteIn):
+    user = request.auth
+    project = _project(user, code)
+    if not permissions.can_add_note(user, project):
+        raise PermissionDenied("您不能为该项目添加跟进记录。")
+    return Status(201, _event(services.note_add(project=project, actor=user, text=payload.text)))
+
+
+@router.get(
+    "/projects/{code}/events", response={200: list[EventOut], **_READ_ERRORS}, summary="项目动态"
+)
+def project_timeline(request, code: str):
+    """项目的接力时间线：创建、上报、审核、阶段变更、交接、里程碑、跟进记录……按时间先后。"""
+    project = _project(request.auth, code)
+    return [_event(event) for event in project_events(project=project)]
+
+
+# --- reference data ----------------------------------------------------------------------
+
+
+class RequiredFieldOut(Schema):
+    field: str
+    label: str
+
+
+class StageOut(Schema):
+    code: str
+    name: str
+    order: int
+    report_group: str
+    is_terminal: bool
+    allows_milestones: bool
+    required_fields: list[RequiredFieldOut]
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: str
+    kind_label: str
+    district: DistrictRef
+    is_active: bool
+
+
+class IndustryOut(Schema):
+    id: int
+    name: str
+
+
+@reference_router.get("/stages", response={200: list[StageOut], 401: Error}, summary="项目阶段")
+def stage_index(request):
+    return [
+        {
+            "code": stage.code,
+            "name": stage.name,
+            "order": stage.order,
+            "report_group": stage.report_group,
+            "is_terminal": stage.is_terminal,
+            "allows_milestones": stage.allows_milestones,
+            "required_fields": [
+                {"field": field, "label": str(REQUIRABLE_FIELDS.get(field, field))}
+                for field in stage.required_fields
+            ],
+        }
+        for stage in Stage.objects.order_by("order")
+    ]
+
+
+@reference_router.get("/units", response={200: list[UnitOut], 401: Error}, summary="招商单位")
+def unit_index(request):
+    """您所在区（市招商办：全市）的招商单位，用于交接、协同单位等字段。"""
+    return [
+        {
+            "id": unit.pk,
+            "name": unit.name,
+            "short_name": unit.short_name,
+            "kind": unit.kind,
+            "kind_label": str(unit.get_kind_display()),
+            "district": {"code": unit.district.code, "name": unit.district.name},
+            "is_active": unit.is_active,
+        }
+        for unit in _visible_units(request.auth).order_by("district__code", "order", "id")
+    ]
+
+
+@reference_router.get("/industries", response={200: list[IndustryOut], 401: Error}, summary="行业")
+def industry_index(request):
+    return [{"id": industry.pk, "name": industry.name} for industry in Industry.objects.all()]

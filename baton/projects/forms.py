@@ -1,0 +1,537 @@
+"""Forms of the project pages. They clean and convert input; the services decide.
+
+Choices (units, leaders) are limited to the project's district and city; a value that
+is no longer offered (a unit since disabled) stays selectable while the project still
+points at it, so that saving an unrelated change never fails on it.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Q
+
+from baton.accounts.models import User
+from baton.org.models import District, Person, Unit
+
+from .listing import DEFAULT_SORT, SORTS
+from .models import REQUIRABLE_FIELDS, Industry, Milestone, Project, ReviewState, Stage
+from .money import plain, to_wan
+
+Role = User.Role
+
+DATE_ERRORS = {"invalid": "日期格式不正确，应为 年-月-日，如 2024-03-01。"}
+CHOICE_ERRORS = {
+    "invalid_choice": "所选项不存在或不可选，请重新选择。",
+    "invalid_pk_value": "所选项不存在或不可选，请重新选择。",
+    "invalid_list": "请从列表中选择。",
+}
+TEXT_ERRORS = {"max_length": "不能超过 %(limit_value)d 个字（现有 %(show_value)d 个）。"}
+AREA_ERRORS = {
+    "invalid": "请输入数字（亩），如 12.5。",
+    "min_value": "面积不能为负数。",
+    "max_digits": "面积过大，请核对。",
+    "max_whole_digits": "面积过大，请核对。",
+    "max_decimal_places": "面积最多保留 2 位小数。",
+}
+#: Fields of the project form that ``services.project_update`` accepts.
+PROJECT_FIELDS = (
+    "name",
+    "investor",
+    "investment",
+    "industry",
+    "leader",
+    "land_area_mu",
+    "info_source",
+    "progress",
+    "issues_text",
+    "contact_name",
+    "contact_phone",
+    "remarks",
+    "info_unit",
+    "talks_unit",
+    "landing_unit",
+    "co_units",
+)
+_TEXT_LIMITS = {
+    "name": 200,
+    "investor": 200,
+    "info_source": 200,
+    "contact_name": 50,
+    "contact_phone": 30,
+    "progress": 5000,
+    "issues_text": 5000,
+    "remarks": 5000,
+}
+_LONG_TEXT = ("progress", "issues_text", "remarks")
+
+
+def label(field: str) -> str:
+    """Return a project field's Chinese label, from its ``verbose_name``."""
+    if field == "signed_on":
+        return str(REQUIRABLE_FIELDS["signed_on"])
+    return str(Project._meta.get_field(field).verbose_name)
+
+
+class WanField(forms.CharField):
+    """An amount in 万元, typed as text ("12,000.5"), cleaned to a ``Decimal``."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        return to_wan(value)
+
+    def prepare_value(self, value):
+        return plain(value) if isinstance(value, Decimal) else value
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def date_field(field_label: str, *, required: bool = True, **kwargs) -> forms.DateField:
+    kwargs.setdefault("error_messages", DATE_ERRORS)
+    return forms.DateField(label=field_label, required=required, widget=DateInput(), **kwargs)
+
+
+STALE_PAGE = "页面已过期或不完整，请刷新页面后重试。"
+
+
+def version_field() -> forms.IntegerField:
+    """The version the user read, sent back so that a stale save is refused."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE, "min_value": STALE_PAGE},
+    )
+
+
+def units_of(district: District, *, keep=()) -> "forms.QuerySet[Unit]":
+    keep = [pk for pk in keep if pk]
+    return Unit.objects.filter(district=district).filter(Q(is_active=True) | Q(pk__in=keep))
+
+
+def leaders_of(district: District, *, keep=()) -> "forms.QuerySet[Person]":
+    """Return the leaders of the district and of its city (those without a district)."""
+    keep = [pk for pk in keep if pk]
+    return (
+        Person.objects.filter(city_id=district.city_id)
+        .exclude(level=Person.Level.STAFF)
+        .filter(Q(district=district) | Q(district__isnull=True))
+        .filter(Q(is_active=True) | Q(pk__in=keep))
+        .order_by("level", "name")
+    )
+
+
+def project_field(name: str, district: District, *, project: Project | None = None):
+    """Return the form field for one reported project field."""
+    kept = {}
+    if project is not None:
+        kept = {
+            "leader": [project.leader_id],
+            "info_unit": [project.info_unit_id],
+            "talks_unit": [project.talks_unit_id],
+            "landing_unit": [project.landing_unit_id],
+            "co_units": list(project.co_units.values_list("pk", flat=True)),
+        }
+    if name in _TEXT_LIMITS:
+        widget = forms.Textarea(attrs={"rows": 3}) if name in _LONG_TEXT else None
+        if name == "contact_phone":
+            widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
+        return forms.CharField(
+            label=label(name),
+            max_length=_TEXT_LIMITS[name],
+            required=name == "name",
+            widget=widget,
+            error_messages={"required": f"请填写{label(name)}。", **TEXT_ERRORS},
+        )
+    if name == "investment":
+        return WanField(
+            label=label(name),
+            help_text="单位：万元，可带千分位逗号，如 12,000",
+            error_messages={"required": "请填写总投资（万元）。"},
+        )
+    if name == "land_area_mu":
+        return forms.DecimalField(
+            label=label(name),
+            required=False,
+            min_value=0,
+            max_digits=12,
+            decimal_places=2,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            error_messages=AREA_ERRORS,
+        )
+    if name == "industry":
+        return forms.ModelChoiceField(
+            Industry.objects.all(),
+            label=label(name),
+            required=False,
+            empty_label="（未选择）",
+            error_messages=CHOICE_ERRORS,
+        )
+    if name == "leader":
+        return forms.ModelChoiceField(
+            leaders_of(district, keep=kept.get("leader", ())),
+            label=label(name),
+            required=False,
+            empty_label="（无）",
+            error_messages=CHOICE_ERRORS,
+        )
+    if name in ("info_unit", "talks_unit", "landing_unit"):
+        return forms.ModelChoiceField(
+            units_of(district, keep=kept.get(name, ())),
+            label=label(name),
+            required=False,
+            empty_label="（未记录）",
+            error_messages=CHOICE_ERRORS,
+        )
+    if name == "co_units":
+        return forms.ModelMultipleChoiceField(
+            units_of(district, keep=kept.get(name, ())),
+            label=label(name),
+            required=False,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "checks"}),
+            error_messages=CHOICE_ERRORS,
+        )
+    if name == "signed_on":
+        return date_field(label(name))
+    raise AssertionError(name)
+
+
+def project_initial(project: Project) -> dict:
+    initial = {name: getattr(project, name) for name in PROJECT_FIELDS if name != "co_units"}
+    initial["co_units"] = list(project.co_units.all())
+    return initial
+
+
+class ProjectForm(forms.Form):
+    """The reported fields of a project, for creating and editing."""
+
+    def __init__(self, *args, district: District, project: Project | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PROJECT_FIELDS:
+            self.fields[name] = project_field(name, district, project=project)
+
+    @property
+    def error_labels(self) -> list[str]:
+        return [str(field.label) for field in self.visible_fields() if field.errors]
+
+    @property
+    def sections(self) -> list[tuple[str, list]]:
+        """Return the fields in the groups the page shows them in."""
+        groups = [
+            ("基本信息", ["name", "investor", "investment", "industry", "land_area_mu"]),
+            ("推进情况", ["stage", "signed_on", "leader", "info_source", "progress"]),
+            ("问题与联系人", ["issues_text", "contact_name", "contact_phone", "remarks"]),
+            ("接力单位", ["info_unit", "talks_unit", "landing_unit", "co_units"]),
+        ]
+        return [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in groups
+        ]
+
+
+class ProjectCreateForm(ProjectForm):
+    stage = forms.ModelChoiceField(
+        Stage.objects.filter(is_terminal=False),
+        label=label("stage"),
+        empty_label=None,
+        error_messages=CHOICE_ERRORS,
+    )
+    signed_on = date_field(
+        label("signed_on"), required=False, help_text="项目已签约（如直接录入落地项目）时填写"
+    )
+
+    def __init__(self, *args, district: District, unit: Unit, **kwargs):
+        super().__init__(*args, district=district, **kwargs)
+        self.fields["stage"].initial = Stage.objects.filter(is_terminal=False).first()
+        self.fields["info_unit"].initial = unit
+
+
+class ProjectEditForm(ProjectForm):
+    version = version_field()
+    reason = forms.CharField(
+        label="修改说明",
+        required=False,
+        max_length=500,
+        help_text="可选：如“投资方调整投资计划”，记入项目动态",
+        error_messages=TEXT_ERRORS,
+    )
+
+    def __init__(self, *args, project: Project, **kwargs):
+        kwargs.setdefault("initial", {**project_initial(project), "version": project.version})
+        super().__init__(*args, district=project.district, project=project, **kwargs)
+
+    def changes(self) -> dict:
+        """Return the fields whose value differs from the project as it is now."""
+        return {
+            name: self.cleaned_data[name] for name in PROJECT_FIELDS if name in self.changed_data
+        }
+
+
+# --- actions ------------------------------------------------------------------------------
+
+
+class VersionForm(forms.Form):
+    version = version_field()
+
+
+class SubmitForm(VersionForm):
+    pass
+
+
+def _stage_from(value) -> Stage | None:
+    try:
+        return Stage.objects.filter(pk=int(value)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+class MoveForm(VersionForm):
+    stage = forms.ModelChoiceField(
+        Stage.objects.none(),
+        label="目标阶段",
+        empty_label="请选择…",
+        error_messages={**CHOICE_ERRORS, "required": "请选择目标阶段。"},
+    )
+    reason = forms.CharField(
+        label="原因说明",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="后退、转为中止或从中止恢复时必须填写",
+        error_messages=TEXT_ERRORS,
+    )
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["stage"].queryset = Stage.objects.exclude(pk=project.stage_id)
+        source = self.data if self.is_bound else self.initial
+        target = _stage_from(source.get("stage"))
+        self.target = target if target and target.pk != project.stage_id else None
+        self.required_names: list[str] = []
+        if self.target is None:
+            return
+        current = project.stage
+        if self.target.is_terminal or current.is_terminal or self.target.order < current.order:
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = "请说明原因。"
+        signed = project.milestones.filter(kind=Milestone.Kind.SIGNED).first()
+        for name in self.target.required_fields:
+            if name not in REQUIRABLE_FIELDS:
+                continue
+            field = project_field(name, project.district, project=project)
+            field.required = True
+            field.error_messages["required"] = f"进入“{self.target.name}”阶段须填写{label(name)}。"
+            if name == "signed_on":
+                field.initial = signed.date if signed else None
+                field.required = signed is None
+            else:
+                field.initial = getattr(project, name)
+            self.fields[name] = field
+            self.required_names.append(name)
+
+    def fields_for_service(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in self.required_names
+            if self.cleaned_data.get(name) not in (None, "")
+        }
+
+    @property
+    def required_fields(self) -> list:
+        return [self[name] for name in self.required_names]
+
+
+class HandoffForm(VersionForm):
+    RELAY_ROLES = [("", "不记录"), ("talks", "洽谈推进"), ("landing", "落地服务")]
+
+    to_unit = forms.ModelChoiceField(
+        Unit.objects.none(),
+        label="交给",
+        empty_label="请选择接棒单位…",
+        error_messages={**CHOICE_ERRORS, "required": "请选择接棒单位。"},
+    )
+    reason = forms.CharField(
+        label="交接原因",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请说明交接原因。", **TEXT_ERRORS},
+    )
+    relay_role = forms.ChoiceField(
+        label="接棒单位的接力角色",
+        choices=RELAY_ROLES,
+        required=False,
+        help_text="记为洽谈推进或落地服务单位，考核时计入该单位的接力成绩",
+        error_messages=CHOICE_ERRORS,
+    )
+    keep_as_co_unit = forms.BooleanField(label="本单位继续作为协同单位", required=False)
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = Unit.objects.filter(
+            district_id=project.district_id, is_active=True
+        ).exclude(pk=project.unit_id)
+
+    def clean_relay_role(self):
+        return self.cleaned_data["relay_role"] or None
+
+
+class MilestoneForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="里程碑", error_messages={**CHOICE_ERRORS, "required": "请选择里程碑。"}
+    )
+    date = date_field("日期", error_messages={**DATE_ERRORS, "required": "请填写日期。"})
+    note = forms.CharField(label="说明", required=False, max_length=200, error_messages=TEXT_ERRORS)
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = Milestone.Kind.choices
+        if not project.stage.allows_milestones:
+            kinds = [(Milestone.Kind.SIGNED, Milestone.Kind.SIGNED.label)]
+        self.fields["kind"].choices = kinds
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="跟进内容",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "如：今日与投资方洽谈用地需求……"}),
+        error_messages={"required": "请填写跟进内容。", **TEXT_ERRORS},
+    )
+
+
+# --- the library's filters ----------------------------------------------------------------
+
+
+def _unit_label(unit: Unit) -> str:
+    return f"{unit.district.name} · {unit.name}"
+
+
+class ProjectFilterForm(forms.Form):
+    """The 项目库's filters. Every field is optional; a bad value is an error, not a 500."""
+
+    q = forms.CharField(
+        label="关键词",
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "项目名称或投资方"}),
+        error_messages=TEXT_ERRORS,
+    )
+    district = forms.ModelChoiceField(
+        District.objects.none(),
+        label="所属区",
+        required=False,
+        empty_label="全部",
+        error_messages=CHOICE_ERRORS,
+    )
+    unit = forms.ModelChoiceField(
+        Unit.objects.none(),
+        label="责任单位",
+        required=False,
+        empty_label="全部",
+        error_messages=CHOICE_ERRORS,
+    )
+    stage = forms.ModelChoiceField(
+        Stage.objects.all(),
+        label="项目阶段",
+        required=False,
+        empty_label="全部",
+        error_messages=CHOICE_ERRORS,
+    )
+    report_group = forms.ChoiceField(label="报表分组", required=False, error_messages=CHOICE_ERRORS)
+    review_state = forms.ChoiceField(
+        label="入库状态",
+        required=False,
+        choices=[("", "全部"), *ReviewState.choices],
+        error_messages=CHOICE_ERRORS,
+    )
+    industry = forms.ModelChoiceField(
+        Industry.objects.all(),
+        label="行业",
+        required=False,
+        empty_label="全部",
+        error_messages=CHOICE_ERRORS,
+    )
+    leader = forms.ModelChoiceField(
+        Person.objects.none(),
+        label="挂钩领导",
+        required=False,
+        empty_label="全部",
+        error_messages=CHOICE_ERRORS,
+    )
+    amount_min = WanField(label="总投资不低于（万元）", required=False)
+    amount_max = WanField(label="总投资不高于（万元）", required=False)
+    sort = forms.ChoiceField(
+        label="排序",
+        required=False,
+        choices=[(key, text) for key, (text, _) in SORTS.items()],
+        error_messages=CHOICE_ERRORS,
+    )
+    cursor = forms.CharField(
+        label="分页",
+        required=False,
+        max_length=300,
+        widget=forms.HiddenInput,
+        error_messages={"max_length": "分页参数无效，请回到第一页。"},
+    )
+
+    #: Filters folded under "更多条件" unless one of them is in use.
+    MORE = ("district", "unit", "report_group", "industry", "leader", "amount_min", "amount_max")
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        city_wide = user.district_id is None and user.city_id is not None
+        if city_wide:
+            self.fields["district"].queryset = District.objects.filter(city_id=user.city_id)
+            units = Unit.objects.filter(district__city_id=user.city_id).select_related("district")
+            self.fields["unit"].label_from_instance = _unit_label
+            leaders = Person.objects.filter(city_id=user.city_id)
+        else:
+            del self.fields["district"]
+            units = Unit.objects.filter(district_id=user.district_id)
+            leaders = Person.objects.filter(city_id=user.city_id).filter(
+                Q(district_id=user.district_id) | Q(district__isnull=True)
+            )
+        self.fields["unit"].queryset = units
+        self.fields["leader"].queryset = leaders.exclude(level=Person.Level.STAFF)
+        groups = Stage.objects.order_by("order").values_list("report_group", flat=True)
+        self.fields["report_group"].choices = [("", "全部")] + [
+            (g, g) for g in dict.fromkeys(groups)
+        ]
+
+    def clean_sort(self):
+        return self.cleaned_data["sort"] or DEFAULT_SORT
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("amount_min"), data.get("amount_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("amount_max", "总投资上限不能小于下限。")
+        return data
+
+    def filters(self) -> dict:
+        """Return the chosen filters as ``listing.project_page`` takes them (ids, 万元)."""
+        return {
+            key: getattr(value, "pk", value)
+            for key, value in self.cleaned_data.items()
+            if key not in ("sort", "cursor") and value not in (None, "")
+        }
+
+    @property
+    def more_open(self) -> bool:
+        return any(self.data.get(name) for name in self.MORE)
+
+    @property
+    def main_fields(self) -> list:
+        return [self[n] for n in ("q", "stage", "review_state", "sort") if n in self.fields]
+
+    @property
+    def more_fields(self) -> list:
+        return [self[n] for n in self.MORE if n in self.fields]

@@ -1,0 +1,268 @@
+"""Reads of the review queue, problems, supervisions and leaders' acts, scoped by user.
+
+Every list here starts from ``selectors.project_scope``: what a user may see of these
+rows follows from the projects they may see (plus, for a unit, the problems it must
+solve and their 督办). The one read across scopes is ``duplicate_rows``, on purpose:
+the reviewer must see a clash with another unit's or district's project.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from baton.accounts.models import User
+from baton.org.models import Person, Unit
+
+from .duplicates import duplicate_candidates
+from .models import LeaderAct, Problem, Project, ProjectEvent, ReviewState, Supervision
+from .selectors import project_list, project_scope
+
+Role = User.Role
+
+#: The review events the history of decisions lists.
+DECISIONS = (
+    ProjectEvent.Kind.APPROVED,
+    ProjectEvent.Kind.ADMITTED,
+    ProjectEvent.Kind.RETURNED,
+)
+
+
+def _visible_projects(user: User) -> QuerySet[Project]:
+    return Project.objects.filter(project_scope(user)).values("pk")
+
+
+def _own_unit(user: User) -> int | None:
+    """Return the unit of an active unit promoter, else None."""
+    if user.is_authenticated and user.is_active and user.role == Role.UNIT_STAFF:
+        return user.unit_id
+    return None
+
+
+# --- review ----------------------------------------------------------------------------
+
+
+def review_queue(*, user: User) -> QuerySet[Project]:
+    """Return the projects waiting for this user's review decision, oldest first.
+
+    The district office decides on its district's submitted projects (in a one-level
+    district this admits them); the city reviewer admits its city's district-approved ones.
+    """
+    if user.role == Role.DISTRICT_OFFICE and user.district_id:
+        state = {"review_state": ReviewState.SUBMITTED, "district_id": user.district_id}
+    elif user.role == Role.CITY_REVIEWER and user.city_id:
+        state = {"review_state": ReviewState.DISTRICT_APPROVED, "district__city_id": user.city_id}
+    else:
+        return Project.objects.none()
+    submission = ProjectEvent.objects.filter(
+        project=OuterRef("pk"), kind=ProjectEvent.Kind.SUBMITTED
+    ).order_by("-at", "-id")
+    return (
+        project_list(user=user, filters=state)
+        .annotate(submission=Subquery(submission.values("new")[:1]))
+        .order_by("submitted_at", "id")
+    )
+
+
+def review_decisions(*, user: User) -> QuerySet[ProjectEvent]:
+    """Return the review decisions (approved, admitted, returned) in scope, newest first."""
+    return (
+        ProjectEvent.objects.filter(kind__in=DECISIONS, project__in=_visible_projects(user))
+        .select_related("project", "project__unit", "project__district", "actor")
+        .order_by("-at", "-id")
+    )
+
+
+# --- problems and supervisions ----------------------------------------------------------
+
+
+def problem_scope(user: User) -> Q:
+    """Return the condition on ``Problem`` that a user may see.
+
+    The problems of the projects the user sees; a unit also sees the problems it is
+    responsible for solving on other units' projects.
+    """
+    scope = Q(project__in=_visible_projects(user))
+    unit = _own_unit(user)
+    if unit:
+        scope |= Q(responsible_unit_id=unit)
+    return scope
+
+
+def problem_list(*, user: User, filters: dict | None = None) -> QuerySet[Problem]:
+    """Return the problems the user may see, by deadline, narrowed by ``filters``."""
+    problems = (
+        Problem.objects.filter(problem_scope(user))
+        .select_related("project", "project__unit", "responsible_unit")
+        .order_by("deadline", "id")
+    )
+    if filters:
+        problems = problems.filter(**filters)
+    return problems
+
+
+def problem_get(*, user: User, pk) -> Problem:
+    """Return one problem in the user's scope, or raise Http404."""
+    try:
+        return problem_list(user=user).get(pk=pk)
+    except (Problem.DoesNotExist, ValueError, TypeError):
+        raise Http404("问题不存在或您无权查看。") from None
+
+
+def visible_projects(*, user: User, ids) -> set[int]:
+    """Return which of these project ids the user may open (a unit may see a problem it
+    must solve on a project it does not see)."""
+    return set(project_list(user=user, filters={"pk__in": set(ids)}).values_list("pk", flat=True))
+
+
+def overdue_problems(*, user: User) -> QuerySet[Problem]:
+    return problem_list(
+        user=user,
+        filters={"status__in": Problem.OPEN_STATUSES, "deadline__lt": timezone.localdate()},
+    )
+
+
+def supervision_scope(user: User) -> Q:
+    """Return the condition on ``Supervision`` a user may see: as for problems."""
+    scope = Q(project__in=_visible_projects(user))
+    unit = _own_unit(user)
+    if unit:
+        scope |= Q(problem__responsible_unit_id=unit)
+    return scope
+
+
+def supervision_list(*, user: User, filters: dict | None = None) -> QuerySet[Supervision]:
+    supervisions = (
+        Supervision.objects.filter(supervision_scope(user))
+        .select_related("project", "project__unit", "leader", "problem")
+        .order_by("deadline", "id")
+    )
+    if filters:
+        supervisions = supervisions.filter(**filters)
+    return supervisions
+
+
+def supervision_get(*, user: User, pk) -> Supervision:
+    try:
+        return supervision_list(user=user).get(pk=pk)
+    except (Supervision.DoesNotExist, ValueError, TypeError):
+        raise Http404("督办事项不存在或您无权查看。") from None
+
+
+def active_supervisions(*, user: User) -> QuerySet[Supervision]:
+    return supervision_list(user=user, filters={"status": Supervision.Status.ACTIVE})
+
+
+def project_problems(*, project: Project) -> dict:
+    """Return a project's problems, supervisions and latest leaders' acts.
+
+    The caller got the project through ``selectors.project_get``.
+    """
+    return {
+        # Open ones first, each group by deadline.
+        "problems": sorted(
+            project.problems.select_related("responsible_unit"),
+            key=lambda p: (not p.is_open, p.deadline, p.pk),
+        ),
+        "supervisions": list(
+            project.supervisions.select_related("leader", "problem").order_by(
+                "status", "deadline", "id"
+            )
+        ),
+        "acts": list(project.leader_acts.select_related("leader").order_by("-date", "-id")[:10]),
+    }
+
+
+# --- leaders' acts -------------------------------------------------------------------
+
+
+def leader_act_list(*, user: User, filters: dict | None = None) -> QuerySet[LeaderAct]:
+    """Return the leaders' acts on the projects the user sees, newest first."""
+    acts = (
+        LeaderAct.objects.filter(project__in=_visible_projects(user))
+        .select_related("project", "leader")
+        .order_by("-date", "-id")
+    )
+    if filters:
+        acts = acts.filter(**filters)
+    return acts
+
+
+# --- choices for the forms --------------------------------------------------------------
+
+
+def leader_choices(*, project: Project) -> QuerySet[Person]:
+    """Return the leaders who may supervise or act on the project: its district's and city's."""
+    return Person.objects.filter(
+        Q(district_id=project.district_id) | Q(district__isnull=True),
+        city_id=project.district.city_id,
+        is_active=True,
+    ).exclude(level=Person.Level.STAFF)
+
+
+def units_in_scope(user: User) -> QuerySet[Unit]:
+    """Return the units of the districts the user works in, for filters."""
+    if user.role == Role.CITY_REVIEWER or (user.role == Role.LEADER and not user.district_id):
+        area = Q(district__city_id=user.city_id) if user.city_id else Q(pk__in=[])
+    elif user.district_id:
+        area = Q(district_id=user.district_id)
+    else:
+        area = Q(pk__in=[])
+    return Unit.objects.filter(area).select_related("district").order_by("district", "order", "id")
+
+
+def leaders_in_scope(user: User) -> QuerySet[Person]:
+    """Return the leaders who have acted on a project the user sees, for filters."""
+    acted = LeaderAct.objects.filter(leader=OuterRef("pk"), project__in=_visible_projects(user))
+    return Person.objects.filter(Exists(acted)).order_by("level", "name")
+
+
+def duplicate_rows(*, user: User, project: Project) -> list[dict]:
+    """Return the duplicate candidates of a project under review, with what to compare.
+
+    Candidates come from every unit of the city on purpose (项目撞车 is a clash across
+    units); ``visible`` says whether the reviewer may open the candidate's own page.
+    """
+    candidates = duplicate_candidates(project)
+    if not candidates:
+        return []
+    ids = [c.project.pk for c in candidates]
+    full = Project.objects.select_related("district", "unit", "stage").in_bulk(ids)
+    visible = set(project_list(user=user, filters={"pk__in": ids}).values_list("pk", flat=True))
+    return [
+        {
+            "project": full[c.project.pk],
+            "score": c.score,
+            "reason": c.reason,
+            "visible": c.project.pk in visible,
+        }
+        for c in candidates
+        if c.project.pk in full
+    ]
+
+
+def review_trail(*, project: Project) -> list[ProjectEvent]:
+    """Return the project's submissions and review decisions, oldest first."""
+    return list(
+        project.events.filter(kind__in=(ProjectEvent.Kind.SUBMITTED, *DECISIONS))
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+def problem_queue(*, user: User, size: int = 5) -> dict:
+    """Return the 工作台's queue: overdue problems, and active 督办 (a leader's own)."""
+    overdue = overdue_problems(user=user)
+    supervisions = active_supervisions(user=user)
+    if user.role == Role.LEADER and user.person_id:
+        supervisions = supervisions.filter(leader_id=user.person_id)
+    queue = {
+        "overdue_count": overdue.count(),
+        "overdue": list(overdue[:size]),
+        "supervision_count": supervisions.count(),
+        "supervisions": list(supervisions[:size]),
+    }
+    rows = queue["overdue"] + queue["supervisions"]
+    visible = visible_projects(user=user, ids=[row.project_id for row in rows])
+    for row in rows:
+        row.project_visible = row.project_id in visible
+    return queue
