@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +29,6 @@ from django.utils import timezone
 from baton.accounts.models import User
 from baton.org.models import City, District, Person, Unit
 from baton.projects import services
-from baton.projects.admin import BUSINESS_ROLES
 from baton.projects.models import Industry, Milestone, Project, Stage
 
 DATA = Path(__file__).resolve().parent / "org" / "data"
@@ -402,6 +402,23 @@ DEMO_ACCOUNTS = [
 ]
 
 
+def _config_group():
+    """The system administrator's permissions: configuration, never business data."""
+    group, created = Group.objects.get_or_create(name="系统配置")
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label__in=["org"], codename__regex=r"^(add|change|view)_"
+            )
+            | Permission.objects.filter(
+                content_type__app_label="projects",
+                content_type__model__in=["stage", "industry"],
+                codename__regex=r"^(add|change|view)_",
+            )
+        )
+    return group
+
+
 def demo_accounts(*, reset_passwords: bool = True) -> list[tuple[str, str, str, str]]:
     """Create the demo accounts if needed and give each a new random password.
 
@@ -421,9 +438,12 @@ def demo_accounts(*, reset_passwords: bool = True) -> list[tuple[str, str, str, 
             area.update(district=person.district, person=person)
         user, created = User.objects.get_or_create(
             username=username,
-            # Until the web pages arrive, business roles read the library in the admin.
-            defaults={"role": role, "first_name": name, "is_staff": role in BUSINESS_ROLES, **area},
+            defaults={"role": role, "first_name": name, **area},
         )
+        if role == User.Role.SYS_ADMIN and created:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+            user.groups.add(_config_group())
         password = ""
         if created and not reset_passwords:
             user.set_unusable_password()

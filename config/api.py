@@ -11,7 +11,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaError
@@ -47,6 +47,8 @@ def _docs_access(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         user = request.user
         if user.is_authenticated and (not user.is_admin_role or user.is_verified()):
             return view(request, *args, **kwargs)

@@ -1,11 +1,25 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path, reverse
 
 from config.api import api
 
 admin.site.site_header = "接力棒 · 系统配置"
 admin.site.site_title = "接力棒"
 admin.site.index_title = "配置首页"
+
+
+def _admin_login(request, extra_context=None):
+    """Sign in to the admin through the one login page, not the admin's own form.
+
+    Only that page records the login session (so that disabling the account ends it)
+    and sends an administrator straight on to the second factor.
+    """
+    return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"))
+
+
+admin.site.login = _admin_login
 
 urlpatterns = [
     path("", include("baton.reports.urls")),

@@ -18,6 +18,7 @@ _MENU = [
         "存在问题",
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
     ),
+    ("projects:leader_acts", "领导活动", {Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER}),
     (
         "reports:monthly",
         "月度统计",

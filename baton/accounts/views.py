@@ -51,8 +51,8 @@ def logout(request):
 
 @sensitive_post_parameters()
 @never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
+@login_required
 def password_change(request):
     form = ChangePasswordForm(request.user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -68,8 +68,8 @@ def password_change(request):
 
 
 @never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
+@login_required
 def otp(request):
     """Second factor for the administrators: enrol a TOTP device once, then verify."""
     user = request.user

@@ -14,7 +14,7 @@ class MonthlyForm(forms.Form):
     as_of = forms.DateField(
         label="截止日期",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "日期格式不正确，应为 年-月-日。"},
     )
 

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -69,7 +70,12 @@ def _tasks(user) -> list[dict]:
                 "state": "draft",
             }
         )
+    desk = reverse("projects:review_desk")
     for task in tasks:
+        reviewing = task["state"] in (ReviewState.SUBMITTED, ReviewState.DISTRICT_APPROVED)
+        task["url"] = (
+            desk if reviewing else f"{reverse('projects:list')}?review_state={task['state']}"
+        )
         task["count"] = task["queryset"].count()
         task["items"] = task["queryset"].order_by("-updated_at", "-id")[:5]
     return tasks
@@ -82,8 +88,8 @@ def monthly(request):
     choices = scope_choices(request.user)
     form = MonthlyForm(request.GET or None, choices=[(key, label) for key, label, _ in choices])
     context = {"form": form, "page_title": "月度统计"}
-    if not choices:
-        return render(request, "reports/monthly.html", context)
+    if not choices:  # the administrators (三员分立), as in /api/v1/report
+        return render(request, "reports/monthly.html", context, status=403)
     if form.is_bound and not form.is_valid():
         return render(request, "reports/monthly.html", context, status=400)
     data = form.cleaned_data if form.is_bound else {}

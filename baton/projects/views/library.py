@@ -50,6 +50,7 @@ from ..models import (
     Stage,
 )
 from ..selectors import project_events, project_get, project_list
+from .problems import problem_section
 
 Kind = ProjectEvent.Kind
 PAGE_SIZE = 25
@@ -135,9 +136,7 @@ def project_detail(request, code):
         "co_units": list(project.co_units.all()),
         "milestones": _milestones(project),
         "timeline": _timeline(project),
-        "problems": project.problems.select_related("responsible_unit"),
-        "supervisions": project.supervisions.select_related("leader", "problem"),
-        "leader_acts": project.leader_acts.select_related("leader"),
+        "problem_section": problem_section(user=user, project=project),
         "can": _abilities(user, project),
     }
     return render(request, "projects/project_detail.html", context)

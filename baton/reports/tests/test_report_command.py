@@ -16,6 +16,7 @@ from baton.org.models import City, District
 from baton.projects import services
 from baton.projects.models import Milestone
 from baton.reports.selectors import Scope, figures_as_of
+from baton.reports.snapshots import snapshot_refresh
 from baton.reports.summary import figures_json, summary_paragraph
 from baton.testing import admit, at, make_project, stage
 
@@ -66,7 +67,7 @@ def data(w):
         at=at(2019, 8, 1),
     )
     admit(w, n["talk"], when=_moment(2019, 8, 31, 23, 59, 59))
-    # Counts, landed, with 签约 and 开工 before D and 投产 after.
+    # Counts, landed, with 签约 before D, 开工 on D and 投产 after.
     n["land"] = make_project(
         w,
         name="第三代半导体衬底项目",
@@ -86,9 +87,9 @@ def data(w):
     services.milestone_record(
         project=n["land"],
         kind=Milestone.Kind.STARTED,
-        date=dt.date(2019, 8, 20),
+        date=dt.date(2019, 8, 31),
         actor=w.promoter,
-        at=at(2019, 8, 21),
+        at=at(2019, 8, 31, 18),
     )
     # Does not count on D: admitted at the first instant of the next day.
     n["late"] = make_project(w, name="冷链物流园", investment="8000", at=at(2019, 8, 1))
@@ -151,13 +152,14 @@ def data(w):
         project=n["tongan"], actor=w.tongan_office, approve=True, at=at(2019, 6, 2)
     )
     assert n["tongan"].review_state == "admitted"
-    # After D: moves, an update, a handoff and a landing with 签约 dated before D.
+    # After D (the first at its first instant): a landing with 签约 dated before D,
+    # moves, an update and a handoff.
     services.project_move(
         project=n["talk"],
         stage=stage("landed"),
         actor=w.promoter,
         fields={"signed_on": dt.date(2019, 8, 30)},
-        at=at(2019, 9, 3),
+        at=_moment(2019, 9, 1, 0, 0, 0),
     )
     services.project_move(
         project=n["plan"], stage=stage("intent"), actor=w.promoter, at=at(2019, 9, 5)
@@ -356,6 +358,8 @@ def test_it_keeps_the_figures_of_a_date_after_later_changes(w):
     admit(w, project, when=at(2019, 8, 5))
     before = _xiangan(D)
     text_before = _report("--district", "350213", "--as-of", "2019-08-31")
+    # With or without a month-end snapshot taken before the changes.
+    snapshot_refresh(days=[D])
     services.project_move(
         project=project,
         stage=stage("negotiating"),
