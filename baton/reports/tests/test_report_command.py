@@ -396,6 +396,8 @@ def test_it_keeps_the_figures_of_a_date_after_later_changes(w):
         (["--as-of", "2019-02-30"], "日期格式不正确：2019-02-30（应为 YYYY-MM-DD）"),
         (["--as-of", "2019/08/31"], "日期格式不正确：2019/08/31（应为 YYYY-MM-DD）"),
         (["--as-of", "上个月"], "日期格式不正确：上个月（应为 YYYY-MM-DD）"),
+        (["--as-of", "20190831"], "日期格式不正确：20190831（应为 YYYY-MM-DD）"),
+        (["--as-of", "2019-W35-6"], "日期格式不正确：2019-W35-6（应为 YYYY-MM-DD）"),
     ],
 )
 def test_it_rejects_bad_arguments(w, args, message):

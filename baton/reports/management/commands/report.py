@@ -1,7 +1,9 @@
 import datetime as dt
 import json
+import re
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 
 from baton.org.models import City, District
@@ -25,6 +27,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, district=None, city=None, as_of=None, fmt="text", **options):
+        if "org_city" not in connection.introspection.table_names():
+            raise CommandError(
+                "数据库尚未初始化：请先运行 baton migrate（或 baton demo 载入演示数据）。",
+                returncode=2,
+            )
         scope = _scope(district, city)
         day = _day(as_of)
         figures = figures_as_of(as_of=day, scope=scope)
@@ -60,6 +67,8 @@ def _day(text: str | None) -> dt.date:
     if not text:
         return today
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"日期格式不正确：{text}（应为 YYYY-MM-DD）", returncode=2) from None
