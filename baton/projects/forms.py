@@ -16,6 +16,7 @@ from baton.org.models import District, Person, Unit
 from .listing import DEFAULT_SORT, SORTS
 from .models import REQUIRABLE_FIELDS, Industry, Milestone, Project, ReviewState, Stage
 from .money import plain, to_wan
+from .services import EDITABLE_FIELDS
 
 Role = User.Role
 
@@ -33,25 +34,8 @@ AREA_ERRORS = {
     "max_whole_digits": "面积过大，请核对。",
     "max_decimal_places": "面积最多保留 2 位小数。",
 }
-#: Fields of the project form that ``services.project_update`` accepts.
-PROJECT_FIELDS = (
-    "name",
-    "investor",
-    "investment",
-    "industry",
-    "leader",
-    "land_area_mu",
-    "info_source",
-    "progress",
-    "issues_text",
-    "contact_name",
-    "contact_phone",
-    "remarks",
-    "info_unit",
-    "talks_unit",
-    "landing_unit",
-    "co_units",
-)
+#: Fields of the project form: exactly what ``services.project_update`` accepts.
+PROJECT_FIELDS = EDITABLE_FIELDS
 _TEXT_LIMITS = {
     "name": 200,
     "investor": 200,
