@@ -411,6 +411,11 @@ def _config_group():
                 content_type__app_label__in=["org"], codename__regex=r"^(add|change|view)_"
             )
             | Permission.objects.filter(
+                content_type__app_label="accounts",
+                content_type__model="user",
+                codename__regex=r"^(add|change|view)_",
+            )
+            | Permission.objects.filter(
                 content_type__app_label="projects",
                 content_type__model__in=["stage", "industry"],
                 codename__regex=r"^(add|change|view)_",

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .services import sessions_end
 
 
 @admin.register(User)
@@ -13,3 +14,8 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (_("角色与范围"), {"fields": ("role", "city", "district", "unit", "person")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            sessions_end(user=obj)  # a disabled account is signed out everywhere at once

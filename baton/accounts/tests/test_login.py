@@ -177,3 +177,37 @@ class TestAdministratorsSecondFactor:
     def test_business_users_need_no_second_factor(self, client, promoter):
         login(client, "mx_promoter")
         assert client.get("/").status_code == 200
+
+
+def test_disabling_in_the_admin_ends_the_users_sessions(client, promoter, w):
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    from baton.accounts.admin import UserAdmin
+
+    login(client, "mx_promoter")
+    key = client.cookies["sessionid"].value
+    admin = UserAdmin(type(promoter), site)
+    request = RequestFactory().post("/admin/")
+    from django.contrib.auth.models import Permission
+
+    w.sys_admin.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_user", "view_user"])
+    )
+    request.user = type(promoter).objects.get(pk=w.sys_admin.pk)
+    form = admin.get_form(request, promoter, change=True)(
+        instance=promoter,
+        data={
+            "username": promoter.username,
+            "role": promoter.role,
+            "unit": w.town.pk,
+            "district": w.district.pk,
+            "city": w.city.pk,
+            "is_active": "",
+            "date_joined_0": "2024-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert form.is_valid(), form.errors
+    admin.save_model(request, form.save(commit=False), form, change=True)
+    assert not Session.objects.filter(session_key=key).exists()
