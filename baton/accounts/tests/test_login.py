@@ -204,10 +204,17 @@ def test_disabling_in_the_admin_ends_the_users_sessions(client, promoter, w):
             "district": w.district.pk,
             "city": w.city.pk,
             "is_active": "",
-            "date_joined_0": "2024-01-01",
-            "date_joined_1": "00:00:00",
         },
     )
     assert form.is_valid(), form.errors
     admin.save_model(request, form.save(commit=False), form, change=True)
     assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_the_admin_user_form_cannot_make_a_superuser(w):
+    from django.contrib.admin.sites import site
+
+    from baton.accounts.admin import UserAdmin
+
+    fields = {f for _, opts in UserAdmin(type(w.promoter), site).fieldsets for f in opts["fields"]}
+    assert "is_superuser" not in fields and "user_permissions" not in fields
