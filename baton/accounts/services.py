@@ -29,7 +29,14 @@ def user_create(
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": f"用户名 {username} 已存在。"})
     user = User(
-        username=username, role=role, first_name=name, city=city, district=district, unit=unit
+        username=username,
+        role=role,
+        first_name=name,
+        city=city,
+        district=district,
+        unit=unit,
+        # The system administrator configures the deployment in the admin site.
+        is_staff=role == User.Role.SYS_ADMIN,
     )
     if unit and district and unit.district_id != district.pk:
         raise ValidationError({"unit": f"“{unit.name}”不属于{district.name}。"})

@@ -59,3 +59,10 @@ def test_it_refuses_an_unknown_unit(w, stdin):
     stdin(STRONG)
     with pytest.raises(CommandError, match="找不到"):
         create("x", "--role", "unit_staff", "--district", "350213", "--unit", "不存在的单位")
+
+
+def test_the_system_administrator_may_open_the_admin_site(w, stdin):
+    stdin(STRONG)
+    create("sys2", "--role", "sys_admin")
+    user = User.objects.get(username="sys2")
+    assert user.is_staff and not user.is_superuser

@@ -106,10 +106,6 @@ def _here(request) -> str:
     return request.get_full_path()
 
 
-#: The three administrators do not read business data (三员分立), as on the project list.
-ADMIN_REFUSAL = "按照“三员分立”的要求，管理员不查看招商项目等业务数据。"
-
-
 def _denied(request, message: str):
     context = {"message": message, "page_title": "无权操作"}
     template = "projects/_problem_denied.html" if request.htmx else "projects/problem_denied.html"
@@ -162,8 +158,6 @@ def _mark_rows(items, user: User, today: dt.date) -> None:
 def problems(request):
     """存在问题: open problems and active 督办 in the user's scope, by deadline."""
     user, today = request.user, timezone.localdate()
-    if user.is_admin_role:
-        return _denied(request, ADMIN_REFUSAL)
     form = ProblemFilterForm(request.GET or None, units=units_in_scope(user))
     valid = form.is_valid() if form.is_bound else True
     found = problem_list(user=user, filters=form.problem_filters())
@@ -212,8 +206,6 @@ def project_problems_view(request, code):
 def leader_acts(request):
     """领导活动: leaders' acts on the projects in scope, by leader, project and month."""
     user = request.user
-    if user.is_admin_role:
-        return _denied(request, ADMIN_REFUSAL)
     form = LeaderActFilterForm(request.GET or None, leaders=leaders_in_scope(user))
     valid = form.is_valid() if form.is_bound else True
     acts = leader_act_list(user=user).filter(form.act_filters())
@@ -336,7 +328,7 @@ def supervision_close(request, pk):
     user = request.user
     supervision = supervision_get(user=user, pk=pk)
     if not permissions.can_close_supervision(user, supervision):
-        return _denied(request, "只有项目责任单位或区招商办可以反馈督办办结情况。")
+        return _denied(request, "只有项目责任单位、问题责任单位或区招商办可以反馈督办办结情况。")
     back = _back(request, reverse("projects:problems"))
     form = SupervisionCloseForm(posted(request))
     if request.method == "POST" and form.is_valid():
