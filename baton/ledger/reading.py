@@ -1,0 +1,350 @@
+"""Reading a ledger workbook safely: limits first, formulas refused, cells converted exactly.
+
+An .xlsx is a zip of XML parts. Before python-calamine parses anything, the zip is
+checked (file size, entry count, declared and real uncompressed size, compression
+ratio, CRC) by streaming every entry once; then the data sheets' XML is scanned for
+formula (``<f>``) elements, because calamine gives a formula's cached value (or nothing)
+and a ledger must hold values that people typed.
+"""
+
+import datetime as dt
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from xml.etree import ElementTree
+
+import python_calamine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from openpyxl.utils import get_column_letter
+
+from baton.projects.money import to_wan
+
+from .columns import HISTORY_SHEET, SHEET, normalize_header, unneutralize
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 20 * 1024 * 1024
+    max_entries: int = 1000
+    max_uncompressed: int = 200 * 1024 * 1024
+    #: A part that inflates more than this many times, and to more than ``ratio_floor``
+    #: bytes, is a zip bomb: real sheets compress 5–50 times.
+    max_ratio: int = 200
+    ratio_floor: int = 5 * 1024 * 1024
+    max_rows: int = 200_000
+
+
+@dataclass(frozen=True)
+class LedgerError:
+    """One reason a workbook is refused; ``row`` is the Excel row number (0: whole file)."""
+
+    sheet: str
+    row: int
+    column: str
+    value: str
+    reason: str
+    letter: str = ""
+
+    def line(self) -> str:
+        where = f"第 {self.row} 行" if self.row else "—"
+        column = f"{self.column}（{self.letter}列）" if self.letter else (self.column or "—")
+        value = self.value if self.value != "" else "（空）"
+        return f"工作表：{self.sheet or '—'}；行：{where}；列：{column}；值：{value}；原因：{self.reason}"
+
+
+class LedgerRefused(Exception):
+    def __init__(self, errors: list[LedgerError]):
+        super().__init__("; ".join(e.line() for e in errors))
+        self.errors = errors
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list]  # absolute positions: rows[0] is Excel row 1, rows[r][0] column A
+
+
+@dataclass
+class Book:
+    main: Sheet
+    history: Sheet | None = None
+    formulas: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _file_error(reason: str, sheet: str = "") -> LedgerRefused:
+    return LedgerRefused([LedgerError(sheet, 0, "", "", reason)])
+
+
+def read_book(data: bytes, limits: Limits) -> Book:
+    """Return the ledger's sheets as rows of calamine values, or raise LedgerRefused."""
+    if len(data) > limits.max_bytes:
+        raise _file_error(
+            f"文件过大（{len(data) / 1048576:.1f} MB），单个台账文件不能超过 "
+            f"{limits.max_bytes // 1048576} MB，请分批导入。"
+        )
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise _file_error("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入。")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError):
+        raise _file_error(
+            "文件不是有效的 .xlsx 工作簿（无法作为 zip 打开），可能已损坏或被截断。"
+        ) from None
+    with archive:
+        _check_zip(archive, limits)
+        sheets = _sheet_parts(archive)
+        main_name = _pick_main(list(sheets))
+        formulas = {}
+        for name in (main_name, HISTORY_SHEET):
+            if name in sheets:
+                cells = _formula_cells(archive, sheets[name])
+                if cells:
+                    formulas[name] = cells
+    if formulas:
+        errors = [
+            LedgerError(name, int(re.sub(r"\D", "", ref)), "", "", _FORMULA, re.sub(r"\d", "", ref))
+            for name, refs in formulas.items()
+            for ref in refs[:200]
+        ]
+        raise LedgerRefused(errors)
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        main = _rows(book, main_name, limits)
+        history = _rows(book, HISTORY_SHEET, limits) if HISTORY_SHEET in sheets else None
+    except LedgerRefused:
+        raise
+    except Exception:  # calamine raises its own error types for every broken part
+        raise _file_error("工作簿内容已损坏，无法读取，请用 Excel 打开检查后重新保存。") from None
+    return Book(main=main, history=history)
+
+
+_FORMULA = "单元格含公式；台账只接受数值，请复制后“选择性粘贴为数值”再导入。"
+
+
+def _check_zip(archive: zipfile.ZipFile, limits: Limits) -> None:
+    infos = archive.infolist()
+    if len(infos) > limits.max_entries:
+        raise _file_error(
+            f"文件包含 {len(infos)} 个部件，超过上限 {limits.max_entries}，不像正常的台账。"
+        )
+    declared = sum(i.file_size for i in infos)
+    if declared > limits.max_uncompressed:
+        raise _file_error(
+            f"文件解压后过大（{declared / 1048576:.0f} MB），上限 {limits.max_uncompressed // 1048576} MB。"
+        )
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise _file_error("文件不是 Excel 工作簿（缺少 xl/workbook.xml），请确认是 .xlsx 文件。")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _file_error("工作簿已加密，请取消密码保护后再导入。")
+        size = 0
+        try:
+            with archive.open(info) as part:
+                while chunk := part.read(_CHUNK):
+                    size += len(chunk)
+                    total += len(chunk)
+                    if size > info.file_size or total > limits.max_uncompressed:
+                        raise _file_error("文件解压后超过上限（疑似压缩炸弹），已拒绝。")
+                    if size > limits.ratio_floor and size > limits.max_ratio * max(
+                        info.compress_size, 1
+                    ):
+                        raise _file_error(
+                            f"部件 {info.filename} 压缩比超过 {limits.max_ratio} 倍（疑似压缩炸弹），已拒绝。"
+                        )
+        except LedgerRefused:
+            raise
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+            raise _file_error(f"文件已损坏或被截断（部件 {info.filename} 无法解压）。") from None
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Return {sheet name: path of its XML part}."""
+    try:
+        workbook = ElementTree.fromstring(_xml(archive, "xl/workbook.xml"))  # noqa: S314 (no DTD: _xml)
+        rels = ElementTree.fromstring(_xml(archive, "xl/_rels/workbook.xml.rels"))  # noqa: S314
+    except (KeyError, ElementTree.ParseError):
+        raise _file_error("工作簿结构已损坏（workbook.xml 无法解析）。") from None
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
+    parts = {}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        parts[sheet.get("name", "")] = posixpath.normpath(path)
+    return parts
+
+
+def _pick_main(names: list[str]) -> str:
+    if SHEET in names:
+        return SHEET
+    for name in names:
+        if normalize_header(name) == SHEET:
+            return name
+    others = [n for n in names if n != HISTORY_SHEET]
+    if len(others) == 1:  # a real ledger's only sheet is often called Sheet1
+        return others[0]
+    raise _file_error(
+        f"工作簿中没有名为“{SHEET}”的工作表（现有：{'、'.join(names) or '无'}）。", SHEET
+    )
+
+
+def _xml(archive: zipfile.ZipFile, path: str, head_only: bool = False) -> bytes:
+    """Return an XML part (or its first 64 KB), refusing any DTD: an xlsx never has
+    one, and entity declarations are how XML bombs and external-entity reads work."""
+    with archive.open(path) as part:
+        data = part.read(1 << 16) if head_only else part.read()
+    head = data[: 1 << 16]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise _file_error(f"工作簿部件 {path} 含有 DTD/实体声明，不是正常的 Excel 文件，已拒绝。")
+    return data
+
+
+def _formula_cells(archive: zipfile.ZipFile, path: str) -> list[str]:
+    cells = []
+    try:
+        _xml(archive, path, head_only=True)
+        with archive.open(path) as part:
+            for _event, element in ElementTree.iterparse(part, events=("end",)):  # noqa: S314
+                if element.tag == f"{_MAIN}c":
+                    if element.find(f"{_MAIN}f") is not None:
+                        cells.append(element.get("r", "?"))
+                    element.clear()
+                elif element.tag == f"{_MAIN}row":
+                    element.clear()
+    except KeyError:
+        raise _file_error(f"工作簿结构已损坏（缺少工作表部件 {path}）。") from None
+    except ElementTree.ParseError:
+        raise _file_error("工作表内容已损坏（XML 无法解析）。") from None
+    return cells
+
+
+def _rows(book, name: str, limits: Limits) -> Sheet:
+    sheet = book.get_sheet_by_name(name)
+    rows = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows + 12)
+    while rows and all(v == "" for v in rows[-1]):
+        rows.pop()
+    data_rows = len(rows) - 1
+    if data_rows > limits.max_rows:
+        raise _file_error(f"数据行超过上限 {limits.max_rows} 行，请拆分为多个文件导入。", name)
+    return Sheet(name=name, rows=rows)
+
+
+# --- cells -----------------------------------------------------------------------------
+
+
+class CellError(ValueError):
+    pass
+
+
+def letter(col: int) -> str:
+    return get_column_letter(col + 1)
+
+
+def shown(value) -> str:
+    """Return a cell value as the error report shows it."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)[:100]
+
+
+def to_text(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        raise CellError("应为文本，不能是逻辑值。")
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
+        raise CellError("应为文本，不能是日期或时间。")
+    return unneutralize(str(value).strip())
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool | dt.date | dt.time | dt.timedelta):
+        raise CellError("应为数字。")
+    if isinstance(value, float):
+        # repr gives the shortest text that reads back as the same float: the number
+        # the cell shows (1234.5678), never the binary expansion; 0.1+0.2 typed as a
+        # computed value stays 0.30000000000000004 and is refused for its 17 decimals.
+        text = repr(value)
+    else:
+        text = str(value).strip().replace(",", "").replace("，", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise CellError("不是有效的数字。") from None
+    if not amount.is_finite():
+        raise CellError("不是有效的数字。")
+    return amount
+
+
+def to_amount(value) -> Decimal | None:
+    amount = _decimal(value)
+    if amount is None:
+        return None
+    try:
+        return to_wan(amount)
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
+
+
+def to_area(value) -> Decimal | None:
+    area = _decimal(value)
+    if area is None:
+        return None
+    if area < 0 or area > Decimal("9999999999"):
+        raise CellError("拟用地面积必须是 0 到 99 亿之间的数。")
+    if area != area.quantize(Decimal("0.01")):
+        raise CellError("拟用地面积最多保留 2 位小数。")
+    return area.quantize(Decimal("0.01"))
+
+
+_DATE = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
+_DATE_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
+
+
+def to_date(value) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str):
+        text = value.strip()
+        match = _DATE.fullmatch(text) or _DATE_ZH.fullmatch(text)
+        if not match:
+            raise CellError(
+                "日期格式不正确，应为日期单元格或 2019-05-01、2019/5/1、2019.5.1、2019年5月1日。"
+            )
+        try:
+            day = dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            raise CellError("不存在这个日期。") from None
+    else:
+        raise CellError("日期格式不正确，应为日期单元格或 2019-05-01 这样的文本（不接受纯数字）。")
+    if day.year < 1990:
+        raise CellError("日期不能早于 1990 年。")
+    if day > timezone.localdate():
+        raise CellError("日期不能晚于今天。")
+    return day
