@@ -394,12 +394,15 @@ class Bench:
             ),
             check,
         )
+        from baton.projects.search import _common
+
+        # The best SQL for a common or short term on SQLite is LIKE over the scope too.
         for label, term in (("罕见词", self.rare), ("常见词", "有限公司"), ("两字词", "电池")):
             if self.vendor == "postgresql":
                 op = "LIKE" if term.lower() == term.upper() else "ILIKE"
                 text = f"(p.name {op} %s OR p.investor {op} %s)"
                 text_params = [f"%{term}%", f"%{term}%"]
-            elif len(term) >= 3:
+            elif len(term) >= 3 and not _common(term):
                 text = "p.id IN (SELECT rowid FROM projects_project_fts WHERE projects_project_fts MATCH %s)"
                 text_params = [f'"{term}"']
             else:

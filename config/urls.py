@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("baton.reports.urls")),
     path("accounts/", include("baton.accounts.urls")),
     path("projects/", include("baton.projects.urls")),
+    path("ledger/", include("baton.ledger.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

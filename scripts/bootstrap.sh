@@ -50,6 +50,15 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
+# The monthly report pack draws its charts with a Chinese font (fonts-noto-cjk).
+if ! fc-list :lang=zh 2>/dev/null | grep -q . && [ ! -d /usr/share/fonts/opentype/noto ]; then
+  if as_root; then
+    apt_install fonts-noto-cjk || echo "未安装中文字体：月报统计图将无法生成。" >&2
+  else
+    echo "提示：未找到中文字体，月报统计图需要它；请管理员运行 apt-get install fonts-noto-cjk。" >&2
+  fi
+fi
+
 if [ "$want_browser" = yes ] && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium fonts-noto-cjk ||
     echo "未安装 Chromium：浏览器测试将跳过。" >&2

@@ -12,6 +12,7 @@ _MENU = [
         "项目库",
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
     ),
+    ("ledger:import", "台账导入", {Role.UNIT_STAFF, Role.DISTRICT_OFFICE}),
     ("projects:review_desk", "审核台", {Role.DISTRICT_OFFICE, Role.CITY_REVIEWER}),
     (
         "projects:problems",
@@ -47,6 +48,10 @@ def navigation(request) -> dict:
         except NoReverseMatch:
             continue  # a page of a later part of the product
         app = name.split(":")[0]
-        active = current == name or (name.endswith(":list") and current.startswith(f"{app}:detail"))
+        active = (
+            current == name
+            or current.startswith(f"{name}_")  # ledger:import_preview under ledger:import
+            or (name.endswith(":list") and current.startswith(f"{app}:detail"))
+        )
         nav.append({"url": url, "label": label, "active": active})
     return {"nav": nav}

@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from baton.accounts.models import User
 from baton.org.models import District, Person, Unit
 from baton.projects import permissions
+from baton.projects.listing import clean_filters, filtered
 from baton.projects.models import Industry, Milestone, Project, ProjectPeriod, ReviewState, Stage
 from baton.projects.selectors import project_list
 from baton.reports.snapshots import end_of_day
@@ -86,11 +87,17 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def ledger_projects(
-    *, district: District | None = None, user: User | None = None
+    *, district: District | None = None, user: User | None = None, filters: dict | None = None
 ) -> "Project.objects":
-    """Return the projects an export may contain: a district's, or a user's scope."""
+    """Return the projects an export may contain: a district's, or a user's scope.
+
+    ``filters`` are the project list's (``listing.clean_filters``), so that a user's
+    export holds exactly the rows their filtered list shows.
+    """
     if user is not None:
         projects = project_list(user=user)
+        if filters:
+            projects = filtered(projects, clean_filters(filters))
         return projects.filter(district=district) if district is not None else projects
     if district is None:
         raise ValueError("an export needs a scope: a district or a user")
@@ -98,10 +105,14 @@ def ledger_projects(
 
 
 def ledger_rows(
-    *, district: District | None = None, user: User | None = None, as_of: dt.date | None = None
+    *,
+    district: District | None = None,
+    user: User | None = None,
+    as_of: dt.date | None = None,
+    filters: dict | None = None,
 ) -> Iterator[dict]:
     """Yield one dict per project (keys of ``COLUMNS``), ordered by 项目编号."""
-    projects = ledger_projects(district=district, user=user)
+    projects = ledger_projects(district=district, user=user, filters=filters)
     state: dict[int, dict] = {}
     if as_of is not None:
         cutoff = end_of_day(as_of)
@@ -216,12 +227,17 @@ def ledger_export(
     user: User | None = None,
     as_of: dt.date | None = None,
     layout: str = "contract",
+    filters: dict | None = None,
 ) -> int:
-    """Write the ledger workbook to ``out`` (a path or a binary file); return the row count."""
+    """Write the ledger workbook to ``out`` (a path or a binary file); return the row count.
+
+    ``filters`` (with ``user``) narrow the export to the project list's filtered rows.
+    """
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
-    ledger_projects(district=district, user=user)  # refuse an unscoped export up front
-    rows = ledger_rows(district=district, user=user, as_of=as_of)
+    # Refuse an unscoped export, or bad filters, up front.
+    ledger_projects(district=district, user=user, filters=filters)
+    rows = ledger_rows(district=district, user=user, as_of=as_of, filters=filters)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET)
     if layout == "contract":

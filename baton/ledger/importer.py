@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from baton.accounts.models import User
 from baton.org.models import District, Person, Unit
-from baton.projects import services
+from baton.projects import permissions, services
 from baton.projects.models import Industry, Milestone, Project, ProjectEvent, ReviewState, Stage
 from baton.projects.selectors import project_list
 
@@ -482,9 +482,36 @@ class _Importer:
                 if project is None
                 else self._plan_update(sheet, row, project, milestones[project.pk])
             )
-            if len(self.result.errors) == n_errors:
+            if len(self.result.errors) == n_errors and self._may_change(sheet, row, steps):
                 plans.append((row, steps))
         return plans
+
+    def _may_change(self, sheet: str, row: _Row, steps: list[_Step]) -> bool:
+        """A user changes only what they may change by hand (the web upload): the holder
+        or the district office edits a project, and no unit reviews its own projects."""
+        user = self.actor
+        if user is None or not steps:
+            return True
+        project = row.project
+        if project is not None and not permissions.can_move(user, project):
+            self.row_error(
+                sheet,
+                row,
+                "code",
+                f"只有责任单位（{project.unit.name}）或区招商办可以通过台账修改该项目。",
+            )
+            return False
+        if user.role == User.Role.UNIT_STAFF and any(
+            s.kind in ("approve", "return") for s in steps
+        ):
+            self.row_error(
+                sheet,
+                row,
+                "review_state",
+                "审核由区招商办和市招商办办理；单位导入的入库状态只能是草稿或已上报。",
+            )
+            return False
+        return True
 
     def _may_create(self, row: _Row) -> bool:
         user = self.actor

@@ -30,3 +30,15 @@ class MonthlyForm(forms.Form):
         if day.year < 2000:
             raise forms.ValidationError("截止日期不能早于 2000 年。")
         return day
+
+
+class PublishForm(forms.Form):
+    """发布月报: the scope and month end shown on the page, both required."""
+
+    scope = forms.ChoiceField(label="统计范围")
+    as_of = forms.DateField(label="截止日期", error_messages={"invalid": "日期格式不正确。"})
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = choices
+        self.fields["scope"].error_messages["invalid_choice"] = "无权发布该范围，或范围不存在。"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -74,3 +75,75 @@ class MonthEndLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot_id} {self.district_id} {self.stage_id} {self.milestone}"
+
+
+class PublishedReport(models.Model):
+    """A month's figures as published: frozen, so later corrections show as differences.
+
+    Append-only: once written, a row is never changed or deleted (``save`` refuses an
+    update and ``delete`` refuses outright); ``figures`` is exactly ``figures_json``.
+    """
+
+    class ScopeKind(models.TextChoices):
+        DISTRICT = "district", _("区")
+        CITY = "city", _("市")
+
+    scope_kind = models.CharField(_("统计范围"), max_length=10, choices=ScopeKind.choices)
+    district = models.ForeignKey(
+        "org.District",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("区"),
+    )
+    city = models.ForeignKey(
+        "org.City", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("市")
+    )
+    as_of = models.DateField(_("统计截止日期"))
+    figures = models.JSONField(_("发布时的数字"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发布人"),
+        help_text=_("空：由命令行 baton publish-report 发布"),
+    )
+    published_at = models.DateTimeField(_("发布时间"))
+
+    class Meta:
+        verbose_name = _("已发布月报")
+        verbose_name_plural = _("已发布月报")
+        ordering = ["-as_of", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "as_of"],
+                condition=models.Q(scope_kind="district"),
+                name="published_report_district_once",
+            ),
+            models.UniqueConstraint(
+                fields=["city", "as_of"],
+                condition=models.Q(scope_kind="city"),
+                name="published_report_city_once",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope_kind="district", district__isnull=False, city__isnull=True)
+                    | models.Q(scope_kind="city", city__isnull=False, district__isnull=True)
+                ),
+                name="published_report_one_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.figures.get('scope', {}).get('name', '')} {self.as_of:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("已发布的月报不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("已发布的月报不能删除。")

@@ -301,6 +301,8 @@ def _compute(days: list[dt.date], watermark: int) -> int:
             yuan += amounts[i]
             if count:
                 lines.append((snapshots[i].pk, district, stage, kind, count, yuan))
+    # One month's lines together on disk: a month end is read from a few pages.
+    lines.sort(key=lambda line: (line[0], line[1], line[2], line[3]))
     _insert_lines(lines)
     return len(lines)
 

@@ -6,4 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
     path("reports/monthly/", views.monthly, name="monthly"),
+    path("reports/monthly/docx/", views.monthly_docx, name="monthly_docx"),
+    path("reports/monthly/xlsx/", views.monthly_xlsx, name="monthly_xlsx"),
+    path("reports/monthly/publish/", views.monthly_publish, name="monthly_publish"),
 ]

@@ -1,20 +1,30 @@
 import datetime as dt
+from urllib.parse import quote, urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from baton.accounts.models import User
 from baton.projects.models import ReviewState
 from baton.projects.selectors import project_list
 from baton.projects.selectors_problems import problem_queue
 
-from .forms import MonthlyForm, last_month_end
+from .charts import ChartFontError
+from .docx import pack_docx
+from .forms import MonthlyForm, PublishForm, last_month_end
+from .pack import pack_build
+from .publish import can_publish, published_get, publisher, report_differences, report_publish
 from .scopes import scope_choices, scope_for
 from .selectors import figures_as_of
+from .snapshots import is_closed_month_end
 from .summary import summary_paragraph
+from .xlsx import pack_xlsx
 
 Role = User.Role
 IDLE_DAYS = 30
@@ -97,9 +107,92 @@ def monthly(request):
     scope = scope_for(request.user, data.get("scope"))
     figures = figures_as_of(as_of=as_of, scope=scope, user=request.user)
     context.update(figures=figures, paragraph=summary_paragraph(figures), as_of=as_of)
+    context.update(_publication(request.user, scope, as_of, figures, choices))
     if not form.is_bound:
         context["form"] = MonthlyForm(
             initial={"as_of": as_of, "scope": choices[0][0]},
             choices=[(key, label) for key, label, _ in choices],
         )
     return render(request, "reports/monthly.html", context)
+
+
+def _publication(user, scope, as_of, figures, choices) -> dict:
+    """Return the page's publishing part: the published report and its differences."""
+    key = next((k for k, _label, s in choices if s == scope), choices[0][0])
+    query = urlencode({"scope": key, "as_of": as_of.isoformat()})
+    published = published_get(scope=scope, as_of=as_of)
+    return {
+        "query": query,
+        "scope_key": key,
+        "published": published,
+        "publisher": publisher(published) if published else "",
+        "differences": report_differences(report=published, figures=figures) if published else [],
+        "may_publish": not published and can_publish(user, scope) and is_closed_month_end(as_of),
+    }
+
+
+def _pack_download(request, fmt: str):
+    choices = scope_choices(request.user)
+    if not choices:
+        raise PermissionDenied("您的账号没有可统计的范围。")
+    form = MonthlyForm(request.GET, choices=[(key, label) for key, label, _ in choices])
+    if not form.is_valid():
+        return HttpResponse(
+            " ".join(form.errors.get("as_of", form.errors.get("scope", []))),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    as_of = form.cleaned_data["as_of"]
+    scope = scope_for(request.user, form.cleaned_data.get("scope"))
+    pack = pack_build(scope=scope, as_of=as_of, user=request.user)
+    try:
+        data = pack_docx(pack) if fmt == "docx" else pack_xlsx(pack)
+    except ChartFontError as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    types = {
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(data, content_type=types[fmt])
+    name = quote(f"{pack.title}.{fmt}")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@require_GET
+@login_required
+def monthly_docx(request):
+    """月报材料（Word）for the scope and date of the 月度统计 page."""
+    return _pack_download(request, "docx")
+
+
+@require_GET
+@login_required
+def monthly_xlsx(request):
+    """月报材料（Excel）for the scope and date of the 月度统计 page."""
+    return _pack_download(request, "xlsx")
+
+
+@require_POST
+@login_required
+def monthly_publish(request):
+    """发布月报: the district office its district's month, the city reviewer the city's."""
+    if request.user.role not in (Role.DISTRICT_OFFICE, Role.CITY_REVIEWER):
+        raise PermissionDenied("只有区招商办或市招商办可以发布月报。")
+    choices = scope_choices(request.user)
+    form = PublishForm(request.POST, choices=[(key, label) for key, label, _ in choices])
+    if not form.is_valid():
+        errors = [e for field in form.errors.values() for e in field]
+        return HttpResponse(" ".join(errors), status=400, content_type="text/plain; charset=utf-8")
+    scope = scope_for(request.user, form.cleaned_data["scope"])
+    if not can_publish(request.user, scope):
+        raise PermissionDenied("您无权发布该范围的月报。")
+    as_of = form.cleaned_data["as_of"]
+    try:
+        report_publish(scope=scope, as_of=as_of, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"已发布{scope.name}截至{as_of:%Y-%m-%d}的月报，数字已冻结。")
+    query = urlencode({"scope": form.cleaned_data["scope"], "as_of": as_of.isoformat()})
+    return redirect(f"{reverse('reports:monthly')}?{query}")

@@ -357,6 +357,18 @@ def create_rule(p: Persona, obj) -> int:
     return 422 if p.role == UNIT else 403
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A ledger upload waiting for confirmation: its token is in nobody's session here."""
+
+    token: str
+
+
+def ledger_upload(p: Persona, method: str, upload: Upload) -> Expect:
+    """Only units and district offices import; a token outside one's session is 404."""
+    return 404 if p.role in (UNIT, OFFICE) else 403
+
+
 # --- the policy table ---------------------------------------------------------------
 
 
@@ -391,6 +403,13 @@ POLICY: dict[str, Web | Api] = {
     "": Web("reports:home", ("GET",), role_page(ALL)),
     # The administrators get the page with nothing in it ("没有可统计的范围").
     "reports/monthly/": Web("reports:monthly", ("GET",), role_page(ALL)),
+    # The monthly report pack for the page's scope and date; publishing a month is the
+    # district office's (its district) and the city reviewer's (the city).
+    "reports/monthly/docx/": Web("reports:monthly_docx", ("GET",), role_page(BUSINESS)),
+    "reports/monthly/xlsx/": Web("reports:monthly_xlsx", ("GET",), role_page(BUSINESS)),
+    "reports/monthly/publish/": Web(
+        "reports:monthly_publish", ("POST",), role_page({OFFICE, CITY}, invalid=400)
+    ),
     # accounts
     "accounts/login/": Web("accounts:login", ("GET", "POST"), login_view, open=True),
     "accounts/logout/": Web("accounts:logout", ("POST",), logout_view, open=True),
@@ -452,6 +471,22 @@ POLICY: dict[str, Web | Api] = {
     f"projects/^{CODE}/leader-acts/new/$": Web(
         "projects:leader_act_new", ("GET", "POST"), object_page(can_supervise, 400), "projects"
     ),
+    # 台账导入与导出
+    "ledger/import/": Web("ledger:import", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
+    "ledger/import/<upload_token:token>/": Web(
+        "ledger:import_preview", ("GET",), ledger_upload, "uploads"
+    ),
+    "ledger/import/<upload_token:token>/confirm/": Web(
+        "ledger:import_confirm", ("POST",), ledger_upload, "uploads"
+    ),
+    "ledger/import/<upload_token:token>/errors/": Web(
+        "ledger:import_errors", ("GET",), ledger_upload, "uploads"
+    ),
+    "ledger/import/<upload_token:token>/done/": Web(
+        "ledger:import_done", ("GET",), ledger_upload, "uploads"
+    ),
+    # The export of the project list: every business role, in its own scope.
+    "ledger/export/": Web("ledger:export", ("GET",), role_page(BUSINESS)),
     # the Django admin: its index and its login (the rest is the admin's own business)
     "admin/": Web("admin:index", WEB_METHODS, admin_index, open=True),
     "admin/login/": Web("admin:login", WEB_METHODS, admin_login, open=True),
@@ -711,6 +746,7 @@ def build_world():
     other_fact = Prob("problem_xindian", other.pk, p["mx_admitted"], XINDIAN)
     w.targets["problems"] = [own_fact, other_fact]
     w.targets["supervisions"] = [Sup("supervision", sup.pk, p["mx_admitted"], other_fact)]
+    w.targets["uploads"] = [Upload("A" * 32)]
     w.handoff_to = {XIANGAN: w.department, TONGAN: w.tongan_unit}  # never the holder
     return w
 
@@ -720,6 +756,8 @@ def web_path(spec: Web, obj) -> str:
         return reverse(spec.name, kwargs={"code": obj.code})
     if isinstance(obj, Prob | Sup):
         return reverse(spec.name, kwargs={"pk": obj.pk})
+    if isinstance(obj, Upload):
+        return reverse(spec.name, kwargs={"token": obj.token})
     return reverse(spec.name)
 
 

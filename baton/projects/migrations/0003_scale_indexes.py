@@ -44,6 +44,10 @@ SQLITE = [
     "(unit_id, review_state, valid_to, valid_from, stage_id, investment, project_id)",
     f"CREATE INDEX period_asof ON {PERIOD} "
     "(review_state, valid_to, valid_from, stage_id, investment, district_id, project_id)",
+    # Terms the trigram table cannot answer (short or very common) are LIKE over the
+    # scope: read from this index, without visiting the table.
+    f"CREATE INDEX project_district_text ON {PROJECT} "
+    "(district_id, name, investor, investment, updated_at)",
     f"CREATE VIRTUAL TABLE {PROJECT}_fts USING fts5("
     f"name, investor, content='{PROJECT}', content_rowid='id', tokenize='trigram')",
     f"""CREATE TRIGGER {PROJECT}_fts_insert AFTER INSERT ON {PROJECT} BEGIN
@@ -67,6 +71,7 @@ SQLITE_REVERSE = [
     f"DROP TRIGGER IF EXISTS {PROJECT}_fts_delete",
     f"DROP TRIGGER IF EXISTS {PROJECT}_fts_insert",
     f"DROP TABLE IF EXISTS {PROJECT}_fts",
+    "DROP INDEX IF EXISTS project_district_text",
     "DROP INDEX IF EXISTS period_asof",
     "DROP INDEX IF EXISTS period_unit_asof",
     "DROP INDEX IF EXISTS period_district_asof",
@@ -116,7 +121,11 @@ def _run(statements):
 
 forwards = _run({"common": COMMON, "sqlite": SQLITE, "postgresql": POSTGRESQL})
 backwards = _run(
-    {"common": [], "sqlite": SQLITE_REVERSE + COMMON_REVERSE, "postgresql": POSTGRESQL_REVERSE + COMMON_REVERSE}
+    {
+        "common": [],
+        "sqlite": SQLITE_REVERSE + COMMON_REVERSE,
+        "postgresql": POSTGRESQL_REVERSE + COMMON_REVERSE,
+    }
 )
 
 

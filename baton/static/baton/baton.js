@@ -74,3 +74,71 @@
     }
   });
 })();
+
+// --- 台账导入 (ledger import) ----------------------------------------------------------
+// A file over the server's limit, or not an .xlsx, is refused before it is uploaded; while
+// it uploads the bar shows the bytes sent, then it spins while the server checks the file.
+(function () {
+  "use strict";
+
+  function fileError(input, text) {
+    var list = input.form && input.form.querySelector("[data-file-error]");
+    input.setCustomValidity(text);
+    if (!list) return;
+    list.replaceChildren();
+    if (text) {
+      var li = document.createElement("li");
+      li.textContent = text;
+      list.appendChild(li);
+    }
+    list.hidden = !text;
+  }
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+    var file = input.files && input.files[0];
+    var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var text = "";
+    if (file && !/\.xlsx$/i.test(file.name)) {
+      text = "只能导入 .xlsx 文件；.xls 或 .csv 请先在 Excel 中另存为 .xlsx。";
+    } else if (file && max && file.size > max) {
+      text = "文件过大（" + (file.size / 1048576).toFixed(1) + " MB），单个台账文件不能超过 " +
+        Math.round(max / 1048576) + " MB，请分批导入。";
+    }
+    fileError(input, text);
+  });
+  document.addEventListener("submit", function (event) {
+    var input = event.target.querySelector && event.target.querySelector("input[type=file][data-max-bytes]");
+    if (input && !input.checkValidity()) {
+      event.preventDefault();
+      input.reportValidity();
+    }
+  }, true);
+
+  function progressOf(elt) {
+    var form = elt.closest && elt.closest("[data-upload-form]");
+    return form ? { form: form, bar: form.querySelector("[data-upload-bar]"), text: form.querySelector("[data-upload-text]") } : null;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var p = progressOf(event.target);
+    if (!p || !p.bar) return;
+    p.form.removeAttribute("data-uploaded");
+    p.bar.value = 0;
+    p.text.textContent = "正在上传台账…";
+  });
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var p = progressOf(event.target);
+    if (!p || !p.bar || p.form.hasAttribute("data-uploaded")) return;
+    var d = event.detail;
+    if (!d.lengthComputable || !d.total) return;
+    var percent = Math.round((d.loaded / d.total) * 100);
+    p.bar.value = percent;
+    p.text.textContent = "正在上传台账… " + percent + "%";
+    if (d.loaded >= d.total) {
+      // The rest of the wait is the server's dry run; the bar becomes indeterminate.
+      p.form.setAttribute("data-uploaded", "");
+      p.bar.removeAttribute("value");
+      p.text.textContent = "已上传，正在逐行校验（试导入，不写入）…";
+    }
+  });
+})();

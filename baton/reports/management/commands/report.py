@@ -1,14 +1,19 @@
 import datetime as dt
 import json
 import re
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
 from baton.org.models import City, District
+from baton.reports.charts import ChartFontError
+from baton.reports.docx import pack_docx
+from baton.reports.pack import pack_build
 from baton.reports.selectors import Scope, figures_as_of
 from baton.reports.summary import figures_json, summary_paragraph
+from baton.reports.xlsx import pack_xlsx
 
 
 class Command(BaseCommand):
@@ -21,12 +26,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             dest="fmt",
-            choices=["text", "json"],
+            choices=["text", "json", "docx", "xlsx"],
             default="text",
-            help="text：报告段落；json：机器可读",
+            help="text：报告段落；json：机器可读；docx、xlsx：月报材料（Word、Excel）",
+        )
+        parser.add_argument(
+            "-o",
+            "--output",
+            dest="output",
+            help="docx、xlsx 写入的文件；缺省写到标准输出",
         )
 
-    def handle(self, *args, district=None, city=None, as_of=None, fmt="text", **options):
+    def handle(
+        self, *args, district=None, city=None, as_of=None, fmt="text", output=None, **options
+    ):
         if "org_city" not in connection.introspection.table_names():
             raise CommandError(
                 "数据库尚未初始化：请先运行 baton migrate（或 baton demo 载入演示数据）。",
@@ -35,10 +48,31 @@ class Command(BaseCommand):
         scope = _scope(district, city)
         day = _day(as_of)
         figures = figures_as_of(as_of=day, scope=scope)
-        if fmt == "json":
+        if fmt in ("docx", "xlsx"):
+            self._pack(scope, day, fmt, output)
+        elif fmt == "json":
             self.stdout.write(json.dumps(figures_json(figures), ensure_ascii=False, indent=2))
         else:
             self.stdout.write(summary_paragraph(figures))
+
+    def _pack(self, scope: Scope, day: dt.date, fmt: str, output: str | None) -> None:
+        pack = pack_build(scope=scope, as_of=day)
+        try:
+            data = pack_docx(pack) if fmt == "docx" else pack_xlsx(pack)
+        except ChartFontError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        if output:
+            try:
+                Path(output).write_bytes(data)
+            except OSError as exc:
+                raise CommandError(f"无法写入 {output}：{exc.strerror}", returncode=2) from None
+            self.stderr.write(f"已生成 {output}：{pack.title}")
+            return
+        stream = getattr(self.stdout._out, "buffer", None)
+        if stream is None:
+            raise CommandError("二进制格式请用 -o 指定输出文件。", returncode=2)
+        stream.write(data)
+        stream.flush()
 
 
 def _scope(district: str | None, city: str | None) -> Scope:

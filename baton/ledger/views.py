@@ -1,0 +1,309 @@
+"""台账导入 (upload → preview → confirm) and the project list's 导出台账.
+
+The import calls the same service as ``baton import-ledger``: a dry run for the preview,
+then the real import on confirm. Between the two steps the uploaded bytes wait in a
+file under ``VAR_DIR`` named by a random token; the token is only honoured in the
+session of the user who uploaded it, and the file is deleted after the import or once
+it is older than ``UPLOAD_TTL``. No path ever comes from the client.
+"""
+
+import datetime as dt
+import os
+import secrets
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from baton.accounts.models import User
+from baton.projects.forms import ProjectFilterForm
+
+from .annotate import error_workbook
+from .columns import COLUMNS, header_map, normalize_header
+from .exporter import ledger_export
+from .forms import XLSX, LedgerExportForm, LedgerUploadForm, megabytes
+from .importer import ImportResult, ledger_import
+from .reading import Limits, shown
+
+Role = User.Role
+UPLOAD_TTL = dt.timedelta(hours=1)
+PREVIEW_ROWS = 200
+_UPLOADS = "ledger_uploads"
+_RESULTS = "ledger_results"
+
+
+# --- who ----------------------------------------------------------------------------------
+
+
+def _import_district(user):
+    """Return the district a user imports into, or None when the role may not import."""
+    if user.role == Role.UNIT_STAFF and user.unit_id:
+        return user.unit.district
+    if user.role == Role.DISTRICT_OFFICE and user.district_id:
+        return user.district
+    return None
+
+
+def _denied(request, message: str):
+    context = {"message": message, "page_title": "无权操作"}
+    return render(request, "ledger/ledger_denied.html", context, status=403)
+
+
+_IMPORT_REFUSED = "只有招商单位的工作人员和区招商办可以导入台账。"
+
+
+# --- the uploaded file, between preview and confirm -----------------------------------
+
+
+def _folder() -> Path:
+    return Path(settings.VAR_DIR) / "ledger-uploads"
+
+
+def _sweep() -> None:
+    """Delete uploads left behind (never confirmed) for longer than ``UPLOAD_TTL``."""
+    cutoff = time.time() - UPLOAD_TTL.total_seconds()
+    for path in _folder().glob("*.xlsx"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _keep(request, data: bytes, name: str) -> str:
+    _sweep()
+    token = secrets.token_urlsafe(24)
+    folder = _folder()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(folder / f"{token}.xlsx", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    uploads = request.session.get(_UPLOADS, {})
+    uploads[token] = {"user": request.user.pk, "name": name[:200], "at": time.time()}
+    request.session[_UPLOADS] = uploads
+    return token
+
+
+def _upload(request, token: str) -> tuple[dict, bytes]:
+    """Return the upload's record and bytes, or 404: not this session's, used, expired."""
+    entry = request.session.get(_UPLOADS, {}).get(token)
+    if entry is None or entry.get("user") != request.user.pk:
+        raise Http404("上传的台账不存在或已处理，请重新上传。")
+    try:
+        if time.time() - entry["at"] > UPLOAD_TTL.total_seconds():
+            raise FileNotFoundError
+        data = (_folder() / f"{token}.xlsx").read_bytes()
+    except FileNotFoundError:
+        _discard(request, token)
+        raise Http404("上传的台账已过期，请重新上传。") from None
+    return entry, data
+
+
+def _discard(request, token: str) -> None:
+    (_folder() / f"{token}.xlsx").unlink(missing_ok=True)
+    uploads = request.session.get(_UPLOADS, {})
+    if uploads.pop(token, None) is not None:
+        request.session[_UPLOADS] = uploads
+
+
+def _dry_run(request, data: bytes) -> ImportResult:
+    user = request.user
+    return ledger_import(data=data, actor=user, district=_import_district(user), dry_run=True)
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def ledger_import_view(request):
+    if _import_district(request.user) is None:
+        return _denied(request, _IMPORT_REFUSED)
+    status = 200
+    form = LedgerUploadForm()
+    if request.method == "POST":
+        status = 422
+        limit = Limits().max_bytes
+        if int(request.META.get("CONTENT_LENGTH") or 0) > limit + 65536:
+            # Refuse before Django spools the whole body to disk.
+            form.errors["file"] = form.error_class(
+                [f"文件过大，单个台账文件不能超过 {megabytes(limit)}，请分批导入。"]
+            )
+            status = 413
+        else:
+            form = LedgerUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                token = _keep(request, form.cleaned_data["file"], request.FILES["file"].name)
+                return redirect("ledger:import_preview", token)
+    context = {"form": form, "page_title": "台账导入", "district": _import_district(request.user)}
+    return render(request, "ledger/ledger_import.html", context, status=status)
+
+
+@require_GET
+@login_required
+def ledger_import_preview(request, token):
+    if _import_district(request.user) is None:
+        return _denied(request, _IMPORT_REFUSED)
+    entry, data = _upload(request, token)
+    result = _dry_run(request, data)
+    return _preview(request, token, entry, result)
+
+
+def _preview(request, token, entry, result: ImportResult, *, status=200):
+    rows, total = _rows(result)
+    context = {
+        "page_title": "台账导入：预览",
+        "token": token,
+        "name": entry["name"],
+        "result": result,
+        "rows": rows,
+        "total": total,
+        "more": total - len(rows),
+        "errors": result.errors[:500],
+        "more_errors": max(len(result.errors) - 500, 0),
+    }
+    return render(request, "ledger/ledger_preview.html", context, status=status)
+
+
+_PREVIEW_KEYS = ("code", "name", "unit", "stage", "investment")
+
+
+def _rows(result: ImportResult) -> tuple[list[dict], int]:
+    """Return the first data rows as the preview shows them, with what happens to each."""
+    book = result.book
+    if book is None or not result.ok or book.main.name not in result.header_rows:
+        return [], 0
+    head = result.header_rows[book.main.name]
+    known = header_map(COLUMNS)
+    where = {}
+    for col, text in enumerate(book.main.rows[head - 1]):
+        column = known.get(normalize_header(text)) if isinstance(text, str) else None
+        if column is not None and column.key in _PREVIEW_KEYS:
+            where.setdefault(column.key, col)
+    action = {code: "create" for code in result.created}
+    action.update({code: "update" for code in result.updated})
+    action.update({code: "unchanged" for code in result.unchanged})
+    rows, total = [], 0
+    for number, cells in enumerate(book.main.rows[head:], start=head + 1):
+        values = {k: shown(cells[c]) if c < len(cells) else "" for k, c in where.items()}
+        if not any(values.values()):
+            continue
+        total += 1
+        if len(rows) < PREVIEW_ROWS:
+            code = values.get("code", "").strip()
+            rows.append({"number": number, "action": action.get(code, ""), **values})
+    return rows, total
+
+
+@require_POST
+@login_required
+def ledger_import_confirm(request, token):
+    user = request.user
+    district = _import_district(user)
+    if district is None:
+        return _denied(request, _IMPORT_REFUSED)
+    entry, data = _upload(request, token)
+    result = ledger_import(data=data, actor=user, district=district)
+    if not result.ok:  # the library changed since the preview
+        return _preview(request, token, entry, result, status=422)
+    _discard(request, token)
+    results = request.session.get(_RESULTS, {})
+    results = dict(list(results.items())[-4:])  # the last few, for the result page
+    results[token] = {
+        "name": entry["name"],
+        "counts": [len(result.created), len(result.updated), len(result.unchanged)],
+        "events": result.events,
+        "created": result.created[:50],
+        "updated": result.updated[:50],
+    }
+    request.session[_RESULTS] = results
+    return redirect("ledger:import_done", token)
+
+
+@require_GET
+@login_required
+def ledger_import_done(request, token):
+    if _import_district(request.user) is None:
+        return _denied(request, _IMPORT_REFUSED)
+    done = request.session.get(_RESULTS, {}).get(token)
+    if done is None:
+        raise Http404("没有这次导入的结果。")
+    created, updated, unchanged = done["counts"]
+    context = {
+        "page_title": "台账导入：完成",
+        "done": done,
+        "created": created,
+        "updated": updated,
+        "unchanged": unchanged,
+    }
+    return render(request, "ledger/ledger_done.html", context)
+
+
+@require_GET
+@login_required
+def ledger_import_errors(request, token):
+    """Return the uploaded workbook with its bad cells marked (错误清单 first)."""
+    if _import_district(request.user) is None:
+        return _denied(request, _IMPORT_REFUSED)
+    entry, data = _upload(request, token)
+    result = _dry_run(request, data)
+    if result.ok:
+        raise Http404("这份台账没有错误。")
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    error_workbook(result, out)
+    out.seek(0)
+    stem = Path(entry["name"]).stem or "台账"
+    return _attachment(FileResponse(out, content_type=XLSX), f"{stem}-错误标注.xlsx")
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def ledger_export_view(request):
+    """Export the project list as filtered by the same query string, as an .xlsx."""
+    user = request.user
+    if user.is_admin_role:
+        return _denied(request, "按照“三员分立”的要求，管理员不导出招商项目等业务数据。")
+    filters = ProjectFilterForm(request.GET, user=user)
+    options = LedgerExportForm(request.GET)
+    if filters.is_valid() and options.is_valid():
+        out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+        layout, as_of = options.cleaned_data["layout"], options.cleaned_data["as_of"]
+        try:
+            ledger_export(out=out, user=user, filters=filters.filters(), layout=layout, as_of=as_of)
+        except ValidationError as exc:
+            options.add_error(None, exc.messages)
+        else:
+            out.seek(0)
+            response = FileResponse(out, content_type=XLSX)
+            return _attachment(response, _export_name(user, layout, as_of))
+    context = {"page_title": "导出台账", "forms": [filters, options]}
+    return render(request, "ledger/ledger_export_error.html", context, status=400)
+
+
+def _export_name(user, layout: str, as_of) -> str:
+    scope = user.unit.name if user.unit_id else (user.district or user.city or "")
+    day = as_of or timezone.localdate()
+    if layout == "official":
+        return f"{scope}招商项目台账（正式报表，截至{day:%Y-%m-%d}）.xlsx"
+    return f"{scope}项目台账-{day:%Y%m%d}.xlsx"
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    """Name the download in UTF-8 (RFC 6266), with a plain ASCII name for old clients."""
+    fallback = "ledger.xlsx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
