@@ -63,4 +63,9 @@ if [ "$want_browser" = yes ] && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium fonts-noto-cjk ||
     echo "未安装 Chromium：浏览器测试将跳过。" >&2
 fi
+# The report-pack test opens the Word file in LibreOffice and renders its pages to PNG.
+if [ "$want_browser" = yes ] && { [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pdftoppm ]; }; then
+  apt_install libreoffice-writer-nogui poppler-utils ||
+    echo "未安装 LibreOffice：月报转 PDF 的测试将跳过。" >&2
+fi
 exit 0

@@ -5,6 +5,7 @@ import io
 import shutil
 import subprocess
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +19,7 @@ from baton.reports.pack import month_ends_up_to, pack_build
 from baton.reports.selectors import Scope
 from baton.reports.xlsx import pack_xlsx
 from baton.testing import admit, at, make_project, stage
+from baton.tests.test_demo import SEED_PARAGRAPH
 
 D = dt.date(2019, 8, 31)
 
@@ -208,7 +210,6 @@ def test_the_command_writes_both_formats(w, month, tmp_path):
 def test_the_demo_pack_has_the_seed_paragraph(db):
     from baton.demo import load_demo
     from baton.org.models import District
-    from baton.tests.test_demo import SEED_PARAGRAPH
 
     load_demo()
     pack = pack_build(scope=Scope(district=District.objects.get(code="350213")), as_of=D)
@@ -218,13 +219,23 @@ def test_the_demo_pack_has_the_seed_paragraph(db):
     assert len(document.inline_shapes) == 2
 
 
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "report-pack"
+
+
 @pytest.mark.skipif(
-    not (shutil.which("soffice") and shutil.which("pdftoppm")),
-    reason="LibreOffice (soffice) and poppler (pdftoppm) are not installed",
+    not all(shutil.which(tool) for tool in ("soffice", "pdftoppm", "pdftotext", "pdfimages")),
+    reason="LibreOffice (soffice) and poppler-utils are not installed",
 )
-def test_libreoffice_renders_the_docx(w, month, tmp_path):
-    pack = pack_build(scope=Scope(district=w.district), as_of=D)
+def test_libreoffice_renders_the_demo_pack(db, tmp_path):
+    """The demo's 2019-08 pack, as Word → PDF → PNG pages saved to be looked at."""
+    from baton.demo import load_demo
+    from baton.org.models import District
+
+    load_demo()
+    district = District.objects.select_related("city").get(code="350213")
+    pack = pack_build(scope=Scope(district=district), as_of=D)
     (tmp_path / "pack.docx").write_bytes(pack_docx(pack))
+    run = {"check": True, "capture_output": True}
     subprocess.run(  # noqa: S603
         [
             shutil.which("soffice"),
@@ -236,22 +247,36 @@ def test_libreoffice_renders_the_docx(w, month, tmp_path):
             str(tmp_path),
             str(tmp_path / "pack.docx"),
         ],
-        check=True,
-        capture_output=True,
         timeout=180,
+        **run,
     )
+    text = subprocess.run(  # noqa: S603
+        [shutil.which("pdftotext"), str(tmp_path / "pack.pdf"), "-"], timeout=60, text=True, **run
+    ).stdout
+    squashed = "".join(text.split())
+    assert "".join(SEED_PARAGRAPH.split()) in squashed
+    assert "二、分单位情况" in squashed
+    images = subprocess.run(  # noqa: S603
+        [shutil.which("pdfimages"), "-list", str(tmp_path / "pack.pdf")],
+        timeout=60,
+        text=True,
+        **run,
+    ).stdout
+    assert len(images.strip().splitlines()) - 2 >= 2  # the funnel and the trend charts
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("page*.png"):
+        old.unlink()
     subprocess.run(  # noqa: S603
         [
             shutil.which("pdftoppm"),
             "-r",
-            "50",
+            "60",
             "-png",
             str(tmp_path / "pack.pdf"),
-            str(tmp_path / "page"),
+            str(ARTIFACTS / "page"),
         ],
-        check=True,
-        capture_output=True,
         timeout=60,
+        **run,
     )
-    pages = sorted(tmp_path.glob("page*.png"))
-    assert pages and all(p.stat().st_size > 1000 for p in pages)
+    pages = sorted(ARTIFACTS.glob("page*.png"))
+    assert len(pages) >= 2 and all(p.stat().st_size > 5000 for p in pages)
