@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "baton.projects",
     "baton.reports",
     "baton.ledger",
+    "baton.assessment",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

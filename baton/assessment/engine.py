@@ -1,0 +1,264 @@
+"""Score every assessed unit of a scheme for a period, with the formula behind each score.
+
+Scores are exact ``Decimal`` (40 significant digits) until stored: each indicator's score
+and the total are rounded ROUND_HALF_UP to 0.01 only then, the total from the exact
+sum, so the printed item scores may differ from the total by a cent.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from .config import number, ratio_parts
+from .facts import Facts, value
+from .models import Indicator, ManualScore, Scheme, Target
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+Kind = Indicator.Kind
+
+
+def cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def num(amount: Decimal) -> str:
+    """Return a number as printed in a formula: 27, 177.7, 0.5 (at most 4 decimals)."""
+    amount = amount.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    text = format(amount.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def pct(share: Decimal) -> str:
+    return f"{num(share * HUNDRED)}%"
+
+
+@dataclass
+class Score:
+    indicator: Indicator
+    exact: Decimal
+    formula: str
+
+    @property
+    def score(self) -> Decimal:
+        return cents(self.exact)
+
+
+@dataclass
+class Line:
+    unit_id: int
+    group: str
+    scores: list[Score] = field(default_factory=list)
+    rank: int = 0
+
+    @property
+    def exact(self) -> Decimal:
+        return sum((s.exact for s in self.scores), Decimal(0))
+
+    @property
+    def total(self) -> Decimal:
+        return cents(self.exact)
+
+
+def compute(*, scheme: Scheme, period_start: dt.date, period_end: dt.date) -> list[Line]:
+    """Return one line per assessed unit, ranked by total (ties share a rank)."""
+    with localcontext() as ctx:
+        ctx.prec = 40
+        facts = Facts(
+            district=scheme.district,
+            shares=scheme.relay_shares(),
+            start=period_start,
+            end=period_end,
+        )
+        members = list(scheme.units.select_related("unit").order_by("unit__order", "unit_id"))
+        lines = [Line(m.unit_id, m.group) for m in members]
+        for indicator in scheme.indicators.order_by("order", "id"):
+            scorer = _SCORERS[indicator.kind]
+            for line, score in zip(
+                lines, scorer(indicator, lines, facts, period_start, period_end), strict=True
+            ):
+                line.scores.append(score)
+        _rank(lines)
+        return lines
+
+
+def _rank(lines: list[Line]) -> None:
+    ordered = sorted(lines, key=lambda line: -line.exact)
+    for i, line in enumerate(ordered):
+        same = i and ordered[i - 1].exact == line.exact
+        line.rank = ordered[i - 1].rank if same else i + 1
+    lines.sort(key=lambda line: line.rank)
+
+
+def _bounded(indicator: Indicator, raw: Decimal, formula: str, *, floor=None) -> Score:
+    cap = indicator.cap
+    floor = indicator.floor if indicator.floor is not None else floor
+    if cap is not None and raw > cap:
+        return Score(indicator, cap, f"{formula}，封顶{num(cap)}")
+    if floor is not None and raw < floor:
+        return Score(indicator, floor, f"{formula}，保底{num(floor)}")
+    return Score(indicator, raw, formula)
+
+
+def _ratio(indicator, lines, facts, start, end):
+    parts = ratio_parts(indicator.config)
+    targets = {(t.unit_id, t.part): t.value for t in Target.objects.filter(indicator=indicator)}
+    part_cases = [facts.cases(p) for p in parts]
+    over_cases = [facts.cases(p["over"]) if "over" in p else None for p in parts]
+    weight = indicator.weight
+    for line in lines:
+        raw, texts = Decimal(0), []
+        for i, part in enumerate(parts):
+            actual = value(part_cases[i], line.unit_id, part.get("measure", "count"))
+            if over_cases[i] is not None:
+                target = value(over_cases[i], line.unit_id, part["over"].get("measure", "count"))
+            else:
+                target = targets.get((line.unit_id, i))
+            share = number(part.get("share", "1"), "分项比例")
+            if target:
+                raw += actual / target * share
+                text = f"({num(actual)}÷{num(target)})"
+            else:
+                text = f"({num(actual)}÷{'0' if target is not None else '未设目标'})"
+            texts.append(text if len(parts) == 1 else f"{text}×{pct(share)}")
+        body = texts[0] if len(parts) == 1 else f"[{'+'.join(texts)}]"
+        yield _bounded(indicator, raw * weight, f"{body}×{num(weight)}")
+
+
+def _tier_points(config: dict, case) -> Decimal:
+    by = config["by"]
+    if by == "amount":
+        tiers = sorted(
+            (
+                (number(t["min"], "档次下限"), number(t["points"], "档次分值"))
+                for t in config["tiers"]
+            ),
+            reverse=True,
+        )
+        return next((points for low, points in tiers if case.amount >= low), Decimal(0))
+    if by == "industry":
+        points = config["points"]
+        return number(points.get(case.industry, config.get("default", "0")), "行业分值")
+    return number(config["points"], "每个项目的分值")
+
+
+def _tiers(indicator, lines, facts, start, end):
+    config = indicator.config
+    cases = facts.cases(config)
+    targets = {t.unit_id: t.value for t in Target.objects.filter(indicator=indicator, part=0)}
+    for line in lines:
+        if config["by"] == "each" and config.get("beyond_target"):
+            points = number(config["points"], "每个项目的分值")
+            actual = value(cases, line.unit_id, "count")
+            target = targets.get(line.unit_id, Decimal(0))
+            beyond = max(actual - target, Decimal(0))
+            formula = f"{num(points)}×({num(actual)}−{num(target)})" if beyond else "0"
+            yield _bounded(indicator, points * beyond, formula)
+            continue
+        by_points: dict[Decimal, Decimal] = {}
+        for case in cases:
+            share = case.credit.get(line.unit_id)
+            if share:
+                points = _tier_points(config, case)
+                by_points[points] = by_points.get(points, Decimal(0)) + share
+        raw = sum((p * n for p, n in by_points.items()), Decimal(0))
+        terms = [f"{num(p)}×{num(n)}" for p, n in sorted(by_points.items(), reverse=True) if p]
+        yield _bounded(indicator, raw, "+".join(terms) or "0")
+
+
+def _deduction(indicator, lines, facts, start, end):
+    config = indicator.config
+    per = number(config["per"], "每件扣分")
+    cases = facts.cases(config)
+    weight = indicator.weight
+    for line in lines:
+        n = value(cases, line.unit_id, "count")
+        formula = f"{num(weight)}−{num(per)}×{num(n)}" if weight else f"−{num(per)}×{num(n)}"
+        yield _bounded(indicator, weight - per * n, formula, floor=Decimal(0) if weight else None)
+
+
+def _values(indicator, lines, facts):
+    config = indicator.config
+    cases = facts.cases(config)
+    return [value(cases, line.unit_id, config.get("measure", "count")) for line in lines]
+
+
+def _peers(indicator, lines, default_scope):
+    scope = indicator.config.get("scope", default_scope)
+    return [
+        [j for j, other in enumerate(lines) if scope == "all" or other.group == line.group]
+        for line in lines
+    ]
+
+
+def _efficacy(indicator, lines, facts, start, end):
+    values = _values(indicator, lines, facts)
+    weight = indicator.weight
+    for i, peers in enumerate(_peers(indicator, lines, "all")):
+        v = values[i]
+        low, high = min(values[j] for j in peers), max(values[j] for j in peers)
+        if high == low:
+            # Everyone is the largest value: 最大的计100分.
+            yield _bounded(indicator, weight, f"100×{num(weight)}÷100")
+            continue
+        coefficient = (v - low) / (high - low) * 40 + 60
+        formula = f"[({num(v)}−{num(low)})÷({num(high)}−{num(low)})×40+60]×{num(weight)}÷100"
+        yield _bounded(indicator, coefficient * weight / HUNDRED, formula)
+
+
+def _group_share(indicator, lines, facts, start, end):
+    values = _values(indicator, lines, facts)
+    weight = indicator.weight
+    for i, peers in enumerate(_peers(indicator, lines, "group")):
+        high = max(values[j] for j in peers)
+        if high <= 0:
+            yield _bounded(
+                indicator, Decimal(0), f"({num(values[i])}÷{num(high)})×{num(weight)}，本组无有效值"
+            )
+            continue
+        yield _bounded(
+            indicator, values[i] / high * weight, f"({num(values[i])}÷{num(high)})×{num(weight)}"
+        )
+
+
+def _manual(indicator, lines, facts, start, end):
+    config = indicator.config
+    combine = config.get("combine", "single")
+    entered: dict[int, dict[str, Decimal]] = {}
+    for m in ManualScore.objects.filter(indicator=indicator, period_start=start, period_end=end):
+        entered.setdefault(m.unit_id, {})[m.rater] = m.score
+    for line in lines:
+        scores = entered.get(line.unit_id)
+        if not scores:
+            yield Score(indicator, Decimal(0), "未评分")
+            continue
+        if combine == "weighted":
+            # PostgreSQL's jsonb does not keep key order: print the largest share first.
+            weights = dict(
+                sorted(
+                    ((k, number(v, "评分方比例")) for k, v in config["weights"].items()),
+                    key=lambda kv: (-kv[1], kv[0]),
+                )
+            )
+            raw = sum((scores.get(r, Decimal(0)) * w for r, w in weights.items()), Decimal(0))
+            formula = "+".join(
+                f"{num(scores.get(r, Decimal(0)))}×{pct(w)}" for r, w in weights.items()
+            )
+        elif combine == "mean":
+            values = [scores[r] for r in sorted(scores)]
+            raw = sum(values, Decimal(0)) / len(values)
+            formula = f"({'+'.join(num(v) for v in values)})÷{len(values)}"
+        else:
+            raw = next(iter(scores.values()))
+            formula = f"人工评分{num(raw)}"
+        yield _bounded(indicator, raw, formula)
+
+
+_SCORERS = {
+    Kind.RATIO: _ratio,
+    Kind.TIERS: _tiers,
+    Kind.DEDUCTION: _deduction,
+    Kind.EFFICACY: _efficacy,
+    Kind.GROUP_SHARE: _group_share,
+    Kind.MANUAL: _manual,
+}

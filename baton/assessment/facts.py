@@ -1,0 +1,220 @@
+"""What happened in a period, per project, and which assessed units it credits.
+
+Everything is read from the project history: the admitted projects and their state at
+the end of the period from ``ProjectPeriod``; admissions and moves into a landed stage
+from ``ProjectEvent``; 签约/开工 from the milestone dates; leader acts by their date; the
+relay runners (info/talks/landing unit) as they stood at the period end, folded from
+the events' ``new`` values.
+
+Relay credit rule: each of the three roles earns its share of the scheme; a role with
+no unit recorded passes its share to the responsible unit (the baton holder) at the
+period end; a unit holding several roles gets the sum. Only projects admitted into the
+library as of the period end, in the scheme's district, count.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from baton.projects.models import (
+    LeaderAct,
+    Milestone,
+    ProjectEvent,
+    ProjectPeriod,
+    ReviewState,
+    Stage,
+)
+from baton.reports.snapshots import end_of_day
+
+from .config import number
+
+ROLES = ("info", "talks", "landing")
+ONE = Decimal(1)
+
+
+@dataclass(frozen=True)
+class State:
+    unit_id: int
+    stage_id: int
+    industry: str
+    amount: Decimal  # 万元
+
+
+@dataclass(frozen=True)
+class Case:
+    """One counted thing (a project, or a leader act on one) and the units it credits."""
+
+    project_id: int
+    amount: Decimal
+    industry: str
+    credit: dict[int, Decimal]
+
+
+class Facts:
+    def __init__(self, *, district, shares: dict[str, Decimal], start: dt.date, end: dt.date):
+        self.start, self.end, self.shares = start, end, shares
+        self.begin_at, self.cutoff = end_of_day(start - dt.timedelta(days=1)), end_of_day(end)
+        periods = ProjectPeriod.objects.filter(
+            district_id=district.pk,
+            review_state=ReviewState.ADMITTED,
+            valid_from__lt=self.cutoff,
+        ).exclude(valid_to__lt=self.cutoff)
+        self.state = {
+            p["project_id"]: State(
+                p["unit_id"], p["stage_id"], p["industry__name"] or "", p["investment"]
+            )
+            for p in _with_money(periods)
+        }
+        self.landing_stages = set(
+            Stage.objects.filter(allows_milestones=True).values_list("pk", flat=True)
+        )
+        self.terminal_stages = set(
+            Stage.objects.filter(is_terminal=True).values_list("pk", flat=True)
+        )
+        self.roles = self._roles()
+
+    def _roles(self) -> dict[int, dict[str, int | None]]:
+        roles: dict[int, dict[str, int | None]] = {pid: {} for pid in self.state}
+        keys = [f"{role}_unit" for role in ROLES]
+        events = ProjectEvent.objects.filter(
+            project_id__in=list(self.state), at__lt=self.cutoff
+        ).order_by("at", "id")
+        for pid, new in events.values_list("project_id", "new").iterator():
+            for role, key in zip(ROLES, keys, strict=True):
+                if isinstance(new, dict) and key in new:
+                    roles[pid][role] = new[key]
+        return roles
+
+    # --- credit ------------------------------------------------------------------------
+
+    def credit(self, project_id: int, mode: str) -> dict[int, Decimal]:
+        holder = self.state[project_id].unit_id
+        roles = self.roles.get(project_id, {})
+        if mode == "holder":
+            return {holder: ONE}
+        if mode == "info":
+            return {roles.get("info") or holder: ONE}
+        credit: dict[int, Decimal] = {}
+        for role in ROLES:
+            unit = roles.get(role) or holder
+            credit[unit] = credit.get(unit, Decimal(0)) + self.shares[role]
+        return {u: s for u, s in credit.items() if s}
+
+    # --- metrics -----------------------------------------------------------------------
+
+    def cases(self, spec: dict) -> list[Case]:
+        metric = spec["metric"]
+        mode = "info" if metric == "info_provided" else spec.get("credit", "relay")
+        if metric == "not_started":
+            mode = spec.get("credit", "holder")
+        ids = getattr(self, f"_{metric}")(spec)
+        cases = []
+        for pid in ids:
+            s = self.state[pid]
+            if not _passes(spec, s):
+                continue
+            cases.append(Case(pid, s.amount, s.industry, self.credit(pid, mode)))
+        return cases
+
+    def _in_period(self):
+        return {"at__gte": self.begin_at, "at__lt": self.cutoff}
+
+    def _admitted(self, spec) -> list[int]:
+        return sorted(
+            set(
+                ProjectEvent.objects.filter(
+                    kind=ProjectEvent.Kind.ADMITTED,
+                    project_id__in=list(self.state),
+                    **self._in_period(),
+                ).values_list("project_id", flat=True)
+            )
+        )
+
+    _info_provided = _admitted
+
+    def _milestone(self, kind) -> list[int]:
+        return sorted(
+            Milestone.objects.filter(
+                kind=kind, date__gte=self.start, date__lte=self.end, project_id__in=list(self.state)
+            ).values_list("project_id", flat=True)
+        )
+
+    def _signed(self, spec) -> list[int]:
+        return self._milestone(Milestone.Kind.SIGNED)
+
+    def _started(self, spec) -> list[int]:
+        return self._milestone(Milestone.Kind.STARTED)
+
+    def _in_production(self, spec) -> list[int]:
+        return self._milestone(Milestone.Kind.IN_PRODUCTION)
+
+    def _landed(self, spec) -> list[int]:
+        moves = ProjectEvent.objects.filter(
+            kind=ProjectEvent.Kind.MOVED, project_id__in=list(self.state), **self._in_period()
+        ).values_list("project_id", "new")
+        return sorted({pid for pid, new in moves if new.get("stage") in self.landing_stages})
+
+    def _leader_acts(self, spec) -> list[int]:
+        # One case per act: a project visited twice counts twice.
+        return list(
+            LeaderAct.objects.filter(
+                date__gte=self.start, date__lte=self.end, project_id__in=list(self.state)
+            )
+            .order_by("date", "id")
+            .values_list("project_id", flat=True)
+        )
+
+    def _not_started(self, spec) -> list[int]:
+        deadline = self.end - dt.timedelta(days=spec["days"])
+        live = [pid for pid, s in self.state.items() if s.stage_id not in self.terminal_stages]
+        signed = set(
+            Milestone.objects.filter(
+                kind=Milestone.Kind.SIGNED, date__lte=deadline, project_id__in=live
+            ).values_list("project_id", flat=True)
+        )
+        started = set(
+            Milestone.objects.filter(
+                kind=Milestone.Kind.STARTED, date__lte=self.end, project_id__in=live
+            ).values_list("project_id", flat=True)
+        )
+        return sorted(signed - started)
+
+
+def _with_money(periods):
+    # ``values()`` bypasses MoneyField.from_db_value only for annotations; read the
+    # model field so amounts arrive as 万元 Decimals.
+    for p in periods.select_related("industry").only(
+        "project_id", "unit_id", "stage_id", "industry__name", "investment"
+    ):
+        yield {
+            "project_id": p.project_id,
+            "unit_id": p.unit_id,
+            "stage_id": p.stage_id,
+            "industry__name": p.industry.name if p.industry else "",
+            "investment": p.investment or Decimal(0),
+        }
+
+
+def _passes(spec: dict, state: State) -> bool:
+    if "min_amount" in spec and state.amount < number(spec["min_amount"], "金额下限"):
+        return False
+    if "max_amount" in spec and state.amount >= number(spec["max_amount"], "金额上限"):
+        return False
+    industries = spec.get("industries")
+    return not industries or state.industry in industries
+
+
+def value(cases: list[Case], unit_id: int, measure: str) -> Decimal:
+    """Return a unit's credited total of ``cases``: a count, or an amount in 万元 or 亿元."""
+    total = Decimal(0)
+    for case in cases:
+        share = case.credit.get(unit_id)
+        if not share:
+            continue
+        if measure == "count":
+            total += share
+        elif measure == "amount":
+            total += share * case.amount
+        else:
+            total += share * case.amount / Decimal(10_000)
+    return total

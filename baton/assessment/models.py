@@ -1,0 +1,248 @@
+"""考核办法 as data: versioned schemes of indicators, their targets, and rankings.
+
+A scheme is edited as a draft, then published and frozen; a change afterwards is a new
+version (``scheme_copy``). A ranking is one run of a scheme over a period; once
+published its lines are the record and later project edits do not touch them.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+SCORE = {"max_digits": 12, "decimal_places": 2}
+SHARE = {"max_digits": 5, "decimal_places": 4}
+
+
+class Scheme(models.Model):
+    class PeriodKind(models.TextChoices):
+        MONTH = "month", _("月度")
+        QUARTER = "quarter", _("季度")
+        YEAR = "year", _("年度")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    district = models.ForeignKey(
+        "org.District", models.PROTECT, related_name="schemes", verbose_name=_("所属区")
+    )
+    name = models.CharField(_("方案名称"), max_length=100)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    period_kind = models.CharField(
+        _("考核周期"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.QUARTER
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    share_info = models.DecimalField(
+        _("信息提供单位分成"), **SHARE, default=Decimal("0.2"), help_text=_("0–1 之间的小数")
+    )
+    share_talks = models.DecimalField(_("洽谈推进单位分成"), **SHARE, default=Decimal("0.3"))
+    share_landing = models.DecimalField(_("落地服务单位分成"), **SHARE, default=Decimal("0.5"))
+    copied_from = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("复制自")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发布人"),
+    )
+
+    class Meta:
+        verbose_name = _("考核方案")
+        verbose_name_plural = _("考核方案")
+        ordering = ["district", "name", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "name", "version"], name="scheme_version_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第 {self.version} 版）"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def relay_shares(self) -> dict[str, Decimal]:
+        return {"info": self.share_info, "talks": self.share_talks, "landing": self.share_landing}
+
+
+class SchemeUnit(models.Model):
+    """A unit the scheme assesses; ``group`` (园区, 乡镇 …) is the set it is compared within."""
+
+    scheme = models.ForeignKey(
+        Scheme, models.CASCADE, related_name="units", verbose_name=_("考核方案")
+    )
+    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+", verbose_name=_("单位"))
+    group = models.CharField(_("分组"), max_length=20, blank=True, help_text=_("如 园区、乡镇"))
+
+    class Meta:
+        verbose_name = _("被考核单位")
+        verbose_name_plural = _("被考核单位")
+        ordering = ["scheme", "unit__order", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "unit"], name="scheme_unit_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}（{self.group}）" if self.group else str(self.unit)
+
+
+class Indicator(models.Model):
+    class Kind(models.TextChoices):
+        RATIO = "ratio", _("完成率（实际÷目标×分值）")
+        TIERS = "tiers", _("按项目计分（档次/类型）")
+        DEDUCTION = "deduction", _("按件扣分")
+        EFFICACY = "efficacy", _("功效系数法（60–100）")
+        GROUP_SHARE = "group_share", _("占本组最高值比例")
+        MANUAL = "manual", _("人工评分")
+
+    scheme = models.ForeignKey(
+        Scheme, models.CASCADE, related_name="indicators", verbose_name=_("考核方案")
+    )
+    order = models.PositiveSmallIntegerField(_("序号"), default=0)
+    name = models.CharField(_("指标名称"), max_length=100)
+    kind = models.CharField(_("计分方式"), max_length=20, choices=Kind.choices)
+    weight = models.DecimalField(_("分值"), **SCORE)
+    config = models.JSONField(_("计分配置"), default=dict, blank=True)
+    cap = models.DecimalField(_("最高得分"), **SCORE, null=True, blank=True)
+    floor = models.DecimalField(_("最低得分"), **SCORE, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("考核指标")
+        verbose_name_plural = _("考核指标")
+        ordering = ["scheme", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class Target(models.Model):
+    """A unit's target for a ratio indicator; ``part`` numbers the parts of a compound one."""
+
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, related_name="targets", verbose_name=_("指标")
+    )
+    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+", verbose_name=_("单位"))
+    part = models.PositiveSmallIntegerField(_("分项"), default=0)
+    value = models.DecimalField(_("目标值"), max_digits=16, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("目标任务")
+        verbose_name_plural = _("目标任务")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "unit", "part"], name="target_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.unit}: {self.value}"
+
+
+class ManualScore(models.Model):
+    """A reviewer's score for a unit on a manual indicator in one period, with its reason."""
+
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, related_name="manual_scores", verbose_name=_("指标")
+    )
+    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+", verbose_name=_("单位"))
+    period_start = models.DateField(_("考核期起"))
+    period_end = models.DateField(_("考核期止"))
+    rater = models.CharField(
+        _("评分方"), max_length=40, blank=True, help_text=_("如 园区、乡镇，或评分人")
+    )
+    score = models.DecimalField(_("得分"), **SCORE)
+    reason = models.TextField(_("评分理由"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
+    entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("人工评分")
+        verbose_name_plural = _("人工评分")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "period_start", "period_end", "rater"],
+                name="manual_score_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.unit}: {self.score}"
+
+
+class Ranking(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("试算")
+        PUBLISHED = "published", _("已发布")
+
+    scheme = models.ForeignKey(
+        Scheme, models.PROTECT, related_name="rankings", verbose_name=_("考核方案")
+    )
+    period_start = models.DateField(_("考核期起"))
+    period_end = models.DateField(_("考核期止"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    computed_at = models.DateTimeField(_("计算时间"))
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发布人"),
+    )
+
+    class Meta:
+        verbose_name = _("考核排名")
+        verbose_name_plural = _("考核排名")
+        ordering = ["-period_end", "-computed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "period_start", "period_end"],
+                condition=models.Q(status="published"),
+                name="ranking_published_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} {self.period_start}–{self.period_end}"
+
+
+class RankingLine(models.Model):
+    """One unit's result: total, rank, and each indicator's score with its formula.
+
+    ``scores`` is a list of ``{"indicator", "name", "score", "formula"}`` with scores as
+    two-decimal strings; ``formula`` shows the numbers, e.g. ``(28÷27)×50``.
+    """
+
+    ranking = models.ForeignKey(
+        Ranking, models.CASCADE, related_name="lines", verbose_name=_("排名")
+    )
+    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+", verbose_name=_("单位"))
+    group = models.CharField(_("分组"), max_length=20, blank=True)
+    rank = models.PositiveIntegerField(_("名次"))
+    total = models.DecimalField(_("总分"), **SCORE)
+    scores = models.JSONField(_("分项得分"), default=list)
+
+    class Meta:
+        verbose_name = _("排名明细")
+        verbose_name_plural = _("排名明细")
+        ordering = ["ranking", "rank", "unit__order", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ranking", "unit"], name="ranking_line_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.unit} {self.total}"

@@ -1,0 +1,345 @@
+"""Writes to schemes, scores and rankings. A published scheme or ranking is never changed.
+
+Services assume the caller checked permission; they validate and raise ``ValidationError``
+in Chinese, writing nothing then.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from baton.org.models import District, Unit
+
+from . import engine
+from .config import number, ratio_parts, validate_config
+from .models import Indicator, ManualScore, Ranking, RankingLine, Scheme, SchemeUnit, Target
+
+FROZEN = "考核方案“{name}”（第 {version} 版）已发布，不能修改；如需调整，请复制为新版本。"
+SCHEME_FIELDS = ("name", "period_kind", "share_info", "share_talks", "share_landing")
+
+
+def _check_draft(scheme: Scheme) -> None:
+    # Read the status from the database: a stale instance must not slip past the freeze.
+    status = Scheme.objects.filter(pk=scheme.pk).values_list("status", flat=True).first()
+    if status == Scheme.Status.PUBLISHED:
+        raise ValidationError(FROZEN.format(name=scheme.name, version=scheme.version))
+
+
+def _clean_shares(values: dict) -> dict:
+    clean = {}
+    for key in ("share_info", "share_talks", "share_landing"):
+        share = number(values[key], "接力分成")
+        if share < 0 or share > 1 or share != share.quantize(Decimal("0.0001")):
+            raise ValidationError("接力分成须为 0 到 1 之间、最多 4 位小数的比例。")
+        clean[key] = share
+    if sum(clean.values()) != 1:
+        raise ValidationError(
+            "信息提供、洽谈推进、落地服务三方的接力分成之和必须等于 1（100%），"
+            f"当前为 {engine.num(sum(clean.values()) * 100)}%。"
+        )
+    return clean
+
+
+@transaction.atomic
+def scheme_create(
+    *,
+    district: District,
+    name: str,
+    period_kind: str,
+    share_info="0.2",
+    share_talks="0.3",
+    share_landing="0.5",
+) -> Scheme:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "方案名称不能为空。"})
+    if period_kind not in Scheme.PeriodKind.values:
+        raise ValidationError({"period_kind": "考核周期只能是月度、季度或年度。"})
+    shares = _clean_shares(
+        {"share_info": share_info, "share_talks": share_talks, "share_landing": share_landing}
+    )
+    last = Scheme.objects.filter(district=district, name=name).order_by("-version").first()
+    return Scheme.objects.create(
+        district=district,
+        name=name,
+        period_kind=period_kind,
+        version=last.version + 1 if last else 1,
+        **shares,
+    )
+
+
+@transaction.atomic
+def scheme_update(*, scheme: Scheme, changes: dict) -> Scheme:
+    _check_draft(scheme)
+    unknown = set(changes) - set(SCHEME_FIELDS)
+    if unknown:
+        raise ValidationError(f"不能修改这些字段：{'、'.join(sorted(unknown))}。")
+    merged = {k: changes.get(k, getattr(scheme, k)) for k in SCHEME_FIELDS}
+    shares = _clean_shares(merged)
+    if merged["period_kind"] not in Scheme.PeriodKind.values:
+        raise ValidationError({"period_kind": "考核周期只能是月度、季度或年度。"})
+    scheme.name = (merged["name"] or "").strip() or scheme.name
+    scheme.period_kind = merged["period_kind"]
+    for key, share in shares.items():
+        setattr(scheme, key, share)
+    scheme.save()
+    return scheme
+
+
+@transaction.atomic
+def scheme_unit_set(*, scheme: Scheme, unit: Unit, group: str = "") -> SchemeUnit:
+    """Assess ``unit`` under the scheme, in ``group`` (园区, 乡镇 …)."""
+    _check_draft(scheme)
+    if unit.district_id != scheme.district_id:
+        raise ValidationError(f"“{unit.name}”不属于{scheme.district.name}，不能纳入本方案考核。")
+    member, _ = SchemeUnit.objects.update_or_create(
+        scheme=scheme, unit=unit, defaults={"group": (group or "").strip()}
+    )
+    return member
+
+
+def _clean_decimal(value, label: str, *, allow_none: bool = False) -> Decimal | None:
+    if value is None and allow_none:
+        return None
+    return number(value, label)
+
+
+@transaction.atomic
+def indicator_add(
+    *,
+    scheme: Scheme,
+    name: str,
+    kind: str,
+    weight,
+    config: dict,
+    order: int | None = None,
+    cap=None,
+    floor=None,
+) -> Indicator:
+    _check_draft(scheme)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "指标名称不能为空。"})
+    if kind not in Indicator.Kind.values:
+        raise ValidationError({"kind": f"计分方式“{kind}”无效。"})
+    weight = _clean_decimal(weight, "分值")
+    if weight < 0:
+        raise ValidationError({"weight": "分值不能为负数。"})
+    validate_config(kind, config)
+    if order is None:
+        order = scheme.indicators.count() + 1
+    return Indicator.objects.create(
+        scheme=scheme,
+        name=name,
+        kind=kind,
+        weight=weight,
+        config=config,
+        order=order,
+        cap=_clean_decimal(cap, "最高得分", allow_none=True),
+        floor=_clean_decimal(floor, "最低得分", allow_none=True),
+    )
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, changes: dict) -> Indicator:
+    _check_draft(indicator.scheme)
+    allowed = {"name", "kind", "weight", "config", "order", "cap", "floor"}
+    if set(changes) - allowed:
+        raise ValidationError(f"不能修改这些字段：{'、'.join(sorted(set(changes) - allowed))}。")
+    kind = changes.get("kind", indicator.kind)
+    config = changes.get("config", indicator.config)
+    validate_config(kind, config)
+    for key, value in changes.items():
+        if key in ("weight", "cap", "floor"):
+            value = _clean_decimal(value, "分值", allow_none=key != "weight")
+        setattr(indicator, key, value)
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def target_set(*, indicator: Indicator, unit: Unit, value, part: int = 0) -> Target:
+    _check_draft(indicator.scheme)
+    value = number(value, "目标值")
+    if value <= 0:
+        raise ValidationError({"value": "目标值必须大于 0。"})
+    target, _ = Target.objects.update_or_create(
+        indicator=indicator, unit=unit, part=part, defaults={"value": value}
+    )
+    return target
+
+
+@transaction.atomic
+def scheme_publish(*, scheme: Scheme, actor) -> Scheme:
+    """Check the scheme is complete and freeze it."""
+    _check_draft(scheme)
+    problems = []
+    units = list(scheme.units.values_list("unit_id", flat=True))
+    if not units:
+        problems.append("尚未设置被考核单位")
+    indicators = list(scheme.indicators.all())
+    if not indicators:
+        problems.append("尚未设置考核指标")
+    for indicator in indicators:
+        try:
+            validate_config(indicator.kind, indicator.config)
+        except ValidationError as exc:
+            problems.append(f"指标“{indicator.name}”：{exc.messages[0]}")
+            continue
+        if indicator.kind == Indicator.Kind.RATIO:
+            have = set(indicator.targets.values_list("unit_id", "part"))
+            parts = [i for i, p in enumerate(ratio_parts(indicator.config)) if "over" not in p]
+            if any((u, i) not in have for u in units for i in parts):
+                problems.append(f"指标“{indicator.name}”尚有单位未设目标任务")
+    if problems:
+        raise ValidationError(f"考核方案不完整，不能发布：{'；'.join(problems)}。")
+    scheme.status = Scheme.Status.PUBLISHED
+    scheme.published_at = timezone.now()
+    scheme.published_by = actor
+    scheme.save(update_fields=["status", "published_at", "published_by"])
+    return scheme
+
+
+@transaction.atomic
+def scheme_copy(*, scheme: Scheme) -> Scheme:
+    """Return a new draft version with the scheme's units, indicators and targets."""
+    last = Scheme.objects.filter(district=scheme.district, name=scheme.name).order_by("-version")[0]
+    copy = Scheme.objects.create(
+        district=scheme.district,
+        name=scheme.name,
+        version=last.version + 1,
+        period_kind=scheme.period_kind,
+        share_info=scheme.share_info,
+        share_talks=scheme.share_talks,
+        share_landing=scheme.share_landing,
+        copied_from=scheme,
+    )
+    for member in scheme.units.all():
+        SchemeUnit.objects.create(scheme=copy, unit_id=member.unit_id, group=member.group)
+    for indicator in scheme.indicators.all():
+        targets = list(indicator.targets.all())
+        indicator.pk = None
+        indicator.scheme = copy
+        indicator.save()
+        Target.objects.bulk_create(
+            Target(indicator=indicator, unit_id=t.unit_id, part=t.part, value=t.value)
+            for t in targets
+        )
+    return copy
+
+
+def _check_period(start: dt.date, end: dt.date) -> None:
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date) or start > end:
+        raise ValidationError("考核期无效：起始日期不能晚于截止日期。")
+
+
+@transaction.atomic
+def manual_score_set(
+    *,
+    indicator: Indicator,
+    unit: Unit,
+    period_start: dt.date,
+    period_end: dt.date,
+    score,
+    reason: str,
+    actor,
+    rater: str = "",
+) -> ManualScore:
+    """Record a reviewer's score with its reason; refused once that period is published."""
+    _check_period(period_start, period_end)
+    if indicator.kind != Indicator.Kind.MANUAL:
+        raise ValidationError(f"指标“{indicator.name}”不是人工评分指标。")
+    if not indicator.scheme.units.filter(unit=unit).exists():
+        raise ValidationError(f"“{unit.name}”不是本方案的被考核单位。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "人工评分必须填写评分理由。"})
+    score = number(score, "得分")
+    if score < 0 or score > indicator.weight:
+        raise ValidationError({"score": f"得分须在 0 到 {indicator.weight:g} 分之间。"})
+    published = Ranking.objects.filter(
+        scheme=indicator.scheme,
+        period_start=period_start,
+        period_end=period_end,
+        status=Ranking.Status.PUBLISHED,
+    )
+    if published.exists():
+        raise ValidationError("该考核期的排名已发布，不能再修改评分。")
+    entry, _ = ManualScore.objects.update_or_create(
+        indicator=indicator,
+        unit=unit,
+        period_start=period_start,
+        period_end=period_end,
+        rater=(rater or "").strip(),
+        defaults={"score": score, "reason": reason, "entered_by": actor},
+    )
+    return entry
+
+
+@transaction.atomic
+def ranking_compute(*, scheme: Scheme, period_start: dt.date, period_end: dt.date) -> Ranking:
+    """Run the scheme over the period and store the result as a draft ranking."""
+    _check_period(period_start, period_end)
+    if period_end >= timezone.localdate() + dt.timedelta(days=1):
+        raise ValidationError("考核期尚未结束，不能计算排名。")
+    lines = engine.compute(scheme=scheme, period_start=period_start, period_end=period_end)
+    ranking = Ranking.objects.create(
+        scheme=scheme,
+        period_start=period_start,
+        period_end=period_end,
+        computed_at=timezone.now(),
+    )
+    RankingLine.objects.bulk_create(
+        RankingLine(
+            ranking=ranking,
+            unit_id=line.unit_id,
+            group=line.group,
+            rank=line.rank,
+            total=line.total,
+            scores=[
+                {
+                    "indicator": s.indicator.pk,
+                    "name": s.indicator.name,
+                    "score": str(s.score),
+                    "formula": s.formula,
+                }
+                for s in line.scores
+            ],
+        )
+        for line in lines
+    )
+    return ranking
+
+
+@transaction.atomic
+def ranking_publish(*, ranking: Ranking, actor) -> Ranking:
+    """Freeze a ranking: its lines are the record from now on."""
+    ranking = Ranking.objects.select_for_update().get(pk=ranking.pk)
+    if ranking.status == Ranking.Status.PUBLISHED:
+        raise ValidationError("该排名已发布。")
+    if not ranking.scheme.is_frozen:
+        raise ValidationError("考核方案尚未发布，其排名只能试算，不能发布。")
+    clash = Ranking.objects.filter(
+        scheme=ranking.scheme,
+        period_start=ranking.period_start,
+        period_end=ranking.period_end,
+        status=Ranking.Status.PUBLISHED,
+    )
+    if clash.exists():
+        raise ValidationError("该方案本考核期已有发布的排名。")
+    ranking.status = Ranking.Status.PUBLISHED
+    ranking.published_at = timezone.now()
+    ranking.published_by = actor
+    ranking.save(update_fields=["status", "published_at", "published_by"])
+    return ranking
+
+
+@transaction.atomic
+def ranking_discard(*, ranking: Ranking) -> None:
+    """Delete a draft ranking; a published one stays."""
+    if ranking.status == Ranking.Status.PUBLISHED:
+        raise ValidationError("已发布的排名不能删除。")
+    ranking.delete()
