@@ -6,7 +6,7 @@
     .venv/bin/python benchmarks/run.py --scale province --database both    # what `make bench` runs
 
 Each database gets its own library (SQLite: ``$BATON_VAR_DIR/bench-<scale>.sqlite3``;
-PostgreSQL: database ``baton_bench_<scale>``, created if missing), generated once with
+PostgreSQL: database ``baton_scale_<scale>``, created if missing), generated once with
 ``baton generate`` and reused afterwards. For every query the table shows the median
 time through the product (the selector the page or API calls, Django and all), the
 median of hand-written SQL giving the same answer on the same database (run on the raw
@@ -78,7 +78,7 @@ def main() -> None:
         return
     var = Path(os.environ.get("BATON_VAR_DIR", ROOT / "var"))
     if args.database == "postgres":
-        name = f"baton_bench_{args.scale}"
+        name = f"baton_scale_{args.scale}"
         _create_database(args.postgres, name)
         os.environ["DATABASE_URL"] = f"{args.postgres}/{name}"
     else:

@@ -1140,6 +1140,7 @@ def generate(
                     cursor.execute(f"ANALYZE {model._meta.db_table}")
                 else:
                     cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+            cursor.execute("ANALYZE")  # the new cities, districts, units and users too
     else:
         with connection.cursor() as cursor:
             # Full statistics (3 s at a province): with sampled ones SQLite may sort a
