@@ -4,7 +4,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .models import Project, ReviewState
 
@@ -79,18 +79,36 @@ def duplicate_candidates(project: Project, *, limit: int = 10) -> list[Candidate
         .exclude(pk=project.pk)
         .only("id", "code", "name", "investor", "name_key", "investor_key")
     )
-    found = []
-    for other in pool.iterator(chunk_size=2000):
-        same_investor = bool(project.investor_key) and other.investor_key == project.investor_key
-        score = round(fuzz.ratio(project.name_key, other.name_key))
-        if score < NAME_ALONE and other.name_key and project.name_key:
-            # One name inside the other: 「某某新能源电池」 vs 「某某新能源电池生产基地」.
-            shorter, longer = sorted((project.name_key, other.name_key), key=len)
-            if len(shorter) >= 4 and shorter in longer:
-                score = max(score, NAME_ALONE)
+    # Score every name of the pool at C speed and build model objects only for the
+    # few that match: a city can hold tens of thousands of projects.
+    rows = list(pool.values_list("id", "name_key", "investor_key"))
+    name = project.name_key
+    scores = {
+        index: round(score)
+        for _choice, score, index in process.extract(
+            name,
+            [row[1] for row in rows],
+            scorer=fuzz.ratio,
+            score_cutoff=NAME_WITH_INVESTOR,
+            limit=None,
+        )
+    }
+    if name:
+        for index, (_pk, other, _investor) in enumerate(rows):
+            if other and scores.get(index, 0) < NAME_ALONE:
+                # One name inside the other: 「某某新能源电池」 vs 「某某新能源电池生产基地」.
+                shorter, longer = sorted((name, other), key=len)
+                if len(shorter) >= 4 and shorter in longer:
+                    scores[index] = NAME_ALONE
+    matched: dict[int, tuple[int, str]] = {}
+    for index, score in scores.items():
+        pk, _other, other_investor = rows[index]
+        same_investor = bool(project.investor_key) and other_investor == project.investor_key
         if same_investor and score >= NAME_WITH_INVESTOR:
-            found.append(Candidate(other, score, f"投资方相同，项目名称相似度 {score}%"))
+            matched[pk] = (score, f"投资方相同，项目名称相似度 {score}%")
         elif score >= NAME_ALONE:
-            found.append(Candidate(other, score, f"项目名称相似度 {score}%"))
+            matched[pk] = (score, f"项目名称相似度 {score}%")
+    others = Project.objects.in_bulk(list(matched))
+    found = [Candidate(others[pk], score, reason) for pk, (score, reason) in matched.items()]
     found.sort(key=lambda c: (-c.score, c.project.code))
     return found[:limit]
