@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "baton.projects",
     "baton.reports",
     "baton.ledger",
+    "baton.audit",
     "baton.assessment",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("baton.accounts.urls")),
     path("projects/", include("baton.projects.urls")),
     path("ledger/", include("baton.ledger.urls")),
+    path("audit/", include("baton.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from baton.audit.services import Event, audit_write
+
 from .models import User
 from .services import sessions_end
 
@@ -24,3 +26,25 @@ class UserAdmin(BaseUserAdmin):
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
             sessions_end(user=obj)  # a disabled account is signed out everywhere at once
+        if change:
+            _audit_user_change(request, obj, form)
+
+
+def _audit_user_change(request, user: User, form) -> None:
+    """Audit a role change and an account disabled or enabled (beside the admin's log)."""
+    if "role" in form.changed_data:
+        audit_write(
+            request=request,
+            event=Event.ROLE_CHANGED,
+            obj=user,
+            before={"role": form.initial.get("role")},
+            after={"role": user.role},
+        )
+    if "is_active" in form.changed_data:
+        audit_write(
+            request=request,
+            event=Event.USER_ENABLED if user.is_active else Event.USER_DISABLED,
+            obj=user,
+            before={"is_active": not user.is_active},
+            after={"is_active": user.is_active},
+        )

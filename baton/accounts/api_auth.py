@@ -14,6 +14,8 @@ from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
+from baton.audit.services import Event, audit_write
+
 from .models import ApiToken, User
 
 TOKEN_PREFIX = "baton_"  # noqa: S105 — a visible label, not a secret
@@ -36,8 +38,13 @@ def token_hash(secret: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
-    """Create a token for ``user``; return it with its secret, which is never stored."""
+def token_create(
+    *, user: User, name: str = "", days: int | None = None, actor: User | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; return it with its secret, which is never stored.
+
+    ``actor`` is who creates it, for the audit log (None: an operator's command).
+    """
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = timezone.now() + dt.timedelta(days=days) if days else None
     token = ApiToken.objects.create(
@@ -47,16 +54,31 @@ def token_create(*, user: User, name: str = "", days: int | None = None) -> tupl
         key_hash=token_hash(secret),
         expires_at=expires_at,
     )
+    audit_write(event=Event.TOKEN_CREATED, user=actor, obj=token, after=_token_facts(token))
     return token, secret
 
 
-def token_revoke(*, token: ApiToken) -> bool:
+@transaction.atomic
+def token_revoke(*, token: ApiToken, actor: User | None = None) -> bool:
     """Revoke a token; return False when it already was."""
-    return bool(
+    revoked = bool(
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
     )
+    if revoked:
+        audit_write(event=Event.TOKEN_REVOKED, user=actor, obj=token, after=_token_facts(token))
+    return revoked
+
+
+def _token_facts(token: ApiToken) -> dict:
+    """What the audit log keeps of a token: never its secret or hash."""
+    return {
+        "owner": token.user.username,
+        "prefix": token.prefix,
+        "name": token.name,
+        "expires_at": token.expires_at,
+    }
 
 
 def token_user(secret: str) -> User:

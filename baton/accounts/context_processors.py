@@ -30,6 +30,7 @@ _MENU = [
         "接口文档",
         {Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.SYS_ADMIN},
     ),
+    ("audit:log", "审计日志", {Role.AUDIT_ADMIN}),
 ]
 
 

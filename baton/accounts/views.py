@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from baton.audit.services import Event, Outcome, audit_write
+
 from .forms import ChangePasswordForm, LoginForm, TokenForm
 from .services import password_expired, session_record
 
@@ -58,6 +60,7 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
+        audit_write(request=request, event=Event.PASSWORD_CHANGED, obj=user)
         messages.success(request, "密码已修改。")
         return redirect("reports:home")
     return render(
@@ -88,7 +91,14 @@ def otp(request):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            audit_write(request=request, event=Event.OTP_PASSED, detail=_otp_detail(enrolling))
             return redirect("reports:home")
+        audit_write(
+            request=request,
+            event=Event.OTP_FAILED,
+            outcome=Outcome.FAILURE,
+            detail=_otp_detail(enrolling),
+        )
         form.add_error(
             "token", "动态口令不正确或已过期，请重新输入。连续错误后需等待更久才能再试。"
         )
@@ -97,3 +107,7 @@ def otp(request):
         context["secret"] = base64.b32encode(device.bin_key).decode()
         context["qr"] = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
     return render(request, "accounts/otp.html", context)
+
+
+def _otp_detail(enrolling: bool) -> str:
+    return "首次绑定动态口令" if enrolling else "动态口令验证"

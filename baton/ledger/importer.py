@@ -241,11 +241,12 @@ class _Importer:
         self.result.header_rows[sheet.name] = index + 1
         rows: list[_Row] = []
         seen: dict[str, int] = {}
+        letters = {k: letter(c) for k, c in positions.items()}  # shared: read only
         for offset, cells in enumerate(sheet.rows[index + 1 :], start=index + 2):
             raw = {k: (cells[c] if c < len(cells) else "") for k, c in positions.items()}
             if all(v in ("", None) for v in raw.values()):
                 continue
-            row = _Row(offset, raw, letters={k: letter(c) for k, c in positions.items()})
+            row = _Row(offset, raw, letters=letters)
             row.headers = headers
             self._convert(sheet.name, row)
             code = row.values.get("code")

@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from baton.accounts.models import User
+from baton.audit.hooks import audit_export, audit_import
+from baton.audit.services import audit_batch
 from baton.projects.forms import ProjectFilterForm
 
 from .annotate import error_workbook
@@ -211,7 +213,9 @@ def ledger_import_confirm(request, token):
     if district is None:
         return _denied(request, _IMPORT_REFUSED)
     entry, data = _upload(request, token)
-    result = ledger_import(data=data, actor=user, district=district)
+    with audit_batch():  # one audit record for the import, not one per project
+        result = ledger_import(data=data, actor=user, district=district)
+    audit_import(result, request=request, file_name=entry["name"], district=district)
     if not result.ok:  # the library changed since the preview
         return _preview(request, token, entry, result, status=422)
     _discard(request, token)
@@ -280,10 +284,20 @@ def ledger_export_view(request):
         out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
         layout, as_of = options.cleaned_data["layout"], options.cleaned_data["as_of"]
         try:
-            ledger_export(out=out, user=user, filters=filters.filters(), layout=layout, as_of=as_of)
+            rows = ledger_export(
+                out=out, user=user, filters=filters.filters(), layout=layout, as_of=as_of
+            )
         except ValidationError as exc:
             options.add_error(None, exc.messages)
         else:
+            audit_export(
+                request=request,
+                what="ledger",
+                rows=rows,
+                layout=layout,
+                as_of=as_of,
+                query=request.GET.dict(),
+            )
             out.seek(0)
             response = FileResponse(out, content_type=XLSX)
             return _attachment(response, _export_name(user, layout, as_of))

@@ -487,6 +487,9 @@ POLICY: dict[str, Web | Api] = {
     ),
     # The export of the project list: every business role, in its own scope.
     "ledger/export/": Web("ledger:export", ("GET",), role_page(BUSINESS)),
+    # 审计日志: the audit administrator's alone (三员分立)
+    "audit/": Web("audit:log", ("GET",), role_page({Role.AUDIT_ADMIN})),
+    "audit/export/": Web("audit:export", ("GET",), role_page({Role.AUDIT_ADMIN})),
     # the Django admin: its index and its login (the rest is the admin's own business)
     "admin/": Web("admin:index", WEB_METHODS, admin_index, open=True),
     "admin/login/": Web("admin:login", WEB_METHODS, admin_login, open=True),

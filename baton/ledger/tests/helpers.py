@@ -62,8 +62,12 @@ def xlsx(rows, *, headers=None, sheet="项目台账", history=None, extra=None) 
 
 
 def dump() -> dict:
-    """Return every row of every table, by model, ordered by primary key."""
+    """Return every row of every table, by model, ordered by primary key.
+
+    The audit log is left out: it records every import, the refused ones too.
+    """
     return {
         model._meta.label: list(model._base_manager.order_by("pk").values_list())
         for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label != "audit"
     }

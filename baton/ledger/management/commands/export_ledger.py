@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.audit.hooks import audit_export
 from baton.ledger.exporter import LAYOUTS, ledger_export
 from baton.org.models import District
 
@@ -40,6 +41,15 @@ class Command(BaseCommand):
         out = output or sys.stdout.buffer
         n = ledger_export(
             out=out, district=scope_district, user=scope_user, as_of=day, layout=layout
+        )
+        audit_export(
+            what="ledger",
+            rows=n,
+            layout=layout,
+            as_of=day,
+            district=getattr(scope_district, "name", None),
+            scope_user=user,
+            output=output or "-",
         )
         if output:
             self.stdout.write(f"已导出 {n} 个项目到 {output}。")

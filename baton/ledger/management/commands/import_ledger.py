@@ -2,6 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from baton.audit.hooks import audit_import
+from baton.audit.services import audit_batch
 from baton.ledger.annotate import error_workbook
 from baton.ledger.importer import ledger_import
 from baton.ledger.reading import Limits
@@ -38,9 +40,12 @@ class Command(BaseCommand):
             )
             if default is None:
                 raise CommandError(f"找不到区：{district}", returncode=2)
-        result = ledger_import(
-            data=path.read_bytes(), district=default, dry_run=dry_run, limits=limits
-        )
+        with audit_batch():
+            result = ledger_import(
+                data=path.read_bytes(), district=default, dry_run=dry_run, limits=limits
+            )
+        if not dry_run:
+            audit_import(result, file_name=str(path), district=default)
         if result.ok:
             self.stdout.write(result.summary())
             return

@@ -1,0 +1,124 @@
+"""Receivers that write audit records (connected in ``AuditConfig.ready``).
+
+- logins, failed logins, lockouts and logouts: Django's and django-axes' signals;
+- every project change: a ``ProjectEvent`` is written by the project services in the
+  same transaction as the change it records, for every caller (views, API, review desk,
+  problems, …). One receiver turns each into an audit record, in that transaction, so a
+  change and its audit record commit or roll back together. Only changes made inside a
+  request or a command's ``audit_context`` are recorded: data generators (demo, scale
+  benchmark) are not user actions. Inside ``audit_batch`` (an import) the caller writes
+  one record for the whole batch instead;
+- every change made in the configuration site (Django admin): its ``LogEntry``.
+"""
+
+import contextvars
+
+from axes.signals import user_locked_out
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.signals import request_finished, request_started
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from baton.projects.models import ProjectEvent
+
+from . import services
+from .models import AuditRecord
+
+Event = AuditRecord.Event
+Outcome = AuditRecord.Outcome
+
+#: The context tokens of the requests being handled in this thread (innermost last).
+_requests: contextvars.ContextVar[tuple] = contextvars.ContextVar("audit_requests", default=())
+
+
+@receiver(request_started, dispatch_uid="audit_request_started")
+def _request_started(sender, environ=None, **kwargs):
+    token = services.enter_request((environ or {}).get("REMOTE_ADDR"))
+    _requests.set((*_requests.get(), token))
+
+
+@receiver(request_finished, dispatch_uid="audit_request_finished")
+def _request_finished(sender, **kwargs):
+    tokens = _requests.get()
+    if tokens:
+        _requests.set(tokens[:-1])
+        services.leave_request(tokens[-1])
+
+
+@receiver(user_logged_in, dispatch_uid="audit_login")
+def _logged_in(sender, request, user, **kwargs):
+    services.audit_write(request=request, user=user, event=Event.LOGIN)
+
+
+@receiver(user_login_failed, dispatch_uid="audit_login_failed")
+def _login_failed(sender, credentials, request=None, **kwargs):
+    locked = bool(getattr(request, "axes_locked_out", False))
+    services.audit_write(
+        request=request,
+        event=Event.LOGIN_FAILED,
+        outcome=Outcome.FAILURE,
+        username=str(credentials.get("username") or ""),
+        detail="账号或来源地址已锁定" if locked else "用户名或密码不正确",
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="audit_lockout")
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    services.audit_write(
+        request=request,
+        event=Event.LOCKOUT,
+        outcome=Outcome.FAILURE,
+        username=str(username or ""),
+        ip=ip_address or (request.META.get("REMOTE_ADDR") if request is not None else ""),
+        detail="连续登录失败，账号和来源地址被锁定",
+    )
+
+
+@receiver(user_logged_out, dispatch_uid="audit_logout")
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        services.audit_write(request=request, user=user, event=Event.LOGOUT)
+
+
+_DECISIONS = {
+    ProjectEvent.Kind.APPROVED,
+    ProjectEvent.Kind.ADMITTED,
+    ProjectEvent.Kind.RETURNED,
+}
+
+
+@receiver(post_save, sender=ProjectEvent, dispatch_uid="audit_project_event")
+def _project_event(sender, instance: ProjectEvent, created: bool, raw=False, **kwargs):
+    context = services.current_context()
+    if not created or raw or context is None or context.batch:
+        return
+    project = instance.project
+    detail = f"项目动态 #{instance.pk}：{instance.get_kind_display()}"
+    if instance.reason:
+        detail += f"。{instance.reason}"
+    services.audit_write(
+        user=instance.actor,
+        event=Event.REVIEW_DECISION if instance.kind in _DECISIONS else Event.PROJECT_CHANGED,
+        obj=project,
+        object_label=f"{project.code} {project.name}",
+        detail=detail,
+        before=instance.old,
+        after={**instance.new, "_event": {"id": instance.pk, "kind": instance.kind}},
+    )
+
+
+@receiver(post_save, sender=LogEntry, dispatch_uid="audit_admin_log")
+def _admin_change(sender, instance: LogEntry, created: bool, raw=False, **kwargs):
+    if not created or raw:
+        return
+    action = {1: "新增", 2: "修改", 3: "删除"}.get(instance.action_flag, "变更")
+    model = instance.content_type.model_class() if instance.content_type_id else None
+    services.audit_write(
+        user=instance.user,
+        event=Event.CONFIG_CHANGED,
+        object_type=model._meta.label_lower if model else "",
+        object_id=instance.object_id or "",
+        object_label=instance.object_repr or "",
+        detail=f"配置管理{action}：{instance.get_change_message()}"[:500],
+    )

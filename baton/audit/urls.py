@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "audit"
+urlpatterns = [
+    path("", views.audit_log, name="log"),
+    path("export/", views.audit_export_view, name="export"),
+]
