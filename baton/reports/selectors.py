@@ -67,8 +67,15 @@ class Scope:
     def reviewer(self) -> str:
         """Return who admits projects into the library for this scope."""
         district = self.unit.district if self.unit else self.district
-        if district is not None and district.review_levels == 1:
-            return "区招商办"
+        if district is not None:
+            return "区招商办" if district.review_levels == 1 else "市招商办"
+        if self.city is not None:
+            # A city whose districts differ: some admit at the district, some at the city.
+            levels = set(self.city.districts.values_list("review_levels", flat=True))
+            if levels == {1}:
+                return "区招商办"
+            if levels == {1, 2}:
+                return "区、市招商办"
         return "市招商办"
 
     def period_filter(self) -> Q:
