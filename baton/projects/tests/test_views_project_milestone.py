@@ -59,7 +59,10 @@ def test_it_is_refused_to_a_leader(client, w, landed):
 def test_it_is_refused_for_a_stopped_project(client, w):
     project = make_project(w)
     services.project_move(project=project, stage=stage("stopped"), actor=w.promoter, reason="撤资")
-    assert_refused(client, w.promoter, url(project), data(), status=403, text="不能记录里程碑")
+    assert_refused(
+        client, w.promoter, url(project), data(), status=403, text="“中止”的项目不能记录里程碑"
+    )
+    assert "只有责任单位" not in client.get(url(project)).text
 
 
 def test_it_offers_only_signing_before_landing(client, w, landed):

@@ -685,14 +685,11 @@ def project_handoff(request, code):
 def project_milestone(request, code):
     user = request.user
     project = project_get(user=user, code=code)
-    if not permissions.can_record_milestone(user, project) or project.stage.is_terminal:
-        return _denied(
-            request,
-            f"{_holder_only(project, '记录里程碑')}“{project.stage.name}”的项目不能记录里程碑。"
-            if project.stage.is_terminal
-            else _holder_only(project, "记录里程碑"),
-            project=project,
-        )
+    if not permissions.can_record_milestone(user, project):
+        return _denied(request, _holder_only(project, "记录里程碑"), project=project)
+    if project.stage.is_terminal:
+        message = f"“{project.stage.name}”的项目不能记录里程碑，如项目恢复推进，请先变更阶段。"
+        return _denied(request, message, project=project)
     form = MilestoneForm(request.POST or None, project=project)
 
     def perform(data):
