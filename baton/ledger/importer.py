@@ -29,7 +29,15 @@ from django.utils import timezone
 from baton.accounts.models import User
 from baton.org.models import District, Person, Unit
 from baton.projects import permissions, services
-from baton.projects.models import Industry, Milestone, Project, ProjectEvent, ReviewState, Stage
+from baton.projects.models import (
+    CODE_PATTERN,
+    Industry,
+    Milestone,
+    Project,
+    ProjectEvent,
+    ReviewState,
+    Stage,
+)
 from baton.projects.selectors import project_list
 
 from .columns import (
@@ -59,7 +67,7 @@ from .reading import (
 )
 
 _PHONE = re.compile(r"^[0-9+()\-\s转]{5,30}$")
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,31}$")
+_CODE = re.compile(rf"^{CODE_PATTERN}$")
 _REVIEW = {str(label): value for value, label in ReviewState.choices}
 _REVIEW.update({value: value for value in ReviewState.values})
 _MILESTONE_KIND = {

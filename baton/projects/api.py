@@ -23,7 +23,7 @@ from baton.org.models import District, Person, Unit
 from . import permissions, services
 from .duplicates import duplicate_candidates
 from .listing import DEFAULT_SORT, FILTERS, MAX_SIZE, SORTS, project_page
-from .models import REQUIRABLE_FIELDS, Industry, Project, ReviewState, Stage
+from .models import CODE_PATTERN, REQUIRABLE_FIELDS, Industry, Project, ReviewState, Stage
 from .money import plain, to_wan
 from .selectors import project_events, project_get
 
@@ -435,7 +435,7 @@ def refuse_unknown_params(request, params: type[Schema]) -> None:
         raise ValidationError(dict.fromkeys(unknown, "不认识的参数。"))
 
 
-_PROJECT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,31}$")
+_PROJECT_CODE = re.compile(rf"^{CODE_PATTERN}$")
 
 
 def _project(user: User, code: str) -> Project:

@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .money import MoneyField
 
+#: What a project code (项目编号) may look like: generated ``350213-2019-0042`` or a
+#: district's own, up to 32 letters, digits, hyphens and underscores.
+CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_\-]{0,31}"
+
 #: Fields a stage may require before a project enters it, with their Chinese labels.
 #: ``signed_on`` is the 签约 milestone's date, asked for when a project lands.
 REQUIRABLE_FIELDS = {

@@ -7,10 +7,10 @@ from django.http import Http404
 
 from baton.accounts.models import User
 
-from .models import Project, ProjectEvent
+from .models import CODE_PATTERN, Project, ProjectEvent
 
 Role = User.Role
-_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,31}")
+_CODE = re.compile(CODE_PATTERN)
 
 
 def project_scope(user: User) -> Q:

@@ -20,6 +20,7 @@ from baton.org.models import District, Person, Unit
 
 from .duplicates import duplicate_candidates, investor_key, name_key
 from .models import (
+    CODE_PATTERN,
     REQUIRABLE_FIELDS,
     CodeSequence,
     Industry,
@@ -69,7 +70,7 @@ _TEXT_LIMITS = {
     "remarks": 5000,
 }
 _PHONE = re.compile(r"^[0-9+()\-\s转]{5,30}$")
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,31}$")
+_CODE = re.compile(rf"^{CODE_PATTERN}$")
 _OUR_CODE = re.compile(r"^(\d{6})-(\d{4})-(\d+)$")
 _MILESTONE_ORDER = (
     Milestone.Kind.STARTED,

@@ -13,7 +13,7 @@ from baton.accounts.models import User
 
 from .. import permissions, services
 from ..forms_review import ReviewForm, apply_errors, posted
-from ..models import ProjectEvent, ReviewState
+from ..models import CODE_PATTERN, ProjectEvent, ReviewState
 from ..selectors import project_get
 from ..selectors_problems import duplicate_rows, review_decisions, review_queue, review_trail
 
@@ -22,7 +22,7 @@ REVIEWERS = (Role.DISTRICT_OFFICE, Role.CITY_REVIEWER)
 PENDING = (ReviewState.SUBMITTED, ReviewState.DISTRICT_APPROVED)
 PER_PAGE = 20
 #: A project code as services accept it; anything else (a NUL byte, say) is not looked up.
-CODE = r"(?P<code>[A-Za-z0-9][A-Za-z0-9_\-]{0,31})"
+CODE = rf"(?P<code>{CODE_PATTERN})"
 
 _DONE = {
     ProjectEvent.Kind.APPROVED: "已通过“{}”的区级审核，转市招商办审核入库。",
