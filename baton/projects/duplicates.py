@@ -108,7 +108,7 @@ def duplicate_candidates(project: Project, *, limit: int = 10) -> list[Candidate
             matched[pk] = (score, f"投资方相同，项目名称相似度 {score}%")
         elif score >= NAME_ALONE:
             matched[pk] = (score, f"项目名称相似度 {score}%")
-    others = Project.objects.in_bulk(list(matched))
+    others = Project.objects.select_related("unit").in_bulk(list(matched))
     found = [Candidate(others[pk], score, reason) for pk, (score, reason) in matched.items()]
     found.sort(key=lambda c: (-c.score, c.project.code))
     return found[:limit]

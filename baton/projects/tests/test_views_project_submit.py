@@ -51,7 +51,7 @@ def test_it_is_refused_to_those_who_do_not_hold_the_project(client, w, project):
 
 def test_it_shows_the_dialog_with_the_possible_duplicates(client, w, project):
     other = make_project(
-        w, name="新能源电池项目", investor="宁德时代", unit=w.other_town, actor=w.other_promoter
+        w, name="新能源电池生产基地项目", investor="宁德时代", unit=w.other_town, actor=w.other_promoter
     )
     services.project_submit(project=other, actor=w.other_promoter)
     login(client, w.promoter)
@@ -66,8 +66,11 @@ def test_it_shows_the_dialog_with_the_possible_duplicates(client, w, project):
         assert "发现 1 个疑似重复项目（项目撞车）" in response.text
         assert other.code in response.text
         assert "投资方相同" in response.text
-        # 新店街道's project is not the promoter's to open: no link to it.
+        # 新店街道's project is not the promoter's to open: no link to it, no name, only
+        # its code and unit so that the two units can talk.
         assert f'href="/projects/{other.code}/"' not in response.text
+        assert "新能源电池生产基地" not in response.text
+        assert f"{other.code}（新店街道的项目）" in response.text
         assert 'name="version" value="1"' in response.text
     assert 'hx-post="' in dialog.text and 'hx-post="' not in page.text
 
