@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.urls import reverse_lazy
 from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaError
@@ -202,3 +203,27 @@ def _bad_request(request, exc: SuspiciousOperation):
 def _server_error(request, exc: Exception):
     logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
     return api.create_response(request, {"detail": "服务器内部错误，请稍后再试。"}, status=500)
+
+
+def json_method_not_allowed(get_response):
+    """Give the API's 405 the JSON body of every other API error.
+
+    ninja answers a method no operation of the path takes with a plain-text
+    ``HttpResponseNotAllowed`` before any of its exception handlers run; this keeps its
+    status and ``Allow`` header and says why in Chinese, as the API's description promises.
+    """
+    prefix = reverse_lazy("api-1.0.0:api-root")
+
+    def middleware(request):
+        response = get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith(str(prefix))
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            allowed = response.get("Allow", "")
+            response = JsonResponse({"detail": _STATUS_MESSAGES[405]}, status=405)
+            response["Allow"] = allowed
+        return response
+
+    return middleware

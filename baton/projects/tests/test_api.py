@@ -203,7 +203,10 @@ def test_a_cursor_of_another_sort_is_refused(api, w):
 
 def test_the_list_rejects_the_wrong_method(api, w):
     assert api.send(w.promoter, "put", "/projects", {}).status_code == 405
-    assert api.send(w.promoter, "delete", "/projects").status_code == 405
+    response = api.send(w.promoter, "delete", "/projects")
+    assert response.status_code == 405
+    assert response.json() == {"detail": "不支持该请求方法。"}
+    assert set(response["Allow"].split(", ")) == {"GET", "POST"}
 
 
 # --- detail ----------------------------------------------------------------------------
