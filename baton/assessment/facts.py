@@ -29,6 +29,8 @@ from baton.reports.snapshots import end_of_day
 from .config import number
 
 ROLES = ("info", "talks", "landing")
+#: Project ids per query: well under SQLite's 32,766 bound parameters.
+_CHUNK = 900
 ONE = Decimal(1)
 
 
@@ -53,17 +55,19 @@ class Case:
 class Facts:
     def __init__(self, *, district, shares: dict[str, Decimal], start: dt.date, end: dt.date):
         self.start, self.end, self.shares = start, end, shares
+        self.district_id = district.pk
         self.begin_at, self.cutoff = end_of_day(start - dt.timedelta(days=1)), end_of_day(end)
         periods = ProjectPeriod.objects.filter(
             district_id=district.pk,
             review_state=ReviewState.ADMITTED,
             valid_from__lt=self.cutoff,
         ).exclude(valid_to__lt=self.cutoff)
+        # values_list() reads the MoneyField through from_db_value: 万元 Decimals.
         self.state = {
-            p["project_id"]: State(
-                p["unit_id"], p["stage_id"], p["industry__name"] or "", p["investment"]
+            pid: State(unit, stage, industry or "", amount or Decimal(0))
+            for pid, unit, stage, industry, amount in periods.values_list(
+                "project_id", "unit_id", "stage_id", "industry__name", "investment"
             )
-            for p in _with_money(periods)
         }
         self.landing_stages = set(
             Stage.objects.filter(allows_milestones=True).values_list("pk", flat=True)
@@ -71,19 +75,24 @@ class Facts:
         self.terminal_stages = set(
             Stage.objects.filter(is_terminal=True).values_list("pk", flat=True)
         )
-        self.roles = self._roles()
+        #: The relay runners of the projects counted so far (read on demand: a district
+        #: holds thousands of projects, a period counts a few dozen).
+        self.roles: dict[int, dict[str, int | None]] = {}
 
-    def _roles(self) -> dict[int, dict[str, int | None]]:
-        roles: dict[int, dict[str, int | None]] = {pid: {} for pid in self.state}
+    def _load_roles(self, project_ids) -> None:
+        wanted = [pid for pid in dict.fromkeys(project_ids) if pid not in self.roles]
         keys = [f"{role}_unit" for role in ROLES]
-        events = ProjectEvent.objects.filter(
-            project_id__in=list(self.state), at__lt=self.cutoff
-        ).order_by("at", "id")
-        for pid, new in events.values_list("project_id", "new").iterator():
-            for role, key in zip(ROLES, keys, strict=True):
-                if isinstance(new, dict) and key in new:
-                    roles[pid][role] = new[key]
-        return roles
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            for pid in chunk:
+                self.roles[pid] = {}
+            events = ProjectEvent.objects.filter(project_id__in=chunk, at__lt=self.cutoff).order_by(
+                "at", "id"
+            )
+            for pid, new in events.values_list("project_id", "new"):
+                for role, key in zip(ROLES, keys, strict=True):
+                    if isinstance(new, dict) and key in new:
+                        self.roles[pid][role] = new[key]
 
     # --- credit ------------------------------------------------------------------------
 
@@ -107,7 +116,9 @@ class Facts:
         mode = "info" if metric == "info_provided" else spec.get("credit", "relay")
         if metric == "not_started":
             mode = spec.get("credit", "holder")
-        ids = getattr(self, f"_{metric}")(spec)
+        ids = [pid for pid in getattr(self, f"_{metric}")(spec) if pid in self.state]
+        if mode != "holder":
+            self._load_roles(ids)
         cases = []
         for pid in ids:
             s = self.state[pid]
@@ -124,7 +135,7 @@ class Facts:
             set(
                 ProjectEvent.objects.filter(
                     kind=ProjectEvent.Kind.ADMITTED,
-                    project_id__in=list(self.state),
+                    project__district_id=self.district_id,
                     **self._in_period(),
                 ).values_list("project_id", flat=True)
             )
@@ -135,7 +146,10 @@ class Facts:
     def _milestone(self, kind) -> list[int]:
         return sorted(
             Milestone.objects.filter(
-                kind=kind, date__gte=self.start, date__lte=self.end, project_id__in=list(self.state)
+                kind=kind,
+                date__gte=self.start,
+                date__lte=self.end,
+                project__district_id=self.district_id,
             ).values_list("project_id", flat=True)
         )
 
@@ -150,7 +164,9 @@ class Facts:
 
     def _landed(self, spec) -> list[int]:
         moves = ProjectEvent.objects.filter(
-            kind=ProjectEvent.Kind.MOVED, project_id__in=list(self.state), **self._in_period()
+            kind=ProjectEvent.Kind.MOVED,
+            project__district_id=self.district_id,
+            **self._in_period(),
         ).values_list("project_id", "new")
         return sorted({pid for pid, new in moves if new.get("stage") in self.landing_stages})
 
@@ -158,7 +174,7 @@ class Facts:
         # One case per act: a project visited twice counts twice.
         return list(
             LeaderAct.objects.filter(
-                date__gte=self.start, date__lte=self.end, project_id__in=list(self.state)
+                date__gte=self.start, date__lte=self.end, project__district_id=self.district_id
             )
             .order_by("date", "id")
             .values_list("project_id", flat=True)
@@ -166,33 +182,19 @@ class Facts:
 
     def _not_started(self, spec) -> list[int]:
         deadline = self.end - dt.timedelta(days=spec["days"])
-        live = [pid for pid, s in self.state.items() if s.stage_id not in self.terminal_stages]
+        live = {pid for pid, s in self.state.items() if s.stage_id not in self.terminal_stages}
+        in_district = Milestone.objects.filter(project__district_id=self.district_id)
         signed = set(
-            Milestone.objects.filter(
-                kind=Milestone.Kind.SIGNED, date__lte=deadline, project_id__in=live
-            ).values_list("project_id", flat=True)
+            in_district.filter(kind=Milestone.Kind.SIGNED, date__lte=deadline).values_list(
+                "project_id", flat=True
+            )
         )
         started = set(
-            Milestone.objects.filter(
-                kind=Milestone.Kind.STARTED, date__lte=self.end, project_id__in=live
-            ).values_list("project_id", flat=True)
+            in_district.filter(kind=Milestone.Kind.STARTED, date__lte=self.end).values_list(
+                "project_id", flat=True
+            )
         )
-        return sorted(signed - started)
-
-
-def _with_money(periods):
-    # ``values()`` bypasses MoneyField.from_db_value only for annotations; read the
-    # model field so amounts arrive as 万元 Decimals.
-    for p in periods.select_related("industry").only(
-        "project_id", "unit_id", "stage_id", "industry__name", "investment"
-    ):
-        yield {
-            "project_id": p.project_id,
-            "unit_id": p.unit_id,
-            "stage_id": p.stage_id,
-            "industry__name": p.industry.name if p.industry else "",
-            "investment": p.investment or Decimal(0),
-        }
+        return sorted((signed - started) & live)
 
 
 def _passes(spec: dict, state: State) -> bool:
