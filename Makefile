@@ -19,6 +19,7 @@ test: bootstrap-test lint suite
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r baton config -lll
 	$(BIN)/baton makemigrations --check --dry-run
 
 suite:
@@ -41,3 +42,16 @@ BENCH_IMPORT_ARGS ?= --rows 100000 --database both
 .PHONY: bench-import
 bench-import: bootstrap
 	$(BIN)/python benchmarks/ledger_import.py $(BENCH_IMPORT_ARGS)
+
+# Not part of `make test`: gunicorn on loopback, driven by benchmarks/http_load.py; see README
+# "HTTP benchmark and load run". bench-http: the list, project and cockpit pages of a generated
+# scale at 16 and 200 connections; HTTP_BENCH_ARGS="--scale city --duration 5" for a quick run.
+# load: 200 signed-in users, 90 % reads / 10 % writes for 60 s on a fresh demo; exits 1 on any error.
+HTTP_BENCH_ARGS ?= --scale province --database both
+LOAD_ARGS ?= --database both
+.PHONY: bench-http load
+bench-http: bootstrap
+	$(BIN)/python benchmarks/http_load.py bench $(HTTP_BENCH_ARGS)
+
+load: bootstrap
+	$(BIN)/python benchmarks/http_load.py load $(LOAD_ARGS)

@@ -27,6 +27,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.assessment.demo import load_assessment_demo
+from baton.land.demo import load_land
 from baton.org.models import City, District, Person, Unit
 from baton.projects import services
 from baton.projects.models import Industry, LeaderAct, Milestone, Problem, Project, Stage
@@ -768,6 +770,8 @@ def load_demo() -> DemoResult:
     _extras(b, names, industries, stages, holders)
     _other_districts(b, names, industries, stages, org)
     _problems_and_leaders(b, org)
+    load_assessment_demo(org["xa"])
+    load_land(org["xa"])
     return DemoResult(created=True, projects=Project.objects.count())
 
 

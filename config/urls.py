@@ -26,7 +26,9 @@ urlpatterns = [
     path("accounts/", include("baton.accounts.urls")),
     path("projects/", include("baton.projects.urls")),
     path("ledger/", include("baton.ledger.urls")),
+    path("land/", include("baton.land.urls")),
     path("audit/", include("baton.audit.urls")),
+    path("assessment/", include("baton.assessment.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -13,6 +13,11 @@ _MENU = [
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
     ),
     ("ledger:import", "台账导入", {Role.UNIT_STAFF, Role.DISTRICT_OFFICE}),
+    (
+        "land:map",
+        "招商地图",
+        {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
     ("projects:review_desk", "审核台", {Role.DISTRICT_OFFICE, Role.CITY_REVIEWER}),
     (
         "projects:problems",
@@ -21,8 +26,18 @@ _MENU = [
     ),
     ("projects:leader_acts", "领导活动", {Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER}),
     (
+        "reports:cockpit",
+        "领导驾驶舱",
+        {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
+    (
         "reports:monthly",
         "月度统计",
+        {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
+    (
+        "assessment:index",
+        "考核排名",
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
     ),
     (
@@ -31,6 +46,8 @@ _MENU = [
         {Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.SYS_ADMIN},
     ),
     ("audit:log", "审计日志", {Role.AUDIT_ADMIN}),
+    ("accounts:users", "用户管理", {Role.SYS_ADMIN}),
+    ("accounts:security", "安全管理", {Role.SEC_ADMIN}),
 ]
 
 

@@ -1,4 +1,8 @@
+import time
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
 
 from .services import password_expired
@@ -34,3 +38,29 @@ class AccountSecurityMiddleware:
             messages.warning(request, "您的密码已超过有效期，请先修改密码。")
             return redirect("accounts:password_change")
         return None
+
+
+#: The session key holding when the session was last written (seconds since the epoch).
+_TOUCHED = "_touched"
+
+
+class SessionIdleMiddleware:
+    """End a signed-in session ``SESSION_COOKIE_AGE`` after its last request (等保: idle timeout).
+
+    Each write moves the session's expiry; writing on every request (Django's
+    ``SESSION_SAVE_EVERY_REQUEST``) would make every page view a database write, which on
+    SQLite queues all requests on one write lock. The session is written when it was last
+    written ``BATON_SESSION_TOUCH_SECONDS`` ago or more, so it ends between the idle time
+    less that interval and the idle time after the last request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if SESSION_KEY in session:
+            now = int(time.time())
+            if now - session.get(_TOUCHED, 0) >= settings.BATON_SESSION_TOUCH_SECONDS:
+                session[_TOUCHED] = now
+        return self.get_response(request)

@@ -119,7 +119,8 @@ def _ratio(indicator, lines, facts, start, end):
                 raw += actual / target * share
                 text = f"({num(actual)}÷{num(target)})"
             else:
-                text = f"({num(actual)}÷{'0' if target is not None else '未设目标'})"
+                # Nothing to divide by: the part scores 0, and the formula says why.
+                text = f"({num(actual)}÷{'目标为0' if target is not None else '未设目标'})"
             texts.append(text if len(parts) == 1 else f"{text}×{pct(share)}")
         body = texts[0] if len(parts) == 1 else f"[{'+'.join(texts)}]"
         yield _bounded(indicator, raw * weight, f"{body}×{num(weight)}")

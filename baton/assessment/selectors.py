@@ -1,8 +1,111 @@
-"""Reads of rankings: the ordered lines and the red and black lists (红黑榜)."""
+"""Reads of schemes and rankings, scoped by the user in one place; the red and black lists.
+
+Who sees what (DESIGN §1):
+
+- the district office manages its district's schemes: drafts, published ones and every
+  ranking of them, trial runs (试算) included;
+- the district's leaders and its units' promoters read the published schemes (the rules
+  they are assessed by) and the published rankings of their district; a city leader and
+  the city reviewer those of every district of the city;
+- the three administrators see nothing (三员分立).
+
+Outside a user's scope an object does not exist for them (404, never 403).
+"""
 
 from dataclasses import dataclass
 
-from .models import Ranking, RankingLine
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from baton.accounts.models import User
+
+from .models import Indicator, Ranking, RankingLine, Scheme
+
+Role = User.Role
+
+
+def _district_condition(user: User, prefix: str = "") -> Q | None:
+    """Return the condition on a scheme's district the user reads, or None for nothing."""
+    if not user.is_authenticated or not user.is_active or user.is_admin_role:
+        return None
+    if user.role in (Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.LEADER) and user.district_id:
+        return Q(**{f"{prefix}district_id": user.district_id})
+    if user.role in (Role.CITY_REVIEWER, Role.LEADER) and user.city_id:
+        return Q(**{f"{prefix}district__city_id": user.city_id})
+    return None
+
+
+def manages(user: User, scheme: Scheme) -> bool:
+    """The district office of the scheme's district manages it (drafts, scores, rankings)."""
+    return (
+        user.is_authenticated
+        and user.role == Role.DISTRICT_OFFICE
+        and user.district_id is not None
+        and user.district_id == scheme.district_id
+    )
+
+
+def may_manage_any(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.DISTRICT_OFFICE and bool(user.district_id)
+
+
+def scheme_list(*, user: User, period_kind: str | None = None) -> QuerySet[Scheme]:
+    """Return the schemes the user may see: drafts only to the district office."""
+    where = _district_condition(user)
+    if where is None:
+        return Scheme.objects.none()
+    if user.role != Role.DISTRICT_OFFICE:
+        where &= Q(status=Scheme.Status.PUBLISHED)
+    schemes = Scheme.objects.filter(where).select_related("district", "published_by")
+    if period_kind:
+        schemes = schemes.filter(period_kind=period_kind)
+    return schemes.annotate(
+        unit_count=Count("units", distinct=True), indicator_count=Count("indicators", distinct=True)
+    ).order_by("status", "district__code", "name", "-version")
+
+
+def scheme_get(*, user: User, pk) -> Scheme:
+    try:
+        return scheme_list(user=user).get(pk=pk)
+    except (Scheme.DoesNotExist, ValueError, TypeError):
+        raise Http404("考核方案不存在或您无权查看。") from None
+
+
+def indicator_get(*, user: User, pk) -> Indicator:
+    """Return an indicator of a scheme the user sees (the caller checks ``manages``)."""
+    schemes = scheme_list(user=user)
+    try:
+        return Indicator.objects.select_related("scheme", "scheme__district").get(
+            pk=pk, scheme__in=schemes
+        )
+    except (Indicator.DoesNotExist, ValueError, TypeError):
+        raise Http404("考核指标不存在或您无权查看。") from None
+
+
+def ranking_list(
+    *, user: User, scheme: Scheme | None = None, period_kind: str | None = None
+) -> QuerySet[Ranking]:
+    """Return the rankings the user may see: trial runs (试算) only to the district office."""
+    where = _district_condition(user, "scheme__")
+    if where is None:
+        return Ranking.objects.none()
+    if user.role != Role.DISTRICT_OFFICE:
+        where &= Q(status=Ranking.Status.PUBLISHED)
+    rankings = Ranking.objects.filter(where).select_related(
+        "scheme", "scheme__district", "published_by"
+    )
+    if scheme is not None:
+        rankings = rankings.filter(scheme=scheme)
+    if period_kind:
+        rankings = rankings.filter(scheme__period_kind=period_kind)
+    return rankings.order_by("-period_end", "period_start", "-status", "-computed_at", "-pk")
+
+
+def ranking_get(*, user: User, pk) -> Ranking:
+    try:
+        return ranking_list(user=user).get(pk=pk)
+    except (Ranking.DoesNotExist, ValueError, TypeError):
+        raise Http404("考核排名不存在或您无权查看。") from None
 
 
 @dataclass(frozen=True)
@@ -15,12 +118,28 @@ def ranking_lines(*, ranking: Ranking) -> list[RankingLine]:
     return list(ranking.lines.select_related("unit").order_by("rank", "unit__order", "unit_id"))
 
 
-def ranking_honor_roll(*, ranking: Ranking, n: int = 3) -> HonorRoll:
+def ranking_honor_roll(*, ranking: Ranking, n: int = 3, lines=None) -> HonorRoll:
     """Return the top ``n`` (红榜) and bottom ``n`` (黑榜, worst first) of a ranking.
 
     A unit is on one list only: with fewer than ``2n`` units the black list is shorter.
+    Units tied at a cut are on the list together; units tied last are never red.
     """
-    lines = ranking_lines(ranking=ranking)
-    red = lines[:n]
-    black = [line for line in reversed(lines[len(red) :])][:n]
-    return HonorRoll(red=red, black=black)
+    lines = ranking_lines(ranking=ranking) if lines is None else lines
+    return _honor_roll(lines, n)
+
+
+def honor_roll(lines: list[RankingLine], most: int = 3) -> HonorRoll:
+    """The pages' 红黑榜: up to ``most`` each, and never more than half the units each."""
+    return _honor_roll(lines, min(most, max(1, len(lines) // 2)))
+
+
+def _honor_roll(lines: list[RankingLine], n: int) -> HonorRoll:
+    # By rank, so that units tied at a cut stand together; the units tied last are never
+    # on the red list, and when all are tied nobody stands out.
+    if n <= 0 or not lines or lines[0].rank == lines[-1].rank:
+        return HonorRoll(red=[], black=[])
+    last = lines[-1].rank
+    red = [line for line in lines if line.rank <= n and line.rank != last]
+    rest = list(reversed(lines[len(red) :]))
+    cut = rest[min(n, len(rest)) - 1].rank
+    return HonorRoll(red=red, black=[line for line in rest if line.rank >= cut])

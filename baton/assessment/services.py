@@ -81,7 +81,15 @@ def scheme_update(*, scheme: Scheme, changes: dict) -> Scheme:
     shares = _clean_shares(merged)
     if merged["period_kind"] not in Scheme.PeriodKind.values:
         raise ValidationError({"period_kind": "考核周期只能是月度、季度或年度。"})
-    scheme.name = (merged["name"] or "").strip() or scheme.name
+    name = (merged["name"] or "").strip() or scheme.name
+    clash = Scheme.objects.filter(district=scheme.district, name=name, version=scheme.version)
+    if clash.exclude(pk=scheme.pk).exists():
+        raise ValidationError(
+            {
+                "name": f"本区已有“{name}”第 {scheme.version} 版，请换一个名称，或复制该方案为新版本。"
+            }
+        )
+    scheme.name = name
     scheme.period_kind = merged["period_kind"]
     for key, share in shares.items():
         setattr(scheme, key, share)
@@ -99,6 +107,29 @@ def scheme_unit_set(*, scheme: Scheme, unit: Unit, group: str = "") -> SchemeUni
         scheme=scheme, unit=unit, defaults={"group": (group or "").strip()}
     )
     return member
+
+
+@transaction.atomic
+def scheme_units_set(*, scheme: Scheme, members: dict[Unit, str]) -> None:
+    """Make ``members`` ({unit: group}) the scheme's assessed units; the others leave it.
+
+    A unit that leaves takes its targets with it.
+    """
+    _check_draft(scheme)
+    if not members:
+        raise ValidationError("至少要选择一个被考核单位。")
+    for unit, group in members.items():
+        if unit.district_id != scheme.district_id:
+            raise ValidationError(
+                f"“{unit.name}”不属于{scheme.district.name}，不能纳入本方案考核。"
+            )
+        if len((group or "").strip()) > 20:
+            raise ValidationError(f"“{unit.name}”的分组名称不能超过 20 个字。")
+    leaving = scheme.units.exclude(unit__in=list(members))
+    Target.objects.filter(indicator__scheme=scheme, unit_id__in=leaving.values("unit_id")).delete()
+    leaving.delete()
+    for unit, group in members.items():
+        scheme_unit_set(scheme=scheme, unit=unit, group=group)
 
 
 def _clean_decimal(value, label: str, *, allow_none: bool = False) -> Decimal | None:
@@ -166,6 +197,8 @@ def target_set(*, indicator: Indicator, unit: Unit, value, part: int = 0) -> Tar
     value = number(value, "目标值")
     if value <= 0:
         raise ValidationError({"value": "目标值必须大于 0。"})
+    if value >= 10**12 or value != value.quantize(Decimal("0.0001")):
+        raise ValidationError({"value": "目标值过大，或超过 4 位小数。"})
     target, _ = Target.objects.update_or_create(
         indicator=indicator, unit=unit, part=part, defaults={"value": value}
     )
@@ -173,9 +206,37 @@ def target_set(*, indicator: Indicator, unit: Unit, value, part: int = 0) -> Tar
 
 
 @transaction.atomic
-def scheme_publish(*, scheme: Scheme, actor) -> Scheme:
-    """Check the scheme is complete and freeze it."""
+def indicator_remove(*, indicator: Indicator) -> None:
+    """Delete a draft scheme's indicator with its targets and manual scores."""
+    _check_draft(indicator.scheme)
+    indicator.delete()
+
+
+@transaction.atomic
+def targets_set(*, scheme: Scheme, values: dict[tuple[int, int, int], object]) -> int:
+    """Set the targets ``{(indicator_id, unit_id, part): value}`` all at once; ``None`` or
+    ``""`` clears one. Return how many targets the scheme has afterwards."""
     _check_draft(scheme)
+    indicators = {i.pk: i for i in scheme.indicators.all()}
+    units = {m.unit_id: m.unit for m in scheme.units.select_related("unit")}
+    for (indicator_id, unit_id, part), value in values.items():
+        indicator, unit = indicators.get(indicator_id), units.get(unit_id)
+        if indicator is None or unit is None:
+            raise ValidationError(
+                "目标任务表已过期（指标或被考核单位有变动），请刷新页面后重新填写。"
+            )
+        if value is None or value == "":
+            Target.objects.filter(indicator=indicator, unit=unit, part=part).delete()
+            continue
+        try:
+            target_set(indicator=indicator, unit=unit, value=value, part=part)
+        except ValidationError as exc:
+            raise ValidationError(f"{unit.name}“{indicator.name}”：{exc.messages[0]}") from None
+    return Target.objects.filter(indicator__scheme=scheme).count()
+
+
+def scheme_problems(scheme: Scheme) -> list[str]:
+    """Return what keeps a draft scheme from being published (empty: it may be)."""
     problems = []
     units = list(scheme.units.values_list("unit_id", flat=True))
     if not units:
@@ -194,10 +255,18 @@ def scheme_publish(*, scheme: Scheme, actor) -> Scheme:
             parts = [i for i, p in enumerate(ratio_parts(indicator.config)) if "over" not in p]
             if any((u, i) not in have for u in units for i in parts):
                 problems.append(f"指标“{indicator.name}”尚有单位未设目标任务")
+    return problems
+
+
+@transaction.atomic
+def scheme_publish(*, scheme: Scheme, actor, at: dt.datetime | None = None) -> Scheme:
+    """Check the scheme is complete and freeze it (``at``: back-dated, for the demo)."""
+    _check_draft(scheme)
+    problems = scheme_problems(scheme)
     if problems:
         raise ValidationError(f"考核方案不完整，不能发布：{'；'.join(problems)}。")
     scheme.status = Scheme.Status.PUBLISHED
-    scheme.published_at = timezone.now()
+    scheme.published_at = at or timezone.now()
     scheme.published_by = actor
     scheme.save(update_fields=["status", "published_at", "published_by"])
     return scheme
@@ -231,6 +300,14 @@ def scheme_copy(*, scheme: Scheme) -> Scheme:
     return copy
 
 
+@transaction.atomic
+def scheme_delete(*, scheme: Scheme) -> None:
+    """Delete a draft scheme with its trial rankings; a published one stays for ever."""
+    _check_draft(scheme)
+    Ranking.objects.filter(scheme=scheme).delete()
+    scheme.delete()
+
+
 def _check_period(start: dt.date, end: dt.date) -> None:
     if not isinstance(start, dt.date) or not isinstance(end, dt.date) or start > end:
         raise ValidationError("考核期无效：起始日期不能晚于截止日期。")
@@ -259,7 +336,7 @@ def manual_score_set(
         raise ValidationError({"reason": "人工评分必须填写评分理由。"})
     score = number(score, "得分")
     if score < 0 or score > indicator.weight:
-        raise ValidationError({"score": f"得分须在 0 到 {indicator.weight:g} 分之间。"})
+        raise ValidationError({"score": f"得分须在 0 到 {engine.num(indicator.weight)} 分之间。"})
     published = Ranking.objects.filter(
         scheme=indicator.scheme,
         period_start=period_start,
@@ -280,7 +357,9 @@ def manual_score_set(
 
 
 @transaction.atomic
-def ranking_compute(*, scheme: Scheme, period_start: dt.date, period_end: dt.date) -> Ranking:
+def ranking_compute(
+    *, scheme: Scheme, period_start: dt.date, period_end: dt.date, at: dt.datetime | None = None
+) -> Ranking:
     """Run the scheme over the period and store the result as a draft ranking."""
     _check_period(period_start, period_end)
     if period_end >= timezone.localdate() + dt.timedelta(days=1):
@@ -290,7 +369,7 @@ def ranking_compute(*, scheme: Scheme, period_start: dt.date, period_end: dt.dat
         scheme=scheme,
         period_start=period_start,
         period_end=period_end,
-        computed_at=timezone.now(),
+        computed_at=at or timezone.now(),
     )
     RankingLine.objects.bulk_create(
         RankingLine(
@@ -315,7 +394,7 @@ def ranking_compute(*, scheme: Scheme, period_start: dt.date, period_end: dt.dat
 
 
 @transaction.atomic
-def ranking_publish(*, ranking: Ranking, actor) -> Ranking:
+def ranking_publish(*, ranking: Ranking, actor, at: dt.datetime | None = None) -> Ranking:
     """Freeze a ranking: its lines are the record from now on."""
     ranking = Ranking.objects.select_for_update().get(pk=ranking.pk)
     if ranking.status == Ranking.Status.PUBLISHED:
@@ -331,7 +410,7 @@ def ranking_publish(*, ranking: Ranking, actor) -> Ranking:
     if clash.exists():
         raise ValidationError("该方案本考核期已有发布的排名。")
     ranking.status = Ranking.Status.PUBLISHED
-    ranking.published_at = timezone.now()
+    ranking.published_at = at or timezone.now()
     ranking.published_by = actor
     ranking.save(update_fields=["status", "published_at", "published_by"])
     return ranking

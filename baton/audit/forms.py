@@ -7,6 +7,11 @@ from django.utils import timezone
 from .models import AuditRecord
 
 
+#: The audit log's dates: anything outside is a typing slip, and 9999-12-31 + 1 day would
+#: overflow the query's datetime.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 class AuditSearchForm(forms.Form):
     start = forms.DateField(
         label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -25,6 +30,10 @@ class AuditSearchForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("start", "end"):
+            day = data.get(name)
+            if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                self.add_error(name, f"日期应在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间。")
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             raise forms.ValidationError("起始日期不能晚于截止日期。")

@@ -43,6 +43,14 @@ class AuditRecord(models.Model):
         TOKEN_CREATED = "token_created", _("创建接口令牌")
         TOKEN_REVOKED = "token_revoked", _("吊销接口令牌")
         AUDIT_PURGED = "audit_purged", _("清理过期审计记录")
+        # 三员分立 pages, backup and restore (baton/accounts)
+        USER_CREATED = "user_created", _("新建账号")
+        PASSWORD_RESET = "password_reset", _("重置密码")
+        ACCOUNT_UNLOCKED = "account_unlocked", _("解除登录锁定")
+        SESSION_ENDED = "session_ended", _("结束会话")
+        OTP_RESET = "otp_reset", _("重置动态口令")
+        BACKUP = "backup", _("数据备份")
+        RESTORE = "restore", _("数据恢复")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("成功")

@@ -20,6 +20,7 @@ from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from baton.accounts.privacy import masked_values
 from baton.projects.models import ProjectEvent
 
 from . import services
@@ -103,8 +104,9 @@ def _project_event(sender, instance: ProjectEvent, created: bool, raw=False, **k
         obj=project,
         object_label=f"{project.code} {project.name}",
         detail=detail,
-        before=instance.old,
-        after={**instance.new, "_event": {"id": instance.pk, "kind": instance.kind}},
+        # A contact phone is masked: the audit administrator sees no business contact.
+        before=masked_values(instance.old),
+        after={**masked_values(instance.new), "_event": {"id": instance.pk, "kind": instance.kind}},
     )
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, PlainValidator, WithJsonSchema
 
+from baton.accounts import privacy
 from baton.accounts.models import User
 from baton.org.models import District, Person, Unit
 
@@ -242,16 +243,8 @@ def _row(project: Project) -> dict:
     }
 
 
-def _masked(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
-
-
 def _detail(project: Project, user: User) -> dict:
     can_review = permissions.can_review(user, project)
-    # The holder and its district office see the contact's number; others a masked one.
-    phone = project.contact_phone
-    if phone and not permissions.can_move(user, project):
-        phone = _masked(phone)
     return {
         **_row(project),
         "co_units": [_ref(unit) for unit in project.co_units.order_by("order", "id")],
@@ -263,7 +256,8 @@ def _detail(project: Project, user: User) -> dict:
         "progress": project.progress,
         "issues_text": project.issues_text,
         "contact_name": project.contact_name,
-        "contact_phone": phone,
+        # The holder and its district office see the number; others it masked (privacy).
+        "contact_phone": privacy.shown_phone(user, project),
         "remarks": project.remarks,
         "stage_entered_at": _local(project.stage_entered_at),
         "submitted_at": _local(project.submitted_at),
@@ -748,7 +742,11 @@ def project_note(request, code: str, payload: NoteIn):
 def project_timeline(request, code: str):
     """项目的接力时间线：创建、上报、审核、阶段变更、交接、里程碑、跟进记录……按时间先后。"""
     project = _project(request.auth, code)
-    return [_event(event) for event in project_events(project=project)]
+    events = list(project_events(project=project))
+    for event in events:  # a contact phone in the history is masked as in the detail
+        event.old = privacy.shown_values(request.auth, project, event.old)
+        event.new = privacy.shown_values(request.auth, project, event.new)
+    return [_event(event) for event in events]
 
 
 # --- reference data ----------------------------------------------------------------------

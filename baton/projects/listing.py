@@ -20,9 +20,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.org.models import Person
+from baton.reports import cockpit
+from baton.reports.summary import chinese_date
 
 from .models import Project, ReviewState, Stage
 from .money import plain, to_wan
@@ -53,7 +57,34 @@ FILTERS = {
     "amount_min": "总投资下限（万元）",
     "amount_max": "总投资上限（万元）",
     "q": "搜索",
+    # The cockpit's drill-downs (baton.reports.cockpit): the projects each figure counts.
+    "as_of": "截至日期",
+    "idle": "无进展天数",
+    "open_problem": "存在未解决问题",
+    "no_industry": "未填行业",
+    "change": "期间变动",
+    "entered": "期间进入阶段",
+    "reached": "此后进入更高阶段",
+    "acted_by": "开展活动的领导",
+    "since": "起始日期",
+    "until": "截止日期",
 }
+#: The drill-down filters the list's form carries as hidden inputs (``as_of`` is shown).
+DRILL_FIELDS = (
+    "idle",
+    "open_problem",
+    "no_industry",
+    "change",
+    "entered",
+    "reached",
+    "acted_by",
+    "since",
+    "until",
+)
+#: Filters about the library at a date: the scope filters then read that date's period.
+AT_DATE = ("as_of", "idle", "open_problem")
+#: Filters about a window of time: the scope filters read the period of each change.
+IN_WINDOW = ("change", "entered", "acted_by")
 
 
 @dataclass
@@ -83,13 +114,24 @@ def project_page(
     clean = clean_filters(filters or {})
     after = decode_cursor(cursor, sort) if cursor else None
     projects = filtered(project_list(user=user), clean)
-    totals = projects.order_by().aggregate(n=Count("id"), amount=Sum("investment"))
+    day = at_date(clean)
+    if day is None:
+        totals = projects.order_by().aggregate(n=Count("id"), amount=Sum("investment"))
+    else:  # the amounts the projects had at that date, as the cockpit sums them
+        then = cockpit.library_at(as_of=day).filter(project_id=OuterRef("pk"))
+        totals = (
+            projects.annotate(then=Subquery(then.values("investment")[:1]))
+            .order_by()
+            .aggregate(n=Count("id"), amount=Sum("then"))
+        )
     if sort == "stage":
         ids = _stage_ids(projects, after, size + 1)
     else:
         ordered = _after(projects, sort, after).order_by(*SORTS[sort][1])
         ids = list(ordered.values_list("id", flat=True)[: size + 1])
     rows = _load(projects, ids)
+    if day is not None:
+        _attach_periods(rows, day)
     next_cursor = encode_cursor(sort, rows[size - 1]) if len(rows) > size else None
     return Page(
         rows=rows[:size],
@@ -141,9 +183,31 @@ def clean_filters(filters: dict) -> dict:
     low, high = clean.get("amount_min"), clean.get("amount_max")
     if not errors and low is not None and high is not None and low > high:
         errors["amount_max"] = "总投资上限不能小于下限。"
+    if not errors:
+        errors.update(_drill_errors(clean))
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+def _drill_errors(clean: dict) -> dict[str, str]:
+    """Return the errors of drill-down filters that cannot go together."""
+    windows = [name for name in IN_WINDOW if name in clean]
+    if len(windows) > 1:
+        return {windows[1]: f"{FILTERS[windows[0]]}和{FILTERS[windows[1]]}不能同时使用。"}
+    dated = [name for name in AT_DATE if name in clean]
+    if windows and dated:
+        return {dated[0]: f"{FILTERS[dated[0]]}不能与{FILTERS[windows[0]]}同时使用。"}
+    for name in ("since", "until"):
+        if name in clean and not windows:
+            return {name: f"{FILTERS[name]}只用于期间变动、进入阶段或领导活动。"}
+    if "reached" in clean and "entered" not in clean:
+        return {"reached": "“此后进入更高阶段”须与“期间进入阶段”同时使用。"}
+    if "since" in clean and "until" in clean and clean["since"] > clean["until"]:
+        return {"until": "截止日期不能早于起始日期。"}
+    if clean.get("no_industry") and "industry" in clean:
+        return {"no_industry": "“未填行业”不能与行业同时使用。"}
+    return {}
 
 
 def _clean(name: str, value):
@@ -168,11 +232,66 @@ def _clean(name: str, value):
             raise ValidationError("搜索内容必须是文字。")
         terms(value)  # validates length and number of terms
         return " ".join(value.split())
+    return _clean_drill(name, value)
+
+
+def _clean_drill(name: str, value):
+    label = FILTERS[name]
+    if name in ("as_of", "since", "until"):
+        return _day(label, value)
+    if name == "idle":
+        days = _id(name, value)
+        if days > 3650:
+            raise ValidationError(f"{label}必须是 1 到 3650 之间的整数。")
+        return days
+    if name in ("open_problem", "reached", "no_industry"):
+        if value in (True, 1, "1", "true"):
+            return True
+        if value in (False, 0, "0", "false"):
+            return False
+        raise ValidationError(f"{label}只能是 1 或 0。")
+    if name == "change":
+        if value not in cockpit.CHANGES:
+            raise ValidationError(f"{label}无效：“{value}”。")
+        return value
+    if name == "entered":
+        stage = Stage.objects.filter(pk=_id(name, value), is_terminal=False).first()
+        if stage is None:
+            raise ValidationError(f"{label}无效：“{value}”。")
+        return stage.pk
+    if name == "acted_by":
+        return "all" if value == "all" else _id(name, value)
     raise AssertionError(name)
 
 
+def _day(label: str, value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise ValidationError(f"{label}无效。")
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValidationError(f"{label}格式不正确，应为 年-月-日：“{value}”。") from None
+    if value > timezone.localdate():
+        raise ValidationError(f"{label}不能晚于今天。")
+    if value.year < 2000:
+        raise ValidationError(f"{label}不能早于 2000 年。")
+    return value
+
+
 def filtered(projects: QuerySet, clean: dict) -> QuerySet:
-    """Apply cleaned filters to a scoped queryset of projects."""
+    """Apply cleaned filters to a scoped queryset of projects.
+
+    With a drill-down filter (``AT_DATE``, ``IN_WINDOW``) the scope filters — district,
+    unit, stage, report group, industry, amounts, review state — apply to the project's
+    period at that date, or at each change, through the cockpit's own sets; otherwise to
+    the project as it is now.
+    """
+    if any(name in clean for name in (*AT_DATE, *IN_WINDOW)):
+        projects = projects.filter(Exists(_drill_rows(clean).filter(project_id=OuterRef("pk"))))
+        if "leader" in clean:
+            projects = projects.filter(leader_id=clean["leader"])
+        return search(projects, clean["q"]) if "q" in clean else projects
     lookups = {
         "district": "district_id",
         "unit": "unit_id",
@@ -192,6 +311,92 @@ def filtered(projects: QuerySet, clean: dict) -> QuerySet:
     if "q" in clean:
         projects = search(projects, clean["q"])
     return projects
+
+
+def _period_where(clean: dict) -> Q:
+    """Return the scope filters as a condition on ``ProjectPeriod``."""
+    lookups = {
+        "district": "district_id",
+        "unit": "unit_id",
+        "stage": "stage_id",
+        "review_state": "review_state",
+        "industry": "industry_id",
+        "report_group": "stage__report_group",
+        "amount_min": "investment__gte",
+        "amount_max": "investment__lte",
+    }
+    where = Q(**{lookups[k]: v for k, v in clean.items() if k in lookups})
+    if clean.get("no_industry"):
+        where &= Q(industry_id__isnull=True)
+    return where
+
+
+def at_date(clean: dict) -> dt.date | None:
+    """Return the date the list's figures are read at, for an ``AT_DATE`` filter."""
+    if not any(name in clean for name in AT_DATE):
+        return None
+    return clean.get("as_of") or timezone.localdate()
+
+
+def _drill_rows(clean: dict) -> QuerySet:
+    """Return the cockpit's rows (periods or acts) that put a project in the list."""
+    where = _period_where(clean)
+    day = at_date(clean)
+    if day is not None:
+        rows = cockpit.library_at(as_of=day, where=where)
+        if "stage" not in clean and "report_group" not in clean:
+            rows = rows.filter(stage__is_terminal=False)  # 在库: 中止 is listed only when asked
+        if "idle" in clean:
+            rows = cockpit.idle_at(rows, as_of=day, days=clean["idle"])
+        if "open_problem" in clean:
+            paused = cockpit.open_problem_at(as_of=day)
+            rows = rows.filter(paused) if clean["open_problem"] else rows.exclude(paused)
+        return rows
+    since, until = clean.get("since"), clean.get("until") or timezone.localdate()
+    if "acted_by" in clean:
+        rows = cockpit.acts(since=since, until=until, where=where)
+        return rows if clean["acted_by"] == "all" else rows.filter(leader_id=clean["acted_by"])
+    rows = cockpit.changes(
+        kind=clean.get("change") or clean["entered"], since=since, until=until, where=where
+    )
+    if "reached" in clean:
+        stage = Stage.objects.get(pk=clean["entered"])
+        went_on = cockpit.project_ids(cockpit.reached_next(rows, stage=stage, until=until))
+        rows = (
+            rows.filter(project_id__in=went_on)
+            if clean["reached"]
+            else rows.exclude(project_id__in=went_on)
+        )
+    return rows
+
+
+def drill_caption(clean: dict) -> str:
+    """Return, in words, which projects a drill-down filter lists ("" if none)."""
+    parts = []
+    day = at_date(clean)
+    if day is not None:
+        parts.append(f"截至{chinese_date(day)}在库（阶段、金额、责任单位均按当日）")
+        if "idle" in clean:
+            parts.append(f"已连续 {clean['idle']} 天无任何进展")
+        if "open_problem" in clean:
+            parts.append("有未解决的存在问题" if clean["open_problem"] else "无未解决的存在问题")
+    elif any(name in clean for name in IN_WINDOW):
+        since = f"{chinese_date(clean['since'])}至" if "since" in clean else "截至"
+        window = f"{since}{chinese_date(clean.get('until') or timezone.localdate())}"
+        if "change" in clean:
+            parts.append(f"{window}{cockpit.CHANGES[clean['change']]}（在库项目）")
+        elif "entered" in clean:
+            stage = Stage.objects.get(pk=clean["entered"])
+            parts.append(f"{window}进入“{stage.name}”阶段（在库项目）")
+            if "reached" in clean:
+                parts.append("此后已进入更高阶段" if clean["reached"] else "尚未进入更高阶段")
+        else:
+            person = Person.objects.filter(pk=clean["acted_by"]).first()
+            who = person.name if person else "领导"
+            parts.append(f"{window}{who}亲自推介、洽谈、考察、协调或督办过的项目")
+    if clean.get("no_industry"):
+        parts.append("未填行业")
+    return "，".join(parts)
 
 
 # --- keyset pages ---------------------------------------------------------------------
@@ -223,6 +428,14 @@ def _load(projects: QuerySet, ids: list[int]) -> list[Project]:
     """
     found = projects.model.objects.select_related(*projects.query.select_related).in_bulk(ids)
     return [found[pk] for pk in ids]
+
+
+def _attach_periods(rows: list[Project], day: dt.date) -> None:
+    """Give each row ``period_then``: its stage, unit and amount at ``day``, to show."""
+    periods = cockpit.library_at(as_of=day).filter(project_id__in=[p.pk for p in rows])
+    by_project = {p.project_id: p for p in periods.select_related("stage", "unit")}
+    for project in rows:
+        project.period_then = by_project.get(project.pk)
 
 
 def _stage_ids(projects: QuerySet, key: tuple | None, limit: int) -> list[int]:

@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from baton.accounts.crypto import EncryptedCharField, SealedJSONField
+
 from .money import MoneyField
 
 #: What a project code (项目编号) may look like: generated ``350213-2019-0042`` or a
@@ -155,7 +157,8 @@ class Project(models.Model):
     progress = models.TextField(_("进展情况"), blank=True)
     issues_text = models.TextField(_("存在问题"), blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # SM4-GCM-encrypted at rest when BATON_FIELD_KEY is set (baton/accounts/crypto.py).
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)
     remarks = models.TextField(_("备注"), blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_by = models.ForeignKey(
@@ -212,6 +215,8 @@ class ProjectEvent(models.Model):
         PROBLEM = "problem", _("存在问题")
         SUPERVISED = "supervised", _("领导督办")
         LEADER_ACT = "leader_act", _("领导活动")
+        LAND_RESERVED = "land_reserved", _("预留地块")
+        LAND_RELEASED = "land_released", _("释放预留地块")
 
     project = models.ForeignKey(
         Project, models.PROTECT, related_name="events", verbose_name=_("项目")
@@ -230,8 +235,9 @@ class ProjectEvent(models.Model):
     )
     at = models.DateTimeField(_("发生时间"))
     recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
-    old = models.JSONField(_("变更前"), default=dict, blank=True)
-    new = models.JSONField(_("变更后"), default=dict, blank=True)
+    # A contact phone in the values is encrypted at rest like the project's own.
+    old = SealedJSONField(_("变更前"), default=dict, blank=True, sealed_keys=("contact_phone",))
+    new = SealedJSONField(_("变更后"), default=dict, blank=True, sealed_keys=("contact_phone",))
     reason = models.TextField(_("说明"), blank=True)
 
     class Meta:

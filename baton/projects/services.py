@@ -116,8 +116,14 @@ def _current(project: Project, field: str):
     return getattr(project, field)
 
 
-def _lock(project: Project, expected_version: int | None) -> None:
-    """Reload the project under a row lock and refuse a stale version."""
+def _lock(
+    project: Project, expected_version: int | None, at: dt.datetime | None = None
+) -> dt.datetime:
+    """Reload the project under a row lock, refuse a stale version; return the change's time.
+
+    "Now" is read once the lock is held: a writer that waited for another one must not
+    date its change before the other's, which the append-only history would refuse.
+    """
     project.refresh_from_db(from_queryset=Project.objects.select_for_update())
     # A refused earlier call on this same object may have left co-units pending; they
     # must not be saved, without an event, by this one.
@@ -128,6 +134,7 @@ def _lock(project: Project, expected_version: int | None) -> None:
             f"当前是第 {project.version} 版），请刷新页面查看最新内容后再操作。",
             code="conflict",
         )
+    return _at(at)
 
 
 def _clean_values(district: District, values: dict) -> dict:
@@ -425,8 +432,7 @@ def project_update(
     at: dt.datetime | None = None,
 ) -> bool:
     """Change reported fields; return False (and write nothing) when nothing changed."""
-    at = _at(at)
-    _lock(project, expected_version)
+    at = _lock(project, expected_version, at)
     if not project.is_editable:
         raise ValidationError(
             f"项目处于“{project.get_review_state_display()}”状态，审核期间不能修改；"
@@ -448,8 +454,7 @@ def project_submit(
     *, project: Project, actor, expected_version: int | None = None, at: dt.datetime | None = None
 ) -> ProjectEvent:
     """上报: send a draft or returned project to review, with its possible duplicates."""
-    at = _at(at)
-    _lock(project, expected_version)
+    at = _lock(project, expected_version, at)
     if project.review_state not in (ReviewState.DRAFT, ReviewState.RETURNED):
         raise ValidationError(
             f"只有草稿或已退回的项目可以上报，该项目当前为“{project.get_review_state_display()}”。"
@@ -499,8 +504,7 @@ def project_review(
     A project with possible duplicates is approved only when the reviewer has looked
     and says it is a different project (``not_duplicate``).
     """
-    at = _at(at)
-    _lock(project, expected_version)
+    at = _lock(project, expected_version, at)
     state = project.review_state
     if state not in (ReviewState.SUBMITTED, ReviewState.DISTRICT_APPROVED):
         raise ValidationError(
@@ -560,8 +564,7 @@ def project_move(
     and ``signed_on`` for 落地); they are saved with the move. Moving back down the
     ladder, into an exit such as 中止, or out of one, needs a reason.
     """
-    at = _at(at)
-    _lock(project, expected_version)
+    at = _lock(project, expected_version, at)
     current = project.stage
     if stage.pk == current.pk:
         raise ValidationError(f"项目已处于“{stage.name}”阶段。")
@@ -611,8 +614,7 @@ def project_handoff(
     ``relay_role`` ("talks" or "landing") also records the new holder as the unit that
     pushes the talks or serves the landing, for the assessment's relay credit.
     """
-    at = _at(at)
-    _lock(project, expected_version)
+    at = _lock(project, expected_version, at)
     _check_unit(project.district, to_unit)
     if to_unit.pk == project.unit_id:
         raise ValidationError(f"项目已由“{to_unit.name}”负责。")
@@ -680,8 +682,7 @@ def milestone_record(
     at: dt.datetime | None = None,
 ) -> Milestone | None:
     """Record or correct a milestone date; return None when nothing changed."""
-    at = _at(at)
-    _lock(project, None)
+    at = _lock(project, None, at)
     if kind not in Milestone.Kind.values:
         raise ValidationError("里程碑类型无效。")
     label = Milestone.Kind(kind).label
@@ -700,8 +701,7 @@ def milestone_record(
 @transaction.atomic
 def note_add(*, project: Project, actor, text: str, at: dt.datetime | None = None) -> ProjectEvent:
     """Add a progress note (跟进记录) to the project's timeline."""
-    at = _at(at)
-    _lock(project, None)
+    at = _lock(project, None, at)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "内容不能为空。"})
@@ -755,8 +755,7 @@ def problem_open(
     at: dt.datetime | None = None,
 ) -> Problem:
     """Record an obstacle the project meets and the unit that must solve it by a date."""
-    at = _at(at)
-    _lock(project, None)
+    at = _lock(project, None, at)
     if category not in Problem.Category.values:
         raise ValidationError({"category": "问题类别无效。"})
     description = _clean_text(description, label="问题描述", limit=2000)
@@ -812,9 +811,8 @@ def problem_update(
     *, problem: Problem, actor, status: str, note: str = "", at: dt.datetime | None = None
 ) -> Problem:
     """Move a problem on: 协调中, 已解决 (with how), 已关闭 (with why), or reopen it."""
-    at = _at(at)
     project = problem.project
-    _lock(project, None)
+    at = _lock(project, None, at)
     problem.refresh_from_db()
     if status not in Problem.Status.values:
         raise ValidationError({"status": "状态无效。"})
@@ -857,8 +855,7 @@ def supervision_issue(
     at: dt.datetime | None = None,
 ) -> Supervision:
     """督办: a leader orders a step of the project, or a problem's solution, by a date."""
-    at = _at(at)
-    _lock(project, None)
+    at = _lock(project, None, at)
     _check_leader(project.district, leader)
     if problem is not None and problem.project_id != project.pk:
         raise ValidationError({"problem": "所选问题不属于该项目。"})
@@ -910,9 +907,8 @@ def supervision_close(
     *, supervision: Supervision, actor, response: str, at: dt.datetime | None = None
 ) -> Supervision:
     """Report a supervised matter as done (办结), with what was done."""
-    at = _at(at)
     project = supervision.project
-    _lock(project, None)
+    at = _lock(project, None, at)
     supervision.refresh_from_db()
     if supervision.status != Supervision.Status.ACTIVE:
         raise ValidationError("该督办事项已办结。")
@@ -947,8 +943,7 @@ def leader_act_record(
     at: dt.datetime | None = None,
 ) -> LeaderAct:
     """Log a leader's 推介/洽谈/考察/评估/协调/督办 on a project."""
-    at = _at(at)
-    _lock(project, None)
+    at = _lock(project, None, at)
     _check_leader(project.district, leader)
     if kind not in LeaderAct.Kind.values:
         raise ValidationError({"kind": "活动类型无效。"})

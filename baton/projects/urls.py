@@ -1,4 +1,4 @@
-from .views import library, problems, review
+from .views import contact, library, problems, review
 
 app_name = "projects"
-urlpatterns = [*library.urls, *review.urls, *problems.urls]
+urlpatterns = [*library.urls, *review.urls, *problems.urls, *contact.urls]

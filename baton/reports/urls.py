@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_cockpit
 
 app_name = "reports"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("reports/monthly/docx/", views.monthly_docx, name="monthly_docx"),
     path("reports/monthly/xlsx/", views.monthly_xlsx, name="monthly_xlsx"),
     path("reports/monthly/publish/", views.monthly_publish, name="monthly_publish"),
+    path("cockpit/", views_cockpit.cockpit, name="cockpit"),
 ]

@@ -369,6 +369,251 @@ def ledger_upload(p: Persona, method: str, upload: Upload) -> Expect:
     return 404 if p.role in (UNIT, OFFICE) else 403
 
 
+# 招商地图 (issue 7): land is the district's, not a unit's — every unit of the district
+# sees its parcels and buildings, the city reviewer the city's; administrators none (404).
+# The district office reserves for any project of its district, a unit's promoter for a
+# project it holds (the form offers only those), both only while the parcel is 可供;
+# the office or the holding unit releases; the office alone changes the supply status.
+
+
+@dataclass(frozen=True)
+class Plot:
+    """A parcel (or a building: ``status`` None) of the world, as the land policy sees it."""
+
+    key: str
+    code: str
+    district: str
+    status: str | None = None
+    holder: str | None = None  # the unit holding the project the parcel is reserved for
+
+
+def sees_land(p: Persona, plot: Plot) -> bool:
+    if p.role in (UNIT, OFFICE, LEADER):
+        return plot.district == p.district
+    return p.role == CITY
+
+
+def land_page(can: Callable, invalid: int | None = None) -> Callable:
+    def rule(p: Persona, method: str, plot: Plot) -> Expect:
+        if not sees_land(p, plot):
+            return 404
+        if not can(p, plot):
+            return 403
+        return 200 if method == "GET" else invalid
+
+    return rule
+
+
+def can_reserve_plot(p: Persona, plot: Plot) -> bool:
+    return plot.status == "available" and p.role in (UNIT, OFFICE) and p.district == plot.district
+
+
+def can_release_plot(p: Persona, plot: Plot) -> bool:
+    if plot.status != "reserved":
+        return False
+    return (p.role == OFFICE and p.district == plot.district) or (
+        p.role == UNIT and p.unit == plot.holder
+    )
+
+
+def can_change_plot(p: Persona, plot: Plot) -> bool:
+    return p.role == OFFICE and p.district == plot.district
+
+
+def land_targets(w) -> dict:
+    """Parcels 可供 and 已预留 in 翔安, one 可供 in 同安, a building in each district."""
+    from baton.land import services as land_services
+    from baton.land.models import ParcelReservation
+    from baton.land.tests.helpers import make_parcel
+    from baton.projects.models import Project
+
+    xa_free = make_parcel(w, "XA-MX-01")
+    xa_held = make_parcel(w, "XA-MX-02", where=(118.26, 24.66))
+    make_parcel(w, "TA-MX-01", district=w.other_district, where=(118.15, 24.75))
+    # Held by 马巷's admitted project, which is only 策划 (the service asks 意向 or later):
+    # written as the service would leave it, without moving the shared world's project.
+    project = Project.objects.get(code=w.proj["mx_admitted"].code)
+    ParcelReservation.objects.create(
+        parcel=xa_held, project=project, district=w.district, reserved_at=timezone.now()
+    )
+    xa_held.status = "reserved"
+    xa_held.save(update_fields=["status"])
+    for code, district in (("XA-MX-ZT", w.district), ("TA-MX-ZT", w.other_district)):
+        land_services.building_save(
+            code=code,
+            district=district,
+            values={
+                "name": "标准厂房",
+                "kind": "factory",
+                "lon": 118.25,
+                "lat": 24.64,
+                "floor_area_m2": 9000,
+            },
+        )
+    assert xa_free.status == "available"
+    return {
+        "parcels": [
+            Plot("xa_available", "XA-MX-01", XIANGAN, "available"),
+            Plot("xa_reserved", "XA-MX-02", XIANGAN, "reserved", holder=MAXIANG),
+            Plot("ta_available", "TA-MX-01", TONGAN, "available"),
+        ],
+        "buildings": [
+            Plot("xa_building", "XA-MX-ZT", XIANGAN),
+            Plot("ta_building", "TA-MX-ZT", TONGAN),
+        ],
+    }
+
+
+# 隐私与三员分立 (issue 8, "trust"): 显示号码 on a project, the system administrator's
+# 用户管理 and the security administrator's 安全管理. 显示号码 takes no input: a
+# permitted POST answers 200 with the number (a leader or the city reviewer: audited);
+# a unit that only ran a leg of the relay sees the number masked and may not ask (403).
+# The administrators' own accounts are not managed on these pages (403), and an
+# administrator's second factor is reset only by the security administrator.
+
+
+@dataclass(frozen=True)
+class AdminTarget:
+    """An account, a login session or an API token, as the administrators' pages see it."""
+
+    key: str
+    pk: int
+    admin_account: bool = False  # an account of one of the three administrators
+
+
+def may_see_contact(p: Persona, proj: Proj) -> bool:
+    return holder_or_office(p, proj) or p.role in (LEADER, CITY)
+
+
+def contact_reveal(p: Persona, method: str, proj: Proj) -> Expect:
+    if not sees(p, proj):
+        return 404
+    return 200 if may_see_contact(p, proj) else 403
+
+
+def admin_action(role: str, *, on_admins: bool = False, invalid: int = 400) -> Callable:
+    """An administrator's action on an account: the business accounts (or, with
+    ``on_admins``, the administrators' accounts) only; an empty POST is refused."""
+
+    def rule(p: Persona, method: str, target: AdminTarget) -> Expect:
+        if p.role != role or target.admin_account != on_admins:
+            return 403
+        return 200 if method == "GET" else invalid
+
+    return rule
+
+
+def admin_targets(w) -> dict:
+    from baton.accounts.models import LoginSession
+
+    session = LoginSession.objects.create(user=w.promoter, session_key="matrix-session-1")
+    token, _secret = token_create(user=w.promoter, name="matrix target")
+    return {
+        "accounts": [
+            AdminTarget("promoter", w.promoter.pk),
+            AdminTarget("audit_admin", w.audit_admin.pk, admin_account=True),
+        ],
+        "sessions": [AdminTarget("session", session.pk)],
+        "tokens": [AdminTarget("token", token.pk)],
+    }
+
+
+# 考核排名 (issue 6, "assess"): a scheme, its indicators and rankings are the district's.
+# The district office manages its district's (drafts and trial rankings included); the
+# leaders and units' promoters of the district and the city reviewer read only what is
+# published; administrators nothing (404). A change to a published scheme or ranking is
+# refused with the reason (409); an empty POST fails validation (400).
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """A scheme, an indicator (of a scheme) or a ranking, as the assessment policy sees it."""
+
+    key: str
+    pk: int
+    district: str
+    published: bool
+
+
+def sees_assessment(p: Persona, obj: Assessed) -> bool:
+    if p.role == OFFICE:
+        return p.district == obj.district
+    if not obj.published:
+        return False
+    if p.role in (UNIT, LEADER):
+        return p.district == obj.district
+    return p.role == CITY
+
+
+def assessment_page(*, frozen: dict[str, int] | None = None, manage: bool = True) -> Callable:
+    """404 outside what one reads; 403 unless the district's office (``manage``); on a
+    published object ``frozen`` gives the status per method (409: refused with reason)."""
+
+    def rule(p: Persona, method: str, obj: Assessed) -> Expect:
+        if not sees_assessment(p, obj):
+            return 404
+        if manage and p.role != OFFICE:
+            return 403
+        if obj.published and frozen and method in frozen:
+            return frozen[method]
+        return 200 if method == "GET" else 400
+
+    return rule
+
+
+DRAFT_ONLY = {"GET": 409, "POST": 409}
+
+
+def assessment_targets(w) -> dict:
+    """翔安: a draft scheme, a published one with a published and a trial ranking; 同安: a
+    published scheme with its published ranking."""
+    from baton.assessment import services as assessment
+
+    def scheme(district, unit, name, publish):
+        made = assessment.scheme_create(district=district, name=name, period_kind="quarter")
+        assessment.scheme_unit_set(scheme=made, unit=unit, group="乡镇")
+        indicator = assessment.indicator_add(
+            scheme=made, name="工作评价", kind="manual", weight="100", config={}
+        )
+        if publish:
+            assessment.scheme_publish(scheme=made, actor=w.office)
+        return made, indicator
+
+    def ranking(made, publish):
+        run = assessment.ranking_compute(
+            scheme=made, period_start=dt.date(2024, 1, 1), period_end=dt.date(2024, 3, 31)
+        )
+        if publish:
+            assessment.ranking_publish(ranking=run, actor=w.office)
+        return run
+
+    xa_draft, xa_draft_i = scheme(w.district, w.town, "翔安草稿方案", False)
+    xa_pub, xa_pub_i = scheme(w.district, w.town, "翔安考核方案", True)
+    ta_pub, ta_pub_i = scheme(w.other_district, w.tongan_unit, "同安考核方案", True)
+    xa_ranked, xa_trial, ta_ranked = (
+        ranking(xa_pub, True),
+        ranking(xa_pub, False),
+        ranking(ta_pub, True),
+    )
+    return {
+        "schemes": [
+            Assessed("xa_draft", xa_draft.pk, XIANGAN, False),
+            Assessed("xa_published", xa_pub.pk, XIANGAN, True),
+            Assessed("ta_published", ta_pub.pk, TONGAN, True),
+        ],
+        "indicators": [
+            Assessed("xa_draft_indicator", xa_draft_i.pk, XIANGAN, False),
+            Assessed("xa_published_indicator", xa_pub_i.pk, XIANGAN, True),
+            Assessed("ta_published_indicator", ta_pub_i.pk, TONGAN, True),
+        ],
+        "rankings": [
+            Assessed("xa_ranking", xa_ranked.pk, XIANGAN, True),
+            Assessed("xa_trial", xa_trial.pk, XIANGAN, False),
+            Assessed("ta_ranking", ta_ranked.pk, TONGAN, True),
+        ],
+    }
+
+
 # --- the policy table ---------------------------------------------------------------
 
 
@@ -410,6 +655,9 @@ POLICY: dict[str, Web | Api] = {
     "reports/monthly/publish/": Web(
         "reports:monthly_publish", ("POST",), role_page({OFFICE, CITY}, invalid=400)
     ),
+    # 领导驾驶舱 (issue 6): every business role for its own scope, as 月度统计; the
+    # administrators get the page with nothing in it ("没有可统计的范围").
+    "cockpit/": Web("reports:cockpit", ("GET",), role_page(ALL)),
     # accounts
     "accounts/login/": Web("accounts:login", ("GET", "POST"), login_view, open=True),
     "accounts/logout/": Web("accounts:logout", ("POST",), logout_view, open=True),
@@ -487,6 +735,118 @@ POLICY: dict[str, Web | Api] = {
     ),
     # The export of the project list: every business role, in its own scope.
     "ledger/export/": Web("ledger:export", ("GET",), role_page(BUSINESS)),
+    # 招商地图 (issue 7): the map, its GeoJSON and 为项目找地 for every business role in its
+    # own area; parcel and building cards by district; the actions as land_page says.
+    "land/": Web("land:map", ("GET",), role_page(BUSINESS)),
+    "land/parcels.geojson": Web("land:parcels_geojson", ("GET",), role_page(BUSINESS)),
+    "land/boundary.geojson": Web("land:boundary", ("GET",), role_page(BUSINESS)),
+    "land/match/": Web("land:match", ("GET",), role_page(BUSINESS)),
+    "land/import/": Web("land:import", ("GET", "POST"), role_page({OFFICE}, 422)),
+    "land/parcels/<land_code:code>/": Web("land:parcel", ("GET",), land_page(sees_land), "parcels"),
+    "land/parcels/<land_code:code>/reserve/": Web(
+        "land:reserve", ("GET", "POST"), land_page(can_reserve_plot, 422), "parcels"
+    ),
+    "land/parcels/<land_code:code>/release/": Web(
+        "land:release", ("GET", "POST"), land_page(can_release_plot, 422), "parcels"
+    ),
+    "land/parcels/<land_code:code>/status/": Web(
+        "land:status", ("GET", "POST"), land_page(can_change_plot, 422), "parcels"
+    ),
+    "land/buildings/<land_code:code>/": Web(
+        "land:building", ("GET",), land_page(sees_land), "buildings"
+    ),
+    # 隐私与三员分立 (issue 8, "trust"): 显示号码; 用户管理 (system administrator);
+    # 安全管理 (security administrator).
+    f"projects/^{CODE}/contact/$": Web("projects:contact", ("POST",), contact_reveal, "projects"),
+    "accounts/users/": Web("accounts:users", ("GET",), role_page({Role.SYS_ADMIN})),
+    "accounts/users/new/": Web(
+        "accounts:user_new", ("GET", "POST"), role_page({Role.SYS_ADMIN}, 400)
+    ),
+    "accounts/users/<int:pk>/active/": Web(
+        "accounts:user_active", ("POST",), admin_action(Role.SYS_ADMIN), "accounts"
+    ),
+    "accounts/users/<int:pk>/password/": Web(
+        "accounts:user_password", ("GET", "POST"), admin_action(Role.SYS_ADMIN), "accounts"
+    ),
+    "accounts/security/": Web("accounts:security", ("GET",), role_page({Role.SEC_ADMIN})),
+    "accounts/security/unlock/": Web(
+        "accounts:unlock", ("POST",), role_page({Role.SEC_ADMIN}, 400)
+    ),
+    "accounts/security/sessions/<int:pk>/end/": Web(
+        "accounts:session_end", ("POST",), admin_action(Role.SEC_ADMIN), "sessions"
+    ),
+    "accounts/security/tokens/<int:pk>/revoke/": Web(
+        "accounts:token_revoke", ("POST",), admin_action(Role.SEC_ADMIN), "tokens"
+    ),
+    "accounts/security/users/<int:pk>/role/": Web(
+        "accounts:user_role", ("GET", "POST"), admin_action(Role.SEC_ADMIN), "accounts"
+    ),
+    "accounts/security/users/<int:pk>/otp/": Web(
+        "accounts:user_otp", ("POST",), admin_action(Role.SEC_ADMIN, on_admins=True), "accounts"
+    ),
+    # 考核排名 (issue 6, "assess"): the list for every business role in its own district
+    # or city; schemes, indicators and rankings as assessment_page says.
+    "assessment/": Web("assessment:index", ("GET",), role_page(BUSINESS)),
+    "assessment/schemes/new/": Web(
+        "assessment:scheme_create", ("GET", "POST"), role_page({OFFICE}, 400)
+    ),
+    "assessment/schemes/<int:pk>/": Web(
+        "assessment:scheme", ("GET",), assessment_page(manage=False), "schemes"
+    ),
+    "assessment/schemes/<int:pk>/edit/": Web(
+        "assessment:scheme_edit", ("GET", "POST"), assessment_page(frozen=DRAFT_ONLY), "schemes"
+    ),
+    "assessment/schemes/<int:pk>/units/": Web(
+        "assessment:scheme_units", ("GET", "POST"), assessment_page(frozen=DRAFT_ONLY), "schemes"
+    ),
+    "assessment/schemes/<int:pk>/targets/": Web(
+        "assessment:scheme_targets",
+        ("GET", "POST"),
+        assessment_page(frozen={"POST": 409}),
+        "schemes",
+    ),
+    "assessment/schemes/<int:pk>/indicators/new/": Web(
+        "assessment:indicator_new", ("GET", "POST"), assessment_page(frozen=DRAFT_ONLY), "schemes"
+    ),
+    "assessment/schemes/<int:pk>/publish/": Web(
+        "assessment:scheme_publish", ("POST",), assessment_page(frozen=DRAFT_ONLY), "schemes"
+    ),
+    "assessment/schemes/<int:pk>/copy/": Web(
+        "assessment:scheme_copy", ("POST",), assessment_page(), "schemes"
+    ),
+    "assessment/schemes/<int:pk>/delete/": Web(
+        "assessment:scheme_delete", ("POST",), assessment_page(frozen=DRAFT_ONLY), "schemes"
+    ),
+    "assessment/schemes/<int:pk>/scores/": Web(
+        "assessment:scheme_scores", ("GET", "POST"), assessment_page(), "schemes"
+    ),
+    "assessment/schemes/<int:pk>/rank/": Web(
+        "assessment:scheme_rank", ("POST",), assessment_page(), "schemes"
+    ),
+    "assessment/indicators/<int:pk>/edit/": Web(
+        "assessment:indicator_edit",
+        ("GET", "POST"),
+        assessment_page(frozen=DRAFT_ONLY),
+        "indicators",
+    ),
+    "assessment/indicators/<int:pk>/delete/": Web(
+        "assessment:indicator_delete", ("POST",), assessment_page(frozen=DRAFT_ONLY), "indicators"
+    ),
+    "assessment/rankings/<int:pk>/": Web(
+        "assessment:ranking", ("GET",), assessment_page(manage=False), "rankings"
+    ),
+    "assessment/rankings/<int:pk>/publish/": Web(
+        "assessment:ranking_publish", ("POST",), assessment_page(frozen=DRAFT_ONLY), "rankings"
+    ),
+    "assessment/rankings/<int:pk>/discard/": Web(
+        "assessment:ranking_discard", ("POST",), assessment_page(frozen=DRAFT_ONLY), "rankings"
+    ),
+    "assessment/rankings/<int:pk>/xlsx/": Web(
+        "assessment:ranking_xlsx", ("GET",), assessment_page(manage=False), "rankings"
+    ),
+    "assessment/rankings/<int:pk>/docx/": Web(
+        "assessment:ranking_docx", ("GET",), assessment_page(manage=False), "rankings"
+    ),
     # 审计日志: the audit administrator's alone (三员分立)
     "audit/": Web("audit:log", ("GET",), role_page({Role.AUDIT_ADMIN})),
     "audit/export/": Web("audit:export", ("GET",), role_page({Role.AUDIT_ADMIN})),
@@ -751,6 +1111,9 @@ def build_world():
     w.targets["supervisions"] = [Sup("supervision", sup.pk, p["mx_admitted"], other_fact)]
     w.targets["uploads"] = [Upload("A" * 32)]
     w.handoff_to = {XIANGAN: w.department, TONGAN: w.tongan_unit}  # never the holder
+    w.targets.update(land_targets(w))  # 招商地图 (issue 7)
+    w.targets.update(admin_targets(w))  # 三员分立 (issue 8, "trust")
+    w.targets.update(assessment_targets(w))  # 考核排名 (issue 6, "assess")
     return w
 
 
@@ -761,6 +1124,12 @@ def web_path(spec: Web, obj) -> str:
         return reverse(spec.name, kwargs={"pk": obj.pk})
     if isinstance(obj, Upload):
         return reverse(spec.name, kwargs={"token": obj.token})
+    if isinstance(obj, Plot):
+        return reverse(spec.name, kwargs={"code": obj.code})
+    if isinstance(obj, AdminTarget):
+        return reverse(spec.name, kwargs={"pk": obj.pk})
+    if isinstance(obj, Assessed):
+        return reverse(spec.name, kwargs={"pk": obj.pk})
     return reverse(spec.name)
 
 

@@ -97,9 +97,46 @@ def test_disabling_a_user_ends_its_live_sessions(client, promoter):
     assert response.status_code == 302 and response.url.startswith(LOGIN)
 
 
-def test_sessions_end_after_thirty_idle_minutes(settings):
+def _session(client) -> Session:
+    return Session.objects.get(session_key=client.cookies["sessionid"].value)
+
+
+def _age_session(client, seconds: int) -> None:
+    """Make the session look as if its last request was ``seconds`` ago."""
+    session = client.session
+    session["_touched"] -= seconds
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=_session(client).expire_date - dt.timedelta(seconds=seconds)
+    )
+
+
+def test_sessions_end_after_thirty_idle_minutes(client, settings, promoter):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    login(client, "mx_promoter")
+    assert client.get("/").status_code == 200
+    _age_session(client, 30 * 60 + 1)
+    response = client.get("/")
+    assert response.status_code == 302 and response.url.startswith(LOGIN)
+
+
+def test_a_request_moves_the_end_of_the_session(client, settings, promoter):
+    login(client, "mx_promoter")
+    client.get("/")
+    _age_session(client, 29 * 60)
+    assert client.get("/").status_code == 200
+    remaining = _session(client).expire_date - timezone.now()
+    assert dt.timedelta(minutes=29, seconds=50) < remaining <= dt.timedelta(minutes=30)
+
+
+def test_requests_within_a_minute_do_not_write_the_session(client, settings, promoter):
+    login(client, "mx_promoter")
+    client.get("/")
+    _age_session(client, settings.BATON_SESSION_TOUCH_SECONDS - 5)
+    before = _session(client).expire_date
+    for _ in range(3):
+        assert client.get("/").status_code == 200
+    assert _session(client).expire_date == before
 
 
 def test_it_forces_a_password_change_after_ninety_days(client, promoter):

@@ -15,7 +15,7 @@ from baton.accounts.admin import UserAdmin
 from baton.accounts.api_auth import token_create, token_revoke
 from baton.accounts.models import User
 from baton.audit.models import AuditRecord
-from baton.audit.services import audit_context, audit_verify
+from baton.audit.services import audit_context, audit_verify, current_context
 from baton.ledger.tests.helpers import row, xlsx
 from baton.projects import services
 from baton.projects.tests.helpers_views import login as force_login
@@ -208,6 +208,11 @@ def test_export_through_the_web(client, w):
     force_login(client, w.promoter)
     response = client.get(reverse("ledger:export"), REMOTE_ADDR="10.6.6.6")
     assert response.status_code == 200
+    # Read the download to its end, as a browser would: the test client then closes it,
+    # which ends the request's audit context; unread, the context would stay open in this
+    # thread and record the tests after it.
+    assert response.streaming and b"".join(response.streaming_content)
+    assert current_context() is None
     record = only(Event.EXPORT)
     assert record.user_id == w.promoter.pk and record.ip == "10.6.6.6"
     assert record.object_type == "ledger" and record.after["rows"] == 1

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from baton.accounts import privacy
 from baton.org.models import District, Person, Unit
 from baton.reports.templatetags.baton import wan
 
@@ -38,7 +39,7 @@ from ..forms import (
     label,
     project_initial,
 )
-from ..listing import project_page
+from ..listing import drill_caption, project_page
 from ..models import (
     Industry,
     LeaderAct,
@@ -50,6 +51,7 @@ from ..models import (
     Stage,
 )
 from ..selectors import project_events, project_get, project_list
+from .contact import contact_phone_cell
 from .problems import problem_section
 
 Kind = ProjectEvent.Kind
@@ -111,6 +113,7 @@ def project_list_view(request):
             _add_errors(form, exc)
         else:
             context["filtered"] = bool(form.filters())
+            context["drill"] = drill_caption(context["page"].filters)
             status = 200
     template = (
         "projects/_project_results.html" if _results_only(request) else "projects/project_list.html"
@@ -129,13 +132,13 @@ def project_detail(request, code):
     context = {
         "project": project,
         "page_title": project.name,
-        "sections": _field_sections(project),
+        "sections": _field_sections(project, request),
         "relay": [
             (label(f), getattr(project, f)) for f in ("info_unit", "talks_unit", "landing_unit")
         ],
         "co_units": list(project.co_units.all()),
         "milestones": _milestones(project),
-        "timeline": _timeline(project),
+        "timeline": _timeline(project, user),
         "problem_section": problem_section(user=user, project=project),
         "can": _abilities(user, project),
     }
@@ -192,7 +195,7 @@ _SECTIONS = [
 ]
 
 
-def _field_sections(project: Project) -> list[tuple[str, list[tuple[str, str]]]]:
+def _field_sections(project: Project, request) -> list[tuple[str, list[tuple[str, str]]]]:
     """Return every reported field as (label, shown value), in the page's groups."""
     sections = []
     for title, names in _SECTIONS:
@@ -207,6 +210,8 @@ def _field_sections(project: Project) -> list[tuple[str, list[tuple[str, str]]]]
                 shown = project.get_review_state_display()
             elif name == "version":
                 shown = f"第 {value} 版"
+            elif name == "contact_phone":  # masked unless the user may see it (privacy)
+                shown = contact_phone_cell(request, project)
             else:
                 shown = _display(value)
             rows.append((label(name), shown))
@@ -411,9 +416,12 @@ def _act_label(kind) -> str:
     return str(LeaderAct.Kind(kind).label) if kind in LeaderAct.Kind.values else str(kind)
 
 
-def _timeline(project: Project) -> list[dict]:
+def _timeline(project: Project, user) -> list[dict]:
     """Return the project's events, newest first, each worded for the relay view."""
     events = list(project_events(project=project))
+    for event in events:  # a contact phone in the history is masked as on the page
+        event.old = privacy.shown_values(user, project, event.old)
+        event.new = privacy.shown_values(user, project, event.new)
     names = _Names(events)
     return [_entry(event, names) for event in reversed(events)]
 
@@ -560,7 +568,7 @@ def _action(request, project, form, *, template, title, perform, stay=False, **e
                     context = {
                         "project": project,
                         "can": _abilities(request.user, project),
-                        "timeline": _timeline(project),
+                        "timeline": _timeline(project, request.user),
                         "oob": True,
                     }
                     response = render(request, "projects/_timeline.html", context)

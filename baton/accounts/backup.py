@@ -1,0 +1,634 @@
+"""``baton backup PATH`` and ``baton restore PATH`` (RELIABILITY item 10).
+
+A backup is one tar file holding ``manifest.json`` and the database:
+
+- SQLite: a copy made with SQLite's online backup API (never a file copy: under WAL
+  the file alone is not the database), switched to a rollback journal so the copy is
+  one self-contained file;
+- PostgreSQL: ``pg_dump -Fc`` run on a snapshot exported by a REPEATABLE READ
+  transaction, in which the manifest's checksums are computed too, so the dump and the
+  manifest describe the same instant.
+
+The manifest lists every table with its row count and a deterministic checksum of its
+rows in primary-key order, and the SM3 hash of the database member. ``restore`` refuses
+a file that is not a Baton backup, comes from another kind of database, or whose hash
+or checksums do not match, with a Chinese message, before touching the database. Then:
+
+- SQLite: the verified copy is written into the live database through the backup API,
+  the checksums are computed again, and on any difference the copy taken just before
+  is put back;
+- PostgreSQL: one ``psql --single-transaction`` drops the schema, replays the dump and
+  compares every table with the manifest inside that transaction; a difference raises,
+  and the whole restore rolls back.
+
+Either way the database is the backup's, exactly, or unchanged.
+"""
+
+import contextlib
+import datetime as dt
+import io
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess  # nosec B404 # pg_dump, pg_restore, psql: argument lists, never a shell
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+
+FORMAT = "baton-backup"
+VERSION = 1
+MANIFEST = "manifest.json"
+MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+_MANIFEST_LIMIT = 10 * 1024 * 1024
+_NAME = re.compile(r"^[A-Za-z0-9_]{1,63}$")
+_HEX = re.compile(r"^[0-9a-f]{64}$")
+_CHUNK = 1024 * 1024
+
+
+class BackupError(Exception):
+    """A backup or restore refused or failed; the message says why, in Chinese."""
+
+
+@dataclass
+class Outcome:
+    path: Path
+    manifest: dict
+
+    @property
+    def tables(self) -> int:
+        return len(self.manifest["tables"])
+
+    @property
+    def rows(self) -> int:
+        return sum(t["rows"] for t in self.manifest["tables"].values())
+
+
+# --- checksums --------------------------------------------------------------------------
+
+
+class _SM3:
+    def __init__(self):
+        self._hash = hashes.Hash(hashes.SM3())
+
+    def update(self, data: bytes) -> None:
+        self._hash.update(data)
+
+    def hexdigest(self) -> str:
+        return self._hash.finalize().hex()
+
+
+def file_sm3(path: Path) -> str:
+    digest = _SM3()
+    with open(path, "rb") as handle:
+        while block := handle.read(_CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sqlite_checksums(path: str) -> dict:
+    """Row count and SM3 checksum of every table of a SQLite file, rows in key order.
+
+    The file is read through a plain ``sqlite3`` connection (no type conversion), so the
+    live database and a backup copy are compared on exactly what is stored.
+    """
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return _sqlite_checksums(db)
+    finally:
+        db.close()
+
+
+def _sqlite_checksums(db: sqlite3.Connection) -> dict:
+    tables = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+        "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    ).fetchall()
+    result = {}
+    for name, sql in tables:
+        if (sql or "").upper().startswith("CREATE VIRTUAL TABLE"):
+            continue  # an FTS index: its content lives in its shadow tables, counted here
+        quoted = '"' + name.replace('"', '""') + '"'
+        info = db.execute(f"PRAGMA table_info({quoted})").fetchall()
+        keys = [col[1] for col in sorted(info, key=lambda c: c[5]) if col[5] > 0]
+        order = ", ".join('"' + k.replace('"', '""') + '"' for k in keys) or ", ".join(
+            str(i + 1) for i in range(len(info))
+        )
+        digest, count = _SM3(), 0
+        for row in db.execute(f"SELECT * FROM {quoted} ORDER BY {order}"):  # noqa: S608 — names from sqlite_master
+            digest.update(repr(tuple(row)).encode("utf-8", "surrogatepass") + b"\n")
+            count += 1
+        result[name] = {"rows": count, "checksum": digest.hexdigest()}
+    return result
+
+
+#: Row text must not depend on the session: the same settings for backup and restore.
+_PG_SETTINGS = (
+    "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; "
+    "SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1; "
+    "SET LOCAL bytea_output = 'hex';"
+)
+#: count and SHA-256 over the md5 of each row's text, in primary-key order.
+_PG_CHECKSUM_FUNCTION = r"""
+CREATE OR REPLACE FUNCTION pg_temp.baton_table_checksum(tbl regclass, OUT nrows bigint, OUT digest text)
+AS $fn$
+DECLARE
+    keys text;
+BEGIN
+    SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY array_position(i.indkey::smallint[], a.attnum))
+      INTO keys
+      FROM pg_index i
+      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+     WHERE i.indrelid = tbl AND i.indisprimary;
+    EXECUTE format(
+        'SELECT count(*), encode(sha256(convert_to(coalesce(string_agg(md5(t::text), '''' ORDER BY %s), ''''), ''UTF8'')), ''hex'') FROM %s t',
+        coalesce(keys, 'md5(t::text)'), tbl)
+      INTO nrows, digest;
+END
+$fn$ LANGUAGE plpgsql;
+"""
+_PG_TABLES = """
+SELECT c.oid::regclass, c.relname
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+ ORDER BY c.relname
+"""
+
+_PG_ALL_CHECKSUMS = f"""
+SELECT t.relname, s.nrows, s.digest
+  FROM ({_PG_TABLES}) AS t(oid, relname), LATERAL pg_temp.baton_table_checksum(t.oid) s
+"""  # noqa: S608 — constant text
+
+
+def postgres_checksums(cursor) -> dict:
+    """Row count and checksum of every table in ``public``, in the cursor's transaction."""
+    cursor.execute(_PG_SETTINGS)
+    cursor.execute(_PG_CHECKSUM_FUNCTION)
+    cursor.execute(_PG_ALL_CHECKSUMS)
+    return {name: {"rows": rows, "checksum": digest} for name, rows, digest in cursor.fetchall()}
+
+
+def table_checksums() -> dict:
+    """The checksums of the database ``connection`` is on, as a backup's manifest has them."""
+    if connection.vendor == "sqlite":
+        connection.close()
+        return sqlite_checksums(_sqlite_path())
+    with transaction.atomic(), connection.cursor() as cursor:
+        return postgres_checksums(cursor)
+
+
+def compare(expected: dict, actual: dict) -> list[str]:
+    """The differences between two checksum tables, in Chinese (empty when identical)."""
+    problems = []
+    for name in sorted(set(expected) | set(actual)):
+        want, got = expected.get(name), actual.get(name)
+        if got is None:
+            problems.append(f"缺少表 {name}")
+        elif want is None:
+            problems.append(f"多出表 {name}")
+        elif want["rows"] != got["rows"]:
+            problems.append(f"表 {name} 行数 {got['rows']}，备份清单为 {want['rows']}")
+        elif want["checksum"] != got["checksum"]:
+            problems.append(f"表 {name} 校验和不符")
+    return problems
+
+
+# --- backup -----------------------------------------------------------------------------
+
+
+def backup(path: Path, *, force: bool = False) -> Outcome:
+    """Write a verified backup of the database to ``path`` (a new tar file)."""
+    path = Path(path)
+    vendor = connection.vendor
+    if vendor not in MEMBERS:
+        raise BackupError(f"不支持备份 {vendor} 数据库。")
+    if path.is_dir():
+        raise BackupError(f"{path} 是目录，请给出备份文件名，例如 {path / 'baton-备份.tar'}。")
+    if path.exists() and not force:
+        raise BackupError(f"{path} 已存在；请换一个文件名（或用 --force 覆盖）。")
+    if not path.parent.is_dir():
+        raise BackupError(f"目录 {path.parent} 不存在。")
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".baton-backup-") as work:
+        member = Path(work) / MEMBERS[vendor]
+        if vendor == "sqlite":
+            extra, tables = _sqlite_backup(member)
+        else:
+            extra, tables = _postgres_backup(member)
+        manifest = {
+            "format": FORMAT,
+            "version": VERSION,
+            "created_at": timezone.now().isoformat(),
+            "vendor": vendor,
+            "database": str(connection.settings_dict.get("NAME", "")),
+            "migrations": _migrations(),
+            "member": member.name,
+            "member_bytes": member.stat().st_size,
+            "member_sm3": file_sm3(member),
+            "tables": tables,
+            **extra,
+        }
+        _write_tar(path, member, manifest)
+    return Outcome(path, manifest)
+
+
+def _sqlite_path() -> str:
+    name = str(connection.settings_dict["NAME"])
+    if name == ":memory:" or name.startswith("file::memory:") or not Path(name).exists():
+        raise BackupError("只能备份和恢复文件形式的 SQLite 数据库。")
+    return name
+
+
+def _sqlite_backup(member: Path) -> tuple[dict, dict]:
+    source = sqlite3.connect(_sqlite_path(), timeout=60)
+    target = sqlite3.connect(member)
+    try:
+        source.backup(target)  # online backup API: a consistent copy, WAL included
+        target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        check = target.execute("PRAGMA integrity_check").fetchone()[0]
+        if check != "ok":
+            raise BackupError(f"备份副本完整性检查失败：{check}")
+        tables = _sqlite_checksums(target)
+        version = sqlite3.sqlite_version
+    finally:
+        target.close()
+        source.close()
+    return {"server_version": version}, tables
+
+
+def _pg_env() -> dict:
+    settings = connection.settings_dict
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    values = {
+        "PGHOST": settings.get("HOST"),
+        "PGPORT": settings.get("PORT"),
+        "PGUSER": settings.get("USER"),
+        "PGPASSWORD": settings.get("PASSWORD"),
+        "PGDATABASE": settings.get("NAME"),
+        "PGSSLMODE": (settings.get("OPTIONS") or {}).get("sslmode"),
+        "PGCONNECT_TIMEOUT": "10",
+    }
+    env.update({k: str(v) for k, v in values.items() if v})
+    return env
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if not found:
+        raise BackupError(f"找不到 {name}：请安装 PostgreSQL 客户端工具（postgresql-client）。")
+    return found
+
+
+def _tool_major(tool: str) -> int:
+    out = subprocess.run([tool, "--version"], capture_output=True, text=True, check=True)  # noqa: S603  # nosec B603
+    match = re.search(r"(\d+)(?:\.\d+)?", out.stdout)
+    if not match:
+        raise BackupError(f"无法识别 {tool} 的版本：{out.stdout.strip()}")
+    return int(match[1])
+
+
+def _server_major(cursor) -> int:
+    cursor.execute("SHOW server_version_num")
+    return int(cursor.fetchone()[0]) // 10000
+
+
+def _postgres_backup(member: Path) -> tuple[dict, dict]:
+    pg_dump = _tool("pg_dump")
+    dump_major = _tool_major(pg_dump)
+    if connection.in_atomic_block:
+        raise BackupError("备份不能在事务中进行。")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        server_major = _server_major(cursor)
+        if dump_major < server_major:
+            raise BackupError(
+                f"pg_dump 版本 {dump_major} 低于数据库服务器版本 {server_major}，无法备份："
+                f"请安装 {server_major} 或更新版本的 PostgreSQL 客户端。"
+            )
+        cursor.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
+        snapshot, server_version = cursor.fetchone()
+        run = subprocess.run(  # noqa: S603  # nosec B603 # a PATH tool, argument list
+            [
+                pg_dump,
+                "-Fc",
+                "--no-owner",
+                "--no-privileges",
+                f"--snapshot={snapshot}",
+                "-f",
+                str(member),
+            ],
+            env=_pg_env(),
+            capture_output=True,
+            text=True,
+        )
+        if run.returncode != 0:
+            raise BackupError(f"pg_dump 失败：{run.stderr.strip()[-800:]}")
+        tables = postgres_checksums(cursor)  # the snapshot pg_dump read
+    extra = {"server_version": server_version, "pg_dump_major": dump_major}
+    return extra, tables
+
+
+def _migrations() -> dict:
+    applied = MigrationRecorder(connection).applied_migrations()
+    latest: dict[str, str] = {}
+    for app, name in sorted(applied):
+        latest[app] = max(latest.get(app, ""), name)
+    return latest
+
+
+def _write_tar(path: Path, member: Path, manifest: dict) -> None:
+    data = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    part = path.with_name(f".{path.name}.part")
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # holds the whole database
+    try:
+        with (
+            os.fdopen(fd, "wb") as raw,
+            tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar,
+        ):
+            info = tarfile.TarInfo(MANIFEST)
+            info.size, info.mode, info.mtime = len(data), 0o600, int(timezone.now().timestamp())
+            tar.addfile(info, fileobj=io.BytesIO(data))
+            tar.add(member, arcname=member.name, filter=_plain)
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(part, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            part.unlink()
+
+
+def _plain(info: tarfile.TarInfo) -> tarfile.TarInfo:
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    info.mode = 0o600
+    return info
+
+
+# --- restore ----------------------------------------------------------------------------
+
+
+def read_manifest(path: Path, work: Path) -> tuple[dict, Path]:
+    """Open a backup, check its form and its member's hash; return the manifest and the
+    extracted member. Raise BackupError (nothing touched) when anything is wrong."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"备份文件 {path} 不存在。")
+    try:
+        with tarfile.open(path, mode="r:") as tar:
+            members = {m.name: m for m in tar.getmembers()}
+            info = members.get(MANIFEST)
+            if info is None or not info.isfile() or info.size > _MANIFEST_LIMIT:
+                raise BackupError(f"{path} 不是接力棒备份文件（缺少备份清单 {MANIFEST}）。")
+            manifest = _parse_manifest(tar.extractfile(info).read())
+            name = manifest["member"]
+            if set(members) != {MANIFEST, name} or not members[name].isfile():
+                raise BackupError("备份文件的内容与清单不符（成员文件不对）。")
+            target = work / name
+            digest = _SM3()
+            size = 0
+            with tar.extractfile(members[name]) as source, open(target, "wb") as out:
+                while block := source.read(_CHUNK):
+                    digest.update(block)
+                    out.write(block)
+                    size += len(block)
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        raise BackupError(f"备份文件已损坏或不是接力棒备份文件（{exc}）。") from None
+    if size != manifest["member_bytes"] or digest.hexdigest() != manifest["member_sm3"]:
+        raise BackupError("备份文件已损坏：数据文件的 SM3 校验值与备份清单不符，未做任何恢复。")
+    return manifest, target
+
+
+def _parse_manifest(data: bytes) -> dict:
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BackupError("备份清单已损坏（不是有效的 JSON）。") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError("不是接力棒备份文件（清单格式不对）。")
+    if manifest.get("version") != VERSION:
+        raise BackupError(f"不支持的备份格式版本：{manifest.get('version')}。")
+    vendor = manifest.get("vendor")
+    tables = manifest.get("tables")
+    ok = (
+        vendor in MEMBERS
+        and manifest.get("member") == MEMBERS[vendor]
+        and isinstance(manifest.get("member_bytes"), int)
+        and isinstance(manifest.get("member_sm3"), str)
+        and _HEX.match(manifest["member_sm3"])
+        and isinstance(tables, dict)
+        and tables
+        and all(
+            isinstance(name, str)
+            and _NAME.match(name)
+            and isinstance(t, dict)
+            and isinstance(t.get("rows"), int)
+            and t["rows"] >= 0
+            and isinstance(t.get("checksum"), str)
+            and _HEX.match(t["checksum"])
+            for name, t in tables.items()
+        )
+    )
+    if not ok:
+        raise BackupError("备份清单已损坏（字段缺失或格式不对）。")
+    return manifest
+
+
+def restore(path: Path) -> Outcome:
+    """Replace the database with the backup at ``path``, verified before and after."""
+    vendor = connection.vendor
+    with tempfile.TemporaryDirectory(prefix="baton-restore-") as work:
+        manifest, member = read_manifest(Path(path), Path(work))
+        if manifest["vendor"] != vendor:
+            names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+            raise BackupError(
+                f"备份来自 {names[manifest['vendor']]} 数据库，当前数据库是 "
+                f"{names.get(vendor, vendor)}，不能恢复。"
+            )
+        if connection.in_atomic_block:
+            raise BackupError("恢复不能在事务中进行。")
+        if vendor == "sqlite":
+            _sqlite_restore(manifest, member, Path(work))
+        else:
+            _postgres_restore(manifest, member)
+    return Outcome(Path(path), manifest)
+
+
+def _sqlite_restore(manifest: dict, member: Path, work: Path) -> None:
+    copy = sqlite3.connect(member)
+    try:
+        check = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        problems = compare(manifest["tables"], _sqlite_checksums(copy)) if check == "ok" else []
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"备份中的数据库文件已损坏（{exc}），未做任何恢复。") from None
+    finally:
+        copy.close()
+    if check != "ok":
+        raise BackupError(f"备份中的数据库未通过完整性检查（{check}），未做任何恢复。")
+    if problems:
+        raise BackupError("备份内容与清单不符，未做任何恢复：" + "；".join(problems[:10]))
+    live = _sqlite_path()
+    connection.close()
+    safety = str(work / "before-restore.sqlite3")
+    _sqlite_copy(live, safety)  # what to put back if the restored database does not verify
+    _sqlite_copy(str(member), live, wal=True)
+    problems = compare(manifest["tables"], sqlite_checksums(live))
+    if problems:
+        _sqlite_copy(safety, live, wal=True)
+        raise BackupError("恢复后校验不符，已还原为恢复前的数据库：" + "；".join(problems[:10]))
+
+
+def _sqlite_copy(source_path: str, target_path: str, *, wal: bool = False) -> None:
+    """Copy a database page by page with the online backup API (the target stays live)."""
+    source = sqlite3.connect(source_path, timeout=60)
+    target = sqlite3.connect(target_path, timeout=60)
+    try:
+        source.backup(target)
+        if wal:  # the live database runs with WAL (config/settings.py)
+            target.execute("PRAGMA journal_mode=WAL")
+    finally:
+        target.close()
+        source.close()
+
+
+def _postgres_restore(manifest: dict, member: Path) -> None:
+    pg_restore, psql = _tool("pg_restore"), _tool("psql")
+    restore_major = _tool_major(pg_restore)
+    if restore_major < int(manifest.get("pg_dump_major") or 0):
+        raise BackupError(
+            f"pg_restore 版本 {restore_major} 低于备份时的 pg_dump 版本 "
+            f"{manifest['pg_dump_major']}，无法读取该备份。"
+        )
+    env = _pg_env()
+    listing = subprocess.run(  # noqa: S603  # nosec B603
+        [pg_restore, "--list", str(member)], env=env, capture_output=True, text=True
+    )
+    if listing.returncode != 0:
+        raise BackupError(
+            f"备份中的数据库转储无法读取（{listing.stderr.strip()[-300:]}），未做任何恢复。"
+        )
+    # An extension's comment belongs to its owner (a superuser): not ours to restore.
+    entries = member.with_name("restore.list")
+    entries.write_text(
+        "".join(
+            line + "\n"
+            for line in listing.stdout.splitlines()
+            if not re.search(r"\bCOMMENT - EXTENSION\b", line)
+        )
+    )
+    with connection.cursor() as cursor:
+        server_major = _server_major(cursor)
+    connection.close()  # our own session must not hold the tables the restore drops
+    with tempfile.TemporaryFile("w+") as errors:
+        script = subprocess.Popen(  # noqa: S603  # nosec B603
+            [
+                pg_restore,
+                "--no-owner",
+                "--no-privileges",
+                "-L",
+                str(entries),
+                "-f",
+                "-",
+                str(member),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        run = subprocess.Popen(  # noqa: S603  # nosec B603
+            [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", "-"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        try:
+            run.stdin.write(_preamble(server_major).encode())
+            shutil.copyfileobj(script.stdout, run.stdin, _CHUNK)
+            run.stdin.write(_postamble(manifest).encode())
+            run.stdin.close()
+        except BrokenPipeError:
+            pass  # psql stopped at an error: its message is in ``errors``
+        script.wait()
+        code = run.wait()
+        errors.seek(0)
+        text = errors.read()
+    if code != 0 or script.returncode != 0:
+        found = re.search(r"baton-restore-mismatch: (.*)", text)
+        if found:
+            raise BackupError("恢复后校验不符，已整体回滚，数据库未改变：" + found[1].strip())
+        tail = " ".join(line for line in text.strip().splitlines()[-5:])
+        raise BackupError(f"恢复失败，已整体回滚，数据库未改变：{tail[-800:]}")
+
+
+def _preamble(server_major: int) -> str:
+    owner = (
+        "ALTER SCHEMA public OWNER TO pg_database_owner;\nGRANT USAGE ON SCHEMA public TO PUBLIC;\n"
+        if server_major >= 14
+        else "GRANT ALL ON SCHEMA public TO PUBLIC;\n"
+    )
+    return (
+        "SET lock_timeout = '60s';\n"
+        "DROP SCHEMA IF EXISTS public CASCADE;\n"
+        "CREATE SCHEMA public;\n" + owner
+    )
+
+
+def _postamble(manifest: dict) -> str:
+    expected = json.dumps(manifest["tables"], sort_keys=True)
+    return f"""
+SET search_path = public;
+{_PG_SETTINGS}
+{_PG_CHECKSUM_FUNCTION}
+DO $verify$
+DECLARE
+    expected jsonb := $baton_manifest${expected}$baton_manifest$::jsonb;
+    found jsonb := '{{}}'::jsonb;
+    r record;
+    s record;
+    problems text := '';
+    name text;
+BEGIN
+    FOR r IN {_PG_TABLES} LOOP
+        s := pg_temp.baton_table_checksum(r.oid);
+        found := found || jsonb_build_object(r.relname, jsonb_build_object('rows', s.nrows, 'checksum', s.digest));
+    END LOOP;
+    FOR name IN SELECT jsonb_object_keys(expected) UNION SELECT jsonb_object_keys(found) ORDER BY 1 LOOP
+        IF NOT found ? name THEN
+            problems := problems || format('缺少表 %s；', name);
+        ELSIF NOT expected ? name THEN
+            problems := problems || format('多出表 %s；', name);
+        ELSIF found -> name <> expected -> name THEN
+            problems := problems || format('表 %s 行数 %s（清单 %s）或校验和不符；', name,
+                found -> name ->> 'rows', expected -> name ->> 'rows');
+        END IF;
+    END LOOP;
+    IF problems <> '' THEN
+        RAISE EXCEPTION 'baton-restore-mismatch: %', problems;
+    END IF;
+END
+$verify$;
+"""
+
+
+def pending_migrations() -> list[str]:
+    """Migrations of this code the restored database has not had (run ``baton migrate``)."""
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{m.app_label}.{m.name}" for m, _backwards in plan]
+
+
+def describe(manifest: dict) -> str:
+    created = dt.datetime.fromisoformat(manifest["created_at"])
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    return (
+        f"{timezone.localtime(created):%Y-%m-%d %H:%M:%S} 的 "
+        f"{'SQLite' if manifest['vendor'] == 'sqlite' else 'PostgreSQL'} 备份，"
+        f"{len(manifest['tables'])} 张表，{rows} 行"
+    )

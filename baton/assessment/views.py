@@ -1,0 +1,646 @@
+"""考核排名: schemes (draft → published, frozen), manual scores, rankings and their exports.
+
+Every object is read through the scoped selectors (outside the user's scope: 404); only
+the district office of the scheme's district changes anything (else 403); a change to a
+published scheme or ranking is refused with the reason (409). Bad input re-renders the
+form with Chinese messages (400) and changes nothing.
+"""
+
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from baton.audit.hooks import audit_export
+from baton.audit.services import Event, audit_write
+
+from . import services
+from .describe import describe
+from .engine import num, pct
+from .exports import FORMATS, file_name, ranking_export, scheme_title
+from .forms import (
+    ConfirmForm,
+    IndicatorForm,
+    ManualScoreForm,
+    PeriodForm,
+    RankForm,
+    SchemeForm,
+    TargetsForm,
+    UnitsForm,
+    rearranged,
+)
+from .models import Indicator, ManualScore, Ranking, Scheme
+from .periods import period_label, period_parts
+from .selectors import (
+    honor_roll,
+    indicator_get,
+    manages,
+    may_manage_any,
+    ranking_get,
+    ranking_lines,
+    ranking_list,
+    scheme_get,
+    scheme_list,
+)
+
+ADMIN_REFUSAL = "按照“三员分立”的要求，管理员不查看考核排名等业务数据。"
+ONLY_OFFICE = "只有本区的区招商办可以管理考核方案、人工评分和排名。"
+PUBLISH_CONFIRM = "我已核对指标、目标任务和分成，发布后不能再修改"
+
+
+def _manageable(request, pk) -> Scheme:
+    scheme = scheme_get(user=request.user, pk=pk)
+    if not manages(request.user, scheme):
+        raise PermissionDenied(ONLY_OFFICE)
+    return scheme
+
+
+def _conflict(request, message: str, back: str):
+    context = {"message": message, "back": back, "page_title": "不能修改"}
+    return render(request, "assessment/assessment_conflict.html", context, status=409)
+
+
+def _frozen(request, scheme: Scheme):
+    message = services.FROZEN.format(name=scheme.name, version=scheme.version)
+    return _conflict(request, message, reverse("assessment:scheme", args=[scheme.pk]))
+
+
+def _posted(request):
+    """The form data of a POST (even an empty one, which must fail validation), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _refuse(form, exc: ValidationError) -> None:
+    """Put a service's refusal on the form: on the field it names, else on the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- the list ---------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def index(request):
+    """考核排名: rankings by period and the schemes behind them."""
+    user = request.user
+    if user.is_admin_role:
+        raise PermissionDenied(ADMIN_REFUSAL)
+    kind = request.GET.get("period_kind", "")
+    kind = kind if kind in Scheme.PeriodKind.values else ""
+    rankings = list(ranking_list(user=user, period_kind=kind or None)[:100])
+    for ranking in rankings:
+        ranking.label = period_label(ranking.period_start, ranking.period_end)
+    context = {
+        "page_title": "考核排名",
+        "schemes": scheme_list(user=user, period_kind=kind or None),
+        "rankings": rankings,
+        "kinds": Scheme.PeriodKind.choices,
+        "kind": kind,
+        "may_create": may_manage_any(user),
+        "many_districts": not user.district_id,
+    }
+    return render(request, "assessment/assessment_index.html", context)
+
+
+# --- schemes ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def scheme_create(request):
+    if not may_manage_any(request.user):
+        raise PermissionDenied("只有区招商办可以新建考核方案。")
+    form = SchemeForm(_posted(request), initial={"period_kind": "month"})
+    if form.is_bound and form.is_valid():
+        try:
+            scheme = services.scheme_create(district=request.user.district, **form.values())
+        except ValidationError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, f"已新建考核方案“{scheme}”，请设置被考核单位和指标。")
+            return redirect("assessment:scheme", scheme.pk)
+    context = {"form": form, "page_title": "新建考核方案"}
+    return render(
+        request, "assessment/scheme_form.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_GET
+@login_required
+def scheme_detail(request, pk):
+    scheme = scheme_get(user=request.user, pk=pk)
+    return render(request, "assessment/scheme_detail.html", _scheme_context(request, scheme))
+
+
+def _scheme_context(request, scheme: Scheme, **extra) -> dict:
+    managed = manages(request.user, scheme)
+    indicators = list(scheme.indicators.order_by("order", "id"))
+    for indicator in indicators:
+        indicator.rule = describe(indicator)
+    members = list(scheme.units.select_related("unit"))
+    groups: dict[str, list] = {}
+    for member in members:
+        groups.setdefault(member.group or "未分组", []).append(member.unit)
+    rankings = list(ranking_list(user=request.user, scheme=scheme))
+    for ranking in rankings:
+        ranking.label = period_label(ranking.period_start, ranking.period_end)
+    context = {
+        "scheme": scheme,
+        "page_title": str(scheme),
+        "managed": managed,
+        "editable": managed and not scheme.is_frozen,
+        "indicators": indicators,
+        "groups": groups,
+        "members": members,
+        "rankings": rankings,
+        "shares": [
+            ("信息提供单位", pct(scheme.share_info)),
+            ("洽谈推进单位", pct(scheme.share_talks)),
+            ("落地服务单位", pct(scheme.share_landing)),
+        ],
+        "total_weight": num(sum((i.weight for i in indicators), Decimal(0))),
+        "has_manual": any(i.kind == Indicator.Kind.MANUAL for i in indicators),
+    }
+    if managed:
+        filled, slots = TargetsForm(scheme=scheme).counts()
+        context.update(
+            target_slots=slots,
+            targets_filled=filled,
+            problems=[] if scheme.is_frozen else services.scheme_problems(scheme),
+            rank_form=extra.pop("rank_form", None) or PeriodForm(scheme=scheme),
+            publish_form=extra.pop("publish_form", None) or ConfirmForm(label=PUBLISH_CONFIRM),
+        )
+    context.update(extra)
+    return context
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def scheme_edit(request, pk):
+    scheme = _manageable(request, pk)
+    if scheme.is_frozen:
+        return _frozen(request, scheme)
+    form = SchemeForm(_posted(request), initial=SchemeForm.initial_of(scheme))
+    if form.is_bound and form.is_valid():
+        try:
+            services.scheme_update(scheme=scheme, changes=form.values())
+        except ValidationError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, "已保存方案的基本信息。")
+            return redirect("assessment:scheme", scheme.pk)
+    context = {"form": form, "scheme": scheme, "page_title": "修改考核方案"}
+    return render(
+        request, "assessment/scheme_form.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def scheme_units(request, pk):
+    scheme = _manageable(request, pk)
+    if scheme.is_frozen:
+        return _frozen(request, scheme)
+    form = UnitsForm(_posted(request), scheme=scheme)
+    if form.is_bound and form.is_valid():
+        try:
+            services.scheme_units_set(scheme=scheme, members=form.members())
+        except ValidationError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, f"已设置被考核单位 {len(form.members())} 个。")
+            return redirect("assessment:scheme", scheme.pk)
+    groups = sorted({g for g in scheme.units.values_list("group", flat=True) if g})
+    context = {"form": form, "scheme": scheme, "groups": groups, "page_title": "被考核单位"}
+    return render(
+        request, "assessment/scheme_units.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def scheme_targets(request, pk):
+    scheme = _manageable(request, pk)
+    if scheme.is_frozen and request.method == "POST":
+        return _frozen(request, scheme)
+    form = TargetsForm(_posted(request), scheme=scheme)
+    if form.is_bound and form.is_valid():
+        try:
+            count = services.targets_set(scheme=scheme, values=form.values())
+        except ValidationError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, f"已保存目标任务，共 {count} 项。")
+            return redirect("assessment:scheme", scheme.pk)
+    context = {"form": form, "scheme": scheme, "page_title": "目标任务"}
+    return render(
+        request, "assessment/scheme_targets.html", context, status=400 if form.errors else 200
+    )
+
+
+def _unconfirmed(request) -> bool:
+    return not ConfirmForm(request.POST).is_valid()
+
+
+def _scheme_refusal(request, scheme: Scheme, message: str):
+    """The scheme page again, saying why a step was not taken (400)."""
+    messages.error(request, message)
+    context = _scheme_context(request, scheme)
+    return render(request, "assessment/scheme_detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def scheme_publish(request, pk):
+    scheme = _manageable(request, pk)
+    if scheme.is_frozen:
+        return _frozen(request, scheme)
+    form = ConfirmForm(request.POST, label=PUBLISH_CONFIRM)
+    if form.is_valid():
+        try:
+            services.scheme_publish(scheme=scheme, actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            audit_write(
+                request=request, event=Event.CONFIG_CHANGED, obj=scheme, detail="发布考核方案"
+            )
+            messages.success(request, f"考核方案“{scheme}”已发布，内容已冻结。")
+            return redirect("assessment:scheme", scheme.pk)
+    context = _scheme_context(request, scheme, publish_form=form)
+    return render(request, "assessment/scheme_detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def scheme_copy(request, pk):
+    scheme = _manageable(request, pk)
+    if _unconfirmed(request):
+        return _scheme_refusal(request, scheme, "请通过“复制为新版本”按钮提交。")
+    copy = services.scheme_copy(scheme=scheme)
+    messages.success(request, f"已复制为“{copy}”（草稿），可修改后发布。")
+    return redirect("assessment:scheme", copy.pk)
+
+
+@require_POST
+@login_required
+def scheme_delete(request, pk):
+    scheme = _manageable(request, pk)
+    if scheme.is_frozen:
+        return _frozen(request, scheme)
+    if _unconfirmed(request):
+        return _scheme_refusal(request, scheme, "请通过“删除草稿”按钮提交。")
+    name = str(scheme)
+    services.scheme_delete(scheme=scheme)
+    messages.success(request, f"已删除草稿“{name}”。")
+    return redirect("assessment:index")
+
+
+# --- indicators ------------------------------------------------------------------------
+
+
+def _indicator_page(request, scheme: Scheme, indicator: Indicator | None):
+    """New and edit: the same form; ``_add``/``_remove``/``_refresh`` only re-render it."""
+    initial = IndicatorForm.initial_of(indicator) if indicator else None
+    data = request.POST if request.method == "POST" else None
+    action = data and (data.get("_add") or data.get("_remove") or data.get("_refresh"))
+    if action:
+        # Re-render with what was typed, as initial values: no errors before saving.
+        op = data.get("_add") or data.get("_remove") or ""
+        typed = rearranged(data, op) if op else data
+        form = IndicatorForm(initial=IndicatorForm.initial_from_data(typed))
+    else:
+        form = IndicatorForm(data, initial=initial)
+    form.live(request.path)
+    if form.is_bound and not action and form.is_valid():
+        try:
+            if indicator is None:
+                indicator = services.indicator_add(scheme=scheme, **form.values())
+                messages.success(request, f"已添加指标“{indicator.name}”。")
+            else:
+                services.indicator_update(indicator=indicator, changes=form.values())
+                messages.success(request, f"已保存指标“{indicator.name}”。")
+        except ValidationError as exc:
+            _refuse(form, exc)
+        else:
+            return redirect(f"{reverse('assessment:scheme', args=[scheme.pk])}#indicators")
+    context = {
+        "form": form,
+        "scheme": scheme,
+        "indicator": indicator,
+        "page_title": "修改指标" if indicator else "添加指标",
+        "action_url": request.path,
+    }
+    template = (
+        "assessment/_indicator_form.html" if request.htmx else "assessment/indicator_form.html"
+    )
+    status = 400 if form.is_bound and not action and form.errors else 200
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def indicator_new(request, pk):
+    scheme = _manageable(request, pk)
+    if scheme.is_frozen:
+        return _frozen(request, scheme)
+    return _indicator_page(request, scheme, None)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def indicator_edit(request, pk):
+    indicator = indicator_get(user=request.user, pk=pk)
+    scheme = _manageable(request, indicator.scheme_id)
+    if scheme.is_frozen:
+        return _frozen(request, scheme)
+    return _indicator_page(request, scheme, indicator)
+
+
+@require_POST
+@login_required
+def indicator_delete(request, pk):
+    indicator = indicator_get(user=request.user, pk=pk)
+    scheme = _manageable(request, indicator.scheme_id)
+    if scheme.is_frozen:
+        return _frozen(request, scheme)
+    if _unconfirmed(request):
+        return _scheme_refusal(request, scheme, "请通过指标旁的“删除”按钮提交。")
+    services.indicator_remove(indicator=indicator)
+    messages.success(request, f"已删除指标“{indicator.name}”及其目标任务。")
+    return redirect(f"{reverse('assessment:scheme', args=[scheme.pk])}#indicators")
+
+
+# --- manual scores and rankings -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def scheme_scores(request, pk):
+    """人工评分 for one period: the scores entered, and a form to enter one more."""
+    scheme = _manageable(request, pk)
+    period_form, period = _chosen_period(request, scheme)
+    form = ManualScoreForm(_posted(request), scheme=scheme, initial=_score_initial(request, scheme))
+    if request.method == "POST" and _score_saved(request, form, period):
+        return redirect(f"{request.path}?{period_form.query()}")
+    context = {
+        "scheme": scheme,
+        "page_title": "人工评分",
+        "period_form": period_form,
+        "period": period,
+        "form": form,
+        "query": period_form.query() if period else "",
+        "tables": _score_tables(scheme, period) if period else [],
+    }
+    status = 400 if form.errors or (period_form.is_bound and period_form.errors) else 200
+    return render(request, "assessment/scheme_scores.html", context, status=status)
+
+
+def _chosen_period(request, scheme: Scheme):
+    """Return the period picker and its period: the one asked (?year=…), else the last."""
+    if "year" in request.GET:
+        form = PeriodForm(request.GET, scheme=scheme)
+        return form, form.period() if form.is_valid() else None
+    form = PeriodForm(PeriodForm(scheme=scheme).initial, scheme=scheme)
+    form.is_valid()
+    return form, form.period()
+
+
+def _score_saved(request, form: ManualScoreForm, period) -> bool:
+    """Record the score (and its audit record); on a refusal, put the reason on the form."""
+    if period is None:
+        form.add_error(None, "请先选择考核期。")
+        return False
+    if not form.is_valid():
+        return False
+    values = form.values()
+    before = _score_of(values, period)
+    try:
+        entry = services.manual_score_set(
+            **values, period_start=period.start, period_end=period.end, actor=request.user
+        )
+    except ValidationError as exc:
+        _refuse(form, exc)
+        return False
+    after = {"score": f"{entry.score:.2f}", "reason": entry.reason, "rater": entry.rater}
+    audit_write(
+        request=request,
+        event=Event.CONFIG_CHANGED,
+        obj=entry,
+        detail=f"人工评分（{period.label}）",
+        before=before,
+        after=after,
+    )
+    messages.success(
+        request, f"已记录{entry.unit.name}“{entry.indicator.name}”得分 {entry.score}。"
+    )
+    return True
+
+
+def _score_initial(request, scheme: Scheme) -> dict:
+    """Prefill the form from a table cell's link (?indicator=&unit=&rater=)."""
+    return {key: request.GET[key] for key in ("indicator", "unit", "rater") if key in request.GET}
+
+
+def _score_of(values: dict, period) -> dict:
+    entry = ManualScore.objects.filter(
+        indicator=values["indicator"],
+        unit=values["unit"],
+        rater=values["rater"],
+        period_start=period.start,
+        period_end=period.end,
+    ).first()
+    return {"score": f"{entry.score:.2f}", "reason": entry.reason} if entry else {}
+
+
+def _score_tables(scheme: Scheme, period) -> list[dict]:
+    """Per manual indicator: its raters, and per unit the score and reason of each."""
+    members = list(scheme.units.select_related("unit"))
+    tables = []
+    for indicator in scheme.indicators.filter(kind=Indicator.Kind.MANUAL).order_by("order", "id"):
+        entries = {
+            (m.unit_id, m.rater): m
+            for m in ManualScore.objects.filter(
+                indicator=indicator, period_start=period.start, period_end=period.end
+            ).select_related("entered_by")
+        }
+        combine = indicator.config.get("combine", "single")
+        if combine == "weighted":
+            weights = indicator.config.get("weights", {}).items()
+            raters = [k for k, v in sorted(weights, key=lambda kv: (-Decimal(kv[1]), kv[0]))]
+        elif combine == "mean":
+            raters = sorted({rater for _unit, rater in entries}) or []
+        else:
+            raters = [""]
+        rows = [
+            {
+                "unit": m.unit,
+                "cells": [(rater, entries.get((m.unit_id, rater))) for rater in raters],
+            }
+            for m in members
+        ]
+        tables.append({"indicator": indicator, "raters": raters, "rows": rows, "combine": combine})
+    return tables
+
+
+@require_POST
+@login_required
+def scheme_rank(request, pk):
+    """试算: run the scheme over a period; the result is a draft ranking to look at."""
+    scheme = _manageable(request, pk)
+    form = RankForm(request.POST, scheme=scheme)
+    if form.is_valid():
+        period = form.period()
+        try:
+            ranking = services.ranking_compute(
+                scheme=scheme, period_start=period.start, period_end=period.end
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, f"已试算{period.label}排名，核对无误后可发布。")
+            return redirect("assessment:ranking", ranking.pk)
+    context = _scheme_context(request, scheme, rank_form=form)
+    return render(request, "assessment/scheme_detail.html", context, status=400)
+
+
+@require_GET
+@login_required
+def ranking_detail(request, pk):
+    ranking = ranking_get(user=request.user, pk=pk)
+    lines = ranking_lines(ranking=ranking)
+    scheme = ranking.scheme
+    weights = dict(scheme.indicators.values_list("pk", "weight"))
+    columns = [
+        {"name": s["name"], "weight": weights.get(s["indicator"])}
+        for s in (lines[0].scores if lines else [])
+    ]
+    roll = honor_roll(lines)
+    managed = manages(request.user, scheme)
+    published_twin = None
+    if managed and ranking.status == Ranking.Status.DRAFT:
+        published_twin = (
+            ranking_list(user=request.user, scheme=scheme)
+            .filter(
+                period_start=ranking.period_start,
+                period_end=ranking.period_end,
+                status=Ranking.Status.PUBLISHED,
+            )
+            .first()
+        )
+    context = {
+        "ranking": ranking,
+        "scheme": scheme,
+        "label": period_label(ranking.period_start, ranking.period_end),
+        "title": f"{scheme_title(scheme)} · {period_label(ranking.period_start, ranking.period_end)}",
+        "lines": lines,
+        "columns": columns,
+        "red": roll.red,
+        "black": roll.black,
+        "red_ids": {line.pk for line in roll.red},
+        "black_ids": {line.pk for line in roll.black},
+        "managed": managed,
+        "published_twin": published_twin,
+        "scores_query": _period_query(ranking),
+        "page_title": f"考核排名 · {scheme.name}",
+    }
+    return render(request, "assessment/ranking_detail.html", context)
+
+
+def _period_query(ranking: Ranking) -> str:
+    parts = period_parts(ranking.period_start, ranking.period_end, ranking.scheme.period_kind)
+    bits = [f"year={parts['year']}"] if parts else []
+    if parts.get("part"):
+        bits.append(f"part={parts['part']}")
+    if parts.get("cumulative"):
+        bits.append("cumulative=on")
+    return "&".join(bits)
+
+
+def _manageable_ranking(request, pk) -> Ranking:
+    ranking = ranking_get(user=request.user, pk=pk)
+    if not manages(request.user, ranking.scheme):
+        raise PermissionDenied(ONLY_OFFICE)
+    return ranking
+
+
+@require_POST
+@login_required
+def ranking_publish(request, pk):
+    ranking = _manageable_ranking(request, pk)
+    back = reverse("assessment:ranking", args=[ranking.pk])
+    if ranking.status == Ranking.Status.PUBLISHED:
+        return _conflict(request, "该排名已发布，内容已冻结。", back)
+    if _unconfirmed(request):
+        return _conflict_form(request, "请勾选“我已核对排名结果”后再发布。", back)
+    try:
+        services.ranking_publish(ranking=ranking, actor=request.user)
+    except ValidationError as exc:
+        return _conflict(request, exc.messages[0], back)
+    label = period_label(ranking.period_start, ranking.period_end)
+    audit_write(
+        request=request, event=Event.CONFIG_CHANGED, obj=ranking, detail=f"发布{label}考核排名"
+    )
+    messages.success(request, f"{label}考核排名已发布，结果已冻结。")
+    return redirect(back)
+
+
+def _conflict_form(request, message: str, back: str):
+    context = {"message": message, "back": back, "page_title": "未能提交"}
+    return render(request, "assessment/assessment_conflict.html", context, status=400)
+
+
+@require_POST
+@login_required
+def ranking_discard(request, pk):
+    ranking = _manageable_ranking(request, pk)
+    back = reverse("assessment:ranking", args=[ranking.pk])
+    if ranking.status == Ranking.Status.PUBLISHED:
+        return _conflict(request, "已发布的排名不能删除。", back)
+    if _unconfirmed(request):
+        return _conflict_form(request, "请通过“放弃本次试算”按钮提交。", back)
+    scheme = ranking.scheme
+    services.ranking_discard(ranking=ranking)
+    messages.success(request, "已放弃本次试算。")
+    return redirect("assessment:scheme", scheme.pk)
+
+
+def _download(request, pk, fmt: str):
+    ranking = ranking_get(user=request.user, pk=pk)
+    data = ranking_export(ranking, fmt)
+    audit_export(
+        request=request,
+        what="ranking",
+        rows=ranking.lines.count(),
+        ranking=ranking.pk,
+        format=fmt,
+        status=ranking.status,
+    )
+    response = HttpResponse(data, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"ranking.{fmt}\"; filename*=UTF-8''{quote(file_name(ranking, fmt))}"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@login_required
+def ranking_xlsx(request, pk):
+    return _download(request, pk, "xlsx")
+
+
+@require_GET
+@login_required
+def ranking_docx(request, pk):
+    return _download(request, pk, "docx")

@@ -1,0 +1,648 @@
+"""领导驾驶舱: a scope's pipeline as of a date, every figure with the projects that make it.
+
+Every figure is an aggregate over one of the point-in-time *sets* below, read from the
+derived period table (``ProjectPeriod``), the append-only events and the dated leaders'
+acts, so that the cockpit of a past date shows that date's truth:
+
+- ``library_at``: the admitted projects' periods current at the end of ``D`` (the funnel
+  and the breakdowns; the funnel itself comes from ``figures_as_of``, snapshots and all);
+- ``idle_at`` / ``open_problem_at``: of those, the ones with no event in the N days up to
+  ``D``, and the ones with a problem (存在问题) open at ``D`` — paused for a recorded reason;
+- ``changes``: the library's transitions in a window — a project entering the library
+  (入库), moving up the ladder (推进; into 落地 counts as 落地, apart), or entering a stage;
+- ``reached_next``: of the entries into a stage, those that later reached a higher one;
+- ``acts``: leaders' acts dated in a window, on projects in scope when they were recorded.
+
+Each set takes ``where``, a condition on ``ProjectPeriod`` (a scope's ``period_filter``,
+or the project list's own filters), so that the project list (``baton.projects.listing``)
+filters through the very same sets and shows exactly the projects a figure counts.
+Everything is aggregated in the database; Python only shapes a few dozen result rows.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models import Case as SqlCase
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from baton.org.models import District, Person, Unit
+from baton.projects.models import (
+    Industry,
+    LeaderAct,
+    Problem,
+    Project,
+    ProjectEvent,
+    ProjectPeriod,
+    ReviewState,
+    Stage,
+)
+from baton.projects.selectors import project_scope
+
+from .pack import month_ends_up_to
+from .selectors import ZERO, Figures, Scope, figures_as_of, user_covers
+from .snapshots import end_of_day
+
+ADMITTED = ReviewState.ADMITTED
+IDLE_DAYS = 30
+MONTHS = 12
+TOP = 15
+EVERYWHERE = Q()
+
+#: The library's transitions a month is counted by: code → label.
+CHANGES = {"admitted": "新入库", "advanced": "阶段推进", "landed": "新落地"}
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    return end_of_day(day - dt.timedelta(days=1))
+
+
+# --- the sets ---------------------------------------------------------------------------
+
+
+def library_at(*, as_of: dt.date, where: Q = EVERYWHERE) -> QuerySet[ProjectPeriod]:
+    """Return the admitted projects' periods current at the end of ``as_of``."""
+    cutoff = end_of_day(as_of)
+    return ProjectPeriod.objects.filter(
+        where,
+        Q(valid_to__isnull=True) | Q(valid_to__gte=cutoff),
+        review_state=ADMITTED,
+        valid_from__lt=cutoff,
+    )
+
+
+def idle_at(periods: QuerySet, *, as_of: dt.date, days: int) -> QuerySet[ProjectPeriod]:
+    """Narrow periods current at ``as_of`` to projects on the ladder with no event in the
+    ``days`` days up to the end of ``as_of`` (the ledgers' 一月内无进度更新)."""
+    cutoff = end_of_day(as_of)
+    recent = ProjectEvent.objects.filter(
+        project_id=OuterRef("project_id"),
+        at__gte=cutoff - dt.timedelta(days=days),
+        at__lt=cutoff,
+    )
+    return periods.filter(stage__is_terminal=False).exclude(Exists(recent))
+
+
+def problems_at(*, as_of: dt.date) -> QuerySet[Problem]:
+    """Return the problems raised by the end of ``as_of``, each annotated ``status_then``:
+    the status its own latest event before then gave it (as the monthly pack reads it)."""
+    cutoff = end_of_day(as_of)
+    status_then = (
+        ProjectEvent.objects.filter(
+            project_id=OuterRef("project_id"), kind=ProjectEvent.Kind.PROBLEM, at__lt=cutoff
+        )
+        .annotate(problem_id=Cast(KeyTextTransform("problem", "new"), BigIntegerField()))
+        .filter(problem_id=OuterRef("pk"))
+        .order_by("-at", "-id")
+        .values_list(KeyTextTransform("status", "new"))[:1]
+    )
+    return Problem.objects.filter(created_at__lt=cutoff).annotate(
+        status_then=Coalesce(Subquery(status_then), "status", output_field=CharField())
+    )
+
+
+def open_problem_at(*, as_of: dt.date) -> Exists:
+    """Return the condition "has a problem open at the end of ``as_of``" on a row with a
+    ``project_id``: a project paused for a recorded reason."""
+    open_then = problems_at(as_of=as_of).filter(
+        project_id=OuterRef("project_id"), status_then__in=Problem.OPEN_STATUSES
+    )
+    return Exists(open_then)
+
+
+def changes(
+    *, kind: str | int, until: dt.date, since: dt.date | None = None, where: Q = EVERYWHERE
+) -> QuerySet[ProjectPeriod]:
+    """Return the periods that begin with a transition of the library in the window.
+
+    ``kind``: ``"admitted"`` (entered the library), ``"advanced"`` (moved up the ladder,
+    not into 落地), ``"landed"`` (moved up into 落地 — a stage that allows milestones), or
+    a stage's pk (entered that stage while in the library: admitted at it, or moved to it).
+    The window runs from the start of ``since`` (or the beginning) to the end of ``until``;
+    ``where`` applies to the period the transition began, i.e. the scope at that moment.
+    """
+    ladder = list(Stage.objects.all())
+    return _window(since=since, until=until, where=where).filter(change_condition(kind, ladder))
+
+
+def _window(*, until: dt.date, since: dt.date | None, where: Q) -> QuerySet[ProjectPeriod]:
+    """Return the admitted periods that begin in the window, each annotated ``earlier_stage``:
+    the stage of the period just before it if the project was in the library then, else 0,
+    and ``step``: the pair as one number, ``stage * STEP + earlier_stage``.
+
+    Each condition below reads ``earlier_stage`` once, so the database looks the earlier period
+    up once a row (an annotation is repeated wherever the SQL names it).
+    """
+    periods = ProjectPeriod.objects.filter(
+        where, review_state=ADMITTED, valid_from__lt=end_of_day(until)
+    )
+    if since is not None:
+        periods = periods.filter(valid_from__gte=start_of_day(since))
+    # At most one period ends where another begins; no ordering (the model's default
+    # would join the project table to sort a single row).
+    earlier = (
+        ProjectPeriod.objects.filter(
+            project_id=OuterRef("project_id"),
+            valid_to=OuterRef("valid_from"),
+            review_state=ADMITTED,
+        )
+        .order_by()
+        .values("stage_id")[:1]
+    )
+    before = Coalesce(Subquery(earlier), Value(0), output_field=BigIntegerField())
+    return periods.annotate(earlier_stage=before, step=F("stage_id") * STEP + before)
+
+
+#: ``step`` = stage * STEP + the stage before it (stage ids are far below STEP).
+STEP = 1 << 20
+
+
+def change_steps(kind: str, ladder: list[Stage]) -> list[int]:
+    """Return the (stage, stage before) steps, as ``step`` numbers, that make a change of
+    ``kind`` ("advanced" or "landed"): the ladder is a handful of rows, so which rung is
+    lower is worked out here rather than by joining the ladder for every period."""
+    rungs = [s for s in ladder if not s.is_terminal]
+    steps = []
+    for stage in rungs:
+        lower = [s for s in rungs if s.order < stage.order]
+        if kind == "landed":
+            if not stage.allows_milestones:
+                continue
+            lower = [s for s in lower if not s.allows_milestones]
+        elif stage.allows_milestones:
+            lower = [s for s in lower if s.allows_milestones]  # into 落地 is a landing
+        steps += [stage.pk * STEP + s.pk for s in lower]
+    return steps
+
+
+def change_condition(kind: str | int, ladder: list[Stage]) -> Q:
+    """Return the condition that a period of ``_window`` begins with a change of ``kind``."""
+    if kind == "admitted":
+        return Q(earlier_stage=0)
+    if isinstance(kind, int) and not isinstance(kind, bool):
+        return Q(stage_id=kind) & ~Q(earlier_stage=kind)
+    if kind in ("advanced", "landed"):
+        return Q(step__in=change_steps(kind, ladder) or [-1])
+    raise ValueError(f"unknown change {kind!r}")
+
+
+def _change_sql(kind: str | int, ladder: list[Stage]) -> str:
+    """``change_condition`` over the columns ``earlier_stage`` and ``stage_id`` of
+    ``_window``'s rows read as a derived table (every value an integer from the ladder)."""
+    if kind == "admitted":
+        return "earlier_stage = 0"
+    if isinstance(kind, int):
+        return f"stage_id = {int(kind)} AND earlier_stage <> {int(kind)}"
+    steps = ", ".join(str(int(n)) for n in change_steps(kind, ladder) or [-1])
+    return f"stage_id * {STEP} + earlier_stage IN ({steps})"
+
+
+def reached_next(entries: QuerySet, *, stage: Stage, until: dt.date) -> QuerySet[ProjectPeriod]:
+    """Narrow entries into ``stage`` to those followed, by the end of ``until``, by a
+    period at a higher rung of the ladder (jumping a rung counts)."""
+    later = ProjectPeriod.objects.filter(
+        project_id=OuterRef("project_id"),
+        review_state=ADMITTED,
+        stage__is_terminal=False,
+        stage__order__gt=stage.order,
+        valid_from__gt=OuterRef("valid_from"),
+        valid_from__lt=end_of_day(until),
+    )
+    return entries.filter(Exists(later))
+
+
+def acts(
+    *, until: dt.date, since: dt.date | None = None, where: Q = EVERYWHERE
+) -> QuerySet[LeaderAct]:
+    """Return the leaders' acts dated in the window whose project was in ``where`` when
+    the act was recorded."""
+    found = LeaderAct.objects.filter(date__lte=until)
+    if since is not None:
+        found = found.filter(date__gte=since)
+    if where:
+        then = ProjectPeriod.objects.filter(
+            where, project_id=OuterRef("project_id"), valid_from__lte=OuterRef("created_at")
+        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("created_at")))
+        found = found.filter(Exists(then))
+    return found
+
+
+def project_ids(rows: QuerySet) -> QuerySet:
+    """Return the distinct projects of a set of periods or acts, for ``pk__in``."""
+    return rows.order_by().values("project_id").distinct()
+
+
+# --- the page's figures -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int
+    investment: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class Month:
+    first: dt.date
+    last: dt.date
+    changes: dict[str, int]
+    stock: Cell  # the library at the month's end (or at D)
+
+    @property
+    def label(self) -> str:
+        return f"{self.first.year}年{self.first.month}月"
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One unit's (district's, industry's) projects at ``D``, a cell per stage."""
+
+    key: int | None
+    name: str
+    cells: list[Cell]
+
+    @property
+    def count(self) -> int:
+        return sum(c.count for c in self.cells)
+
+    @property
+    def investment(self) -> Decimal:
+        return sum((c.investment for c in self.cells), ZERO)
+
+
+@dataclass(frozen=True)
+class Conversion:
+    stage: Stage
+    entered: int
+    reached: int
+    quartiles: tuple[float, float, float] | None  # days: Q1, median, Q3
+
+    @property
+    def rate(self) -> float | None:
+        return self.reached / self.entered if self.entered else None
+
+
+@dataclass(frozen=True)
+class IdleRow:
+    project: Project
+    stage: str
+    stage_code: str
+    unit: str
+    district: str
+    investment: Decimal
+    last: dt.date
+    days: int
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    person: Person
+    acts: int
+    projects: int
+
+
+@dataclass(frozen=True)
+class ProjectActs:
+    project: Project
+    acts: int
+    leaders: int
+
+
+@dataclass
+class Cockpit:
+    scope: Scope
+    as_of: dt.date
+    since: dt.date
+    idle_days: int
+    figures: Figures
+    ladder: list[Stage]  # every stage, exits included
+    stages: list[Stage]  # the rungs a project in the library stands on
+    months: list[Month]
+    area_kind: str  # "unit", "district" or "" (a unit's own cockpit)
+    areas: list[Breakdown]
+    industries: list[Breakdown]
+    conversions: list[Conversion]
+    idle_count: int
+    idle: list[IdleRow]
+    paused_count: int
+    paused: list[IdleRow]
+    acts_count: int
+    acted_projects: int
+    leaders: list[LeaderRow]
+    top_projects: list[ProjectActs]
+
+
+def cockpit_build(
+    *, scope: Scope, as_of: dt.date, user=None, idle_days: int = IDLE_DAYS
+) -> Cockpit:
+    """Return every figure of the cockpit of ``scope`` as of the end of ``as_of``.
+
+    ``user`` narrows to what the user may see, as ``figures_as_of`` does (a no-op, and
+    skipped, when the user's scope covers ``scope``).
+    """
+    if user is not None and user_covers(user, scope):
+        user = None
+    where = scope.period_filter()
+    if user is not None:
+        where &= Q(project_id__in=Project.objects.filter(project_scope(user)).values("pk"))
+    ladder = list(Stage.objects.order_by("order"))
+    stages = [s for s in ladder if not s.is_terminal]
+    since = month_ends_up_to(as_of, MONTHS)[0].replace(day=1)
+    library = library_at(as_of=as_of, where=where)
+    paused = open_problem_at(as_of=as_of)
+    area_kind = "unit" if scope.district else "district" if scope.city else ""
+    areas, industries = _breakdowns(library, area_kind, stages)
+    idle = idle_at(library, as_of=as_of, days=idle_days)
+    counts = idle.order_by().aggregate(
+        paused=Count("id", filter=Q(paused)), idle=Count("id", filter=~Q(paused))
+    )
+    window_acts = acts(since=since, until=as_of, where=where)
+    leaders, acted = _leaders(window_acts)
+    figures = figures_as_of(as_of=as_of, scope=scope, user=user)
+    return Cockpit(
+        scope=scope,
+        as_of=as_of,
+        since=since,
+        idle_days=idle_days,
+        figures=figures,
+        ladder=ladder,
+        stages=stages,
+        months=_months(scope, figures, user, where, ladder),
+        area_kind=area_kind,
+        areas=areas,
+        industries=industries,
+        conversions=_conversions(stages, since, as_of, where),
+        idle_count=counts["idle"],
+        idle=_idle_rows(idle_at(library.exclude(paused), as_of=as_of, days=idle_days), as_of),
+        paused_count=counts["paused"],
+        paused=_idle_rows(
+            idle_at(library.filter(paused), as_of=as_of, days=idle_days), as_of, reasons=True
+        ),
+        acts_count=window_acts.count(),
+        acted_projects=acted,
+        leaders=leaders,
+        top_projects=_top_projects(window_acts),
+    )
+
+
+def _months(scope: Scope, figures: Figures, user, where: Q, ladder: list[Stage]) -> list[Month]:
+    """Return the 12 months up to ``D``: the projects of each change (one grouped query)
+    and the library at each month end (snapshots; the last point is ``D`` itself)."""
+    as_of = figures.as_of
+    ends = month_ends_up_to(as_of, MONTHS)
+    firsts = [day.replace(day=1) for day in ends]
+    bucket = SqlCase(
+        *[
+            When(valid_from__lt=start_of_day(first), then=Value(i - 1))
+            for i, first in enumerate(firsts[1:], 1)
+        ],
+        default=Value(len(firsts) - 1),
+        output_field=IntegerField(),
+    )
+    inner, params = (
+        _window(since=firsts[0], until=as_of, where=where)
+        .annotate(month_index=bucket)
+        .values("project_id", "month_index", "earlier_stage", "stage_id")
+        .order_by()
+        .query.sql_with_params()
+    )
+    counts_sql = ", ".join(
+        f"COUNT(DISTINCT CASE WHEN {_change_sql(kind, ladder)} THEN project_id END)"
+        for kind in CHANGES
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT month_index, {counts_sql} FROM ({inner}) w GROUP BY month_index",  # noqa: S608
+            params,
+        )
+        rows = [dict(zip(["month", *CHANGES], row, strict=True)) for row in cursor.fetchall()]
+    counts = {row["month"]: row for row in rows}
+    months = []
+    for i, (first, last) in enumerate(zip(firsts, ends, strict=True)):
+        stock = figures if last == as_of else figures_as_of(as_of=last, scope=scope, user=user)
+        months.append(
+            Month(
+                first=first,
+                last=last,
+                changes={kind: counts.get(i, {}).get(kind, 0) for kind in CHANGES},
+                stock=Cell(stock.count, stock.investment),
+            )
+        )
+    return months
+
+
+def _breakdowns(library: QuerySet, area_kind: str, stages: list[Stage]) -> tuple[list, list]:
+    """Return the by-area (unit or district) and by-industry tables of one grouped query."""
+    columns = [f"{area_kind}_id"] if area_kind else []
+    rows = (
+        library.filter(stage__is_terminal=False)
+        .order_by()
+        .values(*columns, "industry_id", "stage_id")
+        .annotate(n=Count("id"), amount=Sum("investment"))
+    )
+    by_area: dict = {}
+    by_industry: dict = {}
+    for row in rows:
+        for table, key in (
+            (by_area, columns[0] if columns else None),
+            (by_industry, "industry_id"),
+        ):
+            if key is None:
+                continue
+            cells = table.setdefault(row[key], {})
+            n, amount = cells.get(row["stage_id"], (0, ZERO))
+            cells[row["stage_id"]] = (n + row["n"], amount + (row["amount"] or ZERO))
+    areas = _table(by_area, {"unit": Unit, "district": District}.get(area_kind), stages)
+    return areas, _table(by_industry, Industry, stages)
+
+
+def _table(cells: dict, model, stages: list[Stage]) -> list[Breakdown]:
+    if not cells:
+        return []
+    names = dict(model.objects.filter(pk__in=[k for k in cells if k]).values_list("pk", "name"))
+    result = [
+        Breakdown(
+            key,
+            names.get(key, "未填行业"),
+            [Cell(*by.get(s.pk, (0, ZERO))) for s in stages],
+        )
+        for key, by in cells.items()
+    ]
+    result.sort(key=lambda b: (-b.count, -b.investment, b.name))
+    return result
+
+
+def _conversions(stages: list[Stage], since: dt.date, as_of: dt.date, where: Q) -> list:
+    """Return, for each rung but the top one, the projects that entered it in the window,
+    those that went on to a higher rung by ``D``, and the days that took."""
+    rungs = [s for s in stages if any(t.order > s.order for t in stages)]
+    stats = _conversion_stats(rungs, since, as_of, where) if rungs else {}
+    result = []
+    for stage in rungs:
+        entered, reached, ranked = stats.get(stage.pk, (0, 0, {}))
+        result.append(
+            Conversion(
+                stage=stage,
+                entered=entered,
+                reached=reached,
+                quartiles=_quartiles(reached, ranked) if reached else None,
+            )
+        )
+    return result
+
+
+def _conversion_stats(rungs: list[Stage], since: dt.date, as_of: dt.date, where: Q) -> dict:
+    """Return {stage: (entered, reached, {rank: days})} from one statement.
+
+    Each project's first entry into a rung in the window (the sets of ``changes`` with a
+    stage) and its first later period at a higher rung by ``D`` (``reached_next``) give
+    the days it took; a window function ranks them per rung and only the (at most six)
+    rows around each quartile position are returned, to interpolate as
+    ``percentile_cont`` does.
+    """
+    window, params = (
+        _window(since=since, until=as_of, where=where)
+        .filter(stage_id__in=[s.pk for s in rungs])
+        .values("project_id", "stage_id", "valid_from", "earlier_stage")
+        .order_by()
+        .query.sql_with_params()
+    )
+    first = (
+        f"SELECT project_id, stage_id, MIN(valid_from) AS entry FROM ({window}) w"  # noqa: S608
+        " WHERE earlier_stage <> stage_id GROUP BY project_id, stage_id"
+    )
+    if connection.vendor == "postgresql":
+        days = "EXTRACT(EPOCH FROM (x.reached - x.entry)) / 86400.0"
+        false = "FALSE"
+    else:
+        days = "julianday(x.reached) - julianday(x.entry)"
+        false = "0"
+    quartile_ranks = ", ".join(f"(n - 1) * {k} / 4, ((n - 1) * {k} + 3) / 4" for k in (1, 2, 3))
+    sql = (
+        f"WITH c AS ({first}),"  # noqa: S608 — the inner query is the ORM's, values bound
+        " x AS (SELECT c.stage_id, c.entry, (SELECT MIN(r.valid_from)"
+        " FROM projects_projectperiod r JOIN projects_stage s ON s.id = r.stage_id"
+        " WHERE r.project_id = c.project_id AND r.review_state = %s"
+        f" AND s.is_terminal = {false} AND r.valid_from > c.entry AND r.valid_from < %s"
+        ' AND s."order" > (SELECT t."order" FROM projects_stage t WHERE t.id = c.stage_id))'
+        " AS reached FROM c),"
+        f" d AS (SELECT stage_id, {days} AS days FROM x WHERE x.reached IS NOT NULL),"
+        " r AS (SELECT stage_id, days,"
+        " ROW_NUMBER() OVER (PARTITION BY stage_id ORDER BY days) - 1 AS i,"
+        " COUNT(*) OVER (PARTITION BY stage_id) AS n FROM d)"
+        " SELECT stage_id, -1, COUNT(*), COUNT(reached) FROM x GROUP BY stage_id"
+        f" UNION ALL SELECT stage_id, i, n, days FROM r WHERE i IN ({quartile_ranks})"
+    )
+    cutoff = connection.ops.adapt_datetimefield_value(end_of_day(as_of))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, ADMITTED.value, cutoff])
+        rows = cursor.fetchall()
+    totals, ranked = {}, {}
+    for stage_id, i, a, b in rows:
+        if i == -1:  # the rung's totals: entered, reached
+            totals[stage_id] = (int(a), int(b))
+        else:  # a ranked duration: n, days
+            ranked.setdefault(stage_id, {})[int(i)] = float(b)
+    return {k: (*totals[k], ranked.get(k, {})) for k in totals}
+
+
+def _quartiles(n: int, ranked: dict[int, float]) -> tuple[float, float, float]:
+    def quantile(k: int) -> float:
+        low, rest = divmod((n - 1) * k, 4)
+        if not rest:
+            return ranked[low]
+        return ranked[low] + (ranked[low + 1] - ranked[low]) * rest / 4
+
+    return quantile(1), quantile(2), quantile(3)
+
+
+def _idle_rows(periods: QuerySet, as_of: dt.date, *, reasons: bool = False) -> list[IdleRow]:
+    """Return the ``TOP`` largest (by amount at ``D``) of the periods, each with its last
+    event before the end of ``D`` and, if asked, its problems open then."""
+    # Choose on the period table alone, then read the rows shown with their joins.
+    ids = list(periods.order_by("-investment", "project_id").values_list("id", flat=True)[:TOP])
+    chosen = ProjectPeriod.objects.select_related("project", "stage", "unit", "district").in_bulk(
+        ids
+    )
+    top = [chosen[pk] for pk in ids]
+    lasts = dict(
+        ProjectEvent.objects.filter(
+            project_id__in=[p.project_id for p in top], at__lt=end_of_day(as_of)
+        )
+        .order_by()
+        .values("project_id")
+        .annotate(last=Max("at"))
+        .values_list("project_id", "last")
+    )
+    why: dict[int, list[str]] = {}
+    if reasons and top:
+        open_then = problems_at(as_of=as_of).filter(
+            project_id__in=[p.project_id for p in top], status_then__in=Problem.OPEN_STATUSES
+        )
+        for problem in open_then.order_by("deadline", "id"):
+            why.setdefault(problem.project_id, []).append(
+                f"{problem.get_category_display()}：{problem.description}"
+            )
+    rows = []
+    for period in top:
+        day = timezone.localtime(lasts[period.project_id]).date()
+        rows.append(
+            IdleRow(
+                project=period.project,
+                stage=period.stage.name,
+                stage_code=period.stage.code,
+                unit=period.unit.name,
+                district=period.district.name,
+                investment=period.investment,
+                last=day,
+                days=(as_of - day).days,
+                reasons=why.get(period.project_id, []),
+            )
+        )
+    return rows
+
+
+def _leaders(window: QuerySet) -> tuple[list[LeaderRow], int]:
+    """Return the acts and projects per leader, most active first, and the projects acted on."""
+    rows = list(
+        window.order_by()
+        .values("leader_id")
+        .annotate(n=Count("id"), projects=Count("project_id", distinct=True))
+        .order_by("-n", "-projects", "leader_id")
+    )
+    people = Person.objects.in_bulk([row["leader_id"] for row in rows])
+    leaders = [LeaderRow(people[row["leader_id"]], row["n"], row["projects"]) for row in rows]
+    return leaders, project_ids(window).count()
+
+
+def _top_projects(window: QuerySet) -> list[ProjectActs]:
+    rows = list(
+        window.order_by()
+        .values("project_id")
+        .annotate(n=Count("id"), leaders=Count("leader_id", distinct=True))
+        .order_by("-n", "-leaders", "project_id")[:10]
+    )
+    projects = Project.objects.select_related("unit", "stage").in_bulk(
+        [row["project_id"] for row in rows]
+    )
+    return [ProjectActs(projects[row["project_id"]], row["n"], row["leaders"]) for row in rows]

@@ -1,0 +1,181 @@
+"""The 领导驾驶舱 page: who sees which scope, bad input, the CSP, and `baton report`."""
+
+import html
+import io
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from baton.projects.tests.helpers_views import login
+from baton.reports.snapshots import snapshot_refresh
+from baton.reports.tests.test_cockpit import build_history
+
+URL = "/cockpit/"
+D = "2019-08-31"
+
+
+@pytest.fixture
+def h(w):
+    return build_history(w)
+
+
+def page(client, user, query: str = "", status: int = 200) -> str:
+    login(client, user)
+    response = client.get(f"{URL}{query}")
+    assert response.status_code == status, response.content.decode()[:500]
+    return response.content.decode()
+
+
+def chart_data(text: str) -> dict:
+    found = re.search(
+        r'<script id="cockpit-data" type="application/json">(.*?)</script>', text, re.S
+    )
+    return json.loads(html.unescape(found[1]))
+
+
+def report_json(**options) -> dict:
+    out = io.StringIO()
+    call_command("report", format="json", stdout=out, **options)
+    return json.loads(out.getvalue())
+
+
+def test_it_shows_the_district_office_its_district_as_of_today(client, w, h):
+    text = page(client, w.office)
+    assert "领导驾驶舱" in text and "厦门翔安区" in text
+    today = timezone.localdate()
+    assert f'value="{today:%Y-%m-%d}"' in text
+    assert 'id="chart-funnel"' in text and 'id="chart-trend"' in text
+
+
+def test_a_past_date_equals_baton_report_for_that_date(client, w, h):
+    for refresh in (False, True):  # live, then from the month-end snapshot
+        if refresh:
+            snapshot_refresh()
+        data = chart_data(page(client, w.office, f"?as_of={D}"))
+        report = report_json(district="350213", as_of=D)
+        assert [(f["name"], f["count"]) for f in data["funnel"]] == [
+            (s["stage"], s["count"]) for s in report["stages"] if s["stage"] != "中止"
+        ]
+        assert [f["count"] for f in data["funnel"]] == [2, 1, 1, 1]
+        assert data["trend"]["stock"][-1]["value"] == report["total"]["count"] == 5
+
+
+def test_the_kpis_and_tables_link_to_their_lists(client, w, h):
+    text = page(client, w.office, f"?as_of={D}&idle=30")
+    assert re.search(r'id="kpi-library">.*?<span class="value">5<small>', text, re.S)
+    assert re.search(r'id="kpi-idle">.*?<span class="value">2<small>.*?因问题暂缓 1 个', text, re.S)
+    idle = re.search(r'href="([^"]+)" id="kpi-idle"', text)
+    url = html.unescape(idle[1])
+    assert "idle=30" in url and "open_problem=0" in url and f"as_of={D}" in url
+    listing = client.get(url).content.decode()
+    assert re.search(r'class="total-count">2<', listing)
+    assert "列表口径：截至2019年8月31日在库" in listing
+    assert "城市更新项目" in listing and "储能电站项目" in listing
+    assert "创新药项目" not in listing  # paused, listed apart
+
+
+def test_the_drill_down_list_keeps_its_filters_and_exports_the_same_date(client, w, h):
+    login(client, w.office)
+    text = client.get(f"/projects/?as_of={D}&idle=30&open_problem=1").content.decode()
+    assert '<input type="hidden" name="idle" value="30"' in text
+    assert re.search(r'class="total-count">1<', text)
+    # The export panel carries the date in its own field, not twice.
+    assert text.count('name="as_of"') == 2  # the list's date field and the export's
+    assert re.search(r'id="ledger-as-of" name="as_of"[^>]*value="2019-08-31"', text)
+
+
+def test_a_city_reviewer_picks_a_district(client, w, h):
+    text = page(client, w.reviewer, f"?scope=district:350213&as_of={D}")
+    assert [f["count"] for f in chart_data(text)["funnel"]] == [2, 1, 1, 1]
+    city = chart_data(page(client, w.reviewer, f"?as_of={D}"))
+    assert [f["count"] for f in city["funnel"]] == [3, 1, 1, 1]  # 同安's project too
+    assert [a for a in city["areas"]["names"]] == ["翔安区", "同安区"]
+
+
+def test_another_district_is_denied_and_sees_its_own(client, w, h):
+    text = page(client, w.tongan_office, f"?scope=district:350213&as_of={D}", status=400)
+    assert "无权查看该范围" in text and "cockpit-data" not in text
+    own = chart_data(page(client, w.tongan_office, f"?as_of={D}"))
+    assert [f["count"] for f in own["funnel"]] == [1, 0, 0, 0]
+
+
+def test_a_leader_and_a_promoter_see_their_scope(client, w, h):
+    leader = chart_data(page(client, w.leader, f"?as_of={D}"))
+    assert [f["count"] for f in leader["funnel"]] == [2, 1, 1, 1]
+    text = page(client, w.promoter, f"?as_of={D}")
+    assert "厦门翔安区马巷街道" in text
+    assert [f["count"] for f in chart_data(text)["funnel"]] == [1, 0, 1, 0]
+    page(client, w.promoter, f"?scope=district:350213&as_of={D}", status=400)
+    text = page(client, w.promoter, f"?scope=unit:{w.other_town.pk}&as_of={D}", status=400)
+    assert "无权查看该范围" in text
+
+
+@pytest.mark.parametrize("admin", ["sys_admin", "sec_admin", "audit_admin"])
+def test_an_administrator_gets_no_figures(client, w, h, admin):
+    text = page(client, getattr(w, admin))
+    assert "没有可统计的范围" in text and "cockpit-data" not in text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?as_of=2019-13-01", "日期格式不正确"),
+        ("?as_of=2999-01-01", "不能晚于今天"),
+        ("?as_of=1999-12-31", "不能早于 2000 年"),
+        ("?idle=0", "至少为 1 天"),
+        ("?idle=abc", "必须是整数"),
+        ("?idle=99999", "不能超过 3650 天"),
+        ("?scope=district:999999", "无权查看该范围"),
+    ],
+)
+def test_bad_input_is_a_clear_error(client, w, query, message):
+    text = page(client, w.office, query, status=400)
+    assert message in text
+
+
+def test_it_rejects_the_wrong_method(client, w):
+    login(client, w.office)
+    assert client.post(URL).status_code == 405
+
+
+def test_it_asks_to_sign_in(client, w):
+    response = client.get(URL)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_page_runs_no_inline_script(client, w, h):
+    text = page(client, w.office, f"?as_of={D}")
+    for tag in re.findall(r"<script[^>]*>", text):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+    assert 'style="' not in text
+    assert "/static/vendor/echarts/echarts.min.js" in text
+
+
+def test_the_menu_and_the_home_page_lead_to_it(client, w):
+    for user in (w.office, w.reviewer, w.leader, w.promoter):
+        login(client, user)
+        home = client.get("/").content.decode()
+        assert f'href="{URL}"' in home
+        assert "领导驾驶舱" in home
+    login(client, w.sys_admin)
+    assert f'href="{URL}"' not in client.get("/").content.decode()
+
+
+def test_a_past_date_shows_that_date_s_truth(client, w, h):
+    before = chart_data(page(client, w.office, "?as_of=2019-06-16"))
+    # 策划 C; 意向 D and G (stopped only on 7-1); 在谈 A; 落地 B (landed on 6-15).
+    assert [f["count"] for f in before["funnel"]] == [1, 2, 1, 1]
+
+
+def test_the_export_of_a_drill_down_holds_the_same_projects(client, w, h):
+    login(client, w.office)
+    query = {"as_of": D, "idle": 30, "open_problem": 0, "layout": "contract"}
+    response = client.get("/ledger/export/", query)
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    codes = {row[0] for row in list(book.active.iter_rows(values_only=True))[1:]}
+    assert codes == {h.b.code, h.c.code}

@@ -1,0 +1,276 @@
+"""领导驾驶舱: the page, its form, and the links from every figure to its projects.
+
+The figures come from ``cockpit.cockpit_build``; this module only turns them into
+tables, chart data (read by ``static/baton/cockpit.js`` from a ``json_script`` block —
+the CSP allows no inline script) and the project-list addresses that drill down.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from baton.projects.money import wan_to_yi
+
+from .cockpit import CHANGES, IDLE_DAYS, Cockpit, cockpit_build
+from .forms import MonthlyForm
+from .scopes import scope_choices, scope_for
+from .selectors import Scope
+
+
+class CockpitForm(MonthlyForm):
+    """The scope, the date (today unless told) and the days that make a project idle."""
+
+    idle = forms.IntegerField(
+        label="无进展天数",
+        required=False,
+        min_value=1,
+        max_value=3650,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 3650}),
+        error_messages={
+            "invalid": "无进展天数必须是整数。",
+            "min_value": "无进展天数至少为 1 天。",
+            "max_value": "无进展天数不能超过 3650 天。",
+        },
+    )
+
+    def clean_as_of(self):
+        day = self.cleaned_data.get("as_of") or timezone.localdate()
+        self.cleaned_data["as_of"] = day
+        return super().clean_as_of()
+
+
+@require_GET
+@login_required
+def cockpit(request):
+    """领导驾驶舱 for a scope as of a date: every figure links to its projects."""
+    choices = scope_choices(request.user)
+    keys = [(key, label) for key, label, _ in choices]
+    form = CockpitForm(request.GET or None, choices=keys)
+    context = {"form": form, "page_title": "领导驾驶舱"}
+    if not choices:
+        return render(request, "reports/cockpit.html", context)
+    if form.is_bound and not form.is_valid():
+        return render(request, "reports/cockpit.html", context, status=400)
+    data = form.cleaned_data if form.is_bound else {}
+    as_of = data.get("as_of") or timezone.localdate()
+    idle = data.get("idle") or IDLE_DAYS
+    scope = scope_for(request.user, data.get("scope"))
+    board = cockpit_build(scope=scope, as_of=as_of, user=request.user, idle_days=idle)
+    context.update(board=board, view=_view(board))
+    # Show what the figures are for, the defaults filled in.
+    initial = {"as_of": as_of, "scope": data.get("scope") or keys[0][0], "idle": idle}
+    context["form"] = CockpitForm(initial=initial, choices=keys)
+    return render(request, "reports/cockpit.html", context)
+
+
+# --- drill-down links --------------------------------------------------------------------
+
+
+def scope_filters(scope: Scope) -> dict:
+    """Return the project list's filters that stand for ``scope``.
+
+    A city is the city reviewer's or city leader's own scope already: no filter.
+    """
+    if scope.unit:
+        return {"unit": scope.unit.pk}
+    if scope.district:
+        return {"district": scope.district.pk}
+    return {}
+
+
+class Links:
+    def __init__(self, board: Cockpit):
+        self.base = scope_filters(board.scope)
+        self.as_of = board.as_of.isoformat()
+        self.since = board.since.isoformat()
+        self.url = reverse("projects:list")
+
+    def __call__(self, **filters) -> str:
+        values = {**self.base, **{k: v for k, v in filters.items() if v is not None}}
+        return f"{self.url}?{urlencode(values)}"
+
+    def at(self, **filters) -> str:
+        return self(as_of=self.as_of, **filters)
+
+    def window(self, first: dt.date | None = None, last: dt.date | None = None, **filters):
+        since = first.isoformat() if first else self.since
+        until = last.isoformat() if last else self.as_of
+        return self(**filters, since=since, until=until)
+
+
+def _yi(amount: Decimal) -> float:
+    return float(round(wan_to_yi(amount), 2))
+
+
+def _view(board: Cockpit) -> dict:
+    """Return the tables' rows and the charts' data, each figure with its drill-down URL."""
+    link = Links(board)
+    stage_names = [s.name for s in board.stages]
+    funnel = [
+        {
+            "name": line.name,
+            "code": line.code,
+            "count": line.count,
+            "investment": line.investment,
+            "yi": _yi(line.investment),
+            "url": link.at(stage=stage.pk),
+        }
+        for line, stage in zip(board.figures.stages, board.stages, strict=True)
+    ]
+    exit_stages = {s.code: s for s in board.ladder if s.is_terminal}
+    exits = [
+        {"line": line, "url": link.at(stage=exit_stages[line.code].pk)}
+        for line in board.figures.exits
+    ]
+    months = [
+        {
+            "month": m,
+            "changes": [
+                {"count": m.changes[kind], "url": link.window(m.first, m.last, change=kind)}
+                for kind in CHANGES
+            ],
+            "stock_url": link(as_of=m.last.isoformat()),
+        }
+        for m in board.months
+    ]
+    this_month = [
+        {"kind": kind, "label": label, **cell}
+        for (kind, label), cell in zip(CHANGES.items(), months[-1]["changes"], strict=True)
+    ]
+    area_key = board.area_kind
+    areas = [_breakdown_row(link, b, board, area_key) for b in board.areas]
+    industries = [_breakdown_row(link, b, board, "industry") for b in board.industries]
+    conversions = [
+        {
+            "c": c,
+            "next": _next_names(board, c.stage),
+            "entered_url": link.window(entered=c.stage.pk),
+            "reached_url": link.window(entered=c.stage.pk, reached=1),
+            "days": [_days(q) for q in c.quartiles] if c.quartiles else None,
+            "rate": f"{c.rate * 100:.1f}%" if c.rate is not None else "—",
+        }
+        for c in board.conversions
+    ]
+    idle_url = link.at(idle=board.idle_days, open_problem=0)
+    paused_url = link.at(idle=board.idle_days, open_problem=1)
+    leaders = [{"row": row, "url": link.window(acted_by=row.person.pk)} for row in board.leaders]
+    charts = {
+        "stages": stage_names,
+        "funnel": [
+            {"name": f["name"], "count": f["count"], "yi": f["yi"], "url": f["url"]} for f in funnel
+        ],
+        "trend": {
+            "months": [_axis_month(m["month"].first, i) for i, m in enumerate(months)],
+            "series": [
+                {
+                    "name": label,
+                    "data": [
+                        {"value": m["changes"][i]["count"], "url": m["changes"][i]["url"]}
+                        for m in months
+                    ],
+                }
+                for i, label in enumerate(CHANGES.values())
+            ],
+            "stock": [
+                {
+                    "value": m["month"].stock.count,
+                    "yi": _yi(m["month"].stock.investment),
+                    "url": m["stock_url"],
+                }
+                for m in months
+            ],
+        },
+        "areas": _breakdown_chart(areas),
+        "industries": [
+            {"name": r["name"], "value": r["count"], "yi": r["yi"], "url": r["url"]}
+            for r in industries
+            if r["count"]
+        ],
+        "conversion": [
+            {
+                "name": f"{c['c'].stage.name}→{c['next']}",
+                "rate": round(c["c"].rate * 100, 1) if c["c"].rate is not None else 0,
+                "entered": c["c"].entered,
+                "reached": c["c"].reached,
+                "quartiles": [round(q, 2) for q in c["c"].quartiles] if c["c"].quartiles else None,
+                "days": c["days"],
+                "url": c["reached_url"],
+            }
+            for c in conversions
+        ],
+        "leaders": [
+            {
+                "name": r["row"].person.name,
+                "acts": r["row"].acts,
+                "projects": r["row"].projects,
+                "url": r["url"],
+            }
+            for r in leaders
+        ],
+    }
+    return {
+        "funnel": funnel,
+        "exits": exits,
+        "library_url": link.at(),
+        "this_month": this_month,
+        "change_labels": list(CHANGES.values()),
+        "months": months,
+        "area_label": {"unit": "责任单位", "district": "区"}.get(area_key, ""),
+        "areas": areas,
+        "industries": industries,
+        "conversions": conversions,
+        "idle_url": idle_url,
+        "paused_url": paused_url,
+        "acts_url": link.window(acted_by="all"),
+        "leaders": leaders,
+        "charts": charts,
+    }
+
+
+def _breakdown_row(link: Links, b, board: Cockpit, kind: str) -> dict:
+    if kind == "industry":
+        key = {"industry": b.key} if b.key else {"no_industry": 1}
+    else:
+        key = {kind: b.key}
+    return {
+        "name": b.name,
+        "count": b.count,
+        "investment": b.investment,
+        "yi": _yi(b.investment),
+        "url": link.at(**key),
+        "cells": [
+            {"count": cell.count, "investment": cell.investment, "url": link.at(**key, stage=s.pk)}
+            for cell, s in zip(b.cells, board.stages, strict=True)
+        ],
+    }
+
+
+def _breakdown_chart(rows: list[dict]) -> dict:
+    return {
+        "names": [r["name"] for r in rows],
+        "cells": [[{"value": c["count"], "url": c["url"]} for c in r["cells"]] for r in rows],
+        "totals": [{"value": r["count"], "yi": r["yi"], "url": r["url"]} for r in rows],
+    }
+
+
+def _next_names(board: Cockpit, stage) -> str:
+    return next(s.name for s in board.stages if s.order > stage.order)
+
+
+def _days(value: float) -> str:
+    if value < 1:
+        return "不足1"
+    return f"{value:.0f}"
+
+
+def _axis_month(first: dt.date, i: int) -> str:
+    if i == 0 or first.month == 1:
+        return f"{first.year}年{first.month}月"
+    return f"{first.month}月"
