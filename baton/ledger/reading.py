@@ -2,9 +2,17 @@
 
 An .xlsx is a zip of XML parts. Before python-calamine parses anything, the zip is
 checked (file size, entry count, declared and real uncompressed size, compression
-ratio, CRC) by streaming every entry once; then the data sheets' XML is scanned for
-formula (``<f>``) elements, because calamine gives a formula's cached value (or nothing)
-and a ledger must hold values that people typed.
+ratio, CRC) by streaming every entry once. That same pass looks at the bytes of every
+XML part for a DTD or entity declaration (refused) and for anything that could be a
+formula element (``<f>``, ``<x:f>``): calamine gives a formula's cached value (or
+nothing) and a ledger must hold values that people typed. Only a data sheet where that
+byte test fires is parsed as XML, to name the cells that hold formulas; the other
+100,000 rows are not parsed twice.
+
+The sheets' rows are read from calamine's own (Rust) copy one at a time
+(``Sheet.iter_rows``), so that a large ledger is never held as Python objects all at
+once; ``Sheet.rows`` builds the full list only when a caller needs it (the annotated
+error workbook, the preview).
 """
 
 import datetime as dt
@@ -12,7 +20,7 @@ import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
@@ -67,17 +75,51 @@ class LedgerRefused(Exception):
         self.errors = errors
 
 
-@dataclass
 class Sheet:
-    name: str
-    rows: list[list]  # absolute positions: rows[0] is Excel row 1, rows[r][0] column A
+    """One sheet's cells, at absolute positions: row 0 is Excel row 1, cell 0 column A."""
+
+    def __init__(self, name: str, source=None, rows: list[list] | None = None, load=None):
+        self.name = name
+        self._source = source  # a python_calamine CalamineSheet
+        self._rows = rows
+        self._load = load  # reads the sheet again once released
+
+    @property
+    def rows(self) -> list[list]:
+        """Return every row (built once, on first use)."""
+        if self._rows is None:
+            source = self._source if self._source is not None else self._load()
+            self._rows = _trimmed(source.to_python(skip_empty_area=False))
+        return self._rows
+
+    def release(self) -> None:
+        """Let calamine's copy of the cells go; ``rows`` reads the workbook again."""
+        if self._load is not None:
+            self._source = None
+
+    def iter_rows(self):
+        """Yield the rows one at a time, as ``rows`` would list them."""
+        if self._rows is not None or self._source is None:
+            yield from self.rows
+            return
+        pad = [""] * self._source.start[1] if self._source.height else []
+        # calamine yields the rows from Excel row 1 on, but each row from the first
+        # used column on; blank rows at the end are cut as ``rows`` cuts them.
+        blank: list[list] = []
+        for cells in self._source.iter_rows():
+            row = pad + cells if pad else cells
+            if all(v == "" for v in cells):
+                blank.append(row)
+                continue
+            yield from blank
+            blank.clear()
+            yield row
 
 
 @dataclass
 class Book:
     main: Sheet
     history: Sheet | None = None
-    formulas: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _file_error(reason: str, sheet: str = "") -> LedgerRefused:
@@ -100,13 +142,19 @@ def read_book(data: bytes, limits: Limits) -> Book:
             "文件不是有效的 .xlsx 工作簿（无法作为 zip 打开），可能已损坏或被截断。"
         ) from None
     with archive:
-        _check_zip(archive, limits)
+        suspect = _check_zip(archive, limits)
         sheets = _sheet_parts(archive)
         main_name = _pick_main(list(sheets))
+        names = set(archive.namelist())
         formulas = {}
         for name in (main_name, HISTORY_SHEET):
-            if name in sheets:
-                cells = _formula_cells(archive, sheets[name])
+            if name not in sheets:
+                continue
+            path = sheets[name]
+            if path not in names:
+                raise _file_error(f"工作簿结构已损坏（缺少工作表部件 {path}）。")
+            if path in suspect:
+                cells = _formula_cells(archive, path)
                 if cells:
                     formulas[name] = cells
     if formulas:
@@ -117,9 +165,9 @@ def read_book(data: bytes, limits: Limits) -> Book:
         ]
         raise LedgerRefused(errors)
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        main = _rows(book, main_name, limits)
-        history = _rows(book, HISTORY_SHEET, limits) if HISTORY_SHEET in sheets else None
+        book = _open(data)
+        main = _rows(book, main_name, limits, data)
+        history = _rows(book, HISTORY_SHEET, limits, data) if HISTORY_SHEET in sheets else None
     except LedgerRefused:
         raise
     except Exception:  # calamine raises its own error types for every broken part
@@ -130,7 +178,16 @@ def read_book(data: bytes, limits: Limits) -> Book:
 _FORMULA = "单元格含公式；台账只接受数值，请复制后“选择性粘贴为数值”再导入。"
 
 
-def _check_zip(archive: zipfile.ZipFile, limits: Limits) -> None:
+#: Bytes that start a formula element, with or without a namespace prefix. Text and
+#: attribute values cannot hold a raw ``<``, so in a sheet without formulas this only
+#: matches an odd ``:f`` in a value; the sheet is then parsed to be sure.
+_FORMULA_BYTES = re.compile(rb"[<:]f[\s/>]")
+_DTD_BYTES = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+def _check_zip(archive: zipfile.ZipFile, limits: Limits) -> set[str]:
+    """Check the limits by streaming every entry; return the XML parts that may hold a
+    formula element. A part with a DTD or an entity declaration is refused."""
     infos = archive.infolist()
     if len(infos) > limits.max_entries:
         raise _file_error(
@@ -145,10 +202,13 @@ def _check_zip(archive: zipfile.ZipFile, limits: Limits) -> None:
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise _file_error("文件不是 Excel 工作簿（缺少 xl/workbook.xml），请确认是 .xlsx 文件。")
     total = 0
+    suspect = set()
     for info in infos:
         if info.flag_bits & 0x1:
             raise _file_error("工作簿已加密，请取消密码保护后再导入。")
         size = 0
+        xml = info.filename.endswith((".xml", ".rels"))
+        tail = b""
         try:
             with archive.open(info) as part:
                 while chunk := part.read(_CHUNK):
@@ -162,10 +222,22 @@ def _check_zip(archive: zipfile.ZipFile, limits: Limits) -> None:
                         raise _file_error(
                             f"部件 {info.filename} 压缩比超过 {limits.max_ratio} 倍（疑似压缩炸弹），已拒绝。"
                         )
+                    if xml:
+                        text = tail + chunk  # a match may straddle two chunks
+                        if any(marker in text for marker in _DTD_BYTES):
+                            raise _dtd_error(info.filename)
+                        if info.filename not in suspect and _FORMULA_BYTES.search(text):
+                            suspect.add(info.filename)
+                        tail = text[-16:]
         except LedgerRefused:
             raise
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
             raise _file_error(f"文件已损坏或被截断（部件 {info.filename} 无法解压）。") from None
+    return suspect
+
+
+def _dtd_error(path: str) -> LedgerRefused:
+    return _file_error(f"工作簿部件 {path} 含有 DTD/实体声明，不是正常的 Excel 文件，已拒绝。")
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -204,8 +276,8 @@ def _xml(archive: zipfile.ZipFile, path: str, head_only: bool = False) -> bytes:
     with archive.open(path) as part:
         data = part.read(1 << 16) if head_only else part.read()
     head = data[: 1 << 16]
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise _file_error(f"工作簿部件 {path} 含有 DTD/实体声明，不是正常的 Excel 文件，已拒绝。")
+    if any(marker in head for marker in _DTD_BYTES):
+        raise _dtd_error(path)
     return data
 
 
@@ -228,15 +300,24 @@ def _formula_cells(archive: zipfile.ZipFile, path: str) -> list[str]:
     return cells
 
 
-def _rows(book, name: str, limits: Limits) -> Sheet:
+def _rows(book, name: str, limits: Limits, data: bytes) -> Sheet:
     sheet = book.get_sheet_by_name(name)
-    rows = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows + 12)
+    if sheet.height and sheet.end[0] > limits.max_rows:
+        # Perhaps too many rows (or blank ones at the end): count them as they are read.
+        rows = _trimmed(sheet.to_python(skip_empty_area=False, nrows=limits.max_rows + 12))
+        if len(rows) - 1 > limits.max_rows:
+            raise _file_error(f"数据行超过上限 {limits.max_rows} 行，请拆分为多个文件导入。", name)
+    return Sheet(name, source=sheet, load=lambda: _open(data).get_sheet_by_name(name))
+
+
+def _open(data: bytes):
+    return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+
+def _trimmed(rows: list[list]) -> list[list]:
     while rows and all(v == "" for v in rows[-1]):
         rows.pop()
-    data_rows = len(rows) - 1
-    if data_rows > limits.max_rows:
-        raise _file_error(f"数据行超过上限 {limits.max_rows} 行，请拆分为多个文件导入。", name)
-    return Sheet(name=name, rows=rows)
+    return rows
 
 
 # --- cells -----------------------------------------------------------------------------
@@ -262,7 +343,10 @@ def shown(value) -> str:
 
 
 def to_text(value) -> str:
-    if value is None or value == "":
+    if type(value) is str:  # the common case first
+        text = value.strip()
+        return unneutralize(text) if text[:1] == "'" else text
+    if value is None:
         return ""
     if isinstance(value, bool):
         raise CellError("应为文本，不能是逻辑值。")
@@ -323,7 +407,8 @@ _DATE = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
 _DATE_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
 
 
-def to_date(value) -> dt.date | None:
+def to_date(value, today: dt.date | None = None) -> dt.date | None:
+    """Return a date cell or typed date; ``today`` (default: now) is the latest allowed."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -345,6 +430,6 @@ def to_date(value) -> dt.date | None:
         raise CellError("日期格式不正确，应为日期单元格或 2019-05-01 这样的文本（不接受纯数字）。")
     if day.year < 1990:
         raise CellError("日期不能早于 1990 年。")
-    if day > timezone.localdate():
+    if day > (today or timezone.localdate()):
         raise CellError("日期不能晚于今天。")
     return day

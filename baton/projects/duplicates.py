@@ -4,9 +4,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from .models import Project, ReviewState
+
+# The scoring (who is a candidate, and why) lives apart from the models, so that an
+# import can run it in a process of its own (duplicate_index.py).
+from .similarity import NAME_ALONE, NAME_WITH_INVESTOR, match  # noqa: F401 — re-exported
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _COMPANY_SUFFIXES = (
@@ -22,11 +24,6 @@ _COMPANY_SUFFIXES = (
     "中国",
 )
 _NAME_SUFFIXES = ("建设项目", "项目")
-
-#: A name this similar is a candidate whatever the investor.
-NAME_ALONE = 88
-#: With the same investor, a name this similar is a candidate.
-NAME_WITH_INVESTOR = 60
 
 
 def _squash(text: str) -> str:
@@ -82,32 +79,7 @@ def duplicate_candidates(project: Project, *, limit: int = 10) -> list[Candidate
     # Score every name of the pool at C speed and build model objects only for the
     # few that match: a city can hold tens of thousands of projects.
     rows = list(pool.values_list("id", "name_key", "investor_key"))
-    name = project.name_key
-    scores = {
-        index: round(score)
-        for _choice, score, index in process.extract(
-            name,
-            [row[1] for row in rows],
-            scorer=fuzz.ratio,
-            score_cutoff=NAME_WITH_INVESTOR,
-            limit=None,
-        )
-    }
-    if name:
-        for index, (_pk, other, _investor) in enumerate(rows):
-            if other and scores.get(index, 0) < NAME_ALONE:
-                # One name inside the other: 「某某新能源电池」 vs 「某某新能源电池生产基地」.
-                shorter, longer = sorted((name, other), key=len)
-                if len(shorter) >= 4 and shorter in longer:
-                    scores[index] = NAME_ALONE
-    matched: dict[int, tuple[int, str]] = {}
-    for index, score in scores.items():
-        pk, _other, other_investor = rows[index]
-        same_investor = bool(project.investor_key) and other_investor == project.investor_key
-        if same_investor and score >= NAME_WITH_INVESTOR:
-            matched[pk] = (score, f"投资方相同，项目名称相似度 {score}%")
-        elif score >= NAME_ALONE:
-            matched[pk] = (score, f"项目名称相似度 {score}%")
+    matched = match(project.name_key, project.investor_key, rows)
     others = Project.objects.select_related("unit").in_bulk(list(matched))
     found = [Candidate(others[pk], score, reason) for pk, (score, reason) in matched.items()]
     found.sort(key=lambda c: (-c.score, c.project.code))
