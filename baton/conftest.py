@@ -27,6 +27,14 @@ def _plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _no_request_left_open():
+    yield
+    from baton.audit.signals import leave_open_requests
+
+    leave_open_requests()
+
+
 @pytest.fixture
 def w(db):
     """The shared test world with its personas (see baton/testing.py)."""

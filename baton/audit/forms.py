@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from .models import AuditRecord
 
-
 #: The audit log's dates: anything outside is a typing slip, and 9999-12-31 + 1 day would
 #: overflow the query's datetime.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
