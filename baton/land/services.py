@@ -8,18 +8,23 @@ actor's permission (``permissions``); they validate the step itself and raise
 """
 
 import datetime as dt
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from baton.projects.models import Project, ProjectEvent, Stage
-from baton.projects.money import plain
 
 # The project side of a reservation goes through the projects app's own helpers, so its
 # row lock, "history only grows forward" rule and event writing stay in one place.
-from baton.projects.services import _at, _check_not_before_last_event, _event, _lock, _save
+from baton.projects.services import (
+    _at,
+    _check_not_before_last_event,
+    _event,
+    _json,
+    _lock,
+    _save,
+)
 
 from .models import Building, Parcel, ParcelEvent, ParcelReservation
 
@@ -49,20 +54,6 @@ STATUS_MOVES = {
     Status.RESERVED: (Status.SOLD,),
     Status.SOLD: (),
 }
-
-
-def _json(value):
-    if value is None or isinstance(value, str | int | bool):
-        return value
-    if isinstance(value, Decimal):
-        return plain(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if hasattr(value, "pk"):
-        return value.pk
-    if isinstance(value, set | list | tuple):
-        return sorted(_json(v) for v in value)
-    raise TypeError(f"cannot store {value!r} in an event")
 
 
 def _parcel_event(

@@ -750,24 +750,8 @@ class Page:
         return self.name
 
 
-PROJECT_FIELDS = (
-    "name",
-    "investor",
-    "investment",
-    "industry",
-    "leader",
-    "land_area_mu",
-    "info_source",
-    "progress",
-    "issues_text",
-    "contact_name",
-    "contact_phone",
-    "remarks",
-    "info_unit",
-    "talks_unit",
-    "landing_unit",
-    "co_units",
-)
+#: The fields of the project forms: those the services let a user change.
+PROJECT_FIELDS = services.EDITABLE_FIELDS
 
 
 def _code(key):

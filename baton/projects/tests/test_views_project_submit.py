@@ -51,7 +51,11 @@ def test_it_is_refused_to_those_who_do_not_hold_the_project(client, w, project):
 
 def test_it_shows_the_dialog_with_the_possible_duplicates(client, w, project):
     other = make_project(
-        w, name="新能源电池生产基地项目", investor="宁德时代", unit=w.other_town, actor=w.other_promoter
+        w,
+        name="新能源电池生产基地项目",
+        investor="宁德时代",
+        unit=w.other_town,
+        actor=w.other_promoter,
     )
     services.project_submit(project=other, actor=w.other_promoter)
     login(client, w.promoter)
