@@ -101,9 +101,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
-#: Widgets render through the project's engine, so baton/templates can replace Django's
-#: select template with a faster one of the same output.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+#: Widgets render through the project's engine; plain selects are written in Python, with
+#: the output of Django's templates (config/renderers.py).
+FORM_RENDERER = "config.renderers.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -151,6 +151,17 @@ DATABASES = {
     "default": _database(env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'baton.sqlite3'}")
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+#: Each server process's memory: the 项目库 keeps its pages here under the library's
+#: counters, read from the database on every request (baton/projects/page_cache.py), so
+#: no process needs telling about another's change. ~30 KB a page.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "baton",
+        "OPTIONS": {"MAX_ENTRIES": env_int("BATON_PAGE_CACHE_ENTRIES", 2000)},
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

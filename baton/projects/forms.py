@@ -569,4 +569,5 @@ class ProjectFilterForm(forms.Form):
 
     @property
     def drill_fields(self) -> list:
-        return [self[n] for n in DRILL_FIELDS]
+        """The drill-downs in use, to ride along as hidden inputs (a blank one filters nothing)."""
+        return [self[n] for n in DRILL_FIELDS if self.data.get(n)]

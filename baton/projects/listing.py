@@ -419,14 +419,39 @@ def _after(projects: QuerySet, sort: str, key: tuple | None) -> QuerySet:
     raise AssertionError(sort)
 
 
+#: What a row of the list (the page's table, the API's ``ProjectRow``, the cursor) reads;
+#: the other forty-odd columns of a project, its texts among them, stay in the database.
+ROW_FIELDS = (
+    "code",
+    "name",
+    "investor",
+    "review_state",
+    "investment",
+    "updated_at",
+    "version",
+    "stage__code",
+    "stage__name",
+    "stage__order",
+    "district__code",
+    "district__name",
+    "unit__name",
+    "industry__name",
+    "leader__name",
+)
+
+
 def _load(projects: QuerySet, ids: list[int]) -> list[Project]:
     """Return the page's projects, related rows joined, in the order of ``ids``.
 
     The page is chosen by a query on the project table alone, so the planner picks the
     scope-and-sort index without the five joins of the display in the way; the rows are
-    then read by primary key.
+    then read by primary key, only the columns a row shows (``ROW_FIELDS``).
     """
-    found = projects.model.objects.select_related(*projects.query.select_related).in_bulk(ids)
+    found = (
+        projects.model.objects.select_related(*projects.query.select_related)
+        .only(*ROW_FIELDS)
+        .in_bulk(ids)
+    )
     return [found[pk] for pk in ids]
 
 
