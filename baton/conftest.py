@@ -35,6 +35,15 @@ def _no_request_left_open():
     leave_open_requests()
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    # The list's kept pages live in the process's memory, which outlives each test's
+    # rolled-back database: a test starts with none (page_cache's own tests cover it).
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def w(db):
     """The shared test world with its personas (see baton/testing.py)."""

@@ -11,7 +11,10 @@ with its own session cookie.
 ``benchmarks/run.py``: ``$BATON_VAR_DIR/bench-<scale>.sqlite3`` or PostgreSQL
 ``baton_scale_<scale>``, generated once and reused). As the office of the largest district,
 for the project list, the project page (500 of its projects in turn) and the cockpit, at
-16 and at 200 concurrent connections: requests/s, p50/p95/p99 latency, errors.
+16 and at 200 concurrent connections: requests/s, p50/p95/p99 latency, errors. The list
+is measured twice: its first page, as an office opens it again and again (served from
+the kept pages of ``baton.projects.page_cache`` while nothing changes), and with a new
+condition on every request, which is never kept: the list computed and rendered each time.
 
 ``load`` (issue 8, RELIABILITY item 16): a fresh copy of the demo (``load-demo.sqlite3``, or
 PostgreSQL ``baton_load_demo``, dropped and re-created) and 200 signed-in users (unit
@@ -526,6 +529,9 @@ class Run:
 
         codes = members[0].visible
         pages = [("项目库（首页+合计）", lambda i: "/projects/")]
+        # Every request a condition not asked before: none is answered from the kept pages
+        # (page_cache), so this row is the list computed and rendered each time.
+        pages.append(("项目库（每次新条件）", lambda i: f"/projects/?amount_min={i + 1}"))
         pages.append(("项目页", lambda i: f"/projects/{codes[i % len(codes)]}/"))
         try:
             cockpit = reverse("reports:cockpit")
@@ -589,7 +595,12 @@ class Run:
             for sample in tally.samples:
                 print(f"    错误示例：{sample}")
         for label, n, elapsed, tally in rows:
-            if label.startswith("项目库") and n == 16:
+            if label == "项目库（每次新条件）" and n == 16:
+                print(
+                    f"未命中缓存的项目库（每次计算并渲染）16 并发：{len(tally.latencies) / elapsed:.0f} "
+                    f"请求/秒、p95 {tally.percentile(95):.0f} ms（参考，不是目标）"
+                )
+            if label == "项目库（首页+合计）" and n == 16:
                 rps, p95 = len(tally.latencies) / elapsed, tally.percentile(95)
                 verdict = "达标" if rps >= 200 and p95 <= 150 and not tally.errors else "未达标"
                 print(

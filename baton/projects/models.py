@@ -492,3 +492,27 @@ class LeaderAct(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader.name}{self.get_kind_display()} {self.date}"
+
+
+class LibraryVersion(models.Model):
+    """How many times a district's projects have changed: what the list page's cache reads.
+
+    Database triggers (migration 0007) raise the counter of a project's district in the
+    transaction of every insert, update or delete of the project or of its co-units,
+    whatever wrote it — a service, the bulk import, the generator, the admin — and the
+    counter of scope 0 for every change to the names and choices a list shows (cities,
+    districts, units, people, stages, industries). A page cached under the counters it
+    read before reading the projects is therefore never older than those counters say.
+    """
+
+    ORGANISATION = 0
+
+    scope = models.IntegerField(primary_key=True, help_text="区的 id；0 表示组织与代码表")
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("项目库版本")
+        verbose_name_plural = _("项目库版本")
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.version}"

@@ -33,6 +33,7 @@ from baton.projects import services
 from baton.projects.duplicate_index import PoolProcess
 from baton.projects.models import (
     CodeSequence,
+    LibraryVersion,
     Milestone,
     Project,
     ProjectEvent,
@@ -46,7 +47,9 @@ from .helpers import HEADERS, dump, row, xlsx
 
 NOW = timezone.make_aware(dt.datetime(2024, 6, 3, 15, 30, 12, 345678))
 _CREATED = (Project, ProjectEvent, ProjectPeriod, Milestone, CodeSequence, Project.co_units.through)
-_LEFT_OUT = {(ProjectEvent, "recorded_at")}
+#: Clock readings: when a row was recorded, and the list cache's counters (which scopes
+#: were raised is still compared).
+_LEFT_OUT = {(ProjectEvent, "recorded_at"), (LibraryVersion, "version")}
 
 
 @pytest.fixture

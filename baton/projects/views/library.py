@@ -14,7 +14,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, register_converter, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,7 +27,7 @@ from baton.accounts import privacy
 from baton.org.models import District, Person, Unit
 from baton.reports.templatetags.baton import wan
 
-from .. import permissions, services
+from .. import page_cache, permissions, services
 from ..duplicates import duplicate_candidates
 from ..forms import (
     HandoffForm,
@@ -88,37 +90,53 @@ def _results_only(request) -> bool:
 @login_required
 @vary_on_headers("HX-Request")
 def project_list_view(request):
+    """The 项目库: the whole page, or only its results for htmx; kept by ``page_cache``."""
     user = request.user
     if user.is_admin_role:
         return _denied(request, "按照“三员分立”的要求，管理员不查看招商项目等业务数据。")
+    results_only = _results_only(request)
+    cache_key = page_cache.key(request, "results" if results_only else "page")
+    html, status = page_cache.get(cache_key), 200
+    if html is None:
+        template = (
+            "projects/_project_results.html" if results_only else "projects/_project_library.html"
+        )
+        context, status = _library(request)
+        html = render_to_string(template, context, request)
+        if status == 200:
+            page_cache.put(cache_key, html)
+    if results_only:
+        return HttpResponse(html, status=status)
+    context = {"library": html, "page_title": "项目库"}
+    return render(request, "projects/project_list.html", context, status=status)
+
+
+def _library(request) -> tuple[dict, int]:
+    """Return the list's context, and 200 or 400 (a filter with an error)."""
+    user = request.user
     form = ProjectFilterForm(request.GET, user=user)
     context = {
         "form": form,
-        "page_title": "项目库",
         "can_create": permissions.can_create(user),
         "show_district": "district" in form.fields,
     }
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            context["page"] = project_page(
-                user=user,
-                filters=form.filters(),
-                sort=data["sort"],
-                cursor=data["cursor"] or None,
-                size=PAGE_SIZE,
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            context["filtered"] = bool(form.filters())
-            context["drill"] = drill_caption(context["page"].filters)
-            status = 200
-    template = (
-        "projects/_project_results.html" if _results_only(request) else "projects/project_list.html"
-    )
-    return render(request, template, context, status=status)
+    if not form.is_valid():
+        return context, 400
+    data = form.cleaned_data
+    try:
+        context["page"] = project_page(
+            user=user,
+            filters=form.filters(),
+            sort=data["sort"],
+            cursor=data["cursor"] or None,
+            size=PAGE_SIZE,
+        )
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return context, 400
+    context["filtered"] = bool(form.filters())
+    context["drill"] = drill_caption(context["page"].filters)
+    return context, 200
 
 
 # --- the project page -------------------------------------------------------------------
