@@ -28,9 +28,10 @@ suite:
 clean:
 	rm -rf .venv var test-artifacts
 
-# Not part of `make test`: generates a province (SQLite, then PostgreSQL) and times every
-# query against hand-written SQL; see README "Benchmarks". BENCH_ARGS="--scale city" for a quick run.
-BENCH_ARGS ?= --scale province --database both
+# Not part of `make test`: generates a province (SQLite, then PostgreSQL), times every query
+# against hand-written SQL, then the pages over HTTP (benchmarks/http_load.py); see README
+# "Benchmarks". BENCH_ARGS="--scale city" for a quick run without HTTP.
+BENCH_ARGS ?= --scale province --database both --http
 .PHONY: bench
 bench: bootstrap
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
@@ -47,7 +48,7 @@ bench-import: bootstrap
 # "HTTP benchmark and load run". bench-http: the list, project and cockpit pages of a generated
 # scale at 16 and 200 connections; HTTP_BENCH_ARGS="--scale city --duration 5" for a quick run.
 # load: 200 signed-in users, 90 % reads / 10 % writes for 60 s on a fresh demo; exits 1 on any error.
-HTTP_BENCH_ARGS ?= --scale province --database both
+HTTP_BENCH_ARGS ?= --scale province --database both --http
 LOAD_ARGS ?= --database both
 .PHONY: bench-http load
 bench-http: bootstrap

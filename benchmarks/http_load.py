@@ -36,6 +36,7 @@ import argparse
 import asyncio
 import contextlib
 import html.parser
+import json
 import os
 import random
 import re
@@ -83,6 +84,7 @@ def main() -> int:
         p.add_argument("--threads", type=int, default=4)
         p.add_argument("--page-logins", type=int, default=8, help="经登录页登录的连接数")
         p.add_argument("--seed-rng", type=int, default=1, help="客户端随机数种子")
+    bench.add_argument("--json", help="把每一格的结果另存为 JSON 文件（benchmarks/run.py 读取）")
     args = parser.parse_args()
     if args.database == "both" and not args.database_url:
         status = 0
@@ -549,7 +551,26 @@ class Run:
                 rows.append((label, n, elapsed, tally))
                 print(self.line(label, n, elapsed, tally), flush=True)
         await asyncio.to_thread(self.sign_out, members)
+        if self.args.json:
+            self.save_json(rows)
         return self.report_bench(rows)
+
+    def save_json(self, rows) -> None:
+        cells = [
+            {
+                "page": label,
+                "connections": n,
+                "seconds": round(elapsed, 1),
+                "requests": len(tally.latencies),
+                "per_second": round(len(tally.latencies) / elapsed, 1),
+                "p50": round(tally.percentile(50), 1),
+                "p95": round(tally.percentile(95), 1),
+                "p99": round(tally.percentile(99), 1),
+                "errors": tally.errors,
+            }
+            for label, n, elapsed, tally in rows
+        ]
+        Path(self.args.json).write_text(json.dumps(cells, ensure_ascii=False, indent=1))
 
     async def drive(self, members, path, duration: float, tally: Tally) -> float:
         deadline = time.monotonic() + duration

@@ -3,7 +3,7 @@
 
     .venv/bin/python benchmarks/run.py --scale province --database sqlite
     .venv/bin/python benchmarks/run.py --scale province --database postgres
-    .venv/bin/python benchmarks/run.py --scale province --database both    # what `make bench` runs
+    .venv/bin/python benchmarks/run.py --scale province --database both --http   # `make bench`
 
 Each database gets its own library (SQLite: ``$BATON_VAR_DIR/bench-<scale>.sqlite3``;
 PostgreSQL: database ``baton_scale_<scale>``, created if missing), generated once with
@@ -11,11 +11,14 @@ PostgreSQL: database ``baton_scale_<scale>``, created if missing), generated onc
 time through the product (the selector the page or API calls, Django and all), the
 median of hand-written SQL giving the same answer on the same database (run on the raw
 DB-API cursor), their ratio, and the issue's target. The answers are compared before
-timing; a mismatch stops the run.
+timing; a mismatch stops the run. ``--http`` then runs ``benchmarks/http_load.py bench``
+on the same database (gunicorn, 2 workers, 16 and 200 connections) and prints its table
+with the issue's HTTP targets.
 """
 
 import argparse
 import datetime as dt
+import json
 import os
 import statistics
 import subprocess
@@ -81,6 +84,12 @@ def main() -> None:
         "--postgres", default="postgres://postgres@127.0.0.1:5432", help="server URL"
     )
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--http",
+        action="store_true",
+        help="再用 benchmarks/http_load.py 测 HTTP（gunicorn 2 进程，16 与 200 并发），填入表中",
+    )
+    parser.add_argument("--http-duration", type=float, default=20.0, help="HTTP 每格秒数")
     args = parser.parse_args()
     if args.database == "both":
         for database in ("sqlite", "postgres"):
@@ -111,6 +120,9 @@ def _forward(args) -> list[str]:
         args.postgres,
         "--repeat",
         str(args.repeat),
+        "--http-duration",
+        str(args.http_duration),
+        *(["--http"] if args.http else []),
     ]
 
 
@@ -144,6 +156,7 @@ class Bench:
         self.ranking()
         self.pending()
         self.print()
+        self.print_http()
 
     # --- the library under test ------------------------------------------------------
 
@@ -933,12 +946,63 @@ class Bench:
                 assert got == expected, (u, got, expected)
 
     def pending(self) -> None:
+        if self.args.http:
+            self.http()
+            return
         for label in (
             "HTTP 项目库页，16 并发（gunicorn 2 workers）",
             "HTTP 项目页，16 并发",
             "HTTP 混合页面，200 并发",
         ):
-            self.rows.append((f"{label}（见 make bench-http）", None, None, None))
+            self.rows.append((f"{label}（--http 或 make bench-http）", None, None, None))
+
+    def http(self) -> None:
+        """Run benchmarks/http_load.py on this database; keep its cells for the table."""
+        import tempfile
+
+        from django.db import connections
+
+        connections.close_all()
+        with tempfile.TemporaryDirectory() as tmp:
+            cells = Path(tmp) / "http.json"
+            command = [
+                sys.executable,
+                str(ROOT / "benchmarks" / "http_load.py"),
+                "bench",
+                "--scale",
+                self.args.scale,
+                "--database-url",
+                os.environ["DATABASE_URL"],
+                "--duration",
+                str(self.args.http_duration),
+                "--json",
+                str(cells),
+            ]
+            print("\nHTTP：" + " ".join(command[1:]), flush=True)
+            subprocess.run(command, check=False)  # noqa: S603 — our own script
+            self.http_cells = json.loads(cells.read_text()) if cells.exists() else []
+
+    def print_http(self) -> None:
+        if not self.args.http:
+            return
+        print()
+        print(f"HTTP（gunicorn 2 进程 × 4 线程，每格 {self.args.http_duration:g} 秒）")
+        print(
+            f"{'页面':<22}{'并发':>6}{'请求/秒':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'错误':>6}  目标"
+        )
+        for cell in self.http_cells:
+            verdict = ""
+            if cell["page"] == "项目库（首页+合计）" and cell["connections"] == 16:
+                met = cell["per_second"] >= 200 and cell["p95"] <= 150 and not cell["errors"]
+                verdict = f"≥ 200 请求/秒、p95 ≤ 150 ms、0 错误：{'达标' if met else '未达标'}"
+            elif cell["connections"] >= 200:
+                verdict = f"0 错误：{'达标' if not cell['errors'] else '未达标'}"
+            print(
+                f"{cell['page']:<22}{cell['connections']:>6}{cell['per_second']:>10.1f}"
+                f"{cell['p50']:>9.0f}{cell['p95']:>9.0f}{cell['p99']:>9.0f}{cell['errors']:>6}  {verdict}"
+            )
+        if not self.http_cells:
+            print("HTTP 测量没有结果（见上面 http_load.py 的输出）。")
 
     def print(self) -> None:
         width = max(len(r[0]) for r in self.rows) + 2
