@@ -183,11 +183,9 @@ class Bench:
         )
         self.reviewer = User.objects.get(role=User.Role.CITY_REVIEWER, city=self.city)
         self.industry = Industry.objects.get(name="新能源")
-        self.rare = (
-            Project.objects.filter(district__city=self.city)
-            .order_by("code")
-            .values_list("name", flat=True)[777]
-        )
+        names = Project.objects.filter(district__city=self.city).order_by("code")
+        # A name from the middle of the city's list (the district scale has 600 projects).
+        self.rare = names.values_list("name", flat=True)[min(777, self.city_projects // 2)]
         total = Project.objects.count()
         print(
             f"{self.vendor}，规模 {self.args.scale}：{total:,} 个项目；最大的区 {self.district.name} "
