@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaError
 
 from baton.accounts.api_auth import TokenAuth, TokenRefused
+from baton.land.api import router as land_router
 from baton.projects.api import reference_router
 from baton.projects.api import router as projects_router
 from baton.projects.services import ConflictError
@@ -78,6 +79,7 @@ api = NinjaAPI(
 api.add_router("", projects_router)
 api.add_router("", reports_router)
 api.add_router("", reference_router)
+api.add_router("", land_router)
 
 #: Chinese for the English messages ninja itself raises.
 _STATUS_MESSAGES = {

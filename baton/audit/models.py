@@ -51,6 +51,7 @@ class AuditRecord(models.Model):
         OTP_RESET = "otp_reset", _("重置动态口令")
         BACKUP = "backup", _("数据备份")
         RESTORE = "restore", _("数据恢复")
+        LAND_CHANGED = "land_changed", _("地块变更")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("成功")

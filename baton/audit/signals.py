@@ -8,6 +8,8 @@
   request or a command's ``audit_context`` are recorded: data generators (demo, scale
   benchmark) are not user actions. Inside ``audit_batch`` (an import) the caller writes
   one record for the whole batch instead;
+- every change of a parcel (its supply status): its ``ParcelEvent``, the same way; a
+  reservation and its release are recorded through the project's event;
 - every change made in the configuration site (Django admin): its ``LogEntry``.
 """
 
@@ -21,6 +23,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from baton.accounts.privacy import masked_values
+from baton.land.models import ParcelEvent
 from baton.projects.models import ProjectEvent
 
 from . import services
@@ -117,6 +120,33 @@ def _project_event(sender, instance: ProjectEvent, created: bool, raw=False, **k
         # A contact phone is masked: the audit administrator sees no business contact.
         before=masked_values(instance.old),
         after={**masked_values(instance.new), "_event": {"id": instance.pk, "kind": instance.kind}},
+    )
+
+
+#: Parcel events a project event already records (预留/释放 write one on each side).
+_ON_THE_PROJECT = {ParcelEvent.Kind.RESERVED, ParcelEvent.Kind.RELEASED}
+
+
+@receiver(post_save, sender=ParcelEvent, dispatch_uid="audit_parcel_event")
+def _parcel_event(sender, instance: ParcelEvent, created: bool, raw=False, **kwargs):
+    """A parcel's change (its supply status) as the project changes are recorded."""
+    context = services.current_context()
+    if not created or raw or context is None or context.batch:
+        return
+    if instance.kind in _ON_THE_PROJECT:
+        return
+    parcel = instance.parcel
+    detail = f"地块动态 #{instance.pk}：{instance.get_kind_display()}"
+    if instance.reason:
+        detail += f"。{instance.reason}"
+    services.audit_write(
+        user=instance.actor,
+        event=Event.LAND_CHANGED,
+        obj=parcel,
+        object_label=f"{parcel.code} {parcel.name}",
+        detail=detail,
+        before=instance.old,
+        after={**instance.new, "_event": {"id": instance.pk, "kind": instance.kind}},
     )
 
 

@@ -248,6 +248,13 @@ class MatchForm(forms.Form):
             {"min": 0, "step": "any", "inputmode": "decimal", "placeholder": "不填按项目"}
         )
 
+    def clean(self):
+        data = super().clean()
+        asked = ("project", "area_mu", "land_use", "industry")
+        if not self.errors and not any(data.get(name) for name in asked):
+            raise forms.ValidationError("请选择项目，或至少填写用地需求、用地性质、行业中的一项。")
+        return data
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(

@@ -78,6 +78,31 @@ class Demand:
         return cls(**values)
 
 
+def demand_for(
+    *,
+    user: User,
+    project: Project | None = None,
+    area_mu: Decimal | None = None,
+    land_use: str | None = None,
+    industry: Industry | None = None,
+    tolerance: Decimal = DEFAULT_TOLERANCE,
+) -> Demand:
+    """Return the demand 为项目找地 asks about: the project's, the values given overriding
+    it; without a project, the values given, in the user's district."""
+    land_use = land_use or None
+    if project is not None:
+        return Demand.of(
+            project, land_use=land_use, area_mu=area_mu, industry=industry, tolerance=tolerance
+        )
+    return Demand(
+        area_mu=area_mu,
+        land_use=land_use,
+        industry=industry,
+        district_id=user.district_id,
+        tolerance=tolerance,
+    )
+
+
 @dataclass
 class Fit:
     score: int = 0

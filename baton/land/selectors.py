@@ -14,8 +14,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from baton.accounts.models import User
-from baton.projects.models import Industry, Project
-from baton.projects.selectors import project_scope
+from baton.projects.models import Industry, Project, Stage
+from baton.projects.selectors import project_list, project_scope
 
 from .models import CODE_PATTERN, Building, Parcel, ParcelEvent, ParcelReservation
 
@@ -120,6 +120,22 @@ def visible_project_ids(*, user: User, ids) -> set[int]:
     if not ids:
         return set()
     return set(Project.objects.filter(project_scope(user), pk__in=ids).values_list("pk", flat=True))
+
+
+def land_projects(*, user: User) -> QuerySet[Project]:
+    """Return the projects the user may see that may hold land (``services.reservable_stage``):
+    past the ladder's first rung (策划 is only an idea) and not stopped."""
+    first = Stage.objects.filter(is_terminal=False).order_by("order").first()
+    return project_list(user=user).filter(stage__is_terminal=False).exclude(stage=first)
+
+
+def reservable_projects(*, user: User, parcel: Parcel) -> QuerySet[Project]:
+    """Return the projects the user may reserve ``parcel`` for (``permissions.can_reserve_for``):
+    the district office any of the parcel's district, a unit's promoter those its unit holds."""
+    projects = land_projects(user=user).filter(district_id=parcel.district_id)
+    if user.role == Role.UNIT_STAFF:
+        projects = projects.filter(unit_id=user.unit_id)
+    return projects.order_by("-stage__order", "name")
 
 
 def parcel_events(*, parcel: Parcel) -> QuerySet[ParcelEvent]:

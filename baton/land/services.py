@@ -261,15 +261,16 @@ def parcel_reserve(
 ) -> ParcelReservation:
     """预留: let ``project`` hold an available parcel of its district.
 
-    A parcel already held is refused here with the holder's name, and by the database
+    A parcel already held is refused here (without the holder's name, which the actor
+    may not be allowed to see), and by the database
     (``parcel_one_holder``) should two reservations race past this check.
     """
     parcel = Parcel.objects.select_for_update().select_related("district").get(pk=parcel.pk)
     holder = parcel.open_reservation()
     if holder is not None:
-        raise ValidationError(
-            f"地块 {parcel.code}“{parcel.name}”已预留给项目 {holder.project.code}"
-            f"“{holder.project.name}”，一块地不能同时预留给两个项目；如需调整，请先释放原预留。",
+        raise ValidationError(  # not naming the holder: the actor may not see that project
+            f"地块 {parcel.code}“{parcel.name}”已被其他项目预留，一块地不能同时预留给两个项目；"
+            "如需调整，请先由预留方释放原预留。",
             code="held",
         )
     if parcel.status != Status.AVAILABLE:

@@ -24,28 +24,27 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from baton.audit.services import Event, Outcome, audit_write
+from baton.audit.services import Event, Outcome, audit_batch, audit_write
 from baton.org.models import District
-from baton.projects.models import Stage
-from baton.projects.selectors import project_list
 
 from . import permissions, services
 from .forms import ImportForm, MatchForm, ParcelFilterForm, ReleaseForm, ReserveForm, StatusForm
 from .importer import parcel_import
-from .matching import DEFAULT_TOLERANCE, Demand, parcels_for, projects_for
+from .matching import DEFAULT_TOLERANCE, demand_for, parcels_for, projects_for
 from .models import Parcel
 from .selectors import (
     building_get,
     building_list,
     held_parcels,
+    land_projects,
     parcel_events,
     parcel_get,
     parcel_list,
+    reservable_projects,
     visible_project_ids,
 )
 
 DATA = Path(__file__).resolve().parent / "data"
-_ADMINS = "按照“三员分立”的要求，管理员不查看招商地块等业务数据。"
 Status = Parcel.Status
 
 
@@ -68,8 +67,8 @@ def _json_denied(message: str, status: int = 403) -> JsonResponse:
 @login_required
 def map_view(request):
     user = request.user
-    if user.is_admin_role:
-        return _denied(request, _ADMINS)
+    if refusal := permissions.land_refusal(user):
+        return _denied(request, refusal)
     form = ParcelFilterForm(request.GET, user=user)
     context = {
         "form": form,
@@ -113,8 +112,8 @@ def _counts(parcels) -> list[dict]:
 def parcels_geojson(request):
     """The parcels of the map's filters, the buildings and the projects on their land."""
     user = request.user
-    if user.is_admin_role:
-        return _json_denied(_ADMINS)
+    if refusal := permissions.land_refusal(user):
+        return _json_denied(refusal)
     form = ParcelFilterForm(request.GET, user=user)
     if not form.is_valid():
         errors = "；".join(e for errs in form.errors.values() for e in errs)
@@ -209,8 +208,8 @@ def _outline(code: str) -> dict | None:
 def boundary_geojson(request):
     """The outlines of the districts in the user's scope that the app has data for."""
     user = request.user
-    if user.is_admin_role:
-        return _json_denied(_ADMINS)
+    if refusal := permissions.land_refusal(user):
+        return _json_denied(refusal)
     if user.district_id:
         districts = District.objects.filter(pk=user.district_id)
     elif user.city_id:
@@ -243,11 +242,9 @@ def _parcel_context(request, parcel: Parcel) -> dict:
         "holder": holder,
         "holder_visible": holder_visible,
         "candidates": candidates,
-        "can_reserve": permissions.can_reserve(user, parcel) and available,
-        "can_release": permissions.can_release(user, parcel, holder)
-        and parcel.status == Status.RESERVED,
-        "can_status": permissions.can_change_status(user, parcel)
-        and bool(services.STATUS_MOVES[parcel.status]),
+        "can_reserve": permissions.reserve_refusal(user, parcel) is None,
+        "can_release": permissions.release_refusal(user, parcel, holder) is None,
+        "can_status": permissions.status_refusal(user, parcel) is None,
         "events": list(parcel_events(parcel=parcel)[:8]),
         "buildings": list(parcel.buildings.all()),
         "page_title": f"地块 {parcel.code}",
@@ -325,37 +322,14 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _reservable_projects(user, parcel: Parcel):
-    """The projects the user may reserve this parcel for, best candidates first."""
-    first = Stage.objects.filter(is_terminal=False).order_by("order").first()
-    projects = (
-        project_list(user=user)
-        .filter(district_id=parcel.district_id, stage__is_terminal=False)
-        .exclude(stage=first)
-    )
-    if user.role == user.Role.UNIT_STAFF:
-        projects = projects.filter(unit_id=user.unit_id)
-    return projects.order_by("-stage__order", "name")
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def parcel_reserve(request, code):
     user = request.user
     parcel = parcel_get(user=user, code=code)
-    if not permissions.can_reserve(user, parcel):
-        return _denied(
-            request,
-            "只有区招商办，或本区招商单位为本单位负责的项目，可以预留地块。",
-            parcel=parcel,
-        )
-    if parcel.status != Status.AVAILABLE:
-        return _denied(
-            request,
-            f"地块当前为“{parcel.get_status_display()}”，只有“可供”的地块可以预留。",
-            parcel=parcel,
-        )
-    projects = _reservable_projects(user, parcel)
+    if refusal := permissions.reserve_refusal(user, parcel):
+        return _denied(request, refusal, parcel=parcel)
+    projects = reservable_projects(user=user, parcel=parcel)
     allowed = set(projects.values_list("pk", flat=True))
     candidates = [
         m for m in projects_for(user=user, parcel=parcel, limit=5) if m.project.pk in allowed
@@ -405,12 +379,8 @@ def parcel_release(request, code):
     user = request.user
     parcel = parcel_get(user=user, code=code)
     holder = parcel.open_reservation()
-    if parcel.status != Status.RESERVED or holder is None:
-        return _denied(
-            request, f"地块当前为“{parcel.get_status_display()}”，没有可释放的预留。", parcel=parcel
-        )
-    if not permissions.can_release(user, parcel, holder):
-        return _denied(request, "只有区招商办或预留项目的责任单位可以释放预留。", parcel=parcel)
+    if refusal := permissions.release_refusal(user, parcel, holder):
+        return _denied(request, refusal, parcel=parcel)
     form = ReleaseForm(_posted(request))
 
     def perform(data):
@@ -435,14 +405,9 @@ def parcel_release(request, code):
 def parcel_status(request, code):
     user = request.user
     parcel = parcel_get(user=user, code=code)
-    if not permissions.can_change_status(user, parcel):
-        return _denied(request, "只有本区招商办可以变更地块的供应状态。", parcel=parcel)
-    moves = services.STATUS_MOVES[parcel.status]
-    if not moves:
-        return _denied(
-            request, f"地块已“{parcel.get_status_display()}”，不能再变更供应状态。", parcel=parcel
-        )
-    form = StatusForm(_posted(request), moves=moves)
+    if refusal := permissions.status_refusal(user, parcel):
+        return _denied(request, refusal, parcel=parcel)
+    form = StatusForm(_posted(request), moves=services.STATUS_MOVES[parcel.status])
 
     def perform(data):
         services.parcel_set_status(
@@ -468,15 +433,9 @@ def parcel_status(request, code):
 def match_view(request):
     """为项目找地: rank the available parcels for a project's (or a typed) land demand."""
     user = request.user
-    if user.is_admin_role:
-        return _denied(request, _ADMINS)
-    first = Stage.objects.filter(is_terminal=False).order_by("order").first()
-    projects = (
-        project_list(user=user)
-        .filter(stage__is_terminal=False)
-        .exclude(stage=first)
-        .order_by("name")
-    )
+    if refusal := permissions.land_refusal(user):
+        return _denied(request, refusal)
+    projects = land_projects(user=user).order_by("name")
     data = None
     if request.GET:
         data = request.GET.copy()
@@ -488,44 +447,18 @@ def match_view(request):
         status = 400
         if form.is_valid():
             status = 200
-            demand = _demand(form.cleaned_data, user)
-            if demand is None:
-                form.add_error(None, "请选择项目，或至少填写用地需求、用地性质、行业中的一项。")
-                status = 400
-            else:
-                project = form.cleaned_data["project"]
-                matches = parcels_for(user=user, demand=demand)
-                for match in matches:
-                    match.can_reserve = project is not None and permissions.can_reserve_for(
-                        user, match.parcel, project
-                    )
-                held = []
-                if project is not None:
-                    held = [r.parcel for r in held_parcels(user=user).filter(project=project)]
-                context.update(demand=demand, matches=matches, project=project, held=held)
+            demand = demand_for(user=user, **form.cleaned_data)
+            project = form.cleaned_data["project"]
+            matches = parcels_for(user=user, demand=demand)
+            for match in matches:
+                match.can_reserve = project is not None and permissions.can_reserve_for(
+                    user, match.parcel, project
+                )
+            held = []
+            if project is not None:
+                held = [r.parcel for r in held_parcels(user=user).filter(project=project)]
+            context.update(demand=demand, matches=matches, project=project, held=held)
     return render(request, "land/land_match.html", context, status=status)
-
-
-def _demand(data: dict, user) -> Demand | None:
-    project = data["project"]
-    land_use = data["land_use"] or None
-    if project is not None:
-        return Demand.of(
-            project,
-            land_use=land_use,
-            area_mu=data["area_mu"],
-            industry=data["industry"],
-            tolerance=data["tolerance"],
-        )
-    if not (data["area_mu"] or land_use or data["industry"]):
-        return None
-    return Demand(
-        area_mu=data["area_mu"],
-        land_use=land_use,
-        industry=data["industry"],
-        district_id=user.district_id,
-        tolerance=data["tolerance"],
-    )
 
 
 # --- import ---------------------------------------------------------------------------------
@@ -547,12 +480,13 @@ def import_view(request):
                 ["文件过大，单个文件不能超过 20 MB，请分批导入。"]
             )
         elif form.is_valid():
-            result = parcel_import(
-                data=form.cleaned_data["file"],
-                actor=user,
-                district=user.district,
-                dry_run=form.cleaned_data["dry_run"],
-            )
+            with audit_batch():  # one audit record for the file, not one per parcel
+                result = parcel_import(
+                    data=form.cleaned_data["file"],
+                    actor=user,
+                    district=user.district,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
             name = request.FILES["file"].name[:200]
             if not result.dry_run:
                 _audit_import(request, result, name)

@@ -50,7 +50,10 @@ def test_a_parcel_held_by_one_project_is_refused_to_another(w, parcel, talks):
     before = land_state()
     with pytest.raises(ValidationError) as refused:
         services.parcel_reserve(parcel=parcel, project=other, actor=w.office)
-    assert "已预留给项目" in refused.value.messages[0] and talks.name in refused.value.messages[0]
+    assert (
+        "已被其他项目预留" in refused.value.messages[0]
+        and talks.name not in refused.value.messages[0]
+    )
     assert "不能同时预留给两个项目" in refused.value.messages[0]
     assert land_state() == before
 

@@ -290,8 +290,12 @@ def test_the_office_changes_the_supply_status(client, land):
     form = c.get(url)
     assert [v for v, _l in form.context["form"].fields["status"].choices] == ["available"]
     assert c.post(url, {"status": "sold"}).status_code == 422
+    audits = AuditRecord.objects.count()
     assert c.post(url, {"status": "available", "on": "2019-07-01"}).status_code == 302
     assert Parcel.objects.get(code="XA-T-02").status == "available"
+    (record,) = AuditRecord.objects.order_by("-pk")[: AuditRecord.objects.count() - audits]
+    assert record.event == "land_changed" and record.username == land.office.username
+    assert record.object_label.startswith("XA-T-02") and "供应状态变更" in record.detail
 
 
 # --- matching and import -------------------------------------------------------------------------
@@ -314,11 +318,13 @@ def test_matching_for_a_project(client, land):
 def test_the_office_imports_a_file(client, land):
     c = client_for(client, land.office)
     upload = SimpleUploadedFile("parcels.geojson", collection(feature("XA-T-09", mu=30)))
+    audits = AuditRecord.objects.count()
     response = c.post(reverse("land:import"), {"file": upload})
     assert response.status_code == 200 and "导入完成" in response.content.decode()
     assert Parcel.objects.filter(code="XA-T-09", district=land.district).exists()
     record = AuditRecord.objects.filter(event="import").last()
     assert record.object_type == "parcels" and record.after["created"] == ["XA-T-09"]
+    assert AuditRecord.objects.count() == audits + 1  # the file, not each parcel's event
 
 
 def test_a_bad_upload_writes_nothing_and_lists_the_errors(client, land):
