@@ -6,14 +6,16 @@
   of its district (区招商办) work the project and see its contact's number in full,
   on every page, in the API and in their exports;
 - ``ON_REQUEST``: a leader and the city reviewer read everything in their scope but see
-  the number masked until they press 显示号码; each such view writes an audit record
-  (``contact_unmasked``; the object is the project, never the number);
+  the number masked until they press 显示号码 (or ask the API's ``contact-phone``:
+  ``full_phone``); each such view writes an audit record (``contact_unmasked``; the
+  object is the project, never the number);
 - ``NONE``: everyone else who can see the project (a co-unit, an earlier leg of the
   relay) sees it masked; the three administrators never see projects at all.
 """
 
 import re
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from baton.audit.services import Event, audit_write
@@ -100,17 +102,41 @@ def shown_values(user, project, values: dict) -> dict:
     return masked_values(values)
 
 
-def imported_phone_unchanged(imported: str, current: str) -> bool:
-    """An exported masked number read back: the same as the stored one, not a change."""
+def imported_phone_unchanged(imported: str, current: str, *, masked_view: bool = False) -> bool:
+    """Whether an imported number leaves the stored one as it is.
+
+    An exported masked number read back is the same as the stored one, not a change. An
+    importer who sees the number masked (``masked_view``) has any number compared as they
+    see it, by its mask: otherwise "unchanged" or "refused" would tell them whether a
+    number they guessed is the stored one.
+    """
+    if masked_view:
+        return mask_phone(imported) == mask_phone(current)
     return is_masked(imported) and bool(current) and imported == mask_phone(current)
+
+
+def full_phone(*, user, project, request=None) -> str:
+    """Return the contact's number in full (显示号码, on a page or through the API).
+
+    ``user`` can see ``project`` (the caller has looked it up in their scope). ``FULL``
+    gets the number it sees everywhere anyway, without an audit record; ``ON_REQUEST``
+    gets it with a ``contact_unmasked`` record (none for a blank number: nothing was
+    shown); ``NONE`` is refused with ``PermissionDenied``.
+    """
+    access = contact_access(user, project)
+    if access == NONE:
+        raise PermissionDenied("您无权查看该项目联系人的完整电话。")
+    if access == ON_REQUEST and project.contact_phone:
+        return contact_reveal(user=user, project=project, request=request)
+    return project.contact_phone or ""
 
 
 @transaction.atomic
 def contact_reveal(*, user, project, request=None) -> str:
     """Return the number in full to a leader or the city reviewer, and audit the view.
 
-    The caller has checked ``can_reveal``. The audit record names the project, never the
-    number.
+    The caller has checked ``can_reveal`` (``full_phone`` does). The audit record names
+    the project, never the number; if it cannot be written, no number is returned.
     """
     audit_write(
         request=request,

@@ -37,7 +37,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from baton.accounts.models import User
-from baton.accounts.privacy import imported_phone_unchanged, is_masked
+from baton.accounts.privacy import FULL, contact_access, imported_phone_unchanged, is_masked
 from baton.audit.services import audit_batch
 from baton.org.models import District, Person, Unit
 from baton.projects import permissions, services
@@ -816,11 +816,13 @@ class _Importer:
             current = getattr(project, key if key not in ("industry", "leader") else f"{key}_id")
             new = v[key]
             new_cmp = new.pk if key in ("industry", "leader") and new is not None else new
-            if key == "contact_phone" and is_masked(new):  # an export's masked number (privacy)
-                if imported_phone_unchanged(new, current):
+            if key == "contact_phone":  # compared as the importer sees it (privacy)
+                masked_view = self.actor is not None and contact_access(self.actor, project) != FULL
+                if imported_phone_unchanged(new, current, masked_view=masked_view):
                     continue
-                self.row_error(sheet, row, key, _MASKED_PHONE)
-                return []
+                if is_masked(new):  # an export's masked number that is not this one's
+                    self.row_error(sheet, row, key, _MASKED_PHONE)
+                    return []
             if current != new_cmp:
                 changes[key] = new
         if changes:

@@ -1,4 +1,5 @@
-"""The projects' part of the HTTP API: the library, one project, its actions, its timeline.
+"""The projects' part of the HTTP API: the library, one project, its actions, its timeline
+and its contact's full number (显示号码, as ``baton.accounts.privacy`` allows).
 
 Seeing goes through ``selectors`` (outside the user's scope: 404), acting through
 ``permissions`` (refused: 403) and writing through ``services`` (a step that is not
@@ -14,7 +15,9 @@ from typing import Annotated, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from ninja import Field, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, PlainValidator, WithJsonSchema
 
 from baton.accounts import privacy
@@ -184,7 +187,10 @@ class ProjectOut(ProjectRow):
     progress: str
     issues_text: str
     contact_name: str
-    contact_phone: str
+    contact_phone: str = Field(
+        description="联系电话；领导和市招商办看到隐去中间位的号码，完整号码用 "
+        "POST /projects/{code}/contact-phone 取得；协同单位等看到的也是隐去中间位的号码"
+    )
     remarks: str
     stage_entered_at: dt.datetime
     submitted_at: dt.datetime | None
@@ -211,6 +217,10 @@ class EventOut(Schema):
     old: dict
     new: dict
     reason: str
+
+
+class ContactPhoneOut(Schema):
+    contact_phone: str = Field(description="联系人的完整电话；项目未填写联系电话时为空字符串")
 
 
 class MilestoneResult(MilestoneOut):
@@ -747,6 +757,25 @@ def project_timeline(request, code: str):
         event.old = privacy.shown_values(request.auth, project, event.old)
         event.new = privacy.shown_values(request.auth, project, event.new)
     return [_event(event) for event in events]
+
+
+@router.post(
+    "/projects/{code}/contact-phone",
+    response={200: ContactPhoneOut, 401: Error, 403: Error, 404: Error},
+    summary="显示联系人完整电话",
+)
+@decorate_view(never_cache)
+def project_contact_phone(request, code: str):
+    """与网页上的“显示号码”相同：详情中隐去中间位的联系电话，按查看人的权限给出完整号码。
+
+    - 领导、市招商办：返回完整号码，每次调用都记入审计日志（查看完整联系电话；只记项目，不记号码）；
+    - 责任单位、本区招商办：本来就看得到完整号码，也可以调用，不记审计；
+    - 其他能看到该项目的单位（协同单位、接力中的前手单位）：403；
+    - 不在您范围内的项目：404。
+    """
+    user = request.auth
+    project = _project(user, code)
+    return {"contact_phone": privacy.full_phone(user=user, project=project, request=request)}
 
 
 # --- reference data ----------------------------------------------------------------------

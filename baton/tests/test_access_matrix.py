@@ -332,6 +332,13 @@ def review_not_pending(p: Persona, proj: Proj) -> bool:
     return p.role in (OFFICE, CITY) and proj.state not in PENDING
 
 
+def api_contact_phone(p: Persona, proj: Proj) -> int:
+    """显示号码 through the API: as on the web, 200 to whom may see the number."""
+    if not sees(p, proj):
+        return 404
+    return 200 if may_see_contact(p, proj) else 403
+
+
 @dataclass(frozen=True)
 class Scope:
     """A figure scope asked of /report: none (the user's default) or a district."""
@@ -420,6 +427,36 @@ def can_change_plot(p: Persona, plot: Plot) -> bool:
     return p.role == OFFICE and p.district == plot.district
 
 
+# The same rules over HTTP (/land/… of the API): the lists and the matching are refused to
+# the administrators (403); a parcel or building outside the area is 404; an action not
+# open 403; a permitted one meets the service's refusal of the body sent (422, nothing
+# written).
+
+
+@dataclass(frozen=True)
+class LandDemand:
+    """A query of 为项目找地 over the API."""
+
+    query: str
+
+
+def land_list(p: Persona, obj) -> int:
+    return 200 if p.role in BUSINESS else 403
+
+
+def land_read(p: Persona, plot: Plot) -> int:
+    return 200 if sees_land(p, plot) else 404
+
+
+def land_write(can: Callable) -> Callable:
+    def rule(p: Persona, plot: Plot) -> int:
+        if not sees_land(p, plot):
+            return 404
+        return 422 if can(p, plot) else 403
+
+    return rule
+
+
 def land_targets(w) -> dict:
     """Parcels 可供 and 已预留 in 翔安, one 可供 in 同安, a building in each district."""
     from baton.land import services as land_services
@@ -461,6 +498,7 @@ def land_targets(w) -> dict:
             Plot("xa_building", "XA-MX-ZT", XIANGAN),
             Plot("ta_building", "TA-MX-ZT", TONGAN),
         ],
+        "land_demands": [LandDemand("?area_mu=100&land_use=M1")],
     }
 
 
@@ -929,10 +967,49 @@ POLICY: dict[str, Web | Api] = {
     "api/v1/projects/<code>/events": Api(
         "/projects/{code}/events", {"GET": (api_read, None)}, "projects"
     ),
+    "api/v1/projects/<code>/contact-phone": Api(
+        "/projects/{code}/contact-phone", {"POST": (api_contact_phone, None)}, "projects"
+    ),
     "api/v1/report": Api("/report", {"GET": (report_scope, None)}, "scopes"),
     "api/v1/stages": Api("/stages", {"GET": (every_token, None)}),
     "api/v1/units": Api("/units", {"GET": (every_token, None)}),
     "api/v1/industries": Api("/industries", {"GET": (every_token, None)}),
+    # 招商地图 over HTTP: a 策划 project may not hold land, a blank reason is refused, and
+    # no parcel is sold on a future date.
+    "api/v1/land/parcels": Api("/land/parcels", {"GET": (land_list, None)}),
+    "api/v1/land/parcels/<code>": Api(
+        "/land/parcels/{code}", {"GET": (land_read, None)}, "parcels"
+    ),
+    "api/v1/land/parcels/<code>/reserve": Api(
+        "/land/parcels/{code}/reserve",
+        {
+            "POST": (
+                land_write(can_reserve_plot),
+                lambda w, obj: {"project": w.proj["mx_draft"].code},
+            )
+        },
+        "parcels",
+    ),
+    "api/v1/land/parcels/<code>/release": Api(
+        "/land/parcels/{code}/release",
+        {"POST": (land_write(can_release_plot), lambda w, obj: {"reason": "  "})},
+        "parcels",
+    ),
+    "api/v1/land/parcels/<code>/status": Api(
+        "/land/parcels/{code}/status",
+        {
+            "POST": (
+                land_write(can_change_plot),
+                lambda w, obj: {"status": "sold", "on": "2999-01-01"},
+            )
+        },
+        "parcels",
+    ),
+    "api/v1/land/buildings": Api("/land/buildings", {"GET": (land_list, None)}),
+    "api/v1/land/buildings/<code>": Api(
+        "/land/buildings/{code}", {"GET": (land_read, None)}, "buildings"
+    ),
+    "api/v1/land/match": Api("/land/match", {"GET": (land_list, None)}, "land_demands"),
 }
 #: The Django admin's pages other than its index and login: the admin's own checks.
 ADMIN_INTERNALS = "admin/"

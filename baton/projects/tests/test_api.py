@@ -760,10 +760,19 @@ ROUTES = {
     ("post", "/api/v1/projects/{code}/milestones"),
     ("post", "/api/v1/projects/{code}/notes"),
     ("get", "/api/v1/projects/{code}/events"),
+    ("post", "/api/v1/projects/{code}/contact-phone"),
     ("get", "/api/v1/report"),
     ("get", "/api/v1/stages"),
     ("get", "/api/v1/units"),
     ("get", "/api/v1/industries"),
+    ("get", "/api/v1/land/parcels"),
+    ("get", "/api/v1/land/parcels/{code}"),
+    ("post", "/api/v1/land/parcels/{code}/reserve"),
+    ("post", "/api/v1/land/parcels/{code}/release"),
+    ("post", "/api/v1/land/parcels/{code}/status"),
+    ("get", "/api/v1/land/buildings"),
+    ("get", "/api/v1/land/buildings/{code}"),
+    ("get", "/api/v1/land/match"),
 }
 
 

@@ -2,9 +2,11 @@
 
 Each generated request must get a documented status and a body that matches the
 document, and never a 500. Requests to ``/projects/{code}`` use a real project of the
-promoter's (the district office reviews), so that the generated bodies reach the services. "A valid request is accepted" is not checked:
-the document cannot say which codes and ids exist, so a schema-valid request naming a
-stage that does not exist is rightly a 422.
+promoter's (the district office reviews), and those to ``/land/…/{code}`` a parcel and a
+building of its district that carry the same code, so that the generated bodies reach
+the services. "A valid request is accepted" is not checked: the document cannot say
+which codes and ids exist, so a schema-valid request naming a stage that does not exist
+is rightly a 422.
 """
 
 import pytest
@@ -14,6 +16,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from baton.accounts.api_auth import token_create
+from baton.land.services import building_save
+from baton.land.tests.helpers import make_parcel
 from baton.testing import admit, make_project
 from config.api import api
 
@@ -44,7 +48,13 @@ def tokens(w, _one_connection) -> dict:
 
 @pytest.fixture
 def project_code(w) -> str:
-    return make_project(w, name="接口测试项目", investor="厦门示例科技有限公司").code
+    code = make_project(w, name="接口测试项目", investor="厦门示例科技有限公司").code
+    # A project code is a valid parcel and building code too: one code for every route.
+    # (Set up here, not in the test: its source seeds the derandomized examples.)
+    make_parcel(w, code)
+    values = {"name": "标准厂房", "kind": "factory", "lon": 118.25, "lat": 24.64}
+    building_save(code=code, district=w.district, values={**values, "floor_area_m2": 9000})
+    return code
 
 
 @schema.parametrize()

@@ -5,7 +5,6 @@ request: POST (htmx swaps the number into the page; without JavaScript, a small 
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -42,11 +41,7 @@ def contact_phone_cell(request, project: Project, *, revealed: str | None = None
 def contact_reveal(request, code):
     user = request.user
     project = project_get(user=user, code=code)
-    if privacy.contact_access(user, project) == privacy.NONE:
-        raise PermissionDenied("您无权查看该项目联系人的完整电话。")
-    phone = project.contact_phone
-    if phone and privacy.can_reveal(user, project):
-        phone = privacy.contact_reveal(user=user, project=project, request=request)
+    phone = privacy.full_phone(user=user, project=project, request=request)
     cell = contact_phone_cell(request, project, revealed=phone)
     if request.htmx:
         return HttpResponse(cell)
