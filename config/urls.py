@@ -21,6 +21,18 @@ def _admin_login(request, extra_context=None):
 
 admin.site.login = _admin_login
 
+
+def _admin_permission(request) -> bool:
+    """The configuration site is the system administrator's alone (三员分立): an account
+    of another role does not get in even if its ``is_staff`` flag was set somehow."""
+    from baton.accounts.models import User
+
+    user = request.user
+    return user.is_active and user.is_staff and user.role == User.Role.SYS_ADMIN
+
+
+admin.site.has_permission = _admin_permission
+
 urlpatterns = [
     path("", include("baton.reports.urls")),
     path("accounts/", include("baton.accounts.urls")),

@@ -12,17 +12,19 @@ from .services import sessions_end
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "__str__", "role", "district", "unit", "is_active"]
     list_filter = ["role", "district", "is_active"]
-    # No one is made a superuser (三员分立): the flag is not on the form.
+    # No one is made a superuser (三员分立): the flag is not on the form; nor is is_staff,
+    # which follows the role (only the system administrator uses this site).
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (_("角色与范围"), {"fields": ("role", "city", "district", "unit", "person")}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "groups")}),
+        (_("Permissions"), {"fields": ("is_active", "groups")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
 
     def save_model(self, request, obj, form, change):
+        obj.is_staff = obj.role == User.Role.SYS_ADMIN
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
             sessions_end(user=obj)  # a disabled account is signed out everywhere at once

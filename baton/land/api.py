@@ -14,8 +14,7 @@ import datetime as dt
 import json
 import re
 from decimal import Decimal
-from types import UnionType
-from typing import Annotated, Literal, Union, get_args, get_origin
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -475,28 +474,6 @@ _READ_ERRORS = {401: Error, 404: Error, 422: Error}
 _ACT_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
 
 
-def _many(annotation) -> bool:
-    """Whether a field takes a list (``list[…]``, or ``list[…] | None``)."""
-    if get_origin(annotation) is list:
-        return True
-    return get_origin(annotation) in (Union, UnionType) and any(
-        _many(arg) for arg in get_args(annotation)
-    )
-
-
-def _refuse_odd_params(request, params: type[Schema]) -> None:
-    """Refuse parameters the operation does not know, and one value given twice where one
-    is taken (``land_use=M&land_use=W``): neither may silently answer another question."""
-    refuse_unknown_params(request, params)
-    repeated = sorted(
-        name
-        for name, field in params.model_fields.items()
-        if len(request.GET.getlist(name)) > 1 and not _many(field.annotation)
-    )
-    if repeated:
-        raise ValidationError(dict.fromkeys(repeated, "只能给出一个值。"))
-
-
 def _form_data(params: Schema, names) -> dict:
     """The validated query values as the page's form reads them from its query string."""
     data = {}
@@ -559,7 +536,7 @@ def _page(rows: QuerySet, kind: str, cursor: str | None, size: int) -> tuple[lis
 def parcel_index(request, params: Query[ParcelQuery]):
     """招商地图上的地块（您所在区的，市招商办为全市的），与地图相同的筛选，游标分页，
     并给出符合条件的地块个数与总面积。"""
-    _refuse_odd_params(request, ParcelQuery)
+    refuse_unknown_params(request, ParcelQuery)
     user = request.auth
     _refuse_administrators(user)
     form = ParcelFilterForm(_form_data(params, ParcelFilterForm.base_fields), user=user)
@@ -579,7 +556,7 @@ def parcel_index(request, params: Query[ParcelQuery]):
 @router.get("/land/parcels/{code}", response={200: ParcelOut, **_READ_ERRORS}, summary="地块详情")
 def parcel_detail(request, code: str):
     """地块的全部属性、边界、地块上的载体、当前预留、地块动态、候选项目和您可执行的操作。"""
-    _refuse_odd_params(request, NoParams)
+    refuse_unknown_params(request, NoParams)
     user = request.auth
     return _parcel_detail(parcel_get(user=user, code=code), user)
 
@@ -644,7 +621,7 @@ def parcel_status(request, code: str, payload: StatusIn):
 @router.get("/land/buildings", response={200: BuildingPage, **_LIST_ERRORS}, summary="载体列表")
 def building_index(request, params: Query[Paging]):
     """招商地图上的载体（标准厂房、研发办公楼等），游标分页。"""
-    _refuse_odd_params(request, Paging)
+    refuse_unknown_params(request, Paging)
     user = request.auth
     _refuse_administrators(user)
     buildings = building_list(user=user)
@@ -660,7 +637,7 @@ def building_index(request, params: Query[Paging]):
     "/land/buildings/{code}", response={200: BuildingOut, **_READ_ERRORS}, summary="载体详情"
 )
 def building_detail(request, code: str):
-    _refuse_odd_params(request, NoParams)
+    refuse_unknown_params(request, NoParams)
     return _building(building_get(user=request.auth, code=code))
 
 
@@ -671,7 +648,7 @@ def building_detail(request, code: str):
 def match(request, params: Query[MatchQuery]):
     """按用地面积（容差内）、用地性质、招商方向和所在区为项目（或给出的需求）给可供地块排序，
     每块地附匹配理由。"""
-    _refuse_odd_params(request, MatchQuery)
+    refuse_unknown_params(request, MatchQuery)
     user = request.auth
     _refuse_administrators(user)
     form = MatchForm(

@@ -10,7 +10,8 @@ import datetime as dt
 import re
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Annotated, Literal
+from types import UnionType
+from typing import Annotated, Literal, Union, get_args, get_origin
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -433,10 +434,28 @@ _ACT_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: 
 
 
 def refuse_unknown_params(request, params: type[Schema]) -> None:
-    """Refuse query parameters the operation does not know: a typo must not widen a filter."""
+    """Refuse query parameters the operation does not know (a typo must not widen a
+    filter), and one value given twice where one is taken (``q=a&q=b``): neither may
+    silently answer another question."""
     unknown = sorted(set(request.GET) - set(params.model_fields))
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "不认识的参数。"))
+    repeated = sorted(
+        name
+        for name, field in params.model_fields.items()
+        if len(request.GET.getlist(name)) > 1 and not _many(field.annotation)
+    )
+    if repeated:
+        raise ValidationError(dict.fromkeys(repeated, "只能给出一个值。"))
+
+
+def _many(annotation) -> bool:
+    """Whether a field takes a list (``list[…]``, or ``list[…] | None``)."""
+    if get_origin(annotation) is list:
+        return True
+    return get_origin(annotation) in (Union, UnionType) and any(
+        _many(arg) for arg in get_args(annotation)
+    )
 
 
 _PROJECT_CODE = re.compile(rf"^{CODE_PATTERN}$")

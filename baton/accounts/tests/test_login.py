@@ -255,3 +255,26 @@ def test_the_admin_user_form_cannot_make_a_superuser(w):
 
     fields = {f for _, opts in UserAdmin(type(w.promoter), site).fieldsets for f in opts["fields"]}
     assert "is_superuser" not in fields and "user_permissions" not in fields
+
+
+def test_the_admin_user_form_cannot_let_a_business_account_into_the_configuration_site(w):
+    from django.contrib.admin.sites import site
+
+    from baton.accounts.admin import UserAdmin
+
+    fields = {f for _, opts in UserAdmin(type(w.promoter), site).fieldsets for f in opts["fields"]}
+    assert "is_staff" not in fields
+
+
+def test_only_the_system_administrator_enters_the_configuration_site(client, w):
+    """三员分立: an office account with ``is_staff`` set (by any means) still stays out."""
+    from django.contrib.auth.models import Permission
+
+    office = w.office
+    office.is_staff = True
+    office.save()
+    office.user_permissions.add(*Permission.objects.filter(codename__startswith="view_"))
+    client.force_login(office)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+    assert client.get(reverse("admin:org_person_changelist")).status_code == 302

@@ -188,6 +188,16 @@ def test_an_unknown_parameter_is_refused_not_ignored(api, w):
     assert set(body["errors"]) == {"min_amount"}
 
 
+def test_a_filter_given_twice_is_refused_not_half_read(api, w):
+    # q=甲&q=乙 used to answer the last one silently.
+    body = refused(api.get(w.office, "/projects", q=["鹭岛", "华芯"]), 422, "只能给出一个值")
+    assert set(body["errors"]) == {"q"}
+    body = refused(
+        api.get(w.office, "/report", district=["350213", "350212"]), 422, "只能给出一个值"
+    )
+    assert set(body["errors"]) == {"district"}
+
+
 def test_a_filter_outside_the_area_finds_nothing(api, w):
     make_project(w)
     assert codes(api.get(w.tongan_office, "/projects", unit=w.town.pk)) == set()
