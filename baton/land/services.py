@@ -15,15 +15,14 @@ from django.utils import timezone
 
 from baton.projects.models import Project, ProjectEvent, Stage
 
-# The project side of a reservation goes through the projects app's own helpers, so its
-# row lock, "history only grows forward" rule and event writing stay in one place.
+# The project side of a reservation goes through the projects app's services, so its row
+# lock, "history only grows forward" rule and event writing stay in one place.
 from baton.projects.services import (
-    _at,
-    _check_not_before_last_event,
-    _event,
-    _json,
-    _lock,
-    _save,
+    event_time,
+    json_value,
+    project_check_time,
+    project_lock_for_change,
+    project_record,
 )
 
 from .models import Building, Parcel, ParcelEvent, ParcelReservation
@@ -89,7 +88,7 @@ def _set_outline(parcel: Parcel, outline) -> None:
 @transaction.atomic
 def parcel_create(*, actor, code: str, district, outline, values: dict, at=None) -> Parcel:
     """Create a parcel from checked values (the importer's rows); ``values`` ⊆ PARCEL_FIELDS."""
-    at = _at(at)
+    at = event_time(at)
     values = dict(values)
     industries = values.pop("industries", [])
     status = values.setdefault("status", Status.RESERVE)
@@ -103,8 +102,8 @@ def parcel_create(*, actor, code: str, district, outline, values: dict, at=None)
         setattr(parcel, field, value)
     parcel.save()
     parcel.industries.set(industries)
-    new = {"area_mu": _json(parcel.area_mu), **{f: _json(v) for f, v in values.items()}}
-    new["industries"] = _json(industries)
+    new = {"area_mu": json_value(parcel.area_mu), **{f: json_value(v) for f, v in values.items()}}
+    new["industries"] = json_value(industries)
     _parcel_event(parcel, Kind.IMPORTED, actor, at, new=new)
     return parcel
 
@@ -115,23 +114,23 @@ def parcel_changes(parcel: Parcel, outline, values: dict) -> tuple[dict, dict]:
     if outline is not None and outline.geojson != parcel.geometry:
         old["geometry"], new["geometry"] = "（原边界）", "（新边界）"
         if outline.area_mu != parcel.area_mu:
-            old["area_mu"], new["area_mu"] = _json(parcel.area_mu), _json(outline.area_mu)
+            old["area_mu"], new["area_mu"] = json_value(parcel.area_mu), json_value(outline.area_mu)
     for field, value in values.items():
         if field == "industries":
             before = set(parcel.industries.all()) if parcel.pk else set()
             if before != set(value):
-                old[field], new[field] = _json(before), _json(value)
+                old[field], new[field] = json_value(before), json_value(value)
             continue
         before = getattr(parcel, field)
         if before != value:
-            old[field], new[field] = _json(before), _json(value)
+            old[field], new[field] = json_value(before), json_value(value)
     return old, new
 
 
 @transaction.atomic
 def parcel_update(*, parcel: Parcel, actor, outline=None, values: dict, at=None) -> bool:
     """Apply an import's values to a parcel; return False (writing nothing) when all equal."""
-    at = _at(at)
+    at = event_time(at)
     parcel = Parcel.objects.select_for_update().get(pk=parcel.pk)
     old, new = parcel_changes(parcel, outline, values)
     if not new:
@@ -202,7 +201,7 @@ def parcel_set_status(
     *, parcel: Parcel, status: str, actor, on: dt.date | None = None, reason: str = "", at=None
 ) -> ParcelEvent:
     """储备 ↔ 可供, 可供/已预留 → 已出让 (a reserved parcel is sold to its holder)."""
-    at = _at(at)
+    at = event_time(at)
     parcel = Parcel.objects.select_for_update().get(pk=parcel.pk)
     if status not in Status.values:
         raise ValidationError({"status": "供应状态无效。"})
@@ -218,7 +217,7 @@ def parcel_set_status(
     old = {"status": parcel.status}
     new = {"status": status}
     if status == Status.AVAILABLE:
-        old["supply_date"], new["supply_date"] = _json(parcel.supply_date), on.isoformat()
+        old["supply_date"], new["supply_date"] = json_value(parcel.supply_date), on.isoformat()
         parcel.supply_date = on
     if status == Status.SOLD:
         new["sold_on"] = on.isoformat()
@@ -278,7 +277,7 @@ def parcel_reserve(
             f"地块 {parcel.code} 当前为“{parcel.get_status_display()}”，只有“可供”的地块可以预留。",
             code="status",
         )
-    at = _lock(project, None, at)  # "now" once both rows are locked
+    at = project_lock_for_change(project, at)  # "now" once both rows are locked
     if project.district_id != parcel.district_id:
         raise ValidationError(
             {"project": f"项目属于{project.district.name}，不能预留{parcel.district.name}的地块。"}
@@ -294,7 +293,7 @@ def parcel_reserve(
     note = (note or "").strip()
     if len(note) > 500:
         raise ValidationError({"note": "说明不能超过 500 个字。"})
-    _check_not_before_last_event(project, at)
+    project_check_time(project, at)
     try:
         with transaction.atomic():
             reservation = ParcelReservation.objects.create(
@@ -315,7 +314,7 @@ def parcel_reserve(
     parcel.status_since = _local_date(at)
     parcel.updated_at = at
     parcel.save(update_fields=["status", "status_since", "updated_at"])
-    facts = {"parcel": parcel.code, "area_mu": _json(parcel.area_mu)}
+    facts = {"parcel": parcel.code, "area_mu": json_value(parcel.area_mu)}
     if until:
         facts["until"] = until.isoformat()
     new = {"status": Status.RESERVED, "project": project.code}
@@ -331,11 +330,10 @@ def parcel_reserve(
         new=new,
         reason=note,
     )
-    _save(project, at, bump=False)
     text = f"预留地块 {parcel.code}“{parcel.name}”（{parcel.area_mu} 亩，{parcel.get_land_use_display()}）"
     if until:
         text += f"，预留至 {until:%Y-%m-%d}"
-    _event(
+    project_record(
         project,
         ProjectEvent.Kind.LAND_RESERVED,
         actor,
@@ -363,10 +361,10 @@ def parcel_release(
             f"地块 {parcel.code} 当前为“{parcel.get_status_display()}”，没有可释放的预留。"
         )
     project = reservation.project
-    at = _lock(project, None, at)  # "now" once both rows are locked
+    at = project_lock_for_change(project, at)  # "now" once both rows are locked
     if at < reservation.reserved_at:
         raise ValidationError("释放时间不能早于预留时间。")
-    _check_not_before_last_event(project, at)
+    project_check_time(project, at)
     reservation.released_at = at
     reservation.released_by = actor
     reservation.release_reason = reason
@@ -385,8 +383,7 @@ def parcel_release(
         new={"status": Status.AVAILABLE},
         reason=reason,
     )
-    _save(project, at, bump=False)
-    _event(
+    project_record(
         project,
         ProjectEvent.Kind.LAND_RELEASED,
         actor,

@@ -203,7 +203,7 @@ def _converter(f):
 
 
 def _json(value):
-    return services._json(value)
+    return services.json_value(value)
 
 
 _PROJECT_FIELDS = Project._meta.concrete_fields
@@ -485,7 +485,7 @@ class BulkWriter:
         history = self._histories[project.pk] = _History(project, new=True)
         history.co_units = {u.pk for u in co_units}
         self._row.append(history)
-        snapshot = {}  # services._json of each field; a relation read by its id column
+        snapshot = {}  # services.json_value of each field; a relation read by its id column
         for name in _SNAPSHOT:
             value = getattr(project, _ATTNAME[name]) if name != "co_units" else co_units
             snapshot[name] = value if value is None or type(value) in (str, int) else _json(value)
@@ -674,7 +674,7 @@ class BulkWriter:
         return value
 
     def _at(self, at: dt.datetime | None) -> dt.datetime:
-        """``services._at``, with "now" read once a row (not once a step)."""
+        """``services.event_time``, with "now" read once a row (not once a step)."""
         if at is None:
             return timezone.now()
         if timezone.is_naive(at):

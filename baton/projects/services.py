@@ -86,7 +86,8 @@ class ConflictError(ValidationError):
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _at(at: dt.datetime | None) -> dt.datetime:
+def event_time(at: dt.datetime | None) -> dt.datetime:
+    """The time of a change: now, or the aware time given, never in the future."""
     if at is None:
         return timezone.now()
     if timezone.is_naive(at):
@@ -96,7 +97,8 @@ def _at(at: dt.datetime | None) -> dt.datetime:
     return at
 
 
-def _json(value):
+def json_value(value):
+    """A value as an event stores it: 万元 as plain text, dates ISO, rows by id, sets sorted."""
     if value is None or isinstance(value, str | int | bool):
         return value
     if isinstance(value, Decimal):
@@ -106,7 +108,7 @@ def _json(value):
     if hasattr(value, "pk"):
         return value.pk
     if isinstance(value, Iterable):
-        return sorted(_json(v) for v in value)
+        return sorted(json_value(v) for v in value)
     raise TypeError(f"cannot store {value!r} in an event")
 
 
@@ -134,7 +136,7 @@ def _lock(
             f"当前是第 {project.version} 版），请刷新页面查看最新内容后再操作。",
             code="conflict",
         )
-    return _at(at)
+    return event_time(at)
 
 
 def _clean_values(district: District, values: dict) -> dict:
@@ -222,7 +224,7 @@ def _apply(project: Project, clean: dict) -> tuple[dict, dict]:
         before = _current(project, field)
         if before == value:
             continue
-        old[field], new[field] = _json(before), _json(value)
+        old[field], new[field] = json_value(before), json_value(value)
         if field == "co_units":
             project._pending_co_units = value
         else:
@@ -297,6 +299,32 @@ def _check_not_before_last_event(project: Project, at: dt.datetime) -> None:
             f"发生时间 {timezone.localtime(at):%Y-%m-%d %H:%M} 早于该项目最近一次动态"
             f"（{timezone.localtime(project.updated_at):%Y-%m-%d %H:%M}），项目历史只能向后追加。"
         )
+
+
+# --- for other apps' changes about a project (a parcel reserved for it) ---------------
+
+
+def project_lock_for_change(project: Project, at: dt.datetime | None = None) -> dt.datetime:
+    """Lock the project's row for a change another app records on it; return its time.
+
+    The caller checks its own rules next, then calls ``project_check_time`` and, once its
+    rows are written, ``project_record``, all in its transaction.
+    """
+    return _lock(project, None, at)
+
+
+def project_check_time(project: Project, at: dt.datetime) -> None:
+    """Refuse a change dated before the project's last event: history only grows forward."""
+    _check_not_before_last_event(project, at)
+
+
+def project_record(
+    project: Project, kind: str, actor, at: dt.datetime, *, old=None, new=None, reason=""
+) -> ProjectEvent:
+    """Write the event of a change another app made about the project (its version stays:
+    no field of the project changed, but its last activity moves)."""
+    _save(project, at, bump=False)
+    return _event(project, kind, actor, at, old=old, new=new, reason=reason)
 
 
 def _next_code(district: District, year: int) -> str:
@@ -379,7 +407,7 @@ def project_create(
     **fields,
 ) -> Project:
     """Create a draft project held by ``unit``; ``fields`` are any of EDITABLE_FIELDS."""
-    at = _at(at)
+    at = event_time(at)
     if signed_on is not None:
         signed_on = _clean_milestone_date(signed_on)
     _check_unit(district, unit)
@@ -412,7 +440,7 @@ def project_create(
     if co_units:
         project.co_units.set(co_units)
     snapshot = {
-        field: _json(getattr(project, field) if field != "co_units" else co_units)
+        field: json_value(getattr(project, field) if field != "co_units" else co_units)
         for field in (*EDITABLE_FIELDS, "code", "district", "unit", "stage", "review_state")
     }
     _event(project, Kind.CREATED, actor, at, new=snapshot)
@@ -651,7 +679,9 @@ def _set_milestone(project, kind, date, actor, at, note) -> Milestone | None:
             raise ValidationError(
                 f"{Milestone.Kind(k2).label}日期（{d2}）不能早于{Milestone.Kind(k1).label}日期（{d1}）。"
             )
-    old = {"kind": kind, "date": _json(existing.date), "note": existing.note} if existing else {}
+    old = (
+        {"kind": kind, "date": json_value(existing.date), "note": existing.note} if existing else {}
+    )
     if existing:
         existing.date, existing.note = date, note
         existing.save(update_fields=["date", "note"])
