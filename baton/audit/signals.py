@@ -102,24 +102,38 @@ _DECISIONS = {
 }
 
 
-@receiver(post_save, sender=ProjectEvent, dispatch_uid="audit_project_event")
-def _project_event(sender, instance: ProjectEvent, created: bool, raw=False, **kwargs):
+def _record_event(instance, subject, event: str, what: str, *, old: dict, new: dict) -> None:
+    """Audit one event of a project or a parcel, inside a request or a command's context
+    and outside an import's batch (which writes one record of its own)."""
     context = services.current_context()
-    if not created or raw or context is None or context.batch:
+    if context is None or context.batch:
         return
-    project = instance.project
-    detail = f"项目动态 #{instance.pk}：{instance.get_kind_display()}"
+    detail = f"{what} #{instance.pk}：{instance.get_kind_display()}"
     if instance.reason:
         detail += f"。{instance.reason}"
     services.audit_write(
         user=instance.actor,
-        event=Event.REVIEW_DECISION if instance.kind in _DECISIONS else Event.PROJECT_CHANGED,
-        obj=project,
-        object_label=f"{project.code} {project.name}",
+        event=event,
+        obj=subject,
+        object_label=f"{subject.code} {subject.name}",
         detail=detail,
+        before=old,
+        after={**new, "_event": {"id": instance.pk, "kind": instance.kind}},
+    )
+
+
+@receiver(post_save, sender=ProjectEvent, dispatch_uid="audit_project_event")
+def _project_event(sender, instance: ProjectEvent, created: bool, raw=False, **kwargs):
+    if not created or raw:
+        return
+    _record_event(
+        instance,
+        instance.project,
+        Event.REVIEW_DECISION if instance.kind in _DECISIONS else Event.PROJECT_CHANGED,
+        "项目动态",
         # A contact phone is masked: the audit administrator sees no business contact.
-        before=masked_values(instance.old),
-        after={**masked_values(instance.new), "_event": {"id": instance.pk, "kind": instance.kind}},
+        old=masked_values(instance.old),
+        new=masked_values(instance.new),
     )
 
 
@@ -130,23 +144,15 @@ _ON_THE_PROJECT = {ParcelEvent.Kind.RESERVED, ParcelEvent.Kind.RELEASED}
 @receiver(post_save, sender=ParcelEvent, dispatch_uid="audit_parcel_event")
 def _parcel_event(sender, instance: ParcelEvent, created: bool, raw=False, **kwargs):
     """A parcel's change (its supply status) as the project changes are recorded."""
-    context = services.current_context()
-    if not created or raw or context is None or context.batch:
+    if not created or raw or instance.kind in _ON_THE_PROJECT:
         return
-    if instance.kind in _ON_THE_PROJECT:
-        return
-    parcel = instance.parcel
-    detail = f"地块动态 #{instance.pk}：{instance.get_kind_display()}"
-    if instance.reason:
-        detail += f"。{instance.reason}"
-    services.audit_write(
-        user=instance.actor,
-        event=Event.LAND_CHANGED,
-        obj=parcel,
-        object_label=f"{parcel.code} {parcel.name}",
-        detail=detail,
-        before=instance.old,
-        after={**instance.new, "_event": {"id": instance.pk, "kind": instance.kind}},
+    _record_event(
+        instance,
+        instance.parcel,
+        Event.LAND_CHANGED,
+        "地块动态",
+        old=instance.old,
+        new=instance.new,
     )
 
 

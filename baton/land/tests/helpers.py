@@ -7,6 +7,8 @@ from decimal import Decimal
 from baton.land import services
 from baton.land.demo import _rectangle
 from baton.land.geometry import outline_from_geojson
+from baton.projects.models import Industry
+from baton.testing import make_project, stage
 
 #: 马巷's industrial area, where the hand-made parcels lie.
 MAXIANG = (118.2500, 24.6455)
@@ -155,3 +157,31 @@ def land_state() -> dict:
         "project_events": list(ProjectEvent.objects.order_by("pk").values()),
         "projects": list(Project.objects.order_by("pk").values("pk", "updated_at", "version")),
     }
+
+
+def land_world(w, **parcel):
+    """The land tests' world: 马巷's available parcel (``parcel`` adds to it), a reserve
+    parcel beside it, one in 同安, and two 新能源 projects (马巷's in talks, 新店's intent)."""
+    w.energy = Industry.objects.get(name="新能源")
+    w.parcel = make_parcel(
+        w, "XA-T-01", mu=100, industries=[w.energy], name="马巷测试地块", **parcel
+    )
+    w.spare = make_parcel(w, "XA-T-02", mu=50, status="reserve", where=(118.26, 24.66))
+    w.tongan_parcel = make_parcel(w, "TA-T-01", district=w.other_district, where=(118.15, 24.75))
+    w.mine = make_project(
+        w,
+        name="氢能装备产业园",
+        industry=w.energy,
+        land_area_mu=Decimal(100),
+        stage=stage("negotiating"),
+        investor="氢能集团",
+    )
+    w.theirs = make_project(
+        w,
+        unit=w.other_town,
+        actor=w.other_promoter,
+        name="新店储能项目",
+        industry=w.energy,
+        stage=stage("intent"),
+    )
+    return w

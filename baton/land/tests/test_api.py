@@ -16,13 +16,13 @@ from baton.audit.models import AuditRecord
 from baton.land import services
 from baton.land.importer import parcel_import
 from baton.land.models import Parcel, ParcelEvent, ParcelReservation
-from baton.projects.models import Industry, ProjectEvent
+from baton.projects.models import ProjectEvent
 from baton.projects.money import plain
 from baton.projects.tests.helpers_views import login
 from baton.projects.tests.test_api import Api, refused
-from baton.testing import make_project, stage
+from baton.testing import make_project
 
-from .helpers import collection, land_state, make_parcel
+from .helpers import collection, land_state, land_world, make_parcel
 
 pytestmark = pytest.mark.django_db
 
@@ -33,37 +33,9 @@ XIANGAN_PARCELS = {"XA-T-01", "XA-T-02"}
 
 @pytest.fixture
 def land(w):
-    energy = Industry.objects.get(name="新能源")
-    w.energy = energy
-    w.parcel = make_parcel(
-        w,
-        "XA-T-01",
-        mu=100,
-        industries=[energy],
-        name="马巷测试地块",
-        town=w.town,
-        price_wan_per_mu=Decimal("35.5"),
-        declared_area_mu=Decimal("120"),
+    return land_world(
+        w, town=w.town, price_wan_per_mu=Decimal("35.5"), declared_area_mu=Decimal("120")
     )
-    w.spare = make_parcel(w, "XA-T-02", mu=50, status="reserve", where=(118.26, 24.66))
-    w.tongan_parcel = make_parcel(w, "TA-T-01", district=w.other_district, where=(118.15, 24.75))
-    w.mine = make_project(
-        w,
-        name="氢能装备产业园",
-        industry=energy,
-        land_area_mu=Decimal(100),
-        stage=stage("negotiating"),
-        investor="氢能集团",
-    )
-    w.theirs = make_project(
-        w,
-        unit=w.other_town,
-        actor=w.other_promoter,
-        name="新店储能项目",
-        industry=energy,
-        stage=stage("intent"),
-    )
-    return w
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The land pages: scope, refusals, and the reserve / release / status actions."""
 
 import json
-from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,36 +11,15 @@ from baton.land import services
 from baton.land.models import Parcel
 from baton.projects.models import Industry, ProjectEvent
 from baton.projects.tests.helpers_views import HTMX, login
-from baton.testing import make_project, stage
 
-from .helpers import collection, feature, land_state, make_parcel
+from .helpers import collection, feature, land_state, land_world
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def land(w):
-    energy = Industry.objects.get(name="新能源")
-    w.parcel = make_parcel(w, "XA-T-01", mu=100, industries=[energy], name="马巷测试地块")
-    w.spare = make_parcel(w, "XA-T-02", mu=50, status="reserve", where=(118.26, 24.66))
-    w.tongan_parcel = make_parcel(w, "TA-T-01", district=w.other_district, where=(118.15, 24.75))
-    w.mine = make_project(
-        w,
-        name="氢能装备产业园",
-        industry=energy,
-        land_area_mu=Decimal(100),
-        stage=stage("negotiating"),
-        investor="氢能集团",
-    )
-    w.theirs = make_project(
-        w,
-        unit=w.other_town,
-        actor=w.other_promoter,
-        name="新店储能项目",
-        industry=energy,
-        stage=stage("intent"),
-    )
-    return w
+    return land_world(w)
 
 
 def client_for(client, user):
