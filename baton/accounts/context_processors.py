@@ -51,13 +51,34 @@ _MENU = [
 ]
 
 
+#: Pages under a menu entry other than their app's first one.
+_UNDER = {
+    "projects:review": "projects:review_desk",
+    "projects:review_history": "projects:review_desk",
+    "projects:problem_update": "projects:problems",
+    "projects:supervision_close": "projects:problems",
+    "projects:leader_act_new": "projects:leader_acts",
+}
+
+
+#: Apps whose pages all belong under their first entry unless named otherwise (not the
+#: accounts pages: a password change is nobody's 用户管理).
+_BUSINESS_APPS = {"projects", "land", "assessment", "ledger", "reports"}
+
+
 def navigation(request) -> dict:
-    """Return the side menu for the signed-in user: only what the role may open."""
+    """Return the side menu for the signed-in user: only what the role may open.
+
+    The entry of the page is marked: the page itself, a page named after it
+    (``ledger:import_preview`` under ``ledger:import``), one of ``_UNDER``, or else the
+    first entry of the page's app (a parcel's card under 招商地图, a project's edit form
+    under 项目库).
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     current = request.resolver_match.view_name if request.resolver_match else ""
-    nav = []
+    nav, names = [], []
     for name, label, roles in _MENU:
         if roles is not None and user.role not in roles:
             continue
@@ -65,11 +86,14 @@ def navigation(request) -> dict:
             url = reverse(name)
         except NoReverseMatch:
             continue  # a page of a later part of the product
-        app = name.split(":")[0]
-        active = (
-            current == name
-            or current.startswith(f"{name}_")  # ledger:import_preview under ledger:import
-            or (name.endswith(":list") and current.startswith(f"{app}:detail"))
-        )
-        nav.append({"url": url, "label": label, "active": active})
+        nav.append({"url": url, "label": label, "active": False})
+        names.append(name)
+    section = _UNDER.get(current) or next(
+        (n for n in names if current == n or current.startswith(f"{n}_")), None
+    )
+    app = current.split(":")[0]
+    if section is None and app in _BUSINESS_APPS:
+        section = next((n for n in names if n.split(":")[0] == app), None)
+    if section in names:
+        nav[names.index(section)]["active"] = True
     return {"nav": nav}
