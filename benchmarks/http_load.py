@@ -486,7 +486,7 @@ class Run:
             request = HttpRequest()
             request.META.update(REMOTE_ADDR="127.0.0.1", HTTP_USER_AGENT="http_load")
             request.session = store()
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="baton.accounts.backends.UserBackend")
             request.session.save()
             session_record(request=request, user=user)
             key = request.session.session_key

@@ -178,6 +178,8 @@ LOGIN_REDIRECT_URL = "reports:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "baton.accounts.backends.UserBackend",
+    # Sessions signed in before UserBackend name this one; they stay valid.
     "django.contrib.auth.backends.ModelBackend",
 ]
 #: Days after which a password must be changed (等保: periodic change).

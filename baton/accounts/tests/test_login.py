@@ -278,3 +278,22 @@ def test_only_the_system_administrator_enters_the_configuration_site(client, w):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and reverse("admin:login") in response["Location"]
     assert client.get(reverse("admin:org_person_changelist")).status_code == 302
+
+
+def test_the_signed_in_user_comes_with_the_area_the_header_names(w, django_assert_num_queries):
+    from baton.accounts.backends import UserBackend
+
+    with django_assert_num_queries(1):
+        user = UserBackend().get_user(w.promoter.pk)
+        assert (user.unit.name, user.district.name, user.city.name) == (
+            "马巷街道",
+            "翔安区",
+            "厦门市",
+        )
+
+
+def test_a_session_signed_in_with_the_former_backend_stays_valid(client, w):
+    client.force_login(w.office, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(reverse("projects:list")).status_code == 200
+    client.force_login(w.office, backend="baton.accounts.backends.UserBackend")
+    assert client.get(reverse("projects:list")).status_code == 200
