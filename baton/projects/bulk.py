@@ -86,7 +86,8 @@ POOL_PROCESS_AFTER = 5000
 _SQLITE_CACHE_MB = 128
 _SNAPSHOT = (*services.EDITABLE_FIELDS, "code", "district", "unit", "stage", "review_state")
 _ATTNAME = {f.name: f.attname for f in Project._meta.concrete_fields} | {"co_units": "co_units"}
-_EVENT = (
+#: The column order of the event and period rows, shared with the generator (generate.py).
+EVENT_COLUMNS = (
     "id",
     "project_id",
     "district_id",
@@ -98,7 +99,7 @@ _EVENT = (
     "new",
     "reason",
 )
-_PERIOD = (
+PERIOD_COLUMNS = (
     "id", "project_id", "event_id", "district_id", "unit_id", "stage_id", "industry_id",
     "review_state", "investment", "valid_from", "valid_to",
 )  # fmt: skip
@@ -310,7 +311,7 @@ class BulkWriter:
         self._found: dict[tuple, list[str]] = {}  # this row's candidates, by project keys
         self._events: list = []  # this batch's events, written once the candidates are in
         events, periods = self._tables[ProjectEvent], self._tables[ProjectPeriod]
-        if events.attnames != _EVENT or periods.attnames != _PERIOD:
+        if events.attnames != EVENT_COLUMNS or periods.attnames != PERIOD_COLUMNS:
             raise ImproperlyConfigured("ProjectEvent or ProjectPeriod changed: update bulk.py")
         self._old = events.converter["old"] or (lambda v: v)
         self._new = events.converter["new"] or (lambda v: v)

@@ -43,6 +43,7 @@ from baton.accounts.models import User
 from baton.org.models import City, District, Person, Unit
 
 from . import services
+from .bulk import EVENT_COLUMNS, PERIOD_COLUMNS
 from .duplicates import NAME_ALONE, NAME_WITH_INVESTOR, investor_key, name_key
 from .models import (
     CodeSequence,
@@ -633,22 +634,6 @@ PROJECT_COLUMNS = (
     "stage_entered_at", "review_state", "submitted_at", "admitted_at", "investment",
     "land_area_mu", "info_source", "progress", "issues_text", "contact_name", "contact_phone",
     "remarks", "version", "created_by_id", "created_at", "updated_at",
-)  # fmt: skip
-EVENT_COLUMNS = (
-    "id",
-    "project_id",
-    "district_id",
-    "kind",
-    "actor_id",
-    "at",
-    "recorded_at",
-    "old",
-    "new",
-    "reason",
-)
-PERIOD_COLUMNS = (
-    "id", "project_id", "event_id", "district_id", "unit_id", "stage_id", "industry_id",
-    "review_state", "investment", "valid_from", "valid_to",
 )  # fmt: skip
 MILESTONE_COLUMNS = ("id", "project_id", "kind", "date", "note")
 CO_UNIT_COLUMNS = ("id", "project_id", "unit_id")
