@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import WithJsonSchema
@@ -543,13 +543,13 @@ def parcel_index(request, params: Query[ParcelQuery]):
     if not form.is_valid():
         raise _invalid(form)
     parcels = parcel_list(user=user, filters=form.filters())
-    areas = list(parcels.prefetch_related(None).order_by().values_list("pk", "area_mu"))
+    totals = parcels.prefetch_related(None).order_by().aggregate(n=Count("pk"), area=Sum("area_mu"))
     rows, next_cursor = _page(parcels, "parcels", params.cursor, params.size)
     return {
         "items": _parcel_rows(user, rows, geometry=params.geometry),
         "next_cursor": next_cursor,
-        "count": len(areas),
-        "area_mu": plain(sum((area for _pk, area in areas), Decimal(0))),
+        "count": totals["n"],
+        "area_mu": plain(totals["area"] or Decimal(0)),
     }
 
 
