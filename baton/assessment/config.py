@@ -43,7 +43,11 @@ COMBINES = {"single": "单一评分", "mean": "取平均值", "weighted": "按�
 TIER_BY = {"amount": "按金额档次", "industry": "按行业类型", "each": "每个项目"}
 
 
-def number(value, label: str) -> Decimal:
+# A number as a form, a workbook or the JSON config gives it, before it is cleaned.
+Number = Decimal | str | int
+
+
+def number(value: object, label: str) -> Decimal:
     """Return a config number as a Decimal; floats and text that is no number are refused."""
     if isinstance(value, bool | float):
         raise ValidationError(f'{label}须写成文本形式的数字（如 "0.5"），不能是浮点数。')

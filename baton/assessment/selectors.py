@@ -64,14 +64,14 @@ def scheme_list(*, user: User, period_kind: str | None = None) -> QuerySet[Schem
     ).order_by("status", "district__code", "name", "-version")
 
 
-def scheme_get(*, user: User, pk) -> Scheme:
+def scheme_get(*, user: User, pk: int | str) -> Scheme:
     try:
         return scheme_list(user=user).get(pk=pk)
     except (Scheme.DoesNotExist, ValueError, TypeError):
         raise Http404("考核方案不存在或您无权查看。") from None
 
 
-def indicator_get(*, user: User, pk) -> Indicator:
+def indicator_get(*, user: User, pk: int | str) -> Indicator:
     """Return an indicator of a scheme the user sees (the caller checks ``manages``)."""
     schemes = scheme_list(user=user)
     try:
@@ -101,7 +101,7 @@ def ranking_list(
     return rankings.order_by("-period_end", "period_start", "-status", "-computed_at", "-pk")
 
 
-def ranking_get(*, user: User, pk) -> Ranking:
+def ranking_get(*, user: User, pk: int | str) -> Ranking:
     try:
         return ranking_list(user=user).get(pk=pk)
     except (Ranking.DoesNotExist, ValueError, TypeError):
@@ -118,7 +118,9 @@ def ranking_lines(*, ranking: Ranking) -> list[RankingLine]:
     return list(ranking.lines.select_related("unit").order_by("rank", "unit__order", "unit_id"))
 
 
-def ranking_honor_roll(*, ranking: Ranking, n: int = 3, lines=None) -> HonorRoll:
+def ranking_honor_roll(
+    *, ranking: Ranking, n: int = 3, lines: list[RankingLine] | None = None
+) -> HonorRoll:
     """Return the top ``n`` (红榜) and bottom ``n`` (黑榜, worst first) of a ranking.
 
     A unit is on one list only: with fewer than ``2n`` units the black list is shorter.

@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from baton.accounts.models import User
 from baton.org.models import District, Unit
 
 from . import engine
-from .config import number, ratio_parts, validate_config
+from .config import Number, number, ratio_parts, validate_config
 from .models import Indicator, ManualScore, Ranking, RankingLine, Scheme, SchemeUnit, Target
 
 FROZEN = "考核方案“{name}”（第 {version} 版）已发布，不能修改；如需调整，请复制为新版本。"
@@ -28,7 +29,7 @@ def _check_draft(scheme: Scheme) -> None:
         raise ValidationError(FROZEN.format(name=scheme.name, version=scheme.version))
 
 
-def _clean_shares(values: dict) -> dict:
+def _clean_shares(values: dict) -> dict[str, Decimal]:
     clean = {}
     for key in ("share_info", "share_talks", "share_landing"):
         share = number(values[key], "接力分成")
@@ -38,7 +39,7 @@ def _clean_shares(values: dict) -> dict:
     if sum(clean.values()) != 1:
         raise ValidationError(
             "信息提供、洽谈推进、落地服务三方的接力分成之和必须等于 1（100%），"
-            f"当前为 {engine.num(sum(clean.values()) * 100)}%。"
+            f"当前为 {engine.num(sum(clean.values(), Decimal(0)) * 100)}%。"
         )
     return clean
 
@@ -49,9 +50,9 @@ def scheme_create(
     district: District,
     name: str,
     period_kind: str,
-    share_info="0.2",
-    share_talks="0.3",
-    share_landing="0.5",
+    share_info: Number = "0.2",
+    share_talks: Number = "0.3",
+    share_landing: Number = "0.5",
 ) -> Scheme:
     name = (name or "").strip()
     if not name:
@@ -132,7 +133,7 @@ def scheme_units_set(*, scheme: Scheme, members: dict[Unit, str]) -> None:
         scheme_unit_set(scheme=scheme, unit=unit, group=group)
 
 
-def _clean_decimal(value, label: str, *, allow_none: bool = False) -> Decimal | None:
+def _clean_decimal(value: Number | None, label: str, *, allow_none: bool = False) -> Decimal | None:
     if value is None and allow_none:
         return None
     return number(value, label)
@@ -144,11 +145,11 @@ def indicator_add(
     scheme: Scheme,
     name: str,
     kind: str,
-    weight,
+    weight: Number,
     config: dict,
     order: int | None = None,
-    cap=None,
-    floor=None,
+    cap: Number | None = None,
+    floor: Number | None = None,
 ) -> Indicator:
     _check_draft(scheme)
     name = (name or "").strip()
@@ -156,7 +157,7 @@ def indicator_add(
         raise ValidationError({"name": "指标名称不能为空。"})
     if kind not in Indicator.Kind.values:
         raise ValidationError({"kind": f"计分方式“{kind}”无效。"})
-    weight = _clean_decimal(weight, "分值")
+    weight = number(weight, "分值")
     if weight < 0:
         raise ValidationError({"weight": "分值不能为负数。"})
     validate_config(kind, config)
@@ -192,7 +193,7 @@ def indicator_update(*, indicator: Indicator, changes: dict) -> Indicator:
 
 
 @transaction.atomic
-def target_set(*, indicator: Indicator, unit: Unit, value, part: int = 0) -> Target:
+def target_set(*, indicator: Indicator, unit: Unit, value: Number, part: int = 0) -> Target:
     _check_draft(indicator.scheme)
     value = number(value, "目标值")
     if value <= 0:
@@ -213,7 +214,7 @@ def indicator_remove(*, indicator: Indicator) -> None:
 
 
 @transaction.atomic
-def targets_set(*, scheme: Scheme, values: dict[tuple[int, int, int], object]) -> int:
+def targets_set(*, scheme: Scheme, values: dict[tuple[int, int, int], Number | None]) -> int:
     """Set the targets ``{(indicator_id, unit_id, part): value}`` all at once; ``None`` or
     ``""`` clears one. Return how many targets the scheme has afterwards."""
     _check_draft(scheme)
@@ -259,7 +260,7 @@ def scheme_problems(scheme: Scheme) -> list[str]:
 
 
 @transaction.atomic
-def scheme_publish(*, scheme: Scheme, actor, at: dt.datetime | None = None) -> Scheme:
+def scheme_publish(*, scheme: Scheme, actor: User, at: dt.datetime | None = None) -> Scheme:
     """Check the scheme is complete and freeze it (``at``: back-dated, for the demo)."""
     _check_draft(scheme)
     problems = scheme_problems(scheme)
@@ -320,9 +321,9 @@ def manual_score_set(
     unit: Unit,
     period_start: dt.date,
     period_end: dt.date,
-    score,
+    score: Number,
     reason: str,
-    actor,
+    actor: User,
     rater: str = "",
 ) -> ManualScore:
     """Record a reviewer's score with its reason; refused once that period is published."""
@@ -394,7 +395,7 @@ def ranking_compute(
 
 
 @transaction.atomic
-def ranking_publish(*, ranking: Ranking, actor, at: dt.datetime | None = None) -> Ranking:
+def ranking_publish(*, ranking: Ranking, actor: User, at: dt.datetime | None = None) -> Ranking:
     """Freeze a ranking: its lines are the record from now on."""
     ranking = Ranking.objects.select_for_update().get(pk=ranking.pk)
     if ranking.status == Ranking.Status.PUBLISHED:

@@ -7,6 +7,7 @@ none. The project on a parcel is named only to those who may see that project.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -34,7 +35,7 @@ def land_scope(user: User, *, prefix: str = "") -> Q:
     return Q(pk__in=[])
 
 
-def _open_reservations():
+def _open_reservations() -> Prefetch:
     return Prefetch(
         "reservations",
         queryset=ParcelReservation.objects.filter(released_at__isnull=True).select_related(
@@ -114,12 +115,14 @@ def building_get(*, user: User, code: str) -> Building:
         raise Http404("载体不存在或您无权查看。") from None
 
 
-def visible_project_ids(*, user: User, ids) -> set[int]:
+def visible_project_ids(*, user: User, ids: Iterable[int | None]) -> set[int]:
     """Return which of the projects ``ids`` the user may see (the project library's scope)."""
-    ids = {i for i in ids if i is not None}
-    if not ids:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
         return set()
-    return set(Project.objects.filter(project_scope(user), pk__in=ids).values_list("pk", flat=True))
+    return set(
+        Project.objects.filter(project_scope(user), pk__in=wanted).values_list("pk", flat=True)
+    )
 
 
 def land_projects(*, user: User) -> QuerySet[Project]:
@@ -134,7 +137,7 @@ def reservable_projects(*, user: User, parcel: Parcel) -> QuerySet[Project]:
     the district office any of the parcel's district, a unit's promoter those its unit holds."""
     projects = land_projects(user=user).filter(district_id=parcel.district_id)
     if user.role == Role.UNIT_STAFF:
-        projects = projects.filter(unit_id=user.unit_id)
+        projects = projects.filter(Q(unit_id=user.unit_id))
     return projects.order_by("-stage__order", "name")
 
 

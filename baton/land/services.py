@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from baton.projects.models import Project, ProjectEvent, Stage
+from baton.accounts.models import User
+from baton.org.models import District
+from baton.projects.models import Industry, Project, ProjectEvent, Stage
 
 # The project side of a reservation goes through the projects app's services, so its row
 # lock, "history only grows forward" rule and event writing stay in one place.
@@ -25,6 +27,7 @@ from baton.projects.services import (
     project_record,
 )
 
+from .geometry import Outline
 from .models import Building, Parcel, ParcelEvent, ParcelReservation
 
 Status = Parcel.Status
@@ -56,8 +59,16 @@ STATUS_MOVES = {
 
 
 def _parcel_event(
-    parcel: Parcel, kind: str, actor, at, *, project=None, old=None, new=None, reason=""
-):
+    parcel: Parcel,
+    kind: str,
+    actor: User | None,
+    at: dt.datetime,
+    *,
+    project: Project | None = None,
+    old: dict | None = None,
+    new: dict | None = None,
+    reason: str = "",
+) -> ParcelEvent:
     return ParcelEvent.objects.create(
         parcel=parcel,
         district_id=parcel.district_id,
@@ -75,7 +86,7 @@ def _local_date(at: dt.datetime) -> dt.date:
     return timezone.localtime(at).date()
 
 
-def _set_outline(parcel: Parcel, outline) -> None:
+def _set_outline(parcel: Parcel, outline: Outline) -> None:
     parcel.geometry = outline.geojson
     parcel.area_m2 = outline.area_m2
     parcel.area_mu = outline.area_mu
@@ -86,7 +97,15 @@ def _set_outline(parcel: Parcel, outline) -> None:
 
 
 @transaction.atomic
-def parcel_create(*, actor, code: str, district, outline, values: dict, at=None) -> Parcel:
+def parcel_create(
+    *,
+    actor: User | None,
+    code: str,
+    district: District,
+    outline: Outline,
+    values: dict,
+    at: dt.datetime | None = None,
+) -> Parcel:
     """Create a parcel from checked values (the importer's rows); ``values`` ⊆ PARCEL_FIELDS."""
     at = event_time(at)
     values = dict(values)
@@ -108,7 +127,7 @@ def parcel_create(*, actor, code: str, district, outline, values: dict, at=None)
     return parcel
 
 
-def parcel_changes(parcel: Parcel, outline, values: dict) -> tuple[dict, dict]:
+def parcel_changes(parcel: Parcel, outline: Outline | None, values: dict) -> tuple[dict, dict]:
     """Return the (old, new) JSON values an update with ``outline`` and ``values`` makes."""
     old, new = {}, {}
     if outline is not None and outline.geojson != parcel.geometry:
@@ -128,7 +147,14 @@ def parcel_changes(parcel: Parcel, outline, values: dict) -> tuple[dict, dict]:
 
 
 @transaction.atomic
-def parcel_update(*, parcel: Parcel, actor, outline=None, values: dict, at=None) -> bool:
+def parcel_update(
+    *,
+    parcel: Parcel,
+    actor: User | None,
+    outline: Outline | None = None,
+    values: dict,
+    at: dt.datetime | None = None,
+) -> bool:
     """Apply an import's values to a parcel; return False (writing nothing) when all equal."""
     at = event_time(at)
     parcel = Parcel.objects.select_for_update().get(pk=parcel.pk)
@@ -164,7 +190,7 @@ def _check_status_move(parcel: Parcel, status: str, *, by_import: bool = False) 
             "导入不能改变其供应状态；如需变更，请在招商地图上操作。"
         )
     # An import restates the land bureau's books: 储备, 可供 and 已出让 as they stand there.
-    if not by_import and status not in STATUS_MOVES[parcel.status]:
+    if not by_import and status not in STATUS_MOVES[Status(parcel.status)]:
         raise ValidationError(
             f"地块 {parcel.code} 不能从“{parcel.get_status_display()}”改为"
             f"“{Status(status).label}”。"
@@ -172,7 +198,9 @@ def _check_status_move(parcel: Parcel, status: str, *, by_import: bool = False) 
 
 
 @transaction.atomic
-def building_save(*, code: str, district, values: dict, industries=None) -> tuple[Building, str]:
+def building_save(
+    *, code: str, district: District, values: dict, industries: list[Industry] | None = None
+) -> tuple[Building, str]:
     """Create or update a building; return it and "created", "updated" or "unchanged"."""
     building = Building.objects.select_for_update().filter(code=code).first()
     if building is None:
@@ -198,7 +226,13 @@ def building_save(*, code: str, district, values: dict, industries=None) -> tupl
 
 @transaction.atomic
 def parcel_set_status(
-    *, parcel: Parcel, status: str, actor, on: dt.date | None = None, reason: str = "", at=None
+    *,
+    parcel: Parcel,
+    status: str,
+    actor: User | None,
+    on: dt.date | None = None,
+    reason: str = "",
+    at: dt.datetime | None = None,
 ) -> ParcelEvent:
     """储备 ↔ 可供, 可供/已预留 → 已出让 (a reserved parcel is sold to its holder)."""
     at = event_time(at)
@@ -253,7 +287,7 @@ def parcel_reserve(
     *,
     parcel: Parcel,
     project: Project,
-    actor,
+    actor: User,
     until: dt.date | None = None,
     note: str = "",
     at: dt.datetime | None = None,
@@ -346,7 +380,7 @@ def parcel_reserve(
 
 @transaction.atomic
 def parcel_release(
-    *, parcel: Parcel, actor, reason: str, at: dt.datetime | None = None
+    *, parcel: Parcel, actor: User, reason: str, at: dt.datetime | None = None
 ) -> ParcelReservation:
     """释放: end a reservation; the parcel is available again."""
     parcel = Parcel.objects.select_for_update().get(pk=parcel.pk)

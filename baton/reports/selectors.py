@@ -114,7 +114,9 @@ class Figures:
     exits: list[Line] = field(default_factory=list)
 
 
-def periods_as_of(*, as_of: dt.date, scope: Scope, user=None) -> QuerySet[ProjectPeriod]:
+def periods_as_of(
+    *, as_of: dt.date, scope: Scope, user: User | None = None
+) -> QuerySet[ProjectPeriod]:
     """Return the admitted projects' periods that were current at the end of ``as_of``."""
     cutoff = end_of_day(as_of)
     periods = ProjectPeriod.objects.filter(
@@ -130,7 +132,7 @@ def periods_as_of(*, as_of: dt.date, scope: Scope, user=None) -> QuerySet[Projec
     return periods
 
 
-def figures_as_of(*, as_of: dt.date, scope: Scope, user=None) -> Figures:
+def figures_as_of(*, as_of: dt.date, scope: Scope, user: User | None = None) -> Figures:
     """Return counts and 万元 totals by stage and by milestone, as of the end of a date.
 
     A closed month end is read from its snapshot when that is fresh; any other date, or
@@ -179,7 +181,8 @@ class _Rung(NamedTuple):
 
 
 def _figures(as_of: dt.date, scope: Scope, ladder: list, rows: dict) -> Figures:
-    stages, exits = [], []
+    stages: list[Line] = []
+    exits: list[Line] = []
     for stage in ladder:
         n, yuan = rows.get(("", stage.pk), (0, 0))
         line = Line(stage.code, stage.name, n, yuan_to_wan(yuan))
@@ -203,7 +206,7 @@ def _figures(as_of: dt.date, scope: Scope, ladder: list, rows: dict) -> Figures:
     )
 
 
-def user_covers(user, scope: Scope) -> bool:
+def user_covers(user: User, scope: Scope) -> bool:
     """Return whether everything in ``scope`` is inside what ``user`` may see.
 
     Mirrors the district and city branches of ``project_scope``; anything else (a unit's
