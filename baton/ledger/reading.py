@@ -3,11 +3,13 @@
 An .xlsx is a zip of XML parts. Before python-calamine parses anything, the zip is
 checked (file size, entry count, declared and real uncompressed size, compression
 ratio, CRC) by streaming every entry once. That same pass looks at the bytes of every
-XML part for a DTD or entity declaration (refused) and for anything that could be a
-formula element (``<f>``, ``<x:f>``): calamine gives a formula's cached value (or
-nothing) and a ledger must hold values that people typed. Only a data sheet where that
-byte test fires is parsed as XML, to name the cells that hold formulas; the other
-100,000 rows are not parsed twice.
+part that is XML — by its content, whatever its name — for a DTD or entity declaration
+(refused) and for anything that could be a formula element (``<f>``, ``<x:f>``):
+calamine gives a formula's cached value (or nothing) and a ledger must hold values that
+people typed. The package is then followed as calamine follows it (``package.py``):
+the sheets are the parts the workbook's relationships name, whatever they are called.
+Only a data sheet where the byte test fires is parsed as XML, to name the cells that
+hold formulas; the other 100,000 rows are not parsed twice.
 
 The sheets' rows are read from calamine's own (Rust) copy one at a time
 (``Sheet.iter_rows``), so that a large ledger is never held as Python objects all at
@@ -17,7 +19,6 @@ error workbook, the preview).
 
 import datetime as dt
 import io
-import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
@@ -27,15 +28,13 @@ from xml.etree import ElementTree
 import python_calamine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from baton.projects.money import to_wan
 
 from .columns import HISTORY_SHEET, SHEET, normalize_header, unneutralize
+from .package import PackageError, Part, check_encoding, check_names, read_package, sniff
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CHUNK = 1 << 20
 
 
@@ -142,19 +141,16 @@ def read_book(data: bytes, limits: Limits) -> Book:
             "文件不是有效的 .xlsx 工作簿（无法作为 zip 打开），可能已损坏或被截断。"
         ) from None
     with archive:
-        suspect = _check_zip(archive, limits)
-        sheets = _sheet_parts(archive)
+        try:
+            parts = _check_zip(archive, limits)
+            sheets = read_package(archive, parts)
+        except PackageError as exc:
+            raise _file_error(str(exc)) from None
         main_name = _pick_main(list(sheets))
-        names = set(archive.namelist())
         formulas = {}
         for name in (main_name, HISTORY_SHEET):
-            if name not in sheets:
-                continue
-            path = sheets[name]
-            if path not in names:
-                raise _file_error(f"工作簿结构已损坏（缺少工作表部件 {path}）。")
-            if path in suspect:
-                cells = _formula_cells(archive, path)
+            if name in sheets and parts[sheets[name]].formula:
+                cells = _formula_cells(archive, sheets[name])
                 if cells:
                     formulas[name] = cells
     if formulas:
@@ -166,6 +162,10 @@ def read_book(data: bytes, limits: Limits) -> Book:
         raise LedgerRefused(errors)
     try:
         book = _open(data)
+        if book.sheet_names != list(sheets):  # calamine read another workbook than the one checked
+            raise _file_error(
+                "工作簿内容与其结构不一致，无法可靠读取，请用 Excel 打开检查后重新保存。"
+            )
         main = _rows(book, main_name, limits, data)
         history = _rows(book, HISTORY_SHEET, limits, data) if HISTORY_SHEET in sheets else None
     except LedgerRefused:
@@ -185,9 +185,9 @@ _FORMULA_BYTES = re.compile(rb"[<:]f[\s/>]")
 _DTD_BYTES = (b"<!DOCTYPE", b"<!ENTITY")
 
 
-def _check_zip(archive: zipfile.ZipFile, limits: Limits) -> set[str]:
-    """Check the limits by streaming every entry; return the XML parts that may hold a
-    formula element. A part with a DTD or an entity declaration is refused."""
+def _check_zip(archive: zipfile.ZipFile, limits: Limits) -> dict[str, Part]:
+    """Check the limits by streaming every entry; return what was seen of each part. An
+    XML part with a DTD or an entity declaration, or not in UTF-8, is refused."""
     infos = archive.infolist()
     if len(infos) > limits.max_entries:
         raise _file_error(
@@ -201,13 +201,15 @@ def _check_zip(archive: zipfile.ZipFile, limits: Limits) -> set[str]:
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise _file_error("文件不是 Excel 工作簿（缺少 xl/workbook.xml），请确认是 .xlsx 文件。")
+    check_names(infos)
     total = 0
-    suspect = set()
+    parts = {}
     for info in infos:
         if info.flag_bits & 0x1:
             raise _file_error("工作簿已加密，请取消密码保护后再导入。")
         size = 0
-        xml = info.filename.endswith((".xml", ".rels"))
+        xml = None  # decided on the first chunk: XML by content, whatever the name
+        formula = False
         tail = b""
         try:
             with archive.open(info) as part:
@@ -222,38 +224,26 @@ def _check_zip(archive: zipfile.ZipFile, limits: Limits) -> set[str]:
                         raise _file_error(
                             f"部件 {info.filename} 压缩比超过 {limits.max_ratio} 倍（疑似压缩炸弹），已拒绝。"
                         )
+                    if xml is None:
+                        xml, head = sniff(chunk, info.filename), chunk[:1024]
                     if xml:
                         text = tail + chunk  # a match may straddle two chunks
                         if any(marker in text for marker in _DTD_BYTES):
                             raise _dtd_error(info.filename)
-                        if info.filename not in suspect and _FORMULA_BYTES.search(text):
-                            suspect.add(info.filename)
+                        formula = formula or bool(_FORMULA_BYTES.search(text))
                         tail = text[-16:]
         except LedgerRefused:
             raise
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
             raise _file_error(f"文件已损坏或被截断（部件 {info.filename} 无法解压）。") from None
-    return suspect
+        if xml:  # after the whole part: a zip bomb is named as one
+            check_encoding(head, info.filename)
+        parts[info.filename] = Part(xml=bool(xml) or sniff(b"", info.filename), formula=formula)
+    return parts
 
 
 def _dtd_error(path: str) -> LedgerRefused:
     return _file_error(f"工作簿部件 {path} 含有 DTD/实体声明，不是正常的 Excel 文件，已拒绝。")
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Return {sheet name: path of its XML part}."""
-    try:
-        workbook = ElementTree.fromstring(_xml(archive, "xl/workbook.xml"))  # noqa: S314 (no DTD: _xml)
-        rels = ElementTree.fromstring(_xml(archive, "xl/_rels/workbook.xml.rels"))  # noqa: S314
-    except (KeyError, ElementTree.ParseError):
-        raise _file_error("工作簿结构已损坏（workbook.xml 无法解析）。") from None
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
-    parts = {}
-    for sheet in workbook.iter(f"{_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{_REL}id"), "")
-        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-        parts[sheet.get("name", "")] = posixpath.normpath(path)
-    return parts
 
 
 def _pick_main(names: list[str]) -> str:
@@ -270,34 +260,44 @@ def _pick_main(names: list[str]) -> str:
     )
 
 
-def _xml(archive: zipfile.ZipFile, path: str, head_only: bool = False) -> bytes:
-    """Return an XML part (or its first 64 KB), refusing any DTD: an xlsx never has
-    one, and entity declarations are how XML bombs and external-entity reads work."""
-    with archive.open(path) as part:
-        data = part.read(1 << 16) if head_only else part.read()
-    head = data[: 1 << 16]
-    if any(marker in head for marker in _DTD_BYTES):
-        raise _dtd_error(path)
-    return data
-
-
 def _formula_cells(archive: zipfile.ZipFile, path: str) -> list[str]:
+    """Return the references of the cells holding a formula. Elements are matched by
+    local name in any namespace, as calamine reads them; a cell or row without its
+    reference is placed as calamine places it, after the one before."""
     cells = []
+    row, column = 0, 0
     try:
-        _xml(archive, path, head_only=True)
         with archive.open(path) as part:
-            for _event, element in ElementTree.iterparse(part, events=("end",)):  # noqa: S314
-                if element.tag == f"{_MAIN}c":
-                    if element.find(f"{_MAIN}f") is not None:
-                        cells.append(element.get("r", "?"))
+            for event, element in ElementTree.iterparse(part, events=("start", "end")):  # noqa: S314 (no DTD: streamed first)
+                tag = element.tag.rsplit("}", 1)[-1]
+                if event == "start":
+                    if tag == "row":
+                        row = _number(element.get("r")) or row + 1
+                        column = 0
+                    continue
+                if tag == "c":
+                    ref = element.get("r") or ""
+                    column = (
+                        column_index_from_string(_letters(ref)) if _letters(ref) else column + 1
+                    )
+                    if any(e.tag.rsplit("}", 1)[-1] == "f" for e in element.iter()):
+                        cells.append(f"{get_column_letter(column)}{_number(ref) or row}")
                     element.clear()
-                elif element.tag == f"{_MAIN}row":
+                elif tag == "row":
                     element.clear()
-    except KeyError:
-        raise _file_error(f"工作簿结构已损坏（缺少工作表部件 {path}）。") from None
     except ElementTree.ParseError:
         raise _file_error("工作表内容已损坏（XML 无法解析）。") from None
     return cells
+
+
+def _number(ref: str | None) -> int:
+    digits = re.sub(r"\D", "", ref or "")
+    return int(digits) if digits and len(digits) < 8 else 0
+
+
+def _letters(ref: str) -> str:
+    letters = re.sub(r"[^A-Za-z]", "", ref).upper()
+    return letters if 0 < len(letters) <= 3 else ""
 
 
 def _rows(book, name: str, limits: Limits, data: bytes) -> Sheet:
