@@ -192,9 +192,14 @@ BATON_FIELD_KEY = env_str("BATON_FIELD_KEY")
 AXES_FAILURE_LIMIT = env_int("BATON_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("BATON_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A successful login clears its own account's failures only, never its address's
+# (those may be guesses at other accounts): see baton/accounts/lockout.py.
+AXES_HANDLER = "baton.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+# Lockouts are the security administrator's (安全管理), not the configuration site's.
+AXES_ENABLE_ADMIN = False
 
 OTP_TOTP_ISSUER = "接力棒"
 

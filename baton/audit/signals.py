@@ -22,6 +22,7 @@ from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from baton.accounts.lockout import lockout_facts
 from baton.accounts.privacy import masked_values
 from baton.land.models import ParcelEvent
 from baton.projects.models import ProjectEvent
@@ -79,13 +80,15 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out, dispatch_uid="audit_lockout")
 def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    ip = ip_address or (request.META.get("REMOTE_ADDR") if request is not None else "")
     services.audit_write(
         request=request,
         event=Event.LOCKOUT,
         outcome=Outcome.FAILURE,
-        username=str(username or ""),
-        ip=ip_address or (request.META.get("REMOTE_ADDR") if request is not None else ""),
-        detail="连续登录失败，账号和来源地址被锁定",
+        ip=ip,
+        # What was locked: the account, the address or both (not a name typed at a
+        # locked address).
+        **lockout_facts(username=str(username or ""), ip=ip or ""),
     )
 
 
