@@ -25,8 +25,10 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from baton.accounts.models import User
+from baton.accounts.services import enrolment_code_issue
 from baton.assessment.demo import load_assessment_demo
 from baton.land.demo import load_land
 from baton.org.models import City, District, Person, Unit
@@ -464,6 +466,23 @@ def demo_accounts(*, reset_passwords: bool = True) -> list[tuple[str, str, str, 
         where = user.unit or user.district or user.city or "—"
         rows.append((username, User.Role(role).label, str(where), password))
     return rows
+
+
+def demo_enrolment_codes() -> list[tuple[str, str]]:
+    """Give each demo administrator without a second factor a new enrolment code.
+
+    Return (username, code) rows for printing: the first login enrols the TOTP device
+    with it (the password alone does not).
+    """
+    admins = User.objects.filter(
+        username__in=[
+            name for name, role, _area, _name in DEMO_ACCOUNTS if role in User.ADMIN_ROLES
+        ]
+    ).exclude(pk__in=TOTPDevice.objects.filter(confirmed=True).values("user_id"))
+    return [
+        (user.username, enrolment_code_issue(user=user, actor=None))
+        for user in admins.order_by("pk")
+    ]
 
 
 # --- projects ---------------------------------------------------------------------------

@@ -151,3 +151,37 @@ class ApiToken(models.Model):
 
     def is_expired(self, now=None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator enters before enrolling a TOTP device.
+
+    Issued out of band (``baton create-user``, ``baton enrolment-code``, or the security
+    administrator resetting a second factor): the password alone does not enrol the
+    second factor. Only the SHA-256 hash of the code is stored; a new code replaces the
+    account's unused one; it expires and serves once.
+    """
+
+    user = models.ForeignKey(
+        User, models.CASCADE, related_name="enrolment_codes", verbose_name=_("用户")
+    )
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("签发时间"), default=timezone.now)
+    created_by = models.ForeignKey(
+        User,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("签发人"),
+        help_text=_("空：服务器上的命令"),
+    )
+    expires_at = models.DateTimeField(_("过期时间"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("动态口令绑定码")
+        verbose_name_plural = _("动态口令绑定码")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

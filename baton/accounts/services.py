@@ -1,4 +1,5 @@
 import datetime as dt
+import hashlib
 import secrets
 from importlib import import_module
 
@@ -13,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from baton.audit.services import Event, audit_write
 from baton.org.models import City, District, Unit
 
-from .models import LoginSession, User
+from .models import EnrolmentCode, LoginSession, User
 
 #: The roles the system administrator may give an account on the 用户管理 page; the three
 #: administrators' accounts are made on the server (``baton create-user``).
@@ -23,6 +24,17 @@ BUSINESS_ROLES = (
     User.Role.CITY_REVIEWER,
     User.Role.LEADER,
 )
+
+#: 三员分立: nobody gives an administrator's role or changes an administrator's account
+#: through the web (the system administrator's pages, the configuration site, the
+#: security administrator's role form); an operator does, on the server.
+ADMIN_ROLE_BY_COMMAND = (
+    "系统、安全、审计管理员的角色只能由服务器上的 baton create-user 命令授予（三员分立）。"
+)
+ADMIN_ACCOUNT_BY_COMMAND = "系统、安全、审计管理员的账号由服务器上的 baton create-user 命令管理，不能在此修改（三员分立）。"
+
+#: How long an enrolment code for an administrator's second factor stays valid.
+ENROLMENT_CODE_VALID = dt.timedelta(hours=72)
 
 
 @transaction.atomic
@@ -41,10 +53,13 @@ def user_create(
     """Create an account with one role and its area; the password must pass every rule.
 
     ``temporary``: a one-time password the user must change at the first login.
-    ``actor`` is who creates it, for the audit log (None: an operator's command).
+    ``actor`` is who creates it, for the audit log (None: an operator's command, the
+    only one who may create an administrator; give it an enrolment code).
     """
     if role not in User.Role.values:
         raise ValidationError({"role": f"未知角色：{role}"})
+    if role in User.ADMIN_ROLES and actor is not None:
+        raise ValidationError({"role": ADMIN_ROLE_BY_COMMAND})
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": f"用户名 {username} 已存在。"})
     user = User(
@@ -156,9 +171,14 @@ def user_role_change(
     district: District | None = None,
     unit: Unit | None = None,
 ) -> bool:
-    """Give an account another role or area; its live sessions end. False: no change."""
+    """Give a business account another business role or area; its live sessions end.
+    False: no change."""
     if role not in User.Role.values:
         raise ValidationError({"role": f"未知角色：{role}"})
+    if user.is_admin_role:
+        raise ValidationError(ADMIN_ACCOUNT_BY_COMMAND)
+    if role in User.ADMIN_ROLES:
+        raise ValidationError({"role": ADMIN_ROLE_BY_COMMAND})
     before = _area_facts(user)
     user.role, user.city, user.district, user.unit = role, city, district, unit
     _check_area(user)
@@ -251,12 +271,81 @@ def account_unlock(*, actor: User | None, username: str = "", ip: str = "") -> i
 
 
 @transaction.atomic
-def user_otp_reset(*, user: User, actor: User | None) -> int:
-    """Remove an administrator's TOTP devices: the next login enrols a new one."""
+def user_otp_reset(*, user: User, actor: User | None) -> str:
+    """Remove an administrator's TOTP devices and end its sessions: the next login enrols
+    a new device with the enrolment code returned (shown once, handed over out of band)."""
+    if not user.is_admin_role:
+        raise ValidationError("只有管理员账号使用动态口令。")
     count, _ = TOTPDevice.objects.filter(user=user).delete()
     sessions_end(user=user)
-    audit_write(event=Event.OTP_RESET, user=actor, obj=user, detail=f"删除动态口令设备 {count} 个")
-    return count
+    code = _enrolment_code_create(user=user, actor=actor)
+    audit_write(
+        event=Event.OTP_RESET,
+        user=actor,
+        obj=user,
+        detail=f"删除动态口令设备 {count} 个；{_issued()}",
+    )
+    return code
+
+
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U
+
+
+def _code_hash(code: str) -> str:
+    plain = "".join(code.split()).replace("-", "").upper()
+    return hashlib.sha256(plain.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@transaction.atomic
+def enrolment_code_issue(*, user: User, actor: User | None) -> str:
+    """Issue a one-time code with which an administrator enrols a TOTP device; return it
+    (16 characters, ~78 bits, stored hashed). It replaces the account's unused code and
+    expires after ``ENROLMENT_CODE_VALID``. ``actor``: None for an operator's command."""
+    if not user.is_admin_role:
+        raise ValidationError("只有管理员账号需要动态口令绑定码。")
+    code = _enrolment_code_create(user=user, actor=actor)
+    audit_write(event=Event.OTP_RESET, user=actor, obj=user, detail=_issued())
+    return code
+
+
+def _issued() -> str:
+    return f"签发动态口令绑定码（{_valid_hours()} 小时内有效，仅可使用一次）"
+
+
+def _valid_hours() -> int:
+    return int(ENROLMENT_CODE_VALID.total_seconds() // 3600)
+
+
+def enrolment_code_notice(code: str) -> str:
+    """The line that hands an enrolment code to the operator or security administrator."""
+    return (
+        f"首次登录绑定动态口令须输入绑定码（{_valid_hours()} 小时内有效，仅可使用一次，"
+        f"请另行交给本人，勿与密码一同传递）：{code}"
+    )
+
+
+def _enrolment_code_create(*, user: User, actor: User | None) -> str:
+    plain = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(16))
+    code = "-".join(plain[i : i + 4] for i in range(0, 16, 4))
+    now = timezone.now()
+    EnrolmentCode.objects.filter(user=user, used_at__isnull=True).delete()
+    EnrolmentCode.objects.create(
+        user=user,
+        code_hash=_code_hash(code),
+        created_by=actor,
+        created_at=now,
+        expires_at=now + ENROLMENT_CODE_VALID,
+    )
+    return code
+
+
+def enrolment_code_redeem(*, user: User, code: str) -> bool:
+    """Use up the account's enrolment code if ``code`` is it, unused and unexpired."""
+    now = timezone.now()
+    used = EnrolmentCode.objects.filter(
+        user=user, code_hash=_code_hash(code or ""), used_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now)  # one UPDATE: two sessions racing cannot both use it
+    return used == 1
 
 
 def password_expired(user: User) -> bool:

@@ -16,8 +16,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from baton.audit.services import Event, Outcome, audit_write
 
-from .forms import ChangePasswordForm, LoginForm, TokenForm
-from .services import password_expired, session_record
+from .forms import ChangePasswordForm, EnrolmentCodeForm, LoginForm, TokenForm
+from .services import enrolment_code_redeem, password_expired, session_record
+
+#: The session's key naming the TOTP device it may enrol, once its enrolment code passed.
+_ENROLLING = "otp_enrolling_device"
 
 
 def _next_url(request) -> str:
@@ -74,22 +77,25 @@ def password_change(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def otp(request):
-    """Second factor for the administrators: enrol a TOTP device once, then verify."""
+    """Second factor for the administrators: enrol a TOTP device once (after the one-time
+    enrolment code issued out of band), then verify."""
     user = request.user
     if not user.is_admin_role or user.is_verified():
         return redirect("reports:home")
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     enrolling = device is None
     if enrolling:
-        device, _ = TOTPDevice.objects.get_or_create(
-            user=user, confirmed=False, defaults={"name": "手机令牌"}
-        )
+        pk = request.session.get(_ENROLLING)
+        device = pk and TOTPDevice.objects.filter(pk=pk, user=user, confirmed=False).first()
+        if not device:
+            return _enrolment_code(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["token"]):
             if enrolling:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
+                request.session.pop(_ENROLLING, None)
             otp_login(request, device)
             audit_write(request=request, event=Event.OTP_PASSED, detail=_otp_detail(enrolling))
             return redirect("reports:home")
@@ -106,6 +112,32 @@ def otp(request):
     if enrolling:
         context["secret"] = base64.b32encode(device.bin_key).decode()
         context["qr"] = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
+    return render(request, "accounts/otp.html", context)
+
+
+def _enrolment_code(request):
+    """Ask for the enrolment code before any QR code: the password alone enrols nothing.
+
+    The code serves once; the device it opens is this session's to confirm (a new one,
+    so no secret shown before is worth anything).
+    """
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if enrolment_code_redeem(user=request.user, code=form.cleaned_data["code"]):
+            TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+            device = TOTPDevice.objects.create(user=request.user, confirmed=False, name="手机令牌")
+            request.session[_ENROLLING] = device.pk
+            return redirect("accounts:otp")
+        audit_write(
+            request=request,
+            event=Event.OTP_FAILED,
+            outcome=Outcome.FAILURE,
+            detail="动态口令绑定码不正确、已使用或已过期",
+        )
+        form.add_error(
+            "code", "绑定码不正确、已使用或已过期。请向运维人员或安全管理员索取新的绑定码。"
+        )
+    context = {"form": form, "asking_code": True, "page_title": "绑定动态口令"}
     return render(request, "accounts/otp.html", context)
 
 

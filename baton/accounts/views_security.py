@@ -133,9 +133,11 @@ def user_role(request, pk: int):
     return render(request, "accounts/user_role.html", context, status=status)
 
 
+@never_cache
 @require_POST
 @login_required
 def user_otp(request, pk: int):
+    """Reset another administrator's second factor; show the new enrolment code once."""
     _sec_admin_only(request)
     user = get_object_or_404(User, pk=pk)
     if not user.is_admin_role or user.pk == request.user.pk:
@@ -143,8 +145,7 @@ def user_otp(request, pk: int):
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         return action_refused(request, form, back="accounts:security")
-    count = services.user_otp_reset(user=user, actor=request.user)
-    messages.success(
-        request, f"已重置 {user.username} 的动态口令（删除设备 {count} 个）：下次登录时重新绑定。"
-    )
-    return redirect("accounts:security")
+    code = services.user_otp_reset(user=user, actor=request.user)
+    hours = int(services.ENROLMENT_CODE_VALID.total_seconds() // 3600)
+    context = {"account": user, "code": code, "hours": hours, "page_title": "动态口令已重置"}
+    return render(request, "accounts/user_otp_done.html", context)

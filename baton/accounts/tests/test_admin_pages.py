@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from baton.accounts.api_auth import TokenRefused, token_create, token_user
 from baton.accounts.models import LoginSession, User
+from baton.accounts.services import enrolment_code_redeem
 from baton.audit.models import AuditRecord
 from baton.audit.tests.helpers import only, table_text
 from baton.projects.tests.helpers_views import login
@@ -305,9 +306,14 @@ def test_it_resets_another_administrators_second_factor(w):
     )
     url = reverse("accounts:user_otp", args=[w.sys_admin.pk])
     assert client.post(url, {}).status_code == 400
-    assert client.post(url, {"confirm": "yes"}).status_code == 302
+    response = client.post(url, {"confirm": "yes"})
+    assert response.status_code == 200 and "绑定码" in response.text
     assert not TOTPDevice.objects.filter(user=w.sys_admin).exists()
-    assert only(Event.OTP_RESET).object_id == str(w.sys_admin.pk)
+    record = only(Event.OTP_RESET)
+    assert record.object_id == str(w.sys_admin.pk) and "签发动态口令绑定码" in record.detail
+    # The next login enrols a new device with the code shown, once.
+    assert enrolment_code_redeem(user=w.sys_admin, code=response.context["code"])
+    assert response.context["code"] not in table_text()
 
 
 def test_no_administrator_page_shows_business_data(w):

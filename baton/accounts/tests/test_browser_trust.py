@@ -12,6 +12,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from baton.accounts.models import User
+from baton.accounts.services import enrolment_code_issue
 from baton.audit.models import AuditRecord
 from baton.projects.models import Project
 from baton.tests.test_browser import Session, browser, demo_world, pytestmark  # noqa: F401
@@ -20,7 +21,14 @@ BAD = "Wrong-pass-2024"
 
 
 def _second_factor(session: Session, username: str) -> None:
+    """Enrol the second factor: the enrolment code (as an operator would hand it over),
+    then the QR code's first token."""
     session.page.wait_for_url(re.compile(r"/accounts/otp/$"))
+    code = enrolment_code_issue(user=User.objects.get(username=username), actor=None)
+    session.page.fill("#id_code", code)
+    with session.page.expect_navigation():
+        session.page.click("#main form button[type=submit]")
+    session.page.wait_for_selector("img.qr")
     device = TOTPDevice.objects.get(user__username=username)
     token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
     session.page.fill("#id_token", f"{token:06d}")

@@ -8,7 +8,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from baton.accounts.models import LoginSession
-from baton.accounts.services import user_set_active
+from baton.accounts.services import enrolment_code_issue, user_set_active
 
 PASSWORD = "Relay-2019-baton"
 LOGIN = "/accounts/login/"
@@ -190,13 +190,17 @@ class TestAdministratorsSecondFactor:
         assert response.url == reverse("accounts:otp")
         assert client.get("/").url == reverse("accounts:otp")
         page = client.get(reverse("accounts:otp"))
+        assert "请输入绑定码" in page.text and "data:image/svg+xml" not in page.text
+        code = enrolment_code_issue(user=w.sys_admin, actor=None)
+        page = client.post(reverse("accounts:otp"), {"code": code}, follow=True)
         assert "扫描二维码" in page.text and "data:image/svg+xml" in page.text
 
     def test_it_lets_the_administrator_in_with_a_valid_token(self, client, w):
         w.audit_admin.set_password(PASSWORD)
         w.audit_admin.save()
         login(client, "auditadmin")
-        client.get(reverse("accounts:otp"))
+        code = enrolment_code_issue(user=w.audit_admin, actor=None)
+        client.post(reverse("accounts:otp"), {"code": code})
         device = TOTPDevice.objects.get(user=w.audit_admin)
         wrong = client.post(reverse("accounts:otp"), {"token": "000000"})
         assert "动态口令不正确" in wrong.text

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from baton.accounts.admin import UserAdmin
 from baton.accounts.api_auth import token_create, token_revoke
 from baton.accounts.models import User
+from baton.accounts.services import enrolment_code_issue
 from baton.audit.models import AuditRecord
 from baton.audit.services import audit_context, audit_verify, current_context
 from baton.ledger.tests.helpers import row, xlsx
@@ -95,7 +96,8 @@ def test_otp_failure_and_success(client, w):
     w.audit_admin.set_password(PASSWORD)
     w.audit_admin.save()
     _login(client, "auditadmin")
-    client.get(reverse("accounts:otp"))
+    code = enrolment_code_issue(user=w.audit_admin, actor=None)
+    client.post(reverse("accounts:otp"), {"code": code})  # the enrolment code first
     device = TOTPDevice.objects.get(user=w.audit_admin)
     client.post(reverse("accounts:otp"), {"token": "000000"})
     failed = only(Event.OTP_FAILED)

@@ -3,14 +3,18 @@ import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from baton.accounts.models import User
-from baton.accounts.services import user_create
+from baton.accounts.services import enrolment_code_issue, enrolment_code_notice, user_create
 from baton.org.models import City, District, Unit
 
 
 class Command(BaseCommand):
-    help = "创建一个有角色和范围的账号（代替 createsuperuser：日常工作中没有超级用户）。"
+    help = (
+        "创建一个有角色和范围的账号（代替 createsuperuser：日常工作中没有超级用户）；"
+        "管理员账号同时打印首次绑定动态口令所需的一次性绑定码。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -38,11 +42,17 @@ class Command(BaseCommand):
             raise CommandError("找不到指定的市、区或单位。", returncode=2) from None
         password = _read_password(password_stdin)
         try:
-            user = user_create(username=username, role=role, password=password, name=name, **area)
+            with transaction.atomic():
+                user = user_create(
+                    username=username, role=role, password=password, name=name, **area
+                )
+                code = enrolment_code_issue(user=user, actor=None) if user.is_admin_role else ""
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages), returncode=2) from None
         where = user.unit or user.district or user.city or "—"
         self.stdout.write(f"已创建账号 {user.username}：{user.get_role_display()}（{where}）。")
+        if code:
+            self.stdout.write(enrolment_code_notice(code))
 
 
 def _read_password(from_stdin: bool) -> str:

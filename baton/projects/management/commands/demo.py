@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from baton.demo import CUTOFF, XIANGAN, demo_accounts, load_demo
+from baton.demo import CUTOFF, XIANGAN, demo_accounts, demo_enrolment_codes, load_demo
 from baton.org.models import District
 from baton.reports.selectors import Scope, figures_as_of
 from baton.reports.summary import summary_paragraph
@@ -34,6 +34,11 @@ class Command(BaseCommand):
         self.stdout.write("演示账号（密码每次启动随机生成，仅显示这一次）：")
         for username, role, area, password in demo_accounts():
             self.stdout.write(f"  {username:<15} {password}  {role}（{area}）")
+        codes = demo_enrolment_codes()
+        if codes:
+            self.stdout.write("管理员首次登录绑定动态口令的绑定码（仅可使用一次，过期作废）：")
+            for username, code in codes:
+                self.stdout.write(f"  {username:<15} {code}")
         if no_serve:
             return
         call_command("collectstatic", interactive=False, verbosity=0)
