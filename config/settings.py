@@ -256,4 +256,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("BATON_LOG_LEVEL", "WARNING")},
+    # A 4xx is one line (status, method, path, user), never a traceback; a 500 keeps its.
+    "filters": {"client_error_line": {"()": "config.logs.ClientErrorLine"}},
+    "loggers": {
+        name: {"filters": ["client_error_line"]}
+        for name in ("django.request", "django.security.csrf")
+    },
 }
