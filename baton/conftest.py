@@ -1,3 +1,4 @@
+import itertools
 import os
 
 import pytest
@@ -25,6 +26,21 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def _anchor_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("audit-anchor")
+
+
+_anchors = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_anchor(settings, _anchor_dir):
+    # The audit anchor is a file outside the database: each test's chain, rolled back
+    # afterwards, gets its own, never the developer's var/audit_anchor.log.
+    settings.BATON_AUDIT_ANCHOR = str(_anchor_dir / f"{next(_anchors)}.log")
 
 
 @pytest.fixture(autouse=True)

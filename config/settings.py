@@ -52,6 +52,25 @@ if not SECRET_KEY:
         key_file.chmod(0o600)
     SECRET_KEY = key_file.read_text().strip()
 
+#: HMAC-SM3 key of the audit chain, its anchor and the backups' signatures: the value,
+#: or a file holding it; in development a random key is kept in VAR_DIR/audit_key.
+BATON_AUDIT_KEY = env_str("BATON_AUDIT_KEY")
+BATON_AUDIT_KEY_FILE = env_str("BATON_AUDIT_KEY_FILE")
+#: Signed checkpoints of the audit chain, outside the database (baton/audit/anchor.py).
+BATON_AUDIT_ANCHOR = env_str("BATON_AUDIT_ANCHOR", str(VAR_DIR / "audit_anchor.log"))
+BATON_AUDIT_CHECKPOINT_EVERY = env_int("BATON_AUDIT_CHECKPOINT_EVERY", 100)
+if PRODUCTION:
+    # Whoever copies the data directory (the database) must not get the key with it.
+    _var = VAR_DIR.resolve()
+    _inside = [VAR_DIR / "audit_key"] if (VAR_DIR / "audit_key").exists() else []
+    if BATON_AUDIT_KEY_FILE and Path(BATON_AUDIT_KEY_FILE).resolve().is_relative_to(_var):
+        _inside.append(Path(BATON_AUDIT_KEY_FILE))
+    if _inside:
+        raise ImproperlyConfigured(
+            f"生产环境的数据目录 {VAR_DIR} 中不能有密钥文件（{'、'.join(map(str, _inside))}）："
+            "请把审计密钥移到数据目录之外，用 BATON_AUDIT_KEY 或 BATON_AUDIT_KEY_FILE 指定。"
+        )
+
 DEBUG = env_bool("BATON_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("BATON_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("BATON_CSRF_TRUSTED_ORIGINS")

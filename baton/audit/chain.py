@@ -2,7 +2,13 @@
 
 ``hash = HMAC-SM3(key, prev_hash || canonical JSON of the record)``; the first record's
 ``prev_hash`` is 64 zeros. The key comes from ``BATON_AUDIT_KEY`` (a setting or the
-environment); in development a random key is kept in ``VAR_DIR/audit_key``.
+environment) or the file ``BATON_AUDIT_KEY_FILE`` names; in development a random key is
+kept in ``VAR_DIR/audit_key``. Production refuses a key inside ``VAR_DIR`` (see
+config/settings.py): whoever copies the data directory must not get the key with it.
+
+The same key, each use under its own label, authenticates the chain's head row
+(``head_mac``), the checkpoints written outside the database (baton/audit/anchor.py) and
+the backups' signatures (baton/accounts/backup.py).
 """
 
 import datetime as dt
@@ -31,15 +37,30 @@ SM4_VECTOR = (
 
 def audit_key() -> bytes:
     configured = getattr(settings, "BATON_AUDIT_KEY", "") or os.environ.get("BATON_AUDIT_KEY", "")
-    return _key(configured, str(settings.VAR_DIR), bool(getattr(settings, "PRODUCTION", False)))
+    key_file = getattr(settings, "BATON_AUDIT_KEY_FILE", "") or os.environ.get(
+        "BATON_AUDIT_KEY_FILE", ""
+    )
+    production = bool(getattr(settings, "PRODUCTION", False))
+    return _key(configured, key_file, str(settings.VAR_DIR), production)
 
 
 @functools.lru_cache(maxsize=8)
-def _key(configured: str, var_dir: str, production: bool) -> bytes:
+def _key(configured: str, key_file: str, var_dir: str, production: bool) -> bytes:
     if configured:
         return configured.encode()
+    if key_file:
+        try:
+            text = Path(key_file).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"无法读取审计密钥文件 {key_file}：{exc}") from None
+        if not text:
+            raise ImproperlyConfigured(f"审计密钥文件 {key_file} 是空的。")
+        return text.encode()
     if production:
-        raise ImproperlyConfigured("生产环境必须设置 BATON_AUDIT_KEY（审计日志的 HMAC-SM3 密钥）。")
+        raise ImproperlyConfigured(
+            "生产环境必须设置 BATON_AUDIT_KEY 或 BATON_AUDIT_KEY_FILE"
+            "（审计日志和备份签名的 HMAC-SM3 密钥，放在数据目录之外）。"
+        )
     path = Path(var_dir) / "audit_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -85,6 +106,21 @@ def record_hash(record, key: bytes | None = None) -> str:
     mac.update(record.prev_hash.encode("ascii"))
     mac.update(canonical(record))
     return mac.finalize().hex()
+
+
+def keyed_sm3(key: bytes, label: bytes, data: bytes) -> str:
+    """HMAC-SM3 of ``data`` under ``key``, for the use ``label`` names (never a record's:
+    a record's input starts with 64 hex digits, a label with a letter)."""
+    mac = hmac.HMAC(key, hashes.SM3())
+    mac.update(label + b"\n")
+    mac.update(data)
+    return mac.finalize().hex()
+
+
+def head_mac(seq: int, last_hash: str, key: bytes | None = None) -> str:
+    """The MAC of the chain's head row: its number and hash, so a head moved back to an
+    earlier record cannot be written without the key."""
+    return keyed_sm3(key or audit_key(), b"baton-audit-head", f"{seq}:{last_hash}".encode())
 
 
 def sm3_hex(data: bytes) -> str:

@@ -1,8 +1,8 @@
 """The audit log: one append-only table, each record chained to the one before by HMAC-SM3.
 
-``AuditHead`` is a single row holding the last sequence number and hash; writers lock it
-(``SELECT … FOR UPDATE``; on SQLite the IMMEDIATE transaction already serialises them),
-so two writers can never chain onto the same record.
+``AuditHead`` is a single row holding the last sequence number and hash (and their MAC);
+writers lock it (``SELECT … FOR UPDATE``; on SQLite the IMMEDIATE transaction already
+serialises them), so two writers can never chain onto the same record.
 """
 
 from django.conf import settings
@@ -105,10 +105,16 @@ class AuditRecord(models.Model):
 
 
 class AuditHead(models.Model):
-    """The end of the chain (a single row, id 1): the writers' lock."""
+    """The end of the chain (a single row, id 1): the writers' lock.
+
+    ``mac`` authenticates ``seq`` and ``hash`` (``chain.head_mac``): a head moved back to
+    an earlier record, over a cut tail, does not verify. A head that failed its MAC once
+    keeps an empty one, so writing on never launders it.
+    """
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("审计链尾")

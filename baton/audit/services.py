@@ -10,8 +10,10 @@ import contextlib
 import contextvars
 import datetime as dt
 import getpass
+import hmac
 import ipaddress
 import json
+import logging
 import os
 from dataclasses import dataclass
 
@@ -20,7 +22,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from .chain import GENESIS, audit_key, record_hash
+from . import anchor
+from .chain import GENESIS, audit_key, head_mac, record_hash
 from .models import AuditHead, AuditRecord
 
 Event = AuditRecord.Event
@@ -31,6 +34,8 @@ SECRET_WORDS = ("password", "passwd", "pwd", "token", "otp", "secret", "credenti
 SCRUBBED = "[已隐去]"
 
 DEFAULT_RETENTION_DAYS = 180
+
+logger = logging.getLogger(__name__)
 
 
 def retention_days() -> int:
@@ -130,14 +135,21 @@ def _head_for_update() -> AuditHead:
     if head is not None:
         return head
     last = AuditRecord.objects.order_by("-seq").values("seq", "hash").first()
+    seq, last_hash = (last["seq"], last["hash"]) if last else (0, GENESIS)
     try:
         with transaction.atomic():
+            # A head lost while records exist is not vouched for: whoever deleted it may
+            # have cut the tail first. Its empty MAC stays empty (see audit_write).
             AuditHead.objects.create(
-                pk=1, seq=last["seq"] if last else 0, hash=last["hash"] if last else GENESIS
+                pk=1, seq=seq, hash=last_hash, mac="" if last else head_mac(seq, last_hash)
             )
     except IntegrityError:
         pass  # another writer created it first
     return AuditHead.objects.select_for_update().get(pk=1)
+
+
+def _head_ok(head: AuditHead, key: bytes) -> bool:
+    return hmac.compare_digest(head.mac, head_mac(head.seq, head.hash, key))
 
 
 def audit_write(
@@ -202,8 +214,14 @@ def audit_write(
         record.prev_hash = head.hash
         record.hash = record_hash(record, key)
         record.save()
+        trusted = _head_ok(head, key)
+        if not trusted and head.mac:  # said once: the MAC stays empty from now on
+            logger.error("审计链尾登记未通过 HMAC-SM3 校验（第 %s 条）：链尾可能被改动", head.seq)
         head.seq, head.hash = record.seq, record.hash
-        head.save(update_fields=["seq", "hash"])
+        # Writing on never launders a head that failed its MAC: it stays unauthenticated.
+        head.mac = head_mac(record.seq, record.hash, key) if trusted else ""
+        head.save(update_fields=["seq", "hash", "mac"])
+        anchor.after_write(record.seq, record.hash)
     return record
 
 
@@ -231,14 +249,19 @@ def _anchors() -> dict[int, str]:
     }
 
 
-def audit_verify(*, chunk: int = 2000) -> Verdict:
-    """Walk the whole chain, recompute every HMAC, and report the first break."""
+def audit_verify(*, chunk: int = 2000, anchored: bool = True) -> Verdict:
+    """Walk the whole chain, recompute every HMAC, check the head's MAC and, unless
+    ``anchored`` is false, hold the chain to the checkpoints outside the database;
+    report the first break."""
     key = audit_key()
     problems: list[str] = []
     bad: list[int] = []
     count = 0
     prev_seq = None
     prev_hash = None
+    outside = anchor.read(key) if anchored else anchor.Anchored()
+    wanted = outside.wanted
+    seen: dict[int, str] = {}
 
     def problem(seq: int, text: str) -> None:
         bad.append(seq)
@@ -246,6 +269,8 @@ def audit_verify(*, chunk: int = 2000) -> Verdict:
 
     for record in AuditRecord.objects.order_by("seq").iterator(chunk_size=chunk):
         count += 1
+        if record.seq in wanted:
+            seen[record.seq] = record.hash
         gap = False
         if prev_seq is None:
             expected_prev = GENESIS
@@ -273,14 +298,50 @@ def audit_verify(*, chunk: int = 2000) -> Verdict:
             problem(record.seq, f"第 {record.seq} 条审计记录已被篡改（HMAC-SM3 校验失败）。")
         prev_seq, prev_hash = record.seq, record.hash
     head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and head.seq > (prev_seq or 0):
+    if head is None and prev_seq is not None:
+        problem(prev_seq, f"审计链尾登记缺失（链到第 {prev_seq} 条为止，其后可能被删除）。")
+    elif head is not None and not _head_ok(head, key):
         problem(
-            (prev_seq or 0) + 1,
-            f"第 {(prev_seq or 0) + 1}–{head.seq} 条审计记录缺失（链尾被删除）。",
+            head.seq,
+            f"审计链尾登记（第 {head.seq} 条）未通过 HMAC-SM3 校验：链尾被改动过，"
+            "其后的记录可能已被删除。",
         )
+    if head is not None and head.seq > (prev_seq or 0):
+        start = (prev_seq or 0) + 1
+        missing = f"{start}" if head.seq == start else f"{start}–{head.seq}"
+        problem(start, f"第 {missing} 条审计记录缺失（链尾被删除）。")
     elif head is not None and prev_seq is not None and head.hash != prev_hash:
         problem(prev_seq, f"第 {prev_seq} 条审计记录与链尾登记的哈希不符。")
+    problems.extend(outside.problems)
+    for seq, text in anchor.compare(outside, count=count, last_seq=prev_seq, seen=seen):
+        if text not in problems:
+            problem(seq, text)
     return Verdict(count=count, problems=problems, first_bad_seq=min(bad) if bad else None)
+
+
+class CheckpointRefused(Exception):
+    pass
+
+
+def audit_checkpoint(*, kind: str = "checkpoint") -> dict:
+    """Anchor the chain outside the database as it stands; refuse a head that does not
+    verify or does not match the last record (never vouch for a cut tail)."""
+    key = audit_key()
+    with transaction.atomic():
+        head = _head_for_update()  # no writer moves the head while it is read
+        last = AuditRecord.objects.order_by("-seq").first()
+        if not _head_ok(head, key):
+            raise CheckpointRefused(
+                f"审计链尾登记（第 {head.seq} 条）未通过 HMAC-SM3 校验，不能写检查点："
+                "请运行 baton audit-verify。"
+            )
+        if last is not None and (
+            (head.seq, head.hash) != (last.seq, last.hash) or record_hash(last, key) != last.hash
+        ):
+            raise CheckpointRefused(
+                "审计链尾与最后一条记录不符，不能写检查点：请运行 baton audit-verify。"
+            )
+        return anchor.checkpoint(kind=kind, key=key)
 
 
 # --- purging ------------------------------------------------------------------------------
@@ -331,4 +392,12 @@ def audit_purge(*, before: dt.date, actor_name: str = "") -> int:
                 "purged_through_hash": last["hash"],
             },
         )
+        transaction.on_commit(_anchor_purge)
     return count
+
+
+def _anchor_purge() -> None:
+    try:
+        anchor.checkpoint(kind="purge")
+    except OSError:
+        logger.exception("清理后的审计锚点写入失败：%s", anchor.anchor_path())
