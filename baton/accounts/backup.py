@@ -10,9 +10,17 @@ A backup is one tar file holding ``manifest.json`` and the database:
   manifest describe the same instant.
 
 The manifest lists every table with its row count and a deterministic checksum of its
-rows in primary-key order, and the SM3 hash of the database member. ``restore`` refuses
-a file that is not a Baton backup, comes from another kind of database, or whose hash
-or checksums do not match, with a Chinese message, before touching the database. Then:
+rows in primary-key order, and the SM3 hash of the database member. None of that is
+keyed: anyone can change a backup and recompute it. So ``manifest.sig`` signs the
+manifest's exact bytes with HMAC-SM3 under a key that is never in the backup — derived
+from the audit key (``BATON_AUDIT_KEY``) under its own label, so there is no second
+secret to keep, and a backup restores only where the audit chain it holds verifies. The
+member is covered through its SM3 in the manifest.
+
+``restore`` refuses a file that is unsigned or signed with another key, whose manifest
+changed after signing, that is not a Baton backup, comes from another kind of database,
+or whose hash or checksums do not match, with a Chinese message, before touching the
+database. Then:
 
 - SQLite: the verified copy is written into the live database through the backup API,
   the checksums are computed again, and on any difference the copy taken just before
@@ -26,6 +34,7 @@ Either way the database is the backup's, exactly, or unchanged.
 
 import contextlib
 import datetime as dt
+import hmac
 import io
 import json
 import os
@@ -44,13 +53,18 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from baton.audit.chain import audit_key, keyed_sm3, sm3_hex
+
 FORMAT = "baton-backup"
-VERSION = 1
+VERSION = 2  # 2: signed (manifest.sig); version 1 backups were not, and are refused
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+_SIGNATURE_LIMIT = 4096
 MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 _MANIFEST_LIMIT = 10 * 1024 * 1024
 _NAME = re.compile(r"^[A-Za-z0-9_]{1,63}$")
 _HEX = re.compile(r"^[0-9a-f]{64}$")
+_KEY_ID = re.compile(r"^[0-9a-f]{8}$")
 _CHUNK = 1024 * 1024
 
 
@@ -199,6 +213,61 @@ def compare(expected: dict, actual: dict) -> list[str]:
         elif want["checksum"] != got["checksum"]:
             problems.append(f"表 {name} 校验和不符")
     return problems
+
+
+# --- signature --------------------------------------------------------------------------
+
+
+def signing_key() -> bytes:
+    """The backups' HMAC-SM3 key: the audit key's, under the label of this use."""
+    return bytes.fromhex(keyed_sm3(audit_key(), b"baton-backup-signing-key", b""))
+
+
+def key_id(key: bytes) -> str:
+    """Names a key without revealing it (to tell "another key" from "changed")."""
+    return sm3_hex(key)[:8]
+
+
+def sign(manifest: bytes, *, key: bytes | None = None) -> bytes:
+    """The content of ``manifest.sig`` for the manifest's exact bytes."""
+    key = key or signing_key()
+    signature = {
+        "algorithm": "HMAC-SM3",
+        "key_id": key_id(key),
+        "mac": keyed_sm3(key, b"baton-backup-manifest", manifest),
+    }
+    return json.dumps(signature, sort_keys=True).encode()
+
+
+def check_signature(manifest: bytes, signature: bytes | None) -> None:
+    """Raise BackupError unless ``signature`` is this system's over these bytes."""
+    if signature is None:
+        raise BackupError(
+            f"备份文件未签名（缺少 {SIGNATURE}）：无法确认它出自本系统且未被改动，未做任何恢复。"
+            "（早于签名功能的备份请在原版本中恢复后重新备份。）"
+        )
+    try:
+        data = json.loads(signature.decode("utf-8"))
+        theirs, mac = data["key_id"], data["mac"]
+        ok = (
+            data.get("algorithm") == "HMAC-SM3"
+            and bool(_KEY_ID.match(str(theirs)))
+            and bool(_HEX.match(str(mac)))
+        )
+    except (UnicodeDecodeError, json.JSONDecodeError, TypeError, KeyError, AttributeError):
+        ok = False
+    if not ok:
+        raise BackupError("备份签名已损坏（格式不对），未做任何恢复。")
+    key = signing_key()
+    if not hmac.compare_digest(theirs, key_id(key)):
+        raise BackupError(
+            f"备份由另一把密钥签名（密钥标识 {theirs}，本系统为 {key_id(key)}），"
+            "不能确认它出自本系统，未做任何恢复。请确认 BATON_AUDIT_KEY 与备份时相同。"
+        )
+    if not hmac.compare_digest(mac, keyed_sm3(key, b"baton-backup-manifest", manifest)):
+        raise BackupError(
+            "备份签名不符：备份清单在签名之后被改动过（或签名被替换），未做任何恢复。"
+        )
 
 
 # --- backup -----------------------------------------------------------------------------
@@ -353,8 +422,13 @@ def _write_tar(path: Path, member: Path, manifest: dict) -> None:
             tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar,
         ):
             info = tarfile.TarInfo(MANIFEST)
-            info.size, info.mode, info.mtime = len(data), 0o600, int(timezone.now().timestamp())
+            now = int(timezone.now().timestamp())
+            info.size, info.mode, info.mtime = len(data), 0o600, now
             tar.addfile(info, fileobj=io.BytesIO(data))
+            signature = sign(data)
+            info = tarfile.TarInfo(SIGNATURE)
+            info.size, info.mode, info.mtime = len(signature), 0o600, now
+            tar.addfile(info, fileobj=io.BytesIO(signature))
             tar.add(member, arcname=member.name, filter=_plain)
             raw.flush()
             os.fsync(raw.fileno())
@@ -375,8 +449,9 @@ def _plain(info: tarfile.TarInfo) -> tarfile.TarInfo:
 
 
 def read_manifest(path: Path, work: Path) -> tuple[dict, Path]:
-    """Open a backup, check its form and its member's hash; return the manifest and the
-    extracted member. Raise BackupError (nothing touched) when anything is wrong."""
+    """Open a backup, check its signature, its form and its member's hash; return the
+    manifest and the extracted member. Raise BackupError (nothing touched) when anything
+    is wrong."""
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"备份文件 {path} 不存在。")
@@ -386,9 +461,14 @@ def read_manifest(path: Path, work: Path) -> tuple[dict, Path]:
             info = members.get(MANIFEST)
             if info is None or not info.isfile() or info.size > _MANIFEST_LIMIT:
                 raise BackupError(f"{path} 不是接力棒备份文件（缺少备份清单 {MANIFEST}）。")
-            manifest = _parse_manifest(tar.extractfile(info).read())
+            data = tar.extractfile(info).read()
+            sig = members.get(SIGNATURE)
+            if sig is not None and (not sig.isfile() or sig.size > _SIGNATURE_LIMIT):
+                raise BackupError("备份签名已损坏（格式不对），未做任何恢复。")
+            check_signature(data, tar.extractfile(sig).read() if sig is not None else None)
+            manifest = _parse_manifest(data)
             name = manifest["member"]
-            if set(members) != {MANIFEST, name} or not members[name].isfile():
+            if set(members) != {MANIFEST, SIGNATURE, name} or not members[name].isfile():
                 raise BackupError("备份文件的内容与清单不符（成员文件不对）。")
             target = work / name
             digest = _SM3()

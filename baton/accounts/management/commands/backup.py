@@ -2,14 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from baton.accounts.backup import BackupError, backup, describe
+from baton.accounts.backup import BackupError, backup, describe, key_id, signing_key
 from baton.audit.services import Event, Outcome, audit_write
 
 
 class Command(BaseCommand):
     help = (
         "把整个数据库备份到一个文件（SQLite 用在线备份接口，PostgreSQL 用 pg_dump），"
-        "附每张表的行数和校验和清单。"
+        "附每张表的行数和校验和清单，用审计密钥派生的密钥签名（HMAC-SM3）。"
     )
 
     def add_arguments(self, parser):
@@ -32,4 +32,7 @@ class Command(BaseCommand):
             )
             raise CommandError(str(exc), returncode=1) from None
         sm3 = outcome.manifest["member_sm3"]
-        self.stdout.write(f"已备份到 {target}：{describe(outcome.manifest)}，SM3 {sm3[:16]}…")
+        self.stdout.write(
+            f"已备份到 {target}：{describe(outcome.manifest)}，SM3 {sm3[:16]}…，"
+            f"已签名（HMAC-SM3，密钥标识 {key_id(signing_key())}）"
+        )

@@ -4,12 +4,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from baton.accounts.backup import BackupError, describe, pending_migrations, restore
+from baton.audit import anchor
 from baton.audit.services import Event, Outcome, audit_verify, audit_write
 
 
 class Command(BaseCommand):
     help = (
-        "用 baton backup 的备份文件替换整个数据库：先核对备份（SM3、每张表的行数和校验和），"
+        "用 baton backup 的备份文件替换整个数据库：先核对备份（签名、SM3、每张表的行数和校验和），"
         "恢复后再核对一次；不符则不恢复或整体回滚。"
     )
 
@@ -39,7 +40,9 @@ class Command(BaseCommand):
             )
             raise CommandError(str(exc), returncode=1) from None
         manifest = outcome.manifest
-        verdict = audit_verify()
+        # The anchor outside the database knows records written after the backup: the
+        # restored chain is checked on its own, then anchored anew (a "restore" line).
+        verdict = audit_verify(anchored=False)
         # Appended to the restored chain: the log shows the restore itself.
         audit_write(
             event=Event.RESTORE,
@@ -52,7 +55,13 @@ class Command(BaseCommand):
                 "rows": outcome.rows,
             },
         )
-        self.stdout.write(f"已从 {source} 恢复：{describe(manifest)}，行数与校验和全部一致。")
+        try:
+            anchor.checkpoint(kind="restore")
+        except OSError as exc:
+            self.stderr.write(f"未能写入审计锚点 {anchor.anchor_path()}：{exc}")
+        self.stdout.write(
+            f"已从 {source} 恢复：{describe(manifest)}，签名有效，行数与校验和全部一致。"
+        )
         if verdict.ok:
             self.stdout.write(f"审计日志：{verdict.count} 条审计记录，链完整。")
         else:
