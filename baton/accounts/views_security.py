@@ -109,7 +109,7 @@ def user_role(request, pk: int):
     _sec_admin_only(request)
     user = get_object_or_404(User.objects.select_related("city", "district", "unit"), pk=pk)
     if user.is_admin_role:
-        raise PermissionDenied("管理员账号的角色不能在此变更（三员分立）。")
+        raise PermissionDenied(services.ADMIN_ACCOUNT_BY_COMMAND)
     initial = {"role": user.role, "city": user.city, "district": user.district, "unit": user.unit}
     form = RoleChangeForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200

@@ -29,9 +29,7 @@ def _sys_admin_only(request) -> None:
 def _managed(pk: int) -> User:
     user = get_object_or_404(User, pk=pk)
     if user.is_admin_role:
-        raise PermissionDenied(
-            "系统、安全、审计管理员的账号由服务器上的 baton create-user 命令管理，不在此页修改。"
-        )
+        raise PermissionDenied(services.ADMIN_ACCOUNT_BY_COMMAND)
     return user
 
 
