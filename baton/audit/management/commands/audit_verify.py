@@ -26,9 +26,14 @@ class Command(BaseCommand):
         where = (
             f"首个问题在第 {verdict.first_bad_seq} 条"
             if verdict.first_bad_seq is not None
-            else verdict.problems[0].rstrip("。")
+            else "审计锚点不符"
+        )
+        more = (
+            f"（另有 {len(verdict.problems) - 1} 个问题，见上）"
+            if len(verdict.problems) > 1
+            else ""
         )
         raise CommandError(
-            f"审计链校验失败：{where}（共 {verdict.count} 条）。",
+            f"审计链校验失败：{where}（共 {verdict.count} 条）：{verdict.problems[0]}{more}",
             returncode=1,
         )
