@@ -5,11 +5,13 @@ from .services import Event, Outcome, audit_write
 _CODES_KEPT = 200
 
 
-def audit_import(result, *, request=None, file_name: str = "", district=None) -> None:
-    """Record one ledger import (its projects are not recorded one by one)."""
+def audit_import(result, *, request=None, file_name: str = "", district=None, user=None) -> None:
+    """Record one ledger import (its projects are not recorded one by one); ``user`` is
+    who imported on the command line (``--user``), a request says it otherwise."""
     ok = result.ok
     audit_write(
         request=request,
+        user=user,
         event=Event.IMPORT,
         outcome=Outcome.SUCCESS if ok else Outcome.FAILURE,
         object_type="ledger",

@@ -175,8 +175,14 @@ def ledger_import(
             gc.enable()
 
 
+IMPORT_REFUSED = "只有招商单位的工作人员和区招商办可以导入台账。"
+
+
 def _import(data, actor, district, dry_run, limits, through_services) -> ImportResult:
     result = ImportResult(dry_run=dry_run)
+    if actor is not None and not permissions.can_import(actor):
+        result.errors = [LedgerError("", 0, "", "", IMPORT_REFUSED)]
+        return result
     try:
         book = read_book(data, limits or Limits())
     except LedgerRefused as exc:
@@ -598,14 +604,10 @@ class _Importer:
         user = self.actor
         if user is None:
             return True
-        role = User.Role
-        if user.role == role.UNIT_STAFF:
-            return row.unit is not None and row.unit.pk == user.unit_id
-        if user.role in (role.DISTRICT_OFFICE, role.LEADER) and user.district_id:
-            return row.district.pk == user.district_id
-        if user.role == role.CITY_REVIEWER:
-            return row.district.city_id == user.city_id
-        return False
+        if row.unit is None and user.role == User.Role.DISTRICT_OFFICE:
+            # No 责任单位 column: the district's office unit (a blank cell resolved to it).
+            return user.district_id == row.district.pk
+        return row.unit is not None and permissions.can_import_create(user, row.unit)
 
     def _review_path(self, sheet, row, district, current: str, target: str) -> list[str] | None:
         two = district.review_levels == 2
@@ -807,8 +809,6 @@ class _Importer:
                 return []
             steps += [_Step(s, "review_state", None, {"day": day}) for s in path]
         steps.sort(key=lambda s: s.args.get("day") or dt.date.max)
-        if row.unit is not None and row.unit.pk != project.unit_id:
-            steps.append(_Step("handoff", "unit", None, {"unit": row.unit}))
         changes = {}
         for key in (*TEXT_FIELDS, "investment", "industry", "leader", "land_area_mu"):
             if key not in v:
@@ -847,6 +847,9 @@ class _Importer:
         steps += [
             _Step("milestone", k, None, {"kind": _MILESTONE_KIND[k], "date": v[k]}) for k in changed
         ]
+        if row.unit is not None and row.unit.pk != project.unit_id:
+            # Last: the holder edits and records, then hands on (after it, it holds no more).
+            steps.append(_Step("handoff", "unit", None, {"unit": row.unit}))
         return steps
 
     # --- write -----------------------------------------------------------------------------
@@ -917,6 +920,12 @@ class _Importer:
         v = row.values
         for step in steps:
             at = self._at(step.args.get("day"), last, now)
+            if project is not None and actor is not None:
+                current = project if writer is services else writer.held(project)
+                refusal = _refusal(step.kind, actor, current)
+                if refusal:
+                    self.row_error(sheet, row, step.column, refusal)
+                    return False
             try:
                 if step.kind == "create":
                     project = writer.project_create(
@@ -995,6 +1004,42 @@ class _Importer:
         if last is not None and at <= last:
             at = last + dt.timedelta(seconds=1)
         return at
+
+
+_HOLDER_OR_OFFICE = {
+    "move": (permissions.can_move, "变更该项目的阶段"),
+    "handoff": (permissions.can_hand_off, "交接该项目"),
+    "milestone": (permissions.can_record_milestone, "记录该项目的里程碑"),
+}
+
+
+def _refusal(kind: str, user: User, project: Project) -> str | None:
+    """Return why ``user`` may not take a row's step on ``project`` as the row's earlier
+    steps left it, by the rules the pages and the API apply (``permissions``), or None."""
+    if kind == "submit" and not permissions.can_submit(user, project):
+        return f"只有责任单位（{project.unit.name}）可以上报该项目，台账导入不能代为上报。"
+    if kind in ("approve", "return") and not permissions.can_review(user, project):
+        district = project.district
+        verb = "改为“已入库”" if kind == "approve" else "退回"
+        if project.review_state == ReviewState.DISTRICT_APPROVED:
+            return (
+                f"{district.name}为二级审核：区招商办初审通过后，须由市招商办审核入库或退回；"
+                f"您不能通过台账导入把“区已审核”的项目{verb}。"
+            )
+        level = "初审" if district.review_levels == 2 else "审核入库"
+        return f"已上报的项目须由{district.name}招商办{level}；您不能通过台账导入审核该项目。"
+    if kind in _HOLDER_OR_OFFICE:
+        may, what = _HOLDER_OR_OFFICE[kind]
+        if not may(user, project):
+            return f"只有责任单位（{project.unit.name}）或区招商办可以{what}。"
+    # The holder of a project under review passes: the writer says why it must wait.
+    if (
+        kind == "update"
+        and not permissions.can_edit(user, project)
+        and (project.is_editable or not permissions.can_move(user, project))
+    ):
+        return f"只有责任单位（{project.unit.name}）或区招商办可以修改该项目。"
+    return None
 
 
 def amount_text(value: Decimal | None) -> str:

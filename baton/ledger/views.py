@@ -26,13 +26,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from baton.accounts.models import User
 from baton.audit.hooks import audit_export, audit_import
 from baton.audit.services import audit_batch
+from baton.projects import permissions
 from baton.projects.forms import ProjectFilterForm
 
 from .annotate import error_workbook
 from .columns import COLUMNS, header_map, normalize_header
 from .exporter import ledger_export
 from .forms import XLSX, LedgerExportForm, LedgerUploadForm, megabytes
-from .importer import ImportResult, ledger_import
+from .importer import IMPORT_REFUSED, ImportResult, ledger_import
 from .reading import Limits, shown
 
 Role = User.Role
@@ -47,19 +48,14 @@ _RESULTS = "ledger_results"
 
 def _import_district(user):
     """Return the district a user imports into, or None when the role may not import."""
-    if user.role == Role.UNIT_STAFF and user.unit_id:
-        return user.unit.district
-    if user.role == Role.DISTRICT_OFFICE and user.district_id:
-        return user.district
-    return None
+    if not permissions.can_import(user):
+        return None
+    return user.unit.district if user.role == Role.UNIT_STAFF else user.district
 
 
 def _denied(request, message: str):
     context = {"message": message, "page_title": "无权操作"}
     return render(request, "ledger/ledger_denied.html", context, status=403)
-
-
-_IMPORT_REFUSED = "只有招商单位的工作人员和区招商办可以导入台账。"
 
 
 # --- the uploaded file, between preview and confirm -----------------------------------
@@ -128,7 +124,7 @@ def _dry_run(request, data: bytes) -> ImportResult:
 @login_required
 def ledger_import_view(request):
     if _import_district(request.user) is None:
-        return _denied(request, _IMPORT_REFUSED)
+        return _denied(request, IMPORT_REFUSED)
     status = 200
     form = LedgerUploadForm()
     if request.method == "POST":
@@ -153,7 +149,7 @@ def ledger_import_view(request):
 @login_required
 def ledger_import_preview(request, token):
     if _import_district(request.user) is None:
-        return _denied(request, _IMPORT_REFUSED)
+        return _denied(request, IMPORT_REFUSED)
     entry, data = _upload(request, token)
     result = _dry_run(request, data)
     return _preview(request, token, entry, result)
@@ -211,7 +207,7 @@ def ledger_import_confirm(request, token):
     user = request.user
     district = _import_district(user)
     if district is None:
-        return _denied(request, _IMPORT_REFUSED)
+        return _denied(request, IMPORT_REFUSED)
     entry, data = _upload(request, token)
     with audit_batch():  # one audit record for the import, not one per project
         result = ledger_import(data=data, actor=user, district=district)
@@ -236,7 +232,7 @@ def ledger_import_confirm(request, token):
 @login_required
 def ledger_import_done(request, token):
     if _import_district(request.user) is None:
-        return _denied(request, _IMPORT_REFUSED)
+        return _denied(request, IMPORT_REFUSED)
     done = request.session.get(_RESULTS, {}).get(token)
     if done is None:
         raise Http404("没有这次导入的结果。")
@@ -256,7 +252,7 @@ def ledger_import_done(request, token):
 def ledger_import_errors(request, token):
     """Return the uploaded workbook with its bad cells marked (错误清单 first)."""
     if _import_district(request.user) is None:
-        return _denied(request, _IMPORT_REFUSED)
+        return _denied(request, IMPORT_REFUSED)
     entry, data = _upload(request, token)
     result = _dry_run(request, data)
     if result.ok:

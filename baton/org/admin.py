@@ -20,6 +20,11 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ["district", "kind", "is_active"]
     search_fields = ["name", "short_name"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A unit holds projects of its district: moved to another district here, it would
+        # hold them across the boundary no service allows (a handoff stays in the district).
+        return ["district"] if obj is not None else []
+
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):

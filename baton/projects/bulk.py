@@ -662,6 +662,12 @@ class BulkWriter:
         services._check_not_before_last_event(project, at)
         return self._set_milestone(history, kind, date, actor, at, note)
 
+    def held(self, project: Project) -> Project:
+        """Return ``project`` as the steps so far left it (a service changes the caller's
+        own instance; this writer keeps its own), for the caller's permission checks."""
+        history = self._histories.get(project.pk)
+        return project if history is None else history.project
+
     # --- what the services do inside -------------------------------------------------------
 
     def _milestone_date(self, value) -> dt.date:

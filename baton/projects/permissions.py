@@ -5,6 +5,7 @@ the actions on a visible project (refused: 403 with a Chinese message).
 """
 
 from baton.accounts.models import User
+from baton.org.models import Unit
 
 from .models import Problem, Project, ReviewState, Supervision
 
@@ -21,6 +22,23 @@ def _office_of(user: User, project: Project) -> bool:
 
 def can_create(user: User) -> bool:
     return user.role == Role.UNIT_STAFF and user.unit_id is not None
+
+
+def can_import(user: User) -> bool:
+    """The ledger import (the page, ``baton import-ledger --user``, the importer called
+    with a user): a unit's staff and the district office; each row's steps as below."""
+    if user.role == Role.UNIT_STAFF:
+        return user.unit_id is not None
+    return user.role == Role.DISTRICT_OFFICE and user.district_id is not None
+
+
+def can_import_create(user: User, unit: Unit) -> bool:
+    """A new row of a ledger import: a unit's staff creates for its own unit (as on the
+    web); the district office keeps its district's ledger and records a project for any
+    of its units. Every later step of the row (上报, 审核, …) is checked as on the web."""
+    if user.role == Role.UNIT_STAFF:
+        return can_create(user) and user.unit_id == unit.pk
+    return user.role == Role.DISTRICT_OFFICE and user.district_id == unit.district_id
 
 
 def can_edit(user: User, project: Project) -> bool:

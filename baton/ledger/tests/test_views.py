@@ -109,12 +109,16 @@ def test_it_keeps_a_unit_to_what_it_may_change(w, client):
 
 def test_the_district_office_imports_into_its_district(w, client):
     login(client, w.office)
-    data = xlsx([row(所属区="", 责任单位="新店街道")])
+    # A project of one of its units, as a draft: the unit submits it (issue 13, point 4).
+    data = xlsx([row(所属区="", 责任单位="新店街道", 入库状态="草稿")])
     token = _token(_upload(client, data))
     client.post(reverse("ledger:import_confirm", args=[token]))
-    project = Project.objects.get(code="350213-2019-0901")
+    project = Project.objects.get(name=row()["项目名称"])
     assert project.district == w.district and project.unit == w.other_town
-    assert project.review_state == "admitted"
+    assert project.review_state == "draft"
+    token = _token(_upload(client, xlsx([row(项目编号="XA-2", 项目名称="另一项目")])))
+    page = client.get(reverse("ledger:import_preview", args=[token])).content.decode()
+    assert "只有责任单位（马巷街道）可以上报该项目" in page
 
 
 def test_it_denies_another_users_upload(w, client, tmp_path):

@@ -2,12 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from baton.accounts.models import User
 from baton.audit.hooks import audit_import
 from baton.audit.services import audit_batch
 from baton.ledger.annotate import error_workbook
-from baton.ledger.importer import ledger_import
+from baton.ledger.importer import IMPORT_REFUSED, ledger_import
 from baton.ledger.reading import Limits
 from baton.org.models import District
+from baton.projects import permissions
 
 
 class Command(BaseCommand):
@@ -22,9 +24,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--errors-to", dest="errors_to", help="有错误时，另存标注了错误单元格的工作簿"
         )
+        parser.add_argument(
+            "--user",
+            help="以该用户的身份导入（用户名）：与网页导入相同的权限和范围；"
+            "不给出时以系统身份导入（服务器上的管理操作）",
+        )
 
-    def handle(self, *args, file, district=None, dry_run=False, errors_to=None, **options):
+    def handle(
+        self, *args, file, district=None, dry_run=False, errors_to=None, user=None, **options
+    ):
         path = Path(file)
+        actor = None
+        if user:
+            actor = User.objects.filter(username=user, is_active=True).first()
+            if actor is None:
+                raise CommandError(f"找不到用户或已停用：{user}", returncode=2)
+            if not permissions.can_import(actor):
+                raise CommandError(IMPORT_REFUSED, returncode=2)
         limits = Limits()
         if not path.is_file():
             raise CommandError(f"找不到文件：{file}", returncode=2)
@@ -34,6 +50,8 @@ class Command(BaseCommand):
                 returncode=1,
             )
         default = None
+        if actor is not None and not district:
+            default = actor.unit.district if actor.unit_id else actor.district
         if district:
             default = District.objects.filter(code=district).first() or (
                 District.objects.filter(name=district).first()
@@ -42,10 +60,14 @@ class Command(BaseCommand):
                 raise CommandError(f"找不到区：{district}", returncode=2)
         with audit_batch():
             result = ledger_import(
-                data=path.read_bytes(), district=default, dry_run=dry_run, limits=limits
+                data=path.read_bytes(),
+                actor=actor,
+                district=default,
+                dry_run=dry_run,
+                limits=limits,
             )
         if not dry_run:
-            audit_import(result, file_name=str(path), district=default)
+            audit_import(result, file_name=str(path), district=default, user=actor)
         if result.ok:
             self.stdout.write(result.summary())
             return
