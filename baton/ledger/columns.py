@@ -23,6 +23,8 @@ class Column:
 #: The contract layout, in order. ``export-ledger --layout contract`` writes exactly these.
 COLUMNS = (
     Column("code", "项目编号", "text", ("编号", "项目代码"), required=True),
+    # An office's own code for the project (kept when an import creates it; see importer).
+    Column("original_code", "原编号", "text", ("原项目编号",)),
     Column("name", "项目名称", "text", ("政府招商项目名称",), required=True),
     Column("investor", "投资方", "text", ("投资主体", "项目业主", "项目业主单位业主名称")),
     Column(
@@ -89,6 +91,7 @@ TEXT_FIELDS = ("name", "investor", "info_source", "progress", "issues_text")
 TEXT_FIELDS += ("contact_name", "contact_phone", "remarks")
 TEXT_LIMITS = {
     "code": 32,
+    "original_code": 32,
     "name": 200,
     "investor": 200,
     "info_source": 200,

@@ -161,6 +161,7 @@ def ledger_rows(
             leader = leaders.get(project.leader_id)
             yield {
                 "code": project.code,
+                "original_code": project.original_code,
                 "name": project.name,
                 "investor": project.investor,
                 "district": district_codes[project.district_id],

@@ -104,9 +104,10 @@ _PLAN_CHUNK = 2000
 
 @dataclass
 class ImportResult:
-    created: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)  # the projects' codes
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    actions: dict[int, str] = field(default_factory=dict)  # row → create, update, unchanged
     errors: list[LedgerError] = field(default_factory=list)
     events: int = 0
     dry_run: bool = False
@@ -200,6 +201,7 @@ def _import(data, actor, district, dry_run, limits, through_services) -> ImportR
     importer.write(plans, dry_run=dry_run, through_services=through_services)
     if result.errors:
         result.created, result.updated, result.unchanged, result.events = [], [], [], 0
+        result.actions = {}
     return result
 
 
@@ -344,7 +346,8 @@ class _Importer:
                 self.row_error(sheet, row, key, str(exc))
                 continue
             row.values[key] = value
-        for key in ("code", "name", "investment"):
+        # A blank 项目编号 is a new project (the system gives it a code).
+        for key in ("name", "investment"):
             if key in row.values and row.values[key] in ("", None):
                 self.row_error(sheet, row, key, f"{BY_KEY[key].header}不能为空。")
                 row.values.pop(key)
@@ -362,8 +365,9 @@ class _Importer:
             if text and text not in _REVIEW:
                 raise CellError("入库状态只能是：草稿、已上报、区已审核、已入库、已退回。")
             return _REVIEW.get(text, "")
-        if key == "code" and text and not _CODE.match(text):
-            raise CellError("项目编号只能包含字母、数字、短横线和下划线，最长 32 位。")
+        if key in ("code", "original_code") and text and not _CODE.match(text):
+            header = BY_KEY[key].header
+            raise CellError(f"{header}只能包含字母、数字、短横线和下划线，最长 32 位。")
         if key in TEXT_LIMITS and len(text) > TEXT_LIMITS[key]:
             raise CellError(f"不能超过 {TEXT_LIMITS[key]} 个字（现有 {len(text)} 个）。")
         if key == "contact_phone" and text and not _PHONE.match(text) and not is_masked(text):
@@ -527,22 +531,27 @@ class _Importer:
         return plans
 
     def _plan_chunk(self, rows: list[_Row]) -> list[tuple[_Row, list[_Step]]]:
+        # A row is the project of its 项目编号 in the importer's scope, or else the one an
+        # import created from its office code (原编号, or 项目编号) in the row's district;
+        # any other code is a new project's 原编号. Only the scope is read: a code outside
+        # it reads exactly as an unknown one (no existence oracle).
+        scope = Project.objects.all() if self.actor is None else project_list(user=self.actor)
+        scope = scope.select_related("district", "unit", "stage")
         codes = [r.values["code"] for r in rows if r.values.get("code")]
         existing: dict[str, Project] = {}
         for start in range(0, len(codes), 500):
-            chunk = codes[start : start + 500]
-            for project in Project.objects.filter(code__in=chunk).select_related(
-                "district", "unit", "stage"
-            ):
+            for project in scope.filter(code__in=codes[start : start + 500]):
                 existing[project.code] = project
-        if self.actor is not None and existing:
-            visible = set(
-                project_list(user=self.actor)
-                .filter(code__in=list(existing))
-                .values_list("code", flat=True)
-            )
+        originals = sorted(
+            {_original(r) for r in rows if _original(r) and r.values.get("code") not in existing}
+        )
+        by_original: dict[tuple[int, str], list[Project]] = defaultdict(list)
+        for start in range(0, len(originals), 500):
+            for project in scope.filter(original_code__in=originals[start : start + 500]):
+                by_original[project.district_id, project.original_code].append(project)
         milestones: dict[int, dict[str, dt.date]] = defaultdict(dict)
         ids = [p.pk for p in existing.values()]
+        ids += [p.pk for found in by_original.values() for p in found]
         for start in range(0, len(ids), 500):
             for project_id, kind, date in Milestone.objects.filter(
                 project_id__in=ids[start : start + 500]
@@ -552,9 +561,19 @@ class _Importer:
         sheet = self.result.book.main.name
         for row in rows:
             project = existing.get(row.values.get("code"))
-            if project is not None and self.actor is not None and project.code not in visible:
-                self.row_error(sheet, row, "code", "该项目编号已存在，但不在您的管理范围内。")
-                continue
+            if project is None and row.district is not None and _original(row):
+                found = by_original.get((row.district.pk, _original(row)), [])
+                if len(found) > 1:
+                    key = "original_code" if row.values.get("original_code") else "code"
+                    self.row_error(
+                        sheet,
+                        row,
+                        key,
+                        f"{row.district.name}有 {len(found)} 个项目的原编号都是“{_original(row)}”，"
+                        "请填写系统项目编号。",
+                    )
+                    continue
+                project = found[0] if found else None
             if row.district is None or ("unit" in self.positions and row.unit is None):
                 continue
             if project is None and not self._may_create(row):
@@ -569,7 +588,7 @@ class _Importer:
             )
             if len(self.result.errors) == n_errors and self._may_change(sheet, row, steps):
                 if not steps:  # unchanged: only its code is needed from here on
-                    row.project, row.values = None, {"code": row.values["code"]}
+                    row.project, row.values = None, {"code": project.code}
                 plans.append((row, steps))
         return plans
 
@@ -702,6 +721,7 @@ class _Importer:
                 "code",
                 args={
                     "stage": first_stage,
+                    "original_code": _original(row),
                     "day": created_on,
                     "fields": fields,
                     "signed_on": v.get("signed"),
@@ -866,7 +886,7 @@ class _Importer:
                     changed = [row for row, steps in plans if steps]
                     bulk.prepare(
                         projects=[row.project for row in changed if row.project is not None],
-                        codes=[row.values["code"] for row in changed if row.project is None],
+                        new=sum(row.project is None for row in changed),
                         cities={row.district.city_id for row in changed},
                         rows=len(changed),
                         steps=sum(len(steps) for _row, steps in plans),
@@ -899,11 +919,13 @@ class _Importer:
                 plans[index] = None  # written once, then let go
             if not steps:
                 result.unchanged.append(row.values["code"])
+                result.actions[row.number] = "unchanged"
                 continue
             is_new = row.project is None
             ok = self._run(row, steps, now, bulk or services)
             if ok:
-                (result.created if is_new else result.updated).append(row.values["code"])
+                (result.created if is_new else result.updated).append(row.project.code)
+                result.actions[row.number] = "create" if is_new else "update"
             if bulk is not None:
                 bulk.end_row(ok)
                 row.project = None  # the writer has it; let it go
@@ -935,7 +957,7 @@ class _Importer:
                         name=v["name"],
                         investment=v["investment"],
                         stage=step.args["stage"],
-                        code=v["code"],
+                        original_code=step.args["original_code"],
                         signed_on=step.args["signed_on"],
                         at=at,
                         **step.args["fields"],
@@ -1040,6 +1062,11 @@ def _refusal(kind: str, user: User, project: Project) -> str | None:
     ):
         return f"只有责任单位（{project.unit.name}）或区招商办可以修改该项目。"
     return None
+
+
+def _original(row: _Row) -> str:
+    """Return the office's own code of a row: its 原编号, or else its 项目编号."""
+    return row.values.get("original_code") or row.values.get("code") or ""
 
 
 def amount_text(value: Decimal | None) -> str:

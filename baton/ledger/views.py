@@ -186,9 +186,6 @@ def _rows(result: ImportResult) -> tuple[list[dict], int]:
         column = known.get(normalize_header(text)) if isinstance(text, str) else None
         if column is not None and column.key in _PREVIEW_KEYS:
             where.setdefault(column.key, col)
-    action = {code: "create" for code in result.created}
-    action.update({code: "update" for code in result.updated})
-    action.update({code: "unchanged" for code in result.unchanged})
     rows, total = [], 0
     for number, cells in enumerate(book.main.rows[head:], start=head + 1):
         values = {k: shown(cells[c]) if c < len(cells) else "" for k, c in where.items()}
@@ -196,8 +193,7 @@ def _rows(result: ImportResult) -> tuple[list[dict], int]:
             continue
         total += 1
         if len(rows) < PREVIEW_ROWS:
-            code = values.get("code", "").strip()
-            rows.append({"number": number, "action": action.get(code, ""), **values})
+            rows.append({"number": number, "action": result.actions.get(number, ""), **values})
     return rows, total
 
 

@@ -49,8 +49,6 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
-from baton.org.models import District
-
 from . import services
 from .duplicate_index import DuplicateIndex, PoolProcess
 from .duplicates import investor_key, name_key
@@ -299,11 +297,9 @@ class BulkWriter:
         self._last: dict = {}  # model → the last id handed out (SQLite, dry runs)
         self._histories: dict[int, _History] = {}  # project id → history
         self._row: list[_History] = []
-        self._codes_taken: set[str] = set()
-        self._codes_checked: set[str] = set()
-        self._district_by_code: dict[str, object] = {}
+        self._codes_taken: set[str] = set()  # of the code prefixes read
+        self._prefixes_read: set[str] = set()  # "<district>-<year>-"
         self._sequences: dict[tuple[int, int], _Sequence] = {}
-        self._unnumbered: set[tuple[int, int]] = set()  # (district, year) without a sequence
         self._pool = DuplicateIndex()
         self._asking = False  # the pool is in a process of its own
         self._waiting: dict[int, list] = {}  # its queries not answered yet → their lists
@@ -345,15 +341,15 @@ class BulkWriter:
         self,
         *,
         projects: list[Project],
-        codes: list[str],
+        new: int,
         cities: set[int],
         rows: int = 0,
         steps: int = 0,
     ) -> None:
-        """Lock and load the existing ``projects`` the import changes, note which of the
-        new ``codes`` are taken already, and load the duplicate pool of ``cities``. An
-        import of ``rows`` from POOL_PROCESS_AFTER on keeps that pool in a process of its
-        own. ``steps`` (the service calls to come) sizes the ids drawn on PostgreSQL."""
+        """Lock and load the existing ``projects`` the import changes and load the
+        duplicate pool of ``cities``. An import of ``rows`` from POOL_PROCESS_AFTER on keeps
+        that pool in a process of its own. ``new`` (the projects to create) and ``steps``
+        (the service calls to come) size the ids drawn on PostgreSQL."""
         if rows >= POOL_PROCESS_AFTER and not self.dry_run:
             self._pool, self._asking = PoolProcess(), True
         connection.ensure_connection()
@@ -390,11 +386,6 @@ class BulkWriter:
                 history = self._histories[project_id]
                 history.co_units.add(unit_id)
                 history.co_units_before.add(unit_id)
-        for chunk in _chunks(codes):
-            self._codes_taken.update(
-                Project.objects.filter(code__in=chunk).values_list("code", flat=True)
-            )
-            self._codes_checked.update(chunk)
         cities = set(cities) | {p.district.city_id for p in fresh.values()}
         self._load_pool(cities)
         if self.vendor == "sqlite" or self.dry_run:
@@ -403,27 +394,11 @@ class BulkWriter:
         else:
             # Enough ids now, so that the rows do not wait for the writer thread to draw
             # more (a step writes about one event; a signing date one more).
-            expected = {Project: len(codes), ProjectEvent: steps + steps // 4}
+            expected = {Project: new, ProjectEvent: steps + steps // 4}
             expected |= {ProjectPeriod: expected[ProjectEvent], Milestone: steps // 4}
             for model, count in expected.items():
                 if count:
                     self._next[model] = self._draw(model, count + 100)
-        # The code sequences the new codes move, read now: the rows then touch no table.
-        ours = [m for m in map(services._OUR_CODE.match, codes) if m]
-        districts = dict(
-            District.objects.filter(code__in={m[1] for m in ours}).values_list("code", "pk")
-        )
-        for district_code in {m[1] for m in ours}:
-            self._district_by_code[district_code] = districts.get(district_code)
-        keys = {(districts[m[1]], int(m[2])) for m in ours if districts.get(m[1]) is not None}
-        stored = CodeSequence.objects.filter(district_id__in={d for d, _y in keys})
-        if self.vendor == "postgresql":
-            stored = stored.select_for_update()
-        for sequence in stored:
-            key = (sequence.district_id, sequence.year)
-            if key in keys:
-                self._sequences[key] = _Sequence(sequence.pk, sequence.last, stored=True)
-        self._unnumbered |= keys - set(self._sequences)
 
     def _load_pool(self, cities: set[int]) -> None:
         cities -= self._pool_cities
@@ -448,12 +423,13 @@ class BulkWriter:
         name: str,
         investment,
         stage: Stage | None = None,
-        code: str,
+        original_code: str = "",
         signed_on: dt.date | None = None,
         at: dt.datetime | None = None,
         **fields,
     ) -> Project:
         at = self._at(at)
+        original_code = services._clean_original_code(original_code)
         if signed_on is not None:
             signed_on = self._milestone_date(signed_on)
         services._check_unit(district, unit)
@@ -474,6 +450,7 @@ class BulkWriter:
             created_by=actor,
             created_at=at,
             updated_at=at,
+            original_code=original_code,
             **clean,
         )
         project.name_key = name_key(project.name)
@@ -481,7 +458,7 @@ class BulkWriter:
         missing = self._missing_for(stage, project, None, signed_on)
         if missing:
             raise ValidationError(f"“{stage.name}”阶段的项目必须填写：{'、'.join(missing)}。")
-        project.code = self._claim_code(code)
+        project.code = self._next_code(district, timezone.localtime(at).year)
         project.pk = self._take(Project)
         history = self._histories[project.pk] = _History(project, new=True)
         history.co_units = {u.pk for u in co_units}
@@ -490,6 +467,8 @@ class BulkWriter:
         for name in _SNAPSHOT:
             value = getattr(project, _ATTNAME[name]) if name != "co_units" else co_units
             snapshot[name] = value if value is None or type(value) in (str, int) else _json(value)
+        if original_code:
+            snapshot["original_code"] = original_code
         self._event(history, Kind.CREATED, actor, at, new=snapshot)
         if signed_on:
             self._set_milestone(history, Milestone.Kind.SIGNED, signed_on, actor, at, "")
@@ -726,32 +705,27 @@ class BulkWriter:
                 missing.append(str(REQUIRABLE_FIELDS.get(name, name)))
         return missing
 
-    def _claim_code(self, code: str) -> str:
-        code = (code or "").strip()
-        if not services._CODE.match(code):
-            raise ValidationError(
-                {"code": "项目编号只能包含字母、数字、短横线和下划线，最长 32 位。"}
-            )
-        if code not in self._codes_checked:
+    def _next_code(self, district, year: int) -> str:
+        """``services._next_code``: the sequence held in memory, the codes in use read
+        once a district and year."""
+        sequence = self._sequence(district.pk, year)
+        prefix = f"{district.code}-{year}-"
+        if prefix not in self._prefixes_read:
             self._writer.wait()
-            self._codes_checked.add(code)
-            if Project.objects.filter(code=code).exists():
-                self._codes_taken.add(code)
-        if code in self._codes_taken:
-            raise ValidationError({"code": f"项目编号 {code} 已存在。"})
-        match = services._OUR_CODE.match(code)
-        if match:
-            # Keep generated codes from colliding with one given by an import.
-            if match[1] not in self._district_by_code:
-                self._writer.wait()
-                district = District.objects.filter(code=match[1]).values_list("pk", flat=True)
-                self._district_by_code[match[1]] = district.first()
-            district_id = self._district_by_code[match[1]]
-            if district_id is not None:
-                sequence = self._sequence(district_id, int(match[2]))
-                if int(match[3]) > sequence.last:
-                    sequence.last = int(match[3])
-                    sequence.changed = True
+            self._prefixes_read.add(prefix)
+            taken = Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+            self._codes_taken.update(taken)
+            if sequence.last > services.CODE_SEQ_MAX:
+                sequence.last = services.code_sequence_floor(district, year)
+        last = sequence.last
+        while True:
+            if last >= services.CODE_SEQ_MAX:
+                raise services.codes_used_up(district, year)
+            last += 1
+            code = f"{prefix}{last:04d}"
+            if code not in self._codes_taken:
+                break
+        sequence.last, sequence.changed = last, True
         self._codes_taken.add(code)
         return code
 
@@ -759,13 +733,11 @@ class BulkWriter:
         key = (district_id, year)
         sequence = self._sequences.get(key)
         if sequence is None:
-            stored = None
-            if key not in self._unnumbered:
-                self._writer.wait()
-                query = CodeSequence.objects.filter(district_id=district_id, year=year)
-                if self.vendor == "postgresql":
-                    query = query.select_for_update()
-                stored = query.first()
+            self._writer.wait()
+            query = CodeSequence.objects.filter(district_id=district_id, year=year)
+            if self.vendor == "postgresql":
+                query = query.select_for_update()
+            stored = query.first()
             if stored is not None:
                 sequence = _Sequence(stored.pk, stored.last, stored=True)
             else:

@@ -629,7 +629,7 @@ class Rows:
 
 
 PROJECT_COLUMNS = (
-    "id", "code", "name", "investor", "name_key", "investor_key", "district_id", "unit_id",
+    "id", "code", "original_code", "name", "investor", "name_key", "investor_key", "district_id", "unit_id",
     "info_unit_id", "talks_unit_id", "landing_unit_id", "leader_id", "industry_id", "stage_id",
     "stage_entered_at", "review_state", "submitted_at", "admitted_at", "investment",
     "land_area_mu", "info_source", "progress", "issues_text", "contact_name", "contact_phone",
@@ -859,7 +859,7 @@ class BulkWriter:
                 raise AssertionError(kind)
         self._close(period, pid, info.id, plan.industry, None)
         self.rows.projects.append(
-            (pid, code, plan.name, investor, name_key(plan.name), investor_key(investor), info.id,
+            (pid, code, "", plan.name, investor, name_key(plan.name), investor_key(investor), info.id,
              unit, plan.unit, talks, landing, plan.leader, plan.industry, stage, t(stage_entered),
              review, t(submitted), t(admitted), yuan, None if mu is None else f"{mu}.00",
              plan.info_source, "", "", plan.contact_name, plan.contact_phone, "", version,

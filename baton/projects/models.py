@@ -87,6 +87,9 @@ class Project(models.Model):
     """One investment project; its current values. Its history is in ``events``."""
 
     code = models.CharField(_("项目编号"), max_length=32, unique=True)
+    # The code an office's own ledger gave the project, kept when an import created it:
+    # project codes themselves are issued by the system only (services._next_code).
+    original_code = models.CharField(_("原编号"), max_length=32, blank=True)
     name = models.CharField(_("项目名称"), max_length=200)
     investor = models.CharField(_("投资方"), max_length=200, blank=True)
     name_key = models.CharField(max_length=200, editable=False, db_index=True)
@@ -181,6 +184,7 @@ class Project(models.Model):
             models.Index(fields=["district", "review_state"], name="project_district_review"),
             models.Index(fields=["unit", "review_state"], name="project_unit_review"),
             models.Index(fields=["updated_at", "id"], name="project_updated"),
+            models.Index(fields=["original_code"], name="project_original_code"),
         ]
 
     def __str__(self) -> str:

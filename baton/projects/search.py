@@ -1,4 +1,5 @@
-"""Free text on a project's name and investor, with the index each database offers.
+"""Free text on a project's name and investor, with the index each database offers; a
+term that is a project's 原编号 (an office's own code, kept by an import) finds it too.
 
 SQLite: an FTS5 table with the trigram tokenizer (migration 0003, kept in step by
 triggers) answers any term of three characters or more from its index; a trigram index
@@ -82,19 +83,23 @@ def _common(term: str) -> bool:
 
 
 def search(projects: QuerySet, text: str) -> QuerySet:
-    """Narrow ``projects`` to those whose name or investor contains every term."""
+    """Narrow ``projects`` to those whose name or investor contains every term (or whose
+    原编号 is the term)."""
     for term in terms(text):
+        original = Q(original_code=term)
         if connection.vendor == "postgresql":
             pattern = Value(_like_pattern(term))
             like = _Like if term.lower() == term.upper() else _ILike
             projects = projects.filter(
-                Q(like(F("name"), pattern)) | Q(like(F("investor"), pattern))
+                Q(like(F("name"), pattern)) | Q(like(F("investor"), pattern)) | original
             )
         elif connection.vendor == "sqlite" and len(term) >= 3 and not _common(term):
             phrase = _phrase(term)
             # The table name is a constant; the term is a bound parameter.
             matches = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
-            projects = projects.filter(id__in=RawSQL(matches, [phrase]))  # noqa: S611
+            projects = projects.filter(Q(id__in=RawSQL(matches, [phrase])) | original)  # noqa: S611
         else:
-            projects = projects.filter(Q(name__icontains=term) | Q(investor__icontains=term))
+            projects = projects.filter(
+                Q(name__icontains=term) | Q(investor__icontains=term) | original
+            )
     return projects

@@ -71,7 +71,6 @@ _TEXT_LIMITS = {
 }
 _PHONE = re.compile(r"^[0-9+()\-\s转]{5,30}$")
 _CODE = re.compile(rf"^{CODE_PATTERN}$")
-_OUR_CODE = re.compile(r"^(\d{6})-(\d{4})-(\d+)$")
 _MILESTONE_ORDER = (
     Milestone.Kind.STARTED,
     Milestone.Kind.IN_PRODUCTION,
@@ -327,34 +326,56 @@ def project_record(
     return _event(project, kind, actor, at, old=old, new=new, reason=reason)
 
 
+#: The highest sequence number a project code is issued with (``<district>-<year>-<seq>``).
+CODE_SEQ_MAX = 999_999
+
+
 def _next_code(district: District, year: int) -> str:
+    """Issue the next code of ``district`` for ``year``: the only way a project gets one."""
     seq, _ = CodeSequence.objects.select_for_update().get_or_create(district=district, year=year)
+    last = seq.last if seq.last <= CODE_SEQ_MAX else code_sequence_floor(district, year)
     while True:
-        seq.last += 1
-        code = f"{district.code}-{year}-{seq.last:04d}"
+        if last >= CODE_SEQ_MAX:
+            raise codes_used_up(district, year)
+        last += 1
+        code = f"{district.code}-{year}-{last:04d}"
         if not Project.objects.filter(code=code).exists():
             break
+    seq.last = last
     seq.save(update_fields=["last"])
     return code
 
 
-def _claim_code(code: str) -> str:
-    code = (code or "").strip()
-    if not _CODE.match(code):
-        raise ValidationError({"code": "项目编号只能包含字母、数字、短横线和下划线，最长 32 位。"})
-    if Project.objects.filter(code=code).exists():
-        raise ValidationError({"code": f"项目编号 {code} 已存在。"})
-    match = _OUR_CODE.match(code)
-    if match:
-        # Keep generated codes from colliding with one given by an import.
-        district = District.objects.filter(code=match[1]).first()
-        if district:
-            seq, _ = CodeSequence.objects.select_for_update().get_or_create(
-                district=district, year=int(match[2])
+def codes_used_up(district: District, year: int) -> ValidationError:
+    return ValidationError(
+        f"{district.name}{year} 年的项目编号已用尽（最多 {CODE_SEQ_MAX} 个），请联系系统管理员。"
+    )
+
+
+def code_sequence_floor(district: District, year: int) -> int:
+    """Return the highest sequence number within bounds that a code of ``district`` and
+    ``year`` uses: where a counter out of bounds (set by an import before codes were the
+    system's alone) starts again."""
+    prefix = f"{district.code}-{year}-"
+    used = [
+        int(tail)
+        for tail in (
+            code[len(prefix) :]
+            for code in Project.objects.filter(code__startswith=prefix).values_list(
+                "code", flat=True
             )
-            if int(match[3]) > seq.last:
-                seq.last = int(match[3])
-                seq.save(update_fields=["last"])
+        )
+        if tail.isdigit() and len(tail) <= len(str(CODE_SEQ_MAX))
+    ]
+    return max(used, default=0)
+
+
+def _clean_original_code(code: str) -> str:
+    code = (code or "").strip()
+    if code and not _CODE.match(code):
+        raise ValidationError(
+            {"original_code": "原编号只能包含字母、数字、短横线和下划线，最长 32 位。"}
+        )
     return code
 
 
@@ -401,13 +422,18 @@ def project_create(
     name: str,
     investment,
     stage: Stage | None = None,
-    code: str | None = None,
+    original_code: str = "",
     signed_on: dt.date | None = None,
     at: dt.datetime | None = None,
     **fields,
 ) -> Project:
-    """Create a draft project held by ``unit``; ``fields`` are any of EDITABLE_FIELDS."""
+    """Create a draft project held by ``unit``; ``fields`` are any of EDITABLE_FIELDS.
+
+    Its code is the system's next of ``district``; ``original_code`` keeps the code an
+    office's own ledger gave it (an import), never taken as the project's code.
+    """
     at = event_time(at)
+    original_code = _clean_original_code(original_code)
     if signed_on is not None:
         signed_on = _clean_milestone_date(signed_on)
     _check_unit(district, unit)
@@ -428,6 +454,7 @@ def project_create(
         created_by=actor,
         created_at=at,
         updated_at=at,
+        original_code=original_code,
         **clean,
     )
     project.name_key = name_key(project.name)
@@ -435,7 +462,7 @@ def project_create(
     missing = _missing_for(stage, project, signed_on)
     if missing:
         raise ValidationError(f"“{stage.name}”阶段的项目必须填写：{'、'.join(missing)}。")
-    project.code = _claim_code(code) if code else _next_code(district, timezone.localtime(at).year)
+    project.code = _next_code(district, timezone.localtime(at).year)
     project.save()
     if co_units:
         project.co_units.set(co_units)
@@ -443,6 +470,8 @@ def project_create(
         field: json_value(getattr(project, field) if field != "co_units" else co_units)
         for field in (*EDITABLE_FIELDS, "code", "district", "unit", "stage", "review_state")
     }
+    if original_code:
+        snapshot["original_code"] = original_code
     _event(project, Kind.CREATED, actor, at, new=snapshot)
     if signed_on:
         _set_milestone(project, Milestone.Kind.SIGNED, signed_on, actor, at, "")

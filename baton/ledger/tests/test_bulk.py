@@ -64,28 +64,25 @@ def _existing(w) -> dict:
         w,
         name="翔安新能源电池",
         investor="鹭岛新能源科技股份有限公司",
-        code="350213-2018-0001",
         at=at(2018, 3, 1),
     )
     admit(w, alike, when=at(2018, 3, 2))
     draft = make_project(
         w,
         name="欧厝文旅综合体",
-        code="350213-2018-0002",
         co_units={w.other_town},
         at=at(2018, 5, 1),
     )
     landed = make_project(
         w,
         name="航空物流园",
-        code="350213-2018-0003",
         stage=Stage.objects.get(code="landed"),
         investor="厦门航空港物流有限公司",
         signed_on=dt.date(2019, 5, 1),
         at=at(2019, 5, 1),
     )
     admit(w, landed, when=at(2019, 5, 2))
-    waiting = make_project(w, name="海洋生物医药产业园", code="350213-2018-0004", at=at(2018, 6, 1))
+    waiting = make_project(w, name="海洋生物医药产业园", at=at(2018, 6, 1))
     services.project_submit(project=waiting, actor=w.promoter, at=at(2018, 6, 2))
     return {"alike": alike, "draft": draft, "landed": landed, "waiting": waiting}
 
@@ -354,14 +351,16 @@ def test_the_bulk_writer_writes_what_the_services_write(w, frozen, pool):
     assert any(p.get("duplicates") for p in payloads)  # near names were found, and compared
     assert any(p.get("checked_duplicates") for p in payloads)
     assert any("co_units" in p for p in payloads)
-    assert CodeSequence.objects.get(district__code="350212", year=2020).last == 42
+    # Codes are the system's: an office's own (350212-2020-0042, A-17) is kept as 原编号.
+    assert CodeSequence.objects.get(district__code="350212", year=2020).last == 1
+    assert Project.objects.get(original_code="350212-2020-0042").code == "350212-2020-0001"
     assert check_periods().differences == 0
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # the full-text index kept by the triggers
             cursor.execute(
                 "INSERT INTO projects_project_fts(projects_project_fts) VALUES ('integrity-check')"
             )
-    project = Project.objects.get(code="350213-2019-0902")
+    project = Project.objects.get(original_code="350213-2019-0902")
     assert project.investment == Decimal("1234.5678") and project.stage.code == "landed"
 
 

@@ -35,15 +35,15 @@ def test_import_ledger_reports_errors_and_writes_an_annotated_workbook(w, tmp_pa
     assert dump() == before
     lines = err.getvalue().splitlines()
     assert (
-        "工作表：项目台账；行：第 3 行；列：项目阶段（H列）；值：签约；原因：未知项目阶段"
+        "工作表：项目台账；行：第 3 行；列：项目阶段（I列）；值：签约；原因：未知项目阶段"
         in lines[0] + lines[1]
     )
     book = load_workbook(marked)
     assert book["错误清单"].max_row == 3
     sheet = book["项目台账"]
     assert (
-        sheet["H3"].fill.fgColor.rgb.endswith("FFC7CE")
-        and "未知项目阶段" in sheet["H3"].comment.text
+        sheet["I3"].fill.fgColor.rgb.endswith("FFC7CE")
+        and "未知项目阶段" in sheet["I3"].comment.text
     )
     assert sheet.cell(row=1, column=sheet.max_column).value == "错误说明"
 

@@ -20,8 +20,9 @@ def test_it_creates_projects_and_a_second_import_changes_nothing(w):
     data = xlsx([row(), row(项目编号="350213-2019-0902", 项目名称="光伏组件", 入库状态="草稿")])
     result = ledger_import(data=data)
     assert result.ok, [e.line() for e in result.errors]
-    assert result.created == ["350213-2019-0901", "350213-2019-0902"]
-    project = Project.objects.get(code="350213-2019-0901")
+    # New projects get the system's codes; the ledger's own are kept as 原编号.
+    assert result.created == ["350213-2019-0001", "350213-2019-0002"]
+    project = Project.objects.get(original_code="350213-2019-0901")
     assert project.investment == Decimal("52000.5")
     assert project.unit == w.town and project.leader == w.leader_person
     assert project.stage.name == "在谈" and project.review_state == "admitted"
@@ -35,11 +36,11 @@ def test_it_creates_projects_and_a_second_import_changes_nothing(w):
 
 def test_it_updates_only_what_changed_with_one_event_each(w):
     ledger_import(data=xlsx([row()]))
-    project = Project.objects.get(code="350213-2019-0901")
+    project = Project.objects.get(original_code="350213-2019-0901")
     version, events = project.version, _events()
     changed = row(**{"总投资(万元)": "60000", "责任单位": "新店街道", "进展情况": "已签约"})
     result = ledger_import(data=xlsx([changed]))
-    assert result.ok and result.updated == ["350213-2019-0901"]
+    assert result.ok and result.updated == [project.code]
     project.refresh_from_db()
     assert project.investment == Decimal("60000") and project.unit == w.other_town
     assert project.progress == "已签约"
@@ -53,7 +54,7 @@ def test_it_moves_the_stage_on_the_stage_date(w):
     moved = row(项目阶段="落地", 阶段日期="2019年9月3日", 签约日期="2019.9.1")
     result = ledger_import(data=xlsx([moved]))
     assert result.ok, [e.line() for e in result.errors]
-    project = Project.objects.get(code="350213-2019-0901")
+    project = Project.objects.get(original_code="350213-2019-0901")
     assert project.stage.name == "落地"
     assert project.milestones.get(kind=Milestone.Kind.SIGNED).date == dt.date(2019, 9, 1)
     scope = Scope(district=w.district)
@@ -87,7 +88,7 @@ def test_it_accepts_real_ledger_headers_and_date_forms(w):
     ]
     result = ledger_import(data=xlsx(rows, headers=headers), district=w.district)
     assert result.ok, [e.line() for e in result.errors]
-    a1, a2, a3 = (Project.objects.get(code=c) for c in ("A-1", "A-2", "A-3"))
+    a1, a2, a3 = (Project.objects.get(original_code=c) for c in ("A-1", "A-2", "A-3"))
     assert a1.unit == w.office_unit and a1.progress == "洽谈中"
     assert a2.investment == Decimal("1234.5678") and a3.investment == Decimal("0.1")
     assert a1.review_state == "admitted" and a3.review_state == "submitted"
@@ -177,7 +178,7 @@ def test_generated_valid_rows_import_and_reimport_unchanged(w, rows):
     assert result.ok, [e.line() for e in result.errors]
     assert len(result.created) == len(ledger)
     for r in ledger:
-        project = Project.objects.get(code=r["项目编号"])
+        project = Project.objects.get(original_code=r["项目编号"])
         assert project.investment == Decimal(str(r["总投资(万元)"]))
         assert project.name == r["项目名称"] and project.progress == r["进展情况"]
     before = dump()

@@ -178,7 +178,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_it_refuses_and_writes_nothing(w, case):
-    existing = make_project(w, code="350213-2019-0902", name="已有项目")
+    existing = make_project(w, name="已有项目")
     assert existing.pk
     make_data, limits, (sheet, line, column, reason) = CASES[case]
     data = make_data()

@@ -57,9 +57,9 @@ def test_it_previews_with_a_dry_run_then_imports_on_confirm(w, client, tmp_path)
     assert not Project.objects.exists()  # a preview writes nothing
     done = client.post(reverse("ledger:import_confirm", args=[token]))
     assert done["Location"] == reverse("ledger:import_done", args=[token])
-    project = Project.objects.get(code="350213-2019-0901")
+    project = Project.objects.get(original_code="350213-2019-0901")
     assert project.unit == w.town and project.created_by == w.promoter
-    assert Project.objects.get(code="350213-2019-0902").review_state == "submitted"
+    assert Project.objects.get(original_code="350213-2019-0902").review_state == "submitted"
     assert _uploads(tmp_path) == []  # the file is gone once imported
     result = client.get(done["Location"])
     assert result.status_code == 200 and "导入完成" in result.content.decode()

@@ -112,55 +112,36 @@ def test_it_numbers_codes_per_district_and_year(w):
     ]
 
 
-def test_it_accepts_a_given_code_and_bumps_the_sequence(w):
+def test_it_keeps_a_given_code_as_original_and_issues_its_own(w):
     make_project(w, at=at(2019, 5, 1))
-    given = make_project(w, code="350213-2019-0042", at=at(2019, 5, 2))
+    given = make_project(w, original_code=" 350213-2019-0042 ", at=at(2019, 5, 2))
     following = make_project(w, at=at(2019, 5, 3))
 
-    assert given.code == "350213-2019-0042"
-    assert following.code == "350213-2019-0043"
-    assert CodeSequence.objects.get(district=w.district, year=2019).last == 43
+    assert (given.code, given.original_code) == ("350213-2019-0002", "350213-2019-0042")
+    assert given.events.get().new["original_code"] == "350213-2019-0042"
+    assert following.code == "350213-2019-0003"
+    assert CodeSequence.objects.get(district=w.district, year=2019).last == 3
 
 
-def test_it_keeps_the_sequence_when_a_given_code_is_lower(w):
-    make_project(w, code="350213-2019-0005", at=at(2019, 5, 1))
-    make_project(w, code="350213-2019-0002", at=at(2019, 5, 2))
+def test_it_never_moves_a_sequence_for_an_original_code(w):
+    make_project(w, original_code="350212-2018-0007", at=at(2019, 5, 1))
 
-    assert make_project(w, at=at(2019, 5, 3)).code == "350213-2019-0006"
-
-
-def test_it_starts_a_sequence_for_a_given_code_of_a_new_year(w):
-    make_project(w, code="350212-2018-0007", unit=w.tongan_unit, actor=w.tongan_office)
-
-    assert CodeSequence.objects.get(district=w.other_district, year=2018).last == 7
-
-
-def test_it_accepts_a_foreign_code_without_touching_sequences(w):
-    project = make_project(w, code=" XA_legacy-7 ", at=at(2019, 5, 1))
-
-    assert project.code == "XA_legacy-7"
-    assert CodeSequence.objects.count() == 0
-    assert make_project(w, at=at(2019, 5, 2)).code == "350213-2019-0001"
+    assert list(CodeSequence.objects.values_list("district", "year", "last")) == [
+        (w.district.pk, 2019, 1)
+    ]
 
 
 def test_it_skips_a_code_already_taken(w):
-    make_project(w, code="350213-2019-0001", at=at(2019, 5, 1))
+    make_project(w, at=at(2019, 5, 1))
     CodeSequence.objects.filter(district=w.district, year=2019).update(last=0)
 
     assert make_project(w, at=at(2019, 5, 2)).code == "350213-2019-0002"
 
 
-def test_it_refuses_a_code_already_taken(w):
-    make_project(w, code="350213-2019-0042", at=at(2019, 5, 1))
-
-    with refused("项目编号 350213-2019-0042 已存在。", field="code"):
-        make_project(w, code="350213-2019-0042", at=at(2019, 5, 2))
-
-
 @pytest.mark.parametrize("code", ["350213 2019 1", "-1", "项目1", "A" * 33])
-def test_it_refuses_a_malformed_code(w, code):
-    with refused("项目编号只能包含字母、数字、短横线和下划线，最长 32 位。", field="code"):
-        make_project(w, code=code)
+def test_it_refuses_a_malformed_original_code(w, code):
+    with refused("原编号只能包含字母、数字、短横线和下划线，最长 32 位。", field="original_code"):
+        make_project(w, original_code=code)
 
 
 def test_it_keeps_the_given_information_unit(w):

@@ -193,6 +193,7 @@ _SECTIONS = [
         "基本信息",
         [
             "code",
+            "original_code",
             "name",
             "investor",
             "district",
@@ -220,6 +221,8 @@ def _field_sections(project: Project, request) -> list[tuple[str, list[tuple[str
         rows = []
         for name in names:
             value = getattr(project, name)
+            if name == "original_code" and not value:
+                continue  # only a project an import created from an office's code has one
             if name == "investment":
                 shown = f"{wan(value)} 万元"
             elif name == "land_area_mu":
