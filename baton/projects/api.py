@@ -26,7 +26,7 @@ from baton.accounts.models import User
 from baton.org.models import District, Person, Unit
 
 from . import permissions, services
-from .duplicates import duplicate_candidates
+from .duplicates import candidates_shown, duplicate_candidates
 from .listing import DEFAULT_SORT, FILTERS, MAX_SIZE, SORTS, project_page
 from .models import CODE_PATTERN, REQUIRABLE_FIELDS, Industry, Project, ReviewState, Stage
 from .money import plain, to_wan
@@ -775,6 +775,7 @@ def project_timeline(request, code: str):
     for event in events:  # a contact phone in the history is masked as in the detail
         event.old = privacy.shown_values(request.auth, project, event.old)
         event.new = privacy.shown_values(request.auth, project, event.new)
+    candidates_shown(request.auth, events)
     return [_event(event) for event in events]
 
 

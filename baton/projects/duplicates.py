@@ -84,3 +84,37 @@ def duplicate_candidates(project: Project, *, limit: int = 10) -> list[Candidate
     found = [Candidate(others[pk], score, reason) for pk, (score, reason) in matched.items()]
     found.sort(key=lambda c: (-c.score, c.project.code))
     return found[:limit]
+
+
+#: What a user reads of possible duplicates outside their district.
+ELSEWHERE = "其他区有相似项目，招商办将核对"
+_LISTS = ("duplicates", "checked_duplicates")
+
+
+def outside_district(user, project: Project) -> bool:
+    """Return whether a candidate lies outside the user's district: the user learns only
+    that a similar project exists elsewhere — no code, no unit, no name — and the office
+    checks it (a guessed name must not confirm another district's project). A user of the
+    city (no district) sees the city's."""
+    return user.district_id is not None and project.district_id != user.district_id
+
+
+def candidates_shown(user, events) -> None:
+    """Keep, in the events' lists of possible duplicates, only the codes of the user's
+    district; a list that had others says so (``<list>_elsewhere``), without them."""
+    if user.district_id is None:
+        return
+    codes = {code for e in events for key in _LISTS for code in e.new.get(key) or ()}
+    if not codes:
+        return
+    ours = set(
+        Project.objects.filter(code__in=codes, district_id=user.district_id).values_list(
+            "code", flat=True
+        )
+    )
+    for event in events:
+        for key in _LISTS:
+            listed = event.new.get(key)
+            if listed and not ours.issuperset(listed):
+                kept = [code for code in listed if code in ours]
+                event.new = {**event.new, key: kept, f"{key}_elsewhere": True}

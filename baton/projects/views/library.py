@@ -28,7 +28,7 @@ from baton.org.models import District, Person, Unit
 from baton.reports.templatetags.baton import wan
 
 from .. import page_cache, permissions, services
-from ..duplicates import duplicate_candidates
+from ..duplicates import ELSEWHERE, candidates_shown, duplicate_candidates, outside_district
 from ..forms import (
     HandoffForm,
     MilestoneForm,
@@ -371,10 +371,14 @@ def _entry(event: ProjectEvent, names: _Names) -> dict:
         entry["title"] = _REVIEW_TITLES[event.kind]
         if new.get("duplicates"):
             lines.append(f"系统提示疑似重复项目：{'、'.join(new['duplicates'])}")
+        if new.get("duplicates_elsewhere"):
+            lines.append(f"系统提示：{ELSEWHERE}")
         if new.get("checked_duplicates"):
             lines.append(
                 f"已核对疑似重复项目：{'、'.join(new['checked_duplicates'])}，确认不是同一项目"
             )
+        if new.get("checked_duplicates_elsewhere"):
+            lines.append("已核对其他区的相似项目，确认不是同一项目")
     elif event.kind == Kind.MOVED:
         entry["title"] = (
             f"阶段变更：{names.show('stage', old.get('stage'))} → {names.show('stage', new.get('stage'))}"
@@ -443,6 +447,7 @@ def _timeline(project: Project, user) -> list[dict]:
     for event in events:  # a contact phone in the history is masked as on the page
         event.old = privacy.shown_values(user, project, event.old)
         event.new = privacy.shown_values(user, project, event.new)
+    candidates_shown(user, events)
     names = _Names(events)
     return [_entry(event, names) for event in reversed(events)]
 
@@ -631,16 +636,22 @@ def project_submit(request, code):
         template="projects/project_submit.html",
         title="上报审核",
         perform=perform,
-        duplicates=_duplicates(user, project),
+        **_duplicates(user, project),
     )
 
 
-def _duplicates(user, project: Project) -> list[tuple]:
-    """Return the possible duplicates, each with whether the user may open it."""
+def _duplicates(user, project: Project) -> dict:
+    """Return the possible duplicates in the user's district, each with whether the user
+    may open it, and whether there are any elsewhere (not named: the office checks)."""
     candidates = duplicate_candidates(project)
-    pks = [c.project.pk for c in candidates]
+    ours = [c for c in candidates if not outside_district(user, c.project)]
+    pks = [c.project.pk for c in ours]
     visible = set(project_list(user=user).filter(pk__in=pks).values_list("pk", flat=True))
-    return [(c, c.project.pk in visible) for c in candidates]
+    return {
+        "duplicates": [(c, c.project.pk in visible) for c in ours],
+        "duplicates_elsewhere": len(ours) < len(candidates),
+        "elsewhere": ELSEWHERE,
+    }
 
 
 @require_http_methods(["GET", "POST"])
