@@ -33,6 +33,7 @@ from baton.projects.api import (
     Ref,
     Text,
     refuse_unknown_params,
+    text_limited,
 )
 from baton.projects.listing import MAX_SIZE
 from baton.projects.models import Project
@@ -454,17 +455,17 @@ class MatchQuery(Schema):
 class ReserveIn(In):
     project: Code = Field(description="项目编号")
     until: IsoDate | None = Field(None, description="预留期限，不早于今天；可不给")
-    note: Text = Field("", description="说明，最多 500 字")
+    note: text_limited(500) = Field("", description="说明，最多 500 字")
 
 
 class ReleaseIn(In):
-    reason: Text = Field(description="释放原因，最多 500 字")
+    reason: text_limited(500, required=True) = Field(description="释放原因，最多 500 字")
 
 
 class StatusIn(In):
     status: StatusCode = Field(description="新的供应状态：储备 ↔ 可供，可供/已预留 → 已出让")
     on: IsoDate | None = Field(None, description="可供日期或出让日期，缺省为今天")
-    reason: Text = Field("", description="说明，最多 500 字")
+    reason: text_limited(500) = Field("", description="说明，最多 500 字")
 
 
 # --- helpers -----------------------------------------------------------------------------

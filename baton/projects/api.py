@@ -29,7 +29,7 @@ from . import permissions, services
 from .duplicates import candidates_shown, duplicate_candidates
 from .listing import DEFAULT_SORT, FILTERS, MAX_SIZE, SORTS, project_page
 from .models import CODE_PATTERN, REQUIRABLE_FIELDS, Industry, Project, ReviewState, Stage
-from .money import plain, to_wan
+from .money import MAX_WAN, plain, to_wan
 from .selectors import project_events, project_get
 
 Role = User.Role
@@ -83,8 +83,44 @@ def _date(value) -> dt.date:
         raise ValueError(f"{value} 不是有效的日期。") from None
 
 
+# The document states what the server checks, so that a client sends what it accepts;
+# the checks stay the validators' and the services', with their Chinese messages (a
+# ``json_schema_extra`` is not checked by pydantic).
+_ALLOWED = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # what _CONTROL finds
+NO_CONTROL = rf"^[^{_ALLOWED}]*$"
+#: Not blank either: one character that the services' ``strip()`` keeps.
+NOT_BLANK = rf"^[^{_ALLOWED}]*[^\s{_ALLOWED}][^{_ALLOWED}]*$"
+#: 万元 as _money takes it: digits, at most 4 decimals, at most MAX_WAN (a power of ten).
+_MAX_WAN = int(MAX_WAN)
+MONEY = rf"^0*({_MAX_WAN}(\.0{{1,4}})?|[0-9]{{1,{len(str(_MAX_WAN)) - 1}}}(\.[0-9]{{1,4}})?)$"
+
 #: Free text: no control characters, no lone surrogates (the databases refuse them).
-Text = Annotated[str, AfterValidator(_text)]
+Text = Annotated[str, AfterValidator(_text), Field(json_schema_extra={"pattern": NO_CONTROL})]
+
+
+#: A blank the services' ``strip()`` removes; a character it keeps; any allowed one.
+_W = r"[^\S\x0b\x0c\x1c-\x1f]"
+_N = rf"[^\s{_ALLOWED}]"
+_X = rf"[^{_ALLOWED}]"
+
+
+def text_limited(limit: int | None, *, required: bool = False, pattern: str | None = None):
+    """Return Text of at most ``limit`` characters once stripped — not blank if
+    ``required`` — as the services check it; stated in the document, checked by the
+    services. The limit is in the pattern: blanks around the text do not count."""
+    if pattern is None and limit is None:
+        pattern = NOT_BLANK if required else NO_CONTROL
+    elif pattern is None:
+        core = rf"{_N}(?:{_X}{{0,{limit - 2}}}{_N})?"
+        pattern = rf"^{_W}*{core}{_W}*$" if required else rf"^{_W}*(?:{core})?{_W}*$"
+    schema: dict = {"pattern": pattern}
+    if limit is not None:
+        schema["x-max-length-stripped"] = limit
+    if required:
+        schema["minLength"] = 1
+    return Annotated[Text, Field(json_schema_extra=schema)]
+
+
 #: An amount in 万元 as a decimal string, at most four decimals; never a float.
 Money = Annotated[
     Decimal,
@@ -92,24 +128,45 @@ Money = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": _PLAIN_DECIMAL.pattern,
-            "description": "万元，十进制字符串，最多 4 位小数",
+            "pattern": MONEY,
+            "maxLength": 40,
+            "description": f"万元，十进制字符串，最多 4 位小数，不超过 {_MAX_WAN}",
             "examples": ["12345.6"],
         }
     ),
 ]
 IsoDate = Annotated[
-    dt.date, PlainValidator(_date), WithJsonSchema({"type": "string", "format": "date"})
+    dt.date,
+    PlainValidator(_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": _ISO_DATE.pattern}),
 ]
+# The bounds come before the validator that runs first: after it, pydantic would write
+# them as "ge"/"le", which JSON Schema does not know (a client saw version 0 as valid).
 #: An integer in a JSON body: 7 or 7.0, never "7" or true.
-Id = Annotated[int, BeforeValidator(_json_integer), Field(ge=1, le=MAX_ID)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_json_integer)]
 QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[
     int,
-    BeforeValidator(_json_integer),
     Field(ge=1, le=2**31 - 1, description="读到的项目版本号（乐观锁）"),
+    BeforeValidator(_json_integer),
 ]
 Code = Annotated[Text, Field(max_length=40)]
+#: A stage's code (``Stage.code``, a slug); a district's code (six digits).
+StageCode = Annotated[Code, Field(json_schema_extra={"pattern": r"^[-a-zA-Z0-9_]*$"})]
+DistrictCode = Annotated[Code, Field(json_schema_extra={"pattern": r"^[0-9]{6}$"})]
+#: The services' limits (``services._TEXT_LIMITS``), one rule.
+_LIMITS = services._TEXT_LIMITS
+Name = text_limited(_LIMITS["name"], required=True)
+Investor = text_limited(_LIMITS["investor"])
+ContactName = text_limited(_LIMITS["contact_name"])
+#: A phone as the services take it once stripped: blank, or 5–30 of digits, spaces,
+#: + - ( ) and 转, starting and ending with one that is not a space.
+_P = r"[0-9+()\-转]"
+PHONE = rf"^{_W}*$|^{_W}*{_P}(?:{_P}|{_W}){{3,28}}{_P}{_W}*$"
+Phone = text_limited(_LIMITS["contact_phone"], pattern=PHONE)
+#: 亩 as the services take it: at most 99 亿, two decimals; blank is none.
+AREA = rf"^({_W}*[0-9]{{1,10}}(\.[0-9]{{1,2}})?{_W}*)?$"
+Area = text_limited(None, pattern=AREA)
 
 
 class Error(Schema):
@@ -317,9 +374,9 @@ ReviewStateCode = Literal["draft", "submitted", "district_approved", "admitted",
 class ProjectFilters(Schema):
     """The web list's filters (``listing.project_page``), districts and stages by code."""
 
-    district: Code | None = Field(None, description="所属区的区划代码，如 350213")
+    district: DistrictCode | None = Field(None, description="所属区的区划代码，如 350213")
     unit: QueryId | None = Field(None, description="责任单位 id（见 /units）")
-    stage: Code | None = Field(None, description="阶段代码，如 negotiating（见 /stages）")
+    stage: StageCode | None = Field(None, description="阶段代码，如 negotiating（见 /stages）")
     report_group: Code | None = Field(None, description="报表分组，如 在谈")
     review_state: ReviewStateCode | None = Field(None, description="入库状态")
     industry: QueryId | None = Field(None, description="行业 id（见 /industries）")
@@ -340,16 +397,16 @@ class ProjectFilters(Schema):
 class ProjectFieldsIn(In):
     """The reported fields a create or an update may set; ids for relations."""
 
-    investor: Text | None = Field(None, description="投资方")
+    investor: Investor | None = Field(None, description="投资方")
     industry: Id | None = Field(None, description="行业 id（见 /industries）")
     leader: Id | None = Field(None, description="挂钩领导（人员 id）")
-    land_area_mu: Text | None = Field(None, description="拟用地面积（亩），十进制字符串")
-    info_source: Text | None = Field(None, description="信息来源")
-    progress: Text | None = Field(None, description="进展情况")
-    issues_text: Text | None = Field(None, description="存在问题")
-    contact_name: Text | None = Field(None, description="联系人")
-    contact_phone: Text | None = Field(None, description="联系电话")
-    remarks: Text | None = Field(None, description="备注")
+    land_area_mu: Area | None = Field(None, description="拟用地面积（亩），十进制字符串")
+    info_source: text_limited(_LIMITS["info_source"]) | None = Field(None, description="信息来源")
+    progress: text_limited(_LIMITS["progress"]) | None = Field(None, description="进展情况")
+    issues_text: text_limited(_LIMITS["issues_text"]) | None = Field(None, description="存在问题")
+    contact_name: ContactName | None = Field(None, description="联系人")
+    contact_phone: Phone | None = Field(None, description="联系电话")
+    remarks: text_limited(_LIMITS["remarks"]) | None = Field(None, description="备注")
     info_unit: Id | None = Field(None, description="信息提供单位 id")
     talks_unit: Id | None = Field(None, description="洽谈推进单位 id")
     landing_unit: Id | None = Field(None, description="落地服务单位 id")
@@ -359,16 +416,16 @@ class ProjectFieldsIn(In):
 
 
 class ProjectCreateIn(ProjectFieldsIn):
-    name: Text = Field(description="项目名称")
+    name: Name = Field(description="项目名称")
     investment_wan: Money = Field(description="总投资（万元）")
-    stage: Code | None = Field(None, description="阶段代码，缺省为第一个阶段（策划）")
+    stage: StageCode | None = Field(None, description="阶段代码，缺省为第一个阶段（策划）")
     signed_on: IsoDate | None = Field(None, description="签约日期（直接建为落地项目时必填）")
 
 
 class ProjectUpdateIn(ProjectFieldsIn):
     version: Version
     reason: Text = Field("", description="修改说明")
-    name: Text | None = Field(None, description="项目名称")
+    name: Name | None = Field(None, description="项目名称")
     investment_wan: Money | None = Field(None, description="总投资（万元）")
 
 
@@ -386,19 +443,19 @@ class ReviewIn(In):
 class MoveFieldsIn(In):
     """What a stage may require before entry (see /stages)."""
 
-    investor: Text | None = None
+    investor: Investor | None = None
     industry: Id | None = None
     investment_wan: Money | None = None
-    land_area_mu: Text | None = None
-    contact_name: Text | None = None
-    contact_phone: Text | None = None
+    land_area_mu: Area | None = None
+    contact_name: ContactName | None = None
+    contact_phone: Phone | None = None
     leader: Id | None = None
     signed_on: IsoDate | None = Field(None, description="签约日期（进入落地时）")
 
 
 class MoveIn(In):
     version: Version
-    stage: Code = Field(description="目标阶段代码")
+    stage: StageCode = Field(description="目标阶段代码")
     reason: Text = Field("", description="说明；后退、中止或从中止恢复时必填")
     fields: MoveFieldsIn = Field(default_factory=MoveFieldsIn, description="目标阶段要求的字段")
 
@@ -406,7 +463,7 @@ class MoveIn(In):
 class HandoffIn(In):
     version: Version
     to_unit: Id = Field(description="接棒单位 id（本区单位）")
-    reason: Text = Field(description="交接原因")
+    reason: text_limited(None, required=True) = Field(description="交接原因")
     relay_role: Literal["talks", "landing"] | None = Field(
         None, description="接棒单位同时记为 talks 洽谈推进单位 或 landing 落地服务单位"
     )
@@ -418,11 +475,11 @@ class MilestoneIn(In):
         "signed", "registered", "land_supplied", "started", "in_production", "at_capacity"
     ]
     date: IsoDate
-    note: Text = ""
+    note: text_limited(200) = ""
 
 
 class NoteIn(In):
-    text: Text = Field(description="跟进记录内容")
+    text: text_limited(2000, required=True) = Field(description="跟进记录内容")
 
 
 # --- helpers -----------------------------------------------------------------------------
