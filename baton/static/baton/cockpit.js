@@ -146,6 +146,8 @@
     var rows = data.industries;
     draw("chart-industries", {
       tooltip: { formatter: function (p) {
+        // Between two blocks the pointer is over the treemap's root: no industry, their sum.
+        if (!p.data || !p.data.url) return "各行业合计 " + p.value + " 个";
         return p.name + "\n" + p.data.count + " 个 · " + yi(p.data.yi) + " 亿元";
       } },
       series: [{

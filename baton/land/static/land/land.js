@@ -2,6 +2,8 @@
 // the parcels coloured by supply status, buildings and the projects on their land — with no
 // tile server. A click on a parcel loads its card (an htmx fragment) into the side panel.
 // No inline scripts or styles (CSP): colours come from here, everything else from land.css.
+// Names are data: they reach the page as text nodes only, never as a string Leaflet would
+// insert as HTML (its tooltips, popups and divIcons take a string as markup).
 (function () {
   "use strict";
 
@@ -42,6 +44,13 @@
     return marker;
   }
 
+  // A tooltip's content: Leaflet inserts a string as HTML, an element as it is.
+  function tipText(text) {
+    var node = document.createElement("span");
+    node.textContent = text;
+    return node;
+  }
+
   var boundary = L.geoJSON(null, {
     style: function () {
       return { color: "#163a69", weight: 2, dashArray: "6 4", fillColor: "#f6f1e3", fillOpacity: 1 };
@@ -64,7 +73,7 @@
       var p = feature.properties;
       var tip = p.name + "（" + p.area_mu + " 亩 · " + p.land_use + " · " + p.status_label + "）";
       if (p.project) tip += "\n项目：" + p.project;
-      layer.bindTooltip(tip, { sticky: true, className: "land-tip" });
+      layer.bindTooltip(tipText(tip), { sticky: true, className: "land-tip" });
       layer.on("click", function () { openCard(p.url, layer); });
       layer.on("keypress", function (event) {
         if (event.originalEvent.key === "Enter") openCard(p.url, layer);
@@ -100,13 +109,13 @@
       var c = feature.geometry.coordinates;
       var latlng = [c[1], c[0]];
       if (p.layer === "building") {
-        var dot = L.circleMarker(latlng, { radius: 6, color: "#5f3dc4", weight: 2, fillColor: "#b197fc", fillOpacity: 0.9 });
-        dot.bindTooltip(p.name + "（" + p.kind_label + "，空置 " + p.vacant_m2 + " 平方米）", { className: "land-tip" });
+        var dot = L.circleMarker(latlng, { radius: 6, color: "#5f3dc4", weight: 2, fillColor: "#b197fc", fillOpacity: 0.9, className: "land-building-" + p.code });
+        dot.bindTooltip(tipText(p.name + "（" + p.kind_label + "，空置 " + p.vacant_m2 + " 平方米）"), { className: "land-tip" });
         dot.on("click", function () { openCard(p.url, null); });
         buildings.addLayer(dot);
       } else if (p.layer === "project") {
         var pin = L.marker(latlng, { icon: L.divIcon({ className: "land-project-pin", html: "<span></span>", iconSize: [0, 0] }), title: p.name });
-        pin.bindTooltip("项目：" + p.name + "（" + p.stage + "，地块 " + p.parcel + "）", { className: "land-tip", direction: "top", offset: [0, -16] });
+        pin.bindTooltip(tipText("项目：" + p.name + "（" + p.stage + "，地块 " + p.parcel + "）"), { className: "land-tip", direction: "top", offset: [0, -16] });
         pin.on("click", function () { window.location.href = p.url; });
         projects.addLayer(pin);
       }
@@ -123,7 +132,7 @@
       parcelLabels.addLayer(textLabel(centre, p.name, "land-label-parcel"));
       var color = COLORS[p.status] || "#5c6773";
       var dot = L.circleMarker(centre, { radius: 5, color: "#fff", weight: 1.5, fillColor: color, fillOpacity: 1, className: "land-dot-" + p.code });
-      dot.bindTooltip(p.name + "（" + p.area_mu + " 亩 · " + p.status_label + "）", { className: "land-tip" });
+      dot.bindTooltip(tipText(p.name + "（" + p.area_mu + " 亩 · " + p.status_label + "）"), { className: "land-tip" });
       dot.on("click", function () {
         var polygon = parcels.getLayers().filter(function (l) { return l.feature.properties.code === p.code; })[0];
         openCard(p.url, polygon);
