@@ -7,7 +7,6 @@ form with Chinese messages (400) and changes nothing.
 """
 
 from decimal import Decimal
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from baton.audit.hooks import audit_export
 from baton.audit.services import Event, audit_write
+from baton.core.http import attachment
 
 from . import services
 from .describe import describe
@@ -627,11 +627,7 @@ def _download(request, pk, fmt: str):
         status=ranking.status,
     )
     response = HttpResponse(data, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"ranking.{fmt}\"; filename*=UTF-8''{quote(file_name(ranking, fmt))}"
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment(response, file_name(ranking, fmt), fallback=f"ranking.{fmt}")
 
 
 @require_GET

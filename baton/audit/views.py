@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from baton.accounts.models import User
+from baton.core.http import attachment
 from baton.ledger.columns import neutralize
 
 from .forms import AuditSearchForm
@@ -110,4 +111,4 @@ def audit_export_view(request):
     out.seek(0)
     audit_export(request=request, what="audit", rows=rows, query=request.GET.dict())
     name = f"审计日志-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(out, content_type=XLSX, as_attachment=True, filename=name)
+    return attachment(FileResponse(out, content_type=XLSX), name, fallback="audit.xlsx")

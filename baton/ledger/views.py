@@ -13,12 +13,11 @@ import secrets
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from baton.accounts.models import User
 from baton.audit.hooks import audit_export, audit_import
 from baton.audit.services import audit_batch
+from baton.core.http import attachment
 from baton.projects import permissions
 from baton.projects.forms import ProjectFilterForm
 
@@ -257,7 +257,8 @@ def ledger_import_errors(request, token):
     error_workbook(result, out)
     out.seek(0)
     stem = Path(entry["name"]).stem or "台账"
-    return _attachment(FileResponse(out, content_type=XLSX), f"{stem}-错误标注.xlsx")
+    response = FileResponse(out, content_type=XLSX)
+    return attachment(response, f"{stem}-错误标注.xlsx", fallback="ledger.xlsx")
 
 
 # --- export -------------------------------------------------------------------------------
@@ -292,7 +293,7 @@ def ledger_export_view(request):
             )
             out.seek(0)
             response = FileResponse(out, content_type=XLSX)
-            return _attachment(response, _export_name(user, layout, as_of))
+            return attachment(response, _export_name(user, layout, as_of), fallback="ledger.xlsx")
     context = {"page_title": "导出台账", "forms": [filters, options]}
     return render(request, "ledger/ledger_export_error.html", context, status=400)
 
@@ -303,13 +304,3 @@ def _export_name(user, layout: str, as_of) -> str:
     if layout == "official":
         return f"{scope}招商项目台账（正式报表，截至{day:%Y-%m-%d}）.xlsx"
     return f"{scope}项目台账-{day:%Y%m%d}.xlsx"
-
-
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    """Name the download in UTF-8 (RFC 6266), with a plain ASCII name for old clients."""
-    fallback = "ledger.xlsx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    response["Cache-Control"] = "no-store"
-    return response

@@ -1,5 +1,5 @@
 import datetime as dt
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from baton.accounts.models import User
+from baton.core.http import attachment
 from baton.projects.models import ReviewState
 from baton.projects.selectors import project_list
 from baton.projects.selectors_problems import problem_queue
@@ -153,10 +154,7 @@ def _pack_download(request, fmt: str):
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
-    response = HttpResponse(data, content_type=types[fmt])
-    name = quote(f"{pack.title}.{fmt}")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    return attachment(HttpResponse(data, content_type=types[fmt]), f"{pack.title}.{fmt}")
 
 
 @require_GET

@@ -1,0 +1,1 @@
+"""Helpers every app shares; ``core`` imports no app (STYLE 18)."""
