@@ -239,6 +239,8 @@ class Server:
         command = [
             str(gunicorn),
             "config.wsgi",
+            "--config",  # the worker that gives gunicorn's own answers the security headers
+            str(ROOT / "config" / "gunicorn.py"),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",

@@ -98,9 +98,12 @@ INSTALLED_APPS = [
     "axes",
 ]
 
+# The security headers' middleware come before whitenoise, which answers static files
+# itself: those carry the same headers as a page.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "baton.accounts.middleware.SessionIdleMiddleware",
@@ -111,7 +114,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "baton.accounts.middleware.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "config.api.json_method_not_allowed",

@@ -11,6 +11,8 @@ from baton.org.models import District
 from baton.reports.selectors import Scope, figures_as_of
 from baton.reports.summary import summary_paragraph
 
+ROOT = Path(__file__).resolve().parents[4]
+
 
 class Command(BaseCommand):
     help = "建库（如需要）、载入演示数据（可重复运行）、打印演示报告与账号，并在 127.0.0.1:8000 提供服务。"
@@ -44,22 +46,27 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"\n接力棒已在 http://{bind} 启动，按 Ctrl+C 停止。\n")
         self.stdout.flush()
-        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+        command = gunicorn_command(bind)
         # Replace this process by gunicorn so that Ctrl+C and signals reach the server.
-        os.execv(  # noqa: S606
-            gunicorn,
-            [
-                gunicorn,
-                "config.wsgi",
-                "--bind",
-                bind,
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--access-logfile",
-                "-",
-                "--chdir",
-                str(Path(__file__).resolve().parents[4]),
-            ],
-        )
+        os.execv(command[0], command)  # noqa: S606
+
+
+def gunicorn_command(bind: str) -> list[str]:
+    """Return the command line that serves Baton with gunicorn on ``bind``.
+
+    Its settings (workers, threads, the worker that adds the security headers to
+    gunicorn's own error answers) are in config/gunicorn.py.
+    """
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    return [
+        gunicorn,
+        "config.wsgi",
+        "--config",
+        str(ROOT / "config" / "gunicorn.py"),
+        "--bind",
+        bind,
+        "--access-logfile",
+        "-",
+        "--chdir",
+        str(ROOT),
+    ]
