@@ -797,8 +797,10 @@ class BulkWriter:
     def _set_milestone(self, history, kind, date, actor, at, note):
         marks = history.marks
         existing = marks.get(kind)
-        if existing and existing.date == date and existing.note == note:
+        change = services.milestone_change(existing, date, note)
+        if change is None:
             return None
+        date, note = change
         dates = {k: m.date for k, m in marks.items() if k != kind}
         dates[kind] = date
         ordered = [(k, dates[k]) for k in services._MILESTONE_ORDER if k in dates]

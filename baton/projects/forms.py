@@ -394,7 +394,13 @@ class MilestoneForm(forms.Form):
         label="里程碑", error_messages={**CHOICE_ERRORS, "required": "请选择里程碑。"}
     )
     date = date_field("日期", error_messages={**DATE_ERRORS, "required": "请填写日期。"})
-    note = forms.CharField(label="说明", required=False, max_length=200, error_messages=TEXT_ERRORS)
+    note = forms.CharField(
+        label="说明",
+        required=False,
+        max_length=200,
+        help_text="不填则保留已记录的说明",
+        error_messages=TEXT_ERRORS,
+    )
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)

@@ -696,10 +696,28 @@ def project_handoff(
     return _event(project, Kind.HANDED_OFF, actor, at, old=old, new=new, reason=reason)
 
 
+def milestone_change(existing, date: dt.date, note: str) -> tuple[dt.date, str] | None:
+    """Return the date and note a milestone recorded as asked holds, or None if that is
+    no change.
+
+    A blank note keeps the one recorded: the 落地 move only gives the date again (its
+    dialog pre-fills it), and a correction of the date is not one of the note.
+    ``existing`` is the milestone recorded (anything with its ``date`` and ``note``).
+    """
+    if existing is None:
+        return date, note
+    note = note or existing.note
+    if (existing.date, existing.note) == (date, note):
+        return None
+    return date, note
+
+
 def _set_milestone(project, kind, date, actor, at, note) -> Milestone | None:
     existing = project.milestones.filter(kind=kind).first()
-    if existing and existing.date == date and existing.note == note:
+    change = milestone_change(existing, date, note)
+    if change is None:
         return None
+    date, note = change
     dates = dict(project.milestones.exclude(kind=kind).values_list("kind", "date"))
     dates[kind] = date
     ordered = [(k, dates[k]) for k in _MILESTONE_ORDER if k in dates]
@@ -740,7 +758,9 @@ def milestone_record(
     note: str = "",
     at: dt.datetime | None = None,
 ) -> Milestone | None:
-    """Record or correct a milestone date; return None when nothing changed."""
+    """Record or correct a milestone date; return None when nothing changed.
+
+    A blank ``note`` keeps the recorded one (``milestone_change``)."""
     at = _lock(project, None, at)
     if kind not in Milestone.Kind.values:
         raise ValidationError("里程碑类型无效。")

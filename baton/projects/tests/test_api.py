@@ -594,6 +594,22 @@ def test_a_move_asks_for_what_the_stage_requires(api, w):
     assert Milestone.objects.get(project=project).date == dt.date(2024, 3, 1)
 
 
+def test_landing_with_the_recorded_signing_date_keeps_its_note(api, w):
+    project = make_project(w, investor=INVESTOR, stage=stage("negotiating"))
+    path = f"/projects/{project.code}"
+    body = {"kind": "signed", "date": "2024-01-05", "note": "合同已签"}
+    assert api.post(w.promoter, f"{path}/milestones", body).status_code == 200
+    events = project.events.count()
+    body = {"version": 1, "stage": "landed", "fields": {"signed_on": "2024-01-05"}}
+    response = api.post(w.promoter, f"{path}/move", body)
+    assert response.status_code == 200, response.content.decode()
+    assert [(m["date"], m["note"]) for m in response.json()["milestones"]] == [
+        ("2024-01-05", "合同已签")
+    ]
+    kinds = project.events.order_by("id").values_list("kind", flat=True)[events:]
+    assert list(kinds) == [ProjectEvent.Kind.MOVED]
+
+
 def test_move_refusals(api, w, project):
     path = f"/projects/{project.code}/move"
     services.project_move(project=project, stage=stage("intent"), actor=w.promoter)

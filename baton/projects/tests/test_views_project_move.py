@@ -197,3 +197,27 @@ def test_it_tells_of_a_conflict(client, w, project):
     assert "已被他人修改" in response.text
     project.refresh_from_db()
     assert project.stage == stage("intent")
+
+
+def test_landing_keeps_the_note_of_the_signing_date_the_dialog_prefills(client, w):
+    project = make_project(w, investor="宁德时代", stage=stage("negotiating"))
+    signed_on = dt.date(2024, 1, 5)
+    services.milestone_record(
+        project=project,
+        kind=Milestone.Kind.SIGNED,
+        date=signed_on,
+        note="合同已签",
+        actor=w.promoter,
+    )
+    events = project.events.count()
+    login(client, w.promoter)
+    dialog = client.get(url(project), {"stage": stage("landed").pk}, **HTMX)
+    prefilled = dialog.context["form"]["signed_on"].value()
+    assert prefilled == signed_on and 'value="2024-01-05"' in dialog.text
+    data = {"version": project.version, "stage": stage("landed").pk, "investor": "宁德时代"}
+    assert_plain_done(client, url(project), {**data, "signed_on": "2024-01-05"}, project)
+    project.refresh_from_db()
+    assert project.stage == stage("landed")
+    assert project.milestones.values_list("date", "note").get() == (signed_on, "合同已签")
+    kinds = project.events.order_by("id").values_list("kind", flat=True)[events:]
+    assert list(kinds) == [ProjectEvent.Kind.MOVED]
