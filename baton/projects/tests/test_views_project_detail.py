@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from baton.projects import services
-from baton.projects.models import LeaderAct
+from baton.projects.models import LeaderAct, ProjectEvent
 from baton.testing import admit, make_project, stage
 
 from .helpers_views import login
@@ -221,3 +222,28 @@ def test_it_shows_the_runners_of_the_relay(client, w, project):
     assert "落地服务单位 新机场片区指挥部" in page
     assert "信息提供单位 马巷街道" in page
     assert "协同单位 马巷街道" in page
+
+
+def test_it_tells_a_milestones_correction_by_what_changed(client, w):
+    signed_on = TODAY - dt.timedelta(days=3)
+    project = make_project(w, investor="投资方", stage=stage("negotiating"), signed_on=signed_on)
+    services.milestone_record(
+        project=project, kind="signed", date=signed_on, note="合同已签", actor=w.promoter
+    )
+    # As a landing wrote it before a blank note kept the recorded one.
+    ProjectEvent.objects.create(
+        project=project,
+        district_id=project.district_id,
+        kind=ProjectEvent.Kind.MILESTONE,
+        actor=w.promoter,
+        at=timezone.now(),
+        old={"kind": "signed", "date": signed_on.isoformat(), "note": "合同已签"},
+        new={"kind": "signed", "date": signed_on.isoformat(), "note": ""},
+    )
+    login(client, w.promoter)
+
+    page = text(client.get(url(project)))
+
+    assert "更正里程碑：签约 合同已签" in page  # the note, not "日期：D → D"
+    assert "说明被清空（原为：合同已签）" in page
+    assert f"日期：{signed_on} → {signed_on}" not in page

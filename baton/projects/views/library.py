@@ -396,12 +396,17 @@ def _entry(event: ProjectEvent, names: _Names) -> dict:
         kind_label = _milestone_label(new.get("kind"))
         if old.get("date"):
             entry["title"] = f"更正里程碑：{kind_label}"
-            lines.append(f"日期：{old['date']} → {new.get('date')}")
+            if old["date"] != new.get("date"):
+                lines.append(f"日期：{old['date']} → {new.get('date')}")
         else:
             entry["title"] = f"里程碑：{kind_label}"
             lines.append(f"日期：{new.get('date')}")
         if new.get("note"):
             lines.append(new["note"])
+        elif old.get("note"):
+            # Only a landing recorded before a blank note kept the milestone's could erase
+            # one: the timeline is where that note can be read back.
+            lines.append(f"说明被清空（原为：{old['note']}）")
     elif event.kind == Kind.PROBLEM:
         _problem_entry(entry, old, new, names)
     elif event.kind == Kind.SUPERVISED:
