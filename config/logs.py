@@ -18,8 +18,9 @@ class ClientErrorLine(logging.Filter):
             return True
         request = getattr(record, "request", None)
         reason = record.getMessage()
-        if record.exc_info and record.exc_info[1] is not None and str(record.exc_info[1]):
-            reason = f"{reason} — {record.exc_info[1]}"
+        exception = str(record.exc_info[1]) if record.exc_info and record.exc_info[1] else ""
+        if exception and exception not in reason:
+            reason = f"{reason} — {exception}"
         record.msg = "%s %s %s 用户=%s：%s"
         record.args = (
             status,

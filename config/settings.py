@@ -272,6 +272,22 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+#: Django logs a request refused as suspicious (400) to django.security.<exception> with
+#: a traceback; these are the ones a client can cause.
+SECURITY_400_LOGGERS = [
+    f"django.security.{name}"
+    for name in (
+        "DisallowedHost",
+        "DisallowedRedirect",
+        "RequestDataTooBig",
+        "TooManyFieldsSent",
+        "TooManyFilesSent",
+        "SuspiciousFileOperation",
+        "SuspiciousMultipartForm",
+        "SuspiciousOperation",
+        "SuspiciousSession",
+    )
+]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -281,6 +297,6 @@ LOGGING = {
     "filters": {"client_error_line": {"()": "config.logs.ClientErrorLine"}},
     "loggers": {
         name: {"filters": ["client_error_line"]}
-        for name in ("django.request", "django.security.csrf")
+        for name in ("django.request", "django.security.csrf", *SECURITY_400_LOGGERS)
     },
 }

@@ -260,3 +260,13 @@ def test_the_server_keeps_its_messages_for_a_project(w, body, field, message):
     )
     assert response.status_code == 422, response.content
     assert response.json()["errors"][field] == message
+
+
+def test_a_bad_host_logs_one_line_per_logger_without_traceback(w, log):
+    response = Client().get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    records = _lines(log)
+    assert records, "nothing logged"
+    for record in records:
+        assert not record.exc_info, record.getMessage()
+        assert record.getMessage().startswith("400 GET / "), record.getMessage()
