@@ -3,7 +3,7 @@
 Both hold exactly the stored lines of the ranking — for a published one, the record —
 never a fresh computation: the ranking sheet (名次, 单位, 分组, each indicator's score,
 总分), the red and black lists and every score's formula with its numbers. Text cells
-are neutralised against formula injection (``baton.ledger.columns.neutralize``).
+are neutralised against formula injection (``baton.core.xlsx.neutralize``).
 """
 
 import io
@@ -15,15 +15,13 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, PatternFill
 
-from baton.ledger.columns import neutralize
-from baton.reports.docx import BODY_FONT, HEAD_FONT, LATIN_FONT
+from baton.core.docx import BODY_FONT, HEAD_FONT, east_asian
+from baton.core.xlsx import BOLD, TITLE, column_widths, neutralize
 
 from .models import Ranking, RankingLine
 from .periods import period_label
@@ -95,8 +93,6 @@ def file_name(ranking: Ranking, fmt: str) -> str:
 
 # --- Excel -------------------------------------------------------------------------------
 
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=14)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _RED_FILL = PatternFill("solid", fgColor="FDE2E1")
 _BLACK_FILL = PatternFill("solid", fgColor="E9ECEF")
@@ -118,7 +114,7 @@ def _cell(sheet, value, *, font=None, fill=None, number_format=None, alignment=N
 
 
 def _head(sheet, names: list[str]) -> list:
-    return [_cell(sheet, name, font=_BOLD, fill=_HEAD_FILL, alignment=_WRAP) for name in names]
+    return [_cell(sheet, name, font=BOLD, fill=_HEAD_FILL, alignment=_WRAP) for name in names]
 
 
 def _scored(sheet, row: list, fill=None) -> list:
@@ -134,11 +130,9 @@ def ranking_xlsx(ranking: Ranking) -> bytes:
     book = Workbook(write_only=True)
 
     main = book.create_sheet("考核排名")
-    widths = [6, 26, 12, 10, *[14] * len(data.columns)]
-    for i, width in enumerate(widths, start=1):
-        main.column_dimensions[get_column_letter(i)].width = width
+    column_widths(main, [6, 26, 12, 10, *[14] * len(data.columns)])
     main.freeze_panes = "E4"
-    main.append([_cell(main, data.title, font=_TITLE)])
+    main.append([_cell(main, data.title, font=TITLE)])
     main.append([_cell(main, data.subtitle)])
     main.append(_head(main, data.header))
     red = {line.pk for line in data.red}
@@ -148,9 +142,8 @@ def ranking_xlsx(ranking: Ranking) -> bytes:
         main.append(_scored(main, data.row(line), fill))
 
     honor = book.create_sheet("红黑榜")
-    for i, width in enumerate((10, 6, 26, 10, 10), start=1):
-        honor.column_dimensions[get_column_letter(i)].width = width
-    honor.append([_cell(honor, data.title, font=_TITLE)])
+    column_widths(honor, (10, 6, 26, 10, 10))
+    honor.append([_cell(honor, data.title, font=TITLE)])
     honor.append(_head(honor, ["榜单", "名次", "单位", "分组", "总分"]))
     for label, lines, fill in (("红榜", data.red, _RED_FILL), ("黑榜", data.black, _BLACK_FILL)):
         for line in lines:
@@ -159,9 +152,8 @@ def ranking_xlsx(ranking: Ranking) -> bytes:
             )
 
     steps = book.create_sheet("计算过程")
-    for i, width in enumerate((6, 26, 10, 24, 60, 10), start=1):
-        steps.column_dimensions[get_column_letter(i)].width = width
-    steps.append([_cell(steps, data.title, font=_TITLE)])
+    column_widths(steps, (6, 26, 10, 24, 60, 10))
+    steps.append([_cell(steps, data.title, font=TITLE)])
     steps.append(_head(steps, ["名次", "单位", "分组", "指标", "计算过程", "得分"]))
     for line in data.lines:
         for score in line.scores:
@@ -189,11 +181,6 @@ def ranking_xlsx(ranking: Ranking) -> bytes:
 
 
 # --- Word --------------------------------------------------------------------------------
-
-
-def _east_asian(style, name: str) -> None:
-    style.font.name = LATIN_FONT
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
 def _table(document, header: list[str], rows: list[list], *, size: float = 9, widths=None):
@@ -241,8 +228,8 @@ def ranking_docx(ranking: Ranking) -> bytes:
     data = ranking_sheet(ranking)
     document = Document()
     for name, font in (("Normal", BODY_FONT), ("Title", HEAD_FONT), ("Heading 1", HEAD_FONT)):
-        _east_asian(document.styles[name], font)
-    _east_asian(document.styles["Table Grid"], BODY_FONT)
+        east_asian(document.styles[name], font)
+    east_asian(document.styles["Table Grid"], BODY_FONT)
     document.styles["Normal"].font.size = Pt(10.5)
     for name in ("Title", "Heading 1"):
         document.styles[name].font.color.rgb = RGBColor(0, 0, 0)

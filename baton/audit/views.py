@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from baton.accounts.models import User
 from baton.core.http import attachment
-from baton.ledger.columns import neutralize
+from baton.core.xlsx import neutralize
 
 from .forms import AuditSearchForm
 from .hooks import audit_export

@@ -15,7 +15,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from .columns import neutralize
+from baton.core.xlsx import neutralize
+
 from .importer import ImportResult
 
 _BAD = PatternFill("solid", fgColor="FFC7CE")

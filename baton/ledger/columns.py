@@ -5,8 +5,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 SHEET = "项目台账"
 HISTORY_SHEET = "阶段记录"
 
@@ -123,22 +121,3 @@ def header_map(columns) -> dict[str, Column]:
         for name in (column.header, *column.aliases):
             mapping[normalize_header(name)] = column
     return mapping
-
-
-#: Characters a spreadsheet reads as the start of a formula (CSV/formula injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize(text: str) -> str:
-    """Return text safe to write in a cell: no formula start, no XML-illegal characters."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
-def unneutralize(text: str) -> str:
-    """Undo ``neutralize`` so that export → import gives the same text back."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
-        return text[1:]
-    return text

@@ -5,31 +5,22 @@ import io
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+
+from baton.core.docx import BODY_FONT, HEAD_FONT, east_asian
 
 from . import tables
 from .charts import funnel_png, trend_png
 from .pack import IDLE_DAYS
 
-BODY_FONT = "宋体"
-HEAD_FONT = "黑体"
-LATIN_FONT = "Times New Roman"
-
-
-def _east_asian(style, name: str) -> None:
-    style.font.name = LATIN_FONT
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), name)
-
 
 def _styles(document) -> None:
     styles = document.styles
-    _east_asian(styles["Normal"], BODY_FONT)
+    east_asian(styles["Normal"], BODY_FONT)
     styles["Normal"].font.size = Pt(11)
     for name in ("Title", "Heading 1", "Heading 2"):
-        _east_asian(styles[name], HEAD_FONT)
-    _east_asian(styles["Table Grid"], BODY_FONT)
+        east_asian(styles[name], HEAD_FONT)
+    east_asian(styles["Table Grid"], BODY_FONT)
 
 
 def _table(document, header: list[str], rows: list[list], size: float = 9) -> None:

@@ -4,21 +4,12 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
+
+from baton.core.xlsx import BOLD, TITLE, column_widths, neutralize
 
 from . import tables
 from .charts import funnel_png, trend_png
-
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-
-
-def _text(value):
-    """Neutralise text a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return f"'{value}"
-    return value
 
 
 def _write(sheet, header: list[str], rows: list[list], *, title: str | None = None) -> int:
@@ -30,14 +21,9 @@ def _write(sheet, header: list[str], rows: list[list], *, title: str | None = No
     for cell in sheet[sheet.max_row]:
         cell.font = BOLD
     for row in rows or [["无"]]:
-        sheet.append([_text(v) for v in row])
+        sheet.append([neutralize(v) if isinstance(v, str) else v for v in row])
     sheet.append([])
     return sheet.max_row + 1
-
-
-def _widths(sheet, widths: list[int]) -> None:
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
 
 
 def _image(png: bytes, width: int) -> Image:
@@ -61,26 +47,26 @@ def pack_xlsx(pack) -> bytes:
     summary.row_dimensions[3].height = 90
     summary.append([])
     row = _write(summary, *tables.stage_table(pack))
-    _widths(summary, [16, 14, 16, 14, 14, 14])
+    column_widths(summary, [16, 14, 16, 14, 14, 14])
     summary.add_image(_image(funnel_png(pack), 560), f"A{row}")
     summary.add_image(_image(trend_png(pack), 640), f"A{row + 20}")
 
     units = book.create_sheet("分单位")
     _write(units, *tables.unit_table(pack))
-    _widths(units, [22] + [12] * (2 * len(pack.stage_names) + 2))
+    column_widths(units, [22] + [12] * (2 * len(pack.stage_names) + 2))
 
     moves = book.create_sheet("本月动态")
     for heading, rows in tables.movement_blocks(pack):
         _write(moves, tables.MOVEMENT_HEADER, rows, title=f"{heading}（{len(rows)}个）")
-    _widths(moves, [12, 18, 36, 18, 16, 24])
+    column_widths(moves, [12, 18, 36, 18, 16, 24])
 
     idle = book.create_sheet("无进展项目")
     _write(idle, *tables.idle_table(pack))
-    _widths(idle, [18, 36, 18, 10, 16, 12, 12])
+    column_widths(idle, [18, 36, 18, 10, 16, 12, 12])
 
     problems = book.create_sheet("存在问题")
     _write(problems, *tables.problem_table(pack))
-    _widths(problems, [18, 30, 14, 40, 18, 12, 10, 10])
+    column_widths(problems, [18, 30, 14, 40, 18, 12, 10, 10])
 
     out = io.BytesIO()
     book.save(out)

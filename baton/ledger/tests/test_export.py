@@ -6,7 +6,8 @@ import pytest
 import python_calamine
 from openpyxl import load_workbook
 
-from baton.ledger.columns import COLUMNS, neutralize
+from baton.core.xlsx import neutralize
+from baton.ledger.columns import COLUMNS
 from baton.ledger.exporter import ledger_export
 from baton.ledger.importer import ledger_import
 from baton.projects import services
