@@ -23,6 +23,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import WithJsonSchema
 
 from baton.accounts.models import User
+from baton.core.money import plain
 from baton.projects.api import (
     Code,
     DistrictRef,
@@ -37,7 +38,6 @@ from baton.projects.api import (
 )
 from baton.projects.listing import MAX_SIZE
 from baton.projects.models import Project
-from baton.projects.money import plain
 
 from . import permissions, services
 from .forms import TOLERANCES, MatchForm, ParcelFilterForm, ReserveForm

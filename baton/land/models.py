@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from baton.projects.money import MoneyField
+from baton.core.money import MoneyField
 
 #: What a parcel or building code (地块编号/载体编号) may look like: it is part of URLs.
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_\-]{0,39}"

@@ -30,8 +30,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from baton.core.money import to_wan
 from baton.core.xlsx import unneutralize
-from baton.projects.money import to_wan
 
 from .columns import HISTORY_SHEET, SHEET, normalize_header
 from .package import PackageError, Part, check_encoding, check_names, read_package, sniff

@@ -23,13 +23,13 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, PlainValidator
 
 from baton.accounts import privacy
 from baton.accounts.models import User
+from baton.core.money import MAX_WAN, plain, to_wan
 from baton.org.models import District, Person, Unit
 
 from . import permissions, services
 from .duplicates import candidates_shown, duplicate_candidates
 from .listing import DEFAULT_SORT, FILTERS, MAX_SIZE, SORTS, project_page
 from .models import CODE_PATTERN, REQUIRABLE_FIELDS, Industry, Project, ReviewState, Stage
-from .money import MAX_WAN, plain, to_wan
 from .selectors import project_events, project_get
 
 Role = User.Role

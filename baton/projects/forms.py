@@ -11,11 +11,11 @@ from django import forms
 from django.db.models import Q
 
 from baton.accounts.models import User
+from baton.core.money import plain, to_wan
 from baton.org.models import District, Person, Unit
 
 from .listing import DEFAULT_SORT, DRILL_FIELDS, FILTERS, SORTS
 from .models import REQUIRABLE_FIELDS, Industry, Milestone, Project, ReviewState, Stage
-from .money import plain, to_wan
 from .services import EDITABLE_FIELDS
 
 Role = User.Role

@@ -24,12 +24,12 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.core.money import plain, to_wan
 from baton.org.models import Person
 from baton.reports import cockpit
 from baton.reports.summary import chinese_date
 
 from .models import Project, ReviewState, Stage
-from .money import plain, to_wan
 from .search import search, terms
 from .selectors import project_list
 

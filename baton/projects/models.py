@@ -5,8 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from baton.accounts.crypto import EncryptedCharField, SealedJSONField
-
-from .money import MoneyField
+from baton.core.money import MoneyField
 
 #: What a project code (项目编号) may look like: generated ``350213-2019-0042`` or a
 #: district's own, up to 32 letters, digits, hyphens and underscores.

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from baton.core.money import to_wan
+
 from .models import ProjectEvent, ProjectPeriod
-from .money import to_wan
 
 _KEYS = {
     "district": "district_id",

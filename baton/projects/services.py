@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from baton.core.money import plain, to_wan
 from baton.org.models import District, Person, Unit
 
 from .duplicates import duplicate_candidates, investor_key, name_key
@@ -34,7 +35,6 @@ from .models import (
     Stage,
     Supervision,
 )
-from .money import plain, to_wan
 
 Kind = ProjectEvent.Kind
 

@@ -7,7 +7,7 @@ Chinese glyphs, preferring Noto Sans CJK SC (Debian's fonts-noto-cjk).
 import functools
 import io
 
-from baton.projects.money import wan_to_yi
+from baton.core.money import wan_to_yi
 
 PREFERRED = (
     "Noto Sans CJK SC",

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from baton.projects.money import MoneyField
+from baton.core.money import MoneyField
 
 
 class MonthEndSnapshot(models.Model):

@@ -2,7 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from baton.projects.money import plain, wan_to_yi
+from baton.core.money import plain, wan_to_yi
 
 from .selectors import Figures
 

@@ -1,6 +1,6 @@
 """The pack's tables as headers and rows of text, shared by the Word and Excel writers."""
 
-from baton.projects.money import plain
+from baton.core.money import plain
 
 from .summary import chinese_date, yi_2
 

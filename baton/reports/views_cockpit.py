@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from baton.projects.money import wan_to_yi
+from baton.core.money import wan_to_yi
 
 from .cockpit import CHANGES, IDLE_DAYS, Cockpit, cockpit_build
 from .forms import MonthlyForm

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from baton.audit.models import AuditRecord
+from baton.core.money import plain
 from baton.land import services
 from baton.land.importer import parcel_import
 from baton.land.models import Parcel, ParcelEvent, ParcelReservation
 from baton.projects.models import ProjectEvent
-from baton.projects.money import plain
 from baton.projects.tests.helpers_views import login
 from baton.projects.tests.test_api import Api, refused
 from baton.testing import make_project

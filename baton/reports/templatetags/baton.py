@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
-from baton.projects.money import plain
+from baton.core.money import plain
 from baton.reports.summary import chinese_date, yi_2
 
 register = template.Library()
