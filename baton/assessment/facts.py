@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from baton.core.dates import end_of_day
 from baton.projects.models import (
     LeaderAct,
     Milestone,
@@ -24,7 +25,6 @@ from baton.projects.models import (
     ReviewState,
     Stage,
 )
-from baton.reports.snapshots import end_of_day
 
 from .config import number
 

@@ -4,11 +4,12 @@ Chinese offices rank units every month on what they did so far this year (“1-8
 often as on the month alone; both are a (start, end) pair to the engine.
 """
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+
+from baton.core.dates import month_end
 
 QUARTERS = ("一", "二", "三", "四")
 
@@ -23,16 +24,13 @@ class Period:
         return period_label(self.start, self.end)
 
 
-def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
 def period_of(kind: str, year: int, part: int | None, *, cumulative: bool = False) -> Period:
     """Return the period ``part`` (month 1–12, quarter 1–4) of ``year`` for a scheme kind."""
     if kind == "month":
-        start, end = dt.date(year, part, 1), month_end(year, part)
+        start = dt.date(year, part, 1)
+        end = month_end(start)
     elif kind == "quarter":
-        start, end = dt.date(year, 3 * part - 2, 1), month_end(year, 3 * part)
+        start, end = dt.date(year, 3 * part - 2, 1), month_end(dt.date(year, 3 * part, 1))
     else:
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     return Period(dt.date(year, 1, 1) if cumulative else start, end)
@@ -52,7 +50,7 @@ def last_closed(kind: str, today: dt.date | None = None) -> tuple[int, int | Non
 
 def period_label(start: dt.date, end: dt.date) -> str:
     """Return a period as offices write it: 2019年8月, 2019年第三季度, 2019年1-8月, 2019年度."""
-    whole_months = start.day == 1 and end == month_end(end.year, end.month)
+    whole_months = start.day == 1 and end == month_end(end)
     if whole_months and start.year == end.year:
         if start.month == end.month:
             return f"{end.year}年{end.month}月"

@@ -29,12 +29,12 @@ from openpyxl.utils import get_column_letter
 
 from baton.accounts import privacy
 from baton.accounts.models import User
+from baton.core.dates import end_of_day
 from baton.core.xlsx import neutralize
 from baton.org.models import District, Person, Unit
 from baton.projects.listing import clean_filters, filtered
 from baton.projects.models import Industry, Milestone, Project, ProjectPeriod, ReviewState, Stage
 from baton.projects.selectors import project_list
-from baton.reports.snapshots import end_of_day
 
 from .columns import COLUMNS, MILESTONE_KEYS, SHEET
 

@@ -43,8 +43,8 @@ from django.db.models import (
 from django.db.models import Case as SqlCase
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
-from django.utils import timezone
 
+from baton.core.dates import end_of_day, local_date, start_of_day
 from baton.org.models import District, Person, Unit
 from baton.projects.models import (
     Industry,
@@ -60,7 +60,6 @@ from baton.projects.selectors import project_scope
 
 from .pack import month_ends_up_to
 from .selectors import ZERO, Figures, Scope, figures_as_of, user_covers
-from .snapshots import end_of_day
 
 ADMITTED = ReviewState.ADMITTED
 IDLE_DAYS = 30
@@ -70,10 +69,6 @@ EVERYWHERE = Q()
 
 #: The library's transitions a month is counted by: code → label.
 CHANGES = {"admitted": "新入库", "advanced": "阶段推进", "landed": "新落地"}
-
-
-def start_of_day(day: dt.date) -> dt.datetime:
-    return end_of_day(day - dt.timedelta(days=1))
 
 
 # --- the sets ---------------------------------------------------------------------------
@@ -605,7 +600,7 @@ def _idle_rows(periods: QuerySet, as_of: dt.date, *, reasons: bool = False) -> l
             )
     rows = []
     for period in top:
-        day = timezone.localtime(lasts[period.project_id]).date()
+        day = local_date(lasts[period.project_id])
         rows.append(
             IdleRow(
                 project=period.project,

@@ -1,12 +1,7 @@
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 
-
-def last_month_end(today: dt.date | None = None) -> dt.date:
-    today = today or timezone.localdate()
-    return today.replace(day=1) - dt.timedelta(days=1)
+from baton.core.dates import last_month_end
 
 
 class MonthlyForm(forms.Form):

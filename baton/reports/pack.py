@@ -7,15 +7,14 @@ projects from the last event before the end of ``D``, and the problems with the 
 their own events gave them at ``D``. Each block is one query (the trend one per month).
 """
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
-from django.utils import timezone
 
+from baton.core.dates import end_of_day, local_date, month_end
 from baton.org.models import Unit
 from baton.projects.models import (
     Problem,
@@ -29,7 +28,6 @@ from baton.projects.selectors import project_scope
 from baton.projects.selectors_problems import problem_scope
 
 from .selectors import ZERO, Figures, Scope, figures_as_of, periods_as_of, user_covers
-from .snapshots import end_of_day
 from .summary import summary_paragraph
 
 IDLE_DAYS = 30
@@ -130,7 +128,7 @@ def month_ends_up_to(day: dt.date, n: int = TREND_MONTHS) -> list[dt.date]:
     first = day.replace(day=1)
     while len(days) < n:
         first = (first - dt.timedelta(days=1)).replace(day=1)
-        days.append(first.replace(day=calendar.monthrange(first.year, first.month)[1]))
+        days.append(month_end(first))
     return days[::-1]
 
 
@@ -218,7 +216,7 @@ def _movements(pack: Pack, user, stages: dict[int, Stage]) -> None:
     for event in events:
         old, new = event.old or {}, event.new or {}
         row = {
-            "day": _local_day(event.at),
+            "day": local_date(event.at),
             "code": event.project.code,
             "name": event.project.name,
             "unit": event.project.unit.name,
@@ -257,10 +255,6 @@ def _movements(pack: Pack, user, stages: dict[int, Stage]) -> None:
         ]
 
 
-def _local_day(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date()
-
-
 def _idle(scope, as_of, user) -> list[IdleRow]:
     """Return the library's projects at ``D`` with no event in the 30 days up to ``D``."""
     cutoff = end_of_day(as_of)
@@ -279,7 +273,7 @@ def _idle(scope, as_of, user) -> list[IdleRow]:
     )
     rows = []
     for period in periods:
-        day = _local_day(period.last)
+        day = local_date(period.last)
         rows.append(
             IdleRow(
                 period.project.code,

@@ -15,12 +15,13 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from baton.accounts.models import User
+from baton.core.dates import end_of_day
 from baton.core.money import yuan_to_wan
 from baton.org.models import City, District, Unit
 from baton.projects.models import Industry, Milestone, Project, ProjectPeriod, ReviewState, Stage
 from baton.projects.selectors import project_scope
 
-from .snapshots import end_of_day, live_rows, snapshot_rows
+from .snapshots import live_rows, snapshot_rows
 
 ZERO = Decimal("0.0000")
 Role = User.Role

@@ -14,7 +14,6 @@
 admitted periods (each period adds itself to the run of month ends it spans).
 """
 
-import calendar
 import datetime as dt
 from array import array
 from bisect import bisect_left, bisect_right
@@ -26,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from baton.core.dates import end_of_day, month_end
 from baton.projects.models import Milestone, Project, ProjectPeriod, ReviewState
 from baton.projects.selectors import project_scope
 from baton.projects.services import PERIOD_FIELDS
@@ -37,16 +37,6 @@ EVENT = "projects_projectevent"
 MILESTONE = "projects_milestone"
 #: Rows: {(milestone or "", stage_id): (count, 元)}
 Rows = dict[tuple[str, int], tuple[int, int]]
-
-
-def end_of_day(day: dt.date) -> dt.datetime:
-    """Return the first instant after ``day`` in the deployment's time zone."""
-    midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
-    return timezone.make_aware(midnight, timezone.get_default_timezone())
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def is_closed_month_end(day: dt.date) -> bool:

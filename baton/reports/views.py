@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from baton.accounts.models import User
+from baton.core.dates import last_month_end
 from baton.core.http import attachment
 from baton.projects.models import ReviewState
 from baton.projects.selectors import project_list
@@ -18,7 +19,7 @@ from baton.projects.selectors_problems import problem_queue
 
 from .charts import ChartFontError
 from .docx import pack_docx
-from .forms import MonthlyForm, PublishForm, last_month_end
+from .forms import MonthlyForm, PublishForm
 from .pack import pack_build
 from .publish import can_publish, published_get, publisher, report_differences, report_publish
 from .scopes import scope_choices, scope_for

@@ -1,5 +1,4 @@
 import datetime as dt
-import re
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -7,6 +6,7 @@ from django.utils import timezone
 
 from baton.accounts.models import User
 from baton.audit.hooks import audit_export
+from baton.core.dates import command_date
 from baton.ledger.exporter import LAYOUTS, ledger_export
 from baton.org.models import District
 
@@ -63,12 +63,7 @@ def _district(text: str) -> District:
 
 
 def _day(text: str) -> dt.date:
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError(text)
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期格式不正确：{text}（应为 YYYY-MM-DD）", returncode=2) from None
+    day = command_date(text)
     if day > timezone.localdate():
         raise CommandError(f"日期 {text} 晚于今天。", returncode=2)
     return day

@@ -1,8 +1,7 @@
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from baton.core.dates import command_date
 from baton.reports.publish import report_publish
 from baton.reports.summary import chinese_date
 
@@ -20,12 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, district=None, city=None, as_of=None, **options):
-        try:
-            day = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise CommandError(
-                f"日期格式不正确：{as_of}（应为 YYYY-MM-DD）", returncode=2
-            ) from None
+        day = command_date(as_of)
         scope = _scope(district, city)
         try:
             report = report_publish(scope=scope, as_of=day, actor=None)

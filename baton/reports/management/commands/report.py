@@ -1,12 +1,12 @@
 import datetime as dt
 import json
-import re
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from baton.core.dates import command_date
 from baton.org.models import City, District
 from baton.reports.charts import ChartFontError
 from baton.reports.docx import pack_docx
@@ -100,12 +100,7 @@ def _day(text: str | None) -> dt.date:
     today = timezone.localdate()
     if not text:
         return today
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError(text)
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期格式不正确：{text}（应为 YYYY-MM-DD）", returncode=2) from None
+    day = command_date(text)
     if day > today:
         raise CommandError(f"统计日期 {text} 晚于今天，不能统计未来。", returncode=2)
     return day
