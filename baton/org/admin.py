@@ -13,6 +13,11 @@ class DistrictAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "city", "review_levels"]
     list_filter = ["city"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Who admits a district's projects is the city's decision, made when the district
+        # is set up: switched to one level here, a district office would admit alone.
+        return ["city", "review_levels"] if obj is not None else []
+
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):

@@ -456,3 +456,19 @@ def test_the_configuration_site_does_not_move_a_unit_to_another_district(client)
     assert response.status_code == 302, response.content.decode()[:2000]
     w.town.refresh_from_db()
     assert w.town.name == "马巷街道（改）" and w.town.district == w.district
+
+
+@pytest.mark.django_db
+def test_the_configuration_site_does_not_make_a_district_admit_alone(client):
+    # Switched to one level, 翔安区's office would admit without the city.
+    w = make_world()
+    configurator(w.sys_admin)
+    login(client, w.sys_admin)
+    url = reverse("admin:org_district_change", args=[w.district.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(review_levels=1, name="翔安区（改）")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    w.district.refresh_from_db()
+    assert w.district.name == "翔安区（改）" and w.district.review_levels == 2
