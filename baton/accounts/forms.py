@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.validators import MaxLengthValidator
 
@@ -10,12 +11,18 @@ from .services import BUSINESS_ROLES
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "用户名或密码不正确。连续输错 5 次，账号和来源地址将被锁定 15 分钟。",
+        "invalid_login": "用户名或密码不正确。",
         "inactive": "该账号已停用，请联系系统管理员。",
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        self.error_messages = {
+            **self.error_messages,
+            "invalid_login": f"用户名或密码不正确。连续输错 {settings.AXES_FAILURE_LIMIT} 次，"
+            f"账号或来源地址将被锁定 {minutes} 分钟。",
+        }
         self.fields["username"].label = "用户名"
         self.fields["password"].label = "密码"
         self.fields["username"].widget.attrs.update(autocomplete="username")

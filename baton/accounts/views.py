@@ -1,6 +1,7 @@
 import base64
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -44,7 +45,9 @@ def login(request):
         if user.is_admin_role:
             return redirect("accounts:otp")
         return redirect(_next_url(request) or "reports:home")
-    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+    idle_minutes = settings.SESSION_COOKIE_AGE // 60
+    context = {"form": form, "next": _next_url(request), "idle_minutes": idle_minutes}
+    return render(request, "accounts/login.html", context)
 
 
 @require_POST

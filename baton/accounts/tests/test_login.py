@@ -61,6 +61,19 @@ def test_it_locks_the_account_after_five_failures(client, promoter):
     assert "_auth_user_id" not in client.session
 
 
+def test_the_pages_state_the_configured_limits(client, promoter, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = dt.timedelta(minutes=40)
+    settings.SESSION_COOKIE_AGE = 20 * 60
+    assert "登录后 20 分钟无操作将自动退出" in client.get(LOGIN).text
+    response = login(client, "mx_promoter", "Wrong-password-1")
+    assert "连续输错 3 次，账号或来源地址将被锁定 40 分钟" in response.text
+    login(client, "mx_promoter", "Wrong-password-1")
+    login(client, "mx_promoter", "Wrong-password-1")
+    response = login(client, "mx_promoter", PASSWORD)
+    assert response.status_code == 429 and "已被锁定 40 分钟" in response.text
+
+
 def test_it_locks_the_source_address_after_five_failures(client, promoter, w):
     for i in range(5):
         login(client, f"nobody{i}", "Wrong-password-1", REMOTE_ADDR="10.1.1.1")
