@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "baton.audit",
     "baton.assessment",
     "baton.land",
+    "baton.ops",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -206,7 +207,7 @@ AUTHENTICATION_BACKENDS = [
 #: Days after which a password must be changed (等保: periodic change).
 BATON_PASSWORD_MAX_AGE_DAYS = env_int("BATON_PASSWORD_MAX_AGE_DAYS", 90)
 #: SM4-GCM key (32 hex digits) for contact phones at rest; empty: stored in clear.
-#: From the environment only, never the database (see baton/accounts/crypto.py).
+#: From the environment only, never the database (see baton/core/encrypted_fields.py).
 BATON_FIELD_KEY = env_str("BATON_FIELD_KEY")
 
 # Lockout: 5 failures lock the account, and separately the source address, for 15 minutes.

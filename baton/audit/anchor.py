@@ -32,7 +32,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .chain import GENESIS, audit_key, keyed_sm3
+from baton.core.crypto import keyed_sm3
+
+from .chain import GENESIS, audit_key
 from .models import AuditRecord
 
 logger = logging.getLogger(__name__)

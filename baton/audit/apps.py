@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = "安全审计"
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401 — connects the receivers and the self-test
+        from . import signals  # noqa: F401 — connects the receivers

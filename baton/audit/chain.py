@@ -1,4 +1,4 @@
-"""HMAC-SM3 chaining of audit records, the chain key and the 国密 self-test.
+"""HMAC-SM3 chaining of audit records and the chain key.
 
 ``hash = HMAC-SM3(key, prev_hash || canonical JSON of the record)``; the first record's
 ``prev_hash`` is 64 zeros. The key comes from ``BATON_AUDIT_KEY`` (a setting or the
@@ -8,7 +8,7 @@ config/settings.py): whoever copies the data directory must not get the key with
 
 The same key, each use under its own label, authenticates the chain's head row
 (``head_mac``), the checkpoints written outside the database (baton/audit/anchor.py) and
-the backups' signatures (baton/accounts/backup.py).
+the backups' signatures (baton/ops/backup.py). The algorithms are baton/core/crypto.py's.
 """
 
 import datetime as dt
@@ -18,21 +18,12 @@ import os
 import secrets
 from pathlib import Path
 
-from cryptography.hazmat.primitives import hashes, hmac
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-GENESIS = "0" * 64
+from baton.core.crypto import hmac_sm3, keyed_sm3
 
-#: GB/T 32905-2016 appendix A.1: SM3("abc").
-SM3_VECTOR = (b"abc", "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0")
-#: GB/T 32907-2016 appendix A.1: one SM4 block, key = plaintext.
-SM4_VECTOR = (
-    "0123456789abcdeffedcba9876543210",
-    "0123456789abcdeffedcba9876543210",
-    "681edf34d206965e86b3e94f536e4246",
-)
+GENESIS = "0" * 64
 
 
 def audit_key() -> bytes:
@@ -102,46 +93,10 @@ def canonical(record) -> bytes:
 
 
 def record_hash(record, key: bytes | None = None) -> str:
-    mac = hmac.HMAC(key or audit_key(), hashes.SM3())
-    mac.update(record.prev_hash.encode("ascii"))
-    mac.update(canonical(record))
-    return mac.finalize().hex()
-
-
-def keyed_sm3(key: bytes, label: bytes, data: bytes) -> str:
-    """HMAC-SM3 of ``data`` under ``key``, for the use ``label`` names (never a record's:
-    a record's input starts with 64 hex digits, a label with a letter)."""
-    mac = hmac.HMAC(key, hashes.SM3())
-    mac.update(label + b"\n")
-    mac.update(data)
-    return mac.finalize().hex()
+    return hmac_sm3(key or audit_key(), record.prev_hash.encode("ascii"), canonical(record))
 
 
 def head_mac(seq: int, last_hash: str, key: bytes | None = None) -> str:
     """The MAC of the chain's head row: its number and hash, so a head moved back to an
     earlier record cannot be written without the key."""
     return keyed_sm3(key or audit_key(), b"baton-audit-head", f"{seq}:{last_hash}".encode())
-
-
-def sm3_hex(data: bytes) -> str:
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(data)
-    return digest.finalize().hex()
-
-
-def self_test() -> list[str]:
-    """Check SM3 and SM4 against the standards' test vectors; return what failed."""
-    problems = []
-    try:
-        if sm3_hex(SM3_VECTOR[0]) != SM3_VECTOR[1]:
-            problems.append("SM3 测试向量不符")
-    except Exception as exc:  # an OpenSSL without SM3
-        problems.append(f"SM3 不可用：{exc}")
-    try:
-        key, plain, expected = (bytes.fromhex(v) for v in SM4_VECTOR)
-        encryptor = Cipher(algorithms.SM4(key), modes.ECB()).encryptor()  # noqa: S305 — one block, the standard's vector
-        if (encryptor.update(plain) + encryptor.finalize()).hex() != expected.hex():
-            problems.append("SM4 测试向量不符")
-    except Exception as exc:
-        problems.append(f"SM4 不可用：{exc}")
-    return problems

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from baton.accounts.crypto import EncryptedCharField, SealedJSONField
+from baton.core.encrypted_fields import EncryptedCharField, SealedJSONField
 from baton.core.money import MoneyField
 
 #: What a project code (项目编号) may look like: generated ``350213-2019-0042`` or a
@@ -159,7 +159,7 @@ class Project(models.Model):
     progress = models.TextField(_("进展情况"), blank=True)
     issues_text = models.TextField(_("存在问题"), blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    # SM4-GCM-encrypted at rest when BATON_FIELD_KEY is set (baton/accounts/crypto.py).
+    # SM4-GCM-encrypted at rest when BATON_FIELD_KEY is set (baton/core/encrypted_fields.py).
     contact_phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)
     remarks = models.TextField(_("备注"), blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)

@@ -17,10 +17,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from baton.accounts import backup as backup_module
-from baton.accounts.backup import MANIFEST, file_sm3, table_checksums
 from baton.accounts.models import User
 from baton.audit.services import audit_verify, audit_write
+from baton.ops import backup as backup_module
+from baton.ops.backup import MANIFEST, file_sm3, table_checksums
 from baton.projects.models import Project
 from baton.testing import make_project
 

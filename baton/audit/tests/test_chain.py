@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from baton.audit.chain import GENESIS, SM3_VECTOR, record_hash, self_test, sm3_hex
+from baton.audit.chain import GENESIS, record_hash
 from baton.audit.models import AuditHead, AuditRecord, AuditRefused
 from baton.audit.services import (
     SCRUBBED,
@@ -17,6 +17,7 @@ from baton.audit.services import (
     audit_verify,
     audit_write,
 )
+from baton.core.crypto import SM3_VECTOR, self_test, sm3_hex
 
 from .helpers import PG, remove, set_after, tamper
 

@@ -8,9 +8,9 @@ converted by ``baton encrypt-fields``, not here.
 
 from django.db import migrations
 
-import baton.accounts.crypto
+import baton.core.encrypted_fields
 
-WIDE = baton.accounts.crypto.sealed_length(30)
+WIDE = baton.core.encrypted_fields.sealed_length(30)
 
 
 def _widen(apps, schema_editor):
@@ -39,14 +39,14 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="project",
                     name="contact_phone",
-                    field=baton.accounts.crypto.EncryptedCharField(
+                    field=baton.core.encrypted_fields.EncryptedCharField(
                         blank=True, max_length=30, verbose_name="联系电话"
                     ),
                 ),
                 migrations.AlterField(
                     model_name="projectevent",
                     name="new",
-                    field=baton.accounts.crypto.SealedJSONField(
+                    field=baton.core.encrypted_fields.SealedJSONField(
                         blank=True,
                         default=dict,
                         sealed_keys=("contact_phone",),
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="projectevent",
                     name="old",
-                    field=baton.accounts.crypto.SealedJSONField(
+                    field=baton.core.encrypted_fields.SealedJSONField(
                         blank=True,
                         default=dict,
                         sealed_keys=("contact_phone",),

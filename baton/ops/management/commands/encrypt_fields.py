@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Q
 
-from baton.accounts.crypto import FieldDecryptError, field_key, is_sealed, seal, unseal
 from baton.audit.services import Event, audit_write
+from baton.core.encrypted_fields import FieldDecryptError, field_key, is_sealed, seal, unseal
 from baton.projects.models import Project, ProjectEvent
 
 PHONE = "contact_phone"

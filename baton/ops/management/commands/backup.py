@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from baton.accounts.backup import BackupError, backup, describe, key_id, signing_key
 from baton.audit.services import Event, Outcome, audit_write
+from baton.ops.backup import BackupError, backup, describe, key_id, signing_key
 
 
 class Command(BaseCommand):

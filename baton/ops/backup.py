@@ -1,4 +1,4 @@
-"""``baton backup PATH`` and ``baton restore PATH`` (RELIABILITY item 10).
+"""``baton backup PATH`` and ``baton restore PATH``.
 
 A backup is one tar file holding ``manifest.json`` and the database:
 
@@ -47,13 +47,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives import hashes
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from baton.audit.chain import audit_key, keyed_sm3, sm3_hex
+from baton.audit.chain import audit_key
+from baton.core.crypto import SM3, keyed_sm3, sm3_hex
 
 FORMAT = "baton-backup"
 VERSION = 2  # 2: signed (manifest.sig); version 1 backups were not, and are refused
@@ -89,19 +89,8 @@ class Outcome:
 # --- checksums --------------------------------------------------------------------------
 
 
-class _SM3:
-    def __init__(self):
-        self._hash = hashes.Hash(hashes.SM3())
-
-    def update(self, data: bytes) -> None:
-        self._hash.update(data)
-
-    def hexdigest(self) -> str:
-        return self._hash.finalize().hex()
-
-
 def file_sm3(path: Path) -> str:
-    digest = _SM3()
+    digest = SM3()
     with open(path, "rb") as handle:
         while block := handle.read(_CHUNK):
             digest.update(block)
@@ -136,7 +125,7 @@ def _sqlite_checksums(db: sqlite3.Connection) -> dict:
         order = ", ".join('"' + k.replace('"', '""') + '"' for k in keys) or ", ".join(
             str(i + 1) for i in range(len(info))
         )
-        digest, count = _SM3(), 0
+        digest, count = SM3(), 0
         for row in db.execute(f"SELECT * FROM {quoted} ORDER BY {order}"):  # noqa: S608 — names from sqlite_master
             digest.update(repr(tuple(row)).encode("utf-8", "surrogatepass") + b"\n")
             count += 1
@@ -471,7 +460,7 @@ def read_manifest(path: Path, work: Path) -> tuple[dict, Path]:
             if set(members) != {MANIFEST, SIGNATURE, name} or not members[name].isfile():
                 raise BackupError("备份文件的内容与清单不符（成员文件不对）。")
             target = work / name
-            digest = _SM3()
+            digest = SM3()
             size = 0
             with tar.extractfile(members[name]) as source, open(target, "wb") as out:
                 while block := source.read(_CHUNK):

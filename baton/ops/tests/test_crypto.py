@@ -1,4 +1,4 @@
-"""SM4-GCM field encryption of contact phones, its command and the 国密 self-test (item 11)."""
+"""SM4-GCM field encryption of contact phones, its command and the 国密 self-test."""
 
 import io
 import json
@@ -10,19 +10,20 @@ from django.core.management.base import CommandError, SystemCheckError
 from django.db import connection
 from django.urls import reverse
 
-from baton.accounts import crypto
-from baton.accounts.crypto import (
+from baton.audit.models import AuditRecord
+from baton.core import crypto
+from baton.core.crypto import self_test
+from baton.core.encrypted_fields import (
     PREFIX,
     FieldDecryptError,
     Unreadable,
+    field_key,
     is_sealed,
     seal,
     sealed_length,
-    self_test,
     unseal,
 )
-from baton.audit import chain
-from baton.audit.models import AuditRecord
+from baton.ops.checks import startup_self_test
 from baton.projects import services
 from baton.projects.models import Project, ProjectEvent
 from baton.projects.selectors import project_list
@@ -44,18 +45,18 @@ def key(settings):
 
 
 def test_the_standard_vectors_pass():
-    assert chain.self_test() == []  # SM3 "abc" (GB/T 32905), SM4 block (GB/T 32907)
+    assert crypto.self_test() == []  # SM3 "abc" (GB/T 32905), SM4 block (GB/T 32907)
     assert self_test() == []  # SM4-GCM (RFC 8998)
-    assert chain.sm3_hex(b"abc").startswith("66c7f0f4")
+    assert crypto.sm3_hex(b"abc").startswith("66c7f0f4")
 
 
 def test_a_wrong_vector_is_reported(monkeypatch):
     broken = {**crypto.SM4_GCM_VECTOR, "tag": "00" * 16}
     monkeypatch.setattr(crypto, "SM4_GCM_VECTOR", broken)
     assert self_test() == ["SM4-GCM 测试向量不符"]
-    monkeypatch.setattr(chain, "SM3_VECTOR", (b"abd", chain.SM3_VECTOR[1]))
+    monkeypatch.setattr(crypto, "SM3_VECTOR", (b"abd", crypto.SM3_VECTOR[1]))
     with pytest.raises(ImproperlyConfigured, match="国密算法自检失败"):
-        crypto.startup_self_test()
+        startup_self_test()
 
 
 def test_seal_and_unseal(key):
@@ -99,7 +100,7 @@ def test_a_malformed_key_fails_the_system_check(settings):
         call_command("check", stdout=io.StringIO())
     settings.BATON_FIELD_KEY = "abcd"  # hex, but 2 bytes
     with pytest.raises(ImproperlyConfigured, match="32 位十六进制"):
-        crypto.field_key()
+        field_key()
 
 
 # --- in the database ---------------------------------------------------------------------

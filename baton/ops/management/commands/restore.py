@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from baton.accounts.backup import BackupError, describe, pending_migrations, restore
 from baton.audit import anchor
 from baton.audit.services import Event, Outcome, audit_verify, audit_write
+from baton.ops.backup import BackupError, describe, pending_migrations, restore
 
 
 class Command(BaseCommand):

@@ -17,11 +17,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from baton.accounts import backup as backup_module
 from baton.accounts.api_auth import token_create
-from baton.accounts.backup import MANIFEST, table_checksums
 from baton.audit.models import AuditHead, AuditRecord
 from baton.audit.services import audit_context, audit_verify
+from baton.ops import backup as backup_module
+from baton.ops.backup import MANIFEST, table_checksums
 from baton.projects import services
 from baton.testing import admit, make_project, make_world
 
