@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.proxy import parse_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -73,6 +75,12 @@ if PRODUCTION:
 
 DEBUG = env_bool("BATON_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("BATON_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+#: The TLS gateways (addresses or networks) whose X-Forwarded-For names the client: the
+#: lockout and the audit log see the client's address instead of the gateway's (config.proxy).
+try:
+    BATON_TRUSTED_PROXIES = parse_networks(env_list("BATON_TRUSTED_PROXIES"))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"BATON_TRUSTED_PROXIES 须为逗号分隔的地址或网段：{exc}") from None
 CSRF_TRUSTED_ORIGINS = env_list("BATON_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
