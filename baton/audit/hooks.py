@@ -1,6 +1,6 @@
-"""One-line hooks for the callers that import and export (web views and commands)."""
+"""One-line hooks for the callers that import, export and record their events."""
 
-from .services import Event, Outcome, audit_write
+from .services import Event, Outcome, audit_write, current_context
 
 _CODES_KEPT = 200
 
@@ -38,4 +38,30 @@ def audit_export(*, request=None, what: str, rows: int | None = None, **facts) -
         object_type=what,
         detail=f"导出 {rows} 行" if rows is not None else "",
         after={"rows": rows, **facts},
+    )
+
+
+def audit_event(row, *, subject, event: str, what: str, old: dict, new: dict) -> None:
+    """Audit one event row of a project or a parcel (``row``: its actor, kind, reason),
+    written in the transaction of the change it records, so the change and its audit
+    record commit or roll back together.
+
+    Only inside a request or a command's ``audit_context``: data generators (demo, scale
+    benchmark) are not user actions. Inside ``audit_batch`` (an import) the caller writes
+    one record for the whole batch instead.
+    """
+    context = current_context()
+    if context is None or context.batch:
+        return
+    detail = f"{what} #{row.pk}：{row.get_kind_display()}"
+    if row.reason:
+        detail += f"。{row.reason}"
+    audit_write(
+        user=row.actor,
+        event=event,
+        obj=subject,
+        object_label=f"{subject.code} {subject.name}",
+        detail=detail,
+        before=old,
+        after={**new, "_event": {"id": row.pk, "kind": row.kind}},
     )

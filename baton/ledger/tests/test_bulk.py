@@ -409,7 +409,7 @@ def test_inside_an_audited_request_an_import_is_one_record_either_way(w, frozen)
 def test_the_audit_log_is_the_only_receiver_the_bulk_writer_does_not_signal():
     receivers = post_save._live_receivers(ProjectEvent)
     names = {f"{r.__module__}.{r.__name__}" for group in receivers for r in group}
-    assert names == {"baton.audit.signals._project_event"}
+    assert names == {"baton.projects.signals._project_event"}
 
 
 def test_a_large_ledger_goes_through_in_chunks(w, frozen, monkeypatch, pool):
