@@ -5,6 +5,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from baton.projects import rules
+
 SHEET = "项目台账"
 HISTORY_SHEET = "阶段记录"
 
@@ -87,18 +89,8 @@ MILESTONE_KEYS = (
 #: Project fields ``project_update`` may change, read from these columns as they are.
 TEXT_FIELDS = ("name", "investor", "info_source", "progress", "issues_text")
 TEXT_FIELDS += ("contact_name", "contact_phone", "remarks")
-TEXT_LIMITS = {
-    "code": 32,
-    "original_code": 32,
-    "name": 200,
-    "investor": 200,
-    "info_source": 200,
-    "contact_name": 50,
-    "contact_phone": 30,
-    "remarks": 5000,
-    "progress": 5000,
-    "issues_text": 5000,
-}
+#: The longest text of each column: a project field's is the services' (``rules.TEXT_LIMITS``).
+TEXT_LIMITS = {"code": 32, "original_code": 32, **rules.TEXT_LIMITS}
 
 HISTORY_COLUMNS = (
     Column("code", "项目编号", "text", ("编号",), required=True),

@@ -40,10 +40,9 @@ from baton.accounts.models import User
 from baton.accounts.privacy import FULL, contact_access, imported_phone_unchanged, is_masked
 from baton.audit.services import audit_batch
 from baton.org.models import District, Person, Unit
-from baton.projects import permissions, services
+from baton.projects import permissions, rules, services
 from baton.projects.bulk import BulkWriter, analyze
 from baton.projects.models import (
-    CODE_PATTERN,
     Industry,
     Milestone,
     Project,
@@ -79,11 +78,11 @@ from .reading import (
     to_text,
 )
 
-_PHONE = re.compile(r"^[0-9+()\-\s转]{5,30}$")
+_PHONE = rules.PHONE
 _MASKED_PHONE = (
     "联系电话是隐去中间位的号码（如 138****1234），不能用来新建项目或更改号码，请填写完整号码。"
 )
-_CODE = re.compile(rf"^{CODE_PATTERN}$")
+_CODE = rules.CODE
 _REVIEW = {str(label): value for value, label in ReviewState.choices}
 _REVIEW.update({value: value for value in ReviewState.values})
 _MILESTONE_KIND = {
@@ -666,8 +665,10 @@ class _Importer:
 
     def _plan_create(self, sheet: str, row: _Row) -> list[_Step]:
         v = row.values
-        if self.entry_stage is None:
-            self.row_error(sheet, row, "stage", "尚未配置项目阶段。")
+        try:
+            rules.check_entry_stage(self.entry_stage)
+        except ValidationError as exc:
+            self.row_error(sheet, row, "stage", exc.messages[0])
             return []
         history = sorted(row.history, key=lambda h: (h[0], h[3]))
         timeline: list[tuple[Stage, dt.date | None, str]] = []
@@ -852,7 +853,9 @@ class _Importer:
                     sheet,
                     row,
                     next(iter(changes)),
-                    f"项目处于“{ReviewState(final_state).label}”状态，审核期间不能修改；请审核或退回后再导入修改。",
+                    rules.under_review_refusal(
+                        ReviewState(final_state).label, "请审核或退回后再导入修改。"
+                    ),
                 )
                 return []
             steps.append(_Step("update", next(iter(changes)), None, {"changes": changes}))

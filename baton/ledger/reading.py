@@ -32,6 +32,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from baton.core.money import to_wan
 from baton.core.xlsx import unneutralize
+from baton.projects import rules
 
 from .columns import HISTORY_SHEET, SHEET, normalize_header
 from .package import PackageError, Part, check_encoding, check_names, read_package, sniff
@@ -397,11 +398,10 @@ def to_area(value) -> Decimal | None:
     area = _decimal(value)
     if area is None:
         return None
-    if area < 0 or area > Decimal("9999999999"):
-        raise CellError("拟用地面积必须是 0 到 99 亿之间的数。")
-    if area != area.quantize(Decimal("0.01")):
-        raise CellError("拟用地面积最多保留 2 位小数。")
-    return area.quantize(Decimal("0.01"))
+    try:
+        return rules.clean_area(area)
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
 
 
 _DATE = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
@@ -429,8 +429,8 @@ def to_date(value, today: dt.date | None = None) -> dt.date | None:
             raise CellError("不存在这个日期。") from None
     else:
         raise CellError("日期格式不正确，应为日期单元格或 2019-05-01 这样的文本（不接受纯数字）。")
-    if day.year < 1990:
-        raise CellError("日期不能早于 1990 年。")
-    if day > (today or timezone.localdate()):
-        raise CellError("日期不能晚于今天。")
+    try:
+        rules.check_date_span(day, today or timezone.localdate())
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
     return day

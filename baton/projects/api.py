@@ -26,7 +26,7 @@ from baton.accounts.models import User
 from baton.core.money import MAX_WAN, plain, to_wan
 from baton.org.models import District, Person, Unit
 
-from . import permissions, services
+from . import permissions, rules, services
 from .duplicates import candidates_shown, duplicate_candidates
 from .listing import DEFAULT_SORT, FILTERS, MAX_SIZE, SORTS, project_page
 from .models import CODE_PATTERN, REQUIRABLE_FIELDS, Industry, Project, ReviewState, Stage
@@ -154,8 +154,8 @@ Code = Annotated[Text, Field(max_length=40)]
 #: A stage's code (``Stage.code``, a slug); a district's code (six digits).
 StageCode = Annotated[Code, Field(json_schema_extra={"pattern": r"^[-a-zA-Z0-9_]*$"})]
 DistrictCode = Annotated[Code, Field(json_schema_extra={"pattern": r"^[0-9]{6}$"})]
-#: The services' limits (``services._TEXT_LIMITS``), one rule.
-_LIMITS = services._TEXT_LIMITS
+#: The services' limits (``rules.TEXT_LIMITS``), one rule.
+_LIMITS = rules.TEXT_LIMITS
 Name = text_limited(_LIMITS["name"], required=True)
 Investor = text_limited(_LIMITS["investor"])
 ContactName = text_limited(_LIMITS["contact_name"])

@@ -2,13 +2,12 @@
 
 ``BulkWriter`` offers the project services an import calls — ``project_create``,
 ``project_move``, ``project_submit``, ``project_review``, ``project_handoff``,
-``project_update``, ``milestone_record`` — with their arguments, their checks and their
-messages (through the services' own helpers where they touch no table: ``_clean_values``,
-``_apply``, ``_check_unit`` …). A call does not touch the database: it applies the step to
-the project held in memory and keeps the rows the service would have written — the
-project, its event with the same payload, the period it opens, closes or rewrites, the
-milestone, the code sequence, a co-unit let go — each with the id the database would
-have given it, in the same order. ``end_row`` and ``flush`` turn finished rows into
+``project_update``, ``milestone_record`` — with their arguments, the same rules
+(``rules.py``) and the same event payloads (``events.py``). A call does not touch the
+database: it applies the step to the project held in memory and keeps the rows the
+service would have written — the project, its event with the same payload, the period
+it opens, closes or rewrites, the milestone, the code sequence, a co-unit let go — each
+with the id the database would have given it, in the same order. ``end_row`` and ``flush`` turn finished rows into
 database values, batch by batch.
 
 Where the time goes at 100,000 rows, and what is done about it:
@@ -38,22 +37,23 @@ compares every table row for row.
 """
 
 import datetime as dt
-import itertools
 import json
 import queue
 import sqlite3
 import threading
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
-from . import services
+from baton.accounts.models import User
+from baton.org.models import District, Unit
+
+from . import events, rules, services
 from .duplicate_index import DuplicateIndex, PoolProcess
 from .duplicates import investor_key, name_key
 from .models import (
-    REQUIRABLE_FIELDS,
     CodeSequence,
     Milestone,
     Project,
@@ -67,7 +67,6 @@ from .search import FTS_TABLE
 Kind = ProjectEvent.Kind
 _POOL = (ReviewState.SUBMITTED, ReviewState.DISTRICT_APPROVED, ReviewState.ADMITTED)
 _PERIOD_FIELDS = frozenset(services.PERIOD_FIELDS)
-_MILESTONE_KINDS = frozenset(Milestone.Kind.values)
 #: The events after which a project may enter or leave the pool, or change its keys.
 _POOL_CHANGES = {
     Kind.SUBMITTED,
@@ -77,13 +76,11 @@ _POOL_CHANGES = {
     Kind.UPDATED,
     Kind.MOVED,
 }
-_PERIOD_KEYS = tuple(services._period_state(Project()).keys())
+_PERIOD_KEYS = tuple(services.period_state(Project()).keys())
 _CHUNK = 2000
 #: From this many rows on, the duplicate pool runs in a process of its own.
 POOL_PROCESS_AFTER = 5000
 _SQLITE_CACHE_MB = 128
-_SNAPSHOT = (*services.EDITABLE_FIELDS, "code", "district", "unit", "stage", "review_state")
-_ATTNAME = {f.name: f.attname for f in Project._meta.concrete_fields} | {"co_units": "co_units"}
 #: The column order of the event and period rows, shared with the generator (generate.py).
 EVENT_COLUMNS = (
     "id",
@@ -199,10 +196,6 @@ def _converter(f):
 
         return amount
     return lambda v: f.get_db_prep_save(v, db)
-
-
-def _json(value):
-    return services.json_value(value)
 
 
 _PROJECT_FIELDS = Project._meta.concrete_fields
@@ -417,9 +410,9 @@ class BulkWriter:
     def project_create(
         self,
         *,
-        actor,
-        district,
-        unit,
+        actor: User | None,
+        district: District,
+        unit: Unit,
         name: str,
         investment,
         stage: Stage | None = None,
@@ -429,16 +422,12 @@ class BulkWriter:
         **fields,
     ) -> Project:
         at = self._at(at)
-        original_code = services._clean_original_code(original_code)
+        original_code = rules.clean_original_code(original_code)
         if signed_on is not None:
-            signed_on = self._milestone_date(signed_on)
-        services._check_unit(district, unit)
-        stage = stage or self._entry_stage
-        if stage is None:
-            raise ValidationError("尚未配置项目阶段。")
-        if stage.is_terminal:
-            raise ValidationError(f"新项目不能直接处于“{stage.name}”阶段。")
-        clean = services._clean_values(district, {"name": name, "investment": investment, **fields})
+            signed_on = self._date(signed_on)
+        rules.check_unit(district, unit)
+        stage = rules.check_entry_stage(stage or self._entry_stage)
+        clean = rules.clean_values(district, {"name": name, "investment": investment, **fields})
         co_units = clean.pop("co_units", set())
         clean.setdefault("info_unit", unit)
         project = _new_project(
@@ -455,190 +444,153 @@ class BulkWriter:
         )
         project.name_key = name_key(project.name)
         project.investor_key = investor_key(project.investor)
-        missing = self._missing_for(stage, project, None, signed_on)
-        if missing:
-            raise ValidationError(f"“{stage.name}”阶段的项目必须填写：{'、'.join(missing)}。")
+        rules.check_created_complete(stage, project, lambda: signed_on is not None)
         project.code = self._next_code(district, timezone.localtime(at).year)
         project.pk = self._take(Project)
         history = self._histories[project.pk] = _History(project, new=True)
         history.co_units = {u.pk for u in co_units}
         self._row.append(history)
-        snapshot = {}  # services.json_value of each field; a relation read by its id column
-        for name in _SNAPSHOT:
-            value = getattr(project, _ATTNAME[name]) if name != "co_units" else co_units
-            snapshot[name] = value if value is None or type(value) in (str, int) else _json(value)
-        if original_code:
-            snapshot["original_code"] = original_code
-        self._event(history, Kind.CREATED, actor, at, new=snapshot)
+        entry = events.created(project, co_units=co_units, original_code=original_code)
+        self._write(history, entry, actor, at)
         if signed_on:
             self._set_milestone(history, Milestone.Kind.SIGNED, signed_on, actor, at, "")
         return project
 
-    def project_update(self, *, project, actor, changes: dict, reason: str = "", at=None) -> bool:
+    def project_update(
+        self, *, project: Project, actor: User | None, changes: dict, reason: str = "", at=None
+    ) -> bool:
         history = self._lock(project)
         project = history.project
         at = self._at(at)
-        if not project.is_editable:
-            raise ValidationError(
-                f"项目处于“{project.get_review_state_display()}”状态，审核期间不能修改；"
-                "如需修改，请审核人先退回。"
-            )
-        services._check_not_before_last_event(project, at)
-        old, new = self._apply(history, services._clean_values(project.district, changes))
+        rules.check_editable(project)
+        rules.check_not_before_last_event(project, at)
+        old, new = self._apply(history, rules.clean_values(project.district, changes))
         if not new:
             return False
-        if (
-            "investment" in new
-            and not project.investment
-            and project.review_state != ReviewState.DRAFT
-        ):
-            raise ValidationError({"investment": "已上报或入库的项目总投资必须大于 0。"})
+        rules.check_investment_kept(project, new)
         self._save(project, at)
-        self._event(
-            history, Kind.UPDATED, actor, at, old=old, new=new, reason=(reason or "").strip()
-        )
+        self._write(history, events.updated(old, new, reason), actor, at)
         return True
 
-    def project_submit(self, *, project, actor, at=None):
+    def project_submit(self, *, project: Project, actor: User | None, at=None) -> int:
         history = self._lock(project)
         project = history.project
         at = self._at(at)
-        if project.review_state not in (ReviewState.DRAFT, ReviewState.RETURNED):
-            raise ValidationError(
-                f"只有草稿或已退回的项目可以上报，该项目当前为“{project.get_review_state_display()}”。"
-            )
-        if project.stage.is_terminal:
-            raise ValidationError(f"“{project.stage.name}”的项目不能上报。")
-        services._check_not_before_last_event(project, at)
-        problems = []
-        if not project.investment:
-            problems.append("总投资必须大于 0")
-        missing = self._missing_for(project.stage, project, history, None)
-        if missing:
-            problems.append(f"“{project.stage.name}”阶段须填写{'、'.join(missing)}")
-        if problems:
-            raise ValidationError(f"项目信息不完整，不能上报：{'；'.join(problems)}。")
+        rules.check_submit(project)
+        rules.check_not_before_last_event(project, at)
+        rules.check_complete_for_review(project, self._signed(history, None))
         candidates = self._duplicates(project)
-        old = {"review_state": project.review_state}
+        old_state = project.review_state
         project.review_state = ReviewState.SUBMITTED
         project.submitted_at = at
         self._save(project, at)
-        new = {"review_state": project.review_state, "duplicates": candidates}
-        return self._event(history, Kind.SUBMITTED, actor, at, old=old, new=new)
+        return self._write(history, events.submitted(old_state, candidates), actor, at)
 
     def project_review(
-        self, *, project, actor, approve: bool, reason: str = "", not_duplicate=False, at=None
-    ):
+        self,
+        *,
+        project: Project,
+        actor: User | None,
+        approve: bool,
+        reason: str = "",
+        not_duplicate=False,
+        at=None,
+    ) -> int:
         if approve and not not_duplicate:
             raise ValueError("BulkWriter approves only what was checked for duplicates")
         history = self._lock(project)
         project = history.project
         at = self._at(at)
         state = project.review_state
-        if state not in (ReviewState.SUBMITTED, ReviewState.DISTRICT_APPROVED):
-            raise ValidationError(
-                f"该项目当前为“{project.get_review_state_display()}”，不在待审核状态。"
-            )
-        services._check_not_before_last_event(project, at)
+        rules.check_reviewable(project)
+        rules.check_not_before_last_event(project, at)
         reason = (reason or "").strip()
-        new: dict = {}
+        checked = None
         if not approve:
-            if not reason:
-                raise ValidationError({"reason": "退回必须说明原因。"})
-            kind, project.review_state = Kind.RETURNED, ReviewState.RETURNED
+            rules.check_return_reason(reason)
         else:
             # Recorded only when there are candidates: known now, or once the pool
             # process answers (``_answers`` drops the key if they are none).
-            new["checked_duplicates"] = self._duplicates(project, optional=True)
-            if not new["checked_duplicates"] and not self._asking:
-                del new["checked_duplicates"]
-            two_levels = project.district.review_levels == 2
-            if state == ReviewState.SUBMITTED and two_levels:
-                kind, project.review_state = Kind.APPROVED, ReviewState.DISTRICT_APPROVED
-            else:
-                kind, project.review_state = Kind.ADMITTED, ReviewState.ADMITTED
-                project.admitted_at = at
+            checked = self._duplicates(project, optional=True)
+            if not checked and not self._asking:
+                checked = None
+        project.review_state = rules.review_result(project, approve)
+        if project.review_state == ReviewState.ADMITTED:
+            project.admitted_at = at
         self._save(project, at)
-        new = {"review_state": project.review_state, **new}
-        if "checked_duplicates" in new and self._asking:
-            self._optional.append(new)
-        old = {"review_state": state}
-        return self._event(history, kind, actor, at, old=old, new=new, reason=reason)
+        entry = events.reviewed(state, project.review_state, checked=checked, reason=reason)
+        if checked is not None and self._asking:
+            self._optional.append(entry.new)
+        return self._write(history, entry, actor, at)
 
-    def project_move(self, *, project, stage, actor, reason: str = "", fields=None, at=None):
+    def project_move(
+        self,
+        *,
+        project: Project,
+        stage: Stage,
+        actor: User | None,
+        reason: str = "",
+        fields=None,
+        at=None,
+    ) -> int:
         history = self._lock(project)
         project = history.project
         at = self._at(at)
         current = project.stage
-        if stage.pk == current.pk:
-            raise ValidationError(f"项目已处于“{stage.name}”阶段。")
-        services._check_not_before_last_event(project, at)
-        reason = (reason or "").strip()
-        if stage.is_terminal and not reason:
-            raise ValidationError({"reason": f"转为“{stage.name}”必须说明原因。"})
-        if current.is_terminal and not reason:
-            raise ValidationError({"reason": f"从“{current.name}”恢复推进必须说明原因。"})
-        backward = not stage.is_terminal and not current.is_terminal and stage.order < current.order
-        if backward and not reason:
-            raise ValidationError({"reason": f"从“{current.name}”退回“{stage.name}”必须说明原因。"})
+        rules.check_move(current, stage)
+        rules.check_not_before_last_event(project, at)
+        reason = rules.check_move_reason(current, stage, reason)
         fields = dict(fields or {})
         signed_on = fields.pop("signed_on", None)
         if signed_on is not None:
-            if stage.is_terminal:
-                raise ValidationError(f"转为“{stage.name}”时不能记录签约日期。")
-            signed_on = self._milestone_date(signed_on)
-        old, new = self._apply(history, services._clean_values(project.district, fields))
-        missing = self._missing_for(stage, project, history, signed_on)
-        if missing:
-            raise ValidationError(f"进入“{stage.name}”阶段前须填写：{'、'.join(missing)}。")
-        old["stage"], new["stage"] = current.pk, stage.pk
+            signed_on = rules.clean_signed_on(stage, signed_on, today=self._today)
+        old, new = self._apply(history, rules.clean_values(project.district, fields))
+        rules.check_move_complete(stage, project, self._signed(history, signed_on))
         project.stage = stage
         project.stage_entered_at = at
         self._save(project, at)
-        event = self._event(history, Kind.MOVED, actor, at, old=old, new=new, reason=reason)
+        entry = events.moved(old, new, current.pk, stage.pk, reason)
+        event = self._write(history, entry, actor, at)
         if signed_on is not None:
             self._set_milestone(history, Milestone.Kind.SIGNED, signed_on, actor, at, "")
         return event
 
-    def project_handoff(self, *, project, to_unit, actor, reason: str, at=None):
+    def project_handoff(
+        self, *, project: Project, to_unit: Unit, actor: User | None, reason: str, at=None
+    ) -> int:
         history = self._lock(project)
         project = history.project
         at = self._at(at)
-        services._check_unit(project.district, to_unit)
-        if to_unit.pk == project.unit_id:
-            raise ValidationError(f"项目已由“{to_unit.name}”负责。")
-        reason = (reason or "").strip()
-        if not reason:
-            raise ValidationError({"reason": "交接必须说明原因。"})
-        services._check_not_before_last_event(project, at)
+        reason = rules.check_handoff(project, to_unit, reason)
+        rules.check_not_before_last_event(project, at)
         old, new = {}, {}
         if to_unit.pk in history.co_units:  # no longer a co-unit once it holds the baton
             old["co_units"] = sorted(history.co_units)
             history.co_units = history.co_units - {to_unit.pk}
             new["co_units"] = sorted(history.co_units)
-        old["unit"], new["unit"] = project.unit_id, to_unit.pk
+        from_unit = project.unit_id
         project.unit = to_unit
         self._save(project, at)
-        return self._event(history, Kind.HANDED_OFF, actor, at, old=old, new=new, reason=reason)
+        entry = events.handed_off(old, new, from_unit, to_unit.pk, reason)
+        return self._write(history, entry, actor, at)
 
     def milestone_record(
-        self, *, project, kind: str, date: dt.date, actor, note: str = "", at=None
+        self,
+        *,
+        project: Project,
+        kind: str,
+        date: dt.date,
+        actor: User | None,
+        note: str = "",
+        at=None,
     ):
         history = self._lock(project)
         project = history.project
         at = self._at(at)
-        if kind not in _MILESTONE_KINDS:
-            raise ValidationError("里程碑类型无效。")
-        label = Milestone.Kind(kind).label
-        if project.stage.is_terminal:
-            raise ValidationError(f"“{project.stage.name}”的项目不能记录{label}。")
-        if kind != Milestone.Kind.SIGNED and not project.stage.allows_milestones:
-            raise ValidationError(f"项目落地后才能记录{label}（当前为“{project.stage.name}”）。")
-        date = self._milestone_date(date)
-        note = (note or "").strip()
-        if len(note) > 200:
-            raise ValidationError("说明不能超过 200 个字。")
-        services._check_not_before_last_event(project, at)
+        rules.check_milestone(project, kind)
+        date = self._date(date)
+        note = rules.clean_milestone_note(note)
+        rules.check_not_before_last_event(project, at)
         return self._set_milestone(history, kind, date, actor, at, note)
 
     def held(self, project: Project) -> Project:
@@ -649,27 +601,13 @@ class BulkWriter:
 
     # --- what the services do inside -------------------------------------------------------
 
-    def _milestone_date(self, value) -> dt.date:
-        """``services._clean_milestone_date``, with today read once a row."""
-        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            raise ValidationError("日期无效。")
-        if value > self._today and value > timezone.localdate():
-            raise ValidationError("日期不能晚于今天。")
-        if value.year < 1990:
-            raise ValidationError("日期不能早于 1990 年。")
-        return value
+    def _date(self, value) -> dt.date:
+        """``rules.clean_date``, with today read once a row."""
+        return rules.clean_date(value, today=self._today)
 
     def _at(self, at: dt.datetime | None) -> dt.datetime:
-        """``services.event_time``, with "now" read once a row (not once a step)."""
-        if at is None:
-            return timezone.now()
-        if timezone.is_naive(at):
-            raise ValidationError("发生时间必须带时区。")
-        if at > self._now + dt.timedelta(minutes=5) and at > timezone.now() + dt.timedelta(
-            minutes=5
-        ):
-            raise ValidationError("发生时间不能晚于当前时间。")
-        return at
+        """``rules.event_time``, with "now" read once a row (not once a step)."""
+        return rules.event_time(at, now=self._now)
 
     def _lock(self, project) -> _History:
         history = self._histories.get(project.pk)
@@ -682,32 +620,21 @@ class BulkWriter:
     def _apply(self, history: _History, clean: dict) -> tuple[dict, dict]:
         if "co_units" in clean:
             raise ValueError("BulkWriter does not change co-units but on a handoff")
-        return services._apply(history.project, clean)
+        return services.apply_values(history.project, clean)
 
     @staticmethod
     def _save(project: Project, at: dt.datetime) -> None:
         project.version += 1
         project.updated_at = max(project.updated_at, at) if project.updated_at else at
 
-    def _missing_for(self, stage, project, history, signed_on) -> list[str]:
-        """``services._missing_for``, with the milestones held in memory."""
-        missing = []
-        for name in stage.required_fields:
-            if name == "signed_on":
-                has = signed_on is not None or (
-                    history is not None and Milestone.Kind.SIGNED in history.marks
-                )
-            elif name == "investment":
-                has = bool(project.investment)
-            else:
-                has = getattr(project, name) not in (None, "")
-            if not has:
-                missing.append(str(REQUIRABLE_FIELDS.get(name, name)))
-        return missing
+    @staticmethod
+    def _signed(history: _History, signed_on: dt.date | None):
+        """Whether the project has a 签约 date, given or held in memory (``rules.missing_for``)."""
+        return lambda: signed_on is not None or Milestone.Kind.SIGNED in history.marks
 
     def _next_code(self, district, year: int) -> str:
-        """``services._next_code``: the sequence held in memory, the codes in use read
-        once a district and year."""
+        """The next code, issued as the services issue it: the sequence held in memory,
+        the codes in use read once a district and year."""
         sequence = self._sequence(district.pk, year)
         prefix = f"{district.code}-{year}-"
         if prefix not in self._prefixes_read:
@@ -745,21 +672,13 @@ class BulkWriter:
             self._sequences[key] = sequence
         return sequence
 
-    def _event(self, history, kind, actor, at, *, old=None, new=None, reason=""):
+    def _write(self, history: _History, entry: events.Entry, actor, at: dt.datetime) -> int:
+        """Keep the event ``entry`` (built by ``events``) and the period it opens."""
         project = history.project
         event_id = self._take(ProjectEvent)
-        new = new or {}
+        kind, old, new, reason = entry
         history.events.append(
-            (
-                event_id,
-                project.district_id,
-                kind,
-                getattr(actor, "pk", actor),
-                at,
-                old or {},
-                new,
-                reason,
-            )
+            (event_id, project.district_id, kind, getattr(actor, "pk", actor), at, old, new, reason)
         )
         self.events += 1
         if kind == Kind.CREATED or not _PERIOD_FIELDS.isdisjoint(new):
@@ -769,17 +688,9 @@ class BulkWriter:
         return event_id
 
     def _open_period(self, history: _History, event_id: int, at: dt.datetime) -> None:
-        """``services._open_period``: a new period, or the current one rewritten when it
+        """As the services keep periods: a new one, or the current one rewritten when it
         began at this same instant; nothing when the reported state did not change."""
-        project = history.project
-        state = {  # services._period_state
-            "district_id": project.district_id,
-            "unit_id": project.unit_id,
-            "stage_id": project.stage_id,
-            "industry_id": project.industry_id,
-            "review_state": project.review_state,
-            "investment": project.investment,
-        }
+        state = services.period_state(history.project)
         current = history.open
         if current is not None:
             if current.state == state:
@@ -797,21 +708,12 @@ class BulkWriter:
     def _set_milestone(self, history, kind, date, actor, at, note):
         marks = history.marks
         existing = marks.get(kind)
-        change = services.milestone_change(existing, date, note)
+        change = rules.milestone_change(existing, date, note)
         if change is None:
             return None
         date, note = change
-        dates = {k: m.date for k, m in marks.items() if k != kind}
-        dates[kind] = date
-        ordered = [(k, dates[k]) for k in services._MILESTONE_ORDER if k in dates]
-        for (k1, d1), (k2, d2) in itertools.pairwise(ordered):
-            if d1 > d2:
-                raise ValidationError(
-                    f"{Milestone.Kind(k2).label}日期（{d2}）不能早于{Milestone.Kind(k1).label}日期（{d1}）。"
-                )
-        old = (
-            {"kind": kind, "date": _json(existing.date), "note": existing.note} if existing else {}
-        )
+        rules.check_milestone_order({k: m.date for k, m in marks.items() if k != kind}, kind, date)
+        entry = events.milestone(kind, existing, date, note)
         if existing:
             existing.date, existing.note, existing.changed = date, note, True
             mark = existing
@@ -819,8 +721,7 @@ class BulkWriter:
             mark = marks[kind] = _Mark(self._take(Milestone), date, note)
         project = history.project
         project.updated_at = max(project.updated_at, at)
-        new = {"kind": kind, "date": date.isoformat(), "note": note}
-        self._event(history, Kind.MILESTONE, actor, at, old=old, new=new)
+        self._write(history, entry, actor, at)
         return mark
 
     def _duplicates(self, project: Project, optional: bool = False) -> list[str]:

@@ -16,7 +16,7 @@ from baton.org.models import District, Person, Unit
 
 from .listing import DEFAULT_SORT, DRILL_FIELDS, FILTERS, SORTS
 from .models import REQUIRABLE_FIELDS, Industry, Milestone, Project, ReviewState, Stage
-from .services import EDITABLE_FIELDS
+from .rules import EDITABLE_FIELDS, TEXT_LIMITS
 
 Role = User.Role
 
@@ -36,16 +36,7 @@ AREA_ERRORS = {
 }
 #: Fields of the project form: exactly what ``services.project_update`` accepts.
 PROJECT_FIELDS = EDITABLE_FIELDS
-_TEXT_LIMITS = {
-    "name": 200,
-    "investor": 200,
-    "info_source": 200,
-    "contact_name": 50,
-    "contact_phone": 30,
-    "progress": 5000,
-    "issues_text": 5000,
-    "remarks": 5000,
-}
+_TEXT_LIMITS = TEXT_LIMITS
 _LONG_TEXT = ("progress", "issues_text", "remarks")
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from baton.org.models import Person, Unit
 
+from . import rules
 from .models import LeaderAct, Problem
 from .services import PROBLEM_STEPS
 
@@ -105,8 +106,11 @@ class ReviewForm(forms.Form):
     def clean(self):
         data = super().clean()
         decision = data.get("decision")
-        if decision == "return" and not (data.get("reason") or "").strip():
-            self.add_error("reason", "退回必须说明原因。")
+        if decision == "return":
+            try:
+                rules.check_return_reason((data.get("reason") or "").strip())
+            except ValidationError as exc:
+                self.add_error(None, exc)
         if decision == "approve" and self.has_candidates and not data.get("not_duplicate"):
             self.add_error(
                 "not_duplicate",

@@ -9,9 +9,9 @@ Each project's history is first *planned* as the steps a user would take — cre
 submit, review, move, hand off, change the amount, record milestones, add notes — and
 then *written*. ``BulkWriter`` writes the rows the services would have written for
 those steps (project, events, periods, milestones, co-units, code sequences) with
-multi-row inserts (``COPY`` on PostgreSQL); ``ServiceWriter`` calls the services
-themselves. The tests write the same plans both ways and compare row for row, and
-``check_periods`` finds no difference after each scale.
+multi-row inserts (``COPY`` on PostgreSQL), each event's payload built by ``events``.
+The tests write the same plans through the services too (``tests/helpers_generate.py``)
+and compare row for row, and ``check_periods`` finds no difference after each scale.
 
 Names are built so that no two projects of a city are possible duplicates
 (``duplicate_candidates`` finds nothing), which is what lets the bulk writer know,
@@ -32,7 +32,6 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -42,9 +41,10 @@ from rapidfuzz import fuzz
 from baton.accounts.models import User
 from baton.org.models import City, District, Person, Unit
 
-from . import services
+from . import events as project_events
 from .bulk import EVENT_COLUMNS, PERIOD_COLUMNS
 from .duplicates import NAME_ALONE, NAME_WITH_INVESTOR, investor_key, name_key
+from .events import Entry
 from .models import (
     CodeSequence,
     Industry,
@@ -722,11 +722,12 @@ class BulkWriter:
         recorded = self.recorded_text
         t = self._time
 
-        def event(kind, who, minute, old, new, reason="", opens=False):
+        def event(entry, who, minute, opens=True):
             nonlocal period
             eid = self._next(ProjectEvent)
+            kind, old, new, reason = entry
             events.append(
-                (eid, pid, info.id, kind, who, t(minute), recorded,
+                (eid, pid, info.id, str(kind), who, t(minute), recorded,
                  json.dumps(old), json.dumps(new), reason)
             )  # fmt: skip
             if not opens:
@@ -764,73 +765,49 @@ class BulkWriter:
             "stage": stage,
             "review_state": review,
         }
-        event("created", actor[unit], plan.created, {}, snapshot, opens=True)
+        # As ``events.created`` records it, from the plan (no Project is built here).
+        event(Entry(ProjectEvent.Kind.CREATED, {}, snapshot), actor[unit], plan.created)
         for step in plan.steps:
             m, kind = step.minute, step.kind
             last = m
             if kind == "submit":
-                old = {"review_state": review}
-                review, submitted = "submitted", m
+                old_state, review, submitted = review, "submitted", m
                 version += 1
-                event(
-                    "submitted",
-                    actor[unit],
-                    m,
-                    old,
-                    {"review_state": review, "duplicates": []},
-                    opens=True,
-                )
+                event(project_events.submitted(old_state, []), actor[unit], m)
             elif kind == "approve":
                 version += 1
                 review = "district_approved"
-                event(
-                    "approved",
-                    info.office_user,
-                    m,
-                    {"review_state": "submitted"},
-                    {"review_state": review},
-                    opens=True,
-                )
+                event(project_events.reviewed("submitted", review), info.office_user, m)
             elif kind == "admit":
-                old = {"review_state": review}
                 who = info.reviewer_user if review == "district_approved" else info.office_user
-                review, admitted = "admitted", m
+                old_state, review, admitted = review, "admitted", m
                 version += 1
-                event("admitted", who, m, old, {"review_state": review}, opens=True)
+                event(project_events.reviewed(old_state, review), who, m)
             elif kind == "return":
-                old = {"review_state": review}
-                review = "returned"
+                old_state, review = review, "returned"
                 version += 1
-                event(
-                    "returned",
-                    info.office_user,
-                    m,
-                    old,
-                    {"review_state": review},
-                    step.reason,
-                    opens=True,
-                )
+                entry = project_events.reviewed(old_state, review, reason=step.reason)
+                event(entry, info.office_user, m)
             elif kind == "amount":
                 old, new = {"investment": _wan(yuan)}, {"investment": _wan(step.arg)}
                 yuan = step.arg
                 version += 1
-                event("updated", actor[unit], m, old, new, step.reason, opens=True)
+                event(project_events.updated(old, new, step.reason), actor[unit], m)
             elif kind == "move":
                 target = self.stages[step.arg]
                 old, new = {}, {}
                 if step.arg in ("negotiating", "landed") and not investor:
                     old["investor"], new["investor"] = investor, plan.full_investor
                     investor = plan.full_investor
-                old["stage"], new["stage"] = stage, target
+                entry = project_events.moved(old, new, stage, target, step.reason)
                 stage, stage_entered = target, m
                 version += 1
-                event("moved", actor[unit], m, old, new, step.reason, opens=True)
+                event(entry, actor[unit], m)
                 if step.arg == "landed":
-                    day = _local_date(m).isoformat()
-                    milestones["signed"] = day
-                    event(
-                        "milestone", actor[unit], m, {}, {"kind": "signed", "date": day, "note": ""}
-                    )
+                    day = _local_date(m)
+                    milestones["signed"] = day.isoformat()
+                    entry = project_events.milestone(Milestone.Kind.SIGNED, None, day, "")
+                    event(entry, actor[unit], m, opens=False)
             elif kind == "handoff":
                 to_unit, role = step.arg
                 old, new = {}, {}
@@ -844,17 +821,18 @@ class BulkWriter:
                 if after != co_units:
                     old["co_units"], new["co_units"] = co_units, after
                     co_units = after
-                old["unit"], new["unit"] = unit, to_unit
                 reason = _handoff_reason(info, to_unit, role)
+                entry = project_events.handed_off(old, new, unit, to_unit, reason)
                 from_unit, unit = unit, to_unit
                 version += 1
-                event("handed_off", actor[from_unit], m, old, new, reason, opens=True)
+                event(entry, actor[from_unit], m)
             elif kind == "milestone":
-                day = _local_date(m).isoformat()
-                milestones[step.arg] = day
-                event("milestone", actor[unit], m, {}, {"kind": step.arg, "date": day, "note": ""})
+                day = _local_date(m)
+                milestones[step.arg] = day.isoformat()
+                entry = project_events.milestone(step.arg, None, day, "")
+                event(entry, actor[unit], m, opens=False)
             elif kind == "note":
-                event("note", actor[unit], m, {}, {}, step.arg)
+                event(project_events.noted(step.arg), actor[unit], m, opens=False)
             else:
                 raise AssertionError(kind)
         self._close(period, pid, info.id, plan.industry, None)
@@ -936,111 +914,6 @@ class BulkWriter:
                 with connection.cursor() as cursor:
                     for sql in connection.ops.sequence_reset_sql(no_style(), models):
                         cursor.execute(sql)
-
-
-class ServiceWriter:
-    """Write the same plans through the services: slow, the reference for the tests."""
-
-    def __init__(self, stages: dict[str, int]):
-        self.stages = {code: Stage.objects.get(pk=pk) for code, pk in stages.items()}
-        self.units: dict[int, Unit] = {}
-        self.users: dict[int, User] = {}
-        self.projects: list[tuple[Plan, Project]] = []
-
-    def _unit(self, pk):
-        if pk not in self.units:
-            self.units[pk] = Unit.objects.select_related("district").get(pk=pk)
-        return self.units[pk]
-
-    def _user(self, pk):
-        if pk not in self.users:
-            self.users[pk] = User.objects.get(pk=pk)
-        return self.users[pk]
-
-    def create(self, plan: Plan) -> None:
-        unit = self._unit(plan.unit)
-        project = services.project_create(
-            actor=self._user(plan.district.unit_users[unit.pk]),
-            district=unit.district,
-            unit=unit,
-            name=plan.name,
-            investor=plan.investor,
-            investment=Decimal(_wan(plan.yuan)),
-            industry=Industry.objects.get(pk=plan.industry),
-            leader=Person.objects.get(pk=plan.leader) if plan.leader else None,
-            stage=self.stages[plan.stage],
-            at=START + dt.timedelta(minutes=plan.created),
-            info_source=plan.info_source,
-            land_area_mu=None if plan.land_area_mu is None else Decimal(plan.land_area_mu),
-            contact_name=plan.contact_name,
-            contact_phone=plan.contact_phone,
-        )
-        self.projects.append((plan, project))
-
-    def run_steps(self) -> None:
-        for plan, project in self.projects:
-            info = plan.district
-            for step in plan.steps:
-                at = START + dt.timedelta(minutes=step.minute)
-                who = self._user(info.unit_users[project.unit_id])
-                if step.kind == "submit":
-                    services.project_submit(project=project, actor=who, at=at)
-                elif step.kind in ("approve", "admit"):
-                    reviewer = (
-                        info.reviewer_user
-                        if project.review_state == "district_approved"
-                        else info.office_user
-                    )
-                    services.project_review(
-                        project=project, actor=self._user(reviewer), approve=True, at=at
-                    )
-                elif step.kind == "return":
-                    services.project_review(
-                        project=project,
-                        actor=self._user(info.office_user),
-                        approve=False,
-                        reason=step.reason,
-                        at=at,
-                    )
-                elif step.kind == "amount":
-                    services.project_update(
-                        project=project,
-                        actor=who,
-                        changes={"investment": Decimal(_wan(step.arg))},
-                        reason=step.reason,
-                        at=at,
-                    )
-                elif step.kind == "move":
-                    fields = {}
-                    if step.arg in ("negotiating", "landed") and not project.investor:
-                        fields["investor"] = plan.full_investor
-                    if step.arg == "landed":
-                        fields["signed_on"] = timezone.localtime(at).date()
-                    services.project_move(
-                        project=project,
-                        stage=self.stages[step.arg],
-                        actor=who,
-                        reason=step.reason,
-                        fields=fields,
-                        at=at,
-                    )
-                elif step.kind == "handoff":
-                    to_unit, role = step.arg
-                    reason = _handoff_reason(info, to_unit, role)
-                    services.project_handoff(
-                        project=project, to_unit=self._unit(to_unit), actor=who, reason=reason,
-                        relay_role=role, keep_as_co_unit=True, at=at,
-                    )  # fmt: skip
-                elif step.kind == "milestone":
-                    services.milestone_record(
-                        project=project,
-                        kind=step.arg,
-                        date=timezone.localtime(at).date(),
-                        actor=who,
-                        at=at,
-                    )
-                elif step.kind == "note":
-                    services.note_add(project=project, actor=who, text=step.arg, at=at)
 
 
 # --- the whole run ----------------------------------------------------------------------

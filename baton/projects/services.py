@@ -1,30 +1,28 @@
 """Every write to a project, each with its event in the same transaction.
 
 Services assume the caller has checked the actor's permission (the views and the API
-do, through the selectors' scope). They validate the step itself and raise
-``ValidationError`` with a Chinese message when it is not allowed; nothing is written
-then.
+do, through the selectors' scope). They validate the step itself with the rules of
+``rules.py`` and raise ``ValidationError`` with a Chinese message when it is not
+allowed; nothing is written then. Each event's payload is built by ``events.py``.
 """
 
 import datetime as dt
-import itertools
-import re
-from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from baton.core.money import plain, to_wan
+from baton.accounts.models import User
 from baton.org.models import District, Person, Unit
 
+from . import events, rules
 from .duplicates import duplicate_candidates, investor_key, name_key
+from .events import json_value
 from .models import (
-    CODE_PATTERN,
-    REQUIRABLE_FIELDS,
     CodeSequence,
-    Industry,
     LeaderAct,
     Milestone,
     Problem,
@@ -35,47 +33,14 @@ from .models import (
     Stage,
     Supervision,
 )
+from .rules import event_time
 
 Kind = ProjectEvent.Kind
 
-#: Fields ``project_update`` may change. Stage, unit and review state have their own services.
-EDITABLE_FIELDS = (
-    "name",
-    "investor",
-    "investment",
-    "industry",
-    "leader",
-    "land_area_mu",
-    "info_source",
-    "progress",
-    "issues_text",
-    "contact_name",
-    "contact_phone",
-    "remarks",
-    "info_unit",
-    "talks_unit",
-    "landing_unit",
-    "co_units",
-)
+#: Fields ``project_update`` may change (the rule is ``rules.EDITABLE_FIELDS``).
+EDITABLE_FIELDS = rules.EDITABLE_FIELDS
 #: The fields whose value at a date the figures need; a change opens a new period.
 PERIOD_FIELDS = ("review_state", "stage", "unit", "investment", "industry", "district")
-_TEXT_LIMITS = {
-    "name": 200,
-    "investor": 200,
-    "info_source": 200,
-    "contact_name": 50,
-    "contact_phone": 30,
-    "progress": 5000,
-    "issues_text": 5000,
-    "remarks": 5000,
-}
-_PHONE = re.compile(r"^[0-9+()\-\s转]{5,30}$")
-_CODE = re.compile(rf"^{CODE_PATTERN}$")
-_MILESTONE_ORDER = (
-    Milestone.Kind.STARTED,
-    Milestone.Kind.IN_PRODUCTION,
-    Milestone.Kind.AT_CAPACITY,
-)
 
 
 class ConflictError(ValidationError):
@@ -85,33 +50,7 @@ class ConflictError(ValidationError):
 # --- helpers ---------------------------------------------------------------------------
 
 
-def event_time(at: dt.datetime | None) -> dt.datetime:
-    """The time of a change: now, or the aware time given, never in the future."""
-    if at is None:
-        return timezone.now()
-    if timezone.is_naive(at):
-        raise ValidationError("发生时间必须带时区。")
-    if at > timezone.now() + dt.timedelta(minutes=5):
-        raise ValidationError("发生时间不能晚于当前时间。")
-    return at
-
-
-def json_value(value):
-    """A value as an event stores it: 万元 as plain text, dates ISO, rows by id, sets sorted."""
-    if value is None or isinstance(value, str | int | bool):
-        return value
-    if isinstance(value, Decimal):
-        return plain(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if hasattr(value, "pk"):
-        return value.pk
-    if isinstance(value, Iterable):
-        return sorted(json_value(v) for v in value)
-    raise TypeError(f"cannot store {value!r} in an event")
-
-
-def _current(project: Project, field: str):
+def _current(project: Project, field: str) -> Any:
     if field == "co_units":
         return set(project.co_units.all()) if project.pk else set()
     return getattr(project, field)
@@ -138,86 +77,11 @@ def _lock(
     return event_time(at)
 
 
-def _clean_values(district: District, values: dict) -> dict:
-    """Validate and convert the given editable fields; raise one error naming all bad ones."""
-    unknown = set(values) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(f"不能修改这些字段：{'、'.join(sorted(unknown))}。")
-    errors: dict[str, str] = {}
-    clean: dict = {}
-    for field, value in values.items():
-        try:
-            clean[field] = _clean_value(district, field, value)
-        except ValidationError as exc:
-            errors[field] = exc.messages[0]
-    if errors:
-        raise ValidationError(errors)
-    return clean
+def apply_values(project: Project, clean: dict) -> tuple[dict, dict]:
+    """Set the cleaned values (``rules.clean_values``) that differ on the project, without
+    saving it; return the changed fields' old and new values as an event stores them.
 
-
-def _clean_value(district: District, field: str, value):
-    if field in _TEXT_LIMITS:
-        text = (value or "").strip()
-        if field == "name" and not text:
-            raise ValidationError("项目名称不能为空。")
-        if len(text) > _TEXT_LIMITS[field]:
-            raise ValidationError(f"不能超过 {_TEXT_LIMITS[field]} 个字。")
-        if field == "contact_phone" and text and not _PHONE.match(text):
-            raise ValidationError("联系电话格式不正确，只能包含数字、空格、+、-、括号。")
-        return text
-    if field == "investment":
-        if value in (None, ""):
-            raise ValidationError("总投资不能为空。")
-        return to_wan(value)
-    if field == "land_area_mu":
-        if value in (None, ""):
-            return None
-        try:
-            area = Decimal(str(value))
-        except InvalidOperation:
-            raise ValidationError(f"“{value}”不是有效的面积（亩）。") from None
-        if not area.is_finite() or area < 0 or area > Decimal("9999999999"):
-            raise ValidationError("拟用地面积必须是 0 到 99 亿之间的数。")
-        if area != area.quantize(Decimal("0.01")):
-            raise ValidationError("拟用地面积最多保留 2 位小数。")
-        return area.quantize(Decimal("0.01"))
-    if field == "industry":
-        if value is not None and not isinstance(value, Industry):
-            raise ValidationError("行业无效。")
-        return value
-    if field == "leader":
-        if value is None:
-            return None
-        if not isinstance(value, Person) or not value.is_leader:
-            raise ValidationError("挂钩领导必须是在册的区或市领导。")
-        if value.city_id != district.city_id or (
-            value.district_id and value.district_id != district.pk
-        ):
-            raise ValidationError(f"{value.name}不是本区或本市的领导。")
-        return value
-    if field in ("info_unit", "talks_unit", "landing_unit"):
-        if value is not None:
-            _check_unit(district, value)
-        return value
-    if field == "co_units":
-        units = set(value or ())
-        for unit in units:
-            _check_unit(district, unit)
-        return units
-    raise AssertionError(field)
-
-
-def _check_unit(district: District, unit) -> None:
-    if not isinstance(unit, Unit):
-        raise ValidationError("单位无效。")
-    if unit.district_id != district.pk:
-        raise ValidationError(f"“{unit.name}”不是{district.name}的单位。")
-    if not unit.is_active:
-        raise ValidationError(f"“{unit.name}”已停用。")
-
-
-def _apply(project: Project, clean: dict) -> tuple[dict, dict]:
-    """Set the changed values on the project; return the old and new values as JSON."""
+    Co-units are kept aside until ``_save`` (``set`` needs the saved row)."""
     old, new = {}, {}
     for field, value in clean.items():
         before = _current(project, field)
@@ -225,7 +89,7 @@ def _apply(project: Project, clean: dict) -> tuple[dict, dict]:
             continue
         old[field], new[field] = json_value(before), json_value(value)
         if field == "co_units":
-            project._pending_co_units = value
+            project._pending_co_units = value  # type: ignore[attr-defined]
         else:
             setattr(project, field, value)
     if "name" in new:
@@ -243,11 +107,18 @@ def _save(project: Project, at: dt.datetime, *, bump: bool = True) -> None:
     pending = getattr(project, "_pending_co_units", None)
     if pending is not None:
         project.co_units.set(pending)
-        del project._pending_co_units
+        del project._pending_co_units  # type: ignore[attr-defined]
 
 
 def _event(
-    project: Project, kind: str, actor, at: dt.datetime, *, old=None, new=None, reason=""
+    project: Project,
+    kind: str,
+    actor: User | None,
+    at: dt.datetime,
+    *,
+    old: dict | None = None,
+    new: dict | None = None,
+    reason: str = "",
 ) -> ProjectEvent:
     event = ProjectEvent.objects.create(
         project=project,
@@ -264,7 +135,15 @@ def _event(
     return event
 
 
-def _period_state(project: Project) -> dict:
+def _write(
+    project: Project, entry: events.Entry, actor: User | None, at: dt.datetime
+) -> ProjectEvent:
+    """Write the event ``entry`` (built by ``events``) and the period it opens."""
+    return _event(project, entry.kind, actor, at, old=entry.old, new=entry.new, reason=entry.reason)
+
+
+def period_state(project: Project) -> dict:
+    """Return the project's reported state a ``ProjectPeriod`` holds."""
     return {
         "district_id": project.district_id,
         "unit_id": project.unit_id,
@@ -276,7 +155,7 @@ def _period_state(project: Project) -> dict:
 
 
 def _open_period(project: Project, event: ProjectEvent) -> None:
-    state = _period_state(project)
+    state = period_state(project)
     current = ProjectPeriod.objects.filter(project=project, valid_to__isnull=True).first()
     if current is not None:
         if all(getattr(current, key) == value for key, value in state.items()):
@@ -292,12 +171,21 @@ def _open_period(project: Project, event: ProjectEvent) -> None:
     ProjectPeriod.objects.create(project=project, event=event, valid_from=event.at, **state)
 
 
-def _check_not_before_last_event(project: Project, at: dt.datetime) -> None:
-    if project.updated_at and at < project.updated_at:
-        raise ValidationError(
-            f"发生时间 {timezone.localtime(at):%Y-%m-%d %H:%M} 早于该项目最近一次动态"
-            f"（{timezone.localtime(project.updated_at):%Y-%m-%d %H:%M}），项目历史只能向后追加。"
+def _signed(project: Project, signed_on: dt.date | None) -> Callable[[], bool]:
+    """Return whether the project has a 签约 date, recorded or ``signed_on`` (asked lazily)."""
+    return lambda: (
+        signed_on is not None
+        or (
+            project.pk is not None
+            and project.milestones.filter(kind=Milestone.Kind.SIGNED).exists()
         )
+    )
+
+
+# The rules the problems, 督办 and leaders' acts below share with the project's own.
+_check_unit = rules.check_unit
+_check_not_before_last_event = rules.check_not_before_last_event
+_clean_milestone_date = rules.clean_date
 
 
 # --- for other apps' changes about a project (a parcel reserved for it) ---------------
@@ -314,11 +202,18 @@ def project_lock_for_change(project: Project, at: dt.datetime | None = None) -> 
 
 def project_check_time(project: Project, at: dt.datetime) -> None:
     """Refuse a change dated before the project's last event: history only grows forward."""
-    _check_not_before_last_event(project, at)
+    rules.check_not_before_last_event(project, at)
 
 
 def project_record(
-    project: Project, kind: str, actor, at: dt.datetime, *, old=None, new=None, reason=""
+    project: Project,
+    kind: str,
+    actor: User | None,
+    at: dt.datetime,
+    *,
+    old: dict | None = None,
+    new: dict | None = None,
+    reason: str = "",
 ) -> ProjectEvent:
     """Write the event of a change another app made about the project (its version stays:
     no field of the project changed, but its last activity moves)."""
@@ -370,62 +265,22 @@ def code_sequence_floor(district: District, year: int) -> int:
     return max(used, default=0)
 
 
-def _clean_original_code(code: str) -> str:
-    code = (code or "").strip()
-    if code and not _CODE.match(code):
-        raise ValidationError(
-            {"original_code": "原编号只能包含字母、数字、短横线和下划线，最长 32 位。"}
-        )
-    return code
-
-
-def _missing_for(stage: Stage, project: Project, signed_on: dt.date | None) -> list[str]:
-    missing = []
-    for field in stage.required_fields:
-        if field == "signed_on":
-            has = signed_on is not None or (
-                project.pk is not None
-                and project.milestones.filter(kind=Milestone.Kind.SIGNED).exists()
-            )
-        elif field == "investment":
-            has = bool(project.investment)
-        else:
-            has = getattr(project, field) not in (None, "")
-        if not has:
-            missing.append(str(REQUIRABLE_FIELDS.get(field, field)))
-    return missing
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-def _clean_milestone_date(value) -> dt.date:
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise ValidationError("日期无效。")
-    if value > _today():
-        raise ValidationError("日期不能晚于今天。")
-    if value.year < 1990:
-        raise ValidationError("日期不能早于 1990 年。")
-    return value
-
-
 # --- services --------------------------------------------------------------------------
 
 
 @transaction.atomic
 def project_create(
     *,
-    actor,
+    actor: User | None,
     district: District,
     unit: Unit,
     name: str,
-    investment,
+    investment: Decimal | int | str,
     stage: Stage | None = None,
     original_code: str = "",
     signed_on: dt.date | None = None,
     at: dt.datetime | None = None,
-    **fields,
+    **fields: Any,
 ) -> Project:
     """Create a draft project held by ``unit``; ``fields`` are any of EDITABLE_FIELDS.
 
@@ -433,16 +288,14 @@ def project_create(
     office's own ledger gave it (an import), never taken as the project's code.
     """
     at = event_time(at)
-    original_code = _clean_original_code(original_code)
+    original_code = rules.clean_original_code(original_code)
     if signed_on is not None:
-        signed_on = _clean_milestone_date(signed_on)
-    _check_unit(district, unit)
-    stage = stage or Stage.objects.filter(is_terminal=False).order_by("order").first()
-    if stage is None:
-        raise ValidationError("尚未配置项目阶段。")
-    if stage.is_terminal:
-        raise ValidationError(f"新项目不能直接处于“{stage.name}”阶段。")
-    clean = _clean_values(district, {"name": name, "investment": investment, **fields})
+        signed_on = rules.clean_date(signed_on)
+    rules.check_unit(district, unit)
+    stage = rules.check_entry_stage(
+        stage or Stage.objects.filter(is_terminal=False).order_by("order").first()
+    )
+    clean = rules.clean_values(district, {"name": name, "investment": investment, **fields})
     co_units = clean.pop("co_units", set())
     clean.setdefault("info_unit", unit)
     project = Project(
@@ -459,20 +312,14 @@ def project_create(
     )
     project.name_key = name_key(project.name)
     project.investor_key = investor_key(project.investor)
-    missing = _missing_for(stage, project, signed_on)
-    if missing:
-        raise ValidationError(f"“{stage.name}”阶段的项目必须填写：{'、'.join(missing)}。")
+    rules.check_created_complete(stage, project, _signed(project, signed_on))
     project.code = _next_code(district, timezone.localtime(at).year)
     project.save()
     if co_units:
         project.co_units.set(co_units)
-    snapshot = {
-        field: json_value(getattr(project, field) if field != "co_units" else co_units)
-        for field in (*EDITABLE_FIELDS, "code", "district", "unit", "stage", "review_state")
-    }
-    if original_code:
-        snapshot["original_code"] = original_code
-    _event(project, Kind.CREATED, actor, at, new=snapshot)
+    _write(
+        project, events.created(project, co_units=co_units, original_code=original_code), actor, at
+    )
     if signed_on:
         _set_milestone(project, Milestone.Kind.SIGNED, signed_on, actor, at, "")
     return project
@@ -482,7 +329,7 @@ def project_create(
 def project_update(
     *,
     project: Project,
-    actor,
+    actor: User | None,
     changes: dict,
     expected_version: int | None = None,
     reason: str = "",
@@ -490,66 +337,44 @@ def project_update(
 ) -> bool:
     """Change reported fields; return False (and write nothing) when nothing changed."""
     at = _lock(project, expected_version, at)
-    if not project.is_editable:
-        raise ValidationError(
-            f"项目处于“{project.get_review_state_display()}”状态，审核期间不能修改；"
-            "如需修改，请审核人先退回。"
-        )
-    _check_not_before_last_event(project, at)
-    old, new = _apply(project, _clean_values(project.district, changes))
+    rules.check_editable(project)
+    rules.check_not_before_last_event(project, at)
+    old, new = apply_values(project, rules.clean_values(project.district, changes))
     if not new:
         return False
-    if "investment" in new and not project.investment and project.review_state != ReviewState.DRAFT:
-        raise ValidationError({"investment": "已上报或入库的项目总投资必须大于 0。"})
+    rules.check_investment_kept(project, new)
     _save(project, at)
-    _event(project, Kind.UPDATED, actor, at, old=old, new=new, reason=(reason or "").strip())
+    _write(project, events.updated(old, new, reason), actor, at)
     return True
 
 
 @transaction.atomic
 def project_submit(
-    *, project: Project, actor, expected_version: int | None = None, at: dt.datetime | None = None
+    *,
+    project: Project,
+    actor: User | None,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
 ) -> ProjectEvent:
     """上报: send a draft or returned project to review, with its possible duplicates."""
     at = _lock(project, expected_version, at)
-    if project.review_state not in (ReviewState.DRAFT, ReviewState.RETURNED):
-        raise ValidationError(
-            f"只有草稿或已退回的项目可以上报，该项目当前为“{project.get_review_state_display()}”。"
-        )
-    if project.stage.is_terminal:
-        raise ValidationError(f"“{project.stage.name}”的项目不能上报。")
-    _check_not_before_last_event(project, at)
-    problems = []
-    if not project.investment:
-        problems.append("总投资必须大于 0")
-    missing = _missing_for(project.stage, project, None)
-    if missing:
-        problems.append(f"“{project.stage.name}”阶段须填写{'、'.join(missing)}")
-    if problems:
-        raise ValidationError(f"项目信息不完整，不能上报：{'；'.join(problems)}。")
+    rules.check_submit(project)
+    rules.check_not_before_last_event(project, at)
+    rules.check_complete_for_review(project, _signed(project, None))
     candidates = duplicate_candidates(project)
-    old = {"review_state": project.review_state}
+    old_state = project.review_state
     project.review_state = ReviewState.SUBMITTED
     project.submitted_at = at
     _save(project, at)
-    return _event(
-        project,
-        Kind.SUBMITTED,
-        actor,
-        at,
-        old=old,
-        new={
-            "review_state": project.review_state,
-            "duplicates": [c.project.code for c in candidates],
-        },
-    )
+    entry = events.submitted(old_state, [c.project.code for c in candidates])
+    return _write(project, entry, actor, at)
 
 
 @transaction.atomic
 def project_review(
     *,
     project: Project,
-    actor,
+    actor: User | None,
     approve: bool,
     reason: str = "",
     not_duplicate: bool = False,
@@ -563,45 +388,23 @@ def project_review(
     """
     at = _lock(project, expected_version, at)
     state = project.review_state
-    if state not in (ReviewState.SUBMITTED, ReviewState.DISTRICT_APPROVED):
-        raise ValidationError(
-            f"该项目当前为“{project.get_review_state_display()}”，不在待审核状态。"
-        )
-    _check_not_before_last_event(project, at)
+    rules.check_reviewable(project)
+    rules.check_not_before_last_event(project, at)
     reason = (reason or "").strip()
-    new: dict = {}
+    checked = None
     if not approve:
-        if not reason:
-            raise ValidationError({"reason": "退回必须说明原因。"})
-        kind, project.review_state = Kind.RETURNED, ReviewState.RETURNED
+        rules.check_return_reason(reason)
     else:
         candidates = duplicate_candidates(project)
-        if candidates and not not_duplicate:
-            listed = "；".join(
-                f"{c.project.code}“{c.project.name}”（{c.reason}）" for c in candidates
-            )
-            raise ValidationError(
-                f"发现疑似重复项目：{listed}。请核对后确认不是同一项目再通过，或退回。",
-                code="duplicates",
-            )
+        rules.check_duplicates_checked(candidates, not_duplicate)
         if candidates:
-            new["checked_duplicates"] = [c.project.code for c in candidates]
-        two_levels = project.district.review_levels == 2
-        if state == ReviewState.SUBMITTED and two_levels:
-            kind, project.review_state = Kind.APPROVED, ReviewState.DISTRICT_APPROVED
-        else:
-            kind, project.review_state = Kind.ADMITTED, ReviewState.ADMITTED
-            project.admitted_at = at
+            checked = [c.project.code for c in candidates]
+    project.review_state = rules.review_result(project, approve)
+    if project.review_state == ReviewState.ADMITTED:
+        project.admitted_at = at
     _save(project, at)
-    return _event(
-        project,
-        kind,
-        actor,
-        at,
-        old={"review_state": state},
-        new={"review_state": project.review_state, **new},
-        reason=reason,
-    )
+    entry = events.reviewed(state, project.review_state, checked=checked, reason=reason)
+    return _write(project, entry, actor, at)
 
 
 @transaction.atomic
@@ -609,7 +412,7 @@ def project_move(
     *,
     project: Project,
     stage: Stage,
-    actor,
+    actor: User | None,
     reason: str = "",
     fields: dict | None = None,
     expected_version: int | None = None,
@@ -623,32 +426,19 @@ def project_move(
     """
     at = _lock(project, expected_version, at)
     current = project.stage
-    if stage.pk == current.pk:
-        raise ValidationError(f"项目已处于“{stage.name}”阶段。")
-    _check_not_before_last_event(project, at)
-    reason = (reason or "").strip()
-    if stage.is_terminal and not reason:
-        raise ValidationError({"reason": f"转为“{stage.name}”必须说明原因。"})
-    if current.is_terminal and not reason:
-        raise ValidationError({"reason": f"从“{current.name}”恢复推进必须说明原因。"})
-    backward = not stage.is_terminal and not current.is_terminal and stage.order < current.order
-    if backward and not reason:
-        raise ValidationError({"reason": f"从“{current.name}”退回“{stage.name}”必须说明原因。"})
+    rules.check_move(current, stage)
+    rules.check_not_before_last_event(project, at)
+    reason = rules.check_move_reason(current, stage, reason)
     fields = dict(fields or {})
     signed_on = fields.pop("signed_on", None)
     if signed_on is not None:
-        if stage.is_terminal:
-            raise ValidationError(f"转为“{stage.name}”时不能记录签约日期。")
-        signed_on = _clean_milestone_date(signed_on)
-    old, new = _apply(project, _clean_values(project.district, fields))
-    missing = _missing_for(stage, project, signed_on)
-    if missing:
-        raise ValidationError(f"进入“{stage.name}”阶段前须填写：{'、'.join(missing)}。")
-    old["stage"], new["stage"] = current.pk, stage.pk
+        signed_on = rules.clean_signed_on(stage, signed_on)
+    old, new = apply_values(project, rules.clean_values(project.district, fields))
+    rules.check_move_complete(stage, project, _signed(project, signed_on))
     project.stage = stage
     project.stage_entered_at = at
     _save(project, at)
-    event = _event(project, Kind.MOVED, actor, at, old=old, new=new, reason=reason)
+    event = _write(project, events.moved(old, new, current.pk, stage.pk, reason), actor, at)
     if signed_on is not None:
         _set_milestone(project, Milestone.Kind.SIGNED, signed_on, actor, at, "")
     return event
@@ -659,7 +449,7 @@ def project_handoff(
     *,
     project: Project,
     to_unit: Unit,
-    actor,
+    actor: User | None,
     reason: str,
     relay_role: str | None = None,
     keep_as_co_unit: bool = False,
@@ -672,15 +462,8 @@ def project_handoff(
     pushes the talks or serves the landing, for the assessment's relay credit.
     """
     at = _lock(project, expected_version, at)
-    _check_unit(project.district, to_unit)
-    if to_unit.pk == project.unit_id:
-        raise ValidationError(f"项目已由“{to_unit.name}”负责。")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "交接必须说明原因。"})
-    if relay_role not in (None, "talks", "landing"):
-        raise ValidationError("接力角色只能是洽谈推进或落地服务。")
-    _check_not_before_last_event(project, at)
+    reason = rules.check_handoff(project, to_unit, reason, relay_role)
+    rules.check_not_before_last_event(project, at)
     from_unit = project.unit
     changes: dict = {}
     if relay_role:
@@ -689,46 +472,29 @@ def project_handoff(
         changes["co_units"] = (_current(project, "co_units") | {from_unit}) - {to_unit}
     elif to_unit in _current(project, "co_units"):
         changes["co_units"] = _current(project, "co_units") - {to_unit}
-    old, new = _apply(project, changes)
-    old["unit"], new["unit"] = from_unit.pk, to_unit.pk
+    old, new = apply_values(project, changes)
     project.unit = to_unit
     _save(project, at)
-    return _event(project, Kind.HANDED_OFF, actor, at, old=old, new=new, reason=reason)
+    entry = events.handed_off(old, new, from_unit.pk, to_unit.pk, reason)
+    return _write(project, entry, actor, at)
 
 
-def milestone_change(existing, date: dt.date, note: str) -> tuple[dt.date, str] | None:
-    """Return the date and note a milestone recorded as asked holds, or None if that is
-    no change.
-
-    A blank note keeps the one recorded: the 落地 move only gives the date again (its
-    dialog pre-fills it), and a correction of the date is not one of the note.
-    ``existing`` is the milestone recorded (anything with its ``date`` and ``note``).
-    """
-    if existing is None:
-        return date, note
-    note = note or existing.note
-    if (existing.date, existing.note) == (date, note):
-        return None
-    return date, note
+#: Kept where callers found it: the rule is ``rules.milestone_change``.
+milestone_change = rules.milestone_change
 
 
-def _set_milestone(project, kind, date, actor, at, note) -> Milestone | None:
+def _set_milestone(
+    project: Project, kind: str, date: dt.date, actor: User | None, at: dt.datetime, note: str
+) -> Milestone | None:
     existing = project.milestones.filter(kind=kind).first()
-    change = milestone_change(existing, date, note)
+    change = rules.milestone_change(existing, date, note)
     if change is None:
         return None
     date, note = change
-    dates = dict(project.milestones.exclude(kind=kind).values_list("kind", "date"))
-    dates[kind] = date
-    ordered = [(k, dates[k]) for k in _MILESTONE_ORDER if k in dates]
-    for (k1, d1), (k2, d2) in itertools.pairwise(ordered):
-        if d1 > d2:
-            raise ValidationError(
-                f"{Milestone.Kind(k2).label}日期（{d2}）不能早于{Milestone.Kind(k1).label}日期（{d1}）。"
-            )
-    old = (
-        {"kind": kind, "date": json_value(existing.date), "note": existing.note} if existing else {}
+    rules.check_milestone_order(
+        dict(project.milestones.exclude(kind=kind).values_list("kind", "date")), kind, date
     )
+    entry = events.milestone(kind, existing, date, note)
     if existing:
         existing.date, existing.note = date, note
         existing.save(update_fields=["date", "note"])
@@ -737,14 +503,7 @@ def _set_milestone(project, kind, date, actor, at, note) -> Milestone | None:
         milestone = Milestone.objects.create(project=project, kind=kind, date=date, note=note)
     project.updated_at = max(project.updated_at, at)
     project.save(update_fields=["updated_at"])
-    _event(
-        project,
-        Kind.MILESTONE,
-        actor,
-        at,
-        old=old,
-        new={"kind": kind, "date": date.isoformat(), "note": note},
-    )
+    _write(project, entry, actor, at)
     return milestone
 
 
@@ -754,41 +513,31 @@ def milestone_record(
     project: Project,
     kind: str,
     date: dt.date,
-    actor,
+    actor: User | None,
     note: str = "",
     at: dt.datetime | None = None,
 ) -> Milestone | None:
     """Record or correct a milestone date; return None when nothing changed.
 
-    A blank ``note`` keeps the recorded one (``milestone_change``)."""
+    A blank ``note`` keeps the recorded one (``rules.milestone_change``)."""
     at = _lock(project, None, at)
-    if kind not in Milestone.Kind.values:
-        raise ValidationError("里程碑类型无效。")
-    label = Milestone.Kind(kind).label
-    if project.stage.is_terminal:
-        raise ValidationError(f"“{project.stage.name}”的项目不能记录{label}。")
-    if kind != Milestone.Kind.SIGNED and not project.stage.allows_milestones:
-        raise ValidationError(f"项目落地后才能记录{label}（当前为“{project.stage.name}”）。")
-    date = _clean_milestone_date(date)
-    note = (note or "").strip()
-    if len(note) > 200:
-        raise ValidationError("说明不能超过 200 个字。")
-    _check_not_before_last_event(project, at)
+    rules.check_milestone(project, kind)
+    date = rules.clean_date(date)
+    note = rules.clean_milestone_note(note)
+    rules.check_not_before_last_event(project, at)
     return _set_milestone(project, kind, date, actor, at, note)
 
 
 @transaction.atomic
-def note_add(*, project: Project, actor, text: str, at: dt.datetime | None = None) -> ProjectEvent:
+def note_add(
+    *, project: Project, actor: User | None, text: str, at: dt.datetime | None = None
+) -> ProjectEvent:
     """Add a progress note (跟进记录) to the project's timeline."""
     at = _lock(project, None, at)
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": "内容不能为空。"})
-    if len(text) > 2000:
-        raise ValidationError({"text": "内容不能超过 2000 个字。"})
-    _check_not_before_last_event(project, at)
+    text = rules.clean_note(text)
+    rules.check_not_before_last_event(project, at)
     _save(project, at, bump=False)
-    return _event(project, Kind.NOTE, actor, at, reason=text)
+    return _write(project, events.noted(text), actor, at)
 
 
 # --- problems, supervision and leaders' acts ----------------------------------------------

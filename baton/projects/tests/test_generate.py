@@ -22,6 +22,7 @@ from baton.projects.models import (
     Stage,
 )
 from baton.projects.periods import CheckResult, check_periods
+from baton.projects.tests.helpers_generate import ServiceWriter
 from baton.testing import make_project
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +106,7 @@ def test_it_writes_row_for_row_what_the_services_write():
     bulk = _rows()
 
     _wipe_projects()
-    services = gen.ServiceWriter(_stages())
+    services = ServiceWriter(_stages())
     for plan in plans:
         services.create(plan)
     services.run_steps()

@@ -7,12 +7,10 @@ same template renders as a page of its own, and every action still works.
 """
 
 import datetime as dt
-from collections import defaultdict
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -24,11 +22,11 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from baton.accounts import privacy
-from baton.org.models import District, Person, Unit
-from baton.reports.templatetags.baton import wan
+from baton.core.templatetags.baton import wan
 
-from .. import page_cache, permissions, services
+from .. import page_cache, permissions, rules, services
 from ..duplicates import ELSEWHERE, candidates_shown, duplicate_candidates, outside_district
+from ..events import Names, describe
 from ..forms import (
     HandoffForm,
     MilestoneForm,
@@ -43,14 +41,9 @@ from ..forms import (
 )
 from ..listing import drill_caption, project_page
 from ..models import (
-    Industry,
-    LeaderAct,
     Milestone,
-    Problem,
     Project,
     ProjectEvent,
-    ReviewState,
-    Stage,
 )
 from ..selectors import project_events, project_get, project_list
 from .contact import contact_phone_cell
@@ -249,202 +242,6 @@ def _milestones(project: Project) -> list[tuple[str, object]]:
 
 # --- the relay timeline -----------------------------------------------------------------
 
-#: Event values that are ids, and the model they point at.
-_REFERENCES = {
-    "unit": Unit,
-    "info_unit": Unit,
-    "talks_unit": Unit,
-    "landing_unit": Unit,
-    "co_units": Unit,
-    "responsible_unit": Unit,
-    "leader": Person,
-    "industry": Industry,
-    "stage": Stage,
-    "district": District,
-    "problem": Problem,
-}
-_PROBLEM_STATUS = dict(Problem.Status.choices)
-#: Labels whose unit the shown value already carries.
-_SHORT_LABELS = {"investment": "总投资", "land_area_mu": "拟用地面积"}
-_RELAY_ROLE = {"talks_unit": "洽谈推进单位", "landing_unit": "落地服务单位"}
-_REVIEW_TITLES = {
-    Kind.SUBMITTED: "上报审核",
-    Kind.APPROVED: "区招商办审核通过",
-    Kind.ADMITTED: "审核入库",
-    Kind.RETURNED: "退回修改",
-}
-
-
-class _Names:
-    """The names behind the ids in a list of events, loaded in one query per model."""
-
-    def __init__(self, events):
-        wanted = defaultdict(set)
-        for event in events:
-            for values in (event.old, event.new):
-                for field, value in values.items():
-                    model = _REFERENCES.get(field)
-                    for pk in value if isinstance(value, list) else [value]:
-                        if model and isinstance(pk, int):
-                            wanted[model].add(pk)
-        self.objects = {model: model.objects.in_bulk(pks) for model, pks in wanted.items()}
-
-    def name(self, field: str, pk) -> str:
-        obj = self.objects.get(_REFERENCES[field], {}).get(pk)
-        if obj is None:
-            return f"#{pk}"
-        if isinstance(obj, Person):
-            return obj.name
-        return str(obj)
-
-    def show(self, field: str, value) -> str:
-        if value is None or value == "" or value == []:
-            return "（空）"
-        if field in _REFERENCES:
-            values = value if isinstance(value, list) else [value]
-            return "、".join(self.name(field, v) for v in values)
-        if field == "investment":
-            return f"{_wan(value)} 万元"
-        if field == "land_area_mu":
-            return f"{value} 亩"
-        if field == "review_state":
-            return str(ReviewState(value).label) if value in ReviewState.values else str(value)
-        text = str(value)
-        return text if len(text) <= 120 else f"{text[:120]}…"
-
-
-def _wan(value) -> str:
-    try:
-        return wan(Decimal(str(value)))
-    except (InvalidOperation, ValueError):
-        return str(value)
-
-
-def _label_of(field: str) -> str:
-    if field in _SHORT_LABELS:
-        return _SHORT_LABELS[field]
-    try:
-        return label(field)
-    except FieldDoesNotExist:  # an event may name a field the model no longer has
-        return field
-
-
-def _changes(event, names: _Names, skip=()) -> list[str]:
-    """Return one line per changed field: 总投资：10,000 → 12,000 万元."""
-    lines = []
-    for field, new in event.new.items():
-        if field in skip:
-            continue
-        old = event.old.get(field)
-        if field == "investment":
-            lines.append(f"{_label_of(field)}：{_wan(old or 0)} → {_wan(new)} 万元")
-        else:
-            lines.append(f"{_label_of(field)}：{names.show(field, old)} → {names.show(field, new)}")
-    return lines
-
-
-def _entry(event: ProjectEvent, names: _Names) -> dict:
-    old, new = event.old, event.new
-    entry = {
-        "kind": event.kind,
-        "title": event.get_kind_display(),
-        "baton": None,
-        "lines": [],
-        "text": event.reason,
-        "who": event.actor.display_name if event.actor else "系统",
-        "at": event.at,
-    }
-    lines = entry["lines"]
-    if event.kind == Kind.CREATED:
-        entry["title"] = "创建项目"
-        lines.append(
-            f"责任单位：{names.show('unit', new.get('unit'))}；"
-            f"阶段：{names.show('stage', new.get('stage'))}；"
-            f"总投资：{_wan(new.get('investment', 0))} 万元"
-        )
-        if new.get("investor"):
-            lines.append(f"投资方：{new['investor']}")
-    elif event.kind == Kind.UPDATED:
-        entry["title"] = "修改项目信息"
-        lines += _changes(event, names)
-    elif event.kind in _REVIEW_TITLES:
-        entry["title"] = _REVIEW_TITLES[event.kind]
-        if new.get("duplicates"):
-            lines.append(f"系统提示疑似重复项目：{'、'.join(new['duplicates'])}")
-        if new.get("duplicates_elsewhere"):
-            lines.append(f"系统提示：{ELSEWHERE}")
-        if new.get("checked_duplicates"):
-            lines.append(
-                f"已核对疑似重复项目：{'、'.join(new['checked_duplicates'])}，确认不是同一项目"
-            )
-        if new.get("checked_duplicates_elsewhere"):
-            lines.append("已核对其他区的相似项目，确认不是同一项目")
-    elif event.kind == Kind.MOVED:
-        entry["title"] = (
-            f"阶段变更：{names.show('stage', old.get('stage'))} → {names.show('stage', new.get('stage'))}"
-        )
-        lines += _changes(event, names, skip=("stage",))
-    elif event.kind == Kind.HANDED_OFF:
-        entry["title"] = "接力交接"
-        entry["baton"] = (names.show("unit", old.get("unit")), names.show("unit", new.get("unit")))
-        for field, role in _RELAY_ROLE.items():
-            if field in new:
-                lines.append(f"{names.show(field, new[field])}记为{role}")
-        if "co_units" in new:
-            lines.append(f"协同单位：{names.show('co_units', new['co_units'])}")
-    elif event.kind == Kind.MILESTONE:
-        kind_label = _milestone_label(new.get("kind"))
-        if old.get("date"):
-            entry["title"] = f"更正里程碑：{kind_label}"
-            if old["date"] != new.get("date"):
-                lines.append(f"日期：{old['date']} → {new.get('date')}")
-        else:
-            entry["title"] = f"里程碑：{kind_label}"
-            lines.append(f"日期：{new.get('date')}")
-        if new.get("note"):
-            lines.append(new["note"])
-        elif old.get("note"):
-            # Only a landing recorded before a blank note kept the milestone's could erase
-            # one: the timeline is where that note can be read back.
-            lines.append(f"说明被清空（原为：{old['note']}）")
-    elif event.kind == Kind.PROBLEM:
-        _problem_entry(entry, old, new, names)
-    elif event.kind == Kind.SUPERVISED:
-        if old.get("status"):
-            entry["title"] = "督办事项办结"
-        else:
-            entry["title"] = f"{names.show('leader', new.get('leader'))}督办"
-            lines.append(f"办结时限：{new.get('deadline')}")
-    elif event.kind == Kind.LEADER_ACT:
-        act = _act_label(new.get("kind"))
-        entry["title"] = f"领导活动：{names.show('leader', new.get('leader'))}{act}"
-        lines.append(f"日期：{new.get('date')}")
-    return entry
-
-
-def _problem_entry(entry: dict, old: dict, new: dict, names: _Names) -> None:
-    if old.get("status"):
-        problem = names.show("problem", new.get("problem"))
-        before = _PROBLEM_STATUS.get(old["status"], old["status"])
-        after = _PROBLEM_STATUS.get(new.get("status"), new.get("status"))
-        entry["title"] = f"问题状态：{before} → {after}"
-        entry["lines"].append(problem)
-    else:
-        category = dict(Problem.Category.choices).get(new.get("category"), "")
-        entry["title"] = f"提出问题：{category}"
-        entry["lines"].append(
-            f"责任单位：{names.show('responsible_unit', new.get('responsible_unit'))}；"
-            f"办结时限：{new.get('deadline')}"
-        )
-
-
-def _milestone_label(kind) -> str:
-    return str(Milestone.Kind(kind).label) if kind in Milestone.Kind.values else str(kind)
-
-
-def _act_label(kind) -> str:
-    return str(LeaderAct.Kind(kind).label) if kind in LeaderAct.Kind.values else str(kind)
-
 
 def _timeline(project: Project, user) -> list[dict]:
     """Return the project's events, newest first, each worded for the relay view."""
@@ -453,8 +250,8 @@ def _timeline(project: Project, user) -> list[dict]:
         event.old = privacy.shown_values(user, project, event.old)
         event.new = privacy.shown_values(user, project, event.new)
     candidates_shown(user, events)
-    names = _Names(events)
-    return [_entry(event, names) for event in reversed(events)]
+    names = Names(events)
+    return [describe(event, names) for event in reversed(events)]
 
 
 # --- create and edit --------------------------------------------------------------------
@@ -540,10 +337,7 @@ def project_edit(request, code):
 
 def _edit_refusal(user, project: Project) -> str:
     if not project.is_editable:
-        return (
-            f"项目处于“{project.get_review_state_display()}”状态，审核期间不能修改；"
-            "如需修改，请审核人先退回。"
-        )
+        return rules.under_review_refusal(project.get_review_state_display())
     return f"只有责任单位（{project.unit.name}）或区招商办可以修改该项目。"
 
 

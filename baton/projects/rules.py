@@ -1,0 +1,438 @@
+"""May this change of a project happen? Each rule once, with its Chinese refusal.
+
+Every way a project is written — the services (web, API, admin), the ledger import's
+bulk writer and its row checks — calls these functions. A rule raises
+``ValidationError`` with the one message users read; a ``clean_*`` function also
+returns the value as it is stored. None of them writes anything.
+"""
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from baton.core.money import to_wan
+from baton.org.models import District, Person, Unit
+
+from .models import (
+    CODE_PATTERN,
+    REQUIRABLE_FIELDS,
+    Industry,
+    Milestone,
+    Project,
+    ReviewState,
+    Stage,
+)
+
+#: Fields ``project_update`` may change. Stage, unit and review state have their own services.
+EDITABLE_FIELDS = (
+    "name",
+    "investor",
+    "investment",
+    "industry",
+    "leader",
+    "land_area_mu",
+    "info_source",
+    "progress",
+    "issues_text",
+    "contact_name",
+    "contact_phone",
+    "remarks",
+    "info_unit",
+    "talks_unit",
+    "landing_unit",
+    "co_units",
+)
+#: The longest text each text field takes.
+TEXT_LIMITS = {
+    "name": 200,
+    "investor": 200,
+    "info_source": 200,
+    "contact_name": 50,
+    "contact_phone": 30,
+    "progress": 5000,
+    "issues_text": 5000,
+    "remarks": 5000,
+}
+#: The milestones whose dates must follow one another, in order.
+MILESTONE_ORDER = (
+    Milestone.Kind.STARTED,
+    Milestone.Kind.IN_PRODUCTION,
+    Milestone.Kind.AT_CAPACITY,
+)
+#: A contact phone: digits, spaces, + - ( ) and 转.
+PHONE = re.compile(r"^[0-9+()\-\s转]{5,30}$")
+#: A project code, or the code an office's own ledger gave it.
+CODE = re.compile(rf"^{CODE_PATTERN}$")
+_AHEAD = dt.timedelta(minutes=5)
+
+
+# --- time --------------------------------------------------------------------------------
+
+
+def event_time(at: dt.datetime | None, *, now: dt.datetime | None = None) -> dt.datetime:
+    """Return the time of a change: now, or the aware time given, never in the future.
+
+    ``now`` is a "now" the caller read earlier (a bulk import reads it once a row): a
+    time after it is checked against the clock again before it is refused.
+    """
+    if at is None:
+        return timezone.now()
+    if timezone.is_naive(at):
+        raise ValidationError("发生时间必须带时区。")
+    if (now is None or at > now + _AHEAD) and at > timezone.now() + _AHEAD:
+        raise ValidationError("发生时间不能晚于当前时间。")
+    return at
+
+
+def check_not_before_last_event(project: Project, at: dt.datetime) -> None:
+    """Refuse a change dated before the project's last event: history only grows forward."""
+    if project.updated_at and at < project.updated_at:
+        raise ValidationError(
+            f"发生时间 {timezone.localtime(at):%Y-%m-%d %H:%M} 早于该项目最近一次动态"
+            f"（{timezone.localtime(project.updated_at):%Y-%m-%d %H:%M}），项目历史只能向后追加。"
+        )
+
+
+def clean_date(value, *, today: dt.date | None = None) -> dt.date:
+    """Return a past date of a milestone (or a leader's act); ``today`` as in ``event_time``."""
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise ValidationError("日期无效。")
+    check_date_span(value, today if today is not None and value <= today else timezone.localdate())
+    return value
+
+
+def check_date_span(value: dt.date, latest: dt.date) -> None:
+    """Refuse a date after ``latest`` (today) or before 1990."""
+    if value > latest:
+        raise ValidationError("日期不能晚于今天。")
+    if value.year < 1990:
+        raise ValidationError("日期不能早于 1990 年。")
+
+
+# --- editing -----------------------------------------------------------------------------
+
+
+def under_review_refusal(state_label: str, remedy: str = "如需修改，请审核人先退回。") -> str:
+    """Return the refusal of a change to a project in review (its state's label given)."""
+    return f"项目处于“{state_label}”状态，审核期间不能修改；{remedy}"
+
+
+def check_editable(project: Project) -> None:
+    """Refuse a change of the reported fields while the project is being reviewed."""
+    if not project.is_editable:
+        raise ValidationError(under_review_refusal(project.get_review_state_display()))
+
+
+def check_investment_kept(project: Project, new: dict) -> None:
+    """Refuse clearing the amount of a project that has been submitted."""
+    if "investment" in new and not project.investment and project.review_state != ReviewState.DRAFT:
+        raise ValidationError({"investment": "已上报或入库的项目总投资必须大于 0。"})
+
+
+def clean_values(district: District, values: dict) -> dict:
+    """Validate and convert the given editable fields; raise one error naming all bad ones."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"不能修改这些字段：{'、'.join(sorted(unknown))}。")
+    errors: dict[str, str] = {}
+    clean: dict = {}
+    for field, value in values.items():
+        try:
+            clean[field] = clean_value(district, field, value)
+        except ValidationError as exc:
+            errors[field] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def clean_value(district: District, field: str, value):
+    """Return one editable field's value as stored, or refuse it."""
+    if field in TEXT_LIMITS:
+        text = (value or "").strip()
+        if field == "name" and not text:
+            raise ValidationError("项目名称不能为空。")
+        if len(text) > TEXT_LIMITS[field]:
+            raise ValidationError(f"不能超过 {TEXT_LIMITS[field]} 个字。")
+        if field == "contact_phone" and text and not PHONE.match(text):
+            raise ValidationError("联系电话格式不正确，只能包含数字、空格、+、-、括号。")
+        return text
+    if field == "investment":
+        if value in (None, ""):
+            raise ValidationError("总投资不能为空。")
+        return to_wan(value)
+    if field == "land_area_mu":
+        return None if value in (None, "") else clean_area(value)
+    if field == "industry":
+        if value is not None and not isinstance(value, Industry):
+            raise ValidationError("行业无效。")
+        return value
+    if field == "leader":
+        if value is None:
+            return None
+        if not isinstance(value, Person) or not value.is_leader:
+            raise ValidationError("挂钩领导必须是在册的区或市领导。")
+        check_leader_of(district, value)
+        return value
+    if field in ("info_unit", "talks_unit", "landing_unit"):
+        if value is not None:
+            check_unit(district, value)
+        return value
+    if field == "co_units":
+        units = set(value or ())
+        for unit in units:
+            check_unit(district, unit)
+        return units
+    raise AssertionError(field)
+
+
+def clean_area(value) -> Decimal:
+    """Return a land area in 亩 (two decimals at most), or refuse it."""
+    try:
+        area = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationError(f"“{value}”不是有效的面积（亩）。") from None
+    if not area.is_finite() or area < 0 or area > Decimal("9999999999"):
+        raise ValidationError("拟用地面积必须是 0 到 99 亿之间的数。")
+    if area != area.quantize(Decimal("0.01")):
+        raise ValidationError("拟用地面积最多保留 2 位小数。")
+    return area.quantize(Decimal("0.01"))
+
+
+def check_leader_of(district: District, leader: Person) -> None:
+    """Refuse a leader of another district or city."""
+    if leader.city_id != district.city_id or (
+        leader.district_id and leader.district_id != district.pk
+    ):
+        raise ValidationError(f"{leader.name}不是本区或本市的领导。")
+
+
+def check_unit(district: District, unit) -> None:
+    """Refuse a unit that is not an active unit of ``district``."""
+    if not isinstance(unit, Unit):
+        raise ValidationError("单位无效。")
+    if unit.district_id != district.pk:
+        raise ValidationError(f"“{unit.name}”不是{district.name}的单位。")
+    if not unit.is_active:
+        raise ValidationError(f"“{unit.name}”已停用。")
+
+
+def clean_original_code(code: str) -> str:
+    """Return the code an office's own ledger gave a project (``original_code``)."""
+    code = (code or "").strip()
+    if code and not CODE.match(code):
+        raise ValidationError(
+            {"original_code": "原编号只能包含字母、数字、短横线和下划线，最长 32 位。"}
+        )
+    return code
+
+
+# --- stages ------------------------------------------------------------------------------
+
+
+def missing_for(stage: Stage, project: Project, signed: Callable[[], bool]) -> list[str]:
+    """Return the labels of what ``stage`` requires and ``project`` lacks.
+
+    ``signed`` says whether a 签约 date is recorded or given (asked only when required).
+    """
+    missing = []
+    for field in stage.required_fields:
+        if field == "signed_on":
+            has = signed()
+        elif field == "investment":
+            has = bool(project.investment)
+        else:
+            has = getattr(project, field) not in (None, "")
+        if not has:
+            missing.append(str(REQUIRABLE_FIELDS.get(field, field)))
+    return missing
+
+
+def check_entry_stage(stage: Stage | None) -> Stage:
+    """Refuse a stage a new project cannot start in."""
+    if stage is None:
+        raise ValidationError("尚未配置项目阶段。")
+    if stage.is_terminal:
+        raise ValidationError(f"新项目不能直接处于“{stage.name}”阶段。")
+    return stage
+
+
+def check_created_complete(stage: Stage, project: Project, signed: Callable[[], bool]) -> None:
+    """Refuse a new project that lacks what its stage requires."""
+    missing = missing_for(stage, project, signed)
+    if missing:
+        raise ValidationError(f"“{stage.name}”阶段的项目必须填写：{'、'.join(missing)}。")
+
+
+def check_move(current: Stage, stage: Stage) -> None:
+    """Refuse moving a project to the stage it is in."""
+    if stage.pk == current.pk:
+        raise ValidationError(f"项目已处于“{stage.name}”阶段。")
+
+
+def check_move_reason(current: Stage, stage: Stage, reason: str) -> str:
+    """Return the move's reason, stripped; refuse a move that needs one without it.
+
+    Moving back down the ladder, into an exit such as 中止, or out of one, needs a reason.
+    """
+    reason = (reason or "").strip()
+    if stage.is_terminal and not reason:
+        raise ValidationError({"reason": f"转为“{stage.name}”必须说明原因。"})
+    if current.is_terminal and not reason:
+        raise ValidationError({"reason": f"从“{current.name}”恢复推进必须说明原因。"})
+    backward = not stage.is_terminal and not current.is_terminal and stage.order < current.order
+    if backward and not reason:
+        raise ValidationError({"reason": f"从“{current.name}”退回“{stage.name}”必须说明原因。"})
+    return reason
+
+
+def clean_signed_on(stage: Stage, signed_on, *, today: dt.date | None = None) -> dt.date:
+    """Return the 签约 date given with a move, or refuse it."""
+    if stage.is_terminal:
+        raise ValidationError(f"转为“{stage.name}”时不能记录签约日期。")
+    return clean_date(signed_on, today=today)
+
+
+def check_move_complete(stage: Stage, project: Project, signed: Callable[[], bool]) -> None:
+    """Refuse entering ``stage`` without what it requires."""
+    missing = missing_for(stage, project, signed)
+    if missing:
+        raise ValidationError(f"进入“{stage.name}”阶段前须填写：{'、'.join(missing)}。")
+
+
+# --- review ------------------------------------------------------------------------------
+
+
+def check_submit(project: Project) -> None:
+    """Refuse sending to review a project that is neither a draft nor returned, or stopped."""
+    if project.review_state not in (ReviewState.DRAFT, ReviewState.RETURNED):
+        raise ValidationError(
+            f"只有草稿或已退回的项目可以上报，该项目当前为“{project.get_review_state_display()}”。"
+        )
+    if project.stage.is_terminal:
+        raise ValidationError(f"“{project.stage.name}”的项目不能上报。")
+
+
+def check_complete_for_review(project: Project, signed: Callable[[], bool]) -> None:
+    """Refuse sending to review a project without its amount or what its stage requires."""
+    problems = []
+    if not project.investment:
+        problems.append("总投资必须大于 0")
+    missing = missing_for(project.stage, project, signed)
+    if missing:
+        problems.append(f"“{project.stage.name}”阶段须填写{'、'.join(missing)}")
+    if problems:
+        raise ValidationError(f"项目信息不完整，不能上报：{'；'.join(problems)}。")
+
+
+def check_reviewable(project: Project) -> None:
+    """Refuse reviewing a project that is not waiting for review."""
+    if project.review_state not in (ReviewState.SUBMITTED, ReviewState.DISTRICT_APPROVED):
+        raise ValidationError(
+            f"该项目当前为“{project.get_review_state_display()}”，不在待审核状态。"
+        )
+
+
+def check_return_reason(reason: str) -> None:
+    """Refuse returning a project without saying why."""
+    if not reason:
+        raise ValidationError({"reason": "退回必须说明原因。"})
+
+
+def check_duplicates_checked(candidates: list, not_duplicate: bool) -> None:
+    """Refuse approving a project with possible duplicates the reviewer has not checked."""
+    if candidates and not not_duplicate:
+        listed = "；".join(f"{c.project.code}“{c.project.name}”（{c.reason}）" for c in candidates)
+        raise ValidationError(
+            f"发现疑似重复项目：{listed}。请核对后确认不是同一项目再通过，或退回。",
+            code="duplicates",
+        )
+
+
+def review_result(project: Project, approve: bool) -> str:
+    """Return the review state an approval or a return leads to."""
+    if not approve:
+        return ReviewState.RETURNED
+    if project.review_state == ReviewState.SUBMITTED and project.district.review_levels == 2:
+        return ReviewState.DISTRICT_APPROVED
+    return ReviewState.ADMITTED
+
+
+# --- handoff -----------------------------------------------------------------------------
+
+
+def check_handoff(project: Project, to_unit, reason: str, relay_role: str | None = None) -> str:
+    """Refuse an illegal handoff (接力); return its reason, stripped."""
+    check_unit(project.district, to_unit)
+    if to_unit.pk == project.unit_id:
+        raise ValidationError(f"项目已由“{to_unit.name}”负责。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "交接必须说明原因。"})
+    if relay_role not in (None, "talks", "landing"):
+        raise ValidationError("接力角色只能是洽谈推进或落地服务。")
+    return reason
+
+
+# --- milestones and notes ----------------------------------------------------------------
+
+
+def check_milestone(project: Project, kind: str) -> None:
+    """Refuse a milestone the project cannot record in its stage."""
+    if kind not in Milestone.Kind.values:
+        raise ValidationError("里程碑类型无效。")
+    label = Milestone.Kind(kind).label
+    if project.stage.is_terminal:
+        raise ValidationError(f"“{project.stage.name}”的项目不能记录{label}。")
+    if kind != Milestone.Kind.SIGNED and not project.stage.allows_milestones:
+        raise ValidationError(f"项目落地后才能记录{label}（当前为“{project.stage.name}”）。")
+
+
+def clean_milestone_note(note: str) -> str:
+    """Return a milestone's note, stripped, or refuse it."""
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise ValidationError("说明不能超过 200 个字。")
+    return note
+
+
+def check_milestone_order(dates: dict, kind: str, date: dt.date) -> None:
+    """Refuse a date out of order with the other milestones' ``dates`` (kind → date)."""
+    dates = {**dates, kind: date}
+    ordered = [(k, dates[k]) for k in MILESTONE_ORDER if k in dates]
+    for (k1, d1), (k2, d2) in itertools.pairwise(ordered):
+        if d1 > d2:
+            raise ValidationError(
+                f"{Milestone.Kind(k2).label}日期（{d2}）不能早于{Milestone.Kind(k1).label}日期（{d1}）。"
+            )
+
+
+def milestone_change(existing, date: dt.date, note: str) -> tuple[dt.date, str] | None:
+    """Return the date and note a milestone recorded as asked holds, or None if that is
+    no change.
+
+    A blank note keeps the one recorded: the 落地 move only gives the date again (its
+    dialog pre-fills it), and a correction of the date is not one of the note.
+    ``existing`` is the milestone recorded (anything with its ``date`` and ``note``).
+    """
+    if existing is None:
+        return date, note
+    note = note or existing.note
+    if (existing.date, existing.note) == (date, note):
+        return None
+    return date, note
+
+
+def clean_note(text: str) -> str:
+    """Return a progress note (跟进记录), stripped, or refuse it."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "内容不能为空。"})
+    if len(text) > 2000:
+        raise ValidationError({"text": "内容不能超过 2000 个字。"})
+    return text
