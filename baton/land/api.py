@@ -23,8 +23,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import WithJsonSchema
 
 from baton.accounts.models import User
-from baton.core.money import plain
-from baton.projects.api import (
+from baton.core.api import (
     Code,
     DistrictRef,
     Error,
@@ -36,6 +35,7 @@ from baton.projects.api import (
     refuse_unknown_params,
     text_limited,
 )
+from baton.core.money import plain
 from baton.projects.listing import MAX_SIZE
 from baton.projects.models import Project
 

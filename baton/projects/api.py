@@ -9,9 +9,7 @@ allowed: 422 with the service's Chinese message; a stale ``version``: 409).
 import datetime as dt
 import re
 from contextlib import contextmanager
-from decimal import Decimal
-from types import UnionType
-from typing import Annotated, Literal, Union, get_args, get_origin
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -19,11 +17,26 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, PlainValidator, WithJsonSchema
 
 from baton.accounts import privacy
 from baton.accounts.models import User
-from baton.core.money import MAX_WAN, plain, to_wan
+from baton.core.api import (
+    BLANK,
+    Code,
+    DistrictRef,
+    Error,
+    Id,
+    In,
+    IsoDate,
+    Money,
+    QueryId,
+    Ref,
+    Text,
+    Version,
+    refuse_unknown_params,
+    text_limited,
+)
+from baton.core.money import plain
 from baton.org.models import District, Person, Unit
 
 from . import permissions, rules, services
@@ -38,119 +51,6 @@ reference_router = Router(tags=["基础数据"])
 
 # --- field types ------------------------------------------------------------------------
 
-MAX_ID = 2**63 - 1
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_PLAIN_DECIMAL = re.compile(r"^[0-9]+(\.[0-9]{1,4})?$")
-
-
-def _text(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("不能包含控制字符。")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("包含无效的 Unicode 字符。") from None
-    return value
-
-
-def _money(value) -> Decimal:
-    if not isinstance(value, str):
-        raise ValueError('金额须以字符串传入（万元），如 "12345.6"，不能是数字或浮点数。')
-    if len(value) > 40 or _CONTROL.search(value):
-        raise ValueError("不是有效的金额（万元）。")
-    try:
-        amount = to_wan(value)
-    except ValidationError as exc:
-        raise ValueError(exc.messages[0]) from None
-    if not _PLAIN_DECIMAL.fullmatch(value):
-        raise ValueError(f"金额格式不正确：“{value}”，应写作 12345.6 这样的十进制数。")
-    return amount
-
-
-def _json_integer(value):
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("应为整数。")
-    return value
-
-
-def _date(value) -> dt.date:
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise ValueError("日期格式不正确，应为 YYYY-MM-DD。")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{value} 不是有效的日期。") from None
-
-
-# The document states what the server checks, so that a client sends what it accepts;
-# the checks stay the validators' and the services', with their Chinese messages (a
-# ``json_schema_extra`` is not checked by pydantic).
-_ALLOWED = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # what _CONTROL finds
-NO_CONTROL = rf"^[^{_ALLOWED}]*$"
-#: Not blank either: one character that the services' ``strip()`` keeps.
-NOT_BLANK = rf"^[^{_ALLOWED}]*[^\s{_ALLOWED}][^{_ALLOWED}]*$"
-#: 万元 as _money takes it: digits, at most 4 decimals, at most MAX_WAN (a power of ten).
-_MAX_WAN = int(MAX_WAN)
-MONEY = rf"^0*({_MAX_WAN}(\.0{{1,4}})?|[0-9]{{1,{len(str(_MAX_WAN)) - 1}}}(\.[0-9]{{1,4}})?)$"
-
-#: Free text: no control characters, no lone surrogates (the databases refuse them).
-Text = Annotated[str, AfterValidator(_text), Field(json_schema_extra={"pattern": NO_CONTROL})]
-
-
-#: A blank the services' ``strip()`` removes; a character it keeps; any allowed one.
-_W = r"[^\S\x0b\x0c\x1c-\x1f]"
-_N = rf"[^\s{_ALLOWED}]"
-_X = rf"[^{_ALLOWED}]"
-
-
-def text_limited(limit: int | None, *, required: bool = False, pattern: str | None = None):
-    """Return Text of at most ``limit`` characters once stripped — not blank if
-    ``required`` — as the services check it; stated in the document, checked by the
-    services. The limit is in the pattern: blanks around the text do not count."""
-    if pattern is None and limit is None:
-        pattern = NOT_BLANK if required else NO_CONTROL
-    elif pattern is None:
-        core = rf"{_N}(?:{_X}{{0,{limit - 2}}}{_N})?"
-        pattern = rf"^{_W}*{core}{_W}*$" if required else rf"^{_W}*(?:{core})?{_W}*$"
-    schema: dict = {"pattern": pattern}
-    if limit is not None:
-        schema["x-max-length-stripped"] = limit
-    if required:
-        schema["minLength"] = 1
-    return Annotated[Text, Field(json_schema_extra=schema)]
-
-
-#: An amount in 万元 as a decimal string, at most four decimals; never a float.
-Money = Annotated[
-    Decimal,
-    PlainValidator(_money),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": MONEY,
-            "maxLength": 40,
-            "description": f"万元，十进制字符串，最多 4 位小数，不超过 {_MAX_WAN}",
-            "examples": ["12345.6"],
-        }
-    ),
-]
-IsoDate = Annotated[
-    dt.date,
-    PlainValidator(_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": _ISO_DATE.pattern}),
-]
-# The bounds come before the validator that runs first: after it, pydantic would write
-# them as "ge"/"le", which JSON Schema does not know (a client saw version 0 as valid).
-#: An integer in a JSON body: 7 or 7.0, never "7" or true.
-Id = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_json_integer)]
-QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
-Version = Annotated[
-    int,
-    Field(ge=1, le=2**31 - 1, description="读到的项目版本号（乐观锁）"),
-    BeforeValidator(_json_integer),
-]
-Code = Annotated[Text, Field(max_length=40)]
 #: A stage's code (``Stage.code``, a slug); a district's code (six digits).
 StageCode = Annotated[Code, Field(json_schema_extra={"pattern": r"^[-a-zA-Z0-9_]*$"})]
 DistrictCode = Annotated[Code, Field(json_schema_extra={"pattern": r"^[0-9]{6}$"})]
@@ -162,33 +62,14 @@ ContactName = text_limited(_LIMITS["contact_name"])
 #: A phone as the services take it once stripped: blank, or 5–30 of digits, spaces,
 #: + - ( ) and 转, starting and ending with one that is not a space.
 _P = r"[0-9+()\-转]"
-PHONE = rf"^{_W}*$|^{_W}*{_P}(?:{_P}|{_W}){{3,28}}{_P}{_W}*$"
+PHONE = rf"^{BLANK}*$|^{BLANK}*{_P}(?:{_P}|{BLANK}){{3,28}}{_P}{BLANK}*$"
 Phone = text_limited(_LIMITS["contact_phone"], pattern=PHONE)
 #: 亩 as the services take it: at most 99 亿, two decimals; blank is none.
-AREA = rf"^({_W}*[0-9]{{1,10}}(\.[0-9]{{1,2}})?{_W}*)?$"
+AREA = rf"^({BLANK}*[0-9]{{1,10}}(\.[0-9]{{1,2}})?{BLANK}*)?$"
 Area = text_limited(None, pattern=AREA)
 
 
-class Error(Schema):
-    detail: str
-    errors: dict[str, str] | None = None
-
-
-class In(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
 # --- output ----------------------------------------------------------------------------
-
-
-class Ref(Schema):
-    id: int
-    name: str
-
-
-class DistrictRef(Schema):
-    code: str
-    name: str
 
 
 class StageRef(Schema):
@@ -488,31 +369,6 @@ _UNIT_FIELDS = ("info_unit", "talks_unit", "landing_unit")
 _LIST_ERRORS = {401: Error, 422: Error}
 _READ_ERRORS = {401: Error, 404: Error}
 _ACT_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
-
-
-def refuse_unknown_params(request, params: type[Schema]) -> None:
-    """Refuse query parameters the operation does not know (a typo must not widen a
-    filter), and one value given twice where one is taken (``q=a&q=b``): neither may
-    silently answer another question."""
-    unknown = sorted(set(request.GET) - set(params.model_fields))
-    if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "不认识的参数。"))
-    repeated = sorted(
-        name
-        for name, field in params.model_fields.items()
-        if len(request.GET.getlist(name)) > 1 and not _many(field.annotation)
-    )
-    if repeated:
-        raise ValidationError(dict.fromkeys(repeated, "只能给出一个值。"))
-
-
-def _many(annotation) -> bool:
-    """Whether a field takes a list (``list[…]``, or ``list[…] | None``)."""
-    if get_origin(annotation) is list:
-        return True
-    return get_origin(annotation) in (Union, UnionType) and any(
-        _many(arg) for arg in get_args(annotation)
-    )
 
 
 _PROJECT_CODE = re.compile(rf"^{CODE_PATTERN}$")

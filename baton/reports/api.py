@@ -5,8 +5,8 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from baton.core.api import Code, Error, IsoDate, refuse_unknown_params
 from baton.org.models import City, District
-from baton.projects.api import Code, Error, IsoDate, refuse_unknown_params
 
 from .scopes import scope_choices
 from .selectors import figures_as_of
