@@ -84,6 +84,7 @@ except ValueError as exc:
 CSRF_TRUSTED_ORIGINS = env_list("BATON_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "baton.core",
     "baton.accounts",
     "baton.org",
     "baton.projects",

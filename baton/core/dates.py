@@ -49,6 +49,11 @@ def month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def chinese_date(day: dt.date) -> str:
+    """Return a date as Chinese documents write it: 2019年8月31日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def last_month_end(today: dt.date | None = None) -> dt.date:
     """Return the last day of the month before ``today``'s (default: the local today)."""
     today = today or timezone.localdate()

@@ -4,7 +4,7 @@ SQLite keeps DECIMAL columns as floats, so sums drift; integers do not. One 万�
 10,000 元, so an amount in 万元 may carry at most four decimals.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -56,6 +56,16 @@ def plain(amount: Decimal) -> str:
 
 def wan_to_yi(amount: Decimal) -> Decimal:
     return amount / WAN_PER_YI
+
+
+def yi_exact(amount_wan: Decimal) -> str:
+    """Return 万元 as 亿元 with as many decimals as the amount has: 1126.106."""
+    return plain(wan_to_yi(amount_wan))
+
+
+def yi_2(amount_wan: Decimal) -> str:
+    """Return 万元 as 亿元 rounded half-up to two decimals: 118.15."""
+    return str(wan_to_yi(amount_wan).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 class MoneyField(models.BigIntegerField):

@@ -24,11 +24,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.core.dates import chinese_date
 from baton.core.money import plain, to_wan
 from baton.org.models import Person
-from baton.reports import cockpit
-from baton.reports.summary import chinese_date
 
+from . import asof
 from .models import Project, ReviewState, Stage
 from .search import search, terms
 from .selectors import project_list
@@ -118,7 +118,7 @@ def project_page(
     if day is None:
         totals = projects.order_by().aggregate(n=Count("id"), amount=Sum("investment"))
     else:  # the amounts the projects had at that date, as the cockpit sums them
-        then = cockpit.library_at(as_of=day).filter(project_id=OuterRef("pk"))
+        then = asof.library_at(as_of=day).filter(project_id=OuterRef("pk"))
         totals = (
             projects.annotate(then=Subquery(then.values("investment")[:1]))
             .order_by()
@@ -251,7 +251,7 @@ def _clean_drill(name: str, value):
             return False
         raise ValidationError(f"{label}只能是 1 或 0。")
     if name == "change":
-        if value not in cockpit.CHANGES:
+        if value not in asof.CHANGES:
             raise ValidationError(f"{label}无效：“{value}”。")
         return value
     if name == "entered":
@@ -284,8 +284,8 @@ def filtered(projects: QuerySet, clean: dict) -> QuerySet:
 
     With a drill-down filter (``AT_DATE``, ``IN_WINDOW``) the scope filters — district,
     unit, stage, report group, industry, amounts, review state — apply to the project's
-    period at that date, or at each change, through the cockpit's own sets; otherwise to
-    the project as it is now.
+    period at that date, or at each change, through the sets the cockpit counts with
+    (``asof``); otherwise to the project as it is now.
     """
     if any(name in clean for name in (*AT_DATE, *IN_WINDOW)):
         projects = projects.filter(Exists(_drill_rows(clean).filter(project_id=OuterRef("pk"))))
@@ -343,25 +343,25 @@ def _drill_rows(clean: dict) -> QuerySet:
     where = _period_where(clean)
     day = at_date(clean)
     if day is not None:
-        rows = cockpit.library_at(as_of=day, where=where)
+        rows = asof.library_at(as_of=day, where=where)
         if "stage" not in clean and "report_group" not in clean:
             rows = rows.filter(stage__is_terminal=False)  # 在库: 中止 is listed only when asked
         if "idle" in clean:
-            rows = cockpit.idle_at(rows, as_of=day, days=clean["idle"])
+            rows = asof.idle_at(rows, as_of=day, days=clean["idle"])
         if "open_problem" in clean:
-            paused = cockpit.open_problem_at(as_of=day)
+            paused = asof.open_problem_at(as_of=day)
             rows = rows.filter(paused) if clean["open_problem"] else rows.exclude(paused)
         return rows
     since, until = clean.get("since"), clean.get("until") or timezone.localdate()
     if "acted_by" in clean:
-        rows = cockpit.acts(since=since, until=until, where=where)
+        rows = asof.acts(since=since, until=until, where=where)
         return rows if clean["acted_by"] == "all" else rows.filter(leader_id=clean["acted_by"])
-    rows = cockpit.changes(
+    rows = asof.changes(
         kind=clean.get("change") or clean["entered"], since=since, until=until, where=where
     )
     if "reached" in clean:
         stage = Stage.objects.get(pk=clean["entered"])
-        went_on = cockpit.project_ids(cockpit.reached_next(rows, stage=stage, until=until))
+        went_on = asof.project_ids(asof.reached_next(rows, stage=stage, until=until))
         rows = (
             rows.filter(project_id__in=went_on)
             if clean["reached"]
@@ -384,7 +384,7 @@ def drill_caption(clean: dict) -> str:
         since = f"{chinese_date(clean['since'])}至" if "since" in clean else "截至"
         window = f"{since}{chinese_date(clean.get('until') or timezone.localdate())}"
         if "change" in clean:
-            parts.append(f"{window}{cockpit.CHANGES[clean['change']]}（在库项目）")
+            parts.append(f"{window}{asof.CHANGES[clean['change']]}（在库项目）")
         elif "entered" in clean:
             stage = Stage.objects.get(pk=clean["entered"])
             parts.append(f"{window}进入“{stage.name}”阶段（在库项目）")
@@ -457,7 +457,7 @@ def _load(projects: QuerySet, ids: list[int]) -> list[Project]:
 
 def _attach_periods(rows: list[Project], day: dt.date) -> None:
     """Give each row ``period_then``: its stage, unit and amount at ``day``, to show."""
-    periods = cockpit.library_at(as_of=day).filter(project_id__in=[p.pk for p in rows])
+    periods = asof.library_at(as_of=day).filter(project_id__in=[p.pk for p in rows])
     by_project = {p.project_id: p for p in periods.select_related("stage", "unit")}
     for project in rows:
         project.period_then = by_project.get(project.pk)

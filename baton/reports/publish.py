@@ -14,11 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.core.dates import chinese_date
 
 from .models import PublishedReport
 from .selectors import Figures, Scope, figures_as_of
 from .snapshots import is_closed_month_end
-from .summary import chinese_date, figures_json
+from .summary import figures_json
 
 Role = User.Role
 

@@ -1,24 +1,9 @@
 """The figures as the monthly report words them, and as the JSON contract gives them."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
-from baton.core.money import plain, wan_to_yi
+from baton.core.dates import chinese_date
+from baton.core.money import plain, yi_2, yi_exact
 
 from .selectors import Figures
-
-
-def yi_exact(amount_wan: Decimal) -> str:
-    """Return 万元 as 亿元 with as many decimals as the amount has: 1126.106."""
-    return plain(wan_to_yi(amount_wan))
-
-
-def yi_2(amount_wan: Decimal) -> str:
-    """Return 万元 as 亿元 rounded half-up to two decimals: 118.15."""
-    return str(wan_to_yi(amount_wan).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
-def chinese_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def summary_paragraph(figures: Figures) -> str:

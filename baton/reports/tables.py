@@ -1,8 +1,7 @@
 """The pack's tables as headers and rows of text, shared by the Word and Excel writers."""
 
-from baton.core.money import plain
-
-from .summary import chinese_date, yi_2
+from baton.core.dates import chinese_date
+from baton.core.money import plain, yi_2
 
 
 def _day(day) -> str:

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from baton.core.money import wan_to_yi
+from baton.projects.asof import CHANGES
 
-from .cockpit import CHANGES, IDLE_DAYS, Cockpit, cockpit_build
+from .cockpit import IDLE_DAYS, Cockpit, cockpit_build
 from .forms import MonthlyForm
 from .scopes import scope_choices, scope_for
 from .selectors import Scope

@@ -4,6 +4,7 @@ import pytest
 from django.core.management.base import CommandError
 from django.utils import timezone
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from baton.core.dates import (
@@ -140,6 +141,7 @@ def test_it_counts_working_days_between_two_dates():
     assert working_days_between(D(2025, 9, 30), D(2025, 10, 11)) == 3
 
 
+@hypothesis_settings(deadline=None)  # the first example loads the holiday calendar
 @given(
     st.dates(min_value=D(2024, 1, 1), max_value=D(2026, 12, 1)),
     st.integers(min_value=0, max_value=30),

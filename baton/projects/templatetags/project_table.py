@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from baton.core.templatetags.baton import wan
 from baton.projects.models import ReviewState
-from baton.reports.templatetags.baton import wan
 
 register = template.Library()
 

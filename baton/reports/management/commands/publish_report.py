@@ -1,9 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from baton.core.dates import command_date
+from baton.core.dates import chinese_date, command_date
 from baton.reports.publish import report_publish
-from baton.reports.summary import chinese_date
 
 from .report import _scope
 

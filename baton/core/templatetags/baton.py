@@ -1,12 +1,11 @@
-"""Template filters for money and dates as Chinese offices write them."""
+"""Template filters for money and dates as Chinese offices write them (``{% load baton %}``)."""
 
 from decimal import Decimal
 
 from django import template
-from django.utils import timezone
 
-from baton.core.money import plain
-from baton.reports.summary import chinese_date, yi_2
+from baton.core.dates import chinese_date, local_date
+from baton.core.money import plain, yi_2
 
 register = template.Library()
 
@@ -34,5 +33,5 @@ def cdate(value) -> str:
     if value is None:
         return "—"
     if hasattr(value, "tzinfo"):
-        value = timezone.localtime(value).date()
+        value = local_date(value)
     return chinese_date(value)

@@ -1,0 +1,215 @@
+"""Point-in-time sets of projects, read from the period table, the events and the acts.
+
+The cockpit's figures (``baton.reports.cockpit``) and the project list's drill-downs
+(``baton.projects.listing``) filter through these very sets, so that a list shows exactly
+the projects a figure counts:
+
+- ``library_at``: the admitted projects' periods current at the end of ``D``;
+- ``idle_at`` / ``open_problem_at``: of those, the ones with no event in the N days up to
+  ``D``, and the ones with a problem (存在问题) open at ``D`` — paused for a recorded reason;
+- ``changes``: the library's transitions in a window — a project entering the library
+  (入库), moving up the ladder (推进; into 落地 counts as 落地, apart), or entering a stage;
+- ``reached_next``: of the entries into a stage, those that later reached a higher one;
+- ``acts``: leaders' acts dated in a window, on projects in scope when they were recorded.
+
+Each set takes ``where``, a condition on ``ProjectPeriod`` (a scope's ``period_filter``,
+or the project list's own filters).
+"""
+
+import datetime as dt
+
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
+
+from baton.core.dates import end_of_day, start_of_day
+
+from .models import LeaderAct, Problem, ProjectEvent, ProjectPeriod, ReviewState, Stage
+
+ADMITTED = ReviewState.ADMITTED
+EVERYWHERE = Q()
+
+#: The library's transitions a month is counted by: code → label.
+CHANGES = {"admitted": "新入库", "advanced": "阶段推进", "landed": "新落地"}
+
+
+def library_at(*, as_of: dt.date, where: Q = EVERYWHERE) -> QuerySet[ProjectPeriod]:
+    """Return the admitted projects' periods current at the end of ``as_of``."""
+    cutoff = end_of_day(as_of)
+    return ProjectPeriod.objects.filter(
+        where,
+        Q(valid_to__isnull=True) | Q(valid_to__gte=cutoff),
+        review_state=ADMITTED,
+        valid_from__lt=cutoff,
+    )
+
+
+def idle_at(periods: QuerySet, *, as_of: dt.date, days: int) -> QuerySet[ProjectPeriod]:
+    """Narrow periods current at ``as_of`` to projects on the ladder with no event in the
+    ``days`` days up to the end of ``as_of`` (the ledgers' 一月内无进度更新)."""
+    cutoff = end_of_day(as_of)
+    recent = ProjectEvent.objects.filter(
+        project_id=OuterRef("project_id"),
+        at__gte=cutoff - dt.timedelta(days=days),
+        at__lt=cutoff,
+    )
+    return periods.filter(stage__is_terminal=False).exclude(Exists(recent))
+
+
+def problems_at(*, as_of: dt.date) -> QuerySet[Problem]:
+    """Return the problems raised by the end of ``as_of``, each annotated ``status_then``:
+    the status its own latest event before then gave it (as the monthly pack reads it)."""
+    cutoff = end_of_day(as_of)
+    status_then = (
+        ProjectEvent.objects.filter(
+            project_id=OuterRef("project_id"), kind=ProjectEvent.Kind.PROBLEM, at__lt=cutoff
+        )
+        .annotate(problem_id=Cast(KeyTextTransform("problem", "new"), BigIntegerField()))
+        .filter(problem_id=OuterRef("pk"))
+        .order_by("-at", "-id")
+        .values_list(KeyTextTransform("status", "new"))[:1]
+    )
+    return Problem.objects.filter(created_at__lt=cutoff).annotate(
+        status_then=Coalesce(Subquery(status_then), "status", output_field=CharField())
+    )
+
+
+def open_problem_at(*, as_of: dt.date) -> Exists:
+    """Return the condition "has a problem open at the end of ``as_of``" on a row with a
+    ``project_id``: a project paused for a recorded reason."""
+    open_then = problems_at(as_of=as_of).filter(
+        project_id=OuterRef("project_id"), status_then__in=Problem.OPEN_STATUSES
+    )
+    return Exists(open_then)
+
+
+def changes(
+    *, kind: str | int, until: dt.date, since: dt.date | None = None, where: Q = EVERYWHERE
+) -> QuerySet[ProjectPeriod]:
+    """Return the periods that begin with a transition of the library in the window.
+
+    ``kind``: ``"admitted"`` (entered the library), ``"advanced"`` (moved up the ladder,
+    not into 落地), ``"landed"`` (moved up into 落地 — a stage that allows milestones), or
+    a stage's pk (entered that stage while in the library: admitted at it, or moved to it).
+    The window runs from the start of ``since`` (or the beginning) to the end of ``until``;
+    ``where`` applies to the period the transition began, i.e. the scope at that moment.
+    """
+    ladder = list(Stage.objects.all())
+    return transitions(since=since, until=until, where=where).filter(change_condition(kind, ladder))
+
+
+def transitions(*, until: dt.date, since: dt.date | None, where: Q) -> QuerySet[ProjectPeriod]:
+    """Return the admitted periods that begin in the window, each annotated ``earlier_stage``:
+    the stage of the period just before it if the project was in the library then, else 0,
+    and ``step``: the pair as one number, ``stage * STEP + earlier_stage``.
+
+    Each condition below reads ``earlier_stage`` once, so the database looks the earlier period
+    up once a row (an annotation is repeated wherever the SQL names it).
+    """
+    periods = ProjectPeriod.objects.filter(
+        where, review_state=ADMITTED, valid_from__lt=end_of_day(until)
+    )
+    if since is not None:
+        periods = periods.filter(valid_from__gte=start_of_day(since))
+    # At most one period ends where another begins; no ordering (the model's default
+    # would join the project table to sort a single row).
+    earlier = (
+        ProjectPeriod.objects.filter(
+            project_id=OuterRef("project_id"),
+            valid_to=OuterRef("valid_from"),
+            review_state=ADMITTED,
+        )
+        .order_by()
+        .values("stage_id")[:1]
+    )
+    before = Coalesce(Subquery(earlier), Value(0), output_field=BigIntegerField())
+    return periods.annotate(earlier_stage=before, step=F("stage_id") * STEP + before)
+
+
+#: ``step`` = stage * STEP + the stage before it (stage ids are far below STEP).
+STEP = 1 << 20
+
+
+def change_steps(kind: str, ladder: list[Stage]) -> list[int]:
+    """Return the (stage, stage before) steps, as ``step`` numbers, that make a change of
+    ``kind`` ("advanced" or "landed"): the ladder is a handful of rows, so which rung is
+    lower is worked out here rather than by joining the ladder for every period."""
+    rungs = [s for s in ladder if not s.is_terminal]
+    steps = []
+    for stage in rungs:
+        lower = [s for s in rungs if s.order < stage.order]
+        if kind == "landed":
+            if not stage.allows_milestones:
+                continue
+            lower = [s for s in lower if not s.allows_milestones]
+        elif stage.allows_milestones:
+            lower = [s for s in lower if s.allows_milestones]  # into 落地 is a landing
+        steps += [stage.pk * STEP + s.pk for s in lower]
+    return steps
+
+
+def change_condition(kind: str | int, ladder: list[Stage]) -> Q:
+    """Return the condition that a period of ``transitions`` begins with a change of ``kind``."""
+    if kind == "admitted":
+        return Q(earlier_stage=0)
+    if isinstance(kind, int) and not isinstance(kind, bool):
+        return Q(stage_id=kind) & ~Q(earlier_stage=kind)
+    if kind in ("advanced", "landed"):
+        return Q(step__in=change_steps(kind, ladder) or [-1])
+    raise ValueError(f"unknown change {kind!r}")
+
+
+def change_sql(kind: str | int, ladder: list[Stage]) -> str:
+    """``change_condition`` over the columns ``earlier_stage`` and ``stage_id`` of
+    ``transitions``'s rows read as a derived table (every value an integer from the ladder)."""
+    if kind == "admitted":
+        return "earlier_stage = 0"
+    if isinstance(kind, int):
+        return f"stage_id = {int(kind)} AND earlier_stage <> {int(kind)}"
+    steps = ", ".join(str(int(n)) for n in change_steps(kind, ladder) or [-1])
+    return f"stage_id * {STEP} + earlier_stage IN ({steps})"
+
+
+def reached_next(entries: QuerySet, *, stage: Stage, until: dt.date) -> QuerySet[ProjectPeriod]:
+    """Narrow entries into ``stage`` to those followed, by the end of ``until``, by a
+    period at a higher rung of the ladder (jumping a rung counts)."""
+    later = ProjectPeriod.objects.filter(
+        project_id=OuterRef("project_id"),
+        review_state=ADMITTED,
+        stage__is_terminal=False,
+        stage__order__gt=stage.order,
+        valid_from__gt=OuterRef("valid_from"),
+        valid_from__lt=end_of_day(until),
+    )
+    return entries.filter(Exists(later))
+
+
+def acts(
+    *, until: dt.date, since: dt.date | None = None, where: Q = EVERYWHERE
+) -> QuerySet[LeaderAct]:
+    """Return the leaders' acts dated in the window whose project was in ``where`` when
+    the act was recorded."""
+    found = LeaderAct.objects.filter(date__lte=until)
+    if since is not None:
+        found = found.filter(date__gte=since)
+    if where:
+        then = ProjectPeriod.objects.filter(
+            where, project_id=OuterRef("project_id"), valid_from__lte=OuterRef("created_at")
+        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("created_at")))
+        found = found.filter(Exists(then))
+    return found
+
+
+def project_ids(rows: QuerySet) -> QuerySet:
+    """Return the distinct projects of a set of periods or acts, for ``pk__in``."""
+    return rows.order_by().values("project_id").distinct()
