@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from baton.accounts.areas import area_of
 from baton.accounts.models import User
 
 from .models import Indicator, Ranking, RankingLine, Scheme
@@ -25,14 +26,12 @@ Role = User.Role
 
 
 def _district_condition(user: User, prefix: str = "") -> Q | None:
-    """Return the condition on a scheme's district the user reads, or None for nothing."""
-    if not user.is_authenticated or not user.is_active or user.is_admin_role:
-        return None
-    if user.role in (Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.LEADER) and user.district_id:
-        return Q(**{f"{prefix}district_id": user.district_id})
-    if user.role in (Role.CITY_REVIEWER, Role.LEADER) and user.city_id:
-        return Q(**{f"{prefix}district__city_id": user.city_id})
-    return None
+    """Return the condition on a scheme's district the user reads, or None for nothing.
+
+    The assessment is the district's: a unit's area counts as its whole district.
+    """
+    area = area_of(user)
+    return None if area.is_empty else area.district_q(prefix)
 
 
 def manages(user: User, scheme: Scheme) -> bool:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from baton.accounts.areas import Level, area_of, units_in
 from baton.org.models import Unit
 from baton.projects.models import Industry, Project
 
@@ -75,14 +76,12 @@ class ParcelFilterForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and user.district_id:
-            self.fields["town"].queryset = Unit.objects.filter(
-                district_id=user.district_id, kind=Unit.Kind.TOWN
-            )
-        elif user is not None and user.city_id:
-            self.fields["town"].queryset = Unit.objects.filter(
-                district__city_id=user.city_id, kind=Unit.Kind.TOWN
-            ).select_related("district")
+        if user is not None:
+            area = area_of(user)
+            towns = units_in(area).filter(kind=Unit.Kind.TOWN)
+            if area.level is Level.CITY:
+                towns = towns.select_related("district")
+            self.fields["town"].queryset = towns
         for name in ("area_min", "area_max"):
             self.fields[name].widget.attrs.update({"min": 0, "step": "any", "inputmode": "decimal"})
 

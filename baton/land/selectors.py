@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from baton.accounts.areas import area_of
 from baton.accounts.models import User
 from baton.projects.models import Industry, Project, Stage
 from baton.projects.selectors import project_list, project_scope
@@ -25,14 +26,11 @@ _CODE = re.compile(CODE_PATTERN)
 
 
 def land_scope(user: User, *, prefix: str = "") -> Q:
-    """Return the condition on ``Parcel`` or ``Building`` (``prefix``: through a relation)."""
-    if not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    if user.role in (Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.LEADER) and user.district_id:
-        return Q(**{f"{prefix}district_id": user.district_id})
-    if user.role in (Role.CITY_REVIEWER, Role.LEADER) and user.city_id:
-        return Q(**{f"{prefix}district__city_id": user.city_id})
-    return Q(pk__in=[])
+    """Return the condition on ``Parcel`` or ``Building`` (``prefix``: through a relation).
+
+    Land is the district's: a unit's area counts as its whole district.
+    """
+    return area_of(user).district_q(prefix)
 
 
 def _open_reservations() -> Prefetch:

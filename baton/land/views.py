@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from baton.accounts.areas import area_of, districts_in
 from baton.audit.services import Event, Outcome, audit_batch, audit_write
-from baton.org.models import District
 
 from . import permissions, services
 from .forms import ImportForm, MatchForm, ParcelFilterForm, ReleaseForm, ReserveForm, StatusForm
@@ -210,14 +210,8 @@ def boundary_geojson(request):
     user = request.user
     if refusal := permissions.land_refusal(user):
         return _json_denied(refusal)
-    if user.district_id:
-        districts = District.objects.filter(pk=user.district_id)
-    elif user.city_id:
-        districts = District.objects.filter(city_id=user.city_id)
-    else:
-        districts = District.objects.none()
     features = []
-    for district in districts:
+    for district in districts_in(area_of(user)):
         outline = _outline(district.code)
         if outline is not None:
             features += outline["features"]

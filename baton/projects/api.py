@@ -19,6 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 
 from baton.accounts import privacy
+from baton.accounts.areas import area_of, units_in
 from baton.accounts.models import User
 from baton.core.api import (
     BLANK,
@@ -450,13 +451,8 @@ def _acted(project: Project, user: User) -> dict:
 
 
 def _visible_units(user: User):
-    """Units of the area the user's role covers: the possible holders of its projects."""
-    units = Unit.objects.select_related("district")
-    if user.role in (Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.LEADER) and user.district_id:
-        return units.filter(district_id=user.district_id)
-    if user.role in (Role.CITY_REVIEWER, Role.LEADER) and user.city_id:
-        return units.filter(district__city_id=user.city_id)
-    return units.none()
+    """Units of the user's area (a unit's: its district's): the possible holders of its projects."""
+    return units_in(area_of(user)).select_related("district")
 
 
 # --- the library -------------------------------------------------------------------------

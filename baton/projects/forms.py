@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.db.models import Q
 
+from baton.accounts.areas import Level, area_of, districts_in, units_in
 from baton.accounts.models import User
 from baton.core.money import plain, to_wan
 from baton.org.models import District, Person, Unit
@@ -515,17 +516,17 @@ class ProjectFilterForm(forms.Form):
                 widget=forms.HiddenInput,
                 error_messages=TEXT_ERRORS,
             )
-        city_wide = user.district_id is None and user.city_id is not None
-        if city_wide:
-            self.fields["district"].queryset = District.objects.filter(city_id=user.city_id)
-            units = Unit.objects.filter(district__city_id=user.city_id).select_related("district")
+        area = area_of(user)
+        if area.level is Level.CITY:
+            self.fields["district"].queryset = districts_in(area)
+            units = units_in(area).select_related("district")
             self.fields["unit"].label_from_instance = _unit_label
-            leaders = Person.objects.filter(city_id=user.city_id)
+            leaders = Person.objects.filter(city_id=area.city_id)
         else:
             del self.fields["district"]
-            units = Unit.objects.filter(district_id=user.district_id)
-            leaders = Person.objects.filter(city_id=user.city_id).filter(
-                Q(district_id=user.district_id) | Q(district__isnull=True)
+            units = units_in(area)
+            leaders = Person.objects.filter(city_id=area.city_id).filter(
+                Q(district_id=area.district_id) | Q(district__isnull=True)
             )
         self.fields["unit"].queryset = units
         self.fields["leader"].queryset = leaders.exclude(level=Person.Level.STAFF)

@@ -29,13 +29,11 @@ from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from baton.accounts.areas import Level, area_of, districts_in
 from baton.accounts.models import User
-from baton.org.models import District
 
 from .listing import AT_DATE, DRILL_FIELDS
 from .models import LibraryVersion
-
-Role = User.Role
 
 #: Parameters whose page is not kept (they read the history, which the counters miss).
 UNKEPT = frozenset((*AT_DATE, *DRILL_FIELDS))
@@ -76,10 +74,11 @@ def counters(user: User) -> tuple:
     two histories (a restored backup, then new changes), whose counters are newer.
     """
     versions = LibraryVersion.objects.all()
-    if user.role in (Role.DISTRICT_OFFICE, Role.LEADER) and user.district_id:
-        versions = versions.filter(Q(scope=LibraryVersion.ORGANISATION) | Q(scope=user.district_id))
-    elif user.role in (Role.CITY_REVIEWER, Role.LEADER) and user.city_id:
-        city = District.objects.filter(city_id=user.city_id).values("id")
+    area = area_of(user)
+    if area.level is Level.DISTRICT:
+        versions = versions.filter(Q(scope=LibraryVersion.ORGANISATION) | Q(scope=area.district_id))
+    elif area.level is Level.CITY:
+        city = districts_in(area).values("id")
         versions = versions.filter(Q(scope=LibraryVersion.ORGANISATION) | Q(scope__in=city))
     # A unit's projects may be anywhere it helped or ran a leg (co-unit, relay): all counters.
     data = ~Q(scope=LibraryVersion.ORGANISATION)

@@ -1,29 +1,29 @@
-"""Reads of projects, always scoped by the user's role: the one place scope is decided."""
+"""Reads of projects, always scoped by the user: ``project_scope`` is the one place the
+projects a user sees are decided, on top of the user's area (``accounts.areas``)."""
 
 import re
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from baton.accounts.areas import Level, area_of
 from baton.accounts.models import User
 
 from .models import CODE_PATTERN, Project, ProjectEvent
 
-Role = User.Role
 _CODE = re.compile(CODE_PATTERN)
 
 
 def project_scope(user: User) -> Q:
     """Return the condition on ``Project`` that a user may see.
 
-    A unit sees the projects it holds, helps with (co-unit) or ran a leg of the relay
-    for; a district office and a district leader their district; the city reviewer and
-    a city leader their city. The three administrators see no business data.
+    The user's area (``accounts.areas``) decides it. A unit sees the projects it holds,
+    helps with (co-unit) or ran a leg of the relay for; a district's or a city's area
+    sees the projects placed in it; an empty area (the administrators) sees none.
     """
-    if not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    if user.role == Role.UNIT_STAFF and user.unit_id:
-        unit = user.unit_id
+    area = area_of(user)
+    unit = area.unit_id
+    if area.level is Level.UNIT and unit is not None:
         co_unit = Project.co_units.through.objects.filter(project_id=OuterRef("pk"), unit_id=unit)
         return (
             Q(unit_id=unit)
@@ -32,11 +32,7 @@ def project_scope(user: User) -> Q:
             | Q(landing_unit_id=unit)
             | Q(Exists(co_unit))
         )
-    if user.role in (Role.DISTRICT_OFFICE, Role.LEADER) and user.district_id:
-        return Q(district_id=user.district_id)
-    if user.role in (Role.CITY_REVIEWER, Role.LEADER) and user.city_id:
-        return Q(district__city_id=user.city_id)
-    return Q(pk__in=[])
+    return area.district_q()
 
 
 def project_list(*, user: User, filters: dict | None = None) -> QuerySet[Project]:

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from baton.accounts.areas import area_of, units_in
 from baton.accounts.models import User
 from baton.org.models import Person, Unit
 
@@ -201,13 +202,8 @@ def leader_choices(*, project: Project) -> QuerySet[Person]:
 
 def units_in_scope(user: User) -> QuerySet[Unit]:
     """Return the units of the districts the user works in, for filters."""
-    if user.role == Role.CITY_REVIEWER or (user.role == Role.LEADER and not user.district_id):
-        area = Q(district__city_id=user.city_id) if user.city_id else Q(pk__in=[])
-    elif user.district_id:
-        area = Q(district_id=user.district_id)
-    else:
-        area = Q(pk__in=[])
-    return Unit.objects.filter(area).select_related("district").order_by("district", "order", "id")
+    units = units_in(area_of(user))
+    return units.select_related("district").order_by("district", "order", "id")
 
 
 def leaders_in_scope(user: User) -> QuerySet[Person]:

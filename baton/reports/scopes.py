@@ -1,25 +1,24 @@
 """Which figure scopes a user may ask for, and the default one."""
 
+from baton.accounts.areas import Level, area_of, districts_in
 from baton.accounts.models import User
-from baton.org.models import District
 
 from .selectors import Scope
 
-Role = User.Role
-
 
 def scope_choices(user: User) -> list[tuple[str, str, Scope]]:
-    """Return (key, label, scope) for every scope the user's role covers, widest first."""
-    if user.role == Role.UNIT_STAFF and user.unit_id:
+    """Return (key, label, scope) for every scope the user's area covers, widest first."""
+    area = area_of(user)
+    if area.level is Level.UNIT:
         unit = user.unit
         return [(f"unit:{unit.pk}", unit.name, Scope(unit=unit))]
-    if user.role in (Role.DISTRICT_OFFICE, Role.LEADER) and user.district_id:
+    if area.level is Level.DISTRICT:
         district = user.district
         return [(f"district:{district.code}", district.full_name, Scope(district=district))]
-    if user.role in (Role.CITY_REVIEWER, Role.LEADER) and user.city_id:
+    if area.level is Level.CITY:
         city = user.city
         choices = [(f"city:{city.code}", city.name, Scope(city=city))]
-        for district in District.objects.filter(city=city).select_related("city"):
+        for district in districts_in(area).select_related("city"):
             choices.append(
                 (f"district:{district.code}", district.full_name, Scope(district=district))
             )

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from baton.accounts.areas import Level, area_of
 from baton.accounts.models import User
 from baton.core.dates import end_of_day
 from baton.core.money import yuan_to_wan
@@ -24,7 +25,6 @@ from baton.projects.selectors import project_scope
 from .snapshots import live_rows, snapshot_rows
 
 ZERO = Decimal("0.0000")
-Role = User.Role
 
 
 @dataclass(frozen=True)
@@ -210,16 +210,11 @@ def _figures(as_of: dt.date, scope: Scope, ladder: list, rows: dict) -> Figures:
 def user_covers(user: User, scope: Scope) -> bool:
     """Return whether everything in ``scope`` is inside what ``user`` may see.
 
-    Mirrors the district and city branches of ``project_scope``; anything else (a unit's
-    staff, whose scope follows co-units and relay legs) is not covered.
+    Only a district's or a city's area covers a scope whole; a unit's (whose projects
+    follow its co-units and relay legs) covers none.
     """
-    if not user.is_authenticated or not user.is_active:
-        return False
+    area = area_of(user)
     district = scope.unit.district if scope.unit else scope.district
-    if user.role in (Role.DISTRICT_OFFICE, Role.LEADER) and user.district_id:
-        return district is not None and district.pk == user.district_id
-    if user.role in (Role.CITY_REVIEWER, Role.LEADER) and user.city_id:
-        if district is not None:
-            return district.city_id == user.city_id
-        return scope.city is not None and scope.city.pk == user.city_id
-    return False
+    if district is not None:
+        return area.covers_district(district)
+    return area.level is Level.CITY and scope.city is not None and scope.city.pk == area.city_id
