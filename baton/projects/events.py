@@ -16,6 +16,7 @@ from typing import NamedTuple
 from django.core.exceptions import FieldDoesNotExist
 
 from baton.core.money import plain
+from baton.core.templatetags.baton import wan
 from baton.org.models import District, Person, Unit
 
 from .duplicates import ELSEWHERE
@@ -189,9 +190,6 @@ class Names:
 
 
 def _wan(value) -> str:
-    # Imported here: reports reads the services, which build their events here.
-    from baton.core.templatetags.baton import wan
-
     try:
         return wan(Decimal(str(value)))
     except (InvalidOperation, ValueError):

@@ -25,7 +25,6 @@ without running the fuzzy matcher, that every submission lists no duplicates:
 """
 
 import datetime as dt
-import hashlib
 import json
 import random
 import time
@@ -1014,21 +1013,3 @@ def generate(
     result.milestones = writer.counts["milestones"]
     result.seconds = time.monotonic() - started
     return result
-
-
-def digest() -> str:
-    """Return a hash of every project's rows, by code: equal for equal libraries."""
-    h = hashlib.sha256()
-    events = defaultdict(list)
-    for row in (
-        ProjectEvent.objects.order_by("project_id", "at", "id")
-        .values_list("project__code", "kind", "at", "old", "new", "reason", "actor__username")
-        .iterator(chunk_size=5000)
-    ):
-        events[row[0]].append(row[1:])
-    for row in Project.objects.order_by("code").values_list(
-        "code", "name", "investor", "district__code", "unit__name", "stage__code", "review_state",
-        "investment", "version", "updated_at", "industry__name", "leader__name",
-    ).iterator(chunk_size=5000):  # fmt: skip
-        h.update(repr((row, events.pop(row[0], []))).encode())
-    return h.hexdigest()

@@ -479,10 +479,6 @@ def project_handoff(
     return _write(project, entry, actor, at)
 
 
-#: Kept where callers found it: the rule is ``rules.milestone_change``.
-milestone_change = rules.milestone_change
-
-
 def _set_milestone(
     project: Project, kind: str, date: dt.date, actor: User | None, at: dt.datetime, note: str
 ) -> Milestone | None:
