@@ -19,6 +19,21 @@ admin.site.unregister(TOTPDevice)
 class BusinessUserForm(UserChangeForm):
     """The configuration site's user form: business roles only (三员分立)."""
 
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = (
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "city",
+            "district",
+            "unit",
+            "person",
+            "is_active",
+        )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         role = self.fields["role"]
@@ -37,7 +52,8 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (_("角色与范围"), {"fields": ("role", "city", "district", "unit", "person")}),
-        (_("Permissions"), {"fields": ("is_active", "groups")}),
+        # Roles decide what a user may do; Django's groups and permissions are not used.
+        (_("Permissions"), {"fields": ("is_active",)}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]

@@ -564,6 +564,14 @@ CASES = [
         "baton.accounts.forms.TokenForm", lambda o, d, f: _cls("baton.accounts.forms.TokenForm")(d)
     ),
     Case(
+        "baton.accounts.admin.BusinessUserForm",
+        lambda o, d, f: _cls("baton.accounts.admin.BusinessUserForm")(d, instance=o.w.promoter),
+    ),
+    Case(
+        "baton.accounts.forms.EnrolmentCodeForm",
+        lambda o, d, f: _cls("baton.accounts.forms.EnrolmentCodeForm")(d),
+    ),
+    Case(
         "baton.accounts.forms.ChangePasswordForm",
         lambda o, d, f: _cls("baton.accounts.forms.ChangePasswordForm")(o.w.promoter, data=d),
     ),
