@@ -83,6 +83,8 @@ def password_policy() -> list[tuple[str, str]]:
     """The password, lockout and session rules in force (set in the environment)."""
     min_length = 8
     for validator in settings.AUTH_PASSWORD_VALIDATORS:
+        if not isinstance(validator, dict):
+            continue
         if validator["NAME"].endswith("MinimumLengthValidator"):
             min_length = validator.get("OPTIONS", {}).get("min_length", min_length)
     days = settings.BATON_PASSWORD_MAX_AGE_DAYS

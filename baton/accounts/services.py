@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -192,14 +193,15 @@ def user_role_change(
     return True
 
 
-def session_record(*, request, user: User) -> LoginSession:
+def session_record(*, request: HttpRequest, user: User) -> LoginSession:
     """Remember the session a login opened (call right after ``django.contrib.auth.login``)."""
     if not request.session.session_key:
         request.session.save()
-    LoginSession.objects.filter(session_key=request.session.session_key).delete()
+    key = request.session.session_key or ""
+    LoginSession.objects.filter(session_key=key).delete()
     return LoginSession.objects.create(
         user=user,
-        session_key=request.session.session_key,
+        session_key=key,
         ip=request.META.get("REMOTE_ADDR") or None,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
     )

@@ -15,11 +15,15 @@ import ipaddress
 import json
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
+from django.http import HttpRequest
 from django.utils import timezone
 
 from . import anchor
@@ -65,7 +69,7 @@ def current_context() -> Context | None:
 
 
 @contextlib.contextmanager
-def audit_context(*, ip: str = "", batch: bool = False):
+def audit_context(*, ip: str = "", batch: bool = False) -> Iterator[None]:
     """Mark a unit of work (a request, a command) whose project changes are audited."""
     token = _context.set(Context(ip=ip, batch=batch))
     try:
@@ -75,7 +79,7 @@ def audit_context(*, ip: str = "", batch: bool = False):
 
 
 @contextlib.contextmanager
-def audit_batch():
+def audit_batch() -> Iterator[None]:
     """Inside: project changes are not audited one by one (the caller writes one record)."""
     outer = _context.get()
     token = _context.set(Context(ip=outer.ip if outer else "", batch=True))
@@ -85,11 +89,11 @@ def audit_batch():
         _context.reset(token)
 
 
-def enter_request(ip: str | None):
+def enter_request(ip: str | None) -> contextvars.Token:
     return _context.set(Context(ip=_clean_ip(ip)))
 
 
-def leave_request(token) -> None:
+def leave_request(token: contextvars.Token) -> None:
     with contextlib.suppress(ValueError, RuntimeError):
         _context.reset(token)
 
@@ -97,7 +101,7 @@ def leave_request(token) -> None:
 # --- writing ------------------------------------------------------------------------------
 
 
-def scrub(value):
+def scrub(value: object) -> object:
     """Return JSON-safe ``value`` with every secret-looking key's value hidden."""
     if isinstance(value, dict):
         return {
@@ -114,7 +118,7 @@ def scrub(value):
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def _clean_ip(value) -> str:
+def _clean_ip(value: str | None) -> str:
     try:
         return str(ipaddress.ip_address((value or "").strip()))
     except ValueError:
@@ -154,17 +158,17 @@ def _head_ok(head: AuditHead, key: bytes) -> bool:
 
 def audit_write(
     *,
-    request=None,
-    user=None,
+    request: HttpRequest | None = None,
+    user: AbstractBaseUser | None = None,
     event: str,
     outcome: str = Outcome.SUCCESS,
-    obj=None,
-    before=None,
-    after=None,
+    obj: Model | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
     username: str = "",
     detail: str = "",
     object_type: str = "",
-    object_id="",
+    object_id: object = "",
     object_label: str = "",
     ip: str | None = None,
     _time: dt.datetime | None = None,
@@ -258,7 +262,8 @@ def audit_verify(*, chunk: int = 2000, anchored: bool = True) -> Verdict:
     bad: list[int] = []
     count = 0
     prev_seq = None
-    prev_hash = None
+    prev_hash: str | None = None
+    expected_prev: str | None = None
     outside = anchor.read(key) if anchored else anchor.Anchored()
     wanted = outside.wanted
     seen: dict[int, str] = {}
