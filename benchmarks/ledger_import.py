@@ -166,7 +166,7 @@ def _phase(args) -> None:
         result = ledger_import(data=data, district=district, dry_run=args.phase == "dry")
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # A large import keeps its duplicate pool in a child process (baton/projects/bulk.py);
+    # A large import keeps its duplicate pool in a child process (baton/projects/bulk/candidates.py);
     # its own peak (the kernel's ru_maxrss of a child counts the parent's pages it was
     # forked with, before it loaded its program).
     from baton.projects.duplicate_index import PoolProcess

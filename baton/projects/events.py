@@ -2,7 +2,7 @@
 
 One builder per kind of change returns the event's payload (``Entry``: kind, old and
 new values as JSON, reason); the services write it as a ``ProjectEvent`` row, the
-ledger import's bulk writer (``bulk.py``) and the generator (``generate.py``) as the
+ledger import's bulk writer (``bulk/``) and the generator (``generate.py``) as the
 same row in bulk. ``describe`` words an event for the project's timeline, reading back
 what the builders stored.
 """

@@ -332,7 +332,7 @@ def pool(request, monkeypatch):
     (the way of large imports)."""
     monkeypatch.setattr(PoolProcess, "last_peak_mb", None)
     if request.param == "pool process":
-        monkeypatch.setattr("baton.projects.bulk.POOL_PROCESS_AFTER", 1)
+        monkeypatch.setattr("baton.projects.bulk.writer.POOL_PROCESS_AFTER", 1)
     yield request.param
     # The child process was used (and ended) exactly when asked for.
     assert (PoolProcess.last_peak_mb is not None) == (request.param == "pool process")
@@ -413,7 +413,7 @@ def test_the_audit_log_is_the_only_receiver_the_bulk_writer_does_not_signal():
 
 
 def test_a_large_ledger_goes_through_in_chunks(w, frozen, monkeypatch, pool):
-    monkeypatch.setattr("baton.projects.bulk._CHUNK", 3)
+    monkeypatch.setattr("baton.projects.bulk.rows._CHUNK", 3)
     rows = [
         row(项目编号=f"350213-2019-{n:04d}", 项目名称=f"翔安新能源电池{n}号", 入库日期="2019/4/1")
         for n in range(1, 12)
