@@ -2,7 +2,7 @@
 
 Every way in that writes a project — the web pages, the API, the ledger import on its
 page and with ``baton import-ledger --user``, the importer called from code (which
-writes through the bulk writer, ``baton/projects/bulk.py``) and the configuration site
+writes through the bulk writer, ``baton/projects/bulk/``) and the configuration site
 (``/admin/``) — must apply the same rules to the same actor. ``POLICY`` states them
 again on purpose rather than importing ``permissions``: the matrix checks the paths
 against one independent statement.
@@ -323,7 +323,7 @@ def via_import_command(w, actor: str, transition: str, target: Target) -> bool:
 
 
 def via_bulk(w, actor: str, transition: str, target: Target) -> bool:
-    """The importer from code, written by the bulk writer (``baton/projects/bulk.py``)."""
+    """The importer from code, written by the bulk writer (``baton/projects/bulk/``)."""
     user = w.users[actor]
     district = user.unit.district if user.unit_id else user.district
     result = ledger_import(
@@ -426,7 +426,7 @@ def test_write_path_matrix(world, capsys):
 
 def test_the_matrix_catches_an_import_that_skips_the_review_rules(world, monkeypatch):
     # The importer before issue 13: no rule checked step by step.
-    monkeypatch.setattr(importer, "_refusal", lambda kind, user, project: None)
+    monkeypatch.setattr(importer.write, "_refusal", lambda kind, user, project: None)
     cells = [("office", t, p) for t in ("submit", "city_admit") for p in IMPORTS]
     assert run(world, cells) == [
         f"office × {t} × {p}: expected refused, got allowed" for _a, t, p in cells

@@ -1,0 +1,339 @@
+"""Reading a ledger's rows: the header row, each cell converted and checked, districts,
+units, leaders and stages resolved, the 阶段记录 sheet; every error with its sheet, row,
+column, value and reason."""
+
+import datetime as dt
+import itertools
+import re
+
+from baton.accounts.privacy import is_masked
+from baton.org.models import District, Person, Unit
+from baton.projects.models import (
+    Stage,
+)
+
+from ..columns import (
+    BY_KEY,
+    COLUMNS,
+    HISTORY_COLUMNS,
+    TEXT_LIMITS,
+    header_map,
+    normalize_header,
+)
+from ..reading import (
+    Book,
+    CellError,
+    LedgerError,
+    Sheet,
+    letter,
+    shown,
+    to_amount,
+    to_area,
+    to_date,
+    to_text,
+)
+from .result import (
+    _CODE,
+    _HEADER_SCAN,
+    _PHONE,
+    _REVIEW,
+    _Row,
+)
+
+
+class _Parse:
+    """Errors and reading (a part of ``_Importer``)."""
+
+    # --- errors --------------------------------------------------------------------------
+
+    def error(self, sheet: str, row: int, column: str, value, reason: str, col_letter=""):
+        self.result.errors.append(LedgerError(sheet, row, column, shown(value), reason, col_letter))
+
+    def row_error(self, sheet: str, row: _Row, key: str, reason: str):
+        self.error(
+            sheet,
+            row.number,
+            self.headers.get(key, BY_KEY[key].header if key in BY_KEY else key),
+            self._raw(row, key),
+            reason,
+            self.letters.get(key, ""),
+        )
+
+    def _raw(self, row: _Row, key: str):
+        """Return the cell as written (kept while the row is converted; after that, an
+        error reads it again from the sheet, which is then built in full, once)."""
+        if row.cells is not None:
+            return row.cells.get(key, "")
+        col = self.positions.get(key)
+        if col is None:
+            return ""
+        cells = self.result.book.main.rows[row.number - 1]
+        return cells[col] if col < len(cells) else ""
+
+    # --- parse -----------------------------------------------------------------------------
+
+    def _header(
+        self, sheet: Sheet, columns, head: list | None = None
+    ) -> tuple[int, dict[str, int], dict[str, str]] | None:
+        known = header_map(columns)
+        code_headers = {k for k, c in known.items() if c.key == "code"}
+        for index, cells in enumerate(sheet.rows[:_HEADER_SCAN] if head is None else head):
+            normalized = [normalize_header(v) if isinstance(v, str) else "" for v in cells]
+            if not code_headers & set(normalized):
+                continue
+            positions, headers = {}, {}
+            for col, text in enumerate(normalized):
+                column = known.get(text)
+                if column is None:
+                    continue
+                if column.key in positions:
+                    self.error(
+                        sheet.name,
+                        index + 1,
+                        str(cells[col]),
+                        cells[col],
+                        f"与 {letter(positions[column.key])} 列重复，都表示“{column.header}”。",
+                        letter(col),
+                    )
+                    continue
+                positions[column.key] = col
+                headers[column.key] = str(cells[col]).strip()
+            for column in columns:
+                if column.required and column.key not in positions:
+                    self.error(
+                        sheet.name,
+                        index + 1,
+                        column.header,
+                        "",
+                        f"缺少必填列“{column.header}”（表头行第 {index + 1} 行）。",
+                    )
+            return index, positions, headers
+        names = "、".join(c.header for c in columns if c.required)
+        self.error(
+            sheet.name,
+            1,
+            "项目编号",
+            "",
+            f"找不到表头行：前 {_HEADER_SCAN} 行中没有“项目编号”列（必填列：{names}）。",
+        )
+        return None
+
+    def parse(self, book: Book) -> list[_Row]:
+        sheet = book.main
+        lines = sheet.iter_rows()  # one at a time: a large ledger is never held whole
+        head = list(itertools.islice(lines, _HEADER_SCAN))
+        found = self._header(sheet, COLUMNS, head)
+        if found is None or self.result.errors:
+            return []
+        index, positions, headers = found
+        self.positions, self.headers = positions, headers
+        self.letters = {k: letter(c) for k, c in positions.items()}
+        self.result.header_rows[sheet.name] = index + 1
+        rows: list[_Row] = []
+        seen: dict[str, int] = {}
+        columns = list(positions.items())
+        lines = itertools.chain(head[index + 1 :], lines)
+        for offset, cells in enumerate(lines, start=index + 2):
+            width = len(cells)
+            raw = {k: (cells[c] if c < width else "") for k, c in columns}
+            if all(v in ("", None) for v in raw.values()):
+                continue
+            row = _Row(offset, raw)
+            self._convert(sheet.name, row)
+            row.cells = None
+            code = row.values.get("code")
+            if code:
+                if code in seen:
+                    self.row_error(sheet.name, row, "code", f"项目编号与第 {seen[code]} 行重复。")
+                else:
+                    seen[code] = offset
+            rows.append(row)
+        sheet.release()  # an error found later reads its cell again
+        if not rows and not self.result.errors:
+            self.error(sheet.name, index + 2, "", "", "表头下没有任何数据行。")
+        if book.history is not None:
+            self._parse_history(book.history, {r.values.get("code"): r for r in rows})
+        return rows
+
+    def _convert(self, sheet: str, row: _Row) -> None:
+        for key, raw in row.cells.items():
+            column = BY_KEY[key]
+            try:
+                value = self._cell(key, column.kind, raw)
+            except CellError as exc:
+                self.row_error(sheet, row, key, str(exc))
+                continue
+            row.values[key] = value
+        # A blank 项目编号 is a new project (the system gives it a code).
+        for key in ("name", "investment"):
+            if key in row.values and row.values[key] in ("", None):
+                self.row_error(sheet, row, key, f"{BY_KEY[key].header}不能为空。")
+                row.values.pop(key)
+        self._resolve(sheet, row)
+
+    def _cell(self, key: str, kind: str, raw):
+        if kind == "amount":
+            return to_amount(raw)
+        if kind == "area":
+            return to_area(raw)
+        if kind == "date":
+            return to_date(raw, self.today)
+        text = to_text(raw)
+        if kind == "choice":
+            if text and text not in _REVIEW:
+                raise CellError("入库状态只能是：草稿、已上报、区已审核、已入库、已退回。")
+            return _REVIEW.get(text, "")
+        if key in ("code", "original_code") and text and not _CODE.match(text):
+            header = BY_KEY[key].header
+            raise CellError(f"{header}只能包含字母、数字、短横线和下划线，最长 32 位。")
+        if key in TEXT_LIMITS and len(text) > TEXT_LIMITS[key]:
+            raise CellError(f"不能超过 {TEXT_LIMITS[key]} 个字（现有 {len(text)} 个）。")
+        if key == "contact_phone" and text and not _PHONE.match(text) and not is_masked(text):
+            raise CellError("联系电话格式不正确，只能包含数字、空格、+、-、括号，5 到 30 位。")
+        return text
+
+    def _resolve(self, sheet: str, row: _Row) -> None:
+        values = row.values
+        district_text = values.get("district", "")
+        if district_text:
+            row.district = self._district(district_text)
+            if row.district is None:
+                known = "、".join(f"{d.code} {d.name}" for d in self.districts[:20])
+                self.row_error(
+                    sheet, row, "district", f"找不到这个区（可填区划代码或名称：{known}）。"
+                )
+                return
+        elif self.default_district is not None:
+            row.district = self.default_district
+        elif "district" not in self.positions and len(self.districts) == 1:
+            row.district = self.districts[0]
+        else:
+            self.row_error(
+                sheet, row, "district", "所属区为空，且导入时未指定默认区（--district）。"
+            )
+            return
+        district = row.district
+        if "unit" in self.positions:
+            row.unit = self._unit(sheet, row, district, values.get("unit", ""))
+        if values.get("leader"):
+            leaders = [p for p in self._leaders_of(district) if p.name == values["leader"]]
+            if not leaders:
+                self.row_error(sheet, row, "leader", f"{district.name}或本市没有这位在职领导。")
+            elif len(leaders) > 1:
+                self.row_error(sheet, row, "leader", "有多位同名领导，无法确定是哪一位。")
+            else:
+                values["leader"] = leaders[0]
+        elif "leader" in values:
+            values["leader"] = None
+        if values.get("industry"):
+            industry = self.industries.get(values["industry"])
+            if industry is None:
+                known = "、".join(self.industries)
+                self.row_error(sheet, row, "industry", f"未知行业，可选：{known}。")
+            else:
+                values["industry"] = industry
+        elif "industry" in values:
+            values["industry"] = None
+        if values.get("stage"):
+            stage = self._stage(values["stage"])
+            if stage is None:
+                known = "、".join(s.name for s in self.stages)
+                self.row_error(sheet, row, "stage", f"未知项目阶段，可选：{known}。")
+            else:
+                values["stage"] = stage
+        else:
+            values.pop("stage", None)
+
+    def _date(self, raw) -> dt.date | None:
+        return to_date(raw, self.today)
+
+    def _district(self, text: str) -> District | None:
+        for d in self.districts:
+            if text in (d.code, d.name, d.full_name):
+                return d
+        return None
+
+    def _unit(self, sheet, row, district: District, text: str) -> Unit | None:
+        if district.pk not in self._units:
+            self._units[district.pk] = list(Unit.objects.filter(district=district))
+        units = self._units[district.pk]
+        if not text:
+            offices = [u for u in units if u.kind == Unit.Kind.OFFICE and u.is_active]
+            if not offices:
+                self.row_error(
+                    sheet, row, "unit", f"责任单位为空，且{district.name}没有区招商办单位。"
+                )
+                return None
+            return offices[0]
+        matches = [u for u in units if u.name == text] or [u for u in units if u.short_name == text]
+        if len(matches) != 1:
+            reason = (
+                "有多个单位简称相同，请填写全称。" if matches else f"{district.name}没有这个单位。"
+            )
+            self.row_error(sheet, row, "unit", reason)
+            return None
+        if not matches[0].is_active:
+            self.row_error(sheet, row, "unit", "该单位已停用。")
+            return None
+        return matches[0]
+
+    def _leaders_of(self, district: District) -> list[Person]:
+        if district.pk not in self._leaders:
+            self._leaders[district.pk] = [
+                p
+                for p in Person.objects.filter(city_id=district.city_id, is_active=True).exclude(
+                    level=Person.Level.STAFF
+                )
+                if p.district_id in (None, district.pk)
+            ]
+        return self._leaders[district.pk]
+
+    def _stage(self, text: str) -> Stage | None:
+        for candidate in (text, re.sub(r"(项目|阶段)$", "", text)):
+            for stage in self.stages:
+                if candidate in (stage.name, stage.code):
+                    return stage
+        return None
+
+    def _parse_history(self, sheet: Sheet, by_code: dict) -> None:
+        found = self._header(sheet, HISTORY_COLUMNS)
+        if found is None:
+            return
+        index, positions, headers = found
+        self.result.header_rows[sheet.name] = index + 1
+        if len(positions) < len([c for c in HISTORY_COLUMNS if c.required]):
+            return
+        for number, cells in enumerate(sheet.rows[index + 1 :], start=index + 2):
+            raw = {k: (cells[c] if c < len(cells) else "") for k, c in positions.items()}
+            if all(v in ("", None) for v in raw.values()):
+                continue
+            where = {k: letter(c) for k, c in positions.items()}
+
+            def fail(key, reason, raw=raw, number=number, where=where):
+                self.error(sheet.name, number, headers[key], raw.get(key), reason, where[key])
+
+            converted = {}
+            for key, convert in (("code", to_text), ("stage", to_text), ("date", self._date)):
+                try:
+                    converted[key] = convert(raw[key])
+                except CellError as exc:
+                    fail(key, str(exc))
+            if len(converted) < 3:
+                continue
+            code, stage_text, day = converted["code"], converted["stage"], converted["date"]
+            try:
+                reason = to_text(raw.get("reason", ""))[:2000]
+            except CellError:
+                reason = ""
+            row = by_code.get(code)
+            if row is None:
+                fail("code", "项目台账中没有这个项目编号。")
+                continue
+            stage = self._stage(stage_text)
+            if stage is None:
+                fail("stage", f"未知项目阶段，可选：{'、'.join(s.name for s in self.stages)}。")
+                continue
+            if day is None:
+                fail("date", "日期不能为空。")
+                continue
+            row.history.append((day, stage, reason, number))
