@@ -539,7 +539,7 @@ def note_add(
 # --- problems, supervision and leaders' acts ----------------------------------------------
 
 
-def _clean_text(value, *, label: str, limit: int, required: bool = True) -> str:
+def _clean_text(value: str | None, *, label: str, limit: int, required: bool = True) -> str:
     text = (value or "").strip()
     if required and not text:
         raise ValidationError(f"{label}不能为空。")
@@ -548,7 +548,7 @@ def _clean_text(value, *, label: str, limit: int, required: bool = True) -> str:
     return text
 
 
-def _clean_deadline(value, at: dt.datetime) -> dt.date:
+def _clean_deadline(value: object, at: dt.datetime) -> dt.date:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise ValidationError({"deadline": "办结时限无效。"})
     if value < timezone.localtime(at).date():
@@ -558,7 +558,7 @@ def _clean_deadline(value, at: dt.datetime) -> dt.date:
     return value
 
 
-def _check_leader(district: District, leader) -> None:
+def _check_leader(district: District, leader: object) -> None:
     if not isinstance(leader, Person) or not leader.is_leader or not leader.is_active:
         raise ValidationError({"leader": "请选择在册的区或市领导。"})
     if leader.city_id != district.city_id or (
@@ -571,7 +571,7 @@ def _check_leader(district: District, leader) -> None:
 def problem_open(
     *,
     project: Project,
-    actor,
+    actor: User,
     category: str,
     description: str,
     responsible_unit: Unit,
@@ -632,7 +632,12 @@ PROBLEM_STEPS = {
 
 @transaction.atomic
 def problem_update(
-    *, problem: Problem, actor, status: str, note: str = "", at: dt.datetime | None = None
+    *,
+    problem: Problem,
+    actor: User | None,
+    status: str,
+    note: str = "",
+    at: dt.datetime | None = None,
 ) -> Problem:
     """Move a problem on: 协调中, 已解决 (with how), 已关闭 (with why), or reopen it."""
     project = problem.project
@@ -671,7 +676,7 @@ def problem_update(
 def supervision_issue(
     *,
     project: Project,
-    actor,
+    actor: User,
     leader: Person,
     instruction: str,
     deadline: dt.date,
@@ -728,7 +733,7 @@ def supervision_issue(
 
 @transaction.atomic
 def supervision_close(
-    *, supervision: Supervision, actor, response: str, at: dt.datetime | None = None
+    *, supervision: Supervision, actor: User | None, response: str, at: dt.datetime | None = None
 ) -> Supervision:
     """Report a supervised matter as done (办结), with what was done."""
     project = supervision.project
@@ -759,7 +764,7 @@ def supervision_close(
 def leader_act_record(
     *,
     project: Project,
-    actor,
+    actor: User,
     leader: Person,
     kind: str,
     date: dt.date,
