@@ -2,7 +2,7 @@
 BIN := .venv/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test suite lint bootstrap bootstrap-test clean
+.PHONY: demo test suite lint quick bootstrap bootstrap-test clean
 
 demo: bootstrap
 	$(BIN)/baton demo
@@ -16,11 +16,18 @@ bootstrap-test:
 
 test: bootstrap-test lint suite
 
+# The same checks run before every commit once `.venv/bin/pre-commit install` is done
+# (.pre-commit-config.yaml calls this target).
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -r baton config -lll
+	$(BIN)/mypy
 	$(BIN)/baton makemigrations --check --dry-run
+
+# The edit loop: lint, then only the tests of the apps changed since HEAD (no browser).
+quick: bootstrap lint
+	@scripts/quick.sh $(PYTEST_ARGS)
 
 suite:
 	$(BIN)/pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
@@ -29,26 +36,26 @@ clean:
 	rm -rf .venv var test-artifacts
 
 # Not part of `make test`: generates a province (SQLite, then PostgreSQL), times every query
-# against hand-written SQL, then the pages over HTTP (benchmarks/http_load.py); see README
-# "Benchmarks". BENCH_ARGS="--scale city" for a quick run without HTTP.
+# against hand-written SQL, then the pages over HTTP (benchmarks/http_load.py); see docs/benchmarks.md.
+# BENCH_ARGS="--scale city" for a quick run without HTTP.
 BENCH_ARGS ?= --scale province --database both --http
 .PHONY: bench
 bench: bootstrap
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 # Not part of `make test`: generates a 100,000-row ledger and times its dry run, import and
-# re-import on a fresh database; see README "Import benchmark" (the import: 46 s on SQLite).
+# re-import on a fresh database; see docs/benchmarks.md (the import: 46 s on SQLite).
 # BENCH_IMPORT_ARGS="--rows 2000" for a quick run.
 BENCH_IMPORT_ARGS ?= --rows 100000 --database both
 .PHONY: bench-import
 bench-import: bootstrap
 	$(BIN)/python benchmarks/ledger_import.py $(BENCH_IMPORT_ARGS)
 
-# Not part of `make test`: gunicorn on loopback, driven by benchmarks/http_load.py; see README
-# "HTTP benchmark and load run". bench-http: the list, project and cockpit pages of a generated
+# Not part of `make test`: gunicorn on loopback, driven by benchmarks/http_load.py; see docs/benchmarks.md.
+# bench-http: the list, project and cockpit pages of a generated
 # scale at 16 and 200 connections; HTTP_BENCH_ARGS="--scale city --duration 5" for a quick run.
 # load: 200 signed-in users, 90 % reads / 10 % writes for 60 s on a fresh demo; exits 1 on any error.
-HTTP_BENCH_ARGS ?= --scale province --database both --http
+HTTP_BENCH_ARGS ?= --scale province --database both
 LOAD_ARGS ?= --database both
 .PHONY: bench-http load
 bench-http: bootstrap
