@@ -33,7 +33,9 @@ from baton.assessment.demo import load_assessment_demo
 from baton.land.demo import load_land
 from baton.org.models import City, District, Person, Unit
 from baton.projects import services
-from baton.projects.models import Industry, LeaderAct, Milestone, Problem, Project, Stage
+from baton.projects.models import Industry, Milestone, Project, Stage
+from baton.supervision import services as supervision_services
+from baton.supervision.models import LeaderAct, Problem
 
 DATA = Path(__file__).resolve().parent / "org" / "data"
 SEED = 20190908
@@ -964,7 +966,7 @@ def _problems_and_leaders(b: _Builder, org: dict) -> None:
         at = _at(day, 9 + index % 8, index)
         leader = project.leader or org["leaders"][index % len(org["leaders"])]
         for kind, note in rng.sample(LEADER_ACTS, 2):
-            services.leader_act_record(
+            supervision_services.leader_act_record(
                 project=project,
                 actor=office,
                 leader=leader,
@@ -976,7 +978,7 @@ def _problems_and_leaders(b: _Builder, org: dict) -> None:
         if index >= len(PROBLEMS):
             continue
         category, text, unit_name, days, outcome = PROBLEMS[index]
-        problem = services.problem_open(
+        problem = supervision_services.problem_open(
             project=project,
             actor=b.actor(project),
             category=category,
@@ -986,9 +988,11 @@ def _problems_and_leaders(b: _Builder, org: dict) -> None:
             at=at,
         )
         if outcome == "in_progress":
-            services.problem_update(problem=problem, actor=office, status=outcome, at=at)
+            supervision_services.problem_update(
+                problem=problem, actor=office, status=outcome, at=at
+            )
         elif outcome == "resolved":
-            services.problem_update(
+            supervision_services.problem_update(
                 problem=problem,
                 actor=office,
                 status=outcome,
@@ -996,7 +1000,7 @@ def _problems_and_leaders(b: _Builder, org: dict) -> None:
                 at=at,
             )
         else:
-            services.supervision_issue(
+            supervision_services.supervision_issue(
                 project=project,
                 actor=office,
                 leader=leader,

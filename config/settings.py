@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "baton.accounts",
     "baton.org",
     "baton.projects",
+    "baton.supervision",
     "baton.reports",
     "baton.ledger",
     "baton.audit",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("baton.reports.urls")),
     path("accounts/", include("baton.accounts.urls")),
     path("projects/", include("baton.projects.urls")),
+    path("projects/", include("baton.supervision.urls")),
     path("ledger/", include("baton.ledger.urls")),
     path("land/", include("baton.land.urls")),
     path("audit/", include("baton.audit.urls")),

@@ -20,11 +20,15 @@ _MENU = [
     ),
     ("projects:review_desk", "审核台", {Role.DISTRICT_OFFICE, Role.CITY_REVIEWER}),
     (
-        "projects:problems",
+        "supervision:problems",
         "存在问题",
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
     ),
-    ("projects:leader_acts", "领导活动", {Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER}),
+    (
+        "supervision:leader_acts",
+        "领导活动",
+        {Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
     (
         "reports:cockpit",
         "领导驾驶舱",
@@ -55,15 +59,19 @@ _MENU = [
 _UNDER = {
     "projects:review": "projects:review_desk",
     "projects:review_history": "projects:review_desk",
-    "projects:problem_update": "projects:problems",
-    "projects:supervision_close": "projects:problems",
-    "projects:leader_act_new": "projects:leader_acts",
+    "supervision:problem_update": "supervision:problems",
+    "supervision:supervision_close": "supervision:problems",
+    "supervision:leader_act_new": "supervision:leader_acts",
+    # A project's own problems and their dialogs belong to the project, under 项目库.
+    "supervision:project_problems": "projects:list",
+    "supervision:problem_new": "projects:list",
+    "supervision:supervision_new": "projects:list",
 }
 
 
 #: Apps whose pages all belong under their first entry unless named otherwise (not the
 #: accounts pages: a password change is nobody's 用户管理).
-_BUSINESS_APPS = {"projects", "land", "assessment", "ledger", "reports"}
+_BUSINESS_APPS = {"projects", "supervision", "land", "assessment", "ledger", "reports"}
 
 
 def navigation(request) -> dict:

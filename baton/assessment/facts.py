@@ -18,13 +18,13 @@ from decimal import Decimal
 
 from baton.core.dates import end_of_day
 from baton.projects.models import (
-    LeaderAct,
     Milestone,
     ProjectEvent,
     ProjectPeriod,
     ReviewState,
     Stage,
 )
+from baton.supervision.models import LeaderAct
 
 from .config import number
 

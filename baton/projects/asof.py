@@ -1,16 +1,18 @@
-"""Point-in-time sets of projects, read from the period table, the events and the acts.
+"""Point-in-time sets of projects, read from the period table and the events.
 
 The cockpit's figures (``baton.reports.cockpit``) and the project list's drill-downs
 (``baton.projects.listing``) filter through these very sets, so that a list shows exactly
 the projects a figure counts:
 
 - ``library_at``: the admitted projects' periods current at the end of ``D``;
-- ``idle_at`` / ``open_problem_at``: of those, the ones with no event in the N days up to
-  ``D``, and the ones with a problem (存在问题) open at ``D`` — paused for a recorded reason;
+- ``idle_at``: of those, the ones with no event in the N days up to ``D``;
 - ``changes``: the library's transitions in a window — a project entering the library
   (入库), moving up the ladder (推进; into 落地 counts as 落地, apart), or entering a stage;
-- ``reached_next``: of the entries into a stage, those that later reached a higher one;
-- ``acts``: leaders' acts dated in a window, on projects in scope when they were recorded.
+- ``reached_next``: of the entries into a stage, those that later reached a higher one.
+
+The sets of problems and leaders' acts (a project paused by an open problem, the projects
+a leader acted on) are ``baton.supervision.asof``'s; the list reaches them through
+``hooks.drill``.
 
 Each set takes ``where``, a condition on ``ProjectPeriod`` (a scope's ``period_filter``,
 or the project list's own filters).
@@ -20,7 +22,6 @@ import datetime as dt
 
 from django.db.models import (
     BigIntegerField,
-    CharField,
     Exists,
     F,
     OuterRef,
@@ -29,12 +30,11 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 
 from baton.core.dates import end_of_day, start_of_day
 
-from .models import LeaderAct, Problem, ProjectEvent, ProjectPeriod, ReviewState, Stage
+from .models import ProjectEvent, ProjectPeriod, ReviewState, Stage
 
 ADMITTED = ReviewState.ADMITTED
 EVERYWHERE = Q()
@@ -64,33 +64,6 @@ def idle_at(periods: QuerySet, *, as_of: dt.date, days: int) -> QuerySet[Project
         at__lt=cutoff,
     )
     return periods.filter(stage__is_terminal=False).exclude(Exists(recent))
-
-
-def problems_at(*, as_of: dt.date) -> QuerySet[Problem]:
-    """Return the problems raised by the end of ``as_of``, each annotated ``status_then``:
-    the status its own latest event before then gave it (as the monthly pack reads it)."""
-    cutoff = end_of_day(as_of)
-    status_then = (
-        ProjectEvent.objects.filter(
-            project_id=OuterRef("project_id"), kind=ProjectEvent.Kind.PROBLEM, at__lt=cutoff
-        )
-        .annotate(problem_id=Cast(KeyTextTransform("problem", "new"), BigIntegerField()))
-        .filter(problem_id=OuterRef("pk"))
-        .order_by("-at", "-id")
-        .values_list(KeyTextTransform("status", "new"))[:1]
-    )
-    return Problem.objects.filter(created_at__lt=cutoff).annotate(
-        status_then=Coalesce(Subquery(status_then), "status", output_field=CharField())
-    )
-
-
-def open_problem_at(*, as_of: dt.date) -> Exists:
-    """Return the condition "has a problem open at the end of ``as_of``" on a row with a
-    ``project_id``: a project paused for a recorded reason."""
-    open_then = problems_at(as_of=as_of).filter(
-        project_id=OuterRef("project_id"), status_then__in=Problem.OPEN_STATUSES
-    )
-    return Exists(open_then)
 
 
 def changes(
@@ -192,22 +165,6 @@ def reached_next(entries: QuerySet, *, stage: Stage, until: dt.date) -> QuerySet
         valid_from__lt=end_of_day(until),
     )
     return entries.filter(Exists(later))
-
-
-def acts(
-    *, until: dt.date, since: dt.date | None = None, where: Q = EVERYWHERE
-) -> QuerySet[LeaderAct]:
-    """Return the leaders' acts dated in the window whose project was in ``where`` when
-    the act was recorded."""
-    found = LeaderAct.objects.filter(date__lte=until)
-    if since is not None:
-        found = found.filter(date__gte=since)
-    if where:
-        then = ProjectPeriod.objects.filter(
-            where, project_id=OuterRef("project_id"), valid_from__lte=OuterRef("created_at")
-        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("created_at")))
-        found = found.filter(Exists(then))
-    return found
 
 
 def project_ids(rows: QuerySet) -> QuerySet:

@@ -4,7 +4,8 @@ One builder per kind of change returns the event's payload (``Entry``: kind, old
 new values as JSON, reason); the services write it as a ``ProjectEvent`` row, the
 ledger import's bulk writer (``bulk/``) and the generator (``generate.py``) as the
 same row in bulk. ``describe`` words an event for the project's timeline, reading back
-what the builders stored.
+what the builders stored. The kinds another app writes about a project (a problem, 督办,
+a leader's act) are built and worded in that app, and reach ``describe`` through ``hooks``.
 """
 
 import datetime as dt
@@ -19,12 +20,11 @@ from baton.core.money import plain
 from baton.core.templatetags.baton import wan
 from baton.org.models import District, Person, Unit
 
+from . import hooks
 from .duplicates import ELSEWHERE
 from .models import (
     Industry,
-    LeaderAct,
     Milestone,
-    Problem,
     Project,
     ProjectEvent,
     ReviewState,
@@ -137,9 +137,7 @@ _REFERENCES = {
     "industry": Industry,
     "stage": Stage,
     "district": District,
-    "problem": Problem,
 }
-_PROBLEM_STATUS = dict(Problem.Status.choices)
 #: Labels whose unit the shown value already carries.
 _SHORT_LABELS = {"investment": "总投资", "land_area_mu": "拟用地面积"}
 _RELAY_ROLE = {"talks_unit": "洽谈推进单位", "landing_unit": "落地服务单位"}
@@ -155,18 +153,20 @@ class Names:
     """The names behind the ids in a list of events, loaded in one query per model."""
 
     def __init__(self, events):
+        # The apps above register the ids their own events hold (``hooks``).
+        self.references = {**hooks.references(), **_REFERENCES}
         wanted = defaultdict(set)
         for event in events:
             for values in (event.old, event.new):
                 for field, value in values.items():
-                    model = _REFERENCES.get(field)
+                    model = self.references.get(field)
                     for pk in value if isinstance(value, list) else [value]:
                         if model and isinstance(pk, int):
                             wanted[model].add(pk)
         self.objects = {model: model.objects.in_bulk(pks) for model, pks in wanted.items()}
 
     def name(self, field: str, pk) -> str:
-        obj = self.objects.get(_REFERENCES[field], {}).get(pk)
+        obj = self.objects.get(self.references[field], {}).get(pk)
         if obj is None:
             return f"#{pk}"
         if isinstance(obj, Person):
@@ -176,7 +176,7 @@ class Names:
     def show(self, field: str, value) -> str:
         if value is None or value == "" or value == []:
             return "（空）"
-        if field in _REFERENCES:
+        if field in self.references:
             values = value if isinstance(value, list) else [value]
             return "、".join(self.name(field, v) for v in values)
         if field == "investment":
@@ -285,40 +285,10 @@ def describe(event: ProjectEvent, names: Names) -> dict:
             # Only a landing recorded before a blank note kept the milestone's could erase
             # one: the timeline is where that note can be read back.
             lines.append(f"说明被清空（原为：{old['note']}）")
-    elif event.kind == Kind.PROBLEM:
-        _problem_entry(entry, old, new, names)
-    elif event.kind == Kind.SUPERVISED:
-        if old.get("status"):
-            entry["title"] = "督办事项办结"
-        else:
-            entry["title"] = f"{names.show('leader', new.get('leader'))}督办"
-            lines.append(f"办结时限：{new.get('deadline')}")
-    elif event.kind == Kind.LEADER_ACT:
-        act = _act_label(new.get("kind"))
-        entry["title"] = f"领导活动：{names.show('leader', new.get('leader'))}{act}"
-        lines.append(f"日期：{new.get('date')}")
+    elif word := hooks.wording(event.kind):  # another app's events: a problem, 督办, …
+        word(entry, old, new, names)
     return entry
-
-
-def _problem_entry(entry: dict, old: dict, new: dict, names: Names) -> None:
-    if old.get("status"):
-        problem = names.show("problem", new.get("problem"))
-        before = _PROBLEM_STATUS.get(old["status"], old["status"])
-        after = _PROBLEM_STATUS.get(new.get("status"), new.get("status"))
-        entry["title"] = f"问题状态：{before} → {after}"
-        entry["lines"].append(problem)
-    else:
-        category = dict(Problem.Category.choices).get(new.get("category"), "")
-        entry["title"] = f"提出问题：{category}"
-        entry["lines"].append(
-            f"责任单位：{names.show('responsible_unit', new.get('responsible_unit'))}；"
-            f"办结时限：{new.get('deadline')}"
-        )
 
 
 def _milestone_label(kind) -> str:
     return str(Milestone.Kind(kind).label) if kind in Milestone.Kind.values else str(kind)
-
-
-def _act_label(kind) -> str:
-    return str(LeaderAct.Kind(kind).label) if kind in LeaderAct.Kind.values else str(kind)

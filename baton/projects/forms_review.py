@@ -1,33 +1,20 @@
-"""Forms of the review desk, problems, supervision and leaders' acts: clean input only.
+"""Forms of the review desk, and the helpers the dialogs' forms share: clean input only.
 
 The services decide whether a step is allowed; these forms only turn what was typed
 into values, with Chinese messages for anything that is not a value at all.
 """
 
-import datetime as dt
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.utils import timezone
-
-from baton.org.models import Person, Unit
 
 from . import rules
-from .models import LeaderAct, Problem
-from .services import PROBLEM_STEPS
 
-_DATE_ERRORS = {"invalid": "日期格式不正确，应为 年-月-日。", "required": "请填写日期。"}
-_CHOICE_ERRORS = {"invalid_choice": "所选项无效，请重新选择。"}
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+#: A choice that is not among the offered ones.
+INVALID_CHOICE = {"invalid_choice": "所选项无效，请重新选择。"}
 
 
-def _date_input(**attrs) -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
-
-
-def _text(label: str, *, required: bool = True, max_length: int = 2000, rows: int = 3, **kw):
+def text_field(label: str, *, required: bool = True, max_length: int = 2000, rows: int = 3, **kw):
+    """Return a text area whose errors name the field: 请填写…, …不能超过 N 个字."""
     return forms.CharField(
         label=label,
         required=required,
@@ -39,20 +26,6 @@ def _text(label: str, *, required: bool = True, max_length: int = 2000, rows: in
         },
         **kw,
     )
-
-
-class _ModelChoice(forms.ModelChoiceField):
-    default_error_messages = {"invalid_choice": "所选项无效，请重新选择。"}
-
-
-class _LeaderChoice(_ModelChoice):
-    def label_from_instance(self, obj: Person) -> str:
-        return f"{obj.name}（{obj.title}）" if obj.title else obj.name
-
-
-class _UnitChoice(_ModelChoice):
-    def label_from_instance(self, obj: Unit) -> str:
-        return obj.name
 
 
 def posted(request):
@@ -80,9 +53,9 @@ class ReviewForm(forms.Form):
 
     decision = forms.ChoiceField(
         choices=[("approve", "通过"), ("return", "退回")],
-        error_messages={"required": "请选择通过或退回。", **_CHOICE_ERRORS},
+        error_messages={"required": "请选择通过或退回。", **INVALID_CHOICE},
     )
-    reason = _text("审核意见", required=False, help_text="退回时必须填写原因。")
+    reason = text_field("审核意见", required=False, help_text="退回时必须填写原因。")
     not_duplicate = forms.BooleanField(
         label="已核对疑似重复项目，确认不是同一项目",
         required=False,
@@ -117,225 +90,3 @@ class ReviewForm(forms.Form):
                 "发现疑似重复项目：请逐一核对，确认不是同一项目后勾选再通过；如是同一项目，请退回。",
             )
         return data
-
-
-# --- problems --------------------------------------------------------------------------
-
-
-class ProblemForm(forms.Form):
-    category = forms.ChoiceField(
-        label="问题类别",
-        choices=[("", "请选择"), *Problem.Category.choices],
-        error_messages={"required": "请选择问题类别。", **_CHOICE_ERRORS},
-    )
-    description = _text("问题描述", rows=4)
-    responsible_unit = _UnitChoice(
-        label="责任单位",
-        queryset=Unit.objects.none(),
-        empty_label="请选择",
-        error_messages={"required": "请选择负责解决的单位。"},
-    )
-    deadline = forms.DateField(label="办结时限", widget=_date_input(), error_messages=_DATE_ERRORS)
-
-    def __init__(self, *args, district, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["responsible_unit"].queryset = Unit.objects.filter(
-            district=district, is_active=True
-        ).order_by("order", "id")
-
-
-#: How a status change is offered, and what the note means for it.
-_STEP_LABELS = {
-    Problem.Status.IN_PROGRESS: "协调中（开始协调）",
-    Problem.Status.RESOLVED: "已解决（说明如何解决）",
-    Problem.Status.CLOSED: "已关闭（说明原因）",
-    Problem.Status.OPEN: "重新打开（说明原因）",
-}
-
-
-class ProblemUpdateForm(forms.Form):
-    status = forms.ChoiceField(
-        label="办理结果",
-        widget=forms.RadioSelect,
-        error_messages={"required": "请选择办理结果。", **_CHOICE_ERRORS},
-    )
-    note = _text("办理情况", required=False, rows=4, help_text="标为已解决、关闭或重新打开时必填。")
-
-    def __init__(self, *args, problem: Problem, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.steps = {
-            new: needs for (old, new), needs in PROBLEM_STEPS.items() if old == problem.status
-        }
-        self.fields["status"].choices = [(s, _STEP_LABELS[s]) for s in self.steps]
-
-    def clean(self):
-        data = super().clean()
-        status = data.get("status")
-        if status and self.steps.get(status) and not (data.get("note") or "").strip():
-            self.add_error("note", "请说明办理情况或原因。")
-        return data
-
-
-# --- supervision and leaders' acts ----------------------------------------------------
-
-
-class SupervisionForm(forms.Form):
-    leader = _LeaderChoice(
-        label="督办领导",
-        queryset=Person.objects.none(),
-        empty_label="请选择",
-        error_messages={"required": "请选择督办领导。"},
-    )
-    problem = _ModelChoice(
-        label="督办事项",
-        queryset=Problem.objects.none(),
-        required=False,
-        empty_label="项目整体推进",
-    )
-    instruction = _text("督办要求", rows=4)
-    deadline = forms.DateField(label="办结时限", widget=_date_input(), error_messages=_DATE_ERRORS)
-
-    def __init__(self, *args, leaders, problems, **kwargs):
-        """``leaders`` is None when the leader issues it in person (no choice to make)."""
-        super().__init__(*args, **kwargs)
-        if leaders is None:
-            del self.fields["leader"]
-        else:
-            self.fields["leader"].queryset = leaders
-        self.fields["problem"].queryset = problems
-
-
-class SupervisionCloseForm(forms.Form):
-    response = _text("办理反馈", rows=4)
-
-
-class LeaderActForm(forms.Form):
-    leader = _LeaderChoice(
-        label="领导",
-        queryset=Person.objects.none(),
-        empty_label="请选择",
-        error_messages={"required": "请选择领导。"},
-    )
-    kind = forms.ChoiceField(
-        label="活动类型",
-        choices=[("", "请选择"), *LeaderAct.Kind.choices],
-        error_messages={"required": "请选择活动类型。", **_CHOICE_ERRORS},
-    )
-    date = forms.DateField(label="日期", widget=_date_input(), error_messages=_DATE_ERRORS)
-    note = _text("内容", required=False, rows=3, help_text="如推介对象、洽谈要点、协调事项。")
-
-    def __init__(self, *args, leaders, **kwargs):
-        super().__init__(*args, **kwargs)
-        if leaders is None:
-            del self.fields["leader"]
-        else:
-            self.fields["leader"].queryset = leaders
-        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
-
-
-# --- filters ---------------------------------------------------------------------------
-
-_OPEN = "unresolved"
-_ALL = "all"
-
-
-class ProblemFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=[(_OPEN, "未办结"), *Problem.Status.choices, (_ALL, "全部")],
-        error_messages=_CHOICE_ERRORS,
-    )
-    category = forms.ChoiceField(
-        label="问题类别",
-        required=False,
-        choices=[("", "全部类别"), *Problem.Category.choices],
-        error_messages=_CHOICE_ERRORS,
-    )
-    unit = _UnitChoice(
-        label="责任单位", queryset=Unit.objects.none(), required=False, empty_label="全部单位"
-    )
-    overdue = forms.BooleanField(label="只看逾期", required=False)
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        for name in ("status", "category", "unit"):
-            self.fields[name].widget.attrs["data-autosubmit"] = ""
-        self.fields["overdue"].widget.attrs["data-autosubmit"] = ""
-
-    def problem_filters(self) -> dict:
-        """Return the lookups of the valid fields (an invalid one is ignored and shown)."""
-        data = getattr(self, "cleaned_data", {})
-        status = data.get("status") or _OPEN
-        filters: dict = {}
-        if status == _OPEN:
-            filters["status__in"] = Problem.OPEN_STATUSES
-        elif status != _ALL:
-            filters["status"] = status
-        if data.get("category"):
-            filters["category"] = data["category"]
-        if data.get("unit"):
-            filters["responsible_unit"] = data["unit"]
-        if data.get("overdue"):
-            filters["status__in"] = Problem.OPEN_STATUSES
-            filters["deadline__lt"] = timezone.localdate()
-        return filters
-
-
-class LeaderActFilterForm(forms.Form):
-    leader = _LeaderChoice(
-        label="领导", queryset=Person.objects.none(), required=False, empty_label="全部领导"
-    )
-    kind = forms.ChoiceField(
-        label="活动类型",
-        required=False,
-        choices=[("", "全部类型"), *LeaderAct.Kind.choices],
-        error_messages=_CHOICE_ERRORS,
-    )
-    month = forms.CharField(
-        label="月份",
-        required=False,
-        max_length=7,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2019-08"}),
-        error_messages={"max_length": "月份格式应为 年-月，如 2019-08。"},
-    )
-    q = forms.CharField(
-        label="项目",
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "项目名称或编号"}),
-        error_messages={"max_length": "不能超过 100 个字。"},
-    )
-
-    def __init__(self, *args, leaders, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = leaders
-        for name in ("leader", "kind", "month"):
-            self.fields[name].widget.attrs["data-autosubmit"] = ""
-
-    def clean_month(self) -> dt.date | None:
-        text = (self.cleaned_data.get("month") or "").strip()
-        if not text:
-            return None
-        match = _MONTH.match(text)
-        if not match or not 1 <= int(match[2]) <= 12 or not 1990 <= int(match[1]) <= 2100:
-            raise ValidationError("月份格式应为 年-月，如 2019-08。")
-        return dt.date(int(match[1]), int(match[2]), 1)
-
-    def act_filters(self) -> Q:
-        """Return the condition of the valid fields (an invalid one is ignored and shown)."""
-        data = getattr(self, "cleaned_data", {})
-        condition = Q()
-        if data.get("leader"):
-            condition &= Q(leader=data["leader"])
-        if data.get("kind"):
-            condition &= Q(kind=data["kind"])
-        if data.get("month"):
-            month = data["month"]
-            following = (month + dt.timedelta(days=32)).replace(day=1)
-            condition &= Q(date__gte=month, date__lt=following)
-        text = (data.get("q") or "").strip()
-        if text:
-            condition &= Q(project__name__icontains=text) | Q(project__code__icontains=text)
-        return condition

@@ -28,7 +28,7 @@ from baton.core.dates import chinese_date
 from baton.core.money import plain, to_wan
 from baton.org.models import Person
 
-from . import asof
+from . import asof, hooks
 from .models import Project, ReviewState, Stage
 from .search import search, terms
 from .selectors import project_list
@@ -348,13 +348,13 @@ def _drill_rows(clean: dict) -> QuerySet:
             rows = rows.filter(stage__is_terminal=False)  # 在库: 中止 is listed only when asked
         if "idle" in clean:
             rows = asof.idle_at(rows, as_of=day, days=clean["idle"])
-        if "open_problem" in clean:
-            paused = asof.open_problem_at(as_of=day)
+        if "open_problem" in clean:  # (as_of) → a condition on rows with a project_id
+            paused = hooks.drill("open_problem")(as_of=day)
             rows = rows.filter(paused) if clean["open_problem"] else rows.exclude(paused)
         return rows
     since, until = clean.get("since"), clean.get("until") or timezone.localdate()
-    if "acted_by" in clean:
-        rows = asof.acts(since=since, until=until, where=where)
+    if "acted_by" in clean:  # (since, until, where) → the acts, with project and leader ids
+        rows = hooks.drill("acted_by")(since=since, until=until, where=where)
         return rows if clean["acted_by"] == "all" else rows.filter(leader_id=clean["acted_by"])
     rows = asof.changes(
         kind=clean.get("change") or clean["entered"], since=since, until=until, where=where
@@ -391,7 +391,8 @@ def drill_caption(clean: dict) -> str:
             if "reached" in clean:
                 parts.append("此后已进入更高阶段" if clean["reached"] else "尚未进入更高阶段")
         else:
-            person = Person.objects.filter(pk=clean["acted_by"]).first()
+            leader = clean["acted_by"]  # a leader's id, or "all"
+            person = Person.objects.filter(pk=leader).first() if leader != "all" else None
             who = person.name if person else "领导"
             parts.append(f"{window}{who}亲自推介、洽谈、考察、协调或督办过的项目")
     if clean.get("no_industry"):

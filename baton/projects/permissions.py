@@ -7,16 +7,18 @@ the actions on a visible project (refused: 403 with a Chinese message).
 from baton.accounts.models import User
 from baton.org.models import Unit
 
-from .models import Problem, Project, ReviewState, Supervision
+from .models import Project, ReviewState
 
 Role = User.Role
 
 
-def _holds(user: User, project: Project) -> bool:
+def holds(user: User, project: Project) -> bool:
+    """The unit holding the baton (the project's responsible unit): its own staff."""
     return user.role == Role.UNIT_STAFF and user.unit_id == project.unit_id
 
 
-def _office_of(user: User, project: Project) -> bool:
+def office_of(user: User, project: Project) -> bool:
+    """The district office of the project's district."""
     return user.role == Role.DISTRICT_OFFICE and user.district_id == project.district_id
 
 
@@ -43,11 +45,11 @@ def can_import_create(user: User, unit: Unit) -> bool:
 
 def can_edit(user: User, project: Project) -> bool:
     """The baton holder edits its project; the district office may correct it."""
-    return project.is_editable and (_holds(user, project) or _office_of(user, project))
+    return project.is_editable and (holds(user, project) or office_of(user, project))
 
 
 def can_submit(user: User, project: Project) -> bool:
-    return _holds(user, project) and project.review_state in (
+    return holds(user, project) and project.review_state in (
         ReviewState.DRAFT,
         ReviewState.RETURNED,
     )
@@ -56,56 +58,24 @@ def can_submit(user: User, project: Project) -> bool:
 def can_review(user: User, project: Project) -> bool:
     """The district office reviews first; the city reviewer admits (two-level review)."""
     if project.review_state == ReviewState.SUBMITTED:
-        return _office_of(user, project)
+        return office_of(user, project)
     if project.review_state == ReviewState.DISTRICT_APPROVED:
         return user.role == Role.CITY_REVIEWER and user.city_id == project.district.city_id
     return False
 
 
 def can_move(user: User, project: Project) -> bool:
-    return _holds(user, project) or _office_of(user, project)
+    return holds(user, project) or office_of(user, project)
 
 
 def can_hand_off(user: User, project: Project) -> bool:
-    return _holds(user, project) or _office_of(user, project)
+    return holds(user, project) or office_of(user, project)
 
 
 def can_record_milestone(user: User, project: Project) -> bool:
-    return _holds(user, project) or _office_of(user, project)
+    return holds(user, project) or office_of(user, project)
 
 
 def can_add_note(user: User, project: Project) -> bool:
     """Anyone on the relay may write a follow-up note; the admins never see projects."""
     return user.role in (Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER)
-
-
-def can_open_problem(user: User, project: Project) -> bool:
-    return user.role in (Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.LEADER)
-
-
-def can_update_problem(user: User, problem: Problem) -> bool:
-    """The unit responsible for the problem, or the district office, moves it on."""
-    if user.role == Role.DISTRICT_OFFICE:
-        return user.district_id == problem.district_id
-    return user.role == Role.UNIT_STAFF and user.unit_id == problem.responsible_unit_id
-
-
-def can_supervise(user: User, project: Project) -> bool:
-    """A leader issues 督办 in person; the district office records one for a leader."""
-    return (user.role == Role.LEADER and user.person_id is not None) or _office_of(user, project)
-
-
-def can_close_supervision(user: User, supervision: Supervision) -> bool:
-    """The baton holder, the district office, or the unit that must solve the problem."""
-    project = supervision.project
-    problem = supervision.problem
-    responsible = (
-        problem is not None
-        and user.role == Role.UNIT_STAFF
-        and user.unit_id == problem.responsible_unit_id
-    )
-    return _holds(user, project) or _office_of(user, project) or responsible
-
-
-def can_log_leader_act(user: User, project: Project) -> bool:
-    return (user.role == Role.LEADER and user.person_id is not None) or _office_of(user, project)

@@ -1,4 +1,4 @@
-from .views import contact, library, problems, review
+from .views import contact, library, review
 
 app_name = "projects"
-urlpatterns = [*library.urls, *review.urls, *problems.urls, *contact.urls]
+urlpatterns = [*library.urls, *review.urls, *contact.urls]

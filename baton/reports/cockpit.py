@@ -31,24 +31,22 @@ from baton.org.models import District, Person, Unit
 from baton.projects.asof import (
     ADMITTED,
     CHANGES,
-    acts,
     change_sql,
     idle_at,
     library_at,
-    open_problem_at,
-    problems_at,
     project_ids,
     transitions,
 )
 from baton.projects.models import (
     Industry,
-    Problem,
     Project,
     ProjectEvent,
     ProjectPeriod,
     Stage,
 )
 from baton.projects.selectors import project_scope
+from baton.supervision.asof import acts, open_problem_at, problems_at
+from baton.supervision.models import Problem
 
 from .pack import month_ends_up_to
 from .selectors import ZERO, Figures, Scope, figures_as_of, user_covers

@@ -17,7 +17,6 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from baton.core.dates import end_of_day, local_date, month_end
 from baton.org.models import Unit
 from baton.projects.models import (
-    Problem,
     Project,
     ProjectEvent,
     ProjectPeriod,
@@ -25,7 +24,8 @@ from baton.projects.models import (
     Stage,
 )
 from baton.projects.selectors import project_scope
-from baton.projects.selectors_problems import problem_scope
+from baton.supervision.models import Problem
+from baton.supervision.selectors import problem_scope
 
 from .selectors import ZERO, Figures, Scope, figures_as_of, periods_as_of, user_covers
 from .summary import summary_paragraph

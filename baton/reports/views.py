@@ -15,7 +15,7 @@ from baton.core.dates import last_month_end
 from baton.core.http import attachment
 from baton.projects.models import ReviewState
 from baton.projects.selectors import project_list
-from baton.projects.selectors_problems import problem_queue
+from baton.supervision.selectors import problem_queue
 
 from .charts import ChartFontError
 from .docx import pack_docx

@@ -51,9 +51,10 @@ from baton.accounts.api_auth import token_create
 from baton.accounts.models import User
 from baton.org.models import Unit
 from baton.projects import permissions, services
-from baton.projects.models import LeaderAct
 from baton.projects.tests.helpers_views import login
 from baton.projects.views.review import CODE
+from baton.supervision import services as supervision_services
+from baton.supervision.models import LeaderAct
 from baton.testing import make_project, make_user, make_world
 from config import urls as root_urls
 from config.api import api
@@ -731,31 +732,31 @@ POLICY: dict[str, Web | Api] = {
     f"projects/^{CODE}/review/$": Web("projects:review", ("GET", "POST"), review_page, "states"),
     # 存在问题与督办, 领导活动
     # Scoped lists: the administrators' scope is empty, they get the list with no row.
-    "projects/problems/": Web("projects:problems", ("GET",), role_page(ALL)),
-    "projects/leader-acts/": Web("projects:leader_acts", ("GET",), role_page(ALL)),
+    "projects/problems/": Web("supervision:problems", ("GET",), role_page(ALL)),
+    "projects/leader-acts/": Web("supervision:leader_acts", ("GET",), role_page(ALL)),
     "projects/problems/<int:pk>/update/": Web(
-        "projects:problem_update",
+        "supervision:problem_update",
         ("GET", "POST"),
         object_page(can_update_problem, 400),
         "problems",
     ),
     "projects/supervisions/<int:pk>/close/": Web(
-        "projects:supervision_close",
+        "supervision:supervision_close",
         ("GET", "POST"),
         object_page(can_close_supervision, 400),
         "supervisions",
     ),
     f"projects/^{CODE}/problems/$": Web(
-        "projects:project_problems", ("GET",), object_page(sees), "projects"
+        "supervision:project_problems", ("GET",), object_page(sees), "projects"
     ),
     f"projects/^{CODE}/problems/new/$": Web(
-        "projects:problem_new", ("GET", "POST"), object_page(can_open_problem, 400), "projects"
+        "supervision:problem_new", ("GET", "POST"), object_page(can_open_problem, 400), "projects"
     ),
     f"projects/^{CODE}/supervisions/new/$": Web(
-        "projects:supervision_new", ("GET", "POST"), object_page(can_supervise, 400), "projects"
+        "supervision:supervision_new", ("GET", "POST"), object_page(can_supervise, 400), "projects"
     ),
     f"projects/^{CODE}/leader-acts/new/$": Web(
-        "projects:leader_act_new", ("GET", "POST"), object_page(can_supervise, 400), "projects"
+        "supervision:leader_act_new", ("GET", "POST"), object_page(can_supervise, 400), "projects"
     ),
     # 台账导入与导出
     "ledger/import/": Web("ledger:import", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
@@ -1111,7 +1112,7 @@ def build_world():
     services.project_review(project=ta_admitted, actor=w.tongan_office, approve=True)
 
     deadline = timezone.localdate() + dt.timedelta(days=30)
-    own = services.problem_open(
+    own = supervision_services.problem_open(
         project=admitted,
         actor=w.promoter,
         category="land",
@@ -1119,7 +1120,7 @@ def build_world():
         responsible_unit=w.town,
         deadline=deadline,
     )
-    other = services.problem_open(
+    other = supervision_services.problem_open(
         project=admitted,
         actor=w.office,
         category="land",
@@ -1127,7 +1128,7 @@ def build_world():
         responsible_unit=w.other_town,
         deadline=deadline,
     )
-    sup = services.supervision_issue(
+    sup = supervision_services.supervision_issue(
         project=admitted,
         actor=w.leader,
         leader=w.leader_person,
@@ -1135,7 +1136,7 @@ def build_world():
         deadline=deadline,
         problem=other,
     )
-    services.leader_act_record(
+    supervision_services.leader_act_record(
         project=admitted,
         actor=w.leader,
         leader=w.leader_person,
@@ -1477,11 +1478,11 @@ def test_every_list_holds_exactly_the_rows_in_scope(quiet_requests):
         if p.role in BUSINESS:
             page = client.get(reverse("projects:list")).context["page"]
             assert {row.code for row in page.rows} == expected, p.name
-        listed = client.get(reverse("projects:problems")).context["page"].object_list
+        listed = client.get(reverse("supervision:problems")).context["page"].object_list
         assert {row.pk for row in listed} == {
             prob.pk for prob in problems if sees_problem(p, prob)
         }, p.name
-        acts = client.get(reverse("projects:leader_acts")).context["page"].object_list
+        acts = client.get(reverse("supervision:leader_acts")).context["page"].object_list
         assert {act.project.code for act in acts} == expected & {w.proj["mx_admitted"].code}
         if p.role in (OFFICE, CITY):
             queue = client.get(reverse("projects:review_desk")).context["page"].object_list

@@ -47,10 +47,12 @@ from hypothesis import strategies as st
 
 from baton.projects import services
 from baton.projects.listing import project_page
-from baton.projects.models import LeaderAct, Problem, Project
-from baton.projects.selectors_problems import leader_choices, leaders_in_scope, units_in_scope
+from baton.projects.models import Project
 from baton.projects.tests.helpers_views import login
 from baton.reports.scopes import scope_choices
+from baton.supervision import services as supervision_services
+from baton.supervision.models import LeaderAct, Problem
+from baton.supervision.selectors import leader_choices, leaders_in_scope, units_in_scope
 from baton.testing import make_project, stage
 
 # The huge strings are the point; hypothesis warns that printing them is costly.
@@ -386,7 +388,7 @@ def objects(w) -> SimpleNamespace:
     )
     o.submitted = make_project(w, name="翔安智能制造基地", investor="厦门示例制造有限公司")
     services.project_submit(project=o.submitted, actor=w.promoter)
-    o.problem = services.problem_open(
+    o.problem = supervision_services.problem_open(
         project=o.project,
         actor=w.promoter,
         category=Problem.Category.values[0],
@@ -394,14 +396,14 @@ def objects(w) -> SimpleNamespace:
         responsible_unit=w.town,
         deadline=timezone.localdate() + dt.timedelta(days=30),
     )
-    o.supervision = services.supervision_issue(
+    o.supervision = supervision_services.supervision_issue(
         project=o.project,
         actor=w.office,
         leader=w.leader_person,
         instruction="两周内协调解决用地",
         deadline=timezone.localdate() + dt.timedelta(days=14),
     )
-    services.leader_act_record(
+    supervision_services.leader_act_record(
         project=o.project,
         actor=w.leader,
         leader=w.leader_person,
@@ -443,6 +445,10 @@ def _pf(name):
 
 def _rf(name):
     return f"baton.projects.forms_review.{name}"
+
+
+def _sf(name):
+    return f"baton.supervision.forms.{name}"
 
 
 def _cls(path: str):
@@ -522,37 +528,37 @@ CASES = [
         lambda o, d, f: _cls(_rf("ReviewForm"))(d, has_candidates=False),
         label="ReviewForm-no-candidates",
     ),
-    Case(_rf("ProblemForm"), lambda o, d, f: _cls(_rf("ProblemForm"))(d, district=o.w.district)),
+    Case(_sf("ProblemForm"), lambda o, d, f: _cls(_sf("ProblemForm"))(d, district=o.w.district)),
     Case(
-        _rf("ProblemUpdateForm"),
-        lambda o, d, f: _cls(_rf("ProblemUpdateForm"))(d, problem=o.problem),
+        _sf("ProblemUpdateForm"),
+        lambda o, d, f: _cls(_sf("ProblemUpdateForm"))(d, problem=o.problem),
     ),
     Case(
-        _rf("SupervisionForm"),
-        lambda o, d, f: _cls(_rf("SupervisionForm"))(
+        _sf("SupervisionForm"),
+        lambda o, d, f: _cls(_sf("SupervisionForm"))(
             d, leaders=leader_choices(project=o.project), problems=o.project.problems.all()
         ),
     ),
     Case(
-        _rf("SupervisionForm"),
-        lambda o, d, f: _cls(_rf("SupervisionForm"))(
+        _sf("SupervisionForm"),
+        lambda o, d, f: _cls(_sf("SupervisionForm"))(
             d, leaders=None, problems=o.project.problems.all()
         ),
         label="SupervisionForm-in-person",
     ),
-    Case(_rf("SupervisionCloseForm"), lambda o, d, f: _cls(_rf("SupervisionCloseForm"))(d)),
+    Case(_sf("SupervisionCloseForm"), lambda o, d, f: _cls(_sf("SupervisionCloseForm"))(d)),
     Case(
-        _rf("LeaderActForm"),
-        lambda o, d, f: _cls(_rf("LeaderActForm"))(d, leaders=leader_choices(project=o.project)),
+        _sf("LeaderActForm"),
+        lambda o, d, f: _cls(_sf("LeaderActForm"))(d, leaders=leader_choices(project=o.project)),
     ),
     Case(
-        _rf("ProblemFilterForm"),
-        lambda o, d, f: _cls(_rf("ProblemFilterForm"))(d, units=units_in_scope(o.w.office)),
+        _sf("ProblemFilterForm"),
+        lambda o, d, f: _cls(_sf("ProblemFilterForm"))(d, units=units_in_scope(o.w.office)),
         then=_problems_then,
     ),
     Case(
-        _rf("LeaderActFilterForm"),
-        lambda o, d, f: _cls(_rf("LeaderActFilterForm"))(d, leaders=leaders_in_scope(o.w.office)),
+        _sf("LeaderActFilterForm"),
+        lambda o, d, f: _cls(_sf("LeaderActFilterForm"))(d, leaders=leaders_in_scope(o.w.office)),
         then=_acts_then,
     ),
     Case(
@@ -796,30 +802,30 @@ PAGES = [
         ("decision", "reason", "not_duplicate", "version"),
     ),
     Page(
-        "projects:problem_new",
+        "supervision:problem_new",
         _code("project"),
         "promoter",
         ("category", "description", "responsible_unit", "deadline"),
     ),
     Page(
-        "projects:problem_update",
+        "supervision:problem_update",
         lambda o, n: reverse(n, args=[o.problem.pk]),
         "promoter",
         ("status", "note"),
     ),
     Page(
-        "projects:supervision_new",
+        "supervision:supervision_new",
         _code("project"),
         "office",
         ("leader", "problem", "instruction", "deadline"),
     ),
     Page(
-        "projects:supervision_close",
+        "supervision:supervision_close",
         lambda o, n: reverse(n, args=[o.supervision.pk]),
         "office",
         ("response",),
     ),
-    Page("projects:leader_act_new", _code("project"), "leader", ("kind", "date", "note")),
+    Page("supervision:leader_act_new", _code("project"), "leader", ("kind", "date", "note")),
     Page("reports:monthly_publish", lambda o, n: reverse(n), "reviewer", ("scope", "as_of")),
     Page(
         "accounts:password_change",
@@ -855,14 +861,14 @@ PAGES = [
         method="get",
     ),
     Page(
-        "projects:problems",
+        "supervision:problems",
         lambda o, n: reverse(n),
         "office",
         ("status", "category", "unit", "overdue", "page", "spage"),
         method="get",
     ),
     Page(
-        "projects:leader_acts",
+        "supervision:leader_acts",
         lambda o, n: reverse(n),
         "office",
         ("leader", "kind", "month", "q", "page"),

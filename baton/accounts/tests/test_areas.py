@@ -13,9 +13,9 @@ from baton.projects.api import _visible_units
 from baton.projects.forms import ProjectFilterForm
 from baton.projects.models import Project
 from baton.projects.selectors import project_scope
-from baton.projects.selectors_problems import units_in_scope
 from baton.reports.scopes import scope_choices
 from baton.reports.selectors import Scope, user_covers
+from baton.supervision.selectors import units_in_scope
 from baton.testing import make_project, make_user
 
 Role = User.Role

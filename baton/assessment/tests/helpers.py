@@ -6,6 +6,7 @@ from decimal import Decimal
 from baton.assessment import services
 from baton.projects import services as project_services
 from baton.projects.models import Industry, Milestone
+from baton.supervision import services as supervision_services
 from baton.testing import at, make_project, stage
 
 Q1 = (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
@@ -74,7 +75,7 @@ def project(
 
 def leader_acts(w, p, day: dt.date, n: int) -> None:
     for i in range(n):
-        project_services.leader_act_record(
+        supervision_services.leader_act_record(
             project=p,
             actor=w.office,
             leader=w.leader_person,

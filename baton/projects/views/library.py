@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from baton.accounts import privacy
 from baton.core.templatetags.baton import wan
 
-from .. import page_cache, permissions, rules, services
+from .. import hooks, page_cache, permissions, rules, services
 from ..duplicates import ELSEWHERE, candidates_shown, duplicate_candidates, outside_district
 from ..events import Names, describe
 from ..forms import (
@@ -47,7 +47,6 @@ from ..models import (
 )
 from ..selectors import project_events, project_get, project_list
 from .contact import contact_phone_cell
-from .problems import problem_section
 
 Kind = ProjectEvent.Kind
 PAGE_SIZE = 25
@@ -150,7 +149,7 @@ def project_detail(request, code):
         "co_units": list(project.co_units.all()),
         "milestones": _milestones(project),
         "timeline": _timeline(project, user),
-        "problem_section": problem_section(user=user, project=project),
+        "cards": hooks.cards(request, project),
         "can": _abilities(user, project),
     }
     return render(request, "projects/project_detail.html", context)

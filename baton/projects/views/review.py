@@ -15,7 +15,7 @@ from .. import permissions, services
 from ..forms_review import ReviewForm, apply_errors, posted
 from ..models import CODE_PATTERN, ProjectEvent, ReviewState
 from ..selectors import project_get
-from ..selectors_problems import duplicate_rows, review_decisions, review_queue, review_trail
+from ..selectors_review import duplicate_rows, review_decisions, review_queue, review_trail
 
 Role = User.Role
 REVIEWERS = (Role.DISTRICT_OFFICE, Role.CITY_REVIEWER)

@@ -18,10 +18,12 @@ from baton.org.models import Person
 from baton.projects import services
 from baton.projects.forms import ProjectFilterForm
 from baton.projects.listing import drill_caption, project_page
-from baton.projects.models import Industry, Problem
+from baton.projects.models import Industry
 from baton.reports.cockpit import cockpit_build
 from baton.reports.selectors import Scope, figures_as_of
 from baton.reports.views_cockpit import _view
+from baton.supervision import services as supervision_services
+from baton.supervision.models import Problem
 from baton.testing import admit, at, make_project, stage
 
 D = dt.date(2019, 8, 31)
@@ -77,7 +79,7 @@ def build_history(w) -> SimpleNamespace:
     # C: 马巷, 策划 since Oct 2018, no industry; a problem raised, resolved, reopened after D.
     h.c = make_project(w, name="城市更新项目", investment="1000", at=at(2018, 10, 1))
     admit(w, h.c, when=at(2018, 10, 10))
-    problem = services.problem_open(
+    problem = supervision_services.problem_open(
         project=h.c,
         actor=w.promoter,
         category=Problem.Category.LAND,
@@ -86,11 +88,11 @@ def build_history(w) -> SimpleNamespace:
         deadline=dt.date(2019, 6, 30),
         at=at(2019, 5, 1),
     )
-    services.problem_update(
+    supervision_services.problem_update(
         problem=problem, actor=w.office, status="resolved", note="已调剂", at=at(2019, 6, 1)
     )
     _act(w, h.c, w.leader_person, "promote", dt.date(2019, 9, 10), at(2019, 9, 10))
-    services.problem_update(
+    supervision_services.problem_update(
         problem=problem, actor=w.office, status="open", note="指标被收回", at=at(2019, 9, 15)
     )
     # D: 工信局, 意向, waiting on an open problem (环评) since April, with a 督办.
@@ -105,7 +107,7 @@ def build_history(w) -> SimpleNamespace:
         at=at(2019, 4, 1),
     )
     admit(w, h.d, when=at(2019, 4, 8))
-    h.problem = services.problem_open(
+    h.problem = supervision_services.problem_open(
         project=h.d,
         actor=w.office,
         category=Problem.Category.ENVIRONMENT,
@@ -114,7 +116,7 @@ def build_history(w) -> SimpleNamespace:
         deadline=dt.date(2019, 6, 30),
         at=at(2019, 4, 20),
     )
-    services.supervision_issue(
+    supervision_services.supervision_issue(
         project=h.d,
         actor=w.leader,
         leader=w.leader_person,
@@ -163,7 +165,7 @@ def build_history(w) -> SimpleNamespace:
 
 
 def _act(w, project, person, kind, date, when):
-    services.leader_act_record(
+    supervision_services.leader_act_record(
         project=project, actor=w.office, leader=person, kind=kind, date=date, at=when
     )
 

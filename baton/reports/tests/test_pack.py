@@ -13,11 +13,12 @@ from docx import Document
 from openpyxl import load_workbook
 
 from baton.projects import services
-from baton.projects.models import Problem
 from baton.reports.docx import pack_docx
 from baton.reports.pack import month_ends_up_to, pack_build
 from baton.reports.selectors import Scope
 from baton.reports.xlsx import pack_xlsx
+from baton.supervision import services as supervision_services
+from baton.supervision.models import Problem
 from baton.testing import admit, at, make_project, stage
 from baton.tests.test_demo import SEED_PARAGRAPH
 
@@ -58,7 +59,7 @@ def month(w):
         fields={"signed_on": dt.date(2019, 8, 14)},
         at=at(2019, 8, 15),
     )
-    solved = services.problem_open(
+    solved = supervision_services.problem_open(
         project=n["landed"],
         actor=w.promoter,
         category=Problem.Category.LAND,
@@ -67,12 +68,12 @@ def month(w):
         deadline=dt.date(2019, 9, 30),
         at=at(2019, 8, 16),
     )
-    services.problem_update(
+    supervision_services.problem_update(
         problem=solved, actor=w.office, status="resolved", note="已调剂指标", at=at(2019, 8, 20)
     )
     n["idle"] = make_project(w, name="冷链物流园", investment="8000", at=at(2019, 3, 1))
     admit(w, n["idle"], when=at(2019, 3, 2))
-    services.problem_open(
+    supervision_services.problem_open(
         project=n["idle"],
         actor=w.promoter,
         category=Problem.Category.APPROVAL,
@@ -81,7 +82,7 @@ def month(w):
         deadline=dt.date(2019, 7, 31),
         at=at(2019, 7, 1),
     )
-    later = services.problem_open(
+    later = supervision_services.problem_open(
         project=n["idle"],
         actor=w.promoter,
         category=Problem.Category.FUNDS,
@@ -90,7 +91,7 @@ def month(w):
         deadline=dt.date(2019, 10, 31),
         at=at(2019, 7, 2),
     )
-    services.problem_update(
+    supervision_services.problem_update(
         problem=later, actor=w.office, status="resolved", note="银行已放款", at=at(2019, 9, 5)
     )
     # Admitted after D: in no block of August.

@@ -1,34 +1,29 @@
-"""Reads of the review queue, problems, supervisions and leaders' acts, scoped by user.
+"""Reads of problems, 督办 and leaders' acts, scoped by user.
 
-Every list here starts from ``selectors.project_scope``: what a user may see of these
-rows follows from the projects they may see (plus, for a unit, the problems it must
-solve and their 督办). The one read across scopes is ``duplicate_rows``, on purpose:
-the reviewer must see a clash with another unit's or district's project.
+Every list here starts from ``baton.projects.selectors.project_scope``: what a user may
+see of these rows follows from the projects they may see (plus, for a unit, the problems
+it must solve and their 督办).
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from baton.accounts.areas import area_of, units_in
 from baton.accounts.models import User
 from baton.org.models import Person, Unit
+from baton.projects.models import Project
+from baton.projects.selectors import project_list, project_scope
 
-from .duplicates import duplicate_candidates
-from .models import LeaderAct, Problem, Project, ProjectEvent, ReviewState, Supervision
-from .selectors import project_list, project_scope
+from .models import LeaderAct, Problem, Supervision
 
 Role = User.Role
 
-#: The review events the history of decisions lists.
-DECISIONS = (
-    ProjectEvent.Kind.APPROVED,
-    ProjectEvent.Kind.ADMITTED,
-    ProjectEvent.Kind.RETURNED,
-)
 
-
-def _visible_projects(user: User) -> QuerySet[Project]:
+def _visible_projects(user: User) -> QuerySet[Project, Any]:
     return Project.objects.filter(project_scope(user)).values("pk")
 
 
@@ -37,40 +32,6 @@ def _own_unit(user: User) -> int | None:
     if user.is_authenticated and user.is_active and user.role == Role.UNIT_STAFF:
         return user.unit_id
     return None
-
-
-# --- review ----------------------------------------------------------------------------
-
-
-def review_queue(*, user: User) -> QuerySet[Project]:
-    """Return the projects waiting for this user's review decision, oldest first.
-
-    The district office decides on its district's submitted projects (in a one-level
-    district this admits them); the city reviewer admits its city's district-approved ones.
-    """
-    if user.role == Role.DISTRICT_OFFICE and user.district_id:
-        state = {"review_state": ReviewState.SUBMITTED, "district_id": user.district_id}
-    elif user.role == Role.CITY_REVIEWER and user.city_id:
-        state = {"review_state": ReviewState.DISTRICT_APPROVED, "district__city_id": user.city_id}
-    else:
-        return Project.objects.none()
-    submission = ProjectEvent.objects.filter(
-        project=OuterRef("pk"), kind=ProjectEvent.Kind.SUBMITTED
-    ).order_by("-at", "-id")
-    return (
-        project_list(user=user, filters=state)
-        .annotate(submission=Subquery(submission.values("new")[:1]))
-        .order_by("submitted_at", "id")
-    )
-
-
-def review_decisions(*, user: User) -> QuerySet[ProjectEvent]:
-    """Return the review decisions (approved, admitted, returned) in scope, newest first."""
-    return (
-        ProjectEvent.objects.filter(kind__in=DECISIONS, project__in=_visible_projects(user))
-        .select_related("project", "project__unit", "project__district", "actor")
-        .order_by("-at", "-id")
-    )
 
 
 # --- problems and supervisions ----------------------------------------------------------
@@ -101,7 +62,7 @@ def problem_list(*, user: User, filters: dict | None = None) -> QuerySet[Problem
     return problems
 
 
-def problem_get(*, user: User, pk) -> Problem:
+def problem_get(*, user: User, pk: int | str) -> Problem:
     """Return one problem in the user's scope, or raise Http404."""
     try:
         return problem_list(user=user).get(pk=pk)
@@ -109,7 +70,7 @@ def problem_get(*, user: User, pk) -> Problem:
         raise Http404("问题不存在或您无权查看。") from None
 
 
-def visible_projects(*, user: User, ids) -> set[int]:
+def visible_projects(*, user: User, ids: Iterable[int]) -> set[int]:
     """Return which of these project ids the user may open (a unit may see a problem it
     must solve on a project it does not see)."""
     return set(project_list(user=user, filters={"pk__in": set(ids)}).values_list("pk", flat=True))
@@ -142,7 +103,7 @@ def supervision_list(*, user: User, filters: dict | None = None) -> QuerySet[Sup
     return supervisions
 
 
-def supervision_get(*, user: User, pk) -> Supervision:
+def supervision_get(*, user: User, pk: int | str) -> Supervision:
     try:
         return supervision_list(user=user).get(pk=pk)
     except (Supervision.DoesNotExist, ValueError, TypeError):
@@ -212,46 +173,13 @@ def leaders_in_scope(user: User) -> QuerySet[Person]:
     return Person.objects.filter(Exists(acted)).order_by("level", "name")
 
 
-def duplicate_rows(*, user: User, project: Project) -> list[dict]:
-    """Return the duplicate candidates of a project under review, with what to compare.
-
-    Candidates come from every unit of the city on purpose (项目撞车 is a clash across
-    units); ``visible`` says whether the reviewer may open the candidate's own page.
-    """
-    candidates = duplicate_candidates(project)
-    if not candidates:
-        return []
-    ids = [c.project.pk for c in candidates]
-    full = Project.objects.select_related("district", "unit", "stage").in_bulk(ids)
-    visible = set(project_list(user=user, filters={"pk__in": ids}).values_list("pk", flat=True))
-    return [
-        {
-            "project": full[c.project.pk],
-            "score": c.score,
-            "reason": c.reason,
-            "visible": c.project.pk in visible,
-        }
-        for c in candidates
-        if c.project.pk in full
-    ]
-
-
-def review_trail(*, project: Project) -> list[ProjectEvent]:
-    """Return the project's submissions and review decisions, oldest first."""
-    return list(
-        project.events.filter(kind__in=(ProjectEvent.Kind.SUBMITTED, *DECISIONS))
-        .select_related("actor")
-        .order_by("at", "id")
-    )
-
-
 def problem_queue(*, user: User, size: int = 5) -> dict:
     """Return the 工作台's queue: overdue problems, and active 督办 (a leader's own)."""
     overdue = overdue_problems(user=user)
     supervisions = active_supervisions(user=user)
     if user.role == Role.LEADER and user.person_id:
         supervisions = supervisions.filter(leader_id=user.person_id)
-    queue = {
+    queue: dict[str, Any] = {
         "overdue_count": overdue.count(),
         "overdue": list(overdue[:size]),
         "supervision_count": supervisions.count(),

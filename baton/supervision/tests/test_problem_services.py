@@ -3,9 +3,11 @@ import datetime as dt
 import pytest
 
 from baton.org.models import Person, Unit
-from baton.projects import services
-from baton.projects.models import LeaderAct, Problem, ProjectEvent, Supervision
-from baton.projects.tests.helpers import kinds, refused
+from baton.projects.models import ProjectEvent
+from baton.projects.tests.helpers import kinds
+from baton.supervision import services
+from baton.supervision.models import LeaderAct, Problem, Supervision
+from baton.supervision.tests.helpers import refused
 from baton.testing import at, make_project
 
 Kind = ProjectEvent.Kind
@@ -184,7 +186,7 @@ def test_it_refuses_an_unknown_act_kind_and_a_future_date(w, project):
 
 
 def test_the_responsible_unit_may_close_a_supervision_of_its_problem(w, project):
-    from baton.projects.permissions import can_close_supervision
+    from baton.supervision.permissions import can_close_supervision
     from baton.testing import make_user
 
     problem = open_problem(w, project)

@@ -21,9 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import trigger_client_event
 
 from baton.accounts.models import User
+from baton.projects.forms_review import apply_errors, posted
+from baton.projects.models import CODE_PATTERN, Project
+from baton.projects.selectors import project_get
 
-from .. import permissions, services
-from ..forms_review import (
+from . import permissions, services
+from .forms import (
     LeaderActFilterForm,
     LeaderActForm,
     ProblemFilterForm,
@@ -31,55 +34,27 @@ from ..forms_review import (
     ProblemUpdateForm,
     SupervisionCloseForm,
     SupervisionForm,
-    apply_errors,
-    posted,
 )
-from ..models import LeaderAct, Problem, Project, Supervision
-from ..selectors import project_get
-from ..selectors_problems import (
+from .models import LeaderAct, Problem, Supervision
+from .project_page import problem_section
+from .selectors import (
     leader_act_list,
     leader_choices,
     leaders_in_scope,
     problem_get,
     problem_list,
-    project_problems,
     supervision_get,
     supervision_list,
     units_in_scope,
     visible_projects,
 )
-from .review import CODE
 
 Role = User.Role
 PER_PAGE = 20
+CODE = rf"(?P<code>{CODE_PATTERN})"
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def problem_section(*, user: User, project: Project) -> dict:
-    """Return what ``projects/_project_problems.html`` shows, with the user's permissions.
-
-    The project page passes it as ``problem_section``; without it the fragment loads
-    itself from ``projects:project_problems``.
-    """
-    section = project_problems(project=project)
-    can_supervise = permissions.can_supervise(user, project)
-    for problem in section["problems"]:
-        problem.can_update = permissions.can_update_problem(user, problem)
-        problem.can_supervise = can_supervise and problem.is_open
-    for supervision in section["supervisions"]:
-        supervision.project = project
-        supervision.can_close = (
-            supervision.status == Supervision.Status.ACTIVE
-            and permissions.can_close_supervision(user, supervision)
-        )
-    return {
-        **section,
-        "can_open": permissions.can_open_problem(user, project),
-        "can_supervise": can_supervise,
-        "can_log_act": permissions.can_log_leader_act(user, project),
-    }
 
 
 def _next(request, default: str) -> str:
@@ -108,7 +83,9 @@ def _here(request) -> str:
 
 def _denied(request, message: str):
     context = {"message": message, "page_title": "无权操作"}
-    template = "projects/_problem_denied.html" if request.htmx else "projects/problem_denied.html"
+    template = (
+        "supervision/_problem_denied.html" if request.htmx else "supervision/problem_denied.html"
+    )
     return render(request, template, context, status=403)
 
 
@@ -118,7 +95,7 @@ def _dialog(request, fragment: str, context: dict):
     if request.htmx:
         return render(request, fragment, context)
     status = 400 if request.method == "POST" else 200
-    return render(request, "projects/problem_dialog_page.html", context, status=status)
+    return render(request, "supervision/problem_dialog_page.html", context, status=status)
 
 
 def _done(request, message: str, next_url: str):
@@ -181,8 +158,8 @@ def problems(request):
         "page_title": "存在问题",
     }
     if request.htmx:
-        return render(request, "projects/_problem_results.html", context)
-    return render(request, "projects/problem_list.html", context, status=200 if valid else 400)
+        return render(request, "supervision/_problem_results.html", context)
+    return render(request, "supervision/problem_list.html", context, status=200 if valid else 400)
 
 
 @require_GET
@@ -197,8 +174,8 @@ def project_problems_view(request, code):
         "page_title": f"存在问题与督办：{project.name}",
     }
     if request.htmx:
-        return render(request, "projects/_project_problems.html", context)
-    return render(request, "projects/problem_project.html", context)
+        return render(request, "supervision/_project_problems.html", context)
+    return render(request, "supervision/problem_project.html", context)
 
 
 @require_GET
@@ -217,7 +194,9 @@ def leader_acts(request):
         "kinds": LeaderAct.Kind.choices,
         "page_title": "领导活动",
     }
-    template = "projects/_leader_act_results.html" if request.htmx else "projects/leader_acts.html"
+    template = (
+        "supervision/_leader_act_results.html" if request.htmx else "supervision/leader_acts.html"
+    )
     return render(request, template, context, status=200 if valid or request.htmx else 400)
 
 
@@ -257,7 +236,7 @@ def problem_new(request, code):
         else:
             return _done(request, "已登记存在问题。", back)
     context = {"form": form, "project": project, "next": back, "page_title": "登记存在问题"}
-    return _dialog(request, "projects/_problem_form.html", context)
+    return _dialog(request, "supervision/_problem_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -267,7 +246,7 @@ def problem_update(request, pk):
     problem = problem_get(user=user, pk=pk)
     if not permissions.can_update_problem(user, problem):
         return _denied(request, "只有责任单位或区招商办可以办理该问题。")
-    back = _back(request, reverse("projects:problems"))
+    back = _back(request, reverse("supervision:problems"))
     form = ProblemUpdateForm(posted(request), problem=problem)
     if request.method == "POST" and form.is_valid():
         try:
@@ -283,7 +262,7 @@ def problem_update(request, pk):
             label = Problem.Status(problem.status).label
             return _done(request, f"问题已改为“{label}”。", back)
     context = {"form": form, "problem": problem, "next": back, "page_title": "办理问题"}
-    return _dialog(request, "projects/_problem_update.html", context)
+    return _dialog(request, "supervision/_problem_update.html", context)
 
 
 # --- supervision dialogs ---------------------------------------------------------------
@@ -319,7 +298,7 @@ def supervision_new(request, code):
         else:
             return _done(request, "已登记督办事项。", back)
     context = {"form": form, "project": project, "next": back, "page_title": "领导督办"}
-    return _dialog(request, "projects/_supervision_form.html", context)
+    return _dialog(request, "supervision/_supervision_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -329,7 +308,7 @@ def supervision_close(request, pk):
     supervision = supervision_get(user=user, pk=pk)
     if not permissions.can_close_supervision(user, supervision):
         return _denied(request, "只有项目责任单位、问题责任单位或区招商办可以反馈督办办结情况。")
-    back = _back(request, reverse("projects:problems"))
+    back = _back(request, reverse("supervision:problems"))
     form = SupervisionCloseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -341,7 +320,7 @@ def supervision_close(request, pk):
         else:
             return _done(request, "督办事项已办结。", back)
     context = {"form": form, "supervision": supervision, "next": back, "page_title": "督办办结反馈"}
-    return _dialog(request, "projects/_supervision_close.html", context)
+    return _dialog(request, "supervision/_supervision_close.html", context)
 
 
 # --- leaders' acts -------------------------------------------------------------------
@@ -376,11 +355,11 @@ def leader_act_new(request, code):
         else:
             return _done(request, "已记录领导活动。", back)
     context = {"form": form, "project": project, "next": back, "page_title": "记录领导活动"}
-    return _dialog(request, "projects/_leader_act_form.html", context)
+    return _dialog(request, "supervision/_leader_act_form.html", context)
 
 
 def _section_url(project: Project) -> str:
-    return reverse("projects:project_problems", args=[project.code])
+    return reverse("supervision:project_problems", args=[project.code])
 
 
 urls = [

@@ -1,4 +1,8 @@
-"""Every project service changes exactly what it was asked to change, and nothing else.
+"""Every service on a project changes exactly what it was asked to change, and nothing else.
+
+The project services and those of the apps that write about a project (supervision: its
+problems, 督办 and leaders' acts) are checked together, over all their tables: a project
+service must leave a problem alone as much as a 督办 must leave the project's fields.
 
 For each service hypothesis draws a project — its stage, review state, co-units, relay
 roles, milestones with their notes, a problem and a 督办 — and the service's arguments.
@@ -30,16 +34,15 @@ from baton.projects.duplicates import investor_key, name_key
 from baton.projects.models import (
     CodeSequence,
     Industry,
-    LeaderAct,
     Milestone,
-    Problem,
     Project,
     ProjectEvent,
     ProjectPeriod,
     ReviewState,
-    Supervision,
 )
 from baton.projects.tests.helpers import INVESTOR
+from baton.supervision import services as supervision_services
+from baton.supervision.models import LeaderAct, Problem, Supervision
 from baton.testing import at, make_project, stage
 
 Kind = ProjectEvent.Kind
@@ -259,7 +262,7 @@ def build(w, s) -> Project:
         services.project_review(project=project, actor=w.reviewer, approve=True, at=next(clock))
     problem = None
     if s.problem:
-        problem = services.problem_open(
+        problem = supervision_services.problem_open(
             project=project,
             actor=w.promoter,
             category=Problem.Category.LAND,
@@ -269,7 +272,7 @@ def build(w, s) -> Project:
             at=next(clock),
         )
     if s.supervision:
-        services.supervision_issue(
+        supervision_services.supervision_issue(
             project=project,
             actor=w.leader,
             leader=w.leader_person,
@@ -527,7 +530,7 @@ def case_problem_open(w, project, before, data):
     expect.touch(Kind.PROBLEM, bump=False)
 
     def call():
-        services.problem_open(
+        supervision_services.problem_open(
             project=project,
             actor=w.promoter,
             category=Problem.Category.FUNDS,
@@ -569,7 +572,9 @@ def case_problem_update(w, project, before, data):
     expect.touch(Kind.PROBLEM, bump=False)
 
     def call():
-        services.problem_update(problem=problem, actor=w.promoter, status=status, note=note, at=T1)
+        supervision_services.problem_update(
+            problem=problem, actor=w.promoter, status=status, note=note, at=T1
+        )
 
     return call, expect
 
@@ -588,7 +593,7 @@ def case_supervision_issue(w, project, before, data):
     expect.touch(Kind.SUPERVISED, bump=False)
 
     def call():
-        services.supervision_issue(
+        supervision_services.supervision_issue(
             project=project,
             actor=w.leader,
             leader=w.leader_person,
@@ -611,7 +616,7 @@ def case_supervision_close(w, project, before, data):
     expect.touch(Kind.SUPERVISED, bump=False)
 
     def call():
-        services.supervision_close(
+        supervision_services.supervision_close(
             supervision=supervision, actor=w.promoter, response="已落实", at=T1
         )
 
@@ -626,7 +631,7 @@ def case_leader_act_record(w, project, before, data):
     expect.touch(Kind.LEADER_ACT, bump=False)
 
     def call():
-        services.leader_act_record(
+        supervision_services.leader_act_record(
             project=project,
             actor=w.leader,
             leader=w.leader_person,

@@ -7,18 +7,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from baton.org.models import Person
-from baton.projects import services
-from baton.projects.models import LeaderAct, ProjectEvent
-from baton.projects.tests.helpers_views import HTMX, login, state
-from baton.projects.views import problems as problem_views
+from baton.projects.models import ProjectEvent
+from baton.projects.tests.helpers_views import HTMX, login
+from baton.supervision import services
+from baton.supervision import views as problem_views
+from baton.supervision.models import LeaderAct
+from baton.supervision.tests.helpers import db_state as state
 from baton.testing import at, make_project
 
 T0 = at(2024, 3, 1)
-LIST = reverse("projects:leader_acts")
+LIST = reverse("supervision:leader_acts")
 
 
 def log(project) -> str:
-    return reverse("projects:leader_act_new", args=[project.code])
+    return reverse("supervision:leader_act_new", args=[project.code])
 
 
 @pytest.fixture
@@ -276,7 +278,7 @@ def test_it_paginates(client, w, acts, monkeypatch):
 def test_it_answers_htmx_with_the_results_only(client, w, acts):
     response = login(client, w.office).get(LIST, {"month": "2024-03"}, **HTMX)
 
-    assert response.templates[0].name == "projects/_leader_act_results.html"
+    assert response.templates[0].name == "supervision/_leader_act_results.html"
     assert "<html" not in response.content.decode()
 
 

@@ -11,14 +11,16 @@ from django.utils import timezone
 
 from baton.accounts.models import User
 from baton.org.models import Person
-from baton.projects import services
-from baton.projects.models import LeaderAct, Problem, ProjectEvent, Supervision
-from baton.projects.tests.helpers_views import HTMX, login, state
-from baton.projects.views import problems as problem_views
+from baton.projects.models import ProjectEvent
+from baton.projects.tests.helpers_views import HTMX, login
+from baton.supervision import services
+from baton.supervision import views as problem_views
+from baton.supervision.models import LeaderAct, Problem, Supervision
+from baton.supervision.tests.helpers import db_state as state
 from baton.testing import at, make_project, make_user
 
 T0 = at(2024, 3, 1)
-LIST = reverse("projects:problems")
+LIST = reverse("supervision:problems")
 
 
 def today() -> dt.date:
@@ -30,23 +32,23 @@ def later(days: int = 14) -> str:
 
 
 def section(project) -> str:
-    return reverse("projects:project_problems", args=[project.code])
+    return reverse("supervision:project_problems", args=[project.code])
 
 
 def new_problem(project) -> str:
-    return reverse("projects:problem_new", args=[project.code])
+    return reverse("supervision:problem_new", args=[project.code])
 
 
 def update(problem) -> str:
-    return reverse("projects:problem_update", args=[problem.pk])
+    return reverse("supervision:problem_update", args=[problem.pk])
 
 
 def supervise(project) -> str:
-    return reverse("projects:supervision_new", args=[project.code])
+    return reverse("supervision:supervision_new", args=[project.code])
 
 
 def close(supervision) -> str:
-    return reverse("projects:supervision_close", args=[supervision.pk])
+    return reverse("supervision:supervision_close", args=[supervision.pk])
 
 
 def open_problem(w, project, *, unit=None, when=None, deadline=None, category="land", text=None):
@@ -108,13 +110,13 @@ def test_it_shows_a_projects_problems_supervisions_and_acts(client, w, project, 
     text = response.content.decode()
     for shown in ("用地指标尚未落实", "已逾期", "陈立新", "两周内落实用地指标", "考察", "马巷街道"):
         assert shown in text
-    assert response.templates[0].name == "projects/problem_project.html"
+    assert response.templates[0].name == "supervision/problem_project.html"
 
 
 def test_it_answers_htmx_with_the_section_only(client, w, project, overdue):
     response = login(client, w.promoter).get(section(project), **HTMX)
 
-    assert response.templates[0].name == "projects/_project_problems.html"
+    assert response.templates[0].name == "supervision/_project_problems.html"
     assert "<html" not in response.content.decode()
     assert 'hx-trigger="problemsChanged from:body"' in response.content.decode()
 
@@ -124,7 +126,7 @@ def test_the_section_loads_itself_when_the_project_page_gives_only_the_project(w
     request.user = w.promoter
 
     html = render_to_string(
-        "projects/_project_problems.html", {"project": project}, request=request
+        "supervision/_project_problems.html", {"project": project}, request=request
     )
 
     assert 'hx-trigger="load, problemsChanged from:body"' in html
@@ -183,7 +185,7 @@ def test_it_opens_a_problem_in_a_dialog(client, w, project):
     login(client, w.office)
 
     form = client.get(new_problem(project), **HTMX)
-    assert form.templates[0].name == "projects/_problem_form.html"
+    assert form.templates[0].name == "supervision/_problem_form.html"
     assert "<html" not in form.content.decode()
     assert "data-close-dialog" in form.content.decode()
 
@@ -666,7 +668,7 @@ def test_it_paginates(client, w, project, monkeypatch):
 def test_it_answers_htmx_with_the_results_only(client, w, overdue):
     response = login(client, w.promoter).get(LIST, {"overdue": "on"}, **HTMX)
 
-    assert response.templates[0].name == "projects/_problem_results.html"
+    assert response.templates[0].name == "supervision/_problem_results.html"
     assert "<html" not in response.content.decode()
 
 
