@@ -262,6 +262,45 @@ def check_entry_stage(stage: Stage | None) -> Stage:
     return stage
 
 
+def new_draft(
+    make: Callable[..., Project],
+    *,
+    actor: object,
+    district: District,
+    unit: Unit,
+    stage: Stage | None,
+    name: str,
+    investment: object,
+    fields: dict,
+    original_code: str,
+    at: dt.datetime,
+) -> tuple[Project, set]:
+    """Return a new draft built with ``make`` (unsaved, no code yet) and its co-units:
+    the unit, the entry stage and every value checked as every writer creates one."""
+    from .duplicates import investor_key, name_key
+
+    check_unit(district, unit)
+    stage = check_entry_stage(stage)
+    clean = clean_values(district, {"name": name, "investment": investment, **fields})
+    co_units = clean.pop("co_units", set())
+    clean.setdefault("info_unit", unit)
+    project = make(
+        district=district,
+        unit=unit,
+        stage=stage,
+        stage_entered_at=at,
+        review_state=ReviewState.DRAFT,
+        created_by=actor,
+        created_at=at,
+        updated_at=at,
+        original_code=original_code,
+        **clean,
+    )
+    project.name_key = name_key(project.name)
+    project.investor_key = investor_key(project.investor)
+    return project, co_units
+
+
 def check_created_complete(stage: Stage, project: Project, signed: Callable[[], bool]) -> None:
     """Refuse a new project that lacks what its stage requires."""
     missing = missing_for(stage, project, signed)

@@ -282,27 +282,19 @@ def project_create(
     original_code = rules.clean_original_code(original_code)
     if signed_on is not None:
         signed_on = rules.clean_date(signed_on)
-    rules.check_unit(district, unit)
-    stage = rules.check_entry_stage(
-        stage or Stage.objects.filter(is_terminal=False).order_by("order").first()
-    )
-    clean = rules.clean_values(district, {"name": name, "investment": investment, **fields})
-    co_units = clean.pop("co_units", set())
-    clean.setdefault("info_unit", unit)
-    project = Project(
+    project, co_units = rules.new_draft(
+        Project,
+        actor=actor,
         district=district,
         unit=unit,
-        stage=stage,
-        stage_entered_at=at,
-        review_state=ReviewState.DRAFT,
-        created_by=actor,
-        created_at=at,
-        updated_at=at,
+        stage=stage or Stage.objects.filter(is_terminal=False).order_by("order").first(),
+        name=name,
+        investment=investment,
+        fields=fields,
         original_code=original_code,
-        **clean,
+        at=at,
     )
-    project.name_key = name_key(project.name)
-    project.investor_key = investor_key(project.investor)
+    stage = project.stage
     rules.check_created_complete(stage, project, _signed(project, signed_on))
     project.code = _next_code(district, timezone.localtime(at).year)
     project.save()

@@ -12,7 +12,6 @@ from baton.org.models import District, Unit
 
 from .. import events, rules
 from ..duplicate_index import DuplicateIndex, PoolProcess
-from ..duplicates import investor_key, name_key
 from ..models import (
     CodeSequence,
     Milestone,
@@ -180,25 +179,19 @@ class BulkWriter(_Steps, _Candidates, _Rows):
         original_code = rules.clean_original_code(original_code)
         if signed_on is not None:
             signed_on = self._date(signed_on)
-        rules.check_unit(district, unit)
-        stage = rules.check_entry_stage(stage or self._entry_stage)
-        clean = rules.clean_values(district, {"name": name, "investment": investment, **fields})
-        co_units = clean.pop("co_units", set())
-        clean.setdefault("info_unit", unit)
-        project = _new_project(
+        project, co_units = rules.new_draft(
+            _new_project,
+            actor=actor,
             district=district,
             unit=unit,
-            stage=stage,
-            stage_entered_at=at,
-            review_state=ReviewState.DRAFT,
-            created_by=actor,
-            created_at=at,
-            updated_at=at,
+            stage=stage or self._entry_stage,
+            name=name,
+            investment=investment,
+            fields=fields,
             original_code=original_code,
-            **clean,
+            at=at,
         )
-        project.name_key = name_key(project.name)
-        project.investor_key = investor_key(project.investor)
+        stage = project.stage
         rules.check_created_complete(stage, project, lambda: signed_on is not None)
         project.code = self._next_code(district, timezone.localtime(at).year)
         project.pk = self._take(Project)
