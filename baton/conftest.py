@@ -28,6 +28,18 @@ def _plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # A task runs inside the call that enqueues it, so a test sees its outcome at once;
+    # the tests of the queue itself start a real worker on the database backend.
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
+
+
 @pytest.fixture(scope="session")
 def _anchor_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("audit-anchor")

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "baton.assessment",
     "baton.land",
     "baton.ops",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -194,6 +196,35 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("BATON_PAGE_CACHE_ENTRIES", 2000)},
     }
 }
+
+#: Background work (notices, imports, report packs, ranking runs) goes through Django's
+#: tasks API. ``BATON_TASKS=database`` (the default) keeps the queue in the database and
+#: runs ``baton db_worker`` beside the server; ``BATON_TASKS=rq`` keeps it in Redis
+#: (``REDIS_URL``) and runs ``baton rqworker --job-class django_tasks_rq.Job default bulk``.
+#: "default" is for short work (a notice), "bulk" for long runs (an import, a pack), so a
+#: long import never holds up a notice when each queue has its worker.
+BATON_TASKS = env_str("BATON_TASKS", "database")
+TASK_QUEUES = ["default", "bulk"]
+if BATON_TASKS == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+elif BATON_TASKS == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+    RQ_QUEUES = {
+        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("BATON_TASK_TIMEOUT", 3600)}
+        for name in TASK_QUEUES
+    }
+elif BATON_TASKS == "immediate":
+    # Each task runs inside the request that enqueues it: for a one-process trial only.
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": TASK_QUEUES,
+        }
+    }
+else:
+    raise ImproperlyConfigured("BATON_TASKS 须为 database、rq 或 immediate。")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
