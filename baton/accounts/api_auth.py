@@ -83,9 +83,9 @@ def _token_facts(token: ApiToken) -> dict:
 
 def token_user(secret: str) -> User:
     """Return the active user a token belongs to, or raise ``TokenRefused``."""
-    if not secret or len(secret) > _MAX_TOKEN_LENGTH:
-        raise TokenRefused("访问令牌无效。")
-    token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(secret)).first()
+    token = None
+    if secret and len(secret) <= _MAX_TOKEN_LENGTH:
+        token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(secret)).first()
     if token is None:
         raise TokenRefused("访问令牌无效。")
     now = timezone.now()

@@ -34,6 +34,9 @@ class LoginForm(AuthenticationForm):
         )
 
 
+_SIX_DIGITS = "动态口令为 6 位数字。"
+
+
 class TokenForm(forms.Form):
     token = forms.CharField(
         label="动态口令",
@@ -42,15 +45,15 @@ class TokenForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
         error_messages={
             "required": "请输入动态口令。",
-            "min_length": "动态口令为 6 位数字。",
-            "max_length": "动态口令为 6 位数字。",
+            "min_length": _SIX_DIGITS,
+            "max_length": _SIX_DIGITS,
         },
     )
 
     def clean_token(self):
         token = self.cleaned_data["token"].strip()
         if not token.isdigit():
-            raise forms.ValidationError("动态口令为 6 位数字。")
+            raise forms.ValidationError(_SIX_DIGITS)
         return token
 
 
@@ -156,7 +159,7 @@ class ActiveForm(forms.Form):
 class ConfirmForm(forms.Form):
     confirm = forms.ChoiceField(
         choices=[("yes", "确认")],
-        error_messages={"required": "请确认这项操作。", "invalid_choice": "请确认这项操作。"},
+        error_messages=dict.fromkeys(("required", "invalid_choice"), "请确认这项操作。"),
     )
 
 

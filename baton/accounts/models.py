@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+LEADER_NEEDS_AREA = _("领导账号必须指定所属区或市。")
+
 
 class User(AbstractUser):
     """A person who logs in, with exactly one role and the area that role covers."""
@@ -79,7 +81,7 @@ class User(AbstractUser):
                     }
                 )
         if self.role == self.Role.LEADER and not (self.district_id or self.city_id):
-            raise ValidationError({"district": _("领导账号必须指定所属区或市。")})
+            raise ValidationError({"district": LEADER_NEEDS_AREA})
 
     def save(self, *args, **kwargs):
         # Keep the area fields consistent downwards: a unit implies its district and city.

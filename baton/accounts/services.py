@@ -15,7 +15,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from baton.audit.services import Event, audit_write
 from baton.org.models import City, District, Unit
 
-from .models import EnrolmentCode, LoginSession, User
+from .models import LEADER_NEEDS_AREA, EnrolmentCode, LoginSession, User
+
+#: Said after a change that ends an account's sessions (role change, disabling).
+SESSIONS_ENDED = "其登录会话已全部结束。"
 
 #: The roles the system administrator may give an account on the 用户管理 page; the three
 #: administrators' accounts are made on the server (``baton create-user``).
@@ -116,7 +119,7 @@ def _check_area(user: User) -> None:
         if user.district is not None:
             user.city = user.district.city
         elif user.city is None:
-            raise ValidationError({"district": "领导账号必须指定所属区或市。"})
+            raise ValidationError({"district": LEADER_NEEDS_AREA})
 
 
 def _area_facts(user: User) -> dict:

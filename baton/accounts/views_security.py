@@ -124,7 +124,7 @@ def user_role(request, pk: int):
                 if changed:
                     messages.success(
                         request,
-                        f"已将 {user.username} 的角色变更为{user.get_role_display()}，其登录会话已全部结束。",
+                        f"已将 {user.username} 的角色变更为{user.get_role_display()}，{services.SESSIONS_ENDED}",
                     )
                 else:
                     messages.info(request, f"{user.username} 的角色和范围没有变化。")

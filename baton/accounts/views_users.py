@@ -106,7 +106,7 @@ def user_active(request, pk: int):
     if active:
         messages.success(request, f"已启用账号 {user.username}。")
     else:
-        messages.success(request, f"已停用账号 {user.username}，其登录会话已全部结束。")
+        messages.success(request, f"已停用账号 {user.username}，{services.SESSIONS_ENDED}")
     return redirect("accounts:users")
 
 

@@ -26,7 +26,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaError
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, PlainValidator, WithJsonSchema
 
-from .dates import ISO_DATE, parse_iso_date
+from .dates import ISO_DATE, ISO_DATE_FORMAT, parse_iso_date
 from .money import MAX_WAN, to_wan
 
 logger = logging.getLogger("django.request")
@@ -196,6 +196,11 @@ STATUS_MESSAGES = {
     429: "请求过于频繁，请稍后再试。",
 }
 
+_NOT_A_BOOL = "应为 true 或 false。"
+_ONE_OF = "只能是 {expected}。"
+_NOT_AN_OBJECT = "应为 JSON 对象。"
+_BAD_FORMAT = "格式不正确。"
+
 #: Chinese for pydantic's error types; ``{…}`` takes the error's context.
 _SCHEMA_MESSAGES = {
     "missing": "必须填写。",
@@ -204,8 +209,8 @@ _SCHEMA_MESSAGES = {
     "int_parsing": "应为整数。",
     "int_from_float": "应为整数。",
     "int_parsing_size": "数值过大。",
-    "bool_type": "应为 true 或 false。",
-    "bool_parsing": "应为 true 或 false。",
+    "bool_type": _NOT_A_BOOL,
+    "bool_parsing": _NOT_A_BOOL,
     "greater_than": "必须大于 {gt}。",
     "greater_than_equal": "不能小于 {ge}。",
     "less_than": "必须小于 {lt}。",
@@ -213,17 +218,17 @@ _SCHEMA_MESSAGES = {
     "string_too_short": "至少 {min_length} 个字。",
     "string_too_long": "不能超过 {max_length} 个字。",
     "too_long": "最多 {max_length} 项。",
-    "literal_error": "只能是 {expected}。",
-    "enum": "只能是 {expected}。",
+    "literal_error": _ONE_OF,
+    "enum": _ONE_OF,
     "list_type": "应为列表。",
-    "dict_type": "应为 JSON 对象。",
-    "model_type": "应为 JSON 对象。",
-    "model_attributes_type": "应为 JSON 对象。",
+    "dict_type": _NOT_AN_OBJECT,
+    "model_type": _NOT_AN_OBJECT,
+    "model_attributes_type": _NOT_AN_OBJECT,
     "extra_forbidden": "不认识的字段。",
-    "date_type": "日期格式不正确，应为 YYYY-MM-DD。",
-    "date_parsing": "日期格式不正确，应为 YYYY-MM-DD。",
-    "date_from_datetime_parsing": "日期格式不正确，应为 YYYY-MM-DD。",
-    "date_from_datetime_inexact": "日期格式不正确，应为 YYYY-MM-DD。",
+    "date_type": ISO_DATE_FORMAT,
+    "date_parsing": ISO_DATE_FORMAT,
+    "date_from_datetime_parsing": ISO_DATE_FORMAT,
+    "date_from_datetime_inexact": ISO_DATE_FORMAT,
     "json_invalid": "请求体不是有效的 JSON。",
     "value_error": "{error}",
 }
@@ -237,14 +242,14 @@ def _field_name(loc) -> str:
 
 
 def _schema_message(error: dict) -> str:
-    template = _SCHEMA_MESSAGES.get(error.get("type", ""), "格式不正确。")
+    template = _SCHEMA_MESSAGES.get(error.get("type", ""), _BAD_FORMAT)
     context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
     if "expected" in context:
         context["expected"] = context["expected"].replace(", ", "、").replace(" or ", "、")
     try:
         return template.format(**context)
     except (KeyError, IndexError, ValueError):
-        return "格式不正确。"
+        return _BAD_FORMAT
 
 
 def add_error_handlers(api: NinjaAPI, *, conflicts: tuple[type[Exception], ...] = ()) -> None:

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 #: Exactly YYYY-MM-DD in ASCII digits (``\d`` would take other scripts' digits too).
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+ISO_DATE_FORMAT = "日期格式不正确，应为 YYYY-MM-DD。"
 
 
 # --- local days and month ends -----------------------------------------------------------
@@ -71,7 +72,7 @@ def parse_iso_date(value) -> dt.date:
     ``fromisoformat`` would also take 20250101 or 2025-W01-1.
     """
     if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
-        raise ValueError("日期格式不正确，应为 YYYY-MM-DD。")
+        raise ValueError(ISO_DATE_FORMAT)
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

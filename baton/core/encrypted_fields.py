@@ -41,6 +41,9 @@ class FieldDecryptError(Exception):
     """A sealed value that cannot be opened: no key, another key, or damaged."""
 
 
+_MALFORMED = "加密字段格式损坏。"
+
+
 def parse_key(text: str) -> bytes:
     """Return the 16-byte key written as 32 hex digits, or raise ImproperlyConfigured."""
     cleaned = (text or "").strip()
@@ -87,7 +90,7 @@ def unseal(value: str, *, purpose: str, key: bytes | None = None) -> str:
         return value
     match = _SEALED.match(value)
     if match is None:
-        raise FieldDecryptError("加密字段格式损坏。")
+        raise FieldDecryptError(_MALFORMED)
     key = key if key is not None else field_key()
     if key is None:
         raise FieldDecryptError("数据已加密，但未配置 BATON_FIELD_KEY，无法解密。")
@@ -95,7 +98,7 @@ def unseal(value: str, *, purpose: str, key: bytes | None = None) -> str:
         raise FieldDecryptError(f"数据是用另一把密钥（编号 {match[1]}）加密的，当前密钥无法解密。")
     raw = base64.urlsafe_b64decode(match[2] + "=" * (-len(match[2]) % 4))
     if len(raw) < NONCE_BYTES + TAG_BYTES:
-        raise FieldDecryptError("加密字段格式损坏。")
+        raise FieldDecryptError(_MALFORMED)
     try:
         clear = sm4_gcm_decrypt(key, raw[:NONCE_BYTES], raw[NONCE_BYTES:], purpose.encode())
     except InvalidTag:

@@ -21,13 +21,14 @@ def to_wan(value) -> Decimal:
     """Return ``value`` (str, int or Decimal, in 万元) as a Decimal, or raise ValidationError."""
     if isinstance(value, float):
         raise ValidationError(_("金额不能是浮点数，请以文本或 Decimal 传入。"))
+    amount: Decimal | None
     try:
         amount = (
             value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", ""))
         )
     except (InvalidOperation, ValueError):
-        raise ValidationError(_("“%(v)s”不是有效的金额（万元）。") % {"v": value}) from None
-    if not amount.is_finite():
+        amount = None
+    if amount is None or not amount.is_finite():
         raise ValidationError(_("“%(v)s”不是有效的金额（万元）。") % {"v": value})
     if amount < 0:
         raise ValidationError(_("金额不能为负数。"))
