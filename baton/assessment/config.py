@@ -51,11 +51,12 @@ def number(value: object, label: str) -> Decimal:
     """Return a config number as a Decimal; floats and text that is no number are refused."""
     if isinstance(value, bool | float):
         raise ValidationError(f'{label}须写成文本形式的数字（如 "0.5"），不能是浮点数。')
+    result: Decimal | None
     try:
         result = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"{label}“{value}”不是有效的数字。") from None
-    if not result.is_finite():
+        result = None
+    if result is None or not result.is_finite():
         raise ValidationError(f"{label}“{value}”不是有效的数字。")
     return result
 

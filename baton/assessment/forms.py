@@ -17,10 +17,12 @@ from .config import COMBINES, CREDITS, MEASURES, METRICS, SCOPES, TIER_BY, numbe
 from .describe import subject
 from .models import Indicator, Scheme, Target
 from .periods import QUARTERS, last_closed, period_of
+from .services import NO_MEMBERS, REASON_REQUIRED, STALE_TARGETS, TARGET_POSITIVE
 
 Kind = Indicator.Kind
 HUNDRED = Decimal(100)
 MAX_ROWS = 12
+_RATER_TOO_LONG = "评分方名称不能超过 40 个字。"
 
 
 def text(value: Decimal) -> str:
@@ -128,7 +130,7 @@ class UnitsForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not any(data.get(f"unit_{unit.pk}") for unit in self.units):
-            raise forms.ValidationError("至少要选择一个被考核单位。")
+            raise forms.ValidationError(NO_MEMBERS)
         return data
 
     def members(self) -> dict[Unit, str]:
@@ -211,7 +213,7 @@ class IndicatorForm(forms.Form):
         for i in range(self.counts["raters"]):
             self.fields[f"r{i}_name"] = forms.CharField(
                 label="评分方", required=False, max_length=40,
-                error_messages={"max_length": "评分方名称不能超过 40 个字。"},
+                error_messages={"max_length": _RATER_TOO_LONG},
             )  # fmt: skip
             self.fields[f"r{i}_share"] = _percent("比例（%）", required=False)
 
@@ -607,16 +609,14 @@ class TargetsForm(forms.Form):
 
     def clean_slots_key(self):
         if self.cleaned_data["slots_key"] != self.key():
-            raise forms.ValidationError(
-                "目标任务表已过期（指标或被考核单位有变动），请刷新页面后重新填写。"
-            )
+            raise forms.ValidationError(STALE_TARGETS)
         return self.cleaned_data["slots_key"]
 
     def clean(self):
         data = super().clean()
         for name, value in list(data.items()):
             if name.startswith("t_") and value is not None and value <= 0:
-                self.add_error(name, "目标值必须大于 0。")
+                self.add_error(name, TARGET_POSITIVE)
         return data
 
     def values(self) -> dict[tuple[int, int, int], object]:
@@ -709,7 +709,7 @@ class ManualScoreForm(forms.Form):
         required=False,
         max_length=40,
         help_text="按评分方加权或取平均值的指标须写明评分方，如“园区”“一队”",
-        error_messages={"max_length": "评分方名称不能超过 40 个字。"},
+        error_messages={"max_length": _RATER_TOO_LONG},
     )
     score = _decimal("得分", min_value=0)
     reason = forms.CharField(
@@ -717,7 +717,7 @@ class ManualScoreForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "人工评分必须填写评分理由。",
+            "required": REASON_REQUIRED,
             "max_length": "评分理由不能超过 2000 个字。",
         },
     )

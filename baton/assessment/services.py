@@ -20,6 +20,16 @@ from .models import Indicator, ManualScore, Ranking, RankingLine, Scheme, Scheme
 
 FROZEN = "考核方案“{name}”（第 {version} 版）已发布，不能修改；如需调整，请复制为新版本。"
 SCHEME_FIELDS = ("name", "period_kind", "share_info", "share_talks", "share_landing")
+NO_MEMBERS = "至少要选择一个被考核单位。"
+STALE_TARGETS = "目标任务表已过期（指标或被考核单位有变动），请刷新页面后重新填写。"
+REASON_REQUIRED = "人工评分必须填写评分理由。"
+TARGET_POSITIVE = "目标值必须大于 0。"
+PUBLISHED_RANKING_KEPT = "已发布的排名不能删除。"
+_PERIOD_KINDS = "考核周期只能是月度、季度或年度。"
+
+
+def _outside(unit: Unit, scheme: Scheme) -> ValidationError:
+    return ValidationError(f"“{unit.name}”不属于{scheme.district.name}，不能纳入本方案考核。")
 
 
 def _check_draft(scheme: Scheme) -> None:
@@ -58,7 +68,7 @@ def scheme_create(
     if not name:
         raise ValidationError({"name": "方案名称不能为空。"})
     if period_kind not in Scheme.PeriodKind.values:
-        raise ValidationError({"period_kind": "考核周期只能是月度、季度或年度。"})
+        raise ValidationError({"period_kind": _PERIOD_KINDS})
     shares = _clean_shares(
         {"share_info": share_info, "share_talks": share_talks, "share_landing": share_landing}
     )
@@ -81,7 +91,7 @@ def scheme_update(*, scheme: Scheme, changes: dict) -> Scheme:
     merged = {k: changes.get(k, getattr(scheme, k)) for k in SCHEME_FIELDS}
     shares = _clean_shares(merged)
     if merged["period_kind"] not in Scheme.PeriodKind.values:
-        raise ValidationError({"period_kind": "考核周期只能是月度、季度或年度。"})
+        raise ValidationError({"period_kind": _PERIOD_KINDS})
     name = (merged["name"] or "").strip() or scheme.name
     clash = Scheme.objects.filter(district=scheme.district, name=name, version=scheme.version)
     if clash.exclude(pk=scheme.pk).exists():
@@ -103,7 +113,7 @@ def scheme_unit_set(*, scheme: Scheme, unit: Unit, group: str = "") -> SchemeUni
     """Assess ``unit`` under the scheme, in ``group`` (园区, 乡镇 …)."""
     _check_draft(scheme)
     if unit.district_id != scheme.district_id:
-        raise ValidationError(f"“{unit.name}”不属于{scheme.district.name}，不能纳入本方案考核。")
+        raise _outside(unit, scheme)
     member, _ = SchemeUnit.objects.update_or_create(
         scheme=scheme, unit=unit, defaults={"group": (group or "").strip()}
     )
@@ -118,12 +128,10 @@ def scheme_units_set(*, scheme: Scheme, members: dict[Unit, str]) -> None:
     """
     _check_draft(scheme)
     if not members:
-        raise ValidationError("至少要选择一个被考核单位。")
+        raise ValidationError(NO_MEMBERS)
     for unit, group in members.items():
         if unit.district_id != scheme.district_id:
-            raise ValidationError(
-                f"“{unit.name}”不属于{scheme.district.name}，不能纳入本方案考核。"
-            )
+            raise _outside(unit, scheme)
         if len((group or "").strip()) > 20:
             raise ValidationError(f"“{unit.name}”的分组名称不能超过 20 个字。")
     leaving = scheme.units.exclude(unit__in=list(members))
@@ -197,7 +205,7 @@ def target_set(*, indicator: Indicator, unit: Unit, value: Number, part: int = 0
     _check_draft(indicator.scheme)
     value = number(value, "目标值")
     if value <= 0:
-        raise ValidationError({"value": "目标值必须大于 0。"})
+        raise ValidationError({"value": TARGET_POSITIVE})
     if value >= 10**12 or value != value.quantize(Decimal("0.0001")):
         raise ValidationError({"value": "目标值过大，或超过 4 位小数。"})
     target, _ = Target.objects.update_or_create(
@@ -223,9 +231,7 @@ def targets_set(*, scheme: Scheme, values: dict[tuple[int, int, int], Number | N
     for (indicator_id, unit_id, part), value in values.items():
         indicator, unit = indicators.get(indicator_id), units.get(unit_id)
         if indicator is None or unit is None:
-            raise ValidationError(
-                "目标任务表已过期（指标或被考核单位有变动），请刷新页面后重新填写。"
-            )
+            raise ValidationError(STALE_TARGETS)
         if value is None or value == "":
             Target.objects.filter(indicator=indicator, unit=unit, part=part).delete()
             continue
@@ -334,7 +340,7 @@ def manual_score_set(
         raise ValidationError(f"“{unit.name}”不是本方案的被考核单位。")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "人工评分必须填写评分理由。"})
+        raise ValidationError({"reason": REASON_REQUIRED})
     score = number(score, "得分")
     if score < 0 or score > indicator.weight:
         raise ValidationError({"score": f"得分须在 0 到 {engine.num(indicator.weight)} 分之间。"})
@@ -421,5 +427,5 @@ def ranking_publish(*, ranking: Ranking, actor: User, at: dt.datetime | None = N
 def ranking_discard(*, ranking: Ranking) -> None:
     """Delete a draft ranking; a published one stays."""
     if ranking.status == Ranking.Status.PUBLISHED:
-        raise ValidationError("已发布的排名不能删除。")
+        raise ValidationError(PUBLISHED_RANKING_KEPT)
     ranking.delete()

@@ -606,7 +606,7 @@ def ranking_discard(request, pk):
     ranking = _manageable_ranking(request, pk)
     back = reverse("assessment:ranking", args=[ranking.pk])
     if ranking.status == Ranking.Status.PUBLISHED:
-        return _conflict(request, "已发布的排名不能删除。", back)
+        return _conflict(request, services.PUBLISHED_RANKING_KEPT, back)
     if _unconfirmed(request):
         return _conflict_form(request, "请通过“放弃本次试算”按钮提交。", back)
     scheme = ranking.scheme
