@@ -110,6 +110,37 @@ def handed_off(old: dict, new: dict, from_unit: int, to_unit: int, reason: str) 
     return Entry(Kind.HANDED_OFF, {**old, "unit": from_unit}, {**new, "unit": to_unit}, reason)
 
 
+def handoff_requested(handoff) -> Entry:
+    """发起交接: the unit asked to take the baton (待接收); the holder does not change yet."""
+    new = _answer(handoff)
+    if handoff.relay_role:
+        new["relay_role"] = handoff.relay_role
+    if handoff.keep_as_co_unit:
+        new["keep_as_co_unit"] = True
+    return Entry(Kind.HANDOFF_REQUESTED, {}, new, handoff.reason)
+
+
+def handoff_accepted(handoff, old: dict, new: dict, reason: str = "") -> Entry:
+    """接收交接: the baton passes; the holder, relay role and co-units it changed."""
+    old = {**old, "unit": handoff.from_unit_id}
+    new = {**new, "unit": handoff.to_unit_id, "handoff": handoff.pk}
+    return Entry(Kind.HANDOFF_ACCEPTED, old, new, reason)
+
+
+def handoff_declined(handoff, reason: str) -> Entry:
+    """拒绝接收, with the reason; the project stays with the giving unit."""
+    return Entry(Kind.HANDOFF_DECLINED, {}, _answer(handoff), reason)
+
+
+def handoff_withdrawn(handoff, reason: str = "") -> Entry:
+    """撤回交接 by the giving side."""
+    return Entry(Kind.HANDOFF_WITHDRAWN, {}, _answer(handoff), (reason or "").strip())
+
+
+def _answer(handoff) -> dict:
+    return {"handoff": handoff.pk, "from_unit": handoff.from_unit_id, "to_unit": handoff.to_unit_id}
+
+
 def milestone(kind: str, existing, date: dt.date, note: str) -> Entry:
     """里程碑 recorded, or corrected (``existing``: what was recorded, with date and note)."""
     old = (
@@ -133,6 +164,8 @@ _REFERENCES = {
     "landing_unit": Unit,
     "co_units": Unit,
     "responsible_unit": Unit,
+    "from_unit": Unit,
+    "to_unit": Unit,
     "leader": Person,
     "industry": Industry,
     "stage": Stage,
@@ -146,6 +179,12 @@ _REVIEW_TITLES = {
     Kind.APPROVED: "区招商办审核通过",
     Kind.ADMITTED: "审核入库",
     Kind.RETURNED: "退回修改",
+}
+_HANDOFF_STEPS = {
+    Kind.HANDOFF_REQUESTED: "发起交接",
+    Kind.HANDOFF_ACCEPTED: "接收交接",
+    Kind.HANDOFF_DECLINED: "拒绝接收交接",
+    Kind.HANDOFF_WITHDRAWN: "撤回交接",
 }
 
 
@@ -270,6 +309,35 @@ def describe(event: ProjectEvent, names: Names) -> dict:
                 lines.append(f"{names.show(field, new[field])}记为{role}")
         if "co_units" in new:
             lines.append(f"协同单位：{names.show('co_units', new['co_units'])}")
+    elif event.kind in _HANDOFF_STEPS:
+        entry["title"] = _HANDOFF_STEPS[event.kind]
+        if event.kind == Kind.HANDOFF_REQUESTED:
+            entry["baton"] = (
+                names.show("from_unit", new.get("from_unit")),
+                names.show("to_unit", new.get("to_unit")),
+            )
+            lines.append(f"交给{names.show('to_unit', new.get('to_unit'))}，待对方接收")
+            role = _RELAY_ROLE.get(f"{new.get('relay_role')}_unit")
+            if role:
+                lines.append(f"接收后记为{role}")
+        elif event.kind == Kind.HANDOFF_ACCEPTED:
+            entry["baton"] = (
+                names.show("unit", old.get("unit")),
+                names.show("unit", new.get("unit")),
+            )
+            lines.append(f"{names.show('unit', new.get('unit'))}已接收，自即日起为责任单位")
+            for field, role in _RELAY_ROLE.items():
+                if field in new:
+                    lines.append(f"{names.show(field, new[field])}记为{role}")
+            if "co_units" in new:
+                lines.append(f"协同单位：{names.show('co_units', new['co_units'])}")
+        elif event.kind == Kind.HANDOFF_DECLINED:
+            lines.append(
+                f"{names.show('to_unit', new.get('to_unit'))}拒绝接收，项目仍由"
+                f"{names.show('from_unit', new.get('from_unit'))}负责"
+            )
+        else:
+            lines.append(f"交给{names.show('to_unit', new.get('to_unit'))}的交接已撤回")
     elif event.kind == Kind.MILESTONE:
         kind_label = _milestone_label(new.get("kind"))
         if old.get("date"):

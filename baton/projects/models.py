@@ -213,6 +213,10 @@ class ProjectEvent(models.Model):
         RETURNED = "returned", _("退回")
         MOVED = "moved", _("阶段变更")
         HANDED_OFF = "handed_off", _("接力交接")
+        HANDOFF_REQUESTED = "handoff_requested", _("发起交接")
+        HANDOFF_ACCEPTED = "handoff_accepted", _("接收交接")
+        HANDOFF_DECLINED = "handoff_declined", _("拒绝接收")
+        HANDOFF_WITHDRAWN = "handoff_withdrawn", _("撤回交接")
         MILESTONE = "milestone", _("里程碑")
         NOTE = "note", _("跟进记录")
         PROBLEM = "problem", _("存在问题")
@@ -300,6 +304,78 @@ class ProjectPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.valid_from:%Y-%m-%d}–{self.valid_to or '…'}"
+
+
+class Handoff(models.Model):
+    """A handoff (接力) one unit offers another: 待接收 until the receiving unit accepts.
+
+    The giving unit stays the holder — scope, figures, assessment — until the receiving
+    unit accepts; the baton passes at the acceptance, dated the day it was accepted. A
+    decline (with its reason) or a withdrawal by the giving side leaves the project where
+    it was. A handoff made by the district office takes effect at once and has no row
+    here. At most one handoff of a project is pending.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待接收")
+        ACCEPTED = "accepted", _("已接收")
+        DECLINED = "declined", _("已拒绝")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    project = models.ForeignKey(
+        Project, models.PROTECT, related_name="handoffs", verbose_name=_("项目")
+    )
+    district = models.ForeignKey(
+        "org.District", models.PROTECT, related_name="+", verbose_name=_("所属区")
+    )
+    from_unit = models.ForeignKey(
+        "org.Unit", models.PROTECT, related_name="+", verbose_name=_("交出单位")
+    )
+    to_unit = models.ForeignKey(
+        "org.Unit", models.PROTECT, related_name="handoffs_in", verbose_name=_("接收单位")
+    )
+    relay_role = models.CharField(_("接力角色"), max_length=10, blank=True)
+    keep_as_co_unit = models.BooleanField(_("原单位保留为协同单位"), default=False)
+    reason = models.TextField(_("交接原因"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发起人"),
+    )
+    requested_at = models.DateTimeField(_("交接时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("处理说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("项目交接")
+        verbose_name_plural = _("项目交接")
+        ordering = ["requested_at", "id"]
+        indexes = [
+            models.Index(fields=["to_unit", "state"], name="handoff_to_unit_state"),
+            models.Index(fields=["district", "state", "requested_at"], name="handoff_district"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(state="pending"),
+                name="handoff_one_pending_per_project",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.from_unit_id}→{self.to_unit_id} {self.get_state_display()}"
 
 
 class Milestone(models.Model):

@@ -72,6 +72,25 @@ def can_hand_off(user: User, project: Project) -> bool:
     return holds(user, project) or office_of(user, project)
 
 
+def can_answer_handoff(user: User, project: Project) -> bool:
+    """Accept or decline the project's pending handoff: the receiving unit's staff only."""
+    from .selectors import pending_handoff
+
+    handoff = pending_handoff(project)
+    return (
+        handoff is not None and user.role == Role.UNIT_STAFF and user.unit_id == handoff.to_unit_id
+    )
+
+
+def can_withdraw_handoff(user: User, project: Project) -> bool:
+    """Take back the pending handoff: the giving unit's staff or the district office."""
+    from .selectors import pending_handoff
+
+    if pending_handoff(project) is None:
+        return False
+    return holds(user, project) or office_of(user, project)
+
+
 def can_record_milestone(user: User, project: Project) -> bool:
     return holds(user, project) or office_of(user, project)
 

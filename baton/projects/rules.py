@@ -15,12 +15,15 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from baton.accounts.models import User
+from baton.core.dates import end_of_day, local_date, start_of_day
 from baton.core.money import to_wan
 from baton.org.models import District, Person, Unit
 
 from .models import (
     CODE_PATTERN,
     REQUIRABLE_FIELDS,
+    Handoff,
     Industry,
     Milestone,
     Project,
@@ -69,6 +72,8 @@ PHONE = re.compile(r"^[0-9+()\-\s转]{5,30}$")
 #: A project code, or the code an office's own ledger gave it.
 CODE = re.compile(rf"^{CODE_PATTERN}$")
 _AHEAD = dt.timedelta(minutes=5)
+#: How many days back a fact may be dated without saying why.
+BACKDATE_FREE_DAYS = 30
 
 
 # --- time --------------------------------------------------------------------------------
@@ -96,6 +101,47 @@ def check_not_before_last_event(project: Project, at: dt.datetime) -> None:
             f"发生时间 {timezone.localtime(at):%Y-%m-%d %H:%M} 早于该项目最近一次动态"
             f"（{timezone.localtime(project.updated_at):%Y-%m-%d %H:%M}），项目历史只能向后追加。"
         )
+
+
+def time_on(
+    project: Project, on: dt.date | None, reason: str = "", *, now: dt.datetime | None = None
+) -> dt.datetime:
+    """Return the time a change that happened on the day ``on`` (default today) is
+    recorded at, or refuse the day.
+
+    Today's change is dated now. An earlier day's is dated the start of that day, so the
+    figures as of that day include it and those of the day before do not — or, when the
+    project's latest event is on that same day, that event's time: a back-dated fact never
+    goes before an event already recorded (that would rewrite the history after it). A
+    day in the future is refused, and one more than ``BACKDATE_FREE_DAYS`` back needs a
+    reason.
+    """
+    now = now or timezone.now()
+    if on is None:
+        return now
+    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+        raise ValidationError({"on": "发生日期无效。"})
+    today = local_date(now)
+    if on > today:
+        raise ValidationError({"on": "发生日期不能晚于今天。"})
+    if on == today:
+        return now
+    if (today - on).days > BACKDATE_FREE_DAYS and not (reason or "").strip():
+        raise ValidationError(
+            {"reason": f"发生日期早于今天 {BACKDATE_FREE_DAYS} 天以上，必须说明原因。"}
+        )
+    at = start_of_day(on)
+    if project.updated_at and project.updated_at > at:
+        if project.updated_at >= end_of_day(on):
+            latest = timezone.localtime(project.updated_at)
+            raise ValidationError(
+                {
+                    "on": f"发生日期 {on} 早于该项目最近一次动态（{latest:%Y-%m-%d}），"
+                    "只能补记最近一次动态当天或之后的事。"
+                }
+            )
+        at = project.updated_at
+    return at
 
 
 def clean_date(value, *, today: dt.date | None = None) -> dt.date:
@@ -415,6 +461,43 @@ def check_handoff(project: Project, to_unit, reason: str, relay_role: str | None
         raise ValidationError({"reason": "交接必须说明原因。"})
     if relay_role not in (None, "talks", "landing"):
         raise ValidationError("接力角色只能是洽谈推进或落地服务。")
+    return reason
+
+
+def handoff_waits(actor: User | None) -> bool:
+    """Whether a handoff by ``actor`` waits for the receiving unit to accept it.
+
+    A unit's handoff does; the district office's (and the system's) is an assignment and
+    takes effect at once: the office is where an unanswered handoff escalates to.
+    """
+    return actor is not None and actor.role == User.Role.UNIT_STAFF
+
+
+def check_no_pending_handoff(project: Project) -> None:
+    """Refuse a second handoff while one is waiting for its receiving unit."""
+    pending = project.handoffs.filter(state=Handoff.State.PENDING).select_related("to_unit")
+    for handoff in pending:
+        raise ValidationError(
+            f"该项目已交给“{handoff.to_unit.name}”，正待对方接收；请等对方接收或拒绝，或先撤回。"
+        )
+
+
+def check_handoff_pending(handoff: Handoff | None) -> Handoff:
+    """Refuse answering (accepting, declining, withdrawing) a handoff that is not pending."""
+    if handoff is None:
+        raise ValidationError("该项目没有待接收的交接。")
+    if handoff.state != Handoff.State.PENDING:
+        raise ValidationError(
+            f"该交接已{handoff.get_state_display().removeprefix('已')}，不能再处理。"
+        )
+    return handoff
+
+
+def check_decline_reason(reason: str) -> str:
+    """Return a decline's reason, stripped; refuse a decline without one."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "拒绝接收必须说明原因。"})
     return reason
 
 

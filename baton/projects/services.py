@@ -23,6 +23,7 @@ from .duplicates import duplicate_candidates, investor_key, name_key
 from .events import json_value
 from .models import (
     CodeSequence,
+    Handoff,
     Milestone,
     Project,
     ProjectEvent,
@@ -399,19 +400,23 @@ def project_move(
     reason: str = "",
     fields: dict | None = None,
     expected_version: int | None = None,
+    on: dt.date | None = None,
     at: dt.datetime | None = None,
 ) -> ProjectEvent:
-    """Move a project to another stage of the ladder.
+    """Move a project to another stage of the ladder, on the day ``on`` (default today).
 
     ``fields`` carries what the target stage requires before entry (e.g. ``investor``
     and ``signed_on`` for 落地); they are saved with the move. Moving back down the
-    ladder, into an exit such as 中止, or out of one, needs a reason.
+    ladder, into an exit such as 中止, or out of one, needs a reason; so does a move
+    dated more than 30 days back (``rules.time_on``).
     """
     at = _lock(project, expected_version, at)
     current = project.stage
     rules.check_move(current, stage)
-    rules.check_not_before_last_event(project, at)
     reason = rules.check_move_reason(current, stage, reason)
+    if on is not None:
+        at = rules.time_on(project, on, reason)
+    rules.check_not_before_last_event(project, at)
     fields = dict(fields or {})
     signed_on = fields.pop("signed_on", None)
     if signed_on is not None:
@@ -437,16 +442,48 @@ def project_handoff(
     relay_role: str | None = None,
     keep_as_co_unit: bool = False,
     expected_version: int | None = None,
+    on: dt.date | None = None,
     at: dt.datetime | None = None,
 ) -> ProjectEvent:
-    """接力: pass the baton to another unit of the district.
+    """接力: pass the baton to another unit of the district, on the day ``on``.
 
+    A unit's handoff waits for the receiving unit (``handoff_accept``): until then the
+    project stays with the giving unit and shows 待接收; the event returned is the
+    request. The district office's takes effect at once (``rules.handoff_waits``).
     ``relay_role`` ("talks" or "landing") also records the new holder as the unit that
     pushes the talks or serves the landing, for the assessment's relay credit.
     """
     at = _lock(project, expected_version, at)
     reason = rules.check_handoff(project, to_unit, reason, relay_role)
+    rules.check_no_pending_handoff(project)
+    if on is not None:
+        at = rules.time_on(project, on, reason)
     rules.check_not_before_last_event(project, at)
+    if rules.handoff_waits(actor):
+        handoff = Handoff.objects.create(
+            project=project,
+            district_id=project.district_id,
+            from_unit_id=project.unit_id,
+            to_unit=to_unit,
+            relay_role=relay_role or "",
+            keep_as_co_unit=keep_as_co_unit,
+            reason=reason,
+            requested_by=actor,
+            requested_at=at,
+        )
+        _save(project, at, bump=False)
+        return _write(project, events.handoff_requested(handoff), actor, at)
+    from_unit = project.unit
+    old, new = _pass_baton(project, to_unit, relay_role, keep_as_co_unit)
+    _save(project, at)
+    entry = events.handed_off(old, new, from_unit.pk, to_unit.pk, reason)
+    return _write(project, entry, actor, at)
+
+
+def _pass_baton(
+    project: Project, to_unit: Unit, relay_role: str | None, keep_as_co_unit: bool
+) -> tuple[dict, dict]:
+    """Make ``to_unit`` the holder (unsaved), with its relay role and the co-units."""
     from_unit = project.unit
     changes: dict = {}
     if relay_role:
@@ -457,9 +494,78 @@ def project_handoff(
         changes["co_units"] = _current(project, "co_units") - {to_unit}
     old, new = apply_values(project, changes)
     project.unit = to_unit
+    return old, new
+
+
+def _last_handoff(project: Project) -> Handoff | None:
+    """The project's latest handoff that waited for its receiver (pending or answered)."""
+    return project.handoffs.select_related("to_unit", "from_unit").order_by("-id").first()
+
+
+def _answer(handoff: Handoff, state: str, actor: User | None, at: dt.datetime, reason: str) -> None:
+    handoff.state = state
+    handoff.decided_by = actor
+    handoff.decided_at = at
+    handoff.decision_reason = reason
+    handoff.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
+
+
+@transaction.atomic
+def handoff_accept(
+    *,
+    project: Project,
+    actor: User | None,
+    reason: str = "",
+    on: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> ProjectEvent:
+    """The receiving unit takes the baton of the pending handoff, on the day ``on``.
+
+    The receiving unit becomes the holder from that moment (the figures as of that day
+    and later count the project under it, earlier days under the giving unit).
+    """
+    at = _lock(project, None, at)
+    handoff = rules.check_handoff_pending(_last_handoff(project))
+    if on is not None:
+        at = rules.time_on(project, on, reason)
+    rules.check_not_before_last_event(project, at)
+    rules.check_unit(project.district, handoff.to_unit)
+    old, new = _pass_baton(
+        project, handoff.to_unit, handoff.relay_role or None, handoff.keep_as_co_unit
+    )
+    reason = (reason or "").strip()
+    _answer(handoff, Handoff.State.ACCEPTED, actor, at, reason)
     _save(project, at)
-    entry = events.handed_off(old, new, from_unit.pk, to_unit.pk, reason)
-    return _write(project, entry, actor, at)
+    return _write(project, events.handoff_accepted(handoff, old, new, reason), actor, at)
+
+
+@transaction.atomic
+def handoff_decline(
+    *, project: Project, actor: User | None, reason: str, at: dt.datetime | None = None
+) -> ProjectEvent:
+    """The receiving unit declines the pending handoff, saying why; the giving unit keeps
+    the project."""
+    at = _lock(project, None, at)
+    handoff = rules.check_handoff_pending(_last_handoff(project))
+    reason = rules.check_decline_reason(reason)
+    rules.check_not_before_last_event(project, at)
+    _answer(handoff, Handoff.State.DECLINED, actor, at, reason)
+    _save(project, at, bump=False)
+    return _write(project, events.handoff_declined(handoff, reason), actor, at)
+
+
+@transaction.atomic
+def handoff_withdraw(
+    *, project: Project, actor: User | None, reason: str = "", at: dt.datetime | None = None
+) -> ProjectEvent:
+    """The giving side (its unit or the district office) takes back a pending handoff."""
+    at = _lock(project, None, at)
+    handoff = rules.check_handoff_pending(_last_handoff(project))
+    reason = (reason or "").strip()
+    rules.check_not_before_last_event(project, at)
+    _answer(handoff, Handoff.State.WITHDRAWN, actor, at, reason)
+    _save(project, at, bump=False)
+    return _write(project, events.handoff_withdrawn(handoff, reason), actor, at)
 
 
 def _set_milestone(

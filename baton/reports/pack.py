@@ -33,6 +33,8 @@ from .summary import summary_paragraph
 IDLE_DAYS = 30
 TREND_MONTHS = 12
 Kind = ProjectEvent.Kind
+#: The events that pass the baton: the district office's handoff, a unit's once accepted.
+HOLDER_CHANGES = (Kind.HANDED_OFF, Kind.HANDOFF_ACCEPTED)
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,7 @@ def _movements(pack: Pack, user, stages: dict[int, Stage]) -> None:
     ).order_by("-valid_from", "-id")
     events = (
         ProjectEvent.objects.filter(
-            Q(kind__in=(Kind.MOVED, Kind.HANDED_OFF)) | Q(new__review_state=ReviewState.ADMITTED),
+            Q(kind__in=(Kind.MOVED, *HOLDER_CHANGES)) | Q(new__review_state=ReviewState.ADMITTED),
             _visible(user),
             Exists(after),
             at__gte=start,
@@ -236,7 +238,7 @@ def _movements(pack: Pack, user, stages: dict[int, Stage]) -> None:
             move = Movement(**row, detail=f"{before.name}→{to.name}")
             landed = to.allows_milestones and not before.allows_milestones
             (pack.landings if landed else pack.advances).append(move)
-        if event.kind == Kind.HANDED_OFF and "unit" in new:
+        if event.kind in HOLDER_CHANGES and "unit" in new:
             units.setdefault(old.get("unit"), None)
             units.setdefault(new["unit"], None)
             pack.handoffs.append(Movement(**row, detail=(old.get("unit"), new["unit"])))

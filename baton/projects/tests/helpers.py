@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from baton.projects.models import (
     CodeSequence,
+    Handoff,
     Milestone,
     Project,
     ProjectEvent,
@@ -32,6 +33,7 @@ def db_state() -> dict:
         "periods": list(ProjectPeriod.objects.order_by("pk").values()),
         "milestones": list(Milestone.objects.order_by("pk").values()),
         "sequences": list(CodeSequence.objects.order_by("pk").values()),
+        "handoffs": list(Handoff.objects.order_by("pk").values()),
     }
 
 

@@ -1,3 +1,6 @@
+"""A handoff by the district office: an assignment that takes effect at once (a unit's
+handoff waits for the receiving unit: test_handoff_acceptance.py)."""
+
 import datetime as dt
 
 import pytest
@@ -27,10 +30,10 @@ def handoff(project, actor, to_unit, **kwargs):
 
 
 def test_it_passes_the_baton(w, project):
-    event = handoff(project, w.promoter, w.department)
+    event = handoff(project, w.office, w.department)
 
     assert event.kind == Kind.HANDED_OFF
-    assert event.actor == w.promoter
+    assert event.actor == w.office
     assert event.at == T1
     assert event.old == {"unit": w.town.pk}
     assert event.new == {"unit": w.department.pk}
@@ -47,7 +50,7 @@ def test_it_passes_the_baton(w, project):
 
 @pytest.mark.parametrize(("role", "field"), [("talks", "talks_unit"), ("landing", "landing_unit")])
 def test_it_records_the_leg_of_the_relay(w, project, role, field):
-    event = handoff(project, w.promoter, w.department, relay_role=role)
+    event = handoff(project, w.office, w.department, relay_role=role)
 
     assert event.old == {"unit": w.town.pk, field: None}
     assert event.new == {"unit": w.department.pk, field: w.department.pk}
@@ -56,7 +59,7 @@ def test_it_records_the_leg_of_the_relay(w, project, role, field):
 
 
 def test_it_keeps_the_former_holder_as_co_unit(w, project):
-    event = handoff(project, w.promoter, w.department, keep_as_co_unit=True)
+    event = handoff(project, w.office, w.department, keep_as_co_unit=True)
 
     assert event.old == {"unit": w.town.pk, "co_units": []}
     assert event.new == {"unit": w.department.pk, "co_units": [w.town.pk]}
@@ -71,7 +74,7 @@ def test_it_takes_the_new_holder_off_the_co_units(w, project):
         at=at(2024, 3, 2),
     )
 
-    event = handoff(project, w.promoter, w.department)
+    event = handoff(project, w.office, w.department)
 
     assert event.old == {
         "unit": w.town.pk,
@@ -82,8 +85,8 @@ def test_it_takes_the_new_holder_off_the_co_units(w, project):
 
 
 def test_it_hands_on_again(w, project):
-    handoff(project, w.promoter, w.department, relay_role="talks", at=at(2024, 3, 2))
-    handoff(project, w.promoter, w.headquarters, relay_role="landing", reason="签约落地")
+    handoff(project, w.office, w.department, relay_role="talks", at=at(2024, 3, 2))
+    handoff(project, w.office, w.headquarters, relay_role="landing", reason="签约落地")
 
     project.refresh_from_db()
     assert (project.info_unit, project.talks_unit, project.landing_unit, project.unit) == (
@@ -101,12 +104,12 @@ def test_it_hands_on_again(w, project):
 @pytest.mark.parametrize("reason", ["", "  ", None])
 def test_it_requires_a_reason(w, project, reason):
     with refused("交接必须说明原因。", project=project, field="reason"):
-        handoff(project, w.promoter, w.department, reason=reason)
+        handoff(project, w.office, w.department, reason=reason)
 
 
 def test_it_refuses_a_unit_of_another_district(w, project):
     with refused("“同安区招商办”不是翔安区的单位。", project=project):
-        handoff(project, w.promoter, w.tongan_unit)
+        handoff(project, w.office, w.tongan_unit)
 
 
 def test_it_refuses_an_inactive_unit(w, project):
@@ -114,21 +117,21 @@ def test_it_refuses_an_inactive_unit(w, project):
     w.department.save()
 
     with refused("“区工信局”已停用。", project=project):
-        handoff(project, w.promoter, w.department)
+        handoff(project, w.office, w.department)
 
 
 def test_it_refuses_the_current_holder(w, project):
     with refused("项目已由“马巷街道”负责。", project=project):
-        handoff(project, w.promoter, w.town)
+        handoff(project, w.office, w.town)
 
 
 def test_it_refuses_an_unknown_relay_role(w, project):
     with refused("接力角色只能是洽谈推进或落地服务。", project=project):
-        handoff(project, w.promoter, w.department, relay_role="info")
+        handoff(project, w.office, w.department, relay_role="info")
 
 
 def test_it_refuses_a_stale_version(w, project):
-    handoff(project, w.promoter, w.department, at=at(2024, 3, 2))
+    handoff(project, w.office, w.department, at=at(2024, 3, 2))
 
     with refused(
         "项目“新能源电池项目”已被他人修改（您编辑的是第 1 版，当前是第 2 版），"
@@ -136,7 +139,7 @@ def test_it_refuses_a_stale_version(w, project):
         project=project,
         error=ConflictError,
     ):
-        handoff(project, w.promoter, w.headquarters, expected_version=1)
+        handoff(project, w.office, w.headquarters, expected_version=1)
 
 
 def test_it_refuses_a_time_before_the_last_event(w, project):
@@ -145,9 +148,9 @@ def test_it_refuses_a_time_before_the_last_event(w, project):
         "项目历史只能向后追加。",
         project=project,
     ):
-        handoff(project, w.promoter, w.department, at=at(2024, 2, 1))
+        handoff(project, w.office, w.department, at=at(2024, 2, 1))
 
 
 def test_it_refuses_a_naive_time(w, project):
     with refused("发生时间必须带时区。", project=project):
-        handoff(project, w.promoter, w.department, at=dt.datetime(2024, 3, 5, 10))
+        handoff(project, w.office, w.department, at=dt.datetime(2024, 3, 5, 10))
