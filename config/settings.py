@@ -86,6 +86,7 @@ CSRF_TRUSTED_ORIGINS = env_list("BATON_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "baton.core",
     "baton.accounts",
+    "baton.jobs",  # before django_tasks_db: its db_worker is baton.jobs's
     "baton.org",
     "baton.projects",
     "baton.supervision",

@@ -39,6 +39,7 @@ urlpatterns = [
     path("projects/", include("baton.projects.urls")),
     path("projects/", include("baton.supervision.urls")),
     path("ledger/", include("baton.ledger.urls")),
+    path("jobs/", include("baton.jobs.urls")),
     path("land/", include("baton.land.urls")),
     path("audit/", include("baton.audit.urls")),
     path("assessment/", include("baton.assessment.urls")),

@@ -93,6 +93,13 @@ class Sheet:
             self._rows = _trimmed(source.to_python(skip_empty_area=False))
         return self._rows
 
+    @property
+    def height(self) -> int:
+        """Return the sheet's rows, the empty ones included: what a progress counts to."""
+        if self._source is not None:
+            return self._source.height
+        return len(self._rows or [])
+
     def release(self) -> None:
         """Let calamine's copy of the cells go; ``rows`` reads the workbook again."""
         if self._load is not None:

@@ -25,6 +25,6 @@ urlpatterns = [
         "import/<upload_token:token>/confirm/", views.ledger_import_confirm, name="import_confirm"
     ),
     path("import/<upload_token:token>/errors/", views.ledger_import_errors, name="import_errors"),
-    path("import/<upload_token:token>/done/", views.ledger_import_done, name="import_done"),
+    path("import/jobs/<int:job_id>/", views.ledger_import_done, name="import_done"),
     path("export/", views.ledger_export_view, name="export"),
 ]

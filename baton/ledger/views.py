@@ -1,10 +1,11 @@
 """台账导入 (upload → preview → confirm) and the project list's 导出台账.
 
 The import calls the same service as ``baton import-ledger``: a dry run for the preview,
-then the real import on confirm. Between the two steps the uploaded bytes wait in a
-file under ``VAR_DIR`` named by a random token; the token is only honoured in the
-session of the user who uploaded it, and the file is deleted after the import or once
-it is older than ``UPLOAD_TTL``. No path ever comes from the client.
+then the real import on confirm, in the background worker (``tasks.py``), whose progress
+the done page shows. Between the two steps the uploaded bytes wait in a file under
+``VAR_DIR`` named by a random token; the token is only honoured in the session of the
+user who uploaded it, and the file is deleted after the import or once it is older than
+``UPLOAD_TTL``. No path ever comes from the client.
 """
 
 import datetime as dt
@@ -14,7 +15,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -22,11 +22,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from baton.accounts.models import User
-from baton.audit.hooks import audit_export, audit_import
-from baton.audit.services import audit_batch
+from baton.audit.hooks import audit_export
 from baton.core.http import attachment
-from baton.projects import permissions
+from baton.jobs import selectors as jobs
+from baton.jobs.models import Job
+from baton.jobs.views import progress_context
 from baton.projects.forms import ProjectFilterForm
 
 from .annotate import error_workbook
@@ -35,22 +35,15 @@ from .exporter import ledger_export
 from .forms import XLSX, LedgerExportForm, LedgerUploadForm, megabytes
 from .importer import IMPORT_REFUSED, ImportResult, ledger_import
 from .reading import Limits, shown
+from .tasks import import_district as _import_district
+from .tasks import queued_file, start_import, uploads
 
-Role = User.Role
 UPLOAD_TTL = dt.timedelta(hours=1)
 PREVIEW_ROWS = 200
 _UPLOADS = "ledger_uploads"
-_RESULTS = "ledger_results"
 
 
 # --- who ----------------------------------------------------------------------------------
-
-
-def _import_district(user):
-    """Return the district a user imports into, or None when the role may not import."""
-    if not permissions.can_import(user):
-        return None
-    return user.unit.district if user.role == Role.UNIT_STAFF else user.district
 
 
 def _denied(request, message: str):
@@ -62,7 +55,7 @@ def _denied(request, message: str):
 
 
 def _folder() -> Path:
-    return Path(settings.VAR_DIR) / "ledger-uploads"
+    return uploads()
 
 
 def _sweep() -> None:
@@ -152,6 +145,9 @@ def ledger_import_preview(request, token):
         return _denied(request, IMPORT_REFUSED)
     entry, data = _upload(request, token)
     result = _dry_run(request, data)
+    if result.ok != entry.get("ok"):  # what the confirm needs to know
+        entry["ok"] = result.ok
+        request.session.modified = True
     return _preview(request, token, entry, result)
 
 
@@ -205,41 +201,33 @@ def ledger_import_confirm(request, token):
     if district is None:
         return _denied(request, IMPORT_REFUSED)
     entry, data = _upload(request, token)
-    with audit_batch():  # one audit record for the import, not one per project
-        result = ledger_import(data=data, actor=user, district=district)
-    audit_import(result, request=request, file_name=entry["name"], district=district)
-    if not result.ok:  # the library changed since the preview
-        return _preview(request, token, entry, result, status=422)
+    if not entry.get("ok"):  # not previewed, or the preview found errors
+        result = _dry_run(request, data)
+        if not result.ok:
+            return _preview(request, token, entry, result, status=422)
+    # The import runs in the worker: the upload is the job's from now on.
+    os.replace(_folder() / f"{token}.xlsx", queued_file(token))
     _discard(request, token)
-    results = request.session.get(_RESULTS, {})
-    results = dict(list(results.items())[-4:])  # the last few, for the result page
-    results[token] = {
-        "name": entry["name"],
-        "counts": [len(result.created), len(result.updated), len(result.unchanged)],
-        "events": result.events,
-        "created": result.created[:50],
-        "updated": result.updated[:50],
-    }
-    request.session[_RESULTS] = results
-    return redirect("ledger:import_done", token)
+    ip = request.META.get("REMOTE_ADDR", "")
+    job = start_import(user=user, token=token, name=entry["name"], ip=ip)
+    return redirect("ledger:import_done", job.pk)
 
 
 @require_GET
 @login_required
-def ledger_import_done(request, token):
+def ledger_import_done(request, job_id: int):
+    """The import's progress while the worker runs it, then its outcome."""
     if _import_district(request.user) is None:
         return _denied(request, IMPORT_REFUSED)
-    done = request.session.get(_RESULTS, {}).get(token)
-    if done is None:
-        raise Http404("没有这次导入的结果。")
-    created, updated, unchanged = done["counts"]
+    job = jobs.job_for(request.user, job_id, kind=Job.Kind.LEDGER_IMPORT)
     context = {
-        "page_title": "台账导入：完成",
-        "done": done,
-        "created": created,
-        "updated": updated,
-        "unchanged": unchanged,
+        **progress_context(job, reload=True),
+        "page_title": "台账导入：完成" if job.status == Job.Status.DONE else "台账导入：导入中",
+        "name": job.params.get("name", ""),
     }
+    if job.status == Job.Status.DONE:
+        created, updated, unchanged = job.result["counts"]
+        context.update(done=job.result, created=created, updated=updated, unchanged=unchanged)
     return render(request, "ledger/ledger_done.html", context)
 
 

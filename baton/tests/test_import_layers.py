@@ -15,6 +15,7 @@ LAYERS = [
     "org",
     "audit",
     "accounts",
+    "jobs",
     "projects",
     "supervision",
     "reports",

@@ -37,6 +37,8 @@ from .result import (
     _HEADER_SCAN,
     _PHONE,
     _REVIEW,
+    PROGRESS_EVERY,
+    READING,
     _Row,
 )
 
@@ -133,7 +135,10 @@ class _Parse:
         seen: dict[str, int] = {}
         columns = list(positions.items())
         lines = itertools.chain(head[index + 1 :], lines)
+        total = max(sheet.height - index - 1, 0)
         for offset, cells in enumerate(lines, start=index + 2):
+            if offset % PROGRESS_EVERY == 0:
+                self.progress(offset - index - 1, total, READING)
             width = len(cells)
             raw = {k: (cells[c] if c < width else "") for k, c in columns}
             if all(v in ("", None) for v in raw.values()):
@@ -149,6 +154,7 @@ class _Parse:
                     seen[code] = offset
             rows.append(row)
         sheet.release()  # an error found later reads its cell again
+        self.progress(total, total, READING)
         if not rows and not self.result.errors:
             self.error(sheet.name, index + 2, "", "", "表头下没有任何数据行。")
         if book.history is not None:

@@ -27,6 +27,7 @@ from .result import (
     _MASKED_PHONE,
     _MILESTONE_KIND,
     _PLAN_CHUNK,
+    PLANNING,
     _original,
     _Row,
     _Step,
@@ -43,7 +44,9 @@ class _Plan:
         chunk, and an unchanged row keeps only its code."""
         plans = []
         for start in range(0, len(rows), _PLAN_CHUNK):
+            self.progress(start, len(rows), PLANNING)
             plans += self._plan_chunk(rows[start : start + _PLAN_CHUNK])
+        self.progress(len(rows), len(rows), PLANNING)
         return plans
 
     def _plan_chunk(self, rows: list[_Row]) -> list[tuple[_Row, list[_Step]]]:

@@ -39,6 +39,9 @@ _REASON = "台账导入"
 ANALYZE_AFTER = 1000
 _HEADER_SCAN = 10
 _PLAN_CHUNK = 2000
+#: Rows between two reports of an import's progress.
+PROGRESS_EVERY = 500
+READING, PLANNING, WRITING = "正在读取并校验", "正在核对项目库", "正在写入"
 
 
 @dataclass

@@ -3,6 +3,7 @@ or nothing."""
 
 import datetime as dt
 import gc
+from collections.abc import Callable
 
 from django.utils import timezone
 
@@ -36,6 +37,8 @@ def ledger_import(
     dry_run: bool = False,
     limits: Limits | None = None,
     through_services: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+    on_written: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Validate a ledger workbook and, when it has no error, write it in one transaction.
 
@@ -44,13 +47,20 @@ def ledger_import(
     whose 所属区 is blank. Nothing is written when the result has errors or ``dry_run``.
     ``through_services`` writes row by row through the project services instead of the
     bulk writer: the reference the bulk path is tested against, far slower.
+
+    ``progress(done, total, phase)`` is told how far the reading, the checking and the
+    writing are. ``on_written(result)`` is called once everything is written, inside the
+    import's transaction: what it writes (a background job's outcome, say) is committed
+    with the import or not at all.
     """
     # Millions of short-lived objects and no reference cycles among them: the cycle
     # collector would walk all the rows again and again (a tenth of a large import).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _import(data, actor, district, dry_run, limits, through_services)
+        return _import(
+            data, actor, district, dry_run, limits, through_services, progress, on_written
+        )
     finally:
         if collecting:
             gc.enable()
@@ -59,7 +69,13 @@ def ledger_import(
 IMPORT_REFUSED = "只有招商单位的工作人员和区招商办可以导入台账。"
 
 
-def _import(data, actor, district, dry_run, limits, through_services) -> ImportResult:
+def _quiet(done: int, total: int, phase: str) -> None:
+    pass
+
+
+def _import(
+    data, actor, district, dry_run, limits, through_services, progress, on_written
+) -> ImportResult:
     result = ImportResult(dry_run=dry_run)
     if actor is not None and not permissions.can_import(actor):
         result.errors = [LedgerError("", 0, "", "", IMPORT_REFUSED)]
@@ -71,6 +87,8 @@ def _import(data, actor, district, dry_run, limits, through_services) -> ImportR
         return result
     result.book = book
     importer = _Importer(result, actor=actor, default_district=district)
+    importer.progress = progress or _quiet
+    importer.on_written = on_written
     rows = importer.parse(book)
     if result.errors:
         return result
@@ -101,3 +119,5 @@ class _Importer(_Parse, _Plan, _Write):
         self.positions: dict[str, int] = {}  # key → column of the main sheet
         self.headers: dict[str, str] = {}  # key → header as written
         self.letters: dict[str, str] = {}  # key → column letter
+        self.progress: Callable[[int, int, str], None] = _quiet
+        self.on_written: Callable[[ImportResult], None] | None = None

@@ -22,6 +22,8 @@ from baton.projects.models import (
 from .result import (
     _REASON,
     ANALYZE_AFTER,
+    PROGRESS_EVERY,
+    WRITING,
     _Row,
     _Step,
 )
@@ -99,6 +101,8 @@ class _Write:
                     result.events = bulk.events
                 if result.errors or dry_run:
                     raise _Rollback
+                if self.on_written is not None:
+                    self.on_written(result)
         except _Rollback:
             return
         finally:
@@ -110,7 +114,10 @@ class _Write:
     def _write_rows(self, plans, bulk) -> None:
         result = self.result
         now = timezone.now()
+        total = len(plans)
         for index, (row, steps) in enumerate(plans):
+            if index % PROGRESS_EVERY == 0:
+                self.progress(index, total, WRITING)
             if bulk is not None:
                 plans[index] = None  # written once, then let go
             if not steps:
@@ -127,6 +134,7 @@ class _Write:
                 row.project = None  # the writer has it; let it go
         if bulk is not None:
             bulk.finish()
+        self.progress(total, total, WRITING)
 
     def _run(self, row: _Row, steps: list[_Step], now: dt.datetime, writer) -> bool:
         """Take a row's steps through ``writer``: the project services, or a BulkWriter

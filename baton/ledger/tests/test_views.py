@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from baton.jobs.models import Job
 from baton.ledger import views
 from baton.ledger.reading import Limits
 from baton.projects.models import Project, Stage
@@ -56,13 +57,17 @@ def test_it_previews_with_a_dry_run_then_imports_on_confirm(w, client, tmp_path)
     assert "将新建" in page and "350213-2019-0901" in page and "确认导入" in page
     assert not Project.objects.exists()  # a preview writes nothing
     done = client.post(reverse("ledger:import_confirm", args=[token]))
-    assert done["Location"] == reverse("ledger:import_done", args=[token])
+    job = Job.objects.get()  # the import ran in the task (at once, in the tests)
+    assert done["Location"] == reverse("ledger:import_done", args=[job.pk])
+    assert job.user == w.promoter and job.status == "done" and job.result["counts"] == [2, 0, 0]
     project = Project.objects.get(original_code="350213-2019-0901")
     assert project.unit == w.town and project.created_by == w.promoter
     assert Project.objects.get(original_code="350213-2019-0902").review_state == "submitted"
     assert _uploads(tmp_path) == []  # the file is gone once imported
+    assert list((tmp_path / "ledger-uploads").glob("*.queued")) == []
     result = client.get(done["Location"])
     assert result.status_code == 200 and "导入完成" in result.content.decode()
+    assert project.code in result.content.decode()
     assert client.post(reverse("ledger:import_confirm", args=[token])).status_code == 404
 
 
