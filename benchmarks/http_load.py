@@ -360,7 +360,7 @@ class Run:
             call_command("generate", scale=self.args.scale, seed=self.args.seed)
             call_command("refresh_snapshots")
         else:
-            from baton.demo import load_demo
+            from baton.demo.seed import load_demo
 
             load_demo()
 

@@ -223,7 +223,7 @@ def _setup(args) -> None:
     from django.core.management import call_command
     from django.db import transaction
 
-    from baton.projects.generate import SCALES, build_org
+    from baton.demo.generator import SCALES, build_org
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -246,18 +246,18 @@ def write_ledger(path: Path, rows: int, seed: int) -> None:
     """Write a contract-layout ledger of ``rows`` projects for the only district."""
     from openpyxl import Workbook
 
-    from baton.ledger.columns import COLUMNS, HISTORY_SHEET, SHEET
-    from baton.org.models import District, Person, Unit
-    from baton.projects.generate import (
-        _BRAND_FIRST,
-        _BRAND_SECOND,
-        _PRODUCT_LIST,
+    from baton.demo.generator.names import (
+        BRAND_FIRST,
+        BRAND_SECOND,
         COMPANY_FORMS,
         CONTACTS,
         INVESTOR_CITIES,
         NOTES,
+        PRODUCT_LIST,
         SOURCES,
     )
+    from baton.ledger.columns import COLUMNS, HISTORY_SHEET, SHEET
+    from baton.org.models import District, Person, Unit
 
     rng = random.Random(f"baton-ledger-bench/{seed}/{rows}")  # noqa: S311 — test data
     district = District.objects.get()
@@ -276,8 +276,8 @@ def write_ledger(path: Path, rows: int, seed: int) -> None:
     states += ["区已审核"] * 8 if two_levels else ["已入库"] * 8
     seq: dict[int, int] = {}
     for n in range(rows):
-        industry, product = rng.choice(_PRODUCT_LIST)
-        brand = rng.choice(_BRAND_FIRST) + rng.choice(_BRAND_SECOND)
+        industry, product = rng.choice(PRODUCT_LIST)
+        brand = rng.choice(BRAND_FIRST) + rng.choice(BRAND_SECOND)
         city = rng.choice(INVESTOR_CITIES)
         investor = f"{city}{brand}{rng.choice(COMPANY_FORMS)}"
         # A serial in the name: 100,000 real projects do not share a name either.

@@ -55,7 +55,7 @@ class Ranking:
         """Write and publish the scheme (scored indicators: projects admitted,
         signed and landed against each unit's monthly target) with targets."""
         from baton.assessment import services
-        from baton.assessment.demo import BIG, MAIN_INDUSTRIES
+        from baton.demo.assessment import BIG, MAIN_INDUSTRIES
         from baton.org.models import Unit
 
         scheme = services.scheme_create(
@@ -147,7 +147,7 @@ class Ranking:
         """
         from django.db import connection
 
-        from baton.assessment.demo import MAIN_INDUSTRIES
+        from baton.demo.assessment import MAIN_INDUSTRIES
         from baton.projects.models import Industry, Stage
         from baton.reports.snapshots import end_of_day
 
@@ -216,9 +216,9 @@ class Ranking:
         """The engine's facts equal the SQL's, and its every score those facts give."""
         from decimal import Decimal, localcontext
 
-        from baton.assessment.demo import BIG, MAIN_INDUSTRIES
         from baton.assessment.facts import Facts, value
         from baton.assessment.models import Target
+        from baton.demo.assessment import BIG, MAIN_INDUSTRIES
 
         zero, yi = Decimal(0), Decimal(100_000_000)  # 元 per 亿元
         shares = scheme.relay_shares()

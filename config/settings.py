@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "baton.assessment",
     "baton.land",
     "baton.ops",
+    "baton.demo",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",

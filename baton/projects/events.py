@@ -2,10 +2,11 @@
 
 One builder per kind of change returns the event's payload (``Entry``: kind, old and
 new values as JSON, reason); the services write it as a ``ProjectEvent`` row, the
-ledger import's bulk writer (``bulk/``) and the generator (``generate.py``) as the
-same row in bulk. ``describe`` words an event for the project's timeline, reading back
-what the builders stored. The kinds another app writes about a project (a problem, 督办,
-a leader's act) are built and worded in that app, and reach ``describe`` through ``hooks``.
+ledger import's bulk writer (``bulk/``) and the demo's generator
+(``baton/demo/generator``) as the same row in bulk. ``describe`` words an event for the
+project's timeline, reading back what the builders stored. The kinds another app writes
+about a project (a problem, 督办, a leader's act) are built and worded in that app, and
+reach ``describe`` through ``hooks``.
 """
 
 import datetime as dt

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from baton import demo
+from baton.demo import people, seed
 from baton.projects.models import Project
 
 CHROMIUM = "/usr/bin/chromium"
@@ -100,8 +100,8 @@ class Session:
 
 @pytest.fixture
 def demo_world(db):
-    demo.load_demo()
-    return {username: password for username, _role, _area, password in demo.demo_accounts()}
+    seed.load_demo()
+    return {username: password for username, _role, _area, password in people.demo_accounts()}
 
 
 def monthly_paragraph(session: Session) -> str:

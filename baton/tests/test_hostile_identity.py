@@ -355,7 +355,7 @@ def test_the_security_administrator_resets_a_second_factor_with_a_new_code(w):
 
 
 def test_the_demo_gives_its_administrators_enrolment_codes(w):
-    from baton.demo import demo_enrolment_codes
+    from baton.demo.people import demo_enrolment_codes
 
     TOTPDevice.objects.create(user=w.sys_admin, name="手机", confirmed=True)
     codes = dict(demo_enrolment_codes())

@@ -1,8 +1,8 @@
 """No app imports a higher one: the layering, checked over every module's imports.
 
 An app may import only the apps below it (STYLE 18); ``core`` imports no app. Tests and
-migrations are not checked. The top level (``baton/demo.py``, ``baton/testing.py``,
-``baton/conftest.py``, ``baton/__main__.py``) and ``config`` may import any app.
+migrations are not checked. The top level (``baton/testing.py``, ``baton/conftest.py``,
+``baton/__main__.py``) and ``config`` may import any app.
 """
 
 import ast
@@ -25,17 +25,8 @@ LAYERS = [
     "ops",
     "demo",
 ]
-TOP = len(LAYERS)  # baton/demo.py, baton/testing.py, baton/conftest.py, baton/__main__.py
+TOP = len(LAYERS)  # baton/testing.py, baton/conftest.py, baton/__main__.py
 CONFIG = TOP + 1
-
-#: Upward imports still being removed by other parts of issue 14, as (module, imported
-#: module). The list may only shrink: an entry that no longer occurs fails the test too,
-#: so remove it with the import it names.
-KNOWN_UNTIL_ISSUE_14_DONE = {
-    ("baton.projects.management.commands.demo", "baton.demo"),
-    ("baton.projects.management.commands.demo", "baton.reports.selectors"),
-    ("baton.projects.management.commands.demo", "baton.reports.summary"),
-}
 
 ROOT = Path(baton.__file__).parent
 
@@ -48,9 +39,7 @@ def layer(module: str) -> int | None:
     if parts[0] != "baton":
         return None
     if len(parts) == 1 or parts[1] not in LAYERS:
-        return TOP  # baton itself, baton.demo's module of old, testing, conftest, __main__
-    if parts[1] == "demo" and (ROOT / "demo.py").exists() and not (ROOT / "demo").is_dir():
-        return TOP
+        return TOP  # baton itself, testing, conftest, __main__
     return LAYERS.index(parts[1])
 
 
@@ -94,11 +83,8 @@ def upward_imports() -> set[tuple[str, str]]:
 
 
 def test_no_app_imports_a_higher_one():
-    found = upward_imports()
-    new = sorted(found - KNOWN_UNTIL_ISSUE_14_DONE)
-    stale = sorted(KNOWN_UNTIL_ISSUE_14_DONE - found)
-    assert not new, f"upward imports (an app imports only below itself): {new}"
-    assert not stale, f"gone: remove them from KNOWN_UNTIL_ISSUE_14_DONE: {stale}"
+    found = sorted(upward_imports())
+    assert not found, f"upward imports (an app imports only below itself): {found}"
 
 
 def test_the_check_sees_an_upward_import(tmp_path):

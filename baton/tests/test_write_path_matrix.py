@@ -38,7 +38,7 @@ from django.test import Client
 from django.urls import reverse
 
 from baton.accounts.api_auth import token_create
-from baton.demo import _config_group
+from baton.demo.people import config_group
 from baton.ledger import importer
 from baton.ledger.importer import ledger_import
 from baton.ledger.tests.helpers import xlsx
@@ -137,7 +137,7 @@ def configurator(user):
     of the configuration site, with its configuration permissions."""
     user.is_staff = True
     user.save(update_fields=["is_staff"])
-    user.groups.add(_config_group())
+    user.groups.add(config_group())
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 import pytest
 
-from baton.assessment import demo, services
+from baton.assessment import services
 from baton.assessment.forms import IndicatorForm
+from baton.demo import assessment as demo
 
 from .helpers_views import draft_scheme, login, published_scheme, state, url
 

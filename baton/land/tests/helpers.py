@@ -4,8 +4,8 @@ import json
 import math
 from decimal import Decimal
 
+from baton.demo.land import rectangle
 from baton.land import services
-from baton.land.demo import _rectangle
 from baton.land.geometry import outline_from_geojson
 from baton.projects.models import Industry
 from baton.testing import make_project, stage
@@ -15,7 +15,7 @@ MAXIANG = (118.2500, 24.6455)
 
 
 def ring(lon: float, lat: float, mu: float, turn: float = 0, aspect: float = 1.2) -> list:
-    return _rectangle(lon, lat, mu, turn, aspect)
+    return rectangle(lon, lat, mu, turn, aspect)
 
 
 def polygon(lon=MAXIANG[0], lat=MAXIANG[1], mu=100.0, **kwargs) -> dict:

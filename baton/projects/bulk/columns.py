@@ -11,7 +11,8 @@ from ..models import (
     Project,
 )
 
-#: The column order of the event and period rows, shared with the generator (generate.py).
+#: The column order of the event and period rows, shared with the demo's generator
+#: (baton/demo/generator).
 EVENT_COLUMNS = (
     "id",
     "project_id",

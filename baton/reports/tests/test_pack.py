@@ -12,6 +12,7 @@ from django.core.management import call_command
 from docx import Document
 from openpyxl import load_workbook
 
+from baton.demo.tests.test_demo import SEED_PARAGRAPH
 from baton.projects import services
 from baton.reports.docx import pack_docx
 from baton.reports.pack import month_ends_up_to, pack_build
@@ -20,7 +21,6 @@ from baton.reports.xlsx import pack_xlsx
 from baton.supervision import services as supervision_services
 from baton.supervision.models import Problem
 from baton.testing import admit, at, make_project, stage
-from baton.tests.test_demo import SEED_PARAGRAPH
 
 D = dt.date(2019, 8, 31)
 
@@ -209,7 +209,7 @@ def test_the_command_writes_both_formats(w, month, tmp_path):
 
 
 def test_the_demo_pack_has_the_seed_paragraph(db):
-    from baton.demo import load_demo
+    from baton.demo.seed import load_demo
     from baton.org.models import District
 
     load_demo()
@@ -229,7 +229,7 @@ ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "report-pac
 )
 def test_libreoffice_renders_the_demo_pack(db, tmp_path):
     """The demo's 2019-08 pack, as Word → PDF → PNG pages saved to be looked at."""
-    from baton.demo import load_demo
+    from baton.demo.seed import load_demo
     from baton.org.models import District
 
     load_demo()

@@ -3,7 +3,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from baton.projects.generate import SCALES, generate
+from baton.demo.generator import SCALES, generate
 from baton.projects.periods import check_periods
 
 

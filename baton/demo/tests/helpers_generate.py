@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.demo.generator import START, Plan, handoff_reason, wan
 from baton.org.models import Person, Unit
 from baton.projects import services
-from baton.projects.generate import START, Plan, _handoff_reason, _wan
 from baton.projects.models import Industry, Project, Stage
 
 
@@ -40,7 +40,7 @@ class ServiceWriter:
             unit=unit,
             name=plan.name,
             investor=plan.investor,
-            investment=Decimal(_wan(plan.yuan)),
+            investment=Decimal(wan(plan.yuan)),
             industry=Industry.objects.get(pk=plan.industry),
             leader=Person.objects.get(pk=plan.leader) if plan.leader else None,
             stage=self.stages[plan.stage],
@@ -81,7 +81,7 @@ class ServiceWriter:
                     services.project_update(
                         project=project,
                         actor=who,
-                        changes={"investment": Decimal(_wan(step.arg))},
+                        changes={"investment": Decimal(wan(step.arg))},
                         reason=step.reason,
                         at=at,
                     )
@@ -101,7 +101,7 @@ class ServiceWriter:
                     )
                 elif step.kind == "handoff":
                     to_unit, role = step.arg
-                    reason = _handoff_reason(info, to_unit, role)
+                    reason = handoff_reason(info, to_unit, role)
                     services.project_handoff(
                         project=project, to_unit=self._unit(to_unit), actor=who, reason=reason,
                         relay_role=role, keep_as_co_unit=True, at=at,

@@ -6,7 +6,9 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from baton.demo import CUTOFF, XIANGAN, demo_accounts, demo_enrolment_codes, load_demo
+from baton.demo.org import XIANGAN
+from baton.demo.people import demo_accounts, demo_enrolment_codes
+from baton.demo.seed import CUTOFF, load_demo
 from baton.org.models import District
 from baton.reports.selectors import Scope, figures_as_of
 from baton.reports.summary import summary_paragraph

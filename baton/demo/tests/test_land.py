@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, shape
 
-from baton.land.demo import BUILDINGS, PARCELS, load_land, parcels_geojson
+from baton.demo.land import BUILDINGS, PARCELS, load_land, parcels_geojson
 from baton.land.models import Building, Parcel, ParcelReservation
 from baton.projects.models import Industry, ProjectEvent
 from baton.testing import make_project, stage
 
-OUTLINE = Path(__file__).resolve().parents[1] / "data" / "350213.geojson"
+OUTLINE = Path(__file__).resolve().parents[2] / "land" / "data" / "350213.geojson"
 
 
 def outline():

@@ -1,11 +1,11 @@
 """The demo's land: 翔安区's parcels and buildings, and the story they tell on the map.
 
-Loaded by ``baton.demo.load_demo`` after the projects, through the same import and
+Loaded by ``baton.demo.seed.load_demo`` after the projects, through the same import and
 services users call, back-dated to 2019: the parcels come in as a GeoJSON file (the land
 bureau's list, mid-2019); the district office then reserves the best-matching parcels
 for projects in talks, sells two to landed projects, and the 空港 parcels stay 储备 until
 the new airport is built. Geometry is made here, deterministically, inside the district's
-outline (``data/350213.geojson``): rectangles of the listed area around real industrial
+outline (``baton/land/data/350213.geojson``): rectangles of the listed area around real industrial
 areas (火炬翔安产业区, 马巷, 新圩, 内厝, 南部新城, 大嶝空港), slightly turned.
 """
 
@@ -17,13 +17,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.land import services
+from baton.land.importer import parcel_import
+from baton.land.matching import projects_for
+from baton.land.models import M2_PER_MU, Parcel
 from baton.org.models import District
 from baton.projects.models import Project
-
-from . import services
-from .importer import parcel_import
-from .matching import projects_for
-from .models import M2_PER_MU, Parcel
 
 IMPORTED = dt.datetime(2019, 6, 28, 10, 0)
 ACTED = dt.date(2019, 12, 27)
@@ -394,7 +393,7 @@ RESERVE = ("XA-2019-M01", "XA-2019-M05", "XA-2019-M08", "XA-2019-W01")
 SELL = ("XA-2019-M03", "XA-2019-A01")
 
 
-def _rectangle(lon: float, lat: float, mu: float, turn: float, aspect: float) -> list:
+def rectangle(lon: float, lat: float, mu: float, turn: float, aspect: float) -> list:
     """Return a closed ring of ``mu`` 亩 centred on (lon, lat), turned by ``turn`` degrees."""
     area = mu * float(M2_PER_MU)
     width = math.sqrt(area * aspect)
@@ -436,7 +435,7 @@ def parcels_geojson() -> dict:
                 "properties": {k: v for k, v in props.items() if v},
                 "geometry": {
                     "type": "Polygon",
-                    "coordinates": [_rectangle(lon, lat, mu, turn, aspect)],
+                    "coordinates": [rectangle(lon, lat, mu, turn, aspect)],
                 },
             }
         )

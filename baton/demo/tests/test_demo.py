@@ -9,9 +9,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.db import transaction
 
-from baton import demo
 from baton.__main__ import main
 from baton.accounts.models import User
+from baton.demo import people, seed
 from baton.projects.models import Project, ReviewState
 from baton.projects.periods import check_periods
 
@@ -20,14 +20,14 @@ SEED_PARAGRAPH = (
     "其中，策划项目8个，总投资118.15亿元；意向项目6个，总投资42.22亿元；"
     "在谈项目70个，总投资409.88亿元；落地项目35个，总投资555.85亿元。"
 )
-SEED_FILE = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_96a9b34c4f9b339f.txt"
+SEED_FILE = Path(__file__).resolve().parents[4] / "shared" / "seed" / "000_96a9b34c4f9b339f.txt"
 
 
 @pytest.fixture(scope="module")
 def demo_db(django_db_setup, django_db_blocker):
     """Load the demo once for the module, inside a transaction rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield demo.load_demo()
+        yield seed.load_demo()
         transaction.set_rollback(True)
 
 
@@ -46,8 +46,8 @@ def test_it_reproduces_the_seed_report(demo_db):
 @pytest.mark.django_db
 @pytest.mark.skipif(not SEED_FILE.exists(), reason="shared/seed is not beside the checkout")
 def test_it_matches_the_seed_file_after_nfkc(demo_db):
-    seed = SEED_FILE.read_text(encoding="utf-8")
-    paragraph = re.search(r"截至上月底.*?555\.85亿元。", seed).group(0)
+    seed_text = SEED_FILE.read_text(encoding="utf-8")
+    paragraph = re.search(r"截至上月底.*?555\.85亿元。", seed_text).group(0)
     expected = unicodedata.normalize("NFKC", paragraph).replace("截至上月底", "截至2019年8月31日")
     text = run("report", "--district", "350213", "--as-of", "2019-08-31")
     assert unicodedata.normalize("NFKC", text) == expected
@@ -89,16 +89,16 @@ def test_it_keeps_periods_consistent_with_events(demo_db):
 @pytest.mark.django_db
 def test_it_is_idempotent(demo_db):
     before = (Project.objects.count(), User.objects.count())
-    again = demo.load_demo()
+    again = seed.load_demo()
     assert not again.created
     assert (Project.objects.count(), User.objects.count()) == before
 
 
 @pytest.mark.django_db
 def test_it_prints_fresh_strong_passwords(demo_db):
-    first = {u: p for u, _, _, p in demo.demo_accounts()}
-    second = {u: p for u, _, _, p in demo.demo_accounts()}
-    assert set(first) == {row[0] for row in demo.DEMO_ACCOUNTS}
+    first = {u: p for u, _, _, p in people.demo_accounts()}
+    second = {u: p for u, _, _, p in people.demo_accounts()}
+    assert set(first) == {row[0] for row in people.DEMO_ACCOUNTS}
     for username, password in first.items():
         user = User.objects.get(username=username)
         validate_password(password, user)

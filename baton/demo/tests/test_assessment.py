@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from baton.assessment.demo import NAME, load_assessment_demo
 from baton.assessment.exports import ranking_docx
 from baton.assessment.models import Ranking, Scheme
-from baton.demo import load_demo
+from baton.demo.assessment import NAME, load_assessment_demo
+from baton.demo.seed import load_demo
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "assessment"
 TOOLS = ("soffice", "pdftoppm", "pdftotext")

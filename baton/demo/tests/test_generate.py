@@ -10,8 +10,9 @@ import pytest
 from django.core.management import call_command
 
 from baton.accounts.models import User
+from baton.demo import generator as gen
+from baton.demo.tests.helpers_generate import ServiceWriter
 from baton.org.models import City, District, Person, Unit
-from baton.projects import generate as gen
 from baton.projects.duplicates import duplicate_candidates
 from baton.projects.models import (
     CodeSequence,
@@ -22,7 +23,6 @@ from baton.projects.models import (
     Stage,
 )
 from baton.projects.periods import CheckResult, check_periods
-from baton.projects.tests.helpers_generate import ServiceWriter
 from baton.testing import make_project
 
 pytestmark = pytest.mark.django_db

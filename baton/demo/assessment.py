@@ -11,10 +11,9 @@ import random
 from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.assessment import services
+from baton.assessment.models import Scheme
 from baton.org.models import District, Unit
-
-from . import services
-from .models import Scheme
 
 NAME = "翔安区产业招商绩效评价"
 SEED = 20190906
@@ -160,7 +159,7 @@ def _indicators(scheme: Scheme) -> dict:
 
 
 def _manual_scores(scheme, indicators, units, office) -> None:
-    rng = random.Random(SEED)  # noqa: S311 (deterministic demo data, not secrets)
+    rng = random.Random(SEED)
     start, end = PERIOD
     for unit in units:
         for rater, low in (("园区", 9), ("乡镇", 8)):

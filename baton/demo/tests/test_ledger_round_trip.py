@@ -7,12 +7,11 @@ from decimal import Decimal
 import python_calamine
 from django.core.management import call_command
 
-from baton.demo import load_demo
+from baton.demo.seed import load_demo
 from baton.ledger.exporter import ledger_export
 from baton.ledger.importer import ledger_import
+from baton.ledger.tests.helpers import dump
 from baton.org.models import District
-
-from .helpers import dump
 
 
 def _report() -> str:
