@@ -44,7 +44,7 @@ from . import permissions, rules, services
 from .duplicates import candidates_shown, duplicate_candidates
 from .listing import DEFAULT_SORT, FILTERS, MAX_SIZE, SORTS, project_page
 from .models import CODE_PATTERN, REQUIRABLE_FIELDS, Industry, Project, ReviewState, Stage
-from .selectors import project_events, project_get
+from .selectors import handoff_due, pending_handoff, pending_handoffs, project_events, project_get
 
 Role = User.Role
 router = Router(tags=["项目"])
@@ -92,6 +92,9 @@ class ProjectRow(Schema):
     investment_wan: str
     updated_at: dt.datetime
     version: int
+    handoff_pending_to: Ref | None = Field(
+        description="待接收：项目已交给该单位、对方尚未接收（其间仍由 unit 负责）；没有时为 null"
+    )
 
 
 class MilestoneOut(Schema):
@@ -113,8 +116,20 @@ class ActionsOut(Schema):
     review: bool
     move: bool
     hand_off: bool
+    accept_handoff: bool = Field(description="接收或拒绝待接收的交接（接收单位的招商员）")
+    withdraw_handoff: bool = Field(description="撤回待接收的交接（交出单位或区招商办）")
     record_milestone: bool
     add_note: bool
+
+
+class PendingHandoffOut(Schema):
+    from_unit: Ref
+    to_unit: Ref
+    reason: str
+    relay_role: str | None
+    keep_as_co_unit: bool
+    at: dt.datetime = Field(description="交接时间")
+    due: dt.date = Field(description="接收期限：交接当日后第 3 个工作日；逾期转区招商办")
 
 
 class ProjectOut(ProjectRow):
@@ -139,6 +154,7 @@ class ProjectOut(ProjectRow):
     milestones: list[MilestoneOut]
     actions: ActionsOut
     duplicates: list[DuplicateOut]
+    pending_handoff: PendingHandoffOut | None = Field(description="待接收的交接；没有时为 null")
 
 
 class ProjectPage(Schema):
@@ -175,7 +191,8 @@ def _local(moment: dt.datetime | None) -> dt.datetime | None:
     return None if moment is None else timezone.localtime(moment)
 
 
-def _row(project: Project) -> dict:
+def _row(project: Project, pending=None) -> dict:
+    """A project as a list shows it; ``pending``: its pending handoff, if any."""
     return {
         "code": project.code,
         "name": project.name,
@@ -190,13 +207,15 @@ def _row(project: Project) -> dict:
         "investment_wan": plain(project.investment),
         "updated_at": _local(project.updated_at),
         "version": project.version,
+        "handoff_pending_to": _ref(pending.to_unit) if pending else None,
     }
 
 
 def _detail(project: Project, user: User) -> dict:
     can_review = permissions.can_review(user, project)
+    pending = pending_handoff(project)
     return {
-        **_row(project),
+        **_row(project, pending),
         "co_units": [_ref(unit) for unit in project.co_units.order_by("order", "id")],
         "info_unit": _ref(project.info_unit),
         "talks_unit": _ref(project.talks_unit),
@@ -222,7 +241,9 @@ def _detail(project: Project, user: User) -> dict:
             "submit": permissions.can_submit(user, project),
             "review": can_review,
             "move": permissions.can_move(user, project),
-            "hand_off": permissions.can_hand_off(user, project),
+            "hand_off": permissions.can_hand_off(user, project) and pending is None,
+            "accept_handoff": permissions.can_answer_handoff(user, project),
+            "withdraw_handoff": permissions.can_withdraw_handoff(user, project),
             "record_milestone": permissions.can_record_milestone(user, project),
             "add_note": permissions.can_add_note(user, project),
         },
@@ -230,6 +251,21 @@ def _detail(project: Project, user: User) -> dict:
             {"code": c.project.code, "name": c.project.name, "reason": c.reason}
             for c in (duplicate_candidates(project) if can_review else [])
         ],
+        "pending_handoff": _pending(pending),
+    }
+
+
+def _pending(handoff) -> dict | None:
+    if handoff is None:
+        return None
+    return {
+        "from_unit": _ref(handoff.from_unit),
+        "to_unit": _ref(handoff.to_unit),
+        "reason": handoff.reason,
+        "relay_role": handoff.relay_role or None,
+        "keep_as_co_unit": handoff.keep_as_co_unit,
+        "at": _local(handoff.requested_at),
+        "due": handoff_due(handoff),
     }
 
 
@@ -335,11 +371,21 @@ class MoveFieldsIn(In):
     signed_on: IsoDate | None = Field(None, description="签约日期（进入落地时）")
 
 
+#: The day a fact happened, as the move and the handoff take it (``rules.time_on``).
+_ON = (
+    "发生日期（YYYY-MM-DD），默认今天；不能晚于今天，不能早于项目最近一次动态的日期，"
+    "早于今天 30 天以上须在 reason 中说明原因"
+)
+
+
 class MoveIn(In):
     version: Version
     stage: StageCode = Field(description="目标阶段代码")
-    reason: Text = Field("", description="说明；后退、中止或从中止恢复时必填")
+    reason: Text = Field(
+        "", description="说明；后退、中止、从中止恢复，或 on 早于今天 30 天以上时必填"
+    )
     fields: MoveFieldsIn = Field(default_factory=MoveFieldsIn, description="目标阶段要求的字段")
+    on: IsoDate | None = Field(None, description=_ON)
 
 
 class HandoffIn(In):
@@ -350,6 +396,22 @@ class HandoffIn(In):
         None, description="接棒单位同时记为 talks 洽谈推进单位 或 landing 落地服务单位"
     )
     keep_as_co_unit: bool = Field(False, description="原责任单位保留为协同单位")
+    on: IsoDate | None = Field(None, description=_ON)
+
+
+class HandoffAcceptIn(In):
+    reason: Text = Field("", description="说明；on 早于今天 30 天以上时必填")
+    on: IsoDate | None = Field(
+        None, description="接收日期，规则同交接的 on；自该日起由接收单位负责"
+    )
+
+
+class HandoffDeclineIn(In):
+    reason: text_limited(None, required=True) = Field(description="拒绝接收的原因")
+
+
+class HandoffWithdrawIn(In):
+    reason: Text = Field("", description="撤回说明")
 
 
 class MilestoneIn(In):
@@ -365,6 +427,8 @@ class NoteIn(In):
 
 
 # --- helpers -----------------------------------------------------------------------------
+
+_NOT_RECEIVER = "只有接收单位的招商员可以接收或拒绝该交接。"
 
 _UNIT_FIELDS = ("info_unit", "talks_unit", "landing_unit")
 _LIST_ERRORS = {401: Error, 422: Error}
@@ -491,8 +555,9 @@ def project_index(request, params: Query[ProjectFilters]):
         cursor=params.cursor,
         size=params.size,
     )
+    pending = pending_handoffs([project.pk for project in page.rows])
     return {
-        "items": [_row(project) for project in page.rows],
+        "items": [_row(project, pending.get(project.pk)) for project in page.rows],
         "next_cursor": page.next_cursor,
         "count": page.total,
         "investment_wan": plain(page.investment),
@@ -611,6 +676,7 @@ def project_move(request, code: str, payload: MoveIn):
             reason=payload.reason,
             fields=fields,
             expected_version=payload.version,
+            on=payload.on,
         )
     return _acted(project, user)
 
@@ -619,7 +685,10 @@ def project_move(request, code: str, payload: MoveIn):
     "/projects/{code}/handoff", response={200: ProjectOut, **_ACT_ERRORS}, summary="接力交接"
 )
 def project_handoff(request, code: str, payload: HandoffIn):
-    """把项目交给本区另一单位负责。"""
+    """把项目交给本区另一单位负责。
+
+    单位招商员发起的交接待接收单位接收（pending_handoff；其间仍由原单位负责，
+    接收日起由接收单位负责）；区招商办的交接即时生效。"""
     user = request.auth
     project = _project(user, code)
     if not permissions.can_hand_off(user, project):
@@ -635,7 +704,53 @@ def project_handoff(request, code: str, payload: HandoffIn):
         relay_role=payload.relay_role,
         keep_as_co_unit=payload.keep_as_co_unit,
         expected_version=payload.version,
+        on=payload.on,
     )
+    return _acted(project, user)
+
+
+@router.post(
+    "/projects/{code}/handoff/accept",
+    response={200: ProjectOut, **_ACT_ERRORS},
+    summary="接收交接",
+)
+def project_handoff_accept(request, code: str, payload: HandoffAcceptIn):
+    """接收单位的招商员接收待接收的交接；自接收日起由本单位负责。"""
+    user = request.auth
+    project = _project(user, code)
+    if not permissions.can_answer_handoff(user, project):
+        raise PermissionDenied(_NOT_RECEIVER)
+    services.handoff_accept(project=project, actor=user, reason=payload.reason, on=payload.on)
+    return _acted(project, user)
+
+
+@router.post(
+    "/projects/{code}/handoff/decline",
+    response={200: ProjectOut, **_ACT_ERRORS},
+    summary="拒绝接收交接",
+)
+def project_handoff_decline(request, code: str, payload: HandoffDeclineIn):
+    """接收单位的招商员拒绝接收，须说明原因；项目仍由原单位负责。"""
+    user = request.auth
+    project = _project(user, code)
+    if not permissions.can_answer_handoff(user, project):
+        raise PermissionDenied(_NOT_RECEIVER)
+    services.handoff_decline(project=project, actor=user, reason=payload.reason)
+    return _acted(project, user)
+
+
+@router.post(
+    "/projects/{code}/handoff/withdraw",
+    response={200: ProjectOut, **_ACT_ERRORS},
+    summary="撤回交接",
+)
+def project_handoff_withdraw(request, code: str, payload: HandoffWithdrawIn):
+    """交出单位或区招商办撤回尚未接收的交接。"""
+    user = request.auth
+    project = _project(user, code)
+    if not permissions.can_withdraw_handoff(user, project):
+        raise PermissionDenied("只有交出单位或区招商办可以撤回待接收的交接。")
+    services.handoff_withdraw(project=project, actor=user, reason=payload.reason)
     return _acted(project, user)
 
 

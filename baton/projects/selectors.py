@@ -85,6 +85,12 @@ def pending_handoff(project: Project) -> Handoff | None:
     )
 
 
+def pending_handoffs(project_ids) -> dict[int, Handoff]:
+    """Return the pending handoffs of the given projects (a page of a list), by project id."""
+    pending = Handoff.objects.filter(project_id__in=project_ids, state=Handoff.State.PENDING)
+    return {h.project_id: h for h in pending.select_related("to_unit")}
+
+
 def handoff_due(handoff: Handoff) -> dt.date:
     """Return the last day the receiving unit has to accept: the third working day after
     the day the handoff was made (``baton.core.dates``'s official calendar)."""

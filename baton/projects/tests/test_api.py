@@ -240,9 +240,12 @@ def test_it_shows_a_project_with_its_version_and_actions(api, w, project):
         "review": False,
         "move": True,
         "hand_off": True,
+        "accept_handoff": False,
+        "withdraw_handoff": False,
         "record_milestone": True,
         "add_note": True,
     }
+    assert body["pending_handoff"] is None and body["handoff_pending_to"] is None
     # Roles without the right to the contact's number see it masked.
     body = api.get(w.reviewer, f"/projects/{project.code}").json()
     assert body["contact_phone"] == "138****1234"
@@ -631,9 +634,9 @@ def test_move_refusals(api, w, project):
     assert response.status_code == 200 and response.json()["stage"]["code"] == "planning"
 
 
-def test_a_handoff_passes_the_baton(api, w, project):
+def test_the_offices_handoff_passes_the_baton(api, w, project):
     response = api.post(
-        w.promoter,
+        w.office,
         f"/projects/{project.code}/handoff",
         {
             "version": 1,
@@ -783,6 +786,9 @@ ROUTES = {
     ("post", "/api/v1/projects/{code}/review"),
     ("post", "/api/v1/projects/{code}/move"),
     ("post", "/api/v1/projects/{code}/handoff"),
+    ("post", "/api/v1/projects/{code}/handoff/accept"),
+    ("post", "/api/v1/projects/{code}/handoff/decline"),
+    ("post", "/api/v1/projects/{code}/handoff/withdraw"),
     ("post", "/api/v1/projects/{code}/milestones"),
     ("post", "/api/v1/projects/{code}/notes"),
     ("get", "/api/v1/projects/{code}/events"),
@@ -901,9 +907,21 @@ FIELDS = [
     "date",
     "text",
     "fields",
+    "on",
 ]
 BODIES = st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=6) | JSON
-ACTIONS = ["", "/submit", "/review", "/move", "/handoff", "/milestones", "/notes"]
+ACTIONS = [
+    "",
+    "/submit",
+    "/review",
+    "/move",
+    "/handoff",
+    "/handoff/accept",
+    "/handoff/decline",
+    "/handoff/withdraw",
+    "/milestones",
+    "/notes",
+]
 
 
 @settings(
