@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.email import parse_email_url
 from config.proxy import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
     "baton.assessment",
     "baton.land",
     "baton.ops",
+    "baton.notices",
     "baton.demo",
     "django_tasks",
     "django_tasks_db",
@@ -227,6 +229,26 @@ elif BATON_TASKS == "immediate":
     }
 else:
     raise ImproperlyConfigured("BATON_TASKS 须为 database、rq 或 immediate。")
+
+#: Notices by e-mail (see config/email.py): sent only when a mail server is configured.
+try:
+    _email = parse_email_url(env_str("BATON_EMAIL_URL")) if env_str("BATON_EMAIL_URL") else {}
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+EMAIL_HOST = _email.get("EMAIL_HOST", env_str("EMAIL_HOST"))
+EMAIL_PORT = _email.get("EMAIL_PORT", env_int("EMAIL_PORT", 25))
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", env_str("EMAIL_HOST_USER"))
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", env_str("EMAIL_HOST_PASSWORD"))
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", env_bool("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", env_bool("EMAIL_USE_SSL"))
+BATON_NOTICE_EMAIL = bool(EMAIL_HOST)
+EMAIL_TIMEOUT = env_int("BATON_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("BATON_EMAIL_FROM", "接力棒 <baton@localhost>")
+#: The site's address as people open it, for the links in e-mails and robot messages.
+BATON_SITE_URL = env_str("BATON_SITE_URL")
+#: A failed e-mail or robot message is tried again after 1, 2, 4, … times this wait.
+BATON_NOTICE_RETRY_SECONDS = env_int("BATON_NOTICE_RETRY_SECONDS", 60)
+BATON_NOTICE_MAX_ATTEMPTS = env_int("BATON_NOTICE_MAX_ATTEMPTS", 6)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

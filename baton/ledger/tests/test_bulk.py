@@ -406,10 +406,16 @@ def test_inside_an_audited_request_an_import_is_one_record_either_way(w, frozen)
     assert reference == bulk == (True, 0)  # the caller writes the import's one record
 
 
-def test_the_audit_log_is_the_only_receiver_the_bulk_writer_does_not_signal():
+def test_the_receivers_the_bulk_writer_does_not_signal_need_no_signal_in_an_import():
+    # The audit log records nothing inside ``audit_batch`` (the import is one record);
+    # the notices tell nothing either, and summarise the import from its audit record
+    # (baton/notices/tests/test_import.py imports through both writers).
     receivers = post_save._live_receivers(ProjectEvent)
     names = {f"{r.__module__}.{r.__name__}" for group in receivers for r in group}
-    assert names == {"baton.projects.signals._project_event"}
+    assert names == {
+        "baton.projects.signals._project_event",
+        "baton.notices.signals._project_event",
+    }
 
 
 def test_a_large_ledger_goes_through_in_chunks(w, frozen, monkeypatch, pool):

@@ -29,10 +29,10 @@ ids are the table's AUTOINCREMENT counter plus one, exactly as the services get 
 PostgreSQL they are drawn from each table's sequence (``nextval``), so that no other
 session collides with them. ``recorded_at`` is the time a batch is built.
 
-No model signal is sent: the one receiver of a ProjectEvent (the audit log) records
-nothing inside ``audit_batch``, which every import runs in (the import is audited as one
-record); ``baton/ledger/tests/test_bulk.py`` fails if another receiver appears. That
-test also imports the same ledgers through the services and through this writer and
+No model signal is sent: the receivers of a ProjectEvent (the audit log, the notices)
+do nothing inside ``audit_batch``, which every import runs in (the import is audited as
+one record, and the notices summarise it from that record);
+``baton/ledger/tests/test_bulk.py`` fails if another receiver appears. That test also imports the same ledgers through the services and through this writer and
 compares every table row for row.
 
 The parts: ``writer.py`` (``BulkWriter``: its state, ``prepare`` and the services'

@@ -1,0 +1,87 @@
+"""The receivers that turn the product apps' events into notices (connected in
+``NoticesConfig.ready``), in the transaction that writes the event.
+
+A project event gives the notices of ``rules.drafts_for``. Inside a ledger import
+(``audit_batch``) events are not told one by one — the bulk writer sends no signal at
+all — and the import's own audit record gives one summary notice per unit instead.
+"""
+
+from collections import defaultdict
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.urls import reverse
+
+from baton.audit.models import AuditRecord
+from baton.audit.services import current_context
+from baton.org.models import Unit
+from baton.projects.models import Project, ProjectEvent
+
+from .models import Notice
+from .rules import Draft, drafts_for, unit_users
+from .services import notify
+
+#: Codes a summary lists before "等".
+_CODES_SHOWN = 10
+
+
+@receiver(post_save, sender=ProjectEvent, dispatch_uid="notices_project_event")
+def _project_event(sender, instance: ProjectEvent, created: bool, raw=False, **kwargs):
+    if not created or raw:
+        return
+    context = current_context()
+    if context is not None and context.batch:
+        return  # an import: summarised per unit when it is recorded
+    drafts = drafts_for(instance)
+    if drafts:
+        notify(drafts, district_id=instance.district_id)
+
+
+@receiver(post_save, sender=AuditRecord, dispatch_uid="notices_ledger_import")
+def _ledger_import(sender, instance: AuditRecord, created: bool, raw=False, **kwargs):
+    if not created or raw:
+        return
+    if instance.event != AuditRecord.Event.IMPORT or instance.object_type != "ledger":
+        return
+    if instance.outcome != AuditRecord.Outcome.SUCCESS:
+        return
+    import_summary(instance)
+
+
+def import_summary(record: AuditRecord) -> None:
+    """One notice per unit whose projects a ledger import created or changed.
+
+    The import's events are the last ``events`` its importer wrote (the import holds the
+    write lock while it writes them, in one transaction).
+    """
+    count = int((record.after or {}).get("events") or 0)
+    if not count or record.user_id is None:
+        return
+    project_ids = set(
+        ProjectEvent.objects.filter(actor_id=record.user_id)
+        .order_by("-id")
+        .values_list("project_id", flat=True)[:count]
+    )
+    by_unit: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for unit_id, district_id, code in (
+        Project.objects.filter(pk__in=project_ids)
+        .order_by("code")
+        .values_list("unit_id", "district_id", "code")
+    ):
+        by_unit[(unit_id, district_id)].append(code)
+    file_name = (record.after or {}).get("file") or record.object_label
+    who = record.username or "区招商办"
+    units = Unit.objects.in_bulk([unit_id for unit_id, _district in by_unit])
+    for (unit_id, district_id), codes in by_unit.items():
+        to = list(unit_users(unit_id).exclude(pk=record.user_id))
+        if not to:
+            continue
+        shown = "、".join(codes[:_CODES_SHOWN]) + ("等" if len(codes) > _CODES_SHOWN else "")
+        unit = units.get(unit_id)
+        body = (
+            f"{who}导入台账《{file_name.rsplit('/', 1)[-1]}》，新建或更新了"
+            f"{unit.name if unit else '您单位'}负责的 {len(codes)} 个项目：{shown}。"
+        )
+        title = f"台账导入更新了您单位的 {len(codes)} 个项目"
+        draft = Draft(to, Notice.Kind.IMPORTED, title, body, reverse("projects:list"))
+        notify([draft], district_id=district_id)
