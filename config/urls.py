@@ -33,6 +33,10 @@ def _admin_permission(request) -> bool:
 
 admin.site.has_permission = _admin_permission
 
+#: A refusal anywhere (``raise PermissionDenied("中文原因")``): the reason, on the one
+#: refusal page, in the dialog or in place for htmx.
+handler403 = "baton.core.views.permission_denied"
+
 urlpatterns = [
     path("", include("baton.reports.urls")),
     path("accounts/", include("baton.accounts.urls")),

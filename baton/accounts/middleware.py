@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
 
+from baton.core.views import deny
+
 from .services import password_expired
 
 #: Views a signed-in user may reach before finishing the second factor or a forced
@@ -37,6 +39,37 @@ class AccountSecurityMiddleware:
         if password_expired(user):
             messages.warning(request, "您的密码已超过有效期，请先修改密码。")
             return redirect("accounts:password_change")
+        return None
+
+
+#: Why the three administrators get no business page (三员分立).
+ADMINS_SEE_NO_BUSINESS_DATA = "按照“三员分立”的要求，管理员不查看招商项目等业务数据。"
+
+#: The apps whose pages show business data: every page under their URL namespaces but
+#: the 工作台 (where every account starts, the administrators included).
+BUSINESS_NAMESPACES = frozenset(
+    {"projects", "supervision", "reports", "ledger", "land", "assessment"}
+)
+OPEN_TO_ADMINS = frozenset({"reports:home"})
+
+
+class BusinessDataMiddleware:
+    """Refuse the three administrators every business page (三员分立): the 403 page with
+    the rule, whatever the page would show them (a list with no row, a 404)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        match = request.resolver_match
+        if not user.is_authenticated or not user.is_admin_role or match is None:
+            return None
+        if match.namespace in BUSINESS_NAMESPACES and match.view_name not in OPEN_TO_ADMINS:
+            return deny(request, ADMINS_SEE_NO_BUSINESS_DATA)
         return None
 
 

@@ -163,7 +163,7 @@ def test_it_denies_a_co_unit_and_another_district(client, w, shared):
     assert _reveal(client, shared, **HTMX).status_code == 404
     client.logout()
     login(client, w.audit_admin)
-    assert _reveal(client, shared, **HTMX).status_code == 404
+    assert _reveal(client, shared, **HTMX).status_code == 403  # 三员分立: no business page
     assert not AuditRecord.objects.filter(event=Event.CONTACT_UNMASKED).exists()
 
 

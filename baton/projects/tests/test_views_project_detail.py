@@ -54,7 +54,10 @@ def test_it_denies_another_unit(client, w, project):
 
 def test_it_denies_the_administrators(client, w, project):
     login(client, w.audit_admin)
-    assert client.get(url(project)).status_code == 404
+    response = client.get(url(project))
+    assert response.status_code == 403  # the rule, the same for a code that exists or not
+    assert "三员分立" in response.text
+    assert "新能源电池项目" not in response.text
 
 
 def test_it_answers_404_for_a_code_that_does_not_exist(client, w):

@@ -265,7 +265,10 @@ def test_it_denies_another_unit_with_a_404(client, w, pending, persona):
 
 @pytest.mark.parametrize("persona", ["sys_admin", "audit_admin"])
 def test_it_shows_admins_no_project(client, w, pending, persona):
-    assert login(client, getattr(w, persona)).get(page_of(pending)).status_code == 404
+    response = login(client, getattr(w, persona)).get(page_of(pending))
+    assert response.status_code == 403
+    assert "三员分立" in response.text
+    assert pending.name not in response.text
 
 
 def test_it_answers_an_unknown_code_with_a_404(client, w):

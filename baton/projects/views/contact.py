@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import re_path
+from django.urls import re_path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -45,7 +45,13 @@ def contact_reveal(request, code):
     cell = contact_phone_cell(request, project, revealed=phone)
     if request.htmx:
         return HttpResponse(cell)
-    context = {"project": project, "cell": cell, "page_title": "联系人电话"}
+    context = {
+        "project": project,
+        "cell": cell,
+        "page_title": "联系人电话",
+        "subject": f"{project.code} · {project.name}",
+        "subject_url": reverse("projects:detail", args=[project.code]),
+    }
     return render(request, "projects/project_contact.html", context)
 
 

@@ -1,9 +1,11 @@
 """项目库: the list, the project page, create and edit, and the actions on a project.
 
 Every page reads through the scoped selectors (outside a user's scope: 404) and asks
-``permissions`` before offering or doing an action (refused: 403 with a Chinese reason).
-Actions are small dialogs: htmx loads the form into ``#dialog``; without JavaScript the
-same template renders as a page of its own, and every action still works.
+``permissions`` before offering or doing an action (refused: 403 with a Chinese reason,
+``baton.core.views.deny``). Actions are small dialogs run by ``baton.core.views.run_dialog``:
+htmx loads the form into ``#dialog``; without JavaScript the same template renders as a
+page of its own, and every action still works. The administrators get none of these
+pages (``BusinessDataMiddleware``).
 """
 
 import datetime as dt
@@ -19,10 +21,11 @@ from django.urls import path, register_converter, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import trigger_client_event
 
 from baton.accounts import privacy
 from baton.core.templatetags.baton import wan
+from baton.core.views import add_errors, deny, go_to, run_dialog
 
 from .. import hooks, page_cache, permissions, rules, services
 from ..duplicates import ELSEWHERE, candidates_shown, duplicate_candidates, outside_district
@@ -83,9 +86,6 @@ def _results_only(request) -> bool:
 @vary_on_headers("HX-Request")
 def project_list_view(request):
     """The 项目库: the whole page, or only its results for htmx; kept by ``page_cache``."""
-    user = request.user
-    if user.is_admin_role:
-        return _denied(request, "按照“三员分立”的要求，管理员不查看招商项目等业务数据。")
     results_only = _results_only(request)
     cache_key = page_cache.key(request, "results" if results_only else "page")
     html, status = page_cache.get(cache_key), 200
@@ -124,7 +124,7 @@ def _library(request) -> tuple[dict, int]:
             size=PAGE_SIZE,
         )
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_errors(form, exc)
         return context, 400
     context["filtered"] = bool(form.filters())
     context["drill"] = drill_caption(context["page"].filters)
@@ -256,19 +256,27 @@ def _timeline(project: Project, user) -> list[dict]:
 # --- create and edit --------------------------------------------------------------------
 
 
+def _about(project: Project) -> dict:
+    """What a dialog or a refusal about ``project`` shows it by, and where it goes back to."""
+    url = reverse("projects:detail", args=[project.code])
+    return {
+        "project": project,
+        "subject": f"{project.code} · {project.name}",
+        "subject_url": url,
+        "cancel_url": url,
+    }
+
+
 def _denied(request, message: str, *, project: Project | None = None):
-    context = {"message": message, "project": project, "page_title": "无权操作"}
-    context["frame"] = "projects/_dialog.html" if request.htmx else "projects/project_action.html"
-    return render(request, "projects/project_denied.html", context, status=403)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+    if project is None:
+        return deny(request, message)
+    return deny(
+        request,
+        message,
+        back_url=reverse("projects:detail", args=[project.code]),
+        back_label="返回项目",
+        **_about(project),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -288,7 +296,7 @@ def project_create(request):
                     actor=user, district=unit.district, unit=unit, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(
                     request, f"已创建项目 {project.code}（草稿），信息完善后可上报审核。"
@@ -327,7 +335,7 @@ def project_edit(request, code):
                 )
                 status = 409
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, "已保存修改。" if changed else "没有需要保存的修改。")
                 return redirect("projects:detail", project.code)
@@ -364,49 +372,36 @@ def _shown(name: str, value) -> str:
 # --- actions ----------------------------------------------------------------------------
 
 
-def _to_project(request, project: Project):
-    url = reverse("projects:detail", args=[project.code])
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
 def _action(request, project, form, *, template, title, perform, stay=False, **extra):
-    """Run one action's form: validate, call the service, answer as dialog or page.
+    """Run one action's dialog (``run_dialog``): on success the browser goes to the project
+    page; with ``stay``, a dialog instead closes and the page's timeline is swapped in place.
+    A save that meets someone else's (``ConflictError``) comes back with 409."""
+    done = go_to(reverse("projects:detail", args=[project.code]))
+    if stay and request.htmx:
+        done = _timeline_in_place(project)
+    return run_dialog(
+        request,
+        form,
+        template=template,
+        perform=perform,
+        done=done,
+        context={"page_title": title, **_about(project), **extra},
+        conflict=services.ConflictError,
+    )
 
-    ``perform`` calls the service with the cleaned data and returns the success message.
-    On success the browser goes to the project page; with ``stay``, a dialog instead
-    closes and the page's timeline is swapped in place.
-    """
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                done = perform(form.cleaned_data)
-            except services.ConflictError as exc:
-                extra["conflict"] = exc.messages[0]
-                status = 409
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                if stay and request.htmx:
-                    context = {
-                        "project": project,
-                        "can": _abilities(request.user, project),
-                        "timeline": _timeline(project, request.user),
-                        "oob": True,
-                    }
-                    response = render(request, "projects/_timeline.html", context)
-                    return trigger_client_event(response, "closeDialog")
-                messages.success(request, done)
-                return _to_project(request, project)
-    context = {
-        "project": project,
-        "form": form,
-        "page_title": title,
-        "frame": "projects/_dialog.html" if request.htmx else "projects/project_action.html",
-        **extra,
-    }
-    return render(request, template, context, status=status)
+
+def _timeline_in_place(project: Project):
+    def done(request, message: str) -> HttpResponse:
+        context = {
+            "project": project,
+            "can": _abilities(request.user, project),
+            "timeline": _timeline(project, request.user),
+            "oob": True,
+        }
+        response = render(request, "projects/_timeline.html", context)
+        return trigger_client_event(response, "closeDialog")
+
+    return done
 
 
 @require_http_methods(["GET", "POST"])

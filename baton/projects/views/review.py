@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from baton.accounts.models import User
+from baton.core.views import deny
 
 from .. import permissions, services
 from ..forms_review import ReviewForm, apply_errors, posted
@@ -31,12 +32,6 @@ _DONE = {
 }
 
 
-def _denied(request, message: str):
-    context = {"message": message, "page_title": "无权操作"}
-    template = "projects/_review_denied.html" if request.htmx else "projects/review_denied.html"
-    return render(request, template, context, status=403)
-
-
 def _to_desk(request):
     if request.htmx:
         return HttpResponseClientRedirect(reverse("projects:review_desk"))
@@ -47,7 +42,7 @@ def _to_desk(request):
 @login_required
 def desk(request):
     if request.user.role not in REVIEWERS:
-        return _denied(request, "审核台仅供区招商办和市招商办使用。")
+        return deny(request, "审核台仅供区招商办和市招商办使用。")
     queue = review_queue(user=request.user)
     page = Paginator(queue, PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "page_title": "审核台"}
@@ -67,7 +62,7 @@ def review(request, code):
                 "不在待审核状态，可能已由他人处理。",
             )
             return _to_desk(request)
-        return _denied(
+        return deny(
             request,
             f"您无权审核项目“{project.name}”：该项目当前为“{project.get_review_state_display()}”。",
         )
@@ -107,7 +102,7 @@ def review(request, code):
 @login_required
 def history(request):
     if request.user.role not in REVIEWERS:
-        return _denied(request, "审核记录仅供区招商办和市招商办查看。")
+        return deny(request, "审核记录仅供区招商办和市招商办查看。")
     decisions = review_decisions(user=request.user)
     page = Paginator(decisions, PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "page_title": "审核记录"}
