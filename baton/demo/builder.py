@@ -103,6 +103,7 @@ class Builder:
         )
 
     def handoff(self, project, to_unit, day, role):
+        """A unit hands the project on; the receiving unit accepts it the same afternoon."""
         reason = {
             "talks": f"项目进入实质洽谈，移交{to_unit.name}牵头推进",
             "landing": f"项目签约落地，移交{to_unit.name}做好落地服务",
@@ -115,6 +116,9 @@ class Builder:
             relay_role=role,
             keep_as_co_unit=True,
             at=moment(day, 17),
+        )
+        services.handoff_accept(
+            project=project, actor=self.actors[to_unit.pk], at=moment(day, 17, 40)
         )
 
     def note(self, project, day):

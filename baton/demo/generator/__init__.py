@@ -8,8 +8,11 @@ long tail, a few percent are returned or stopped, about six events a project.
 Each project's history is first *planned* as the steps a user would take — create,
 submit, review, move, hand off, change the amount, record milestones, add notes — and
 then *written*. ``BulkWriter`` writes the rows the services would have written for
-those steps (project, events, periods, milestones, co-units, code sequences) with
-multi-row inserts (``COPY`` on PostgreSQL), each event's payload built by ``events``.
+those steps (project, events, periods, milestones, co-units, handoffs, code sequences) with
+multi-row inserts (``COPY`` on PostgreSQL): each new project is the draft
+``rules.new_draft`` builds (every value checked as ``project_create`` checks it), each
+event's payload is built by ``events``, and a unit's handoff is a request the receiving
+unit accepts soon after, as the services record it.
 The tests write the same plans through the services too (``tests/helpers_generate.py``)
 and compare row for row, and ``check_periods`` finds no difference after each scale.
 

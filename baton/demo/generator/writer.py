@@ -4,19 +4,35 @@ import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from baton.accounts.models import User
+from baton.org.models import District, Person, Unit
 from baton.projects import events as project_events
+from baton.projects import rules
 from baton.projects.bulk import EVENT_COLUMNS, PERIOD_COLUMNS
+from baton.projects.bulk.columns import _new_project  # the ledger writer's fast Project()
 from baton.projects.duplicates import investor_key, name_key
-from baton.projects.events import Entry
-from baton.projects.models import CodeSequence, Milestone, Project, ProjectEvent, ProjectPeriod
+from baton.projects.models import (
+    CodeSequence,
+    Handoff,
+    Industry,
+    Milestone,
+    Project,
+    ProjectEvent,
+    ProjectPeriod,
+    Stage,
+)
 
 from .org import DistrictInfo
-from .planning import LOCAL_OFFSET, START, UTC, Plan
+from .planning import END_MINUTE, LOCAL_OFFSET, START, UTC, Plan
+
+#: A handoff is accepted by the receiving unit this many minutes after it was made.
+ACCEPTED_AFTER = 40
 
 
 def wan(yuan: int) -> str:
@@ -36,6 +52,7 @@ class Rows:
     periods: list = field(default_factory=list)
     milestones: list = field(default_factory=list)
     co_units: list = field(default_factory=list)
+    handoffs: list = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.events)
@@ -50,6 +67,23 @@ PROJECT_COLUMNS = (
 )  # fmt: skip
 MILESTONE_COLUMNS = ("id", "project_id", "kind", "date", "note")
 CO_UNIT_COLUMNS = ("id", "project_id", "unit_id")
+HANDOFF_COLUMNS = (
+    "id", "project_id", "district_id", "from_unit_id", "to_unit_id", "relay_role",
+    "keep_as_co_unit", "reason", "state", "requested_by_id", "requested_at", "decided_by_id",
+    "decided_at", "decision_reason",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Handoff:
+    """What the handoff events read of a ``Handoff`` row."""
+
+    pk: int
+    from_unit_id: int
+    to_unit_id: int
+    relay_role: str
+    reason: str
+    keep_as_co_unit: bool = True
 
 
 def handoff_reason(info: DistrictInfo, to_unit: int, role: str) -> str:
@@ -68,7 +102,14 @@ class BulkWriter:
         self.vendor = connection.vendor
         self.ids = {
             model: self._max_id(model._meta.db_table)
-            for model in (Project, ProjectEvent, ProjectPeriod, Milestone, Project.co_units.through)
+            for model in (
+                Project,
+                ProjectEvent,
+                ProjectPeriod,
+                Milestone,
+                Project.co_units.through,
+                Handoff,
+            )
         }
         self.sequences: dict[tuple[int, int], int] = {
             (s.district_id, s.year): s.last for s in CodeSequence.objects.all()
@@ -85,6 +126,50 @@ class BulkWriter:
         self._time_cache: dict[int, object] = {}
         self.landed = stages["landed"]
         self.stopped = stages["stopped"]
+        self._stage_rows = Stage.objects.in_bulk(list(stages.values()))
+        self._industries = Industry.objects.in_bulk()
+        self._district: tuple[District, dict[int, Unit], dict[int, Person]] | None = None
+        self._users: dict[int, User] = {}
+
+    def _org(self, info: DistrictInfo) -> tuple[District, dict[int, Unit], dict[int, Person]]:
+        """The district, its units and leaders as the rules read them (plans hold ids)."""
+        if self._district is None or self._district[0].pk != info.id:
+            self._users = {pk: User(pk=pk) for pk in info.unit_users.values()}
+            self._district = (
+                District.objects.get(pk=info.id),
+                Unit.objects.filter(district_id=info.id).in_bulk(),
+                Person.objects.in_bulk(info.leaders),
+            )
+        return self._district
+
+    def _draft(self, plan: Plan, code: str) -> project_events.Entry:
+        """The created event of a plan's project, as ``services.project_create`` writes it:
+        the draft built by ``rules.new_draft`` (every value checked), recorded by
+        ``events.created``."""
+        district, units, leaders = self._org(plan.district)
+        mu = plan.land_area_mu
+        project, co_units = rules.new_draft(
+            _new_project,
+            actor=self._users[plan.district.unit_users[plan.unit]],
+            district=district,
+            unit=units[plan.unit],
+            stage=self._stage_rows[self.stages[plan.stage]],
+            name=plan.name,
+            investment=Decimal(wan(plan.yuan)),
+            fields={
+                "investor": plan.investor,
+                "industry": self._industries[plan.industry],
+                "leader": leaders[plan.leader] if plan.leader else None,
+                "land_area_mu": None if mu is None else Decimal(mu),
+                "info_source": plan.info_source,
+                "contact_name": plan.contact_name,
+                "contact_phone": plan.contact_phone,
+            },
+            original_code="",
+            at=START + dt.timedelta(minutes=plan.created),
+        )
+        project.code = code
+        return project_events.created(project, co_units=co_units)
 
     def _max_id(self, table: str) -> int:
         with connection.cursor() as cursor:
@@ -155,31 +240,7 @@ class BulkWriter:
                 self._close(period, pid, info.id, plan.industry, t(minute))
             period = [self._next(ProjectPeriod), eid, state, minute]
 
-        snapshot = {
-            "name": plan.name,
-            "investor": investor,
-            "investment": wan(yuan),
-            "industry": plan.industry,
-            "leader": plan.leader,
-            "land_area_mu": None if mu is None else str(mu),
-            "info_source": plan.info_source,
-            "progress": "",
-            "issues_text": "",
-            "contact_name": plan.contact_name,
-            "contact_phone": plan.contact_phone,
-            "remarks": "",
-            "info_unit": unit,
-            "talks_unit": None,
-            "landing_unit": None,
-            "co_units": [],
-            "code": code,
-            "district": info.id,
-            "unit": unit,
-            "stage": stage,
-            "review_state": review,
-        }
-        # As ``events.created`` records it, from the plan (no Project is built here).
-        event(Entry(ProjectEvent.Kind.CREATED, {}, snapshot), actor[unit], plan.created)
+        event(self._draft(plan, code), actor[unit], plan.created)
         for step in plan.steps:
             m, kind = step.minute, step.kind
             last = m
@@ -234,11 +295,20 @@ class BulkWriter:
                 if after != co_units:
                     old["co_units"], new["co_units"] = co_units, after
                     co_units = after
-                reason = handoff_reason(info, to_unit, role)
-                entry = project_events.handed_off(old, new, unit, to_unit, reason)
-                from_unit, unit = unit, to_unit
+                # A unit's handoff waits for the receiving unit, which accepts it soon after.
+                handoff = _Handoff(
+                    self._next(Handoff), unit, to_unit, role, handoff_reason(info, to_unit, role)
+                )
+                event(project_events.handoff_requested(handoff), actor[unit], m)
+                accepted = last = min(m + ACCEPTED_AFTER, END_MINUTE)
+                self.rows.handoffs.append(
+                    (handoff.pk, pid, info.id, unit, to_unit, role, True, handoff.reason,
+                     Handoff.State.ACCEPTED.value, actor[unit], t(m), actor[to_unit],
+                     t(accepted), "")
+                )  # fmt: skip
+                unit = to_unit
                 version += 1
-                event(entry, actor[from_unit], m)
+                event(project_events.handoff_accepted(handoff, old, new), actor[unit], accepted)
             elif kind == "milestone":
                 day = local_date(m)
                 milestones[step.arg] = day.isoformat()
@@ -281,6 +351,7 @@ class BulkWriter:
             self._insert(ProjectPeriod._meta.db_table, PERIOD_COLUMNS, periods)
             self._insert(Milestone._meta.db_table, MILESTONE_COLUMNS, rows.milestones)
             self._insert(Project.co_units.through._meta.db_table, CO_UNIT_COLUMNS, rows.co_units)
+            self._insert(Handoff._meta.db_table, HANDOFF_COLUMNS, rows.handoffs)
         self.counts["events"] += len(rows.events)
         self.counts["periods"] += len(periods)
         self.counts["milestones"] += len(rows.milestones)
@@ -323,7 +394,14 @@ class BulkWriter:
                     )
             CodeSequence.objects.bulk_create(new, batch_size=2000)
             if self.vendor == "postgresql":
-                models = [Project, ProjectEvent, ProjectPeriod, Milestone, Project.co_units.through]
+                models = [
+                    Project,
+                    ProjectEvent,
+                    ProjectPeriod,
+                    Milestone,
+                    Project.co_units.through,
+                    Handoff,
+                ]
                 with connection.cursor() as cursor:
                     for sql in connection.ops.sequence_reset_sql(no_style(), models):
                         cursor.execute(sql)

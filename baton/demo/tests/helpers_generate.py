@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from baton.accounts.models import User
-from baton.demo.generator import START, Plan, handoff_reason, wan
+from baton.demo.generator import END, START, Plan, handoff_reason, wan
+from baton.demo.generator.writer import ACCEPTED_AFTER
 from baton.org.models import Person, Unit
 from baton.projects import services
 from baton.projects.models import Industry, Project, Stage
@@ -106,6 +107,11 @@ class ServiceWriter:
                         project=project, to_unit=self._unit(to_unit), actor=who, reason=reason,
                         relay_role=role, keep_as_co_unit=True, at=at,
                     )  # fmt: skip
+                    services.handoff_accept(
+                        project=project,
+                        actor=self._user(info.unit_users[to_unit]),
+                        at=min(at + dt.timedelta(minutes=ACCEPTED_AFTER), END),
+                    )
                 elif step.kind == "milestone":
                     services.milestone_record(
                         project=project,

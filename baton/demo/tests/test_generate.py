@@ -16,6 +16,7 @@ from baton.org.models import City, District, Person, Unit
 from baton.projects.duplicates import duplicate_candidates
 from baton.projects.models import (
     CodeSequence,
+    Handoff,
     Milestone,
     Project,
     ProjectEvent,
@@ -48,6 +49,21 @@ def _rows() -> dict:
         milestones.setdefault(m.project_id, []).append((m.kind, m.date, m.note))
     for row in Project.co_units.through.objects.order_by("project_id", "unit_id"):
         co_units.setdefault(row.project_id, []).append(row.unit_id)
+    handoffs, handoff_index = {}, {}
+    for h in Handoff.objects.order_by("project_id", "id"):
+        mine = handoffs.setdefault(h.project_id, [])
+        handoff_index[h.pk] = len(mine)
+        mine.append(
+            (h.district_id, h.from_unit_id, h.to_unit_id, h.relay_role, h.keep_as_co_unit,
+             h.reason, h.state, h.requested_by_id, h.requested_at, h.decided_by_id,
+             h.decided_at, h.decision_reason)
+        )  # fmt: skip
+
+    def without_ids(payload: dict) -> dict:
+        if "handoff" not in payload:
+            return payload
+        return {**payload, "handoff": handoff_index[payload["handoff"]]}
+
     skip = {"id", "co_units"}
     result = {}
     for project in Project.objects.order_by("code"):
@@ -59,12 +75,13 @@ def _rows() -> dict:
         result[project.code] = {
             "project": fields,
             "events": [
-                (e.kind, e.district_id, e.actor_id, e.at, e.old, e.new, e.reason)
+                (e.kind, e.district_id, e.actor_id, e.at, e.old, without_ids(e.new), e.reason)
                 for e in events.get(project.pk, [])
             ],
             "periods": periods.get(project.pk, []),
             "milestones": milestones.get(project.pk, []),
             "co_units": co_units.get(project.pk, []),
+            "handoffs": handoffs.get(project.pk, []),
         }
     result["sequences"] = sorted(CodeSequence.objects.values_list("district_id", "year", "last"))
     return result
@@ -74,6 +91,7 @@ def _wipe_projects():
     ProjectPeriod.objects.all().delete()
     Milestone.objects.all().delete()
     Project.co_units.through.objects.all().delete()
+    Handoff.objects.all().delete()
     ProjectEvent.objects.all().delete()
     Project.objects.all().delete()
     CodeSequence.objects.all().delete()
