@@ -112,6 +112,7 @@ class Proj:
     holder: str
     state: str
     relay: frozenset[str] = frozenset()  # other units on the relay (co-unit, earlier legs)
+    offered_to: str = ""  # the unit a pending handoff (待接收) waits for
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def sees(p: Persona, proj: Proj) -> bool:
     """A unit the projects it holds or ran a leg of, a district office or leader its
     district, the city reviewer the city."""
     if p.role == UNIT:
-        return p.unit == proj.holder or p.unit in proj.relay
+        return p.unit in (proj.holder, proj.offered_to) or p.unit in proj.relay
     if p.role in (OFFICE, LEADER):
         return proj.district == p.district
     return p.role == CITY  # the world has one city; administrators see nothing
@@ -154,6 +155,21 @@ def office_of(p: Persona, proj: Proj) -> bool:
 
 def holder_or_office(p: Persona, proj: Proj) -> bool:
     return holds(p, proj) or office_of(p, proj)
+
+
+def answers_handoff(p: Persona, proj: Proj) -> int:
+    """Accept or decline a pending handoff: the receiving unit's staff; 403 for anyone
+    else who sees the project."""
+    if not sees(p, proj):
+        return 404
+    return 200 if p.role == UNIT and p.unit == proj.offered_to else 403
+
+
+def withdraws_handoff(p: Persona, proj: Proj) -> int:
+    """Take back a pending handoff: the giving unit (still the holder) or the office."""
+    if not sees(p, proj):
+        return 404
+    return 200 if proj.offered_to and holder_or_office(p, proj) else 403
 
 
 def can_edit(p: Persona, proj: Proj) -> bool:
@@ -677,6 +693,10 @@ class Api:
     auth: str = "token"  # "token", "docs" (token or session), "none"
 
 
+def _empty(w, obj) -> dict:
+    return {}
+
+
 def _stale(**values):
     return lambda w, obj: {"version": STALE, **values}
 
@@ -949,6 +969,17 @@ POLICY: dict[str, Web | Api] = {
         },
         "projects",
     ),
+    "api/v1/projects/<code>/handoff/accept": Api(
+        "/projects/{code}/handoff/accept", {"POST": (answers_handoff, _empty)}, "offers"
+    ),
+    "api/v1/projects/<code>/handoff/decline": Api(
+        "/projects/{code}/handoff/decline",
+        {"POST": (answers_handoff, lambda w, obj: {"reason": "不属于本单位职能"})},
+        "offers",
+    ),
+    "api/v1/projects/<code>/handoff/withdraw": Api(
+        "/projects/{code}/handoff/withdraw", {"POST": (withdraws_handoff, _empty)}, "offers"
+    ),
     "api/v1/projects/<code>/milestones": Api(
         "/projects/{code}/milestones",
         # 策划-stage projects: 开工 needs a landed project, the service refuses it (422).
@@ -1091,9 +1122,13 @@ def build_world():
     services.project_handoff(
         project=handed,
         to_unit=w.other_town,
-        actor=w.promoter,
+        actor=w.office,  # the office's handoff takes effect at once
         reason="项目选址在新店",
         keep_as_co_unit=True,
+    )
+    offered = mx("海洋高新装备基地")  # 马巷 offers it to 新店, which has not answered
+    services.project_handoff(
+        project=offered, to_unit=w.other_town, actor=w.promoter, reason="选址在新店"
     )
     admitted = mx("生物医药创新中心")
     services.project_submit(project=admitted, actor=w.promoter)
@@ -1144,9 +1179,10 @@ def build_world():
         date=timezone.localdate(),
     )
 
-    def fact(key, project, district, holder, relay=()):
+    def fact(key, project, district, holder, relay=(), offered_to=""):
         project.refresh_from_db()
-        return Proj(key, project.code, district, holder, project.review_state, frozenset(relay))
+        state = project.review_state
+        return Proj(key, project.code, district, holder, state, frozenset(relay), offered_to)
 
     w.proj = {
         "mx_draft": fact("mx_draft", draft, XIANGAN, MAXIANG),
@@ -1154,6 +1190,7 @@ def build_world():
         "mx_district_approved": fact("mx_district_approved", approved, XIANGAN, MAXIANG),
         "mx_admitted": fact("mx_admitted", admitted, XIANGAN, MAXIANG),
         "xd_handed": fact("xd_handed", handed, XIANGAN, XINDIAN, relay=[MAXIANG]),
+        "mx_offered": fact("mx_offered", offered, XIANGAN, MAXIANG, offered_to=XINDIAN),
         "ta_submitted": fact("ta_submitted", ta_submitted, TONGAN, "大同街道"),
         "ta_admitted": fact("ta_admitted", ta_admitted, TONGAN, "大同街道"),
     }
@@ -1163,6 +1200,7 @@ def build_world():
         "submitted",
         "district_approved",
         "admitted",
+        "draft",
         "draft",
         "submitted",
         "admitted",
@@ -1177,6 +1215,7 @@ def build_world():
             p["ta_submitted"],
         ],
         "projects": [p["mx_draft"], p["mx_admitted"], p["xd_handed"], p["ta_admitted"]],
+        "offers": [p["mx_offered"], p["mx_draft"]],
         "scopes": [
             Scope("", None),
             Scope(f"?district={w.district.code}", XIANGAN),

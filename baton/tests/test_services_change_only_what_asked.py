@@ -29,10 +29,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from baton.org.models import Unit
 from baton.projects import services
 from baton.projects.duplicates import investor_key, name_key
 from baton.projects.models import (
     CodeSequence,
+    Handoff,
     Industry,
     Milestone,
     Project,
@@ -60,6 +62,7 @@ TABLES = {
     "supervision": Supervision,
     "leader_act": LeaderAct,
     "sequence": CodeSequence,
+    "handoff": Handoff,
 }
 #: The columns of a period that follow the project's own.
 PERIOD_COLUMNS = ("district_id", "unit_id", "stage_id", "industry_id", "review_state", "investment")
@@ -76,6 +79,9 @@ SITUATION_FOR = {
     "supervision_close": {"supervision": True},
     "milestone_record": {"stages": ("intent", "landed", "landed", "stopped")},
     "project_move": {"signed": True},
+    "handoff_accept": {"offered": True},
+    "handoff_decline": {"offered": True},
+    "handoff_withdraw": {"offered": True},
 }
 
 
@@ -201,7 +207,15 @@ def db_value(value):
 
 
 @st.composite
-def situations(draw, stages=STAGES, reviews=REVIEWS, problem=None, supervision=None, signed=False):
+def situations(
+    draw,
+    stages=STAGES,
+    reviews=REVIEWS,
+    problem=None,
+    supervision=None,
+    signed=False,
+    offered=False,
+):
     """A project as users leave it: any stage and review state, relay roles, notes…"""
     s = SimpleNamespace()
     s.stage = draw(st.sampled_from(stages))
@@ -221,6 +235,8 @@ def situations(draw, stages=STAGES, reviews=REVIEWS, problem=None, supervision=N
             s.marks[kind] = draw(st.none() | st.tuples(st.just(DATES[1]), st.sampled_from(NOTES)))
     s.problem = draw(st.booleans()) if problem is None else problem
     s.supervision = draw(st.booleans()) if supervision is None else supervision
+    # A handoff the holder offered, waiting for the receiving unit (待接收).
+    s.offered = draw(st.sampled_from(UNITS[1:])) if offered else None
     return s
 
 
@@ -289,8 +305,23 @@ def build(w, s) -> Project:
             reason="投资方撤回",
             at=next(clock),
         )
+    if s.offered:
+        services.project_handoff(
+            project=project,
+            to_unit=unit[s.offered],
+            actor=w.promoter,
+            reason="选址调整",
+            relay_role=draw_role(s.offered),
+            keep_as_co_unit=s.offered == "headquarters",
+            at=next(clock),
+        )
     project.refresh_from_db()
     return project
+
+
+def draw_role(unit: str) -> str | None:
+    """The relay role an offered handoff asks for: one per receiving unit, so each shows."""
+    return {"other_town": None, "department": "talks", "headquarters": "landing"}[unit]
 
 
 @pytest.fixture
@@ -496,6 +527,91 @@ def case_project_handoff(w, project, before, data):
     return call, expect
 
 
+def case_project_handoff_offered(w, project, before, data):
+    """A unit's handoff: a pending Handoff row and its event; the holder stays."""
+    to_unit = getattr(w, data.draw(st.sampled_from(UNITS[1:]), label="to_unit"))
+    role = data.draw(st.sampled_from([None, "talks", "landing"]), label="relay_role")
+    keep = data.draw(st.booleans(), label="keep_as_co_unit")
+    expect = Expect(before, project, w.promoter, T1)
+    expect.create(
+        "handoff",
+        project_id=project.pk,
+        from_unit_id=project.unit_id,
+        to_unit_id=to_unit.pk,
+        relay_role=role or "",
+        keep_as_co_unit=keep,
+        state="pending",
+        requested_by_id=w.promoter.pk,
+        requested_at=T1,
+    )
+    expect.touch(Kind.HANDOFF_REQUESTED, bump=False)
+
+    def call():
+        services.project_handoff(
+            project=project,
+            to_unit=to_unit,
+            actor=w.promoter,
+            reason="转由指挥部推进",
+            relay_role=role,
+            keep_as_co_unit=keep,
+            at=T1,
+        )
+
+    return call, expect
+
+
+def _pending(before: dict, project: Project) -> dict:
+    return next(
+        h
+        for h in before["handoff"].values()
+        if h["project_id"] == project.pk and h["state"] == "pending"
+    )
+
+
+def _answered(expect: Expect, handoff: dict, state: str, actor, reason: str = "") -> None:
+    key = ("handoff", handoff["id"])
+    expect.change.changed[(*key, "state")] = state
+    expect.change.changed[(*key, "decided_by_id")] = actor.pk
+    expect.change.changed[(*key, "decided_at")] = T1
+    if reason:
+        expect.change.changed[(*key, "decision_reason")] = reason
+
+
+def case_handoff_accept(w, project, before, data):
+    """The baton passes as the office's handoff passes it, and the handoff is answered."""
+    handoff = _pending(before, project)
+    to_unit = handoff["to_unit_id"]
+    expect = Expect(before, project, w.office, T1)
+    co_units = {u for (p, u) in before["co_unit"] if p == project.pk}
+    expect.set("unit_id", to_unit)
+    if handoff["relay_role"]:
+        expect.set(f"{handoff['relay_role']}_unit_id", to_unit)
+    kept = (co_units | {project.unit_id}) if handoff["keep_as_co_unit"] else co_units
+    expect.co_units(set(Unit.objects.filter(pk__in=kept - {to_unit})))
+    _answered(expect, handoff, "accepted", w.office)
+    expect.touch(Kind.HANDOFF_ACCEPTED, bump=True)
+    return lambda: services.handoff_accept(project=project, actor=w.office, at=T1), expect
+
+
+def case_handoff_decline(w, project, before, data):
+    reason = data.draw(st.sampled_from(["", "不属于本单位职能"]), label="reason")
+    expect = Expect(before, project, w.office, T1)
+    _answered(expect, _pending(before, project), "declined", w.office, reason)
+    expect.touch(Kind.HANDOFF_DECLINED, bump=False)
+
+    def call():
+        services.handoff_decline(project=project, actor=w.office, reason=reason, at=T1)
+
+    return call, expect
+
+
+def case_handoff_withdraw(w, project, before, data):
+    expect = Expect(before, project, w.promoter, T1)
+    _answered(expect, _pending(before, project), "withdrawn", w.promoter)
+    expect.touch(Kind.HANDOFF_WITHDRAWN, bump=False)
+    return lambda: services.handoff_withdraw(project=project, actor=w.promoter, at=T1), expect
+
+
 def case_milestone_record(w, project, before, data):
     # The milestones recorded the most, and no note: the case of a date given again.
     recorded = [m["kind"] for m in before["milestone"].values() if m["project_id"] == project.pk]
@@ -650,6 +766,10 @@ CASES = [
     case_project_review,
     case_project_move,
     case_project_handoff,
+    case_project_handoff_offered,
+    case_handoff_accept,
+    case_handoff_decline,
+    case_handoff_withdraw,
     case_milestone_record,
     case_note_add,
     case_problem_open,

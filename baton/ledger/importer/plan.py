@@ -16,7 +16,7 @@ from baton.projects.models import (
     ReviewState,
     Stage,
 )
-from baton.projects.selectors import project_list
+from baton.projects.selectors import pending_handoff, project_list
 
 from ..columns import (
     BY_KEY,
@@ -392,5 +392,9 @@ class _Plan:
         ]
         if row.unit is not None and row.unit.pk != project.unit_id:
             # Last: the holder edits and records, then hands on (after it, it holds no more).
-            steps.append(_Step("handoff", "unit", None, {"unit": row.unit}))
+            # A unit's handoff waits for the receiving unit: the row importing it again
+            # while it waits asks for nothing new.
+            waiting = pending_handoff(project)
+            if waiting is None or waiting.to_unit_id != row.unit.pk:
+                steps.append(_Step("handoff", "unit", None, {"unit": row.unit}))
         return steps

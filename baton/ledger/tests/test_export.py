@@ -88,7 +88,7 @@ def test_as_of_export_shows_the_state_at_that_date(w):
         project=project, actor=w.promoter, changes={"investment": "300"}, at=at(2019, 10, 1)
     )
     services.project_handoff(
-        project=project, to_unit=w.other_town, actor=w.promoter, reason="移交", at=at(2019, 10, 2)
+        project=project, to_unit=w.other_town, actor=w.office, reason="移交", at=at(2019, 10, 2)
     )
     then = _rows(_export(district=w.district, as_of=dt.date(2019, 8, 31)))
     now = _rows(_export(district=w.district))

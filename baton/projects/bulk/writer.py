@@ -14,6 +14,7 @@ from .. import events, rules
 from ..duplicate_index import DuplicateIndex, PoolProcess
 from ..models import (
     CodeSequence,
+    Handoff,
     Milestone,
     Project,
     ProjectEvent,
@@ -310,7 +311,20 @@ class BulkWriter(_Steps, _Candidates, _Rows):
         project = history.project
         at = self._at(at)
         reason = rules.check_handoff(project, to_unit, reason)
+        rules.check_no_pending_handoff(project)
         rules.check_not_before_last_event(project, at)
+        if rules.handoff_waits(actor):  # a unit's: 待接收, as ``services.project_handoff``
+            handoff = Handoff.objects.create(
+                project_id=project.pk,
+                district_id=project.district_id,
+                from_unit_id=project.unit_id,
+                to_unit=to_unit,
+                reason=reason,
+                requested_by=actor,
+                requested_at=at,
+            )
+            project.updated_at = max(project.updated_at, at)
+            return self._write(history, events.handoff_requested(handoff), actor, at)
         old, new = {}, {}
         if to_unit.pk in history.co_units:  # no longer a co-unit once it holds the baton
             old["co_units"] = sorted(history.co_units)
