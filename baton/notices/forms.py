@@ -23,7 +23,9 @@ class ChannelForm(forms.ModelForm):
     class Meta:
         model = Channel
         fields = ["email_enabled", "webhook_kind", "webhook_url"]
-        widgets = {"webhook_url": forms.URLInput(attrs={"placeholder": "https://"})}
+        widgets = {
+            "webhook_url": forms.TextInput(attrs={"placeholder": "https://", "inputmode": "url"})
+        }
         help_texts = {"webhook_url": _URL_HELP}
 
     def clean_webhook_url(self) -> str:

@@ -4,13 +4,18 @@ One function per kind of event returns ``Draft`` rows (the people, and what they
 ``drafts_for`` picks it. The people are the active accounts of a unit, of a district's
 office or of a city's reviewers, never the one who made the change, and never anyone
 outside the project's district (a city reviewer reviews the district's projects).
+
+An event dated more than ``NEWS_DAYS`` ago is history being written — the demo's
+back-dated years, the correction of an old record — not news: it tells nobody.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from baton.accounts.models import User
 from baton.org.models import Unit
@@ -21,6 +26,7 @@ from .models import Notice
 
 Role = User.Role
 Kind = ProjectEvent.Kind
+NEWS_DAYS = 90
 
 
 @dataclass
@@ -196,7 +202,7 @@ _BY_KIND: dict[str, Callable[[ProjectEvent, Project], list[Draft]]] = {
 def drafts_for(event: ProjectEvent) -> list[Draft]:
     """Return the notices ``event`` gives (none for a kind nobody is told of)."""
     word = _BY_KIND.get(event.kind)
-    if word is None:
+    if word is None or event.at < timezone.now() - dt.timedelta(days=NEWS_DAYS):
         return []
     project = event.project
     drafts = word(event, project)

@@ -28,13 +28,13 @@ def _email_on(channel: Channel | None) -> bool:
     return channel is None or channel.email_enabled
 
 
-def notify(drafts: Iterable[Draft], *, district_id: int | None) -> list[Notice]:
+def notify(drafts: Iterable[Draft], *, district_id: int | None, push: bool = True) -> list[Notice]:
     """Write the notices of ``drafts`` and their deliveries, in the caller's transaction;
     the deliveries are queued once it commits (and vanish with it if it rolls back).
 
     Each person gets an e-mail when the deployment sends mail, the district allows it
     and the person has an address; the district's robot gets one message per draft, not
-    one per person told.
+    one per person told (none when ``push`` is off: a personal reminder).
     """
     now = timezone.now()
     groups: list[list[Notice]] = []
@@ -71,7 +71,7 @@ def notify(drafts: Iterable[Draft], *, district_id: int | None) -> list[Notice]:
             for n in notices
             if n.recipient.email
         ]
-    if channel is not None and channel.pushes:
+    if push and channel is not None and channel.pushes:
         deliveries += [
             Delivery(
                 notice=group[0],

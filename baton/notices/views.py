@@ -14,7 +14,7 @@ from baton.org.models import District
 from . import services
 from .forms import ChannelForm
 from .permissions import CHANNEL_REFUSED, channel_district
-from .selectors import deliveries_of, notices_of
+from .selectors import deliveries_of, notices_of, unread_count
 
 PER_PAGE = 20
 
@@ -25,6 +25,7 @@ def notice_list(request):
     page = Paginator(notices_of(request.user), PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "unread": unread_count(request.user),
         "page_title": "通知",
         "keeps_channels": channel_district(request.user) is not None,
     }

@@ -16,11 +16,11 @@ from django.utils import timezone
 from baton.notices import delivery
 from baton.notices.models import Channel, Delivery, Notice
 from baton.projects import services
-from baton.testing import at, make_project
+from baton.testing import make_project
 
 from .receivers import SmtpSink, Webhook
 
-T0 = at(2024, 3, 1)
+T0 = timezone.now() - dt.timedelta(days=1)
 SECRET = "SEC-robot-secret"
 Status = Delivery.Status
 

@@ -1,13 +1,16 @@
 """A unit's handoff waits for the receiving unit: asked, accepted, declined, withdrawn."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from baton.accounts.models import User
 from baton.notices.models import Notice
 from baton.projects import services
-from baton.testing import admit, at, make_project, make_user
+from baton.testing import admit, make_project, make_user
 
-T0 = at(2024, 3, 1)
+T0 = timezone.now() - dt.timedelta(days=1)
 Kind = Notice.Kind
 
 

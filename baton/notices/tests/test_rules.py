@@ -3,16 +3,17 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from baton.accounts.models import User
 from baton.notices.models import Notice
 from baton.projects import services
 from baton.supervision import services as supervision
 from baton.supervision.models import Problem
-from baton.testing import admit, at, make_project, make_user
+from baton.testing import admit, make_project, make_user
 
-T0 = at(2024, 3, 1)
-DEADLINE = dt.date(2024, 4, 30)
+T0 = timezone.now() - dt.timedelta(days=1)
+DEADLINE = timezone.localdate() + dt.timedelta(days=30)
 Kind = Notice.Kind
 
 
@@ -116,4 +117,11 @@ def test_a_rolled_back_change_leaves_no_notice(w, project):
     with pytest.raises(RuntimeError), transaction.atomic():
         services.project_submit(project=project, actor=w.promoter, at=T0)
         raise RuntimeError
+    assert not Notice.objects.exists()
+
+
+def test_history_written_back_dated_tells_nobody(w):
+    long_ago = timezone.now() - dt.timedelta(days=400)
+    project = make_project(w, at=long_ago)
+    services.project_submit(project=project, actor=w.promoter, at=long_ago)
     assert not Notice.objects.exists()

@@ -1,15 +1,18 @@
 """The bell, the list and the district office's pages, each scoped to who asks."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from baton.audit.models import AuditRecord
 from baton.notices.models import Channel, Delivery, Notice
 from baton.projects import services
 from baton.projects.tests.helpers_views import login
-from baton.testing import at, make_project
+from baton.testing import make_project
 
-T0 = at(2024, 3, 1)
+T0 = timezone.now() - dt.timedelta(days=1)
 
 
 def notice(user, title="项目待审核", **kwargs) -> Notice:
