@@ -35,6 +35,7 @@ from baton.core.api import (
     refuse_unknown_params,
     text_limited,
 )
+from baton.core.forms import PAGE_INVALID
 from baton.core.money import plain
 from baton.projects.listing import MAX_SIZE
 from baton.projects.models import Project
@@ -501,7 +502,7 @@ def _encode(kind: str, obj) -> str:
 
 
 def _decode(cursor: str, kind: str) -> tuple[str, str]:
-    bad = ValidationError({"cursor": "分页参数无效，请回到第一页。"})
+    bad = ValidationError({"cursor": PAGE_INVALID})
     if len(cursor) > 300:
         raise bad
     try:

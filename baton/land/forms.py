@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from baton.accounts.areas import Level, area_of, units_in
+from baton.core.forms import AREA_ERRORS, UPLOAD_ERRORS, too_large
 from baton.org.models import Unit
 from baton.projects.models import Industry, Project
 
@@ -13,15 +14,9 @@ from .importer import MAX_BYTES
 from .matching import DEFAULT_TOLERANCE
 from .models import LandUse, Parcel
 from .selectors import ParcelFilters
+from .services import NOTE_TOO_LONG, REASON_TOO_LONG, STATUS_INVALID, UNTIL_PAST
 
-_AREA = {
-    "invalid": "面积须为数字（亩）。",
-    "min_value": "面积不能为负数。",
-    "max_value": "面积不能超过 100000 亩。",
-    "max_decimal_places": "面积最多保留 2 位小数。",
-    "max_digits": "面积数字过长。",
-    "max_whole_digits": "面积数字过长。",
-}
+_LAND_USE_INVALID = "用地性质无效。"
 TOLERANCES = [("0.1", "±10%"), ("0.2", "±20%"), ("0.3", "±30%"), ("0.5", "±50%")]
 
 
@@ -33,13 +28,13 @@ class ParcelFilterForm(forms.Form):
         required=False,
         choices=Parcel.Status.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "供应状态无效。"},
+        error_messages={"invalid_choice": STATUS_INVALID},
     )
     land_use = forms.ChoiceField(
         label="用地性质",
         required=False,
         choices=[("", "全部"), *LandUse.choices],
-        error_messages={"invalid_choice": "用地性质无效。"},
+        error_messages={"invalid_choice": _LAND_USE_INVALID},
     )
     area_min = forms.DecimalField(
         label="面积不少于（亩）",
@@ -48,7 +43,7 @@ class ParcelFilterForm(forms.Form):
         max_value=100000,
         decimal_places=2,
         max_digits=8,
-        error_messages=_AREA,
+        error_messages=AREA_ERRORS,
     )
     area_max = forms.DecimalField(
         label="面积不超过（亩）",
@@ -57,7 +52,7 @@ class ParcelFilterForm(forms.Form):
         max_value=100000,
         decimal_places=2,
         max_digits=8,
-        error_messages=_AREA,
+        error_messages=AREA_ERRORS,
     )
     industry = forms.ModelChoiceField(
         label="招商方向",
@@ -147,7 +142,7 @@ class ReserveForm(forms.Form):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "说明不能超过 500 个字。"},
+        error_messages={"max_length": NOTE_TOO_LONG},
     )
 
     def __init__(self, *args, projects=None, **kwargs):
@@ -159,7 +154,7 @@ class ReserveForm(forms.Form):
     def clean_until(self):
         until = self.cleaned_data["until"]
         if until is not None and until < timezone.localdate():
-            raise forms.ValidationError("预留期限不能早于今天。")
+            raise forms.ValidationError(UNTIL_PAST)
         return until
 
 
@@ -168,7 +163,7 @@ class ReleaseForm(forms.Form):
         label="释放原因",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "请说明释放原因。", "max_length": "原因不能超过 500 个字。"},
+        error_messages={"required": "请说明释放原因。", "max_length": REASON_TOO_LONG},
     )
 
 
@@ -190,7 +185,7 @@ class StatusForm(forms.Form):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": "说明不能超过 500 个字。"},
+        error_messages={"max_length": NOTE_TOO_LONG},
     )
 
     def __init__(self, *args, moves=(), **kwargs):
@@ -214,13 +209,13 @@ class MatchForm(forms.Form):
         max_value=100000,
         decimal_places=2,
         max_digits=8,
-        error_messages={**_AREA, "min_value": "用地需求须大于 0。"},
+        error_messages={**AREA_ERRORS, "min_value": "用地需求须大于 0。"},
     )
     land_use = forms.ChoiceField(
         label="用地性质",
         required=False,
         choices=[("", "不限（按行业推断）"), *LandUse.choices],
-        error_messages={"invalid_choice": "用地性质无效。"},
+        error_messages={"invalid_choice": _LAND_USE_INVALID},
     )
     industry = forms.ModelChoiceField(
         label="行业",
@@ -260,9 +255,7 @@ class ImportForm(forms.Form):
         label="地块文件",
         error_messages={
             "required": "请选择要导入的文件。",
-            "empty": "文件是空的，请重新选择。",
-            "invalid": "没有收到文件，请重新选择。",
-            "missing": "没有收到文件，请重新选择。",
+            **UPLOAD_ERRORS,
         },
         help_text="GeoJSON（.geojson/.json，WGS84 经纬度）或国土部门的界址点坐标文本（.txt，2000国家大地坐标系），不超过 20 MB。",
     )
@@ -281,5 +274,5 @@ class ImportForm(forms.Form):
         if not name.endswith((".geojson", ".json", ".txt")):
             raise forms.ValidationError("只能导入 .geojson、.json 或 .txt 文件。")
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError("文件过大，单个文件不能超过 20 MB，请分批导入。")
+            raise forms.ValidationError(too_large(MAX_BYTES, upload.size))
         return upload.read()

@@ -15,7 +15,7 @@ from baton.accounts.models import User
 from baton.projects.models import Project
 
 from .models import Parcel, ParcelReservation
-from .services import STATUS_MOVES
+from .services import STATUS_MOVES, not_reservable, nothing_to_release
 
 Role = User.Role
 Status = Parcel.Status
@@ -69,7 +69,7 @@ def reserve_refusal(user: User, parcel: Parcel) -> str | None:
     if not can_reserve(user, parcel):
         return "只有区招商办，或本区招商单位为本单位负责的项目，可以预留地块。"
     if parcel.status != Status.AVAILABLE:
-        return f"地块当前为“{parcel.get_status_display()}”，只有“可供”的地块可以预留。"
+        return not_reservable(parcel)
     return None
 
 
@@ -77,7 +77,7 @@ def release_refusal(
     user: User, parcel: Parcel, reservation: ParcelReservation | None
 ) -> str | None:
     if parcel.status != Status.RESERVED or reservation is None:
-        return f"地块当前为“{parcel.get_status_display()}”，没有可释放的预留。"
+        return nothing_to_release(parcel)
     if not can_release(user, parcel, reservation):
         return "只有区招商办或预留项目的责任单位可以释放预留。"
     return None

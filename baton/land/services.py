@@ -57,6 +57,21 @@ STATUS_MOVES = {
     Status.SOLD: (),
 }
 
+STATUS_INVALID = "供应状态无效。"
+NOTE_TOO_LONG = "说明不能超过 500 个字。"
+REASON_TOO_LONG = "原因不能超过 500 个字。"
+UNTIL_PAST = "预留期限不能早于今天。"
+
+
+def not_reservable(parcel: Parcel) -> str:
+    """Why a parcel that is not 可供 cannot be reserved."""
+    return f"地块 {parcel.code} 当前为“{parcel.get_status_display()}”，只有“可供”的地块可以预留。"
+
+
+def nothing_to_release(parcel: Parcel) -> str:
+    """Why a parcel that is not 已预留 has no reservation to release."""
+    return f"地块 {parcel.code} 当前为“{parcel.get_status_display()}”，没有可释放的预留。"
+
 
 def _parcel_event(
     parcel: Parcel,
@@ -238,7 +253,7 @@ def parcel_set_status(
     at = event_time(at)
     parcel = Parcel.objects.select_for_update().get(pk=parcel.pk)
     if status not in Status.values:
-        raise ValidationError({"status": "供应状态无效。"})
+        raise ValidationError({"status": STATUS_INVALID})
     if status == parcel.status:
         raise ValidationError({"status": f"地块已是“{parcel.get_status_display()}”。"})
     _check_status_move(parcel, status)
@@ -247,7 +262,7 @@ def parcel_set_status(
         raise ValidationError({"on": "出让日期不能晚于今天。"})
     reason = (reason or "").strip()
     if len(reason) > 500:
-        raise ValidationError({"reason": "说明不能超过 500 个字。"})
+        raise ValidationError({"reason": NOTE_TOO_LONG})
     old = {"status": parcel.status}
     new = {"status": status}
     if status == Status.AVAILABLE:
@@ -307,10 +322,7 @@ def parcel_reserve(
             code="held",
         )
     if parcel.status != Status.AVAILABLE:
-        raise ValidationError(
-            f"地块 {parcel.code} 当前为“{parcel.get_status_display()}”，只有“可供”的地块可以预留。",
-            code="status",
-        )
+        raise ValidationError(not_reservable(parcel), code="status")
     at = project_lock_for_change(project, at)  # "now" once both rows are locked
     if project.district_id != parcel.district_id:
         raise ValidationError(
@@ -323,10 +335,10 @@ def parcel_reserve(
             }
         )
     if until is not None and until < _local_date(at):
-        raise ValidationError({"until": "预留期限不能早于今天。"})
+        raise ValidationError({"until": UNTIL_PAST})
     note = (note or "").strip()
     if len(note) > 500:
-        raise ValidationError({"note": "说明不能超过 500 个字。"})
+        raise ValidationError({"note": NOTE_TOO_LONG})
     project_check_time(project, at)
     try:
         with transaction.atomic():
@@ -388,12 +400,10 @@ def parcel_release(
     if not reason:
         raise ValidationError({"reason": "释放预留必须说明原因。"})
     if len(reason) > 500:
-        raise ValidationError({"reason": "原因不能超过 500 个字。"})
+        raise ValidationError({"reason": REASON_TOO_LONG})
     reservation = parcel.open_reservation()
     if reservation is None or parcel.status != Status.RESERVED:
-        raise ValidationError(
-            f"地块 {parcel.code} 当前为“{parcel.get_status_display()}”，没有可释放的预留。"
-        )
+        raise ValidationError(nothing_to_release(parcel))
     project = reservation.project
     at = project_lock_for_change(project, at)  # "now" once both rows are locked
     if at < reservation.reserved_at:

@@ -26,10 +26,11 @@ from django_htmx.http import trigger_client_event
 
 from baton.accounts.areas import area_of, districts_in
 from baton.audit.services import Event, Outcome, audit_batch, audit_write
+from baton.core.forms import too_large
 
 from . import permissions, services
 from .forms import ImportForm, MatchForm, ParcelFilterForm, ReleaseForm, ReserveForm, StatusForm
-from .importer import parcel_import
+from .importer import MAX_BYTES, parcel_import
 from .matching import DEFAULT_TOLERANCE, demand_for, parcels_for, projects_for
 from .models import Parcel
 from .selectors import (
@@ -469,10 +470,8 @@ def import_view(request):
     context = {"form": form, "page_title": "导入地块"}
     if request.method == "POST":
         status = 422
-        if int(request.META.get("CONTENT_LENGTH") or 0) > 21 * 1024 * 1024:
-            form.errors["file"] = form.error_class(
-                ["文件过大，单个文件不能超过 20 MB，请分批导入。"]
-            )
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES + 1024 * 1024:
+            form.errors["file"] = form.error_class([too_large(MAX_BYTES)])
         elif form.is_valid():
             with audit_batch():  # one audit record for the file, not one per parcel
                 result = parcel_import(

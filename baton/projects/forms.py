@@ -12,6 +12,13 @@ from django.db.models import Q
 
 from baton.accounts.areas import Level, area_of, districts_in, units_in
 from baton.accounts.models import User
+from baton.core.forms import (
+    AREA_ERRORS,
+    CHOICE_ERRORS,
+    DATE_ERRORS,
+    PAGE_INVALID,
+    date_field,
+)
 from baton.core.money import plain, to_wan
 from baton.org.models import District, Person, Unit
 
@@ -21,20 +28,7 @@ from .rules import EDITABLE_FIELDS, TEXT_LIMITS
 
 Role = User.Role
 
-DATE_ERRORS = {"invalid": "日期格式不正确，应为 年-月-日，如 2024-03-01。"}
-CHOICE_ERRORS = {
-    "invalid_choice": "所选项不存在或不可选，请重新选择。",
-    "invalid_pk_value": "所选项不存在或不可选，请重新选择。",
-    "invalid_list": "请从列表中选择。",
-}
 TEXT_ERRORS = {"max_length": "不能超过 %(limit_value)d 个字（现有 %(show_value)d 个）。"}
-AREA_ERRORS = {
-    "invalid": "请输入数字（亩），如 12.5。",
-    "min_value": "面积不能为负数。",
-    "max_digits": "面积过大，请核对。",
-    "max_whole_digits": "面积过大，请核对。",
-    "max_decimal_places": "面积最多保留 2 位小数。",
-}
 #: Fields of the project form: exactly what ``services.project_update`` accepts.
 PROJECT_FIELDS = EDITABLE_FIELDS
 _TEXT_LIMITS = TEXT_LIMITS
@@ -61,18 +55,6 @@ class WanField(forms.CharField):
 
     def prepare_value(self, value):
         return plain(value) if isinstance(value, Decimal) else value
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def date_field(field_label: str, *, required: bool = True, **kwargs) -> forms.DateField:
-    kwargs.setdefault("error_messages", DATE_ERRORS)
-    return forms.DateField(label=field_label, required=required, widget=DateInput(), **kwargs)
 
 
 STALE_PAGE = "页面已过期或不完整，请刷新页面后重试。"
@@ -385,7 +367,7 @@ class MilestoneForm(forms.Form):
     kind = forms.ChoiceField(
         label="里程碑", error_messages={**CHOICE_ERRORS, "required": "请选择里程碑。"}
     )
-    date = date_field("日期", error_messages={**DATE_ERRORS, "required": "请填写日期。"})
+    date = date_field("日期")
     note = forms.CharField(
         label="说明",
         required=False,
@@ -489,7 +471,7 @@ class ProjectFilterForm(forms.Form):
         required=False,
         max_length=300,
         widget=forms.HiddenInput,
-        error_messages={"max_length": "分页参数无效，请回到第一页。"},
+        error_messages={"max_length": PAGE_INVALID},
     )
 
     #: Filters folded under "更多条件" unless one of them is in use.

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from baton.accounts.models import User
 from baton.core.dates import chinese_date
+from baton.core.forms import PAGE_INVALID
 from baton.core.money import plain, to_wan
 from baton.org.models import Person
 
@@ -500,7 +501,7 @@ def encode_cursor(sort: str, project: Project) -> str:
 
 def decode_cursor(cursor: str, sort: str) -> tuple:
     """Return the sort key a cursor carries, or raise ValidationError."""
-    bad = ValidationError({"cursor": "分页参数无效，请回到第一页。"})
+    bad = ValidationError({"cursor": PAGE_INVALID})
     if not isinstance(cursor, str) or len(cursor) > 300:
         raise bad
     try:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from baton.core.dates import last_month_end
+from baton.core.forms import DATE_ERRORS
 
 
 class MonthlyForm(forms.Form):
@@ -10,7 +11,7 @@ class MonthlyForm(forms.Form):
         label="截止日期",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "日期格式不正确，应为 年-月-日。"},
+        error_messages=DATE_ERRORS,
     )
 
     def __init__(self, *args, choices=(), **kwargs):

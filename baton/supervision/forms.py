@@ -12,13 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from baton.core.forms import DATE_ERRORS
 from baton.org.models import Person, Unit
 from baton.projects.forms_review import INVALID_CHOICE, text_field
 
 from .models import LeaderAct, Problem
 from .services import PROBLEM_STEPS
 
-_DATE_ERRORS = {"invalid": "日期格式不正确，应为 年-月-日。", "required": "请填写日期。"}
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
@@ -56,7 +56,7 @@ class ProblemForm(forms.Form):
         empty_label="请选择",
         error_messages={"required": "请选择负责解决的单位。"},
     )
-    deadline = forms.DateField(label="办结时限", widget=_date_input(), error_messages=_DATE_ERRORS)
+    deadline = forms.DateField(label="办结时限", widget=_date_input(), error_messages=DATE_ERRORS)
 
     def __init__(self, *args, district, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,7 +116,7 @@ class SupervisionForm(forms.Form):
         empty_label="项目整体推进",
     )
     instruction = text_field("督办要求", rows=4)
-    deadline = forms.DateField(label="办结时限", widget=_date_input(), error_messages=_DATE_ERRORS)
+    deadline = forms.DateField(label="办结时限", widget=_date_input(), error_messages=DATE_ERRORS)
 
     def __init__(self, *args, leaders, problems, **kwargs):
         """``leaders`` is None when the leader issues it in person (no choice to make)."""
@@ -144,7 +144,7 @@ class LeaderActForm(forms.Form):
         choices=[("", "请选择"), *LeaderAct.Kind.choices],
         error_messages={"required": "请选择活动类型。", **INVALID_CHOICE},
     )
-    date = forms.DateField(label="日期", widget=_date_input(), error_messages=_DATE_ERRORS)
+    date = forms.DateField(label="日期", widget=_date_input(), error_messages=DATE_ERRORS)
     note = text_field("内容", required=False, rows=3, help_text="如推介对象、洽谈要点、协调事项。")
 
     def __init__(self, *args, leaders, **kwargs):

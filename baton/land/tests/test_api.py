@@ -209,7 +209,7 @@ def test_the_list_filters_as_the_map_does(api, land):
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ({"area_min": "abc"}, "area_min", "面积须为数字"),
+        ({"area_min": "abc"}, "area_min", "请输入数字（亩）"),
         ({"area_min": "-1"}, "area_min", "面积不能为负数"),
         ({"area_max": "1.234"}, "area_max", "2 位小数"),
         ({"area_min": "50", "area_max": "10"}, "area_max", "面积上限不能小于下限"),
@@ -513,7 +513,7 @@ def test_release_refusals_change_nothing(api, land, persona, body, status, messa
 def test_nothing_to_release_is_refused(api, land):
     before, audits = land_state(), AuditRecord.objects.count()
     response = api.post(land.office, "/land/parcels/XA-T-01/release", {"reason": "清理"})
-    refused(response, 403, "地块当前为“可供”，没有可释放的预留")
+    refused(response, 403, "当前为“可供”，没有可释放的预留")
     unchanged(before, audits)
 
 
@@ -658,7 +658,7 @@ def test_matching_a_typed_demand(api, land):
         ({"tolerance": "0.2"}, "请求", "请选择项目，或至少填写"),
         ({"project": "NOPE-1"}, "project", "找不到该项目，或您无权查看"),
         ({"area_mu": "0"}, "area_mu", "用地需求须大于 0"),
-        ({"area_mu": "abc"}, "area_mu", "面积须为数字"),
+        ({"area_mu": "abc"}, "area_mu", "请输入数字（亩）"),
         ({"tolerance": "0.7"}, "tolerance", "只能是"),
         ({"industry": "999999"}, "industry", "行业无效"),
         ({"land_use": "Q"}, "land_use", "只能是"),

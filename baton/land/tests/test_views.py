@@ -51,7 +51,7 @@ def test_the_map_filters(client, land):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"area_min": "abc"}, "面积须为数字"),
+        ({"area_min": "abc"}, "请输入数字（亩）"),
         ({"area_min": "50", "area_max": "10"}, "面积上限不能小于下限"),
         ({"status": "gone"}, "选择一个有效的选项"),
         ({"land_use": "Z9"}, "用地性质无效"),

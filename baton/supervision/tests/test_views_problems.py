@@ -213,7 +213,7 @@ def test_it_shows_the_form_as_a_page_without_htmx(client, w, project):
         ({"category": "weather"}, "所选项无效，请重新选择。"),
         ({"description": "   "}, "请填写问题描述。"),
         ({"description": "长" * 2001}, "问题描述不能超过 2000 个字。"),
-        ({"deadline": "2024-13-45"}, "日期格式不正确，应为 年-月-日。"),
+        ({"deadline": "2024-13-45"}, "日期格式不正确，应为 年-月-日"),
         ({"deadline": "2020-01-01"}, "办结时限不能早于今天。"),
         ({"deadline": "2099-01-01"}, "办结时限不能超过三年。"),
         ({"responsible_unit": "abc"}, "所选项无效，请重新选择。"),

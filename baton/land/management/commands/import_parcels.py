@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from baton.audit.services import Event, Outcome, audit_write
+from baton.core.forms import too_large
 from baton.land.importer import MAX_BYTES, parcel_import
 from baton.org.models import District
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"找不到文件：{path}", returncode=2)
         if file.stat().st_size > MAX_BYTES:
-            raise CommandError("文件过大，单个文件不能超过 20 MB，请分批导入。", returncode=1)
+            raise CommandError(too_large(MAX_BYTES, file.stat().st_size), returncode=1)
         default = None
         if district:
             default = District.objects.filter(code=district).first() or (

@@ -1,0 +1,57 @@
+"""What every form says the same way: dates, choices, areas in 亩, uploads and pages.
+
+Forms only turn what was typed into values; these are the Chinese messages for input
+that is not a value at all, written once for every app.
+"""
+
+from django import forms
+
+NO_FILE = "没有收到文件，请重新选择。"
+PAGE_INVALID = "分页参数无效，请回到第一页。"
+_NOT_LISTED = "所选项不存在或不可选，请重新选择。"
+_AREA_TOO_LONG = "面积过大，请核对。"
+
+DATE_ERRORS = {
+    "invalid": "日期格式不正确，应为 年-月-日，如 2024-03-01。",
+    "required": "请填写日期。",
+}
+CHOICE_ERRORS = {
+    "invalid_choice": _NOT_LISTED,
+    "invalid_pk_value": _NOT_LISTED,
+    "invalid_list": "请从列表中选择。",
+}
+#: An area in 亩, a DecimalField(max_digits=…, decimal_places=2, min_value=0).
+AREA_ERRORS = {
+    "invalid": "请输入数字（亩），如 12.5。",
+    "min_value": "面积不能为负数。",
+    "max_value": "面积不能超过 %(limit_value)s 亩。",
+    "max_digits": _AREA_TOO_LONG,
+    "max_whole_digits": _AREA_TOO_LONG,
+    "max_decimal_places": "面积最多保留 2 位小数。",
+}
+#: A FileField's messages but "required", which names the file the page asks for.
+UPLOAD_ERRORS = {"empty": "文件是空的，请重新选择。", "invalid": NO_FILE, "missing": NO_FILE}
+
+
+def megabytes(size: int) -> str:
+    """Return a byte count as people read it: ``20 MB``, ``0.5 MB``."""
+    return f"{size / 1048576:g} MB"
+
+
+def too_large(limit: int, size: int | None = None) -> str:
+    """Return the refusal of a file over ``limit`` bytes (``size`` when it is known)."""
+    actual = f"（{megabytes(size)}）" if size is not None else ""
+    return f"文件过大{actual}，单个文件不能超过 {megabytes(limit)}，请分批导入。"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def date_field(field_label: str, *, required: bool = True, **kwargs) -> forms.DateField:
+    """A date typed in the browser's date picker, with the Chinese messages."""
+    kwargs.setdefault("error_messages", DATE_ERRORS)
+    return forms.DateField(label=field_label, required=required, widget=DateInput(), **kwargs)
