@@ -5,7 +5,8 @@ The cockpit's figures (``baton.reports.cockpit``) and the project list's drill-d
 the projects a figure counts:
 
 - ``library_at``: the admitted projects' periods current at the end of ``D``;
-- ``idle_at``: of those, the ones with no event in the N days up to ``D``;
+- ``idle_at``: of those, the ones idle at ``D`` — the one definition of 无进展 that the
+  工作台, the cockpit, the monthly pack and the to-do list all count by;
 - ``changes``: the library's transitions in a window — a project entering the library
   (入库), moving up the ladder (推进; into 落地 counts as 落地, apart), or entering a stage;
 - ``reached_next``: of the entries into a stage, those that later reached a higher one.
@@ -34,10 +35,19 @@ from django.db.models.functions import Coalesce
 
 from baton.core.dates import end_of_day, start_of_day
 
-from .models import ProjectEvent, ProjectPeriod, ReviewState, Stage
+from .models import Milestone, ProjectEvent, ProjectPeriod, ReviewState, Stage
 
 ADMITTED = ReviewState.ADMITTED
 EVERYWHERE = Q()
+
+#: A project with no activity in this many days up to a date is idle (无进展).
+IDLE_DAYS = 30
+
+#: What is not activity: a leader's 督办 is an order to get an idle project going, not
+#: progress of it. Every other event of the timeline is (a note, an edit, a move, a
+#: handoff, a milestone, a review decision, a problem, a leader's own act, a parcel
+#: reserved).
+NOT_ACTIVITY = (ProjectEvent.Kind.SUPERVISED,)
 
 #: The library's transitions a month is counted by: code → label.
 CHANGES = {"admitted": "新入库", "advanced": "阶段推进", "landed": "新落地"}
@@ -54,16 +64,37 @@ def library_at(*, as_of: dt.date, where: Q = EVERYWHERE) -> QuerySet[ProjectPeri
     )
 
 
-def idle_at(periods: QuerySet, *, as_of: dt.date, days: int) -> QuerySet[ProjectPeriod]:
-    """Narrow periods current at ``as_of`` to projects on the ladder with no event in the
-    ``days`` days up to the end of ``as_of`` (the ledgers' 一月内无进度更新)."""
+def idle_at(periods: QuerySet, *, as_of: dt.date, days: int = IDLE_DAYS) -> QuerySet[ProjectPeriod]:
+    """Narrow periods current at ``as_of`` to the projects idle then: still on the way
+    (a stage of the ladder that is not terminal, such as 中止, and not yet 投产 by
+    ``as_of``) with no activity (``NOT_ACTIVITY``) in the ``days`` days up to the end of
+    ``as_of`` (the ledgers' 一月内无进度更新). A project waiting on an open problem is
+    idle too; the cockpit shows how many of the idle wait so."""
     cutoff = end_of_day(as_of)
     recent = ProjectEvent.objects.filter(
         project_id=OuterRef("project_id"),
         at__gte=cutoff - dt.timedelta(days=days),
         at__lt=cutoff,
+    ).exclude(kind__in=NOT_ACTIVITY)
+    producing = Milestone.objects.filter(
+        project_id=OuterRef("project_id"),
+        kind=Milestone.Kind.IN_PRODUCTION,
+        date__lte=as_of,
     )
-    return periods.filter(stage__is_terminal=False).exclude(Exists(recent))
+    return (
+        periods.filter(stage__is_terminal=False).exclude(Exists(recent)).exclude(Exists(producing))
+    )
+
+
+def last_activity(*, as_of: dt.date) -> Subquery:
+    """Return, for periods (``OuterRef("project_id")``), the time of the project's last
+    activity before the end of ``as_of``: where an idle project's idle days count from."""
+    return Subquery(
+        ProjectEvent.objects.filter(project_id=OuterRef("project_id"), at__lt=end_of_day(as_of))
+        .exclude(kind__in=NOT_ACTIVITY)
+        .order_by("-at", "-id")
+        .values("at")[:1]
+    )
 
 
 def changes(

@@ -31,6 +31,8 @@ from baton.org.models import District, Person, Unit
 from baton.projects.asof import (
     ADMITTED,
     CHANGES,
+    IDLE_DAYS,
+    NOT_ACTIVITY,
     change_sql,
     idle_at,
     library_at,
@@ -51,7 +53,6 @@ from baton.supervision.models import Problem
 from .pack import month_ends_up_to
 from .selectors import ZERO, Figures, Scope, figures_as_of, user_covers
 
-IDLE_DAYS = 30
 MONTHS = 12
 TOP = 15
 
@@ -178,9 +179,9 @@ def cockpit_build(
     area_kind = "unit" if scope.district else "district" if scope.city else ""
     areas, industries = _breakdowns(library, area_kind, stages)
     idle = idle_at(library, as_of=as_of, days=idle_days)
-    counts = idle.order_by().aggregate(
-        paused=Count("id", filter=Q(paused)), idle=Count("id", filter=~Q(paused))
-    )
+    # The idle count is the one the 工作台 and the monthly pack show; those waiting on an
+    # open problem are part of it, counted and listed apart with their reasons.
+    counts = idle.order_by().aggregate(paused=Count("id", filter=Q(paused)), idle=Count("id"))
     window_acts = acts(since=since, until=as_of, where=where)
     leaders, acted = _leaders(window_acts)
     figures = figures_as_of(as_of=as_of, scope=scope, user=user)
@@ -198,7 +199,7 @@ def cockpit_build(
         industries=industries,
         conversions=_conversions(stages, since, as_of, where),
         idle_count=counts["idle"],
-        idle=_idle_rows(idle_at(library.exclude(paused), as_of=as_of, days=idle_days), as_of),
+        idle=_idle_rows(idle, as_of),
         paused_count=counts["paused"],
         paused=_idle_rows(
             idle_at(library.filter(paused), as_of=as_of, days=idle_days), as_of, reasons=True
@@ -394,6 +395,7 @@ def _idle_rows(periods: QuerySet, as_of: dt.date, *, reasons: bool = False) -> l
         ProjectEvent.objects.filter(
             project_id__in=[p.project_id for p in top], at__lt=end_of_day(as_of)
         )
+        .exclude(kind__in=NOT_ACTIVITY)
         .order_by()
         .values("project_id")
         .annotate(last=Max("at"))

@@ -8,10 +8,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from baton.core.docx import BODY_FONT, HEAD_FONT, east_asian
+from baton.projects.asof import IDLE_DAYS
 
 from . import tables
 from .charts import funnel_png, trend_png
-from .pack import IDLE_DAYS
 
 
 def _styles(document) -> None:

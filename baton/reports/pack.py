@@ -3,8 +3,9 @@
 Everything is "as of" the month end ``D`` the pack is for, read from the history: the
 figures and the trend from ``figures_as_of``, the per-unit table from the periods
 current at ``D``, the month's movements from the events dated in the month, the idle
-projects from the last event before the end of ``D``, and the problems with the status
-their own events gave them at ``D``. Each block is one query (the trend one per month).
+projects as ``baton.projects.asof.idle_at`` defines them at ``D``, and the problems with
+the status their own events gave them at ``D``. Each block is one query (the trend one
+per month).
 """
 
 import datetime as dt
@@ -16,6 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 
 from baton.core.dates import end_of_day, local_date, month_end
 from baton.org.models import Unit
+from baton.projects.asof import last_activity
 from baton.projects.models import (
     Project,
     ProjectEvent,
@@ -27,10 +29,17 @@ from baton.projects.selectors import project_scope
 from baton.supervision.models import Problem
 from baton.supervision.selectors import problem_scope
 
-from .selectors import ZERO, Figures, Scope, figures_as_of, periods_as_of, user_covers
+from .selectors import (
+    ZERO,
+    Figures,
+    Scope,
+    figures_as_of,
+    idle_as_of,
+    periods_as_of,
+    user_covers,
+)
 from .summary import summary_paragraph
 
-IDLE_DAYS = 30
 TREND_MONTHS = 12
 Kind = ProjectEvent.Kind
 #: The events that pass the baton: the district office's handoff, a unit's once accepted.
@@ -258,18 +267,11 @@ def _movements(pack: Pack, user, stages: dict[int, Stage]) -> None:
 
 
 def _idle(scope, as_of, user) -> list[IdleRow]:
-    """Return the library's projects at ``D`` with no event in the 30 days up to ``D``."""
-    cutoff = end_of_day(as_of)
-    last = (
-        ProjectEvent.objects.filter(project_id=OuterRef("project_id"), at__lt=cutoff)
-        .order_by("-at", "-id")
-        .values("at")[:1]
-    )
+    """Return the library's projects idle at ``D`` (``idle_at``), each with its last event
+    before the end of ``D``, the longest idle first."""
     periods = (
-        periods_as_of(as_of=as_of, scope=scope, user=user)
-        .filter(stage__is_terminal=False)
-        .annotate(last=Subquery(last))
-        .filter(last__lt=cutoff - dt.timedelta(days=IDLE_DAYS))
+        idle_as_of(as_of=as_of, scope=scope, user=user)
+        .annotate(last=last_activity(as_of=as_of))
         .select_related("project", "unit", "stage")
         .order_by("last", "project_id")
     )

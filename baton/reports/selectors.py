@@ -19,6 +19,7 @@ from baton.accounts.models import User
 from baton.core.dates import end_of_day
 from baton.core.money import yuan_to_wan
 from baton.org.models import City, District, Unit
+from baton.projects.asof import IDLE_DAYS, idle_at
 from baton.projects.models import Industry, Milestone, Project, ProjectPeriod, ReviewState, Stage
 from baton.projects.selectors import project_scope
 
@@ -131,6 +132,17 @@ def periods_as_of(
             project_id__in=Project.objects.filter(project_scope(user)).values("pk")
         )
     return periods
+
+
+def idle_as_of(
+    *, as_of: dt.date, scope: Scope, user: User | None = None, days: int = IDLE_DAYS
+) -> QuerySet[ProjectPeriod]:
+    """Return the periods of the projects of ``scope`` idle at the end of ``as_of``, by the
+    one definition (``baton.projects.asof.idle_at``) the 工作台, the cockpit and the
+    monthly pack count by."""
+    if user is not None and user_covers(user, scope):
+        user = None
+    return idle_at(periods_as_of(as_of=as_of, scope=scope, user=user), as_of=as_of, days=days)
 
 
 def figures_as_of(*, as_of: dt.date, scope: Scope, user: User | None = None) -> Figures:

@@ -159,7 +159,7 @@ def _view(board: Cockpit) -> dict:
         }
         for c in board.conversions
     ]
-    idle_url = link.at(idle=board.idle_days, open_problem=0)
+    idle_url = link.at(idle=board.idle_days)
     paused_url = link.at(idle=board.idle_days, open_problem=1)
     leaders = [{"row": row, "url": link.window(acted_by=row.person.pk)} for row in board.leaders]
     charts = {

@@ -284,17 +284,23 @@ def test_it_interpolates_quartiles_as_percentile_cont(w):
     assert first.rate == pytest.approx(0.8)
 
 
-def test_it_lists_idle_projects_and_those_paused_apart(w, h):
+def test_it_counts_idle_projects_with_those_paused_listed_apart(w, h):
     board = board_of(w, w.office)
-    assert board.idle_count == 2 and board.paused_count == 1
-    # Largest first. B's last event is 林海's visit on 7-1; C's the problem solved on 6-1.
-    assert [(r.project.code, r.days) for r in board.idle] == [(h.b.code, 61), (h.c.code, 91)]
+    # The idle count is the 工作台's and the pack's: the paused ones are part of it.
+    assert board.idle_count == 3 and board.paused_count == 1
+    # Largest first. B's last event is 林海's visit on 7-1; C's the problem solved on 6-1;
+    # D's the problem raised on 4-20 (the 督办 of 4-25 is no activity).
+    assert [(r.project.code, r.days) for r in board.idle] == [
+        (h.b.code, 61),
+        (h.d.code, 133),
+        (h.c.code, 91),
+    ]
     assert [(r.project.code, r.days, r.reasons) for r in board.paused] == [
-        (h.d.code, 128, ["环评能评：环评批复未出"])
+        (h.d.code, 133, ["环评能评：环评批复未出"])
     ]
     # N days: B (61 days) is idle for 61, not for 62; C's problem reopened after D.
-    assert board_of(w, w.office, idle_days=61).idle_count == 2
-    assert board_of(w, w.office, idle_days=62).idle_count == 1
+    assert board_of(w, w.office, idle_days=61).idle_count == 3
+    assert board_of(w, w.office, idle_days=62).idle_count == 2
     later = board_of(w, w.office, as_of=dt.date(2019, 12, 31))
     assert h.c.code in {r.project.code for r in later.paused}
 
@@ -359,7 +365,7 @@ def test_every_figure_lists_exactly_the_projects_it_counts(w, h):
     conversions = {c["c"].stage.name: c for c in view["conversions"]}
     assert listed(office, conversions["策划"]["entered_url"]) == codes(h.a, h.c, h.e)
     assert listed(office, conversions["意向"]["reached_url"]) == codes(h.a)
-    assert listed(office, view["idle_url"]) == codes(h.b, h.c)
+    assert listed(office, view["idle_url"]) == codes(h.b, h.c, h.d)
     assert listed(office, view["paused_url"]) == codes(h.d)
     assert listed(office, view["acts_url"]) == codes(h.a, h.b, h.d)
     leaders = {r["row"].person.name: r["url"] for r in view["leaders"]}
