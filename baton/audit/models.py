@@ -14,9 +14,12 @@ class AuditRefused(Exception):
     """An attempt to change or delete an audit record."""
 
 
+_APPEND_ONLY = "审计记录只能追加，不能修改。"
+
+
 class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AuditRefused("审计记录只能追加，不能修改。")
+        raise AuditRefused(_APPEND_ONLY)
 
     def delete(self):
         raise AuditRefused("审计记录只能追加，不能删除（过期记录请用 baton audit-purge）。")
@@ -96,7 +99,7 @@ class AuditRecord(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise AuditRefused("审计记录只能追加，不能修改。")
+            raise AuditRefused(_APPEND_ONLY)
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 

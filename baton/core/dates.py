@@ -87,6 +87,13 @@ def command_date(text: str) -> dt.date:
         raise CommandError(f"日期格式不正确：{text}（应为 YYYY-MM-DD）", returncode=2) from None
 
 
+def future_refusal(day: dt.date, written: str | None = None) -> str | None:
+    """Why figures cannot be asked for as of ``day`` (a day after today), or None."""
+    if day <= timezone.localdate():
+        return None
+    return f"统计日期 {written or day.isoformat()} 晚于今天，不能统计未来。"
+
+
 # --- working days ------------------------------------------------------------------------
 
 

@@ -72,6 +72,9 @@ class BackupError(Exception):
     """A backup or restore refused or failed; the message says why, in Chinese."""
 
 
+_BAD_SIGNATURE = "备份签名已损坏（格式不对），未做任何恢复。"
+
+
 @dataclass
 class Outcome:
     path: Path
@@ -246,7 +249,7 @@ def check_signature(manifest: bytes, signature: bytes | None) -> None:
     except (UnicodeDecodeError, json.JSONDecodeError, TypeError, KeyError, AttributeError):
         ok = False
     if not ok:
-        raise BackupError("备份签名已损坏（格式不对），未做任何恢复。")
+        raise BackupError(_BAD_SIGNATURE)
     key = signing_key()
     if not hmac.compare_digest(theirs, key_id(key)):
         raise BackupError(
@@ -453,7 +456,7 @@ def read_manifest(path: Path, work: Path) -> tuple[dict, Path]:
             data = tar.extractfile(info).read()
             sig = members.get(SIGNATURE)
             if sig is not None and (not sig.isfile() or sig.size > _SIGNATURE_LIMIT):
-                raise BackupError("备份签名已损坏（格式不对），未做任何恢复。")
+                raise BackupError(_BAD_SIGNATURE)
             check_signature(data, tar.extractfile(sig).read() if sig is not None else None)
             manifest = _parse_manifest(data)
             name = manifest["member"]

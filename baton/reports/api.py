@@ -6,6 +6,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from baton.core.api import Code, Error, IsoDate, refuse_unknown_params
+from baton.core.dates import future_refusal
 from baton.org.models import City, District
 
 from .scopes import scope_choices
@@ -82,8 +83,8 @@ def report(request, params: Query[ReportParams]):
     refuse_unknown_params(request, ReportParams)
     user = request.auth
     day = params.as_of or timezone.localdate()
-    if day > timezone.localdate():
-        raise ValidationError({"as_of": f"统计日期 {day.isoformat()} 晚于今天，不能统计未来。"})
+    if refusal := future_refusal(day):
+        raise ValidationError({"as_of": refusal})
     key = _key(params.district, params.city)
     choices = {choice_key: scope for choice_key, _label, scope in scope_choices(user)}
     if not choices:

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from baton.core.dates import command_date
+from baton.core.dates import command_date, future_refusal
 from baton.org.models import City, District
 from baton.reports.charts import ChartFontError
 from baton.reports.docx import pack_docx
@@ -101,6 +101,6 @@ def _day(text: str | None) -> dt.date:
     if not text:
         return today
     day = command_date(text)
-    if day > today:
-        raise CommandError(f"统计日期 {text} 晚于今天，不能统计未来。", returncode=2)
+    if refusal := future_refusal(day, text):
+        raise CommandError(refusal, returncode=2)
     return day
