@@ -36,7 +36,8 @@ class ChannelForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("webhook_kind") and not data.get("webhook_url"):
+        kind = data.get("webhook_kind")
+        if kind and kind != Channel.Webhook.NONE and not data.get("webhook_url"):
             self.add_error("webhook_url", "选择了群机器人，请填写推送地址。")
         return data
 

@@ -67,7 +67,7 @@ class Channel(models.Model):
     """A district's outbound channels: e-mail to its people, and its group robot."""
 
     class Webhook(models.TextChoices):
-        NONE = "", _("不推送")
+        NONE = "none", _("不推送")
         WECOM = "wecom", _("企业微信群机器人")
         DINGTALK = "dingtalk", _("钉钉群机器人")
         GENERIC = "generic", _("通用接收地址（JSON）")
@@ -77,7 +77,7 @@ class Channel(models.Model):
     )
     email_enabled = models.BooleanField(_("发送邮件"), default=True)
     webhook_kind = models.CharField(
-        _("群机器人"), max_length=20, choices=Webhook.choices, default="", blank=True
+        _("群机器人"), max_length=20, choices=Webhook.choices, default=Webhook.NONE
     )
     # The robot's address carries its access key: both are kept encrypted at rest.
     webhook_url = EncryptedCharField(_("推送地址"), max_length=500, blank=True)
@@ -101,7 +101,7 @@ class Channel(models.Model):
 
     @property
     def pushes(self) -> bool:
-        return bool(self.webhook_kind and self.webhook_url)
+        return self.webhook_kind != self.Webhook.NONE and bool(self.webhook_url)
 
 
 class Delivery(models.Model):

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from baton.org.models import District
 
@@ -59,6 +59,7 @@ def _office_district(request) -> District:
     return District.objects.get(pk=district_id)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def channel_edit(request):
     """通知渠道: the district office sets its e-mail and group-robot delivery."""

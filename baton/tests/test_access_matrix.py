@@ -573,6 +573,39 @@ def admin_targets(w) -> dict:
     }
 
 
+# 通知: each signed-in account reads its own notices; another's is a 404 to everyone else
+# (administrators included: they are told nothing). Marking all read is anyone's, for
+# their own. The district office keeps its district's channels and reads their log.
+
+
+@dataclass(frozen=True)
+class NoticeTarget:
+    """A notice: whose it is, and where opening it leads."""
+
+    key: str
+    pk: int
+    owner: str  # the persona it was written for
+    url: str
+
+
+def notice_open(p: Persona, method: str, notice: NoticeTarget) -> Expect:
+    return Redirect(notice.url) if p.name == notice.owner else 404
+
+
+def notices_read_all(p: Persona, method: str, obj) -> Expect:
+    return Redirect(reverse("notices:list"))
+
+
+def notice_targets(w) -> dict:
+    from baton.notices.models import Notice
+
+    url = reverse("projects:review_desk")
+    notice = Notice.objects.create(
+        recipient=w.office, kind=Notice.Kind.SUBMITTED, title="项目待审核", url=url
+    )
+    return {"notices": [NoticeTarget("office_notice", notice.pk, "office", url)]}
+
+
 # 考核排名 (issue 6, "assess"): a scheme, its indicators and rankings are the district's.
 # The district office manages its district's (drafts and trial rankings included); the
 # leaders and units' promoters of the district and the city reviewer read only what is
@@ -909,6 +942,12 @@ POLICY: dict[str, Web | Api] = {
     # 审计日志: the audit administrator's alone (三员分立)
     "audit/": Web("audit:log", ("GET",), role_page({Role.AUDIT_ADMIN})),
     "audit/export/": Web("audit:export", ("GET",), role_page({Role.AUDIT_ADMIN})),
+    # 通知
+    "notices/": Web("notices:list", ("GET",), anyone_signed_in),
+    "notices/<int:pk>/": Web("notices:open", ("GET",), notice_open, "notices"),
+    "notices/read-all/": Web("notices:read_all", ("POST",), notices_read_all),
+    "notices/channel/": Web("notices:channel", ("GET", "POST"), role_page({OFFICE}, invalid=400)),
+    "notices/deliveries/": Web("notices:deliveries", ("GET",), role_page({OFFICE})),
     # the Django admin: its index and its login (the rest is the admin's own business)
     "admin/": Web("admin:index", WEB_METHODS, admin_index, open=True),
     "admin/login/": Web("admin:login", WEB_METHODS, admin_login, open=True),
@@ -1231,6 +1270,7 @@ def build_world():
     w.targets.update(land_targets(w))  # 招商地图 (issue 7)
     w.targets.update(admin_targets(w))  # 三员分立 (issue 8, "trust")
     w.targets.update(assessment_targets(w))  # 考核排名 (issue 6, "assess")
+    w.targets.update(notice_targets(w))  # 通知
     return w
 
 
@@ -1246,6 +1286,8 @@ def web_path(spec: Web, obj) -> str:
     if isinstance(obj, AdminTarget):
         return reverse(spec.name, kwargs={"pk": obj.pk})
     if isinstance(obj, Assessed):
+        return reverse(spec.name, kwargs={"pk": obj.pk})
+    if isinstance(obj, NoticeTarget):
         return reverse(spec.name, kwargs={"pk": obj.pk})
     return reverse(spec.name)
 

@@ -130,6 +130,14 @@ def test_the_office_sets_its_own_channel_and_the_secret_stays_hidden(w, client):
     assert record.object_type == "notice_channel" and "SECxyz" not in str(record.after)
 
 
+def test_an_empty_form_or_a_robot_without_address_is_refused(w, client):
+    client.force_login(w.office)
+    assert client.post(reverse("notices:channel"), {}).status_code == 400
+    response = client.post(reverse("notices:channel"), {"webhook_kind": "wecom"})
+    assert response.status_code == 400 and "请填写推送地址" in response.content.decode()
+    assert not Channel.objects.exists()
+
+
 def test_a_bad_robot_address_is_refused(w, client):
     client.force_login(w.office)
     response = client.post(
