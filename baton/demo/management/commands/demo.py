@@ -1,5 +1,9 @@
+import contextlib
+import ctypes
 import os
 import shutil
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -48,9 +52,26 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"\n接力棒已在 http://{bind} 启动，按 Ctrl+C 停止。\n")
         self.stdout.flush()
+        # The background work (imports, report packs, notices) runs in workers beside the
+        # server: one for the short tasks and one for the long, so a notice never waits
+        # for an import. They stop with the server.
+        for command in worker_commands():
+            subprocess.Popen(command, cwd=ROOT, preexec_fn=_stop_with_parent)  # noqa: S603
         command = gunicorn_command(bind)
         # Replace this process by gunicorn so that Ctrl+C and signals reach the server.
         os.execv(command[0], command)  # noqa: S606
+
+
+def worker_commands() -> list[list[str]]:
+    """Return the command lines of the demo's task workers (``baton db_worker``)."""
+    baton = [sys.executable, "-m", "baton", "db_worker", "--no-reload", "--verbosity", "0"]
+    return [[*baton, "--queue-name", queue] for queue in ("default", "bulk")]
+
+
+def _stop_with_parent() -> None:
+    """In the worker, before it starts: be sent SIGTERM when the server's process ends."""
+    with contextlib.suppress(AttributeError, OSError):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG, Linux only
 
 
 def gunicorn_command(bind: str) -> list[str]:
