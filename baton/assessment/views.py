@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from baton.audit.hooks import audit_export
 from baton.audit.services import Event, audit_write
 from baton.core.http import attachment
+from baton.core.views import add_errors
 
 from . import services
 from .describe import describe
@@ -49,7 +50,6 @@ from .selectors import (
     scheme_list,
 )
 
-ADMIN_REFUSAL = "按照“三员分立”的要求，管理员不查看考核排名等业务数据。"
 ONLY_OFFICE = "只有本区的区招商办可以管理考核方案、人工评分和排名。"
 PUBLISH_CONFIRM = "我已核对指标、目标任务和分成，发布后不能再修改"
 
@@ -76,25 +76,15 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _refuse(form, exc: ValidationError) -> None:
-    """Put a service's refusal on the form: on the field it names, else on the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 # --- the list ---------------------------------------------------------------------------
 
 
 @require_GET
 @login_required
 def index(request):
-    """考核排名: rankings by period and the schemes behind them."""
+    """考核排名: rankings by period and the schemes behind them (not for the administrators:
+    ``BusinessDataMiddleware``)."""
     user = request.user
-    if user.is_admin_role:
-        raise PermissionDenied(ADMIN_REFUSAL)
     kind = request.GET.get("period_kind", "")
     kind = kind if kind in Scheme.PeriodKind.values else ""
     rankings = list(ranking_list(user=user, period_kind=kind or None)[:100])
@@ -125,7 +115,7 @@ def scheme_create(request):
         try:
             scheme = services.scheme_create(district=request.user.district, **form.values())
         except ValidationError as exc:
-            _refuse(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"已新建考核方案“{scheme}”，请设置被考核单位和指标。")
             return redirect("assessment:scheme", scheme.pk)
@@ -195,7 +185,7 @@ def scheme_edit(request, pk):
         try:
             services.scheme_update(scheme=scheme, changes=form.values())
         except ValidationError as exc:
-            _refuse(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存方案的基本信息。")
             return redirect("assessment:scheme", scheme.pk)
@@ -216,7 +206,7 @@ def scheme_units(request, pk):
         try:
             services.scheme_units_set(scheme=scheme, members=form.members())
         except ValidationError as exc:
-            _refuse(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"已设置被考核单位 {len(form.members())} 个。")
             return redirect("assessment:scheme", scheme.pk)
@@ -238,7 +228,7 @@ def scheme_targets(request, pk):
         try:
             count = services.targets_set(scheme=scheme, values=form.values())
         except ValidationError as exc:
-            _refuse(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"已保存目标任务，共 {count} 项。")
             return redirect("assessment:scheme", scheme.pk)
@@ -331,7 +321,7 @@ def _indicator_page(request, scheme: Scheme, indicator: Indicator | None):
                 services.indicator_update(indicator=indicator, changes=form.values())
                 messages.success(request, f"已保存指标“{indicator.name}”。")
         except ValidationError as exc:
-            _refuse(form, exc)
+            add_errors(form, exc)
         else:
             return redirect(f"{reverse('assessment:scheme', args=[scheme.pk])}#indicators")
     context = {
@@ -430,7 +420,7 @@ def _score_saved(request, form: ManualScoreForm, period) -> bool:
             **values, period_start=period.start, period_end=period.end, actor=request.user
         )
     except ValidationError as exc:
-        _refuse(form, exc)
+        add_errors(form, exc)
         return False
     after = {"score": f"{entry.score:.2f}", "reason": entry.reason, "rater": entry.rater}
     audit_write(

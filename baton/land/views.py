@@ -27,6 +27,7 @@ from django_htmx.http import trigger_client_event
 from baton.accounts.areas import area_of, districts_in
 from baton.audit.services import Event, Outcome, audit_batch, audit_write
 from baton.core.forms import too_large
+from baton.core.views import deny, run_dialog
 
 from . import permissions, services
 from .forms import ImportForm, MatchForm, ParcelFilterForm, ReleaseForm, ReserveForm, StatusForm
@@ -49,10 +50,22 @@ DATA = Path(__file__).resolve().parent / "data"
 Status = Parcel.Status
 
 
-def _denied(request, message: str, *, parcel: Parcel | None = None):
-    context = {"message": message, "parcel": parcel, "page_title": "无权操作"}
-    context["frame"] = "land/_dialog.html" if request.htmx else "land/land_action.html"
-    return render(request, "land/land_denied.html", context, status=403)
+def _about(parcel: Parcel | None = None) -> dict:
+    """What a dialog or a refusal about ``parcel`` shows it by, its page's crumbs, and the
+    way back (the parcel, else the 工作台)."""
+    crumbs = [("招商地图", reverse("land:map"))]
+    if parcel is None:
+        return {"crumbs": crumbs, "css": "land/land.css"}
+    url = reverse("land:parcel", args=[parcel.code])
+    return {
+        "parcel": parcel,
+        "subject": f"{parcel.code} · {parcel.name} · {parcel.area_mu} 亩",
+        "crumbs": [*crumbs, (parcel.code, url)],
+        "css": "land/land.css",
+        "cancel_url": url,
+        "back_url": url,
+        "back_label": "返回地块",
+    }
 
 
 def _json_denied(message: str, status: int = 403) -> JsonResponse:
@@ -69,7 +82,7 @@ def _json_denied(message: str, status: int = 403) -> JsonResponse:
 def map_view(request):
     user = request.user
     if refusal := permissions.land_refusal(user):
-        return _denied(request, refusal)
+        return deny(request, refusal, **_about())
     form = ParcelFilterForm(request.GET, user=user)
     context = {
         "form": form,
@@ -284,37 +297,20 @@ def _done(request, parcel: Parcel, message: str):
 
 
 def _action(request, parcel, form, *, template, title, perform, **extra):
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                message = perform(form.cleaned_data)
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                return _done(request, parcel, message)
-    context = {
-        "parcel": parcel,
-        "form": form,
-        "page_title": title,
-        "frame": "land/_dialog.html" if request.htmx else "land/land_action.html",
-        **extra,
-    }
-    return render(request, template, context, status=status)
+    """Run one action's dialog (``run_dialog``); on success ``_done``."""
+    return run_dialog(
+        request,
+        form,
+        template=template,
+        perform=perform,
+        done=lambda request, message: _done(request, parcel, message),
+        context={"page_title": title, **_about(parcel), **extra},
+    )
 
 
 def _posted(request):
     """The form data of a POST (even an empty one, so that it is validated), else None."""
     return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_http_methods(["GET", "POST"])
@@ -323,7 +319,7 @@ def parcel_reserve(request, code):
     user = request.user
     parcel = parcel_get(user=user, code=code)
     if refusal := permissions.reserve_refusal(user, parcel):
-        return _denied(request, refusal, parcel=parcel)
+        return deny(request, refusal, **_about(parcel))
     projects = reservable_projects(user=user, parcel=parcel)
     allowed = set(projects.values_list("pk", flat=True))
     candidates = [
@@ -375,7 +371,7 @@ def parcel_release(request, code):
     parcel = parcel_get(user=user, code=code)
     holder = parcel.open_reservation()
     if refusal := permissions.release_refusal(user, parcel, holder):
-        return _denied(request, refusal, parcel=parcel)
+        return deny(request, refusal, **_about(parcel))
     form = ReleaseForm(_posted(request))
 
     def perform(data):
@@ -401,7 +397,7 @@ def parcel_status(request, code):
     user = request.user
     parcel = parcel_get(user=user, code=code)
     if refusal := permissions.status_refusal(user, parcel):
-        return _denied(request, refusal, parcel=parcel)
+        return deny(request, refusal, **_about(parcel))
     form = StatusForm(_posted(request), moves=services.STATUS_MOVES[parcel.status])
 
     def perform(data):
@@ -429,7 +425,7 @@ def match_view(request):
     """为项目找地: rank the available parcels for a project's (or a typed) land demand."""
     user = request.user
     if refusal := permissions.land_refusal(user):
-        return _denied(request, refusal)
+        return deny(request, refusal, **_about())
     projects = land_projects(user=user).order_by("name")
     data = None
     if request.GET:
@@ -464,7 +460,9 @@ def match_view(request):
 def import_view(request):
     user = request.user
     if not permissions.can_import(user):
-        return _denied(request, "地块数据由区招商办统一导入（来自自然资源部门的地块文件）。")
+        return deny(
+            request, "地块数据由区招商办统一导入（来自自然资源部门的地块文件）。", **_about()
+        )
     status = 200
     form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
     context = {"form": form, "page_title": "导入地块"}

@@ -2,26 +2,24 @@
 
 Every action is a dialog when htmx asks for it (the fragment goes into ``#dialog``; on
 success the dialog closes and the lists refresh on ``problemsChanged``) and a plain
-page with a form otherwise (redirect after POST).
+page with a form otherwise (redirect after POST): ``baton.core.views.run_dialog``. A
+refusal is ``baton.core.views.deny``.
 """
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, re_path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import trigger_client_event
 
 from baton.accounts.models import User
-from baton.projects.forms_review import apply_errors, posted
+from baton.core.views import close_dialog, deny, run_dialog
+from baton.projects.forms_review import posted
 from baton.projects.models import CODE_PATTERN, Project
 from baton.projects.selectors import project_get
 
@@ -81,30 +79,24 @@ def _here(request) -> str:
     return request.get_full_path()
 
 
-def _denied(request, message: str):
-    context = {"message": message, "page_title": "无权操作"}
-    template = (
-        "supervision/_problem_denied.html" if request.htmx else "supervision/problem_denied.html"
+def _way_back() -> dict:
+    """A refusal's way back: the 存在问题 list."""
+    return {"back_url": reverse("supervision:problems"), "back_label": "返回存在问题"}
+
+
+def _dialog(request, form, *, template: str, perform, back: str, context: dict):
+    """Run one action's dialog: a refused or invalid form comes back (for htmx with 200 in
+    the dialog, as a page with 400); success closes the dialog and refreshes the lists on
+    ``problemsChanged`` (without htmx: the message, and back to ``back``)."""
+    return run_dialog(
+        request,
+        form,
+        template=template,
+        perform=perform,
+        done=close_dialog("problemsChanged", url=back),
+        context={"dialog_url": request.path, "next": back, "cancel_url": back, **context},
+        invalid_status=200 if request.htmx else 400,
     )
-    return render(request, template, context, status=403)
-
-
-def _dialog(request, fragment: str, context: dict):
-    """One template, two outputs: the dialog fragment for htmx, a page around it otherwise."""
-    context = {"fragment": fragment, "dialog_url": request.path, **context}
-    if request.htmx:
-        return render(request, fragment, context)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "supervision/problem_dialog_page.html", context, status=status)
-
-
-def _done(request, message: str, next_url: str):
-    if request.htmx:
-        response = HttpResponse(status=204)
-        trigger_client_event(response, "closeDialog")
-        return trigger_client_event(response, "problemsChanged")
-    messages.success(request, message)
-    return redirect(next_url)
 
 
 def _leaders(user: User, project: Project):
@@ -225,18 +217,21 @@ def problem_new(request, code):
     user = request.user
     project = project_get(user=user, code=code)
     if not permissions.can_open_problem(user, project):
-        return _denied(request, "您无权为该项目登记存在问题。")
-    back = _back(request, _section_url(project))
+        return deny(request, "您无权为该项目登记存在问题。", **_way_back())
     form = ProblemForm(posted(request), district=project.district)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.problem_open(project=project, actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return _done(request, "已登记存在问题。", back)
-    context = {"form": form, "project": project, "next": back, "page_title": "登记存在问题"}
-    return _dialog(request, "supervision/_problem_form.html", context)
+
+    def perform(data):
+        services.problem_open(project=project, actor=user, **data)
+        return "已登记存在问题。"
+
+    return _dialog(
+        request,
+        form,
+        template="supervision/_problem_form.html",
+        perform=perform,
+        back=_back(request, _section_url(project)),
+        context={"project": project, "page_title": "登记存在问题"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -245,24 +240,23 @@ def problem_update(request, pk):
     user = request.user
     problem = problem_get(user=user, pk=pk)
     if not permissions.can_update_problem(user, problem):
-        return _denied(request, "只有责任单位或区招商办可以办理该问题。")
-    back = _back(request, reverse("supervision:problems"))
+        return deny(request, "只有责任单位或区招商办可以办理该问题。", **_way_back())
     form = ProblemUpdateForm(posted(request), problem=problem)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.problem_update(
-                problem=problem,
-                actor=user,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            label = Problem.Status(problem.status).label
-            return _done(request, f"问题已改为“{label}”。", back)
-    context = {"form": form, "problem": problem, "next": back, "page_title": "办理问题"}
-    return _dialog(request, "supervision/_problem_update.html", context)
+
+    def perform(data):
+        services.problem_update(
+            problem=problem, actor=user, status=data["status"], note=data["note"]
+        )
+        return f"问题已改为“{Problem.Status(problem.status).label}”。"
+
+    return _dialog(
+        request,
+        form,
+        template="supervision/_problem_update.html",
+        perform=perform,
+        back=_back(request, reverse("supervision:problems")),
+        context={"problem": problem, "page_title": "办理问题"},
+    )
 
 
 # --- supervision dialogs ---------------------------------------------------------------
@@ -274,31 +268,33 @@ def supervision_new(request, code):
     user = request.user
     project = project_get(user=user, code=code)
     if not permissions.can_supervise(user, project):
-        return _denied(request, "只有领导本人或区招商办可以登记督办。")
-    back = _back(request, _section_url(project))
+        return deny(request, "只有领导本人或区招商办可以登记督办。", **_way_back())
     form = SupervisionForm(
         posted(request),
         leaders=_leaders(user, project),
         problems=project.problems.filter(status__in=Problem.OPEN_STATUSES),
         initial={"problem": request.GET.get("problem")},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.supervision_issue(
-                project=project,
-                actor=user,
-                leader=data.get("leader") or user.person,
-                problem=data["problem"],
-                instruction=data["instruction"],
-                deadline=data["deadline"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return _done(request, "已登记督办事项。", back)
-    context = {"form": form, "project": project, "next": back, "page_title": "领导督办"}
-    return _dialog(request, "supervision/_supervision_form.html", context)
+
+    def perform(data):
+        services.supervision_issue(
+            project=project,
+            actor=user,
+            leader=data.get("leader") or user.person,
+            problem=data["problem"],
+            instruction=data["instruction"],
+            deadline=data["deadline"],
+        )
+        return "已登记督办事项。"
+
+    return _dialog(
+        request,
+        form,
+        template="supervision/_supervision_form.html",
+        perform=perform,
+        back=_back(request, _section_url(project)),
+        context={"project": project, "page_title": "领导督办"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -307,20 +303,23 @@ def supervision_close(request, pk):
     user = request.user
     supervision = supervision_get(user=user, pk=pk)
     if not permissions.can_close_supervision(user, supervision):
-        return _denied(request, "只有项目责任单位、问题责任单位或区招商办可以反馈督办办结情况。")
-    back = _back(request, reverse("supervision:problems"))
+        return deny(
+            request, "只有项目责任单位、问题责任单位或区招商办可以反馈督办办结情况。", **_way_back()
+        )
     form = SupervisionCloseForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.supervision_close(
-                supervision=supervision, actor=user, response=form.cleaned_data["response"]
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return _done(request, "督办事项已办结。", back)
-    context = {"form": form, "supervision": supervision, "next": back, "page_title": "督办办结反馈"}
-    return _dialog(request, "supervision/_supervision_close.html", context)
+
+    def perform(data):
+        services.supervision_close(supervision=supervision, actor=user, response=data["response"])
+        return "督办事项已办结。"
+
+    return _dialog(
+        request,
+        form,
+        template="supervision/_supervision_close.html",
+        perform=perform,
+        back=_back(request, reverse("supervision:problems")),
+        context={"supervision": supervision, "page_title": "督办办结反馈"},
+    )
 
 
 # --- leaders' acts -------------------------------------------------------------------
@@ -332,30 +331,32 @@ def leader_act_new(request, code):
     user = request.user
     project = project_get(user=user, code=code)
     if not permissions.can_log_leader_act(user, project):
-        return _denied(request, "只有领导本人或区招商办可以记录领导活动。")
-    back = _back(request, _section_url(project))
+        return deny(request, "只有领导本人或区招商办可以记录领导活动。", **_way_back())
     form = LeaderActForm(
         posted(request),
         leaders=_leaders(user, project),
         initial={"date": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.leader_act_record(
-                project=project,
-                actor=user,
-                leader=data.get("leader") or user.person,
-                kind=data["kind"],
-                date=data["date"],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return _done(request, "已记录领导活动。", back)
-    context = {"form": form, "project": project, "next": back, "page_title": "记录领导活动"}
-    return _dialog(request, "supervision/_leader_act_form.html", context)
+
+    def perform(data):
+        services.leader_act_record(
+            project=project,
+            actor=user,
+            leader=data.get("leader") or user.person,
+            kind=data["kind"],
+            date=data["date"],
+            note=data["note"],
+        )
+        return "已记录领导活动。"
+
+    return _dialog(
+        request,
+        form,
+        template="supervision/_leader_act_form.html",
+        perform=perform,
+        back=_back(request, _section_url(project)),
+        context={"project": project, "page_title": "记录领导活动"},
+    )
 
 
 def _section_url(project: Project) -> str:

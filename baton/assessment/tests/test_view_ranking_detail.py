@@ -83,7 +83,7 @@ def test_it_shows_the_office_a_trial_with_what_it_may_do(client, w):
 def test_it_denies_another_district(client, w):
     result = ranking(w, published_scheme(w), publish=True)
     assert login(client, w.tongan_office).get(url("ranking", result.pk)).status_code == 404
-    assert login(client, w.sys_admin).get(url("ranking", result.pk)).status_code == 404
+    assert login(client, w.sys_admin).get(url("ranking", result.pk)).status_code == 403
 
 
 def test_it_rejects_the_wrong_method(client, w):

@@ -56,7 +56,7 @@ def test_a_trial_says_so(client, w):
 def test_it_denies_another_district(client, w):
     result = ranking(w, published_scheme(w), publish=True)
     assert login(client, w.tongan_office).get(url("ranking_docx", result.pk)).status_code == 404
-    assert login(client, w.audit_admin).get(url("ranking_docx", result.pk)).status_code == 404
+    assert login(client, w.audit_admin).get(url("ranking_docx", result.pk)).status_code == 403
 
 
 def test_it_rejects_the_wrong_method(client, w):

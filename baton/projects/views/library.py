@@ -264,19 +264,9 @@ def _about(project: Project) -> dict:
         "subject": f"{project.code} · {project.name}",
         "subject_url": url,
         "cancel_url": url,
+        "back_url": url,  # a refusal's way back
+        "back_label": "返回项目",
     }
-
-
-def _denied(request, message: str, *, project: Project | None = None):
-    if project is None:
-        return deny(request, message)
-    return deny(
-        request,
-        message,
-        back_url=reverse("projects:detail", args=[project.code]),
-        back_label="返回项目",
-        **_about(project),
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -284,7 +274,7 @@ def _denied(request, message: str, *, project: Project | None = None):
 def project_create(request):
     user = request.user
     if not permissions.can_create(user):
-        return _denied(request, "只有镇街、部门、指挥部等招商单位的工作人员可以新建项目。")
+        return deny(request, "只有镇街、部门、指挥部等招商单位的工作人员可以新建项目。")
     unit = user.unit
     form = ProjectCreateForm(request.POST or None, district=unit.district, unit=unit)
     status = 200
@@ -312,7 +302,7 @@ def project_edit(request, code):
     user = request.user
     project = project_get(user=user, code=code)
     if not permissions.can_edit(user, project):
-        return _denied(request, _edit_refusal(user, project), project=project)
+        return deny(request, _edit_refusal(user, project), **_about(project))
     form = ProjectEditForm(request.POST or None, project=project)
     context = {"form": form, "project": project, "page_title": f"编辑：{project.name}"}
     status = 200
@@ -410,11 +400,11 @@ def project_submit(request, code):
     user = request.user
     project = project_get(user=user, code=code)
     if not permissions.can_submit(user, project) or project.stage.is_terminal:
-        return _denied(
+        return deny(
             request,
             f"只有责任单位（{project.unit.name}）可以上报草稿或已退回的项目；"
             f"该项目当前为“{project.get_review_state_display()}”“{project.stage.name}”。",
-            project=project,
+            **_about(project),
         )
     form = SubmitForm(request.POST or None, initial={"version": project.version})
 
@@ -453,7 +443,7 @@ def project_move(request, code):
     user = request.user
     project = project_get(user=user, code=code)
     if not permissions.can_move(user, project):
-        return _denied(request, _holder_only(project, "变更阶段"), project=project)
+        return deny(request, _holder_only(project, "变更阶段"), **_about(project))
     initial = {
         "version": request.GET.get("version") or project.version,
         "stage": request.GET.get("stage"),
@@ -488,7 +478,7 @@ def project_handoff(request, code):
     user = request.user
     project = project_get(user=user, code=code)
     if not permissions.can_hand_off(user, project):
-        return _denied(request, _holder_only(project, "交接项目"), project=project)
+        return deny(request, _holder_only(project, "交接项目"), **_about(project))
     form = HandoffForm(request.POST or None, project=project, initial={"version": project.version})
 
     def perform(data):
@@ -519,10 +509,10 @@ def project_milestone(request, code):
     user = request.user
     project = project_get(user=user, code=code)
     if not permissions.can_record_milestone(user, project):
-        return _denied(request, _holder_only(project, "记录里程碑"), project=project)
+        return deny(request, _holder_only(project, "记录里程碑"), **_about(project))
     if project.stage.is_terminal:
         message = f"“{project.stage.name}”的项目不能记录里程碑，如项目恢复推进，请先变更阶段。"
-        return _denied(request, message, project=project)
+        return deny(request, message, **_about(project))
     form = MilestoneForm(request.POST or None, project=project)
 
     def perform(data):
@@ -548,7 +538,7 @@ def project_note(request, code):
     user = request.user
     project = project_get(user=user, code=code)
     if not permissions.can_add_note(user, project):
-        return _denied(request, "您的角色不能填写跟进记录。", project=project)
+        return deny(request, "您的角色不能填写跟进记录。", **_about(project))
     form = NoteForm(request.POST or None)
 
     def perform(data):
