@@ -6,7 +6,7 @@ from django.core.validators import MaxLengthValidator
 from baton.org.models import City, District, Unit
 
 from .models import User
-from .services import BUSINESS_ROLES
+from .services import BUSINESS_ROLES, username_taken
 
 
 class LoginForm(AuthenticationForm):
@@ -142,7 +142,7 @@ class UserCreateForm(AreaForm):
     def clean_username(self):
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(f"用户名 {username} 已存在。")
+            raise forms.ValidationError(username_taken(username))
         return username
 
 

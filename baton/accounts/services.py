@@ -17,6 +17,11 @@ from baton.org.models import City, District, Unit
 
 from .models import LEADER_NEEDS_AREA, EnrolmentCode, LoginSession, User
 
+
+def username_taken(username: str) -> str:
+    return f"用户名 {username} 已存在。"
+
+
 #: Said after a change that ends an account's sessions (role change, disabling).
 SESSIONS_ENDED = "其登录会话已全部结束。"
 
@@ -65,7 +70,7 @@ def user_create(
     if role in User.ADMIN_ROLES and actor is not None:
         raise ValidationError({"role": ADMIN_ROLE_BY_COMMAND})
     if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": f"用户名 {username} 已存在。"})
+        raise ValidationError({"username": username_taken(username)})
     user = User(
         username=username,
         role=role,

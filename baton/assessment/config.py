@@ -47,6 +47,10 @@ TIER_BY = {"amount": "按金额档次", "industry": "按行业类型", "each": "
 Number = Decimal | str | int
 
 
+def bad_kind(kind: object) -> str:
+    return f"计分方式“{kind}”无效。"
+
+
 def number(value: object, label: str) -> Decimal:
     """Return a config number as a Decimal; floats and text that is no number are refused."""
     if isinstance(value, bool | float):
@@ -154,4 +158,4 @@ def validate_config(kind: str, config) -> None:
             shares = [number(v, f"评分方“{k}”的比例") for k, v in weights.items()]
             _shares_sum_to_one(shares, "人工评分")
     else:
-        raise ValidationError(f"计分方式“{kind}”无效。")
+        raise ValidationError(bad_kind(kind))

@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.core.messages import unknown_fields
 from baton.org.models import District, Unit
 
 from . import engine
-from .config import Number, number, ratio_parts, validate_config
+from .config import Number, bad_kind, number, ratio_parts, validate_config
 from .models import Indicator, ManualScore, Ranking, RankingLine, Scheme, SchemeUnit, Target
 
 FROZEN = "考核方案“{name}”（第 {version} 版）已发布，不能修改；如需调整，请复制为新版本。"
@@ -87,7 +88,7 @@ def scheme_update(*, scheme: Scheme, changes: dict) -> Scheme:
     _check_draft(scheme)
     unknown = set(changes) - set(SCHEME_FIELDS)
     if unknown:
-        raise ValidationError(f"不能修改这些字段：{'、'.join(sorted(unknown))}。")
+        raise ValidationError(unknown_fields(unknown))
     merged = {k: changes.get(k, getattr(scheme, k)) for k in SCHEME_FIELDS}
     shares = _clean_shares(merged)
     if merged["period_kind"] not in Scheme.PeriodKind.values:
@@ -164,7 +165,7 @@ def indicator_add(
     if not name:
         raise ValidationError({"name": "指标名称不能为空。"})
     if kind not in Indicator.Kind.values:
-        raise ValidationError({"kind": f"计分方式“{kind}”无效。"})
+        raise ValidationError({"kind": bad_kind(kind)})
     weight = number(weight, "分值")
     if weight < 0:
         raise ValidationError({"weight": "分值不能为负数。"})

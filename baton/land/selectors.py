@@ -87,12 +87,12 @@ def parcel_list(*, user: User, filters: ParcelFilters | None = None) -> QuerySet
 
 def parcel_get(*, user: User, code: str) -> Parcel:
     """Return one parcel in the user's scope, or raise Http404 (never 403: no leaks)."""
-    if not isinstance(code, str) or not _CODE.fullmatch(code):
+    parcel = None
+    if isinstance(code, str) and _CODE.fullmatch(code):
+        parcel = parcel_list(user=user).filter(code=code).first()
+    if parcel is None:
         raise Http404("地块不存在或您无权查看。")
-    try:
-        return parcel_list(user=user).get(code=code)
-    except Parcel.DoesNotExist:
-        raise Http404("地块不存在或您无权查看。") from None
+    return parcel
 
 
 def building_list(*, user: User) -> QuerySet[Building]:
@@ -105,12 +105,12 @@ def building_list(*, user: User) -> QuerySet[Building]:
 
 
 def building_get(*, user: User, code: str) -> Building:
-    if not isinstance(code, str) or not _CODE.fullmatch(code):
+    building = None
+    if isinstance(code, str) and _CODE.fullmatch(code):
+        building = building_list(user=user).filter(code=code).first()
+    if building is None:
         raise Http404("载体不存在或您无权查看。")
-    try:
-        return building_list(user=user).get(code=code)
-    except Building.DoesNotExist:
-        raise Http404("载体不存在或您无权查看。") from None
+    return building
 
 
 def visible_project_ids(*, user: User, ids: Iterable[int | None]) -> set[int]:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.core import messages
 from baton.org.models import District, Person, Unit
 from baton.projects import rules
 from baton.projects.events import Entry
@@ -35,7 +36,7 @@ def _record(project: Project, entry: Entry, actor: User | None, at: dt.datetime)
 def _clean_text(value: str | None, *, label: str, limit: int, required: bool = True) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise ValidationError(f"{label}不能为空。")
+        raise ValidationError(messages.required(label))
     if len(text) > limit:
         raise ValidationError(f"{label}不能超过 {limit} 个字。")
     return text

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from baton.core.messages import required
 from baton.org.models import District, Unit
 from baton.projects.models import Industry
 
@@ -29,7 +30,7 @@ class _Checks:
     def _code(self, number: int, get, label: str) -> str | None:
         code = _text(get("code"))
         if not code:
-            self.error(number, get.label("code", label), "", f"{label}不能为空。")
+            self.error(number, get.label("code", label), "", required(label))
             return None
         if not _CODE.match(code):
             self.error(
@@ -141,14 +142,11 @@ class _Checks:
         if get("far") not in (None, ""):
             text = _text(get("far"))
             parts = [p for p in re.split(r"\s*[-–~～至]\s*", text) if p]
-            if not 1 <= len(parts) <= 2:
-                self.error(
-                    number, get.label("far", "容积率"), text, "容积率应写作 1.2 或 1.2-2.5。"
-                )
-                return
             try:
-                numbers = [Decimal(p) for p in parts]
+                numbers = [Decimal(p) for p in parts] if 1 <= len(parts) <= 2 else []
             except InvalidOperation:
+                numbers = []
+            if not numbers:
                 self.error(
                     number, get.label("far", "容积率"), text, "容积率应写作 1.2 或 1.2-2.5。"
                 )
@@ -197,12 +195,13 @@ class _Checks:
 
     def _decimal(self, number, get, key, label, *, places: int, upper: Decimal) -> Decimal | None:
         raw = get(key)
-        if isinstance(raw, bool) or (isinstance(raw, float) and raw != raw):
-            self.error(number, get.label(key, label), raw, f"{label}不是有效的数。")
-            return None
-        try:
-            value = Decimal(str(raw).strip().replace(",", ""))
-        except InvalidOperation:
+        value = None
+        if not (isinstance(raw, bool) or (isinstance(raw, float) and raw != raw)):
+            try:
+                value = Decimal(str(raw).strip().replace(",", ""))
+            except InvalidOperation:
+                value = None
+        if value is None:
             self.error(number, get.label(key, label), raw, f"{label}不是有效的数。")
             return None
         if not value.is_finite() or value < 0 or value > upper:

@@ -5,6 +5,8 @@ import json
 import re
 from decimal import Decimal
 
+from baton.core import messages
+
 from ..geometry import GeometryError, outline_from_geojson
 from ..models import (
     AREA_TOLERANCE,
@@ -215,7 +217,7 @@ class _GeoJSON:
         for field_name, (key, label, places, upper, required) in numbers.items():
             if get(key) in (None, ""):
                 if required:
-                    self.error(number, get.label(key, label), "", f"{label}不能为空。")
+                    self.error(number, get.label(key, label), "", messages.required(label))
                 values[field_name] = Decimal(0) if field_name == "vacant_area_m2" else None
                 continue
             value = self._decimal(number, get, key, label, places=places, upper=upper)

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from baton.core.messages import dry_run
 from baton.org.models import District
 
 from ..geometry import Outline
@@ -114,7 +115,7 @@ class ImportResult:
             )
         if self.flagged:
             text += f"；面积差异超过 5% 的 {len(self.flagged)} 块"
-        return f"试导入（未写入）：{text}。" if self.dry_run else f"{text}。"
+        return dry_run(text) if self.dry_run else f"{text}。"
 
 
 @dataclass

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from baton.accounts.api_auth import token_create
-from baton.accounts.models import User
+
+from ._account import named_account
 
 MAX_DAYS = 3660
 
@@ -15,9 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, help="有效天数；缺省为长期有效，直到吊销")
 
     def handle(self, username, *args, name="", days=None, **options):
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"找不到账号 {username}。", returncode=2)
+        user = named_account(username)
         if not user.is_active:
             raise CommandError(f"账号 {username} 已停用，不能创建令牌。", returncode=2)
         if days is not None and not 1 <= days <= MAX_DAYS:

@@ -2,8 +2,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from baton.accounts.models import User
 from baton.accounts.services import enrolment_code_issue, enrolment_code_notice, user_otp_reset
+
+from ._account import named_account
 
 
 class Command(BaseCommand):
@@ -19,9 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, username, *args, reset=False, **options):
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"找不到账号 {username}。", returncode=2)
+        user = named_account(username)
         if not user.is_admin_role:
             raise CommandError(f"{username} 不是管理员账号，不使用动态口令。", returncode=2)
         enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
