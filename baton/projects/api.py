@@ -428,7 +428,6 @@ class NoteIn(In):
 
 # --- helpers -----------------------------------------------------------------------------
 
-_NOT_RECEIVER = "只有接收单位的招商员可以接收或拒绝该交接。"
 
 _UNIT_FIELDS = ("info_unit", "talks_unit", "landing_unit")
 _LIST_ERRORS = {401: Error, 422: Error}
@@ -719,7 +718,7 @@ def project_handoff_accept(request, code: str, payload: HandoffAcceptIn):
     user = request.auth
     project = _project(user, code)
     if not permissions.can_answer_handoff(user, project):
-        raise PermissionDenied(_NOT_RECEIVER)
+        raise PermissionDenied(permissions.NOT_RECEIVER)
     services.handoff_accept(project=project, actor=user, reason=payload.reason, on=payload.on)
     return _acted(project, user)
 
@@ -734,7 +733,7 @@ def project_handoff_decline(request, code: str, payload: HandoffDeclineIn):
     user = request.auth
     project = _project(user, code)
     if not permissions.can_answer_handoff(user, project):
-        raise PermissionDenied(_NOT_RECEIVER)
+        raise PermissionDenied(permissions.NOT_RECEIVER)
     services.handoff_decline(project=project, actor=user, reason=payload.reason)
     return _acted(project, user)
 
@@ -749,7 +748,7 @@ def project_handoff_withdraw(request, code: str, payload: HandoffWithdrawIn):
     user = request.auth
     project = _project(user, code)
     if not permissions.can_withdraw_handoff(user, project):
-        raise PermissionDenied("只有交出单位或区招商办可以撤回待接收的交接。")
+        raise PermissionDenied(permissions.NOT_GIVER)
     services.handoff_withdraw(project=project, actor=user, reason=payload.reason)
     return _acted(project, user)
 

@@ -22,9 +22,9 @@ from baton.core.forms import (
 from baton.core.money import plain, to_wan
 from baton.org.models import District, Person, Unit
 
-from .listing import DEFAULT_SORT, DRILL_FIELDS, FILTERS, SORTS
+from .listing import AMOUNTS_REVERSED, DEFAULT_SORT, DRILL_FIELDS, FILTERS, SORTS
 from .models import REQUIRABLE_FIELDS, Industry, Milestone, Project, ReviewState, Stage
-from .rules import EDITABLE_FIELDS, TEXT_LIMITS
+from .rules import BACKDATE_FREE_DAYS, EDITABLE_FIELDS, TEXT_LIMITS
 
 Role = User.Role
 
@@ -287,6 +287,11 @@ class MoveForm(VersionForm):
         help_text="后退、转为中止或从中止恢复时必须填写",
         error_messages=TEXT_ERRORS,
     )
+    on = date_field(
+        "发生日期",
+        required=False,
+        help_text=f"不填为今天；补记以前的变更时选择当天，早于今天 {BACKDATE_FREE_DAYS} 天以上须说明原因",
+    )
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -352,6 +357,11 @@ class HandoffForm(VersionForm):
         error_messages=CHOICE_ERRORS,
     )
     keep_as_co_unit = forms.BooleanField(label="本单位继续作为协同单位", required=False)
+    on = date_field(
+        "交接日期",
+        required=False,
+        help_text="不填为今天；本单位交出的项目须对方接收，接收之日起由对方负责",
+    )
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -524,7 +534,7 @@ class ProjectFilterForm(forms.Form):
         data = super().clean()
         low, high = data.get("amount_min"), data.get("amount_max")
         if low is not None and high is not None and low > high:
-            self.add_error("amount_max", "总投资上限不能小于下限。")
+            self.add_error("amount_max", AMOUNTS_REVERSED)
         return data
 
     def filters(self) -> dict:

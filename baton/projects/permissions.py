@@ -72,6 +72,11 @@ def can_hand_off(user: User, project: Project) -> bool:
     return holds(user, project) or office_of(user, project)
 
 
+#: The refusals of answering or withdrawing a pending handoff, on the web and the API.
+NOT_RECEIVER = "只有接收单位的招商员可以接收或拒绝交接；该项目没有交给您单位的待接收交接。"
+NOT_GIVER = "只有交出单位或区招商办可以撤回待接收的交接；该项目没有待接收的交接。"
+
+
 def can_answer_handoff(user: User, project: Project) -> bool:
     """Accept or decline the project's pending handoff: the receiving unit's staff only."""
     from .selectors import pending_handoff

@@ -493,11 +493,15 @@ def check_handoff_pending(handoff: Handoff | None) -> Handoff:
     return handoff
 
 
+#: The refusal of a decline without its reason (the decline dialog says it as well).
+DECLINE_NEEDS_REASON = "拒绝接收必须说明原因。"
+
+
 def check_decline_reason(reason: str) -> str:
     """Return a decline's reason, stripped; refuse a decline without one."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "拒绝接收必须说明原因。"})
+        raise ValidationError({"reason": DECLINE_NEEDS_REASON})
     return reason
 
 

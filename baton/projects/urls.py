@@ -1,4 +1,4 @@
-from .views import contact, library, review
+from .views import contact, handoffs, library, review
 
 app_name = "projects"
-urlpatterns = [*library.urls, *review.urls, *contact.urls]
+urlpatterns = [*library.urls, *handoffs.urls, *review.urls, *contact.urls]

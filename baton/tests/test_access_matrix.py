@@ -168,6 +168,21 @@ def answers_handoff(p: Persona, proj: Proj) -> int:
     return 200 if p.role == UNIT and p.unit == proj.offered_to else 403
 
 
+def handoff_page(rule: Callable, posted: int | None) -> Callable:
+    """The dialog of answering or withdrawing a pending handoff: as the API's ``rule``
+    says; a POST done goes back to the project (``posted`` None), or is refused 422."""
+
+    def page(p: Persona, method: str, proj: Proj) -> Expect:
+        status = rule(p, proj)
+        if status != 200 or method == "GET":
+            return status
+        if posted is not None:
+            return posted
+        return Redirect(reverse("projects:detail", kwargs={"code": proj.code}))
+
+    return page
+
+
 def withdraws_handoff(p: Persona, proj: Proj) -> int:
     """Take back a pending handoff: the giving unit (still the holder) or the office."""
     if not sees(p, proj):
@@ -783,6 +798,19 @@ POLICY: dict[str, Web | Api] = {
     ),
     "projects/<project_code:code>/handoff/": Web(
         "projects:handoff", ("GET", "POST"), object_page(holder_or_office, 422), "projects"
+    ),
+    # An empty POST accepts or withdraws; a decline needs its reason (422).
+    "projects/<project_code:code>/handoff/accept/": Web(
+        "projects:handoff_accept", ("GET", "POST"), handoff_page(answers_handoff, None), "offers"
+    ),
+    "projects/<project_code:code>/handoff/decline/": Web(
+        "projects:handoff_decline", ("GET", "POST"), handoff_page(answers_handoff, 422), "offers"
+    ),
+    "projects/<project_code:code>/handoff/withdraw/": Web(
+        "projects:handoff_withdraw",
+        ("GET", "POST"),
+        handoff_page(withdraws_handoff, None),
+        "offers",
     ),
     "projects/<project_code:code>/milestone/": Web(
         "projects:milestone", ("GET", "POST"), object_page(holder_or_office, 422), "projects"

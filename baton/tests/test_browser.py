@@ -2,9 +2,10 @@
 
 One story on the demo district, as the issue tells it: a town promoter creates and
 submits a project; the district office approves; the city reviewer admits; the promoter
-moves it to 在谈 and hands it to a headquarters; the monthly figures change; another
-town's promoter cannot see it; five bad passwords lock an account. Every main page is
-saved as a screenshot under test-artifacts/browser/ to be looked at.
+moves it to 在谈 and hands it to a headquarters, which accepts it on a phone; the
+monthly figures change; another town's promoter cannot see it; five bad passwords lock
+an account. Every main page is saved as a screenshot under test-artifacts/browser/ to be
+looked at.
 """
 
 import os
@@ -185,8 +186,21 @@ def test_the_relay_in_a_browser(browser, live_server, demo_world):
     )
     promoter.page.check("#dialog input[name=keep_as_co_unit]")
     promoter.dialog_submit()
-    promoter.page.wait_for_selector(".timeline .baton")
+    promoter.page.wait_for_selector("#handoff-pending")
     promoter.shot("08-project-page")
+    project = Project.objects.get(code=code)
+    assert (project.stage.name, project.unit.name) == ("在谈", "马巷街道")  # 待接收
+
+    # The headquarters accepts it, on a phone: the baton passes then.
+    hq = Session(browser, url, "hq", width=390).login("hq_promoter", demo_world["hq_promoter"])
+    hq.go(f"/projects/{code}/")
+    hq.shot("08a-handoff-pending-phone")
+    hq.page.locator("#handoff-pending").get_by_role("link", name="接收").click()
+    hq.page.wait_for_selector("#dialog[open]")
+    hq.shot("08b-handoff-accept-dialog-phone")
+    hq.dialog_submit()
+    hq.page.wait_for_selector("text=已接收，自即日起为责任单位")
+    hq.shot("08c-handoff-accepted-phone")
     project = Project.objects.get(code=code)
     assert (project.stage.name, project.unit.name) == ("在谈", "新机场片区指挥部")
 
@@ -210,7 +224,7 @@ def test_the_relay_in_a_browser(browser, live_server, demo_world):
     )
     phone.go("/projects/")
     phone.shot("11-project-list-phone")
-    for session in (office, promoter, reviewer, other, phone):
+    for session in (office, promoter, reviewer, other, phone, hq):
         session.close()
 
 

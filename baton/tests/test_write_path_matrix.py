@@ -43,7 +43,7 @@ from baton.ledger import importer
 from baton.ledger.importer import ledger_import
 from baton.ledger.tests.helpers import xlsx
 from baton.projects import services
-from baton.projects.models import Industry, Milestone, Project, ReviewState, Stage
+from baton.projects.models import Handoff, Industry, Milestone, Project, ReviewState, Stage
 from baton.projects.tests.helpers import db_state
 from baton.projects.tests.helpers_views import login
 from baton.testing import make_project, make_world, stage
@@ -161,7 +161,7 @@ def targets(w) -> dict[str, Target]:
         "city_return": Target(w.approved, state(w.approved, ReviewState.RETURNED)),
         "one_level_admit": Target(w.tongan, state(w.tongan, ReviewState.ADMITTED)),
         "move": Target(w.draft, lambda: Project.objects.get(pk=w.draft.pk).stage.code == "intent"),
-        "handoff": Target(w.draft, lambda: Project.objects.get(pk=w.draft.pk).unit == w.department),
+        "handoff": Target(w.draft, lambda: _handed_to(w.draft, w.department)),
         "milestone": Target(
             w.landed,
             lambda: w.landed.milestones.filter(kind=Milestone.Kind.STARTED).exists(),
@@ -182,6 +182,13 @@ def form_data(project, **changes) -> dict:
         "reason": "",
     }
     return {**data, **changes}
+
+
+def _handed_to(project, unit) -> bool:
+    """The handoff happened: the district office's at once, a unit's waiting (待接收)."""
+    if Project.objects.get(pk=project.pk).unit == unit:
+        return True
+    return Handoff.objects.filter(project=project, to_unit=unit, state="pending").exists()
 
 
 def _investment(project) -> int:

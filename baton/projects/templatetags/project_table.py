@@ -29,6 +29,15 @@ def project_rows(rows, show_district: bool) -> str:
     return mark_safe("".join(_row(p, show_district, head, tail) for p in rows))  # noqa: S308 — every value escaped in _row
 
 
+def _pending(p, then) -> str:
+    """待接收 beside the holder today (not in a row showing another date's period)."""
+    handoff = getattr(p, "handoff_pending_to", None)
+    if handoff is None or then is not None:
+        return ""
+    to = escape(handoff.to_unit.name)
+    return f' <span class="badge handoff-pending" title="已交给{to}，待对方接收">待接收</span>'
+
+
 def _row(p, show_district: bool, head: str, tail: str) -> str:
     then = getattr(p, "period_then", None)
     unit, stage, amount = (
@@ -46,7 +55,7 @@ def _row(p, show_district: bool, head: str, tail: str) -> str:
         f'<td class="name" data-label="项目名称"><a href="{escape(head + p.code + tail)}">{escape(p.name)}</a></td>'
         f'<td class="investor" data-label="投资方">{escape(p.investor) if p.investor else "—"}</td>'
         f"{district}"
-        f'<td class="unit" data-label="责任单位">{escape(unit.name)}</td>'
+        f'<td class="unit" data-label="责任单位">{escape(unit.name)}{_pending(p, then)}</td>'
         f'<td class="stage" data-label="阶段"><span class="badge stage-{escape(stage.code)}">{escape(stage.name)}</span></td>'
         f'<td class="review" data-label="入库状态"><span class="badge review-{escape(p.review_state)}">'
         f"{escape(_REVIEW.get(p.review_state, p.review_state))}</span></td>"

@@ -7,13 +7,14 @@ import pytest
 from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.projects import permissions
 from baton.projects.models import Handoff, ProjectEvent
 from baton.projects.tests.test_api import Api, refused
 from baton.testing import make_project, make_user
 
 Kind = ProjectEvent.Kind
 TODAY = timezone.localdate
-RECEIVER_ONLY = "只有接收单位的招商员可以接收或拒绝该交接。"
+RECEIVER_ONLY = permissions.NOT_RECEIVER
 
 
 @pytest.fixture
@@ -134,7 +135,7 @@ def test_only_the_receiving_unit_answers(api, w, project, receiver):
         user = getattr(w, persona)
         refused(api.post(user, f"{path}/accept", {}), 404)
     assert Handoff.objects.get().state == "pending"
-    refused(api.post(receiver, f"{path}/withdraw", {}), 403, "只有交出单位或区招商办")
+    refused(api.post(receiver, f"{path}/withdraw", {}), 403, permissions.NOT_GIVER)
 
 
 def test_a_decline_says_why_and_the_project_stays(api, w, project, receiver):

@@ -184,7 +184,7 @@ def test_it_shows_the_runners_of_the_relay(client, w, project):
     services.project_handoff(
         project=project,
         to_unit=w.headquarters,
-        actor=w.promoter,
+        actor=w.office,
         reason="移交",
         relay_role="landing",
         keep_as_co_unit=True,

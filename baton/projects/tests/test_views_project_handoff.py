@@ -4,7 +4,7 @@ import pytest
 
 from baton.org.models import Unit
 from baton.projects import services
-from baton.projects.models import ProjectEvent
+from baton.projects.models import Handoff, ProjectEvent
 from baton.projects.tests.helpers import db_state
 from baton.testing import make_project
 
@@ -74,13 +74,39 @@ def test_it_offers_the_other_active_units_of_the_district(client, w, project):
         "洽谈推进",
         "落地服务",
         "本单位继续作为协同单位",
+        "交接日期",
     ):
         assert text in dialog.text
     assert_page(client.get(url(project)))
 
 
-def test_it_hands_off_with_a_plain_post(client, w, project):
+def test_a_units_handoff_waits_for_the_receiving_unit(client, w, project):
     login(client, w.promoter)
+    response = assert_plain_done(
+        client,
+        url(project),
+        data(w, relay_role="talks", keep_as_co_unit="on"),
+        project,
+    )
+    project.refresh_from_db()
+    assert project.unit == w.town and project.talks_unit is None
+    handoff = Handoff.objects.get()
+    assert (handoff.to_unit, handoff.relay_role, handoff.keep_as_co_unit) == (
+        w.headquarters,
+        "talks",
+        True,
+    )
+    event = project.events.get(kind=ProjectEvent.Kind.HANDOFF_REQUESTED)
+    assert event.reason == REASON
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert "已交给新机场片区指挥部，待对方接收；接收前仍由本单位负责。" in messages
+    page = client.get(response["Location"]).text
+    assert "待接收" in page and "新机场片区指挥部" in page and REASON in page
+    assert "撤回交接" in page and ">接力交接<" not in page
+
+
+def test_the_offices_handoff_takes_effect_with_a_plain_post(client, w, project):
+    login(client, w.office)
     response = assert_plain_done(
         client, url(project), data(w, relay_role="talks", keep_as_co_unit="on"), project
     )
@@ -91,7 +117,6 @@ def test_it_hands_off_with_a_plain_post(client, w, project):
     event = project.events.get(kind=ProjectEvent.Kind.HANDED_OFF)
     assert event.reason == REASON
     assert "接力棒已交给新机场片区指挥部。" in [str(m) for m in response.wsgi_request._messages]
-    # The promoter still sees the project, as co-unit, and its page shows the pass.
     page = client.get(response["Location"]).text
     assert "马巷街道" in page and "新机场片区指挥部" in page and REASON in page
 

@@ -48,7 +48,14 @@ from ..models import (
     Project,
     ProjectEvent,
 )
-from ..selectors import project_events, project_get, project_list
+from ..selectors import (
+    handoff_due,
+    pending_handoff,
+    pending_handoffs,
+    project_events,
+    project_get,
+    project_list,
+)
 from .contact import contact_phone_cell
 
 Kind = ProjectEvent.Kind
@@ -126,6 +133,9 @@ def _library(request) -> tuple[dict, int]:
     except ValidationError as exc:
         add_errors(form, exc)
         return context, 400
+    pending = pending_handoffs([row.pk for row in context["page"].rows])
+    for row in context["page"].rows:  # 待接收, shown beside the holder
+        row.handoff_pending_to = pending.get(row.pk)
     context["filtered"] = bool(form.filters())
     context["drill"] = drill_caption(context["page"].filters)
     return context, 200
@@ -139,9 +149,12 @@ def _library(request) -> tuple[dict, int]:
 def project_detail(request, code):
     user = request.user
     project = project_get(user=user, code=code)
+    handoff = pending_handoff(project)
     context = {
         "project": project,
         "page_title": project.name,
+        "handoff": handoff,
+        "handoff_due": handoff_due(handoff) if handoff else None,
         "sections": _field_sections(project, request),
         "relay": [
             (label(f), getattr(project, f)) for f in ("info_unit", "talks_unit", "landing_unit")
@@ -161,7 +174,9 @@ def _abilities(user, project: Project) -> dict:
         "edit": permissions.can_edit(user, project),
         "submit": permissions.can_submit(user, project) and not terminal,
         "move": permissions.can_move(user, project),
-        "handoff": permissions.can_hand_off(user, project),
+        "handoff": permissions.can_hand_off(user, project) and pending_handoff(project) is None,
+        "answer_handoff": permissions.can_answer_handoff(user, project),
+        "withdraw_handoff": permissions.can_withdraw_handoff(user, project),
         "milestone": permissions.can_record_milestone(user, project) and not terminal,
         "note": permissions.can_add_note(user, project),
         "review": permissions.can_review(user, project),
@@ -459,6 +474,7 @@ def project_move(request, code):
             reason=data["reason"],
             fields=form.fields_for_service(),
             expected_version=data["version"],
+            on=data["on"],
         )
         return f"已将项目转入“{data['stage'].name}”阶段。"
 
@@ -490,7 +506,10 @@ def project_handoff(request, code):
             relay_role=data["relay_role"],
             keep_as_co_unit=data["keep_as_co_unit"],
             expected_version=data["version"],
+            on=data["on"],
         )
+        if pending_handoff(project) is not None:
+            return f"已交给{data['to_unit'].name}，待对方接收；接收前仍由本单位负责。"
         return f"接力棒已交给{data['to_unit'].name}。"
 
     return _action(
