@@ -7,6 +7,7 @@ from django.db import models
 
 class Job(models.Model):
     class Kind(models.TextChoices):
+        LEDGER_CHECK = "ledger_check", "台账校验"
         LEDGER_IMPORT = "ledger_import", "台账导入"
         REPORT_PACK = "report_pack", "报表包"
         RANKING = "ranking", "考核排名"

@@ -78,6 +78,7 @@ def finish(
     job.result = result or {}
     job.file, job.file_name = file, file_name
     job.done = max(job.done, job.total)
+    job.phase = ""
     job.finished_at = timezone.now()
     job.save()
     _forget_progress(job.pk)

@@ -11,7 +11,12 @@ from . import selectors, services
 from .models import Job
 
 #: What a job counts, by its kind: "已处理 12,000 / 100,000 行".
-UNITS = {Job.Kind.LEDGER_IMPORT: "行", Job.Kind.REPORT_PACK: "项", Job.Kind.RANKING: "个"}
+UNITS = {
+    Job.Kind.LEDGER_CHECK: "行",
+    Job.Kind.LEDGER_IMPORT: "行",
+    Job.Kind.REPORT_PACK: "项",
+    Job.Kind.RANKING: "个",
+}
 
 
 def progress_context(job: Job, *, reload: bool = False) -> dict:

@@ -1,4 +1,7 @@
-"""The ledger import as a background task: the page confirms, the worker imports.
+"""The ledger's check (the preview's dry run) and its import as background tasks: the
+page uploads and confirms, the worker checks and imports, the pages show the progress.
+
+The check writes nothing; it keeps what the preview shows (``preview_data``) in its job.
 
 The confirmed upload waits under ``VAR_DIR/ledger-uploads`` as ``<token>.queued`` (the
 sweep of unconfirmed uploads leaves it alone) until the import has run. The import is
@@ -21,11 +24,17 @@ from baton.jobs import services as jobs
 from baton.jobs.models import Job
 from baton.projects import permissions
 
+from .columns import COLUMNS, header_map, normalize_header
 from .importer import IMPORT_REFUSED, ImportResult, ledger_import
+from .reading import shown
 
 Role = User.Role
 #: The done page lists this many of the projects created and updated.
 LISTED = 50
+#: The preview shows this many of the ledger's rows, and this many of its errors.
+PREVIEW_ROWS = 200
+PREVIEW_ERRORS = 500
+UPLOAD_GONE = "上传的台账文件已不在服务器上，未写入任何数据，请您重新上传。"
 
 
 def import_district(user):
@@ -41,6 +50,94 @@ def uploads() -> Path:
 
 def queued_file(token: str) -> Path:
     return uploads() / f"{token}.queued"
+
+
+def start_check(*, user: User, token: str, name: str) -> Job:
+    """Queue the dry run of an upload (``<token>.xlsx``) that the preview shows."""
+    job = jobs.create(
+        user=user,
+        kind=Job.Kind.LEDGER_CHECK,
+        title=f"校验台账 {name}",
+        params={"token": token, "name": name},
+    )
+    return jobs.enqueue(job, check_ledger)
+
+
+@task(queue_name="bulk")
+def check_ledger(job_id: int) -> str:
+    return jobs.run(job_id, _check)
+
+
+def _check(job: Job, progress) -> dict:
+    user = job.user
+    district = import_district(user)
+    if district is None or not user.is_active:
+        raise ValidationError(IMPORT_REFUSED)
+    try:
+        data = (uploads() / f"{job.params['token']}.xlsx").read_bytes()
+    except FileNotFoundError:
+        raise ValidationError(UPLOAD_GONE) from None
+    result = ledger_import(
+        data=data, actor=user, district=district, dry_run=True, progress=progress
+    )
+    message = result.summary() if result.ok else f"校验发现 {len(result.errors)} 处错误。"
+    return {"message": message, "result": preview_data(result)}
+
+
+def preview_data(result: ImportResult) -> dict:
+    """What the preview shows of a dry run (kept in its job, so plain data)."""
+    rows, total = _rows(result)
+    errors = [
+        {
+            "sheet": e.sheet,
+            "row": e.row,
+            "column": e.column,
+            "value": e.value,
+            "reason": e.reason,
+            "letter": e.letter,
+        }
+        for e in result.errors[:PREVIEW_ERRORS]
+    ]
+    return {
+        "ok": result.ok,
+        "created": len(result.created),
+        "updated": len(result.updated),
+        "unchanged": len(result.unchanged),
+        "events": result.events,
+        "rows": rows,
+        "total": total,
+        "more": total - len(rows),
+        "errors": errors,
+        "error_count": len(result.errors),
+        "more_errors": max(len(result.errors) - PREVIEW_ERRORS, 0),
+        "annotated": result.book is not None,  # the error workbook can be made
+    }
+
+
+_PREVIEW_KEYS = ("code", "name", "unit", "stage", "investment")
+
+
+def _rows(result: ImportResult) -> tuple[list[dict], int]:
+    """Return the first data rows as the preview shows them, with what happens to each."""
+    book = result.book
+    if book is None or not result.ok or book.main.name not in result.header_rows:
+        return [], 0
+    head = result.header_rows[book.main.name]
+    known = header_map(COLUMNS)
+    where = {}
+    for col, text in enumerate(book.main.rows[head - 1]):
+        column = known.get(normalize_header(text)) if isinstance(text, str) else None
+        if column is not None and column.key in _PREVIEW_KEYS:
+            where.setdefault(column.key, col)
+    rows, total = [], 0
+    for number, cells in enumerate(book.main.rows[head:], start=head + 1):
+        values = {k: shown(cells[c]) if c < len(cells) else "" for k, c in where.items()}
+        if not any(values.values()):
+            continue
+        total += 1
+        if len(rows) < PREVIEW_ROWS:
+            rows.append({"number": number, "action": result.actions.get(number, ""), **values})
+    return rows, total
 
 
 def start_import(*, user: User, token: str, name: str, ip: str) -> Job:
@@ -70,9 +167,7 @@ def _import(job: Job, progress) -> None:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ValidationError(
-            "上传的台账文件已不在服务器上，未写入任何数据，请您重新上传。"
-        ) from None
+        raise ValidationError(UPLOAD_GONE) from None
 
     def written(result: ImportResult) -> None:
         audit_import(result, file_name=name, district=district, user=user)
