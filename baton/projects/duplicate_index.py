@@ -42,6 +42,7 @@ _MAX_NAME = 200  # Project.name_key's max_length
 _SIMILAR = NAME_ALONE - 0.5 - 1e-6
 #: Below this many names of a length in the pool, scoring them all beats narrowing.
 _FEW = 24
+_CHILD_GONE = "查重子进程意外退出。"
 
 
 def _least_shared(m: int, l: int) -> int:  # noqa: E741
@@ -293,7 +294,7 @@ class PoolProcess:
         try:
             return pickle.load(self._child.stdout)  # noqa: S301 — our own child
         except EOFError:
-            raise RuntimeError("查重子进程意外退出。") from None
+            raise RuntimeError(_CHILD_GONE) from None
 
     #: The peak memory (MB) of the last pool process, read when it ends (Linux).
     last_peak_mb: float | None = None
@@ -316,7 +317,7 @@ class PoolProcess:
             pickle.dump(self._out, self._child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self._child.stdin.flush()
         except BrokenPipeError:
-            raise RuntimeError("查重子进程意外退出。") from None
+            raise RuntimeError(_CHILD_GONE) from None
         self._out = []
 
 

@@ -64,10 +64,7 @@ class ReviewForm(forms.Form):
         widget=forms.HiddenInput,
         min_value=1,
         required=False,
-        error_messages={
-            "invalid": "页面数据无效，请刷新页面后重试。",
-            "min_value": "页面数据无效，请刷新页面后重试。",
-        },
+        error_messages=dict.fromkeys(("invalid", "min_value"), "页面数据无效，请刷新页面后重试。"),
     )
 
     def __init__(self, *args, has_candidates: bool = False, **kwargs):

@@ -147,16 +147,25 @@ def project_page(
 # --- filters ------------------------------------------------------------------------------
 
 
+AMOUNTS_REVERSED = "总投资上限不能小于下限。"
+
+
+def invalid(label: str, value: object = None) -> str:
+    """A filter value that is not one: “阶段无效：“x”。” (the value, when there is one)."""
+    return f"{label}无效：“{value}”。" if value is not None else f"{label}无效。"
+
+
 def _id(field_name: str, value) -> int:
     label = FILTERS[field_name]
-    if isinstance(value, bool):
-        raise ValidationError({field_name: f"{label}无效。"})
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise ValidationError({field_name: f"{label}无效：“{value}”。"}) from None
-    if not 0 < number < 2**63:
-        raise ValidationError({field_name: f"{label}无效：“{value}”。"})
+    number = None
+    if not isinstance(value, bool):
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            number = None
+    if number is None or not 0 < number < 2**63:
+        shown = None if isinstance(value, bool) else value  # True is no value a person typed
+        raise ValidationError({field_name: invalid(label, shown)})
     return number
 
 
@@ -183,7 +192,7 @@ def clean_filters(filters: dict) -> dict:
             errors[name] = exc.messages[0]
     low, high = clean.get("amount_min"), clean.get("amount_max")
     if not errors and low is not None and high is not None and low > high:
-        errors["amount_max"] = "总投资上限不能小于下限。"
+        errors["amount_max"] = AMOUNTS_REVERSED
     if not errors:
         errors.update(_drill_errors(clean))
     if errors:
@@ -253,12 +262,12 @@ def _clean_drill(name: str, value):
         raise ValidationError(f"{label}只能是 1 或 0。")
     if name == "change":
         if value not in asof.CHANGES:
-            raise ValidationError(f"{label}无效：“{value}”。")
+            raise ValidationError(invalid(label, value))
         return value
     if name == "entered":
         stage = Stage.objects.filter(pk=_id(name, value), is_terminal=False).first()
         if stage is None:
-            raise ValidationError(f"{label}无效：“{value}”。")
+            raise ValidationError(invalid(label, value))
         return stage.pk
     if name == "acted_by":
         return "all" if value == "all" else _id(name, value)
@@ -267,7 +276,7 @@ def _clean_drill(name: str, value):
 
 def _day(label: str, value) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise ValidationError(f"{label}无效。")
+        raise ValidationError(invalid(label))
     if not isinstance(value, dt.date):
         try:
             value = dt.date.fromisoformat(str(value).strip())

@@ -20,6 +20,7 @@ from .models import LeaderAct, Problem
 from .services import PROBLEM_STEPS
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_MONTH_FORMAT = "月份格式应为 年-月，如 2019-08。"
 
 
 def _date_input(**attrs) -> forms.DateInput:
@@ -221,7 +222,7 @@ class LeaderActFilterForm(forms.Form):
         required=False,
         max_length=7,
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "2019-08"}),
-        error_messages={"max_length": "月份格式应为 年-月，如 2019-08。"},
+        error_messages={"max_length": _MONTH_FORMAT},
     )
     q = forms.CharField(
         label="项目",
@@ -243,7 +244,7 @@ class LeaderActFilterForm(forms.Form):
             return None
         match = _MONTH.match(text)
         if not match or not 1 <= int(match[2]) <= 12 or not 1990 <= int(match[1]) <= 2100:
-            raise ValidationError("月份格式应为 年-月，如 2019-08。")
+            raise ValidationError(_MONTH_FORMAT)
         return dt.date(int(match[1]), int(match[2]), 1)
 
     def act_filters(self) -> Q:
