@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from baton.audit.models import AuditRecord
 from baton.audit.services import current_context
-from baton.org.models import Unit
 from baton.projects.models import Project, ProjectEvent
 
 from .models import Notice
@@ -49,7 +48,8 @@ def _ledger_import(sender, instance: AuditRecord, created: bool, raw=False, **kw
 
 
 def import_summary(record: AuditRecord) -> None:
-    """One notice per unit whose projects a ledger import created or changed.
+    """One notice per unit whose projects a ledger import created or changed, or handed
+    to it to accept.
 
     The import's events are the last ``events`` its importer wrote (the import holds the
     write lock while it writes them, in one transaction).
@@ -57,31 +57,43 @@ def import_summary(record: AuditRecord) -> None:
     count = int((record.after or {}).get("events") or 0)
     if not count or record.user_id is None:
         return
-    project_ids = set(
+    events = list(
         ProjectEvent.objects.filter(actor_id=record.user_id)
         .order_by("-id")
-        .values_list("project_id", flat=True)[:count]
+        .values_list("project_id", "kind", "new")[:count]
     )
-    by_unit: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for unit_id, district_id, code in (
-        Project.objects.filter(pk__in=project_ids)
-        .order_by("code")
-        .values_list("unit_id", "district_id", "code")
-    ):
-        by_unit[(unit_id, district_id)].append(code)
-    file_name = (record.after or {}).get("file") or record.object_label
+    held: dict[tuple[int, int], list[str]] = defaultdict(list)
+    offered: dict[tuple[int, int], list[str]] = defaultdict(list)
+    projects = Project.objects.in_bulk({project_id for project_id, _kind, _new in events})
+    for project in sorted(projects.values(), key=lambda p: p.code):
+        held[(project.unit_id, project.district_id)].append(project.code)
+    for project_id, kind, new in events:
+        project = projects[project_id]
+        if kind == "handoff_requested" and new.get("to_unit"):
+            offered[(new["to_unit"], project.district_id)].append(project.code)
+    file_name = ((record.after or {}).get("file") or record.object_label).rsplit("/", 1)[-1]
     who = record.username or "区招商办"
-    units = Unit.objects.in_bulk([unit_id for unit_id, _district in by_unit])
-    for (unit_id, district_id), codes in by_unit.items():
+    for unit_id, district_id in {**held, **offered}:
         to = list(unit_users(unit_id).exclude(pk=record.user_id))
         if not to:
             continue
-        shown = "、".join(codes[:_CODES_SHOWN]) + ("等" if len(codes) > _CODES_SHOWN else "")
-        unit = units.get(unit_id)
-        body = (
-            f"{who}导入台账《{file_name.rsplit('/', 1)[-1]}》，新建或更新了"
-            f"{unit.name if unit else '您单位'}负责的 {len(codes)} 个项目：{shown}。"
+        codes, waiting = (
+            held.get((unit_id, district_id), []),
+            offered.get((unit_id, district_id), []),
         )
-        title = f"台账导入更新了您单位的 {len(codes)} 个项目"
-        draft = Draft(to, Notice.Kind.IMPORTED, title, body, reverse("projects:list"))
+        lines = [f"{who}导入台账《{file_name}》。"]
+        if codes:
+            lines.append(f"新建或更新了您单位负责的 {len(codes)} 个项目：{_listed(codes)}。")
+            title = f"台账导入更新了您单位的 {len(codes)} 个项目"
+        if waiting:
+            lines.append(
+                f"交给您单位 {len(waiting)} 个项目，请您确认接收：{_listed(sorted(waiting))}。"
+            )
+            if not codes:
+                title = f"台账导入交给您单位 {len(waiting)} 个项目，待您接收"
+        draft = Draft(to, Notice.Kind.IMPORTED, title, "".join(lines), reverse("projects:list"))
         notify([draft], district_id=district_id)
+
+
+def _listed(codes: list[str]) -> str:
+    return "、".join(codes[:_CODES_SHOWN]) + ("等" if len(codes) > _CODES_SHOWN else "")

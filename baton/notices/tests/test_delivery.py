@@ -206,3 +206,21 @@ def test_the_robot_gets_one_message_for_many_people(w, django_capture_on_commit_
         robot(w, hook.url)
         submit(w, django_capture_on_commit_callbacks)
     assert len(sink.messages) == 4 and len(hook.received) == 1
+
+
+def test_deliver_notices_sends_what_a_queue_that_was_down_left(
+    w, settings, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "baton.notices.tests.receivers.BrokenBackend"}}
+    with SmtpSink() as sink:
+        submit(w, django_capture_on_commit_callbacks)
+        assert sink.messages == []
+        out = io.StringIO()
+        call_command("deliver_notices", stdout=out)
+    assert "已尝试发送 1 条通知" in out.getvalue()
+    assert [m.rcpt_tos for m in sink.messages] == [["office@xa.example.gov.cn"]]
+    assert Delivery.objects.get().status == "sent"

@@ -70,3 +70,23 @@ def test_handoffs_by_import_are_summarised_not_told_one_by_one(w, through_servic
     [notice] = Notice.objects.filter(recipient=w.other_promoter)
     assert notice.title == "台账导入更新了您单位的 2 个项目"
     assert Notice.objects.filter(kind=Notice.Kind.HANDED_OFF).count() == 0
+
+
+@pytest.mark.parametrize("through_services", [False, True], ids=["bulk", "services"])
+def test_a_units_import_asks_the_receiving_unit_once(w, through_services):
+    run_import(w, through_services=through_services)
+    Notice.objects.all().delete()
+    moved = [row(入库状态="草稿", 责任单位="新店街道")]
+    with audit_batch():
+        result = ledger_import(
+            data=xlsx(moved),
+            actor=w.promoter,
+            district=w.district,
+            through_services=through_services,
+        )
+    assert result.ok, [e.line() for e in result.errors]
+    audit_import(result, file_name="台账.xlsx", district=w.district, user=w.promoter)
+    [notice] = Notice.objects.filter(recipient=w.other_promoter)
+    assert notice.title == "台账导入交给您单位 1 个项目，待您接收"
+    assert "请您确认接收：350213-2019-0001" in notice.body
+    assert not Notice.objects.filter(recipient=w.promoter)  # the importer is not told
