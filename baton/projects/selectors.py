@@ -3,6 +3,7 @@ projects a user sees are decided, on top of the user's area (``accounts.areas``)
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -85,7 +86,7 @@ def pending_handoff(project: Project) -> Handoff | None:
     )
 
 
-def pending_handoffs(project_ids) -> dict[int, Handoff]:
+def pending_handoffs(project_ids: Iterable[int]) -> dict[int, Handoff]:
     """Return the pending handoffs of the given projects (a page of a list), by project id."""
     pending = Handoff.objects.filter(project_id__in=project_ids, state=Handoff.State.PENDING)
     return {h.project_id: h for h in pending.select_related("to_unit")}
