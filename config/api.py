@@ -19,6 +19,7 @@ from baton.projects.api import reference_router
 from baton.projects.api import router as projects_router
 from baton.projects.services import ConflictError
 from baton.reports.api import router as reports_router
+from baton.todo.api import router as todo_router
 
 DESCRIPTION = """接力棒招商项目库的 JSON 接口。
 
@@ -74,6 +75,7 @@ api.add_router("", projects_router)
 api.add_router("", reports_router)
 api.add_router("", reference_router)
 api.add_router("", land_router)
+api.add_router("", todo_router)
 
 add_error_handlers(api, conflicts=(ConflictError,))
 

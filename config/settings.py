@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "baton.org",
     "baton.projects",
     "baton.supervision",
+    "baton.todo",
     "baton.reports",
     "baton.ledger",
     "baton.audit",

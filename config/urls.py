@@ -47,6 +47,7 @@ urlpatterns = [
     path("land/", include("baton.land.urls")),
     path("audit/", include("baton.audit.urls")),
     path("assessment/", include("baton.assessment.urls")),
+    path("todo/", include("baton.todo.urls")),
     path("notices/", include("baton.notices.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

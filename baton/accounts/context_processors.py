@@ -1,8 +1,32 @@
+from collections.abc import Callable
+from functools import partial
+
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from .models import User
 
 Role = User.Role
+
+#: A menu entry's count: (request) → (number, whether any is overdue), or None for none.
+Count = Callable[[HttpRequest], tuple[int, bool] | None]
+
+#: The counts shown on menu entries, by url name, registered by the apps above accounts
+#: from their ``AppConfig.ready()`` (the to-do list counts on 工作台).
+_counts: dict[str, Count] = {}
+
+
+def register_count(name: str, count: Count) -> None:
+    """Show ``count(request)`` on the menu entry of url ``name`` (again: replaces it).
+
+    ``count`` is asked only when a page shows the menu; it caches per request itself."""
+    _counts[name] = count
+
+
+def _counted(count: Count, request: HttpRequest, part: int) -> int | bool:
+    counted = count(request)
+    return counted[part] if counted else 0
+
 
 #: (url name, label, roles that see it); the order is the order of the side menu.
 _MENU = [
@@ -94,7 +118,13 @@ def navigation(request) -> dict:
             url = reverse(name)
         except NoReverseMatch:
             continue  # a page of a later part of the product
-        nav.append({"url": url, "label": label, "active": False})
+        entry: dict = {"url": url, "label": label, "active": False}
+        if name in _counts:
+            # Callables: the template reads them only where it shows the menu (not in an
+            # htmx fragment), and the count is read once a request.
+            entry["count"] = partial(_counted, _counts[name], request, 0)
+            entry["overdue"] = partial(_counted, _counts[name], request, 1)
+        nav.append(entry)
         names.append(name)
     section = _UNDER.get(current) or next(
         (n for n in names if current == n or current.startswith(f"{n}_")), None

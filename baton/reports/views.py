@@ -1,4 +1,3 @@
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,9 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 from baton.accounts.models import User
 from baton.core.dates import last_month_end
 from baton.core.http import attachment
-from baton.projects.models import ReviewState
-from baton.projects.selectors import project_list
+from baton.projects.asof import IDLE_DAYS, last_activity
 from baton.supervision.selectors import problem_queue
+from baton.todo.selectors import request_items
 
 from .charts import ChartFontError
 from .docx import pack_docx
@@ -23,13 +22,15 @@ from .forms import MonthlyForm, PublishForm
 from .pack import pack_build
 from .publish import can_publish, published_get, publisher, report_differences, report_publish
 from .scopes import scope_choices, scope_for
-from .selectors import figures_as_of
+from .selectors import figures_as_of, idle_as_of
 from .snapshots import is_closed_month_end
 from .summary import summary_paragraph
 from .xlsx import pack_xlsx
 
 Role = User.Role
-IDLE_DAYS = 30
+#: The to-do items the 工作台 shows; the rest are on the to-do page.
+TODO_SHOWN = 10
+IDLE_SHOWN = 8
 
 
 @require_GET
@@ -37,60 +38,25 @@ IDLE_DAYS = 30
 def home(request):
     """工作台: what waits for me, and my figures as of today."""
     user = request.user
-    context = {"page_title": "工作台", "today": timezone.localdate()}
+    today = timezone.localdate()
+    context = {"page_title": "工作台", "today": today}
     scope = scope_for(user, None)
     if scope is not None:
-        context["figures"] = figures_as_of(as_of=context["today"], scope=scope, user=user)
-        context["tasks"] = _tasks(user)
+        items = request_items(request, today)
+        context["todo"] = items[:TODO_SHOWN]
+        context["todo_count"] = len(items)
+        context["todo_overdue"] = sum(entry.overdue for entry in items)
+        context["figures"] = figures_as_of(as_of=today, scope=scope, user=user)
         context["problem_queue"] = problem_queue(user=user)
-        idle = project_list(user=user).filter(
-            review_state=ReviewState.ADMITTED,
-            stage__is_terminal=False,
-            updated_at__lt=timezone.now() - dt.timedelta(days=IDLE_DAYS),
-        )
+        idle = idle_as_of(as_of=today, scope=scope, user=user)
         context["idle_count"] = idle.count()
-        context["idle"] = idle.order_by("updated_at", "id")[:8]
+        context["idle"] = (
+            idle.annotate(last=last_activity(as_of=today))
+            .select_related("project", "unit", "stage")
+            .order_by("last", "project_id")[:IDLE_SHOWN]
+        )
         context["idle_days"] = IDLE_DAYS
     return render(request, "reports/home.html", context)
-
-
-def _tasks(user) -> list[dict]:
-    """Return the queues that wait for this user, each with a count and a link."""
-    projects = project_list(user=user)
-    tasks = []
-    if user.role == Role.DISTRICT_OFFICE:
-        waiting = projects.filter(review_state=ReviewState.SUBMITTED)
-        tasks.append({"label": "待区招商办审核", "queryset": waiting, "state": "submitted"})
-    if user.role == Role.CITY_REVIEWER:
-        waiting = projects.filter(review_state=ReviewState.DISTRICT_APPROVED)
-        tasks.append(
-            {"label": "待市招商办审核入库", "queryset": waiting, "state": "district_approved"}
-        )
-    if user.role == Role.UNIT_STAFF:
-        own = projects.filter(unit_id=user.unit_id)
-        tasks.append(
-            {
-                "label": "被退回待修改",
-                "queryset": own.filter(review_state=ReviewState.RETURNED),
-                "state": "returned",
-            }
-        )
-        tasks.append(
-            {
-                "label": "草稿待上报",
-                "queryset": own.filter(review_state=ReviewState.DRAFT),
-                "state": "draft",
-            }
-        )
-    desk = reverse("projects:review_desk")
-    for task in tasks:
-        reviewing = task["state"] in (ReviewState.SUBMITTED, ReviewState.DISTRICT_APPROVED)
-        task["url"] = (
-            desk if reviewing else f"{reverse('projects:list')}?review_state={task['state']}"
-        )
-        task["count"] = task["queryset"].count()
-        task["items"] = task["queryset"].order_by("-updated_at", "-id")[:5]
-    return tasks
 
 
 @require_GET

@@ -18,6 +18,8 @@ LAYERS = [
     "jobs",
     "projects",
     "supervision",
+    "todo",
+    "notices",
     "reports",
     "ledger",
     "land",

@@ -1,0 +1,115 @@
+"""待办: one list per person of what waits for them, from every app's own selectors.
+
+Each kind of item is one provider: a function ``(user, today) → items`` registered in
+``PROVIDERS`` with ``@provider``; ``todo_items`` asks every provider and sorts the
+items, overdue first, then by due date (the undated last). Adding a kind (e.g. leads
+whose response is due) is one provider function in one module imported by
+``providers``.
+
+The providers scope by the user's role and area (``accounts.areas``) through the apps'
+own selectors: an item never shows what the user may not see.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils import timezone
+
+from baton.accounts.areas import area_of
+from baton.accounts.models import User
+
+#: Why the three administrators have no to-do list (三员分立).
+ADMINS_HAVE_NO_TODO = "按照“三员分立”的要求，管理员不查看待办事项等业务数据。"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One thing a person must do: what, on which project, by when, and where."""
+
+    kind: str
+    title: str
+    project: str | None
+    due: dt.date | None
+    url: str
+    overdue: bool
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+
+Provider = Callable[[User, dt.date], Iterable[Item]]
+
+#: The providers, in the order their kinds are listed: (kind, label, function).
+PROVIDERS: list[tuple[str, str, Provider]] = []
+LABELS: dict[str, str] = {}
+
+
+def provider(kind: str, label: str) -> Callable[[Provider], Provider]:
+    """Register a provider of the items of ``kind`` (``label`` names the kind in Chinese)."""
+
+    def register(function: Provider) -> Provider:
+        PROVIDERS[:] = [entry for entry in PROVIDERS if entry[0] != kind]
+        PROVIDERS.append((kind, label, function))
+        LABELS[kind] = label
+        return function
+
+    return register
+
+
+def item(
+    kind: str,
+    title: str,
+    *,
+    url: str,
+    today: dt.date,
+    project: str | None = None,
+    due: dt.date | None = None,
+) -> Item:
+    """Return an item; overdue when its due day has passed."""
+    return Item(kind, title, project, due, url, due is not None and due < today)
+
+
+def sort_key(entry: Item) -> tuple:
+    """Overdue first, then by due date, the undated last."""
+    return (not entry.overdue, entry.due is None, entry.due or dt.date.max)
+
+
+def todo_items(user: User, today: dt.date) -> list[Item]:
+    """Return the user's open to-do items, overdue first, then by due date.
+
+    The three administrators have none: refused with the rule (三员分立).
+    """
+    if user.is_authenticated and user.is_admin_role:
+        raise PermissionDenied(ADMINS_HAVE_NO_TODO)
+    if area_of(user).is_empty:
+        return []
+    from . import providers  # noqa: F401  (registers the providers)
+
+    items = [entry for _kind, _label, function in PROVIDERS for entry in function(user, today)]
+    return sorted(items, key=sort_key)
+
+
+def request_items(request: HttpRequest, today: dt.date) -> list[Item]:
+    """Return ``todo_items`` for the signed-in user, read once per request (the menu's
+    count and the 工作台's list share it)."""
+    user = request.user
+    if not isinstance(user, User):
+        return []
+    cached = getattr(request, "_todo_items", None)
+    if cached is None or cached[0] != today:
+        cached = (today, todo_items(user, today))
+        setattr(request, "_todo_items", cached)  # noqa: B010  (HttpRequest declares no slot)
+    return cached[1]
+
+
+def menu_count(request: HttpRequest) -> tuple[int, bool] | None:
+    """Return the menu's count on 工作台: (open items, whether any is overdue)."""
+    user = request.user
+    if not isinstance(user, User) or user.is_admin_role or area_of(user).is_empty:
+        return None
+    items = request_items(request, timezone.localdate())
+    return len(items), any(entry.overdue for entry in items)
