@@ -61,6 +61,43 @@ def last_month_end(today: dt.date | None = None) -> dt.date:
     return today.replace(day=1) - dt.timedelta(days=1)
 
 
+# --- how long: a span of days, and how long ago ------------------------------------------
+
+
+def days_text(days: float) -> str:
+    """Return a span given in days as an office writes it: 不足1天, 3天, 146天."""
+    return "不足1天" if days < 1 else f"{int(days)}天"
+
+
+def span_text(start: dt.date, end: dt.date) -> str:
+    """Return the time from ``start`` to ``end`` in whole calendar units: 不足1天, 3天,
+    2个月, 1年, 7年3个月.
+
+    Days until a full month has passed, then months until a full year, then years and
+    months (days no longer matter at that distance). A month is full on the same day of
+    the next month, or on its last day when that day does not exist (1月31日 → 2月28日).
+    """
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day and end != month_end(end):
+        months -= 1
+    if months < 1:
+        return days_text((end - start).days)
+    years, months = divmod(months, 12)
+    if not years:
+        return f"{months}个月"
+    return f"{years}年{months}个月" if months else f"{years}年"
+
+
+def ago_text(moment: dt.datetime | dt.date, today: dt.date | None = None) -> str:
+    """Return how long ago ``moment`` was, counted in local days: 今天, 3天前, 2个月前,
+    7年3个月前 (``today`` defaults to the local today)."""
+    day = local_date(moment) if isinstance(moment, dt.datetime) else moment
+    today = today or timezone.localdate()
+    if day >= today:
+        return "今天"
+    return f"{span_text(day, today)}前"
+
+
 # --- reading a date ----------------------------------------------------------------------
 
 

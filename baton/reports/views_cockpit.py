@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from baton.core.dates import days_text
 from baton.core.money import wan_to_yi
 from baton.projects.asof import CHANGES
 
@@ -154,7 +155,7 @@ def _view(board: Cockpit) -> dict:
             "next": _next_names(board, c.stage),
             "entered_url": link.window(entered=c.stage.pk),
             "reached_url": link.window(entered=c.stage.pk, reached=1),
-            "days": [_days(q) for q in c.quartiles] if c.quartiles else None,
+            "days": [days_text(q) for q in c.quartiles] if c.quartiles else None,
             "rate": f"{c.rate * 100:.1f}%" if c.rate is not None else "—",
         }
         for c in board.conversions
@@ -263,12 +264,6 @@ def _breakdown_chart(rows: list[dict]) -> dict:
 
 def _next_names(board: Cockpit, stage) -> str:
     return next(s.name for s in board.stages if s.order > stage.order)
-
-
-def _days(value: float) -> str:
-    if value < 1:
-        return "不足1"
-    return f"{value:.0f}"
 
 
 def _axis_month(first: dt.date, i: int) -> str:

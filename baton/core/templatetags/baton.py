@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from baton.core.dates import chinese_date, local_date
+from baton.core.dates import ago_text, chinese_date, local_date
 from baton.core.money import plain, yi_2
 
 register = template.Library()
@@ -35,3 +35,9 @@ def cdate(value) -> str:
     if hasattr(value, "tzinfo"):
         value = local_date(value)
     return chinese_date(value)
+
+
+@register.filter
+def ago(value) -> str:
+    """A moment (or a date) as how long ago it was: 今天, 3天前, 2个月前, 7年3个月前."""
+    return "—" if value is None else ago_text(value)

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from baton.core.dates import (
     add_working_days,
+    ago_text,
     command_date,
+    days_text,
     end_of_day,
     has_official_schedule,
     is_working_day,
@@ -17,6 +19,7 @@ from baton.core.dates import (
     local_date,
     month_end,
     parse_iso_date,
+    span_text,
     start_of_day,
     working_days_between,
 )
@@ -203,3 +206,44 @@ def test_a_command_stops_on_a_bad_date():
     with pytest.raises(CommandError, match="日期格式不正确：2025-13-01（应为 YYYY-MM-DD）") as info:
         command_date("2025-13-01")
     assert info.value.returncode == 2
+
+
+# --- how long ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("days", "text"), [(0, "不足1天"), (0.4, "不足1天"), (1, "1天"), (3.6, "3天"), (146, "146天")]
+)
+def test_a_span_of_days_is_written_with_its_unit(days, text):
+    assert days_text(days) == text
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "text"),
+    [
+        (dt.date(2026, 3, 5), dt.date(2026, 3, 5), "不足1天"),
+        (dt.date(2026, 3, 5), dt.date(2026, 3, 8), "3天"),
+        (dt.date(2026, 3, 5), dt.date(2026, 4, 4), "30天"),
+        (dt.date(2026, 3, 5), dt.date(2026, 4, 5), "1个月"),
+        (dt.date(2026, 1, 31), dt.date(2026, 2, 28), "1个月"),  # February has no 31st
+        (dt.date(2026, 1, 30), dt.date(2026, 2, 27), "28天"),
+        (dt.date(2026, 3, 5), dt.date(2026, 5, 20), "2个月"),
+        (dt.date(2025, 3, 5), dt.date(2026, 3, 4), "11个月"),
+        (dt.date(2025, 3, 5), dt.date(2026, 3, 5), "1年"),
+        (dt.date(2018, 9, 1), dt.date(2026, 12, 6), "8年3个月"),
+        (dt.date(2019, 9, 10), dt.date(2026, 12, 6), "7年2个月"),
+    ],
+)
+def test_a_span_of_dates_is_written_in_whole_calendar_units(start, end, text):
+    assert span_text(start, end) == text
+
+
+def test_how_long_ago_counts_local_days():
+    today = dt.date(2026, 12, 6)
+    assert ago_text(dt.date(2026, 12, 6), today) == "今天"
+    assert ago_text(dt.date(2026, 12, 3), today) == "3天前"
+    assert ago_text(dt.date(2026, 10, 1), today) == "2个月前"
+    assert ago_text(dt.date(2019, 9, 1), today) == "7年3个月前"
+    # 2026-12-05 17:00 UTC is already 12月6日 01:00 in Shanghai: today, not a day ago.
+    late = dt.datetime(2026, 12, 5, 17, 0, tzinfo=dt.UTC)
+    assert ago_text(late, today) == "今天"

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from baton.core.dates import ago_text
 from baton.projects import services
 from baton.projects.models import Project, ProjectEvent, ReviewState
 from baton.projects.tests.helpers_views import HTMX, login, make_submitted, state
@@ -64,6 +65,9 @@ def test_it_queues_submitted_projects_oldest_first_for_the_district_office(clien
     text = response.content.decode()
     assert "较早上报的项目" in text and "马巷街道" in text and "10,000" in text
     assert "仍是草稿的项目" not in text
+    # How long each has waited, in plain Chinese (not Django's "2 年，9 月").
+    assert ago_text(at(2024, 3, 2)) in text and "个月前" in ago_text(at(2024, 3, 2))
+    assert "今天" in text and "，" not in ago_text(at(2024, 3, 2))
 
 
 def test_it_queues_district_approved_projects_for_the_city_reviewer(client, w, approved):

@@ -282,6 +282,24 @@ def test_it_interpolates_quartiles_as_percentile_cont(w):
     assert (first.entered, first.reached) == (5, 4)
     assert first.quartiles == pytest.approx((17.5, 25.0, 32.5))
     assert first.rate == pytest.approx(0.8)
+    conversion = _view(board)["conversions"][0]
+    assert conversion["days"] == ["17天", "25天", "32天"]
+
+
+def test_a_stage_left_the_same_day_took_less_than_a_day(w):
+    p = make_project(
+        w, unit=w.tongan_unit, actor=w.tongan_office, investment="100", at=at(2019, 1, 1)
+    )
+    services.project_submit(project=p, actor=w.tongan_office, at=at(2019, 1, 2))
+    services.project_review(project=p, actor=w.tongan_office, approve=True, at=at(2019, 1, 2))
+    services.project_move(
+        project=p,
+        stage=stage("intent"),
+        actor=w.tongan_office,
+        at=at(2019, 1, 2) + dt.timedelta(hours=3),
+    )
+    board = board_of(w, scope=Scope(district=w.other_district))
+    assert _view(board)["conversions"][0]["days"] == ["不足1天"] * 3
 
 
 def test_it_counts_idle_projects_with_those_paused_listed_apart(w, h):

@@ -186,7 +186,7 @@
         var r = rows[p.dataIndex];
         var text = r.name + "\n进入 " + r.entered + " 个，已推进 " + r.reached + " 个（" + r.rate + "%）";
         if (r.quartiles) {
-          text += "\n用时中位数 " + r.days[1] + " 天，四分位 " + r.days[0] + "–" + r.days[2] + " 天";
+          text += "\n用时中位数 " + r.days[1] + "，四分位 " + r.days[0] + "至" + r.days[2];
         }
         return text;
       } },
@@ -233,7 +233,7 @@
               { type: "line", shape: { x1: mid, y1: y - band / 2 - 4, x2: mid, y2: y + band / 2 + 4 },
                 style: { stroke: color, lineWidth: 3 } },
               { type: "text", x: mid + 6, y: y - band / 2 - 6,
-                style: { text: "中位 " + rows[params.dataIndex].days[1] + " 天", fill: "#1f2933",
+                style: { text: "中位 " + rows[params.dataIndex].days[1], fill: "#1f2933",
                   font: "12px " + FONT, textVerticalAlign: "bottom" } }
             ] };
           } }
