@@ -10,9 +10,12 @@ The expectations come from the intended policy (DESIGN §1, ``permissions`` and 
 rules), written out again below on purpose rather than imported: the matrix checks the
 views, the selectors and the permission module against one independent statement.
 
-    wrong method                          405 (before anything else, for anyone)
+    wrong method                          405 (before anything else, for anyone but
+                                          an administrator on a business page)
     anonymous                             302 to the login page (web) / 401 (API)
-    object outside the user's scope       404 (administrators see no business object)
+    an administrator on a business page   403 with the rule (三员分立), whatever the
+                                          page, object or method
+    object outside the user's scope       404
     visible, action not permitted         403
     permitted GET                         200
     permitted POST with an empty body     the view's validation status (400 or 422),
@@ -21,10 +24,10 @@ views, the selectors and the permission module against one independent statement
 
 Where the intended policy is more particular, the rule says so: the accounts' forms
 re-render a refused POST with 200; a reviewer who opens a project with nothing to decide
-is sent back to the review desk; the administrators, whose scope is empty, get the scoped
-lists (存在问题, 领导活动, 月度统计, the API's lists) with no row in them, but a 403 on
-the project library and the review desk; the API lets the holder (or the reviewer) of a
-project in the wrong state through to the service, which says why (here: 409).
+is sent back to the review desk; the administrators, whose scope is empty, get the API's
+lists with no row in them (every business page is a 403 for them); the API lets the
+holder (or the reviewer) of a project in the wrong state through to the service, which
+says why (here: 409).
 
 The world is built once for the whole matrix; every case but a GET runs in a savepoint
 that is rolled back, so nothing one case does reaches the next.
@@ -163,6 +166,21 @@ def answers_handoff(p: Persona, proj: Proj) -> int:
     if not sees(p, proj):
         return 404
     return 200 if p.role == UNIT and p.unit == proj.offered_to else 403
+
+
+def handoff_page(rule: Callable, posted: int | None) -> Callable:
+    """The dialog of answering or withdrawing a pending handoff: as the API's ``rule``
+    says; a POST done goes back to the project (``posted`` None), or is refused 422."""
+
+    def page(p: Persona, method: str, proj: Proj) -> Expect:
+        status = rule(p, proj)
+        if status != 200 or method == "GET":
+            return status
+        if posted is not None:
+            return posted
+        return Redirect(reverse("projects:detail", kwargs={"code": proj.code}))
+
+    return page
 
 
 def withdraws_handoff(p: Persona, proj: Proj) -> int:
@@ -399,7 +417,7 @@ def ledger_upload(p: Persona, method: str, upload: Upload) -> Expect:
 
 
 # 招商地图 (issue 7): land is the district's, not a unit's — every unit of the district
-# sees its parcels and buildings, the city reviewer the city's; administrators none (404).
+# sees its parcels and buildings, the city reviewer the city's; administrators none.
 # The district office reserves for any project of its district, a unit's promoter for a
 # project it holds (the form offers only those), both only while the parcel is 可供;
 # the office or the holding unit releases; the office alone changes the supply status.
@@ -578,10 +596,43 @@ def admin_targets(w) -> dict:
     }
 
 
+# 通知: each signed-in account reads its own notices; another's is a 404 to everyone else
+# (administrators included: they are told nothing). Marking all read is anyone's, for
+# their own. The district office keeps its district's channels and reads their log.
+
+
+@dataclass(frozen=True)
+class NoticeTarget:
+    """A notice: whose it is, and where opening it leads."""
+
+    key: str
+    pk: int
+    owner: str  # the persona it was written for
+    url: str
+
+
+def notice_open(p: Persona, method: str, notice: NoticeTarget) -> Expect:
+    return Redirect(notice.url) if p.name == notice.owner else 404
+
+
+def notices_read_all(p: Persona, method: str, obj) -> Expect:
+    return Redirect(reverse("notices:list"))
+
+
+def notice_targets(w) -> dict:
+    from baton.notices.models import Notice
+
+    url = reverse("projects:review_desk")
+    notice = Notice.objects.create(
+        recipient=w.office, kind=Notice.Kind.SUBMITTED, title="项目待审核", url=url
+    )
+    return {"notices": [NoticeTarget("office_notice", notice.pk, "office", url)]}
+
+
 # 考核排名 (issue 6, "assess"): a scheme, its indicators and rankings are the district's.
 # The district office manages its district's (drafts and trial rankings included); the
 # leaders and units' promoters of the district and the city reviewer read only what is
-# published; administrators nothing (404). A change to a published scheme or ranking is
+# published; administrators nothing. A change to a published scheme or ranking is
 # refused with the reason (409); an empty POST fails validation (400).
 
 
@@ -706,12 +757,21 @@ def _stale(**values):
     return lambda w, obj: {"version": STALE, **values}
 
 
+#: 三员分立: the apps whose pages show business data. An administrator gets the 403 with
+#: the rule on every one of their pages (any method, an object that exists or not) but
+#: the 工作台, where every account starts.
+BUSINESS_APPS = ("projects", "supervision", "reports", "ledger", "land", "assessment")
+
+
+def business_page(name: str) -> bool:
+    return name.split(":")[0] in BUSINESS_APPS and name != "reports:home"
+
+
 ALL = BUSINESS | ADMINS
 POLICY: dict[str, Web | Api] = {
     # 工作台 and 月度统计
     "": Web("reports:home", ("GET",), role_page(ALL)),
-    # The administrators get the page with nothing in it ("没有可统计的范围").
-    "reports/monthly/": Web("reports:monthly", ("GET",), role_page(ALL)),
+    "reports/monthly/": Web("reports:monthly", ("GET",), role_page(BUSINESS)),
     # The monthly report pack for the page's scope and date; publishing a month is the
     # district office's (its district) and the city reviewer's (the city).
     "reports/monthly/docx/": Web("reports:monthly_docx", ("GET",), role_page(BUSINESS)),
@@ -719,9 +779,8 @@ POLICY: dict[str, Web | Api] = {
     "reports/monthly/publish/": Web(
         "reports:monthly_publish", ("POST",), role_page({OFFICE, CITY}, invalid=400)
     ),
-    # 领导驾驶舱 (issue 6): every business role for its own scope, as 月度统计; the
-    # administrators get the page with nothing in it ("没有可统计的范围").
-    "cockpit/": Web("reports:cockpit", ("GET",), role_page(ALL)),
+    # 领导驾驶舱 (issue 6): every business role for its own scope, as 月度统计.
+    "cockpit/": Web("reports:cockpit", ("GET",), role_page(BUSINESS)),
     "todo/": Web("todo:list", ("GET",), role_page(BUSINESS)),
     # accounts
     "accounts/login/": Web("accounts:login", ("GET", "POST"), login_view, open=True),
@@ -746,6 +805,19 @@ POLICY: dict[str, Web | Api] = {
     "projects/<project_code:code>/handoff/": Web(
         "projects:handoff", ("GET", "POST"), object_page(holder_or_office, 422), "projects"
     ),
+    # An empty POST accepts or withdraws; a decline needs its reason (422).
+    "projects/<project_code:code>/handoff/accept/": Web(
+        "projects:handoff_accept", ("GET", "POST"), handoff_page(answers_handoff, None), "offers"
+    ),
+    "projects/<project_code:code>/handoff/decline/": Web(
+        "projects:handoff_decline", ("GET", "POST"), handoff_page(answers_handoff, 422), "offers"
+    ),
+    "projects/<project_code:code>/handoff/withdraw/": Web(
+        "projects:handoff_withdraw",
+        ("GET", "POST"),
+        handoff_page(withdraws_handoff, None),
+        "offers",
+    ),
     "projects/<project_code:code>/milestone/": Web(
         "projects:milestone", ("GET", "POST"), object_page(holder_or_office, 422), "projects"
     ),
@@ -757,9 +829,9 @@ POLICY: dict[str, Web | Api] = {
     "projects/review/history/": Web("projects:review_history", ("GET",), role_page({OFFICE, CITY})),
     f"projects/^{CODE}/review/$": Web("projects:review", ("GET", "POST"), review_page, "states"),
     # 存在问题与督办, 领导活动
-    # Scoped lists: the administrators' scope is empty, they get the list with no row.
-    "projects/problems/": Web("supervision:problems", ("GET",), role_page(ALL)),
-    "projects/leader-acts/": Web("supervision:leader_acts", ("GET",), role_page(ALL)),
+    # Scoped lists: every business role, each its own scope.
+    "projects/problems/": Web("supervision:problems", ("GET",), role_page(BUSINESS)),
+    "projects/leader-acts/": Web("supervision:leader_acts", ("GET",), role_page(BUSINESS)),
     "projects/problems/<int:pk>/update/": Web(
         "supervision:problem_update",
         ("GET", "POST"),
@@ -915,6 +987,12 @@ POLICY: dict[str, Web | Api] = {
     # 审计日志: the audit administrator's alone (三员分立)
     "audit/": Web("audit:log", ("GET",), role_page({Role.AUDIT_ADMIN})),
     "audit/export/": Web("audit:export", ("GET",), role_page({Role.AUDIT_ADMIN})),
+    # 通知
+    "notices/": Web("notices:list", ("GET",), anyone_signed_in),
+    "notices/<int:pk>/": Web("notices:open", ("GET",), notice_open, "notices"),
+    "notices/read-all/": Web("notices:read_all", ("POST",), notices_read_all),
+    "notices/channel/": Web("notices:channel", ("GET", "POST"), role_page({OFFICE}, invalid=400)),
+    "notices/deliveries/": Web("notices:deliveries", ("GET",), role_page({OFFICE})),
     # the Django admin: its index and its login (the rest is the admin's own business)
     "admin/": Web("admin:index", WEB_METHODS, admin_index, open=True),
     "admin/login/": Web("admin:login", WEB_METHODS, admin_login, open=True),
@@ -1238,6 +1316,7 @@ def build_world():
     w.targets.update(land_targets(w))  # 招商地图 (issue 7)
     w.targets.update(admin_targets(w))  # 三员分立 (issue 8, "trust")
     w.targets.update(assessment_targets(w))  # 考核排名 (issue 6, "assess")
+    w.targets.update(notice_targets(w))  # 通知
     return w
 
 
@@ -1253,6 +1332,8 @@ def web_path(spec: Web, obj) -> str:
     if isinstance(obj, AdminTarget):
         return reverse(spec.name, kwargs={"pk": obj.pk})
     if isinstance(obj, Assessed):
+        return reverse(spec.name, kwargs={"pk": obj.pk})
+    if isinstance(obj, NoticeTarget):
         return reverse(spec.name, kwargs={"pk": obj.pk})
     return reverse(spec.name)
 
@@ -1281,8 +1362,10 @@ def web_cases(spec: Web, w) -> list[Case]:
         path = web_path(spec, obj)
         for p in PERSONAS:
             for method in WEB_METHODS:
-                if method not in spec.methods:
-                    expect: Expect = 405
+                if p.role in ADMINS and business_page(spec.name):
+                    expect: Expect = 403
+                elif method not in spec.methods:
+                    expect = 405
                 elif not p.signed_in and not spec.open:
                     expect = login_page(path)
                 else:
@@ -1521,9 +1604,12 @@ def test_every_list_holds_exactly_the_rows_in_scope(quiet_requests):
         body = sessions.bare.get("/api/v1/projects", headers=token).json()
         assert {row["code"] for row in body["items"]} == expected, p.name
         assert body["count"] == len(expected), p.name
-        if p.role in BUSINESS:
-            page = client.get(reverse("projects:list")).context["page"]
-            assert {row.code for row in page.rows} == expected, p.name
+        if p.role not in BUSINESS:  # the administrators: no list page at all (三员分立)
+            for name in ("projects:list", "supervision:problems", "supervision:leader_acts"):
+                assert client.get(reverse(name)).status_code == 403, (p.name, name)
+            continue
+        page = client.get(reverse("projects:list")).context["page"]
+        assert {row.code for row in page.rows} == expected, p.name
         listed = client.get(reverse("supervision:problems")).context["page"].object_list
         assert {row.pk for row in listed} == {
             prob.pk for prob in problems if sees_problem(p, prob)
@@ -1535,5 +1621,4 @@ def test_every_list_holds_exactly_the_rows_in_scope(quiet_requests):
             assert {row.code for row in queue} == {
                 proj.code for proj in projects if sees(p, proj) and can_review(p, proj)
             }, p.name
-        monthly = client.get(reverse("reports:monthly")).context
-        assert ("figures" in monthly) == (p.role in BUSINESS), p.name
+        assert "figures" in client.get(reverse("reports:monthly")).context, p.name
