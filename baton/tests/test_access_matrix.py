@@ -619,6 +619,43 @@ def notices_read_all(p: Persona, method: str, obj) -> Expect:
     return Redirect(reverse("notices:list"))
 
 
+# 后台任务: a job (an import, a report pack) is its starter's alone: anyone else gets 404,
+# as if it did not exist. A finished import's page is the importer's, among those who may
+# import; a job without a file has nothing to download (404).
+
+
+@dataclass(frozen=True)
+class JobTarget:
+    """A background job and the persona who started it."""
+
+    key: str
+    pk: int
+    owner: str
+
+
+def job_targets(w) -> list:
+    from baton.jobs import services as job_services
+    from baton.jobs.models import Job
+
+    job = job_services.create(user=w.promoter, kind=Job.Kind.LEDGER_IMPORT, title="导入台账")
+    job_services.finish(job, message="完成。", result={"counts": [0, 0, 0], "events": 0})
+    return [JobTarget("promoter_import", job.pk, "promoter")]
+
+
+def own_job(p: Persona, method: str, job: JobTarget) -> Expect:
+    return 200 if p.name == job.owner else 404
+
+
+def job_download(p: Persona, method: str, job: JobTarget) -> Expect:
+    return 404  # its own job offers no file; anyone else's is not there
+
+
+def import_job(p: Persona, method: str, job: JobTarget) -> Expect:
+    if p.role not in (UNIT, OFFICE):
+        return 403
+    return own_job(p, method, job)
+
+
 def notice_targets(w) -> dict:
     from baton.notices.models import Notice
 
@@ -867,11 +904,13 @@ POLICY: dict[str, Web | Api] = {
     "ledger/import/<upload_token:token>/errors/": Web(
         "ledger:import_errors", ("GET",), ledger_upload, "uploads"
     ),
-    "ledger/import/<upload_token:token>/done/": Web(
-        "ledger:import_done", ("GET",), ledger_upload, "uploads"
-    ),
+    "ledger/import/jobs/<int:job_id>/": Web("ledger:import_done", ("GET",), import_job, "jobs"),
     # The export of the project list: every business role, in its own scope.
     "ledger/export/": Web("ledger:export", ("GET",), role_page(BUSINESS)),
+    "jobs/": Web("jobs:list", ("GET",), anyone_signed_in),
+    "jobs/<int:job_id>/": Web("jobs:detail", ("GET",), own_job, "jobs"),
+    "jobs/<int:job_id>/progress/": Web("jobs:progress", ("GET",), own_job, "jobs"),
+    "jobs/<int:job_id>/download/": Web("jobs:download", ("GET",), job_download, "jobs"),
     # 招商地图 (issue 7): the map, its GeoJSON and 为项目找地 for every business role in its
     # own area; parcel and building cards by district; the actions as land_page says.
     "land/": Web("land:map", ("GET",), role_page(BUSINESS)),
@@ -1312,6 +1351,7 @@ def build_world():
     w.targets["problems"] = [own_fact, other_fact]
     w.targets["supervisions"] = [Sup("supervision", sup.pk, p["mx_admitted"], other_fact)]
     w.targets["uploads"] = [Upload("A" * 32)]
+    w.targets["jobs"] = job_targets(w)  # 后台任务
     w.handoff_to = {XIANGAN: w.department, TONGAN: w.tongan_unit}  # never the holder
     w.targets.update(land_targets(w))  # 招商地图 (issue 7)
     w.targets.update(admin_targets(w))  # 三员分立 (issue 8, "trust")
@@ -1327,6 +1367,8 @@ def web_path(spec: Web, obj) -> str:
         return reverse(spec.name, kwargs={"pk": obj.pk})
     if isinstance(obj, Upload):
         return reverse(spec.name, kwargs={"token": obj.token})
+    if isinstance(obj, JobTarget):
+        return reverse(spec.name, kwargs={"job_id": obj.pk})
     if isinstance(obj, Plot):
         return reverse(spec.name, kwargs={"code": obj.code})
     if isinstance(obj, AdminTarget):
