@@ -6,7 +6,14 @@ Axes' own reset on success deletes the failures matching *every* lockout paramet
 the request, its address included: one login of an attacker's own account wiped the
 failures counted against that address for other accounts, so guessing another's
 password never locked. Here a success clears its own account's failures only.
+
+The administrators' second factor (TOTP) has its own count, kept on the device, which a
+correct password does not clear: after the limit of wrong codes in a row the device
+refuses every code, the right one too, for the cool-off. Below the limit a wrong code
+costs no waiting, so the current code is taken right after a mistyped one.
 """
+
+import datetime as dt
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
@@ -54,3 +61,33 @@ def lockout_facts(*, username: str, ip: str) -> dict:
         "object_label": username if account else ip,
         "detail": f"连续登录失败，{what}被锁定 {minutes} 分钟",
     }
+
+
+#: Why the second factor refuses a code now; the time it opens again is filled in.
+OTP_LOCKED = "动态口令连续输入错误 {limit} 次，已锁定至 {until:%H:%M}，请届时再试。"
+
+
+def otp_locked_until(device, now: dt.datetime | None = None) -> dt.datetime | None:
+    """When ``device`` takes codes again after the limit of wrong ones in a row, or None."""
+    if device.throttling_failure_count < settings.AXES_FAILURE_LIMIT:
+        return None
+    until = device.throttling_failure_timestamp + settings.AXES_COOLOFF_TIME
+    return until if until > (now or timezone.now()) else None
+
+
+def otp_verify(device, token: str) -> tuple[bool, str | None]:
+    """Check a TOTP code: (passed, why it is refused while locked).
+
+    A wrong code adds one to the device's count of failures in a row and a right one
+    clears it; a code already used, or the one before it, never passes again (the
+    device keeps the last time step used). The window is one 30-second step either way,
+    for a phone clock a little off. Once the cool-off after a lockout has passed the
+    count starts again.
+    """
+    until = otp_locked_until(device)
+    if until is not None:
+        local = timezone.localtime(until)
+        return False, OTP_LOCKED.format(limit=settings.AXES_FAILURE_LIMIT, until=local)
+    if device.throttling_failure_count >= settings.AXES_FAILURE_LIMIT:
+        device.throttle_reset()
+    return device.verify_token(token), None

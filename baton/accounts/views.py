@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from baton.audit.services import Event, Outcome, audit_write
 
 from .forms import ChangePasswordForm, EnrolmentCodeForm, LoginForm, TokenForm
+from .lockout import otp_verify
 from .services import enrolment_code_redeem, password_expired, session_record
 
 #: The session's key naming the TOTP device it may enrol, once its enrolment code passed.
@@ -94,7 +95,8 @@ def otp(request):
             return _enrolment_code(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["token"]):
+        passed, locked = otp_verify(device, form.cleaned_data["token"])
+        if passed:
             if enrolling:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
@@ -106,10 +108,13 @@ def otp(request):
             request=request,
             event=Event.OTP_FAILED,
             outcome=Outcome.FAILURE,
-            detail=_otp_detail(enrolling),
+            detail=locked or _otp_detail(enrolling),
         )
         form.add_error(
-            "token", "动态口令不正确或已过期，请重新输入。连续错误后需等待更久才能再试。"
+            "token",
+            locked
+            or f"动态口令不正确或已过期，请重新输入。连续错误 {settings.AXES_FAILURE_LIMIT} 次将锁定"
+            f" {settings.AXES_COOLOFF_TIME.total_seconds() // 60:.0f} 分钟。",
         )
     context = {"form": form, "enrolling": enrolling, "page_title": "动态口令验证"}
     if enrolling:
