@@ -1,4 +1,4 @@
-"""The demo: 厦门市 with its six districts, and 翔安区's project library over 2018–2019.
+"""The demo: 厦门市 with its six districts, and 翔安区's project library since 2018.
 
 Everything is written through the services with back-dated times, so the history is
 the same kind of history users make. The data are deterministic and chosen so that the
@@ -9,7 +9,8 @@ library as of 2019-08-31 is the one the 2019-09-08 厦门日报 report describes
 
 Around those 119 are projects that must not count on that date — drafts, returned,
 submitted but not yet admitted, admitted later, stopped (中止) — and projects that
-moved on after it, so the figure proves the counting rules.
+moved on after it, so the figure proves the counting rules. From 2020 on the library
+goes on living up to the day the demo is loaded (``living``).
 """
 
 import datetime as dt
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from baton.org.models import Unit
 from baton.projects import services
@@ -26,6 +28,7 @@ from baton.projects.models import Industry, Milestone, Project, Stage
 from .assessment import load_assessment_demo
 from .builder import Builder, ladder_path, moment, run_steps
 from .land import load_land
+from .living import load_living
 from .names import PRODUCTS, Names, dates_between, split_amount
 from .org import XIANGAN, seed_org, unit_actors
 from .people import demo_accounts
@@ -83,8 +86,9 @@ def _counted_history(b: Builder, project, investor, final_code, amount, created,
 
 
 @transaction.atomic
-def load_demo() -> DemoResult:
-    """Load the demo city and 翔安区's history; do nothing if it is there already."""
+def load_demo(today: dt.date | None = None) -> DemoResult:
+    """Load the demo city and 翔安区's history up to the day before ``today`` (by default
+    the real today); do nothing if it is there already."""
     org = seed_org()
     if Project.objects.filter(district=org["xa"]).exists():
         return DemoResult(created=False, projects=Project.objects.count())
@@ -163,6 +167,7 @@ def load_demo() -> DemoResult:
     load_supervision(b, org)
     load_assessment_demo(org["xa"])
     load_land(org["xa"])
+    load_living(b, org, names, industries, today or timezone.localdate())
     return DemoResult(created=True, projects=Project.objects.count())
 
 
