@@ -110,6 +110,16 @@ def test_the_project_page_masks_the_number_and_offers_to_show_it(client, w, shar
     assert PHONE not in page and MASKED in page and "显示号码" not in page
 
 
+def test_a_number_is_tap_to_call_only_for_those_who_see_it_whole(client, w, shared):
+    call = f'href="tel:{PHONE}"'
+    assert call in _detail(client, w.promoter, shared)
+    client.logout()
+    assert "tel:" not in _detail(client, w.leader, shared)
+    assert call in _reveal(client, shared, **HTMX).content.decode()
+    client.logout()
+    assert "tel:" not in _detail(client, w.other_promoter, shared)
+
+
 def test_the_timeline_masks_a_phone_change(client, w, project):
     services.project_update(
         project=project, actor=w.promoter, changes={"contact_phone": "13900001111"}
