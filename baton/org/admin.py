@@ -33,6 +33,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "title", "level", "district", "unit", "is_active"]
+    list_display = ["name", "title", "level", "rank", "district", "unit", "is_active"]
+    list_editable = ["rank"]
     list_filter = ["level", "district"]
     search_fields = ["name", "title"]

@@ -82,6 +82,11 @@ class Unit(models.Model):
         return self.short_name or self.name
 
 
+#: Leaders in protocol order: city leaders before district leaders (the level's codes sort
+#: that way), then the 职务排序 the office set, then the name. Never by how active.
+LEADER_ORDER = ("level", "rank", "name", "pk")
+
+
 class Person(models.Model):
     """A named person of a unit: a contact, a promoter or a leader."""
 
@@ -110,13 +115,18 @@ class Person(models.Model):
         related_name="people",
         verbose_name=_("单位"),
     )
+    rank = models.PositiveSmallIntegerField(
+        _("职务排序"),
+        default=100,
+        help_text=_("由招商办按职务排定：数字小的排在前面，如书记 1、区长 2、常务副区长 3。"),
+    )
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     is_active = models.BooleanField(_("在职"), default=True)
 
     class Meta:
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
-        ordering = ["city", "district", "level", "name"]
+        ordering = ["city", *LEADER_ORDER]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.title}）" if self.title else self.name

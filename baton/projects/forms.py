@@ -20,7 +20,7 @@ from baton.core.forms import (
     date_field,
 )
 from baton.core.money import plain, to_wan
-from baton.org.models import District, Person, Unit
+from baton.org.models import LEADER_ORDER, District, Person, Unit
 
 from .listing import AMOUNTS_REVERSED, DEFAULT_SORT, DRILL_FIELDS, FILTERS, SORTS
 from .models import REQUIRABLE_FIELDS, Industry, Milestone, Project, ReviewState, Stage
@@ -104,7 +104,7 @@ def leaders_of(district: District, *, keep=()) -> "forms.QuerySet[Person]":
         .exclude(level=Person.Level.STAFF)
         .filter(Q(district=district) | Q(district__isnull=True))
         .filter(Q(is_active=True) | Q(pk__in=keep))
-        .order_by("level", "name")
+        .order_by(*LEADER_ORDER)
     )
 
 
@@ -521,7 +521,9 @@ class ProjectFilterForm(forms.Form):
                 Q(district_id=area.district_id) | Q(district__isnull=True)
             )
         self.fields["unit"].queryset = units
-        self.fields["leader"].queryset = leaders.exclude(level=Person.Level.STAFF)
+        self.fields["leader"].queryset = leaders.exclude(level=Person.Level.STAFF).order_by(
+            *LEADER_ORDER
+        )
         groups = Stage.objects.order_by("order").values_list("report_group", flat=True)
         self.fields["report_group"].choices = [("", "全部")] + [
             (g, g) for g in dict.fromkeys(groups)

@@ -27,7 +27,7 @@ from django.db.models import (
 )
 
 from baton.core.dates import end_of_day, local_date, start_of_day
-from baton.org.models import District, Person, Unit
+from baton.org.models import LEADER_ORDER, District, Person, Unit
 from baton.projects.asof import (
     ADMITTED,
     CHANGES,
@@ -430,15 +430,15 @@ def _idle_rows(periods: QuerySet, as_of: dt.date, *, reasons: bool = False) -> l
 
 
 def _leaders(window: QuerySet) -> tuple[list[LeaderRow], int]:
-    """Return the acts and projects per leader, most active first, and the projects acted on."""
-    rows = list(
-        window.order_by()
+    """Return the acts and projects per leader, in protocol order, and the projects acted on."""
+    rows = {
+        row["leader_id"]: row
+        for row in window.order_by()
         .values("leader_id")
         .annotate(n=Count("id"), projects=Count("project_id", distinct=True))
-        .order_by("-n", "-projects", "leader_id")
-    )
-    people = Person.objects.in_bulk([row["leader_id"] for row in rows])
-    leaders = [LeaderRow(people[row["leader_id"]], row["n"], row["projects"]) for row in rows]
+    }
+    people = Person.objects.filter(pk__in=rows).order_by(*LEADER_ORDER)
+    leaders = [LeaderRow(p, rows[p.pk]["n"], rows[p.pk]["projects"]) for p in people]
     return leaders, project_ids(window).count()
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from baton.accounts.areas import area_of, units_in
 from baton.accounts.models import User
-from baton.org.models import Person, Unit
+from baton.org.models import LEADER_ORDER, Person, Unit
 from baton.projects.models import Project
 from baton.projects.selectors import project_list, project_scope
 
@@ -154,11 +154,15 @@ def leader_act_list(*, user: User, filters: dict | None = None) -> QuerySet[Lead
 
 def leader_choices(*, project: Project) -> QuerySet[Person]:
     """Return the leaders who may supervise or act on the project: its district's and city's."""
-    return Person.objects.filter(
-        Q(district_id=project.district_id) | Q(district__isnull=True),
-        city_id=project.district.city_id,
-        is_active=True,
-    ).exclude(level=Person.Level.STAFF)
+    return (
+        Person.objects.filter(
+            Q(district_id=project.district_id) | Q(district__isnull=True),
+            city_id=project.district.city_id,
+            is_active=True,
+        )
+        .exclude(level=Person.Level.STAFF)
+        .order_by(*LEADER_ORDER)
+    )
 
 
 def units_in_scope(user: User) -> QuerySet[Unit]:
@@ -170,7 +174,7 @@ def units_in_scope(user: User) -> QuerySet[Unit]:
 def leaders_in_scope(user: User) -> QuerySet[Person]:
     """Return the leaders who have acted on a project the user sees, for filters."""
     acted = LeaderAct.objects.filter(leader=OuterRef("pk"), project__in=_visible_projects(user))
-    return Person.objects.filter(Exists(acted)).order_by("level", "name")
+    return Person.objects.filter(Exists(acted)).order_by(*LEADER_ORDER)
 
 
 def problem_queue(*, user: User, size: int = 5) -> dict:

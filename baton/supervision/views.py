@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from baton.accounts.models import User
 from baton.core.views import close_dialog, deny, run_dialog
+from baton.org.models import LEADER_ORDER
 from baton.projects.forms_review import posted
 from baton.projects.models import CODE_PATTERN, Project
 from baton.projects.selectors import project_get
@@ -195,8 +196,9 @@ def leader_acts(request):
 def _act_summary(acts) -> list[dict]:
     """Return one row per leader: the count of each kind of act, and the total."""
     rows: dict = {}
-    counts = acts.order_by().values("leader_id", "leader__name", "leader__title", "kind")
-    for line in counts.annotate(n=Count("id")):
+    order = [f"leader__{key}" for key in LEADER_ORDER]
+    counts = acts.order_by().values("leader_id", "leader__title", *order, "kind")
+    for line in counts.annotate(n=Count("id")).order_by(*order):
         row = rows.setdefault(
             line["leader_id"],
             {"name": line["leader__name"], "title": line["leader__title"], "kinds": {}, "total": 0},
@@ -205,7 +207,7 @@ def _act_summary(acts) -> list[dict]:
         row["total"] += line["n"]
     for row in rows.values():
         row["cells"] = [row["kinds"].get(kind, 0) for kind in LeaderAct.Kind.values]
-    return sorted(rows.values(), key=lambda r: (-r["total"], r["name"]))
+    return list(rows.values())  # in protocol order, never by count
 
 
 # --- problem dialogs -------------------------------------------------------------------

@@ -386,3 +386,32 @@ def test_create_denies_another_unit(client, w):
     assert response.status_code == 302
     project = Project.objects.get()
     assert (project.unit, project.district) == (w.other_town, w.district)
+
+
+def test_the_leader_choices_come_in_protocol_order(w):
+    from baton.projects.forms import ProjectFilterForm, leaders_of
+
+    Person.objects.filter(pk=w.leader_person.pk).update(rank=2)
+    Person.objects.create(
+        name="吴丽华",
+        title="副区长",
+        level=Person.Level.DISTRICT_LEADER,
+        city=w.city,
+        district=w.district,
+        rank=3,
+    )
+    Person.objects.create(
+        name="林海", title="副市长", level=Person.Level.CITY_LEADER, city=w.city, rank=5
+    )
+    Person.objects.create(
+        name="张书记",
+        title="区委书记",
+        level=Person.Level.DISTRICT_LEADER,
+        city=w.city,
+        district=w.district,
+        rank=1,
+    )
+    expected = ["林海", "张书记", "陈立新", "吴丽华"]
+    assert [p.name for p in leaders_of(w.district)] == expected
+    filters = ProjectFilterForm(user=w.office)
+    assert [p.name for p in filters.fields["leader"].queryset] == expected

@@ -326,15 +326,33 @@ def test_it_counts_idle_projects_with_those_paused_listed_apart(w, h):
 def test_it_counts_leader_involvement(w, h):
     board = board_of(w, w.office)
     assert (board.acts_count, board.acted_projects) == (5, 3)
+    # In protocol order, never by count: the city leader before the district's.
     assert [(r.person.name, r.acts, r.projects) for r in board.leaders] == [
-        ("陈立新", 4, 3),  # A twice, B, and the 督办 on D
         ("林海", 1, 1),
+        ("陈立新", 4, 3),  # A twice, B, and the 督办 on D
     ]
     assert [(p.project.code, p.acts, p.leaders) for p in board.top_projects] == [
         (h.b.code, 2, 2),
         (h.a.code, 2, 1),
         (h.d.code, 1, 1),
     ]
+
+
+def test_district_leaders_follow_the_rank_the_office_set(w, h):
+    deputy = Person.objects.create(
+        name="吴丽华",
+        title="副区长",
+        level=Person.Level.DISTRICT_LEADER,
+        city=w.city,
+        district=w.district,
+        rank=3,
+    )
+    Person.objects.filter(pk=w.leader_person.pk).update(rank=2)
+    _act(w, h.a, deputy, "inspect", dt.date(2019, 8, 28), at(2019, 8, 28))
+    names = [r.person.name for r in board_of(w, w.office).leaders]
+    assert names == ["林海", "陈立新", "吴丽华"]
+    Person.objects.filter(pk=deputy.pk).update(rank=1)
+    assert [r.person.name for r in board_of(w, w.office).leaders] == ["林海", "吴丽华", "陈立新"]
 
 
 def test_a_unit_cockpit_counts_what_was_the_unit_s_then(w, h):

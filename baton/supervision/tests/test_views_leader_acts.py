@@ -209,7 +209,9 @@ def test_it_shows_admins_nothing(client, w, acts, persona):
     assert "三员分立" in response.content.decode()
 
 
-def test_it_counts_each_leaders_acts_by_kind(client, w, acts):
+def test_it_counts_each_leaders_acts_by_kind(client, w, acts, deputy):
+    Person.objects.filter(pk=w.leader_person.pk).update(rank=2)  # 区长 before 副区长
+    Person.objects.filter(pk=deputy.pk).update(rank=3)
     summary = login(client, w.office).get(LIST).context["summary"]
 
     assert [(row["name"], row["total"]) for row in summary] == [("陈立新", 2), ("吴丽华", 1)]
@@ -242,6 +244,25 @@ def test_it_filters_by_leader(client, w, acts, deputy):
 
     assert notes(response) == ["马巷考察"]
     assert [row["name"] for row in response.context["summary"]] == ["吴丽华"]
+
+
+def test_it_lists_leaders_in_protocol_order_never_by_count(client, w, acts, deputy):
+    # The office ranks the deputy first: she comes first though she acted less.
+    Person.objects.filter(pk=deputy.pk).update(rank=1)
+    Person.objects.filter(pk=w.leader_person.pk).update(rank=2)
+    response = login(client, w.office).get(LIST)
+
+    assert [(row["name"], row["total"]) for row in response.context["summary"]] == [
+        ("吴丽华", 1),
+        ("陈立新", 2),
+    ]
+    assert [p.name for p in response.context["form"].fields["leader"].queryset] == [
+        "吴丽华",
+        "陈立新",
+    ]
+    Person.objects.filter(pk=deputy.pk).update(rank=3)
+    summary = client.get(LIST).context["summary"]
+    assert [row["name"] for row in summary] == ["陈立新", "吴丽华"]
 
 
 def test_it_offers_only_leaders_who_acted_in_scope(client, w, acts):
