@@ -7,7 +7,8 @@ group when talks begin, sign, and record their milestones; obstacles are reporte
 resolved or get a 督办; now and then a project stops. The last weeks before the run hold
 work in progress — reports waiting for review, a handoff waiting for its receiver, an
 open obstacle under 督办, fresh notes — so the 工作台, the cockpit and the monthly trend
-show life on first login.
+show life on first login. A project that goes nowhere for a year or two is mostly
+stopped (中止), as offices do.
 
 Everything is written through the services, back-dated (``Builder``). Each project's
 life is planned whole from a random generator seeded by the project, then written up to
@@ -66,6 +67,7 @@ PROBLEMS = [
     (Problem.Category.POLICY, "产业扶持资金申报口径需要明确。", "区财政局"),
 ]
 STOP_REASONS = ["投资方战略调整，项目中止", "投资方融资未到位，项目中止"]
+IDLE_STOP = "长期无实质进展，投资方无明确投资意向，项目中止"
 RETURN_REASON = "项目信息不完整，请补充投资方基本情况和项目建设内容。"
 
 
@@ -128,6 +130,8 @@ def plan_life(
             day = life.add(_after(rng, day, lo, hi), "milestone", kind)
     elif LADDER[at] == "negotiating" and rng.random() < 0.07:
         day = life.add(_after(rng, day, 60, 300), "stop", rng.choice(STOP_REASONS))
+    elif day == since and rng.random() < 0.6:  # nothing came of it: stopped after a while
+        day = life.add(_after(rng, day, 300, 700), "stop", IDLE_STOP)
     for _ in range(rng.choice([0, 0, 1])):
         life.add(_after(rng, since, 5, max(6, (day - since).days + 30)), "note", rng.choice(NOTES))
     if reached is not None and rng.random() < 0.2:
