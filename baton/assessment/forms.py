@@ -10,6 +10,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
+from baton.core.forms import confirm_field
 from baton.org.models import Unit
 from baton.projects.models import Industry
 
@@ -769,9 +770,7 @@ class ManualScoreForm(forms.Form):
 class ConfirmForm(forms.Form):
     """An irreversible step (publish, delete, discard) is taken only when confirmed."""
 
-    confirm = forms.BooleanField(
-        error_messages={"required": "请先勾选确认，再提交。"},
-    )
+    confirm = confirm_field("我已核对无误")
 
     def __init__(self, *args, label: str = "我已核对无误", **kwargs):
         super().__init__(*args, **kwargs)

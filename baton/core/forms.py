@@ -33,6 +33,16 @@ AREA_ERRORS = {
 UPLOAD_ERRORS = {"empty": "文件是空的，请重新选择。", "invalid": NO_FILE, "missing": NO_FILE}
 
 
+#: Refused when an irreversible step (publish, 中止, delete) was not confirmed.
+NOT_CONFIRMED = "请先勾选确认，再提交。"
+
+
+def confirm_field(label: str) -> forms.BooleanField:
+    """A box to tick before an irreversible step; the form is invalid without it, so the
+    step is confirmed on the server whatever the page did."""
+    return forms.BooleanField(label=label, error_messages={"required": NOT_CONFIRMED})
+
+
 def megabytes(size: int) -> str:
     """Return a byte count as people read it: ``20 MB``, ``0.5 MB``."""
     return f"{size / 1048576:g} MB"

@@ -17,6 +17,7 @@ from baton.core.forms import (
     CHOICE_ERRORS,
     DATE_ERRORS,
     PAGE_INVALID,
+    confirm_field,
     date_field,
 )
 from baton.core.money import plain, to_wan
@@ -301,12 +302,18 @@ class MoveForm(VersionForm):
         target = _stage_from(source.get("stage"))
         self.target = target if target and target.pk != project.stage_id else None
         self.required_names: list[str] = []
+        self.needs_confirm = False
         if self.target is None:
             return
         current = project.stage
         if self.target.is_terminal or current.is_terminal or self.target.order < current.order:
             self.fields["reason"].required = True
             self.fields["reason"].error_messages["required"] = "请说明原因。"
+        if self.target.is_terminal:  # an exit: the project leaves the figures of 在库
+            self.needs_confirm = True
+            self.fields["confirm"] = confirm_field(
+                f"我确认将项目转为“{self.target.name}”：项目不再计入在库项目，以后恢复须说明原因"
+            )
         signed = project.milestones.filter(kind=Milestone.Kind.SIGNED).first()
         for name in self.target.required_fields:
             if name not in REQUIRABLE_FIELDS:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from baton.core.dates import last_month_end
-from baton.core.forms import DATE_ERRORS
+from baton.core.forms import DATE_ERRORS, confirm_field
 
 
 class MonthlyForm(forms.Form):
@@ -33,6 +33,7 @@ class PublishForm(forms.Form):
 
     scope = forms.ChoiceField(label="统计范围")
     as_of = forms.DateField(label="截止日期", error_messages={"invalid": "日期格式不正确。"})
+    confirm = confirm_field("我已核对本月数字，确认发布（发布后数字冻结，不能撤回）")
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)

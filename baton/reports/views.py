@@ -96,6 +96,7 @@ def _publication(user, scope, as_of, figures, choices) -> dict:
         "publisher": publisher(published) if published else "",
         "differences": report_differences(report=published, figures=figures) if published else [],
         "may_publish": not published and can_publish(user, scope) and is_closed_month_end(as_of),
+        "publish_form": PublishForm(),
     }
 
 
@@ -146,6 +147,11 @@ def monthly_publish(request):
         raise PermissionDenied("只有区招商办或市招商办可以发布月报。")
     choices = scope_choices(request.user)
     form = PublishForm(request.POST, choices=[(key, label) for key, label, _ in choices])
+    if list(form.errors) == ["confirm"]:  # back to the page, which says what is missing
+        messages.error(request, form.errors["confirm"][0])
+        data = form.cleaned_data
+        query = urlencode({"scope": data["scope"], "as_of": data["as_of"]})
+        return redirect(f"{reverse('reports:monthly')}?{query}")
     if not form.is_valid():
         errors = [e for field in form.errors.values() for e in field]
         return HttpResponse(" ".join(errors), status=400, content_type="text/plain; charset=utf-8")

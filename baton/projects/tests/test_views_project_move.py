@@ -137,10 +137,29 @@ def test_it_requires_a_reason_to_go_back_or_stop(client, w, project, target):
     assert response.status_code == 422
     assert response.context["form"].errors["reason"] == ["请说明原因。"]
     assert db_state() == before
-    response = client.post(url(project), {**data, "reason": "投资方暂缓"}, **HTMX)
+    confirmed = {**data, "reason": "投资方暂缓", "confirm": "on"}
+    response = client.post(url(project), confirmed, **HTMX)
     assert response.status_code == 200
     project.refresh_from_db()
     assert project.stage == stage(target)
+
+
+def test_stopping_a_project_must_be_confirmed(client, w, project):
+    login(client, w.promoter)
+    dialog = client.get(url(project), {"stage": stage("stopped").pk}, **HTMX)
+    assert 'name="confirm"' in dialog.text and "我确认将项目转为“中止”" in dialog.text
+    assert 'name="confirm"' not in client.get(url(project), {"stage": stage("planning").pk}).text
+    before = db_state()
+    data = {"version": 1, "stage": stage("stopped").pk, "reason": "投资方暂缓"}
+    response = client.post(url(project), data, **HTMX)
+    assert response.status_code == 422
+    assert response.context["form"].errors["confirm"] == ["请先勾选确认，再提交。"]
+    assert db_state() == before
+    response = client.post(url(project), {**data, "confirm": "on"})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.stage == stage("stopped")
+    assert "已将项目转入“中止”阶段。" in client.get(response.url).text
 
 
 def test_it_requires_a_reason_to_resume_a_stopped_project(client, w, project):

@@ -129,9 +129,10 @@ def test_the_page_publishes_and_then_shows_the_differences(w, library, client):
     client.force_login(w.office)
     url = reverse("reports:monthly")
     page = client.get(url, {"scope": "district:350213", "as_of": "2019-08-31"})
-    assert "发布本月月报" in page.content.decode()
+    assert "发布本月月报" in page.content.decode() and 'name="confirm"' in page.content.decode()
     response = client.post(
-        reverse("reports:monthly_publish"), {"scope": "district:350213", "as_of": "2019-08-31"}
+        reverse("reports:monthly_publish"),
+        {"scope": "district:350213", "as_of": "2019-08-31", "confirm": "on"},
     )
     assert response.status_code == 302
     services.project_move(
@@ -142,9 +143,22 @@ def test_the_page_publishes_and_then_shows_the_differences(w, library, client):
     assert "本月数字已于" in html and "xa_office" in html
     assert [d.name for d in page.context["differences"]] == ["策划", "意向"]
     again = client.post(
-        reverse("reports:monthly_publish"), {"scope": "district:350213", "as_of": "2019-08-31"}
+        reverse("reports:monthly_publish"),
+        {"scope": "district:350213", "as_of": "2019-08-31", "confirm": "on"},
     )
     assert "不能重复发布" in client.get(again.url).content.decode()
+    assert PublishedReport.objects.count() == 1
+
+
+def test_publishing_must_be_confirmed(w, library, client):
+    client.force_login(w.office)
+    query = {"scope": "district:350213", "as_of": "2019-08-31"}
+    response = client.post(reverse("reports:monthly_publish"), query)
+    assert response.status_code == 302 and not PublishedReport.objects.exists()
+    page = client.get(response.url).content.decode()
+    assert "请先勾选确认，再提交。" in page and "发布本月月报" in page
+    response = client.post(reverse("reports:monthly_publish"), {**query, "confirm": "on"})
+    assert "已发布" in client.get(response.url).content.decode()
     assert PublishedReport.objects.count() == 1
 
 
@@ -156,12 +170,14 @@ def test_publish_rejects_the_wrong_method(w, client):
 def test_publish_denies_another_district(w, library, client):
     client.force_login(w.tongan_office)
     response = client.post(
-        reverse("reports:monthly_publish"), {"scope": "district:350213", "as_of": "2019-08-31"}
+        reverse("reports:monthly_publish"),
+        {"scope": "district:350213", "as_of": "2019-08-31", "confirm": "on"},
     )
     assert response.status_code == 400
     client.force_login(w.promoter)
     response = client.post(
-        reverse("reports:monthly_publish"), {"scope": "district:350213", "as_of": "2019-08-31"}
+        reverse("reports:monthly_publish"),
+        {"scope": "district:350213", "as_of": "2019-08-31", "confirm": "on"},
     )
     assert response.status_code == 403
     assert not PublishedReport.objects.exists()
