@@ -169,6 +169,32 @@ def _supervised(event: ProjectEvent, project: Project) -> list[Draft]:
     ]
 
 
+def _supervision_signed(event: ProjectEvent, project: Project) -> list[Draft]:
+    """A 督办's sign-off: its report tells the issuing leader (and who recorded it), its
+    close or return tells the unit it is issued to."""
+    supervision = (
+        Supervision.objects.select_related("leader", "problem", "issued_by")
+        .filter(pk=event.new.get("supervision"))
+        .first()
+    )
+    if supervision is None:
+        return []
+    url = _problems(project)
+    if event.kind == Kind.SUPERVISION_REPORTED:
+        leaders = User.objects.filter(
+            role=Role.LEADER, person_id=supervision.leader_id, is_active=True
+        )
+        to = list({user.pk: user for user in [*leaders, supervision.issued_by]}.values())
+        body = f"项目{_named(project)}的督办事项已报送办理情况，请您确认办结或退回。"
+        return [Draft(to, Notice.Kind.SUPERVISION_ANSWERED, "督办待确认办结", body, url)]
+    unit_id = supervision.problem.responsible_unit_id if supervision.problem else project.unit_id
+    if event.kind == Kind.SUPERVISION_RETURNED:
+        body = f"项目{_named(project)}的督办事项被退回，请您继续办理。退回原因：{event.reason}"
+        return [Draft(unit_users(unit_id), Notice.Kind.SUPERVISED, "督办被退回", body, url)]
+    body = f"{supervision.leader.name}已确认项目{_named(project)}的督办事项办结。"
+    return [Draft(unit_users(unit_id), Notice.Kind.SUPERVISION_ANSWERED, "督办已办结", body, url)]
+
+
 def _problem(event: ProjectEvent, project: Project) -> list[Draft]:
     if event.old.get("status"):  # a status change: the unit already knows its problem
         return []
@@ -191,6 +217,9 @@ _BY_KIND: dict[str, Callable[[ProjectEvent, Project], list[Draft]]] = {
     Kind.HANDED_OFF: _handed_off,
     Kind.SUPERVISED: _supervised,
     Kind.PROBLEM: _problem,
+    Kind.SUPERVISION_REPORTED: _supervision_signed,
+    Kind.SUPERVISION_CLOSED: _supervision_signed,
+    Kind.SUPERVISION_RETURNED: _supervision_signed,
     # A unit's handoff waits for the receiving unit: asked, answered or withdrawn.
     "handoff_requested": _handed_off,
     "handoff_accepted": _handoff_answered,

@@ -2,7 +2,7 @@
 
 One builder per change returns the payload (``baton.projects.events.Entry``) the services
 write as the project's ``ProjectEvent`` (kinds ``PROBLEM``, ``SUPERVISED``,
-``LEADER_ACT``); the ``word_*`` functions word them for the project's timeline, reading
+``SUPERVISION_REPORTED``/``_CLOSED``/``_RETURNED``, ``LEADER_ACT``); the ``word_*`` functions word them for the project's timeline, reading
 back what the builders stored (registered in ``baton.projects.hooks``).
 """
 
@@ -44,11 +44,25 @@ def supervised(supervision: Supervision) -> Entry:
     return Entry(Kind.SUPERVISED, {}, new, supervision.instruction)
 
 
-def supervision_closed(supervision: Supervision) -> Entry:
-    """督办 reported done (办结), with what was done."""
+def supervision_reported(supervision: Supervision, files: list[str]) -> Entry:
+    """The unit reported what it did (办理情况), with the names of its files."""
     old = {"supervision": supervision.pk, "status": Supervision.Status.ACTIVE}
+    new = {"supervision": supervision.pk, "status": supervision.status, "files": files}
+    return Entry(Kind.SUPERVISION_REPORTED, old, new, supervision.response)
+
+
+def supervision_closed(supervision: Supervision, note: str = "") -> Entry:
+    """The issuing leader or their office accepted the report: 办结."""
+    old = {"supervision": supervision.pk, "status": Supervision.Status.REPORTED}
     new = {"supervision": supervision.pk, "status": supervision.status}
-    return Entry(Kind.SUPERVISED, old, new, supervision.response)
+    return Entry(Kind.SUPERVISION_CLOSED, old, new, note)
+
+
+def supervision_returned(supervision: Supervision) -> Entry:
+    """The issuing leader or their office sent the report back (退回), with the reason."""
+    old = {"supervision": supervision.pk, "status": Supervision.Status.REPORTED}
+    new = {"supervision": supervision.pk, "status": supervision.status}
+    return Entry(Kind.SUPERVISION_RETURNED, old, new, supervision.returned_reason)
 
 
 def leader_acted(act: LeaderAct) -> Entry:
@@ -88,6 +102,20 @@ def word_supervision(entry: dict, old: dict, new: dict, names: Names) -> None:
         entry["lines"].append(f"办结时限：{new.get('deadline')}")
 
 
+def word_reported(entry: dict, old: dict, new: dict, names: Names) -> None:
+    entry["title"] = "督办报送办理情况"
+    if new.get("files"):
+        entry["lines"].append(f"附件：{'、'.join(new['files'])}")
+
+
+def word_closed(entry: dict, old: dict, new: dict, names: Names) -> None:
+    entry["title"] = "督办办结（领导确认）"
+
+
+def word_returned(entry: dict, old: dict, new: dict, names: Names) -> None:
+    entry["title"] = "督办退回，请交办单位继续办理"
+
+
 def word_leader_act(entry: dict, old: dict, new: dict, names: Names) -> None:
     act = _ACT.get(new.get("kind"), new.get("kind"))
     entry["title"] = f"领导活动：{names.show('leader', new.get('leader'))}{act}"
@@ -98,5 +126,8 @@ def word_leader_act(entry: dict, old: dict, new: dict, names: Names) -> None:
 WORDING = {
     Kind.PROBLEM: word_problem,
     Kind.SUPERVISED: word_supervision,
+    Kind.SUPERVISION_REPORTED: word_reported,
+    Kind.SUPERVISION_CLOSED: word_closed,
+    Kind.SUPERVISION_RETURNED: word_returned,
     Kind.LEADER_ACT: word_leader_act,
 }

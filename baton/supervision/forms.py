@@ -12,10 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from baton.core.forms import DATE_ERRORS
+from baton.core.forms import DATE_ERRORS, UPLOAD_ERRORS, megabytes
 from baton.org.models import Person, Unit
 from baton.projects.forms_review import INVALID_CHOICE, text_field
 
+from . import rules as sign_off
 from .models import LeaderAct, Problem
 from .services import PROBLEM_STEPS
 
@@ -129,8 +130,44 @@ class SupervisionForm(forms.Form):
         self.fields["problem"].queryset = problems
 
 
+class _Files(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _FilesField(forms.FileField):
+    """Several files in one input; the services check their kinds, sizes and number."""
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        return [single(one, initial) for one in data] if data else []
+
+
+class SupervisionReportForm(forms.Form):
+    response = text_field(
+        "办理情况", rows=5, help_text="说明已做的工作和结果，报送后由督办领导确认办结。"
+    )
+    files = _FilesField(
+        label="附件",
+        required=False,
+        widget=_Files(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+        error_messages=UPLOAD_ERRORS,
+        help_text=(
+            f"可选，最多 {sign_off.MAX_FILES} 个，每个不超过 "
+            f"{megabytes(sign_off.MAX_FILE_BYTES)}，限 {sign_off.FILE_KINDS}。"
+        ),
+    )
+
+
 class SupervisionCloseForm(forms.Form):
-    response = text_field("办理反馈", rows=4)
+    note = text_field("办结意见", required=False, rows=3)
+    confirm = forms.BooleanField(
+        label="我已核实办理情况，确认办结。办结后不能撤销。",
+        error_messages={"required": "请勾选确认办结。"},
+    )
+
+
+class SupervisionReturnForm(forms.Form):
+    reason = text_field("退回原因", rows=4, help_text="说明还需办理什么，交办单位将继续办理。")
 
 
 class LeaderActForm(forms.Form):

@@ -82,7 +82,11 @@ class Supervision(models.Model):
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("督办中")
+        REPORTED = "reported", _("待确认办结")
         DONE = "done", _("已办结")
+
+    #: Not closed yet: the unit works on it, or its report waits for the leader's sign-off.
+    OPEN_STATUSES = (Status.ACTIVE, Status.REPORTED)
 
     project = models.ForeignKey(
         Project, models.PROTECT, related_name="supervisions", verbose_name=_("项目")
@@ -104,12 +108,22 @@ class Supervision(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
-    response = models.TextField(_("办理反馈"), blank=True)
+    response = models.TextField(_("办理情况"), blank=True)
+    reported_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    returned_reason = models.TextField(_("退回原因"), blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("录入人")
     )
     created_at = models.DateTimeField(_("督办时间"), default=timezone.now)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("办结确认人"),
+    )
 
     class Meta:
         db_table = "projects_supervision"
@@ -122,8 +136,40 @@ class Supervision(models.Model):
         return f"{self.leader.name}督办：{self.instruction[:30]}"
 
     @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
     def is_overdue(self) -> bool:
-        return self.status == self.Status.ACTIVE and self.deadline < timezone.localdate()
+        return self.is_open and self.deadline < timezone.localdate()
+
+
+class SupervisionFile(models.Model):
+    """A file the unit attached to its report on a 督办 (办理情况的附件).
+
+    Kept in the database beside the report, so that a backup holds both; served only
+    as a download to those who see the 督办.
+    """
+
+    supervision = models.ForeignKey(
+        Supervision, models.PROTECT, related_name="files", verbose_name=_("督办")
+    )
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    data = models.BinaryField(_("内容"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("督办附件")
+        verbose_name_plural = _("督办附件")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class LeaderAct(models.Model):

@@ -7,8 +7,9 @@ actions (refused: 403 with a Chinese message). They build on the project's own:
 
 from baton.accounts.models import User
 from baton.projects.models import Project
-from baton.projects.permissions import holds, office_of
+from baton.projects.permissions import office_of
 
+from . import rules
 from .models import Problem, Supervision
 
 Role = User.Role
@@ -30,16 +31,14 @@ def can_supervise(user: User, project: Project) -> bool:
     return (user.role == Role.LEADER and user.person_id is not None) or office_of(user, project)
 
 
-def can_close_supervision(user: User, supervision: Supervision) -> bool:
-    """The baton holder, the district office, or the unit that must solve the problem."""
-    project = supervision.project
-    problem = supervision.problem
-    responsible = (
-        problem is not None
-        and user.role == Role.UNIT_STAFF
-        and user.unit_id == problem.responsible_unit_id
-    )
-    return holds(user, project) or office_of(user, project) or responsible
+def can_report_supervision(user: User, supervision: Supervision) -> bool:
+    """The unit the 督办 is issued to reports its 办理情况 (``rules.is_reporter``)."""
+    return rules.is_reporter(user, supervision)
+
+
+def can_sign_off(user: User, supervision: Supervision) -> bool:
+    """The issuing leader or that leader's office closes or sends back (``rules.is_signer``)."""
+    return rules.is_signer(user, supervision)
 
 
 def can_log_leader_act(user: User, project: Project) -> bool:

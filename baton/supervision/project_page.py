@@ -25,16 +25,24 @@ def problem_section(*, user: User, project: Project) -> dict:
         problem.can_supervise = can_supervise and problem.is_open
     for supervision in section["supervisions"]:
         supervision.project = project
-        supervision.can_close = (
-            supervision.status == Supervision.Status.ACTIVE
-            and permissions.can_close_supervision(user, supervision)
-        )
+        mark_supervision(user, supervision)
     return {
         **section,
         "can_open": permissions.can_open_problem(user, project),
         "can_supervise": can_supervise,
         "can_log_act": permissions.can_log_leader_act(user, project),
     }
+
+
+def mark_supervision(user: User, supervision: Supervision) -> None:
+    """Set which of report, close and send back the user may do on the 督办 now."""
+    status = supervision.status
+    supervision.can_report = status == Supervision.Status.ACTIVE and (
+        permissions.can_report_supervision(user, supervision)
+    )
+    supervision.can_sign_off = status == Supervision.Status.REPORTED and (
+        permissions.can_sign_off(user, supervision)
+    )
 
 
 def problems_card(request: HttpRequest, project: Project) -> str:

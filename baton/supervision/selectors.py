@@ -8,7 +8,7 @@ it must solve and their 督办).
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,9 +18,11 @@ from baton.org.models import LEADER_ORDER, Person, Unit
 from baton.projects.models import Project
 from baton.projects.selectors import project_list, project_scope
 
-from .models import LeaderAct, Problem, Supervision
+from .models import LeaderAct, Problem, Supervision, SupervisionFile
 
 Role = User.Role
+#: A 督办's files as its lists show them: names and sizes, never the contents.
+_FILES = Prefetch("files", queryset=SupervisionFile.objects.defer("data"))
 
 
 def _visible_projects(user: User) -> QuerySet[Project, Any]:
@@ -96,11 +98,21 @@ def supervision_list(*, user: User, filters: dict | None = None) -> QuerySet[Sup
     supervisions = (
         Supervision.objects.filter(supervision_scope(user))
         .select_related("project", "project__unit", "leader", "problem")
+        .prefetch_related(_FILES)
         .order_by("deadline", "id")
     )
     if filters:
         supervisions = supervisions.filter(**filters)
     return supervisions
+
+
+def supervision_file_get(*, user: User, pk: int | str, file_pk: int | str) -> SupervisionFile:
+    """Return a file of a 督办 the user sees, or raise Http404."""
+    supervision = supervision_get(user=user, pk=pk)
+    try:
+        return supervision.files.get(pk=file_pk)
+    except (SupervisionFile.DoesNotExist, ValueError, TypeError):
+        raise Http404("附件不存在或您无权查看。") from None
 
 
 def supervision_get(*, user: User, pk: int | str) -> Supervision:
@@ -111,7 +123,8 @@ def supervision_get(*, user: User, pk: int | str) -> Supervision:
 
 
 def active_supervisions(*, user: User) -> QuerySet[Supervision]:
-    return supervision_list(user=user, filters={"status": Supervision.Status.ACTIVE})
+    """Return the 督办 not closed yet: at work, or reported and waiting for the sign-off."""
+    return supervision_list(user=user, filters={"status__in": Supervision.OPEN_STATUSES})
 
 
 def project_problems(*, project: Project) -> dict:
@@ -125,10 +138,9 @@ def project_problems(*, project: Project) -> dict:
             project.problems.select_related("responsible_unit"),
             key=lambda p: (not p.is_open, p.deadline, p.pk),
         ),
-        "supervisions": list(
-            project.supervisions.select_related("leader", "problem").order_by(
-                "status", "deadline", "id"
-            )
+        "supervisions": sorted(
+            project.supervisions.select_related("leader", "problem").prefetch_related(_FILES),
+            key=lambda s: (not s.is_open, s.deadline, s.pk),
         ),
         "acts": list(project.leader_acts.select_related("leader").order_by("-date", "-id")[:10]),
     }

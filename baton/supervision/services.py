@@ -10,6 +10,8 @@ city, history only forward) are ``baton.projects.rules``'.
 """
 
 import datetime as dt
+from collections.abc import Iterable
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +26,8 @@ from baton.projects.models import Project, ProjectEvent
 from baton.projects.services import project_check_time, project_lock_for_change, project_record
 
 from . import events
-from .models import LeaderAct, Problem, Supervision
+from . import rules as sign_off
+from .models import LeaderAct, Problem, Supervision, SupervisionFile
 
 
 def _record(project: Project, entry: Entry, actor: User | None, at: dt.datetime) -> ProjectEvent:
@@ -188,23 +191,97 @@ def supervision_issue(
     return supervision
 
 
+def _clean_files(files: Iterable) -> list[tuple[str, str, bytes]]:
+    """Read the attached files, refusing any of a kind, a size or a number not allowed."""
+    files = list(files or [])
+    if len(files) > sign_off.MAX_FILES:
+        raise ValidationError({"files": f"附件最多 {sign_off.MAX_FILES} 个。"})
+    clean = []
+    for upload in files:
+        name = PurePath(str(upload.name or "")).name[:200] or "附件"
+        data = upload.read(sign_off.MAX_FILE_BYTES + 1)
+        try:
+            content_type = sign_off.check_file(name, data[:16], len(data))
+        except ValidationError as exc:
+            raise ValidationError({"files": exc.messages[0]}) from None
+        clean.append((name, content_type, data))
+    return clean
+
+
+def _lock_supervision(supervision: Supervision, at: dt.datetime | None) -> dt.datetime:
+    at = project_lock_for_change(supervision.project, at)
+    supervision.refresh_from_db()
+    return at
+
+
+@transaction.atomic
+def supervision_report(
+    *,
+    supervision: Supervision,
+    actor: User,
+    response: str,
+    files: Iterable = (),
+    at: dt.datetime | None = None,
+) -> Supervision:
+    """The unit the 督办 is issued to reports what it did (办理情况), with files; the 督办
+    then waits for the issuing leader's sign-off."""
+    project = supervision.project
+    at = _lock_supervision(supervision, at)
+    sign_off.check_report(actor, supervision)
+    response = _clean_text(response, label="办理情况", limit=2000)
+    clean = _clean_files(files)
+    project_check_time(project, at)
+    supervision.status = Supervision.Status.REPORTED
+    supervision.response = response
+    supervision.reported_at = at
+    supervision.save()
+    for name, content_type, data in clean:
+        SupervisionFile.objects.create(
+            supervision=supervision,
+            name=name,
+            content_type=content_type,
+            size=len(data),
+            data=data,
+            uploaded_by=actor,
+            uploaded_at=at,
+        )
+    _record(project, events.supervision_reported(supervision, [n for n, _, _ in clean]), actor, at)
+    return supervision
+
+
 @transaction.atomic
 def supervision_close(
-    *, supervision: Supervision, actor: User | None, response: str, at: dt.datetime | None = None
+    *, supervision: Supervision, actor: User, note: str = "", at: dt.datetime | None = None
 ) -> Supervision:
-    """Report a supervised matter as done (办结), with what was done."""
+    """The issuing leader, or that leader's office, accepts the report: 办结, for good."""
     project = supervision.project
-    at = project_lock_for_change(project, at)
-    supervision.refresh_from_db()
-    if supervision.status != Supervision.Status.ACTIVE:
-        raise ValidationError("该督办事项已办结。")
-    response = _clean_text(response, label="办理反馈", limit=2000)
+    at = _lock_supervision(supervision, at)
+    sign_off.check_sign_off(actor, supervision)
+    note = _clean_text(note, label="办结意见", limit=2000, required=False)
     project_check_time(project, at)
     supervision.status = Supervision.Status.DONE
-    supervision.response = response
     supervision.closed_at = at
+    supervision.closed_by = actor
     supervision.save()
-    _record(project, events.supervision_closed(supervision), actor, at)
+    _record(project, events.supervision_closed(supervision, note), actor, at)
+    return supervision
+
+
+@transaction.atomic
+def supervision_return(
+    *, supervision: Supervision, actor: User, reason: str, at: dt.datetime | None = None
+) -> Supervision:
+    """The issuing leader, or that leader's office, sends the report back (退回) with a
+    reason: the 督办 is the unit's to do again."""
+    project = supervision.project
+    at = _lock_supervision(supervision, at)
+    sign_off.check_sign_off(actor, supervision)
+    reason = _clean_text(reason, label="退回原因", limit=2000)
+    project_check_time(project, at)
+    supervision.status = Supervision.Status.ACTIVE
+    supervision.returned_reason = reason
+    supervision.save()
+    _record(project, events.supervision_returned(supervision), actor, at)
     return supervision
 
 

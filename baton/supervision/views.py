@@ -11,6 +11,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, re_path, reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from baton.accounts.models import User
+from baton.core.http import attachment
 from baton.core.views import close_dialog, deny, run_dialog
 from baton.org.models import LEADER_ORDER
 from baton.projects.forms_review import posted
@@ -25,6 +27,7 @@ from baton.projects.models import CODE_PATTERN, Project
 from baton.projects.selectors import project_get
 
 from . import permissions, services
+from . import rules as sign_off
 from .forms import (
     LeaderActFilterForm,
     LeaderActForm,
@@ -33,15 +36,18 @@ from .forms import (
     ProblemUpdateForm,
     SupervisionCloseForm,
     SupervisionForm,
+    SupervisionReportForm,
+    SupervisionReturnForm,
 )
 from .models import LeaderAct, Problem, Supervision
-from .project_page import problem_section
+from .project_page import mark_supervision, problem_section
 from .selectors import (
     leader_act_list,
     leader_choices,
     leaders_in_scope,
     problem_get,
     problem_list,
+    supervision_file_get,
     supervision_get,
     supervision_list,
     units_in_scope,
@@ -114,10 +120,9 @@ def _mark_rows(items, user: User, today: dt.date) -> None:
         item.days_overdue = (today - item.deadline).days if item.is_overdue else 0
         if isinstance(item, Problem):
             item.can_update = permissions.can_update_problem(user, item)
+            item.can_supervise = item.is_open and permissions.can_supervise(user, item.project)
         else:
-            item.can_close = item.status == Supervision.Status.ACTIVE and (
-                permissions.can_close_supervision(user, item)
-            )
+            mark_supervision(user, item)
 
 
 # --- lists -----------------------------------------------------------------------------
@@ -136,7 +141,7 @@ def problems(request):
     supervisions = supervision_list(
         user=user,
         filters={
-            "status": Supervision.Status.ACTIVE,
+            "status__in": Supervision.OPEN_STATUSES,
             **({"deadline__lt": today} if overdue else {}),
         },
     )
@@ -299,29 +304,97 @@ def supervision_new(request, code):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def supervision_close(request, pk):
+def _sign_off_dialog(request, pk, *, form_class, template, perform, title):
     user = request.user
     supervision = supervision_get(user=user, pk=pk)
-    if not permissions.can_close_supervision(user, supervision):
-        return deny(
-            request, "只有项目责任单位、问题责任单位或区招商办可以反馈督办办结情况。", **_way_back()
-        )
-    form = SupervisionCloseForm(posted(request))
+    if not permissions.can_sign_off(user, supervision):
+        return deny(request, sign_off.SIGN_OFF_REFUSED, **_way_back())
+    return _dialog(
+        request,
+        form_class(posted(request)),
+        template=template,
+        perform=lambda data: perform(supervision, data),
+        back=_back(request, reverse("supervision:problems")),
+        context={"supervision": supervision, "page_title": title},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def supervision_report(request, pk):
+    """The unit the 督办 is issued to reports its 办理情况, with files."""
+    user = request.user
+    supervision = supervision_get(user=user, pk=pk)
+    if not permissions.can_report_supervision(user, supervision):
+        return deny(request, sign_off.REPORT_REFUSED, **_way_back())
+    form = SupervisionReportForm(posted(request), request.FILES or None)
 
     def perform(data):
-        services.supervision_close(supervision=supervision, actor=user, response=data["response"])
-        return "督办事项已办结。"
+        services.supervision_report(
+            supervision=supervision,
+            actor=user,
+            response=data["response"],
+            files=data["files"],
+        )
+        return "已报送办理情况，等待督办领导确认办结。"
 
     return _dialog(
         request,
         form,
-        template="supervision/_supervision_close.html",
+        template="supervision/_supervision_report.html",
         perform=perform,
         back=_back(request, reverse("supervision:problems")),
-        context={"supervision": supervision, "page_title": "督办办结反馈"},
+        context={"supervision": supervision, "page_title": "报送办理情况"},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def supervision_close(request, pk):
+    """办结: the issuing leader or their office accepts the report, for good."""
+
+    def perform(supervision, data):
+        services.supervision_close(supervision=supervision, actor=request.user, note=data["note"])
+        return "督办事项已办结。"
+
+    return _sign_off_dialog(
+        request,
+        pk,
+        form_class=SupervisionCloseForm,
+        template="supervision/_supervision_close.html",
+        perform=perform,
+        title="确认办结",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def supervision_return(request, pk):
+    """退回: the issuing leader or their office sends the report back with a reason."""
+
+    def perform(supervision, data):
+        services.supervision_return(
+            supervision=supervision, actor=request.user, reason=data["reason"]
+        )
+        return "已退回，交办单位将继续办理。"
+
+    return _sign_off_dialog(
+        request,
+        pk,
+        form_class=SupervisionReturnForm,
+        template="supervision/_supervision_return.html",
+        perform=perform,
+        title="退回督办",
+    )
+
+
+@require_GET
+@login_required
+def supervision_file(request, pk, file_pk):
+    """A file of a 督办's report, as a download, to those who see the 督办."""
+    found = supervision_file_get(user=request.user, pk=pk, file_pk=file_pk)
+    response = HttpResponse(bytes(found.data), content_type=found.content_type)
+    return attachment(response, found.name, fallback=f"attachment-{found.pk}")
 
 
 # --- leaders' acts -------------------------------------------------------------------
@@ -368,7 +441,10 @@ def _section_url(project: Project) -> str:
 urls = [
     path("problems/", problems, name="problems"),
     path("problems/<int:pk>/update/", problem_update, name="problem_update"),
+    path("supervisions/<int:pk>/report/", supervision_report, name="supervision_report"),
     path("supervisions/<int:pk>/close/", supervision_close, name="supervision_close"),
+    path("supervisions/<int:pk>/return/", supervision_return, name="supervision_return"),
+    path("supervisions/<int:pk>/files/<int:file_pk>/", supervision_file, name="supervision_file"),
     path("leader-acts/", leader_acts, name="leader_acts"),
     re_path(rf"^{CODE}/problems/$", project_problems_view, name="project_problems"),
     re_path(rf"^{CODE}/problems/new/$", problem_new, name="problem_new"),

@@ -45,6 +45,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve, reverse
@@ -132,6 +133,15 @@ class Sup:
     pk: int
     project: Proj
     problem: Prob | None
+
+
+@dataclass(frozen=True)
+class SupFile:
+    """A file of a 督办's report: its 督办 and its own id."""
+
+    key: str
+    supervision: Sup
+    pk: int
 
 
 EDITABLE = ("draft", "returned", "admitted")
@@ -235,8 +245,21 @@ def sees_supervision(p: Persona, sup: Sup) -> bool:
     return sees(p, sup.project) or responsible(p, sup.problem)
 
 
-def can_close_supervision(p: Persona, sup: Sup) -> bool:
-    return holder_or_office(p, sup.project) or responsible(p, sup.problem)
+def reports_supervision(p: Persona, sup: Sup) -> bool:
+    """The unit a 督办 is issued to: the problem's responsible unit, else the holder."""
+    if sup.problem is not None:
+        return responsible(p, sup.problem)
+    return holds(p, sup.project)
+
+
+def signs_off_supervision(p: Persona, sup: Sup) -> bool:
+    """Close or send back: the issuing leader (the 翔安 leader persona) or the office of
+    the leader's district; never the unit it is issued to."""
+    return bool(p.role == LEADER and p.person) or (p.role == OFFICE and p.district == XIANGAN)
+
+
+def sees_supervision_file(p: Persona, method: str, obj: SupFile) -> int:
+    return 200 if sees_supervision(p, obj.supervision) else 404
 
 
 def visible(p: Persona, obj) -> bool:
@@ -875,11 +898,26 @@ POLICY: dict[str, Web | Api] = {
         object_page(can_update_problem, 400),
         "problems",
     ),
+    "projects/supervisions/<int:pk>/report/": Web(
+        "supervision:supervision_report",
+        ("GET", "POST"),
+        object_page(reports_supervision, 400),
+        "supervisions",
+    ),
     "projects/supervisions/<int:pk>/close/": Web(
         "supervision:supervision_close",
         ("GET", "POST"),
-        object_page(can_close_supervision, 400),
+        object_page(signs_off_supervision, 400),
         "supervisions",
+    ),
+    "projects/supervisions/<int:pk>/return/": Web(
+        "supervision:supervision_return",
+        ("GET", "POST"),
+        object_page(signs_off_supervision, 400),
+        "supervisions",
+    ),
+    "projects/supervisions/<int:pk>/files/<int:file_pk>/": Web(
+        "supervision:supervision_file", ("GET",), sees_supervision_file, "supervision_files"
     ),
     f"projects/^{CODE}/problems/$": Web(
         "supervision:project_problems", ("GET",), object_page(sees), "projects"
@@ -1295,6 +1333,20 @@ def build_world():
         deadline=deadline,
         problem=other,
     )
+    # A 督办 on the project itself (issued to 马巷, its holder), reported with a file.
+    reported = supervision_services.supervision_issue(
+        project=admitted,
+        actor=w.office,
+        leader=w.leader_person,
+        instruction="尽快完成项目开工准备",
+        deadline=deadline,
+    )
+    supervision_services.supervision_report(
+        supervision=reported,
+        actor=w.promoter,
+        response="已完成施工许可申报",
+        files=[SimpleUploadedFile("许可.pdf", b"%PDF-1.4 matrix")],
+    )
     supervision_services.leader_act_record(
         project=admitted,
         actor=w.leader,
@@ -1349,7 +1401,14 @@ def build_world():
     own_fact = Prob("problem_maxiang", own.pk, p["mx_admitted"], MAXIANG)
     other_fact = Prob("problem_xindian", other.pk, p["mx_admitted"], XINDIAN)
     w.targets["problems"] = [own_fact, other_fact]
-    w.targets["supervisions"] = [Sup("supervision", sup.pk, p["mx_admitted"], other_fact)]
+    reported_fact = Sup("supervision_reported", reported.pk, p["mx_admitted"], None)
+    w.targets["supervisions"] = [
+        Sup("supervision", sup.pk, p["mx_admitted"], other_fact),
+        reported_fact,
+    ]
+    w.targets["supervision_files"] = [
+        SupFile("supervision_file", reported_fact, reported.files.get().pk)
+    ]
     w.targets["uploads"] = [Upload("A" * 32)]
     w.targets["jobs"] = job_targets(w)  # 后台任务
     w.handoff_to = {XIANGAN: w.department, TONGAN: w.tongan_unit}  # never the holder
@@ -1365,6 +1424,8 @@ def web_path(spec: Web, obj) -> str:
         return reverse(spec.name, kwargs={"code": obj.code})
     if isinstance(obj, Prob | Sup):
         return reverse(spec.name, kwargs={"pk": obj.pk})
+    if isinstance(obj, SupFile):
+        return reverse(spec.name, kwargs={"pk": obj.supervision.pk, "file_pk": obj.pk})
     if isinstance(obj, Upload):
         return reverse(spec.name, kwargs={"token": obj.token})
     if isinstance(obj, JobTarget):

@@ -76,7 +76,7 @@ SITUATION_FOR = {
     "project_submit": {"reviews": ("draft", "returned", "submitted")},
     "project_review": {"reviews": ("submitted", "district_approved", "admitted")},
     "problem_update": {"problem": True},
-    "supervision_close": {"supervision": True},
+    "supervision_report": {"supervision": True},
     "milestone_record": {"stages": ("intent", "landed", "landed", "stopped")},
     "project_move": {"signed": True},
     "handoff_accept": {"offered": True},
@@ -722,17 +722,18 @@ def case_supervision_issue(w, project, before, data):
     return call, expect
 
 
-def case_supervision_close(w, project, before, data):
+def case_supervision_report(w, project, before, data):
+    """The unit reports its 办理情况 (on a problem of 区工信局's, 马巷 is refused)."""
     expect = Expect(before, project, w.promoter, T1)
     supervision = project.supervisions.first()
     if supervision is None:
         return (lambda: None), expect
-    for name, value in (("status", "done"), ("response", "已落实"), ("closed_at", T1)):
+    for name, value in (("status", "reported"), ("response", "已落实"), ("reported_at", T1)):
         expect.change.changed[("supervision", supervision.pk, name)] = value
-    expect.touch(Kind.SUPERVISED, bump=False)
+    expect.touch(Kind.SUPERVISION_REPORTED, bump=False)
 
     def call():
-        supervision_services.supervision_close(
+        supervision_services.supervision_report(
             supervision=supervision, actor=w.promoter, response="已落实", at=T1
         )
 
@@ -775,7 +776,7 @@ CASES = [
     case_problem_open,
     case_problem_update,
     case_supervision_issue,
-    case_supervision_close,
+    case_supervision_report,
     case_leader_act_record,
 ]
 

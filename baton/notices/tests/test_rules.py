@@ -72,7 +72,7 @@ def test_the_offices_handoff_tells_the_receiving_unit(w, project):
         assert told(user) == []
 
 
-def test_supervision_tells_the_unit_and_its_closing_tells_the_issuer(w, project):
+def test_supervision_tells_the_unit_and_its_sign_off_tells_each_side(w, project):
     admit(w, project, when=T0)
     Notice.objects.all().delete()
     issued = supervision.supervision_issue(
@@ -86,8 +86,17 @@ def test_supervision_tells_the_unit_and_its_closing_tells_the_issuer(w, project)
     assert told(w.promoter) == [(Kind.SUPERVISED, "领导督办事项")]
     assert "月底前完成供地" in Notice.objects.get(recipient=w.promoter).body
     assert told(w.office) == []  # the issuer is not told of their own act
-    supervision.supervision_close(supervision=issued, actor=w.promoter, response="已供地", at=T0)
-    assert told(w.office) == [(Kind.SUPERVISION_ANSWERED, "督办事项已办结")]
+    supervision.supervision_report(supervision=issued, actor=w.promoter, response="已供地", at=T0)
+    # The report waits for the leader: the leader and whoever recorded the 督办 are told.
+    assert told(w.leader) == [(Kind.SUPERVISION_ANSWERED, "督办待确认办结")]
+    assert told(w.office) == [(Kind.SUPERVISION_ANSWERED, "督办待确认办结")]
+    supervision.supervision_return(supervision=issued, actor=w.leader, reason="缺供地批文", at=T0)
+    assert told(w.promoter)[-1] == (Kind.SUPERVISED, "督办被退回")
+    assert "缺供地批文" in Notice.objects.get(recipient=w.promoter, title="督办被退回").body
+    supervision.supervision_report(supervision=issued, actor=w.promoter, response="附批文", at=T0)
+    supervision.supervision_close(supervision=issued, actor=w.office, at=T0)
+    assert told(w.promoter)[-1] == (Kind.SUPERVISION_ANSWERED, "督办已办结")
+    assert told(w.other_promoter) == [] and told(w.tongan_office) == []
 
 
 def test_a_problem_tells_the_responsible_unit_once(w, project):

@@ -107,13 +107,6 @@ def test_a_leader_supervises_and_it_counts_as_an_act(w, project):
     act = LeaderAct.objects.get(project=project)
     assert (act.kind, act.leader, act.date) == ("supervise", w.leader_person, T1.date())
     assert project.events.last().kind == Kind.SUPERVISED
-    services.supervision_close(
-        supervision=supervision, actor=w.promoter, response="已完成用地调剂", at=T1
-    )
-    supervision.refresh_from_db()
-    assert supervision.status == "done" and supervision.closed_at == T1
-    with refused("该督办事项已办结。", project=project):
-        services.supervision_close(supervision=supervision, actor=w.promoter, response="x", at=T1)
 
 
 def test_it_refuses_to_supervise_a_closed_problem(w, project):
@@ -185,8 +178,8 @@ def test_it_refuses_an_unknown_act_kind_and_a_future_date(w, project):
         )
 
 
-def test_the_responsible_unit_may_close_a_supervision_of_its_problem(w, project):
-    from baton.supervision.permissions import can_close_supervision
+def test_the_responsible_unit_reports_on_a_supervision_of_its_problem(w, project):
+    from baton.supervision.permissions import can_report_supervision, can_sign_off
     from baton.testing import make_user
 
     problem = open_problem(w, project)
@@ -200,6 +193,8 @@ def test_the_responsible_unit_may_close_a_supervision_of_its_problem(w, project)
         at=T1,
     )
     dept_staff = make_user("unit_staff", unit=w.department)
-    assert can_close_supervision(dept_staff, supervision)
-    assert not can_close_supervision(w.other_promoter, supervision)
+    assert can_report_supervision(dept_staff, supervision)
+    assert not can_sign_off(dept_staff, supervision)
+    assert not can_report_supervision(w.other_promoter, supervision)
+    assert not can_report_supervision(w.promoter, supervision)  # holds the project only
     assert Unit.objects.filter(pk=w.department.pk).exists()

@@ -47,10 +47,6 @@ def supervise(project) -> str:
     return reverse("supervision:supervision_new", args=[project.code])
 
 
-def close(supervision) -> str:
-    return reverse("supervision:supervision_close", args=[supervision.pk])
-
-
 def open_problem(w, project, *, unit=None, when=None, deadline=None, category="land", text=None):
     return services.problem_open(
         project=project,
@@ -502,45 +498,6 @@ def test_it_denies_supervising_another_units_project(client, w, project, persona
 
 def test_it_rejects_the_wrong_method_on_supervising(client, w, project):
     assert login(client, w.leader).delete(supervise(project)).status_code == 405
-
-
-def test_the_holder_closes_a_supervision_with_its_response(client, w, supervision):
-    login(client, w.promoter)
-
-    empty = client.post(close(supervision), {"response": " "})
-    done = client.post(close(supervision), {"response": "已召开协调会，指标落实"})
-
-    assert empty.status_code == 400
-    assert "请填写办理反馈。" in empty.content.decode()
-    assert done.status_code == 302
-    supervision.refresh_from_db()
-    assert (supervision.status, supervision.response) == ("done", "已召开协调会，指标落实")
-
-
-def test_it_refuses_to_close_twice(client, w, supervision):
-    services.supervision_close(supervision=supervision, actor=w.office, response="已办结")
-
-    response = login(client, w.promoter).post(close(supervision), {"response": "再办结一次"})
-
-    assert response.status_code == 400
-    assert "该督办事项已办结。" in response.content.decode()
-
-
-def test_it_refuses_the_leader_closing_their_own_supervision(client, w, supervision):
-    response = login(client, w.leader).post(close(supervision), {"response": "好"})
-
-    assert response.status_code == 403
-
-
-@pytest.mark.parametrize("persona", ["other_promoter", "tongan_office", "sec_admin"])
-def test_it_denies_closing_another_units_supervision(client, w, supervision, persona):
-    login(client, getattr(w, persona))
-
-    assert client.post(close(supervision), {"response": "x"}).status_code == outside(persona)
-
-
-def test_it_rejects_the_wrong_method_on_closing(client, w, supervision):
-    assert login(client, w.promoter).patch(close(supervision)).status_code == 405
 
 
 # --- the list ------------------------------------------------------------------------
