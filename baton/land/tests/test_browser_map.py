@@ -116,3 +116,26 @@ def test_the_map_offline_filter_card_and_reserve(browser, live_server, demo_worl
     office.shot("land-04-maxiang-reserved")
     assert external == []
     office.close()
+
+
+def test_the_city_map_shows_the_land_of_every_district(browser, live_server, demo_world):  # noqa: F811
+    """A district without an outline of its own still has its parcels in view."""
+    from baton.land.tests.helpers import make_parcel
+    from baton.org.models import District
+
+    tongan = District.objects.get(code="350212")
+    make_parcel(None, "TA-2019-01", district=tongan, where=(118.1520, 24.7300), mu=300)
+    city = Session(browser, live_server.url, "city", width=390).login(
+        "xm_reviewer", demo_world["xm_reviewer"]
+    )
+    city.go("/land/")
+    assert loaded(city) == Parcel.objects.count() == 18
+    page = city.page
+    page.wait_for_timeout(300)
+    frame = page.locator("#land-map").bounding_box()
+    for code in ("TA-2019-01", PARCEL):
+        box = page.locator(f"path.land-parcel-{code}").bounding_box()
+        assert box is not None, code
+        assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+        assert frame["y"] <= box["y"] and box["y"] + box["height"] <= frame["y"] + frame["height"]
+    city.shot("land-03-city-map")

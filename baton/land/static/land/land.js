@@ -151,6 +151,8 @@
   }
   map.on("zoomend", toggleLabels);
 
+  var outlineBounds = null;  // the districts' outlines, once drawn
+
   function load(fit) {
     return fetch(el.getAttribute("data-parcels"), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
@@ -165,8 +167,15 @@
         addLabels(data.features);
         toggleLabels();
         el.setAttribute("data-loaded", String(parcels.getLayers().length));
-        if (fit && el.getAttribute("data-filtered") === "1" && parcels.getLayers().length) {
+        var drawn = parcels.getLayers().length;
+        if (fit && el.getAttribute("data-filtered") === "1" && drawn) {
           map.fitBounds(parcels.getBounds(), { padding: [60, 60], maxZoom: 15, animate: false });
+        } else if (fit && drawn) {
+          // Every parcel in view, with the outlines: a city's districts without an outline
+          // of their own (or land beyond one) are not left off the screen.
+          var all = L.latLngBounds(parcels.getBounds().getSouthWest(), parcels.getBounds().getNorthEast());
+          if (outlineBounds) all.extend(outlineBounds);
+          map.fitBounds(all, { padding: [10, 10], animate: false });
         }
       })
       .catch(function () {
@@ -183,7 +192,10 @@
     .then(function (data) {
       boundary.addData(data);
       var polygons = data.features.filter(function (f) { return f.geometry.type !== "Point"; });
-      if (polygons.length) map.fitBounds(L.geoJSON({ type: "FeatureCollection", features: polygons }).getBounds(), { padding: [10, 10], animate: false });
+      if (polygons.length) {
+        outlineBounds = L.geoJSON({ type: "FeatureCollection", features: polygons }).getBounds();
+        map.fitBounds(outlineBounds, { padding: [10, 10], animate: false });
+      }
     })
     .then(function () { return load(true); });
 
