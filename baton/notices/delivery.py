@@ -30,7 +30,7 @@ from django.core.mail import EmailMessage
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Channel, Delivery, Notice
+from .models import ADDRESS_SCHEMES, BAD_ADDRESS, Channel, Delivery, Notice
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +114,8 @@ def webhook_request(
 
 def post_webhook(channel: Channel, notice: Notice) -> None:
     url, body, headers = webhook_request(channel, notice)
-    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        raise ValueError("推送地址须以 http:// 或 https:// 开头")
+    if urllib.parse.urlsplit(url).scheme not in ADDRESS_SCHEMES:
+        raise ValueError(BAD_ADDRESS)
     # The scheme is checked above: only http(s) is ever opened.
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310

@@ -4,7 +4,7 @@ import urllib.parse
 
 from django import forms
 
-from .models import Channel
+from .models import ADDRESS_SCHEMES, BAD_ADDRESS, Channel
 
 _URL_HELP = "企业微信/钉钉群机器人的 Webhook 地址，或本单位接收系统的地址。"
 KEEP_HELP = "留空则保留原密钥。"
@@ -30,8 +30,8 @@ class ChannelForm(forms.ModelForm):
 
     def clean_webhook_url(self) -> str:
         url = (self.cleaned_data.get("webhook_url") or "").strip()
-        if url and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-            raise forms.ValidationError("推送地址须以 http:// 或 https:// 开头。")
+        if url and urllib.parse.urlsplit(url).scheme not in ADDRESS_SCHEMES:
+            raise forms.ValidationError(BAD_ADDRESS)
         return url
 
     def clean(self):

@@ -63,6 +63,11 @@ class Notice(models.Model):
         return self.read_at is not None
 
 
+#: A robot's address is a web address: nothing else is ever opened.
+ADDRESS_SCHEMES = ("http", "https")
+BAD_ADDRESS = "推送地址须以 http:// 或 https:// 开头。"
+
+
 class Channel(models.Model):
     """A district's outbound channels: e-mail to its people, and its group robot."""
 

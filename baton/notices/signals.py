@@ -12,6 +12,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
 
+from baton.accounts.models import User
 from baton.audit.models import AuditRecord
 from baton.audit.services import current_context
 from baton.projects.models import Project, ProjectEvent
@@ -72,7 +73,8 @@ def import_summary(record: AuditRecord) -> None:
         if kind == "handoff_requested" and new.get("to_unit"):
             offered[(new["to_unit"], project.district_id)].append(project.code)
     file_name = ((record.after or {}).get("file") or record.object_label).rsplit("/", 1)[-1]
-    who = record.username or "区招商办"
+    importer = User.objects.filter(pk=record.user_id).first()
+    who = importer.display_name if importer else record.username
     for unit_id, district_id in {**held, **offered}:
         to = list(unit_users(unit_id).exclude(pk=record.user_id))
         if not to:
