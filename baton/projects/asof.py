@@ -44,10 +44,14 @@ EVERYWHERE = Q()
 IDLE_DAYS = 30
 
 #: What is not activity: a leader's 督办 is an order to get an idle project going, not
-#: progress of it. Every other event of the timeline is (a note, an edit, a move, a
-#: handoff, a milestone, a review decision, a problem, a leader's own act, a parcel
-#: reserved).
-NOT_ACTIVITY = (ProjectEvent.Kind.SUPERVISED,)
+#: progress of it, and so is the leader's closing it or sending it back. Every other
+#: event of the timeline is (a note, an edit, a move, a handoff, a milestone, a review
+#: decision, a problem, the unit's report on a 督办, a leader's own act, a parcel reserved).
+NOT_ACTIVITY = (
+    ProjectEvent.Kind.SUPERVISED,
+    ProjectEvent.Kind.SUPERVISION_CLOSED,
+    ProjectEvent.Kind.SUPERVISION_RETURNED,
+)
 
 #: The library's transitions a month is counted by: code → label.
 CHANGES = {"admitted": "新入库", "advanced": "阶段推进", "landed": "新落地"}

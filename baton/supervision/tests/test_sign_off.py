@@ -301,3 +301,23 @@ def test_an_overdue_supervision_is_red_on_every_list(client, w, project, sup):
     for address in lists:
         page = client.get(address).content.decode()
         assert "is-overdue" in page and "两周内落实道路配套方案" in page, address
+
+
+def test_the_units_report_is_activity_the_leaders_sign_off_is_not(w):
+    from baton.projects.asof import last_activity
+    from baton.projects.models import ProjectPeriod
+
+    project = make_project(w, name="马巷新能源电池项目", at=T0)
+    sup = services.supervision_issue(
+        project=project,
+        actor=w.leader,
+        leader=w.leader_person,
+        instruction="落实开工条件",
+        deadline=dt.date(2024, 8, 30),
+        at=at(2024, 5, 6),
+    )
+    report(w, sup, actor=w.promoter, at=at(2024, 6, 3))
+    services.supervision_close(supervision=sup, actor=w.leader, at=at(2024, 7, 15))
+    periods = ProjectPeriod.objects.filter(project=project).order_by("-valid_from")
+    latest = periods.annotate(last=last_activity(as_of=dt.date(2024, 7, 31))).first()
+    assert latest.last == at(2024, 6, 3)
