@@ -36,7 +36,8 @@ def todo(request):
     """您的待办事项，逾期的在前，其余按到期日期排列（无到期日期的在最后）。
 
     `kind`：review 待您审核、returned 被退回待修改、draft 草稿待上报、handoff 待接收的交接、
-    handoff_overdue 交接逾期未接收（区招商办）、supervision 督办事项、problem 待解决的问题、
+    handoff_overdue 交接逾期未接收（区招商办）、supervision 督办事项、supervision_sign_off 督办待确认办结（发出督办的领导或其招商办）、
+    problem 待解决的问题、
     idle 超过 30 天无进展；`project` 为项目编号；`due` 为到期日期（YYYY-MM-DD，无时限为
     null）；`overdue` 为是否已逾期；`url` 为网页上办理的地址。三类管理员：403。
     """

@@ -3,7 +3,8 @@
 Each provider reads through its app's own selectors, so that it sees only what the user
 may see, and keeps to what is the user's to do: a unit's promoter gets its unit's
 items, the district office its district's, the city reviewer the admissions waiting for
-it, a leader the 督办 they issued and the idle projects they are linked to.
+it, a leader the 督办 they issued and the idle projects they are linked to; the reported
+督办 wait for the sign-off of the leader who issued them or of that leader's office.
 """
 
 import datetime as dt
@@ -25,6 +26,7 @@ from baton.projects.selectors import (
 )
 from baton.projects.selectors_review import review_queue
 from baton.supervision.models import Problem, Supervision
+from baton.supervision.permissions import can_sign_off
 from baton.supervision.selectors import problem_list, supervision_list, visible_projects
 
 from .selectors import Item, item, provider
@@ -132,6 +134,22 @@ def supervisions(user: User, today: dt.date) -> Iterable[Item]:
         title = f"{row.leader.name}督办：{row.instruction[:40]}（{row.project.name}）"
         url = _problems_url(code, row.project_id in visible)
         yield item("supervision", title, url=url, today=today, project=code, due=row.deadline)
+
+
+@provider("supervision_sign_off", "督办待确认办结")
+def supervisions_to_sign_off(user: User, today: dt.date) -> Iterable[Item]:
+    """督办 whose unit has reported, waiting for the sign-off (办结 or 退回) of the leader
+    who issued them or of that leader's office."""
+    rows = supervision_list(user=user, filters={"status": Supervision.Status.REPORTED})
+    rows = [row for row in rows if can_sign_off(user, row)]
+    visible = visible_projects(user=user, ids=[row.project_id for row in rows])
+    for row in rows:
+        code = row.project.code
+        title = f"确认办结：{row.leader.name}督办{row.instruction[:40]}（{row.project.name}）"
+        url = _problems_url(code, row.project_id in visible)
+        yield item(
+            "supervision_sign_off", title, url=url, today=today, project=code, due=row.deadline
+        )
 
 
 @provider("problem", "待解决的问题")

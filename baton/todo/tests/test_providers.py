@@ -76,6 +76,30 @@ def test_a_supervision_goes_to_the_holder_and_to_the_leader_who_issued_it(w, t):
         assert list(providers.supervisions(getattr(w, persona), TODAY)) == []
 
 
+def test_a_report_waits_for_the_leaders_sign_off_and_a_return_is_the_units_again(w, t):
+    from baton.supervision import services as supervision_services
+
+    supervision_services.supervision_report(
+        supervision=t.supervision, actor=w.promoter, response="方案已提交", at=at(2024, 7, 1)
+    )
+    assert list(providers.supervisions(w.promoter, TODAY)) == []  # reported: off the unit's
+    for persona in ("leader", "office"):  # the issuing leader, and the office of the district
+        [entry] = providers.supervisions_to_sign_off(getattr(w, persona), TODAY)
+        assert (entry.kind, entry.project, entry.due) == (
+            "supervision_sign_off",
+            t.idle.code,
+            dt.date(2024, 7, 15),
+        )
+        assert entry.title.startswith("确认办结：陈立新督办月底前提交推进方案")
+    for persona in ("promoter", "other_promoter", "reviewer", "tongan_office"):
+        assert list(providers.supervisions_to_sign_off(getattr(w, persona), TODAY)) == []
+    supervision_services.supervision_return(
+        supervision=t.supervision, actor=w.leader, reason="方案缺少资金安排", at=at(2024, 7, 2)
+    )
+    assert listed(providers.supervisions(w.promoter, TODAY)) == [("supervision", t.idle.code)]
+    assert list(providers.supervisions_to_sign_off(w.leader, TODAY)) == []
+
+
 def test_another_leader_sees_none_of_this_leaders_items(w, t):
     other = make_user("leader", username="xa_leader2", district=w.district)
     assert todo_items(other, TODAY) == []
