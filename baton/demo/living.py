@@ -21,6 +21,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Max
 from django.utils import timezone
 
 from baton.org.models import Unit
@@ -138,10 +139,9 @@ def plan_life(
         opened = _after(rng, reached, 10, 120)
         if not any(kind == "stop" and d <= opened for d, kind, _ in life.steps):
             life.add(opened, "problem", rng.randrange(len(PROBLEMS)))
-            if rng.random() < 0.7:
-                life.add(_after(rng, opened, 15, 90), "resolve")
-            else:
-                life.add(_after(rng, opened, 3, 20), "supervise")
+            if rng.random() < 0.3:
+                opened = life.add(_after(rng, opened, 3, 20), "supervise")
+            life.add(_after(rng, opened, 15, 90), "resolve")
 
 
 class Living:
@@ -156,7 +156,7 @@ class Living:
 
     def write(self, project: Project, investor: str, life: Life) -> None:
         b = self.b
-        problem = None
+        problem = None  # the obstacle the life opened last
         for day, kind, arg in life.ordered(self.until):
             if kind in ("submit", "approve", "admit", "note", "return"):
                 if kind == "note":
@@ -193,9 +193,9 @@ class Living:
                     deadline=day + dt.timedelta(days=30),
                     at=moment(day, 20),
                 )
-            elif kind == "resolve" and problem is not None:
+            elif kind == "resolve" and (arg or problem) is not None:
                 supervision_services.problem_update(
-                    problem=problem,
+                    problem=arg or problem,
                     actor=self.office,
                     status="resolved",
                     note="已协调解决，投资方确认。",
@@ -220,6 +220,7 @@ def load_living(b: Builder, org: dict, names: Names, industries: dict, today: dt
     _existing(living)
     created = _new_projects(living, names, industries, today)
     _recent(living, today)
+    _follow_ups(living, today)
     return created
 
 
@@ -246,6 +247,10 @@ def _existing(living: Living) -> None:
             held_locally=project.unit.kind in (Unit.Kind.TOWN, Unit.Kind.DEPARTMENT),
             milestones_done=project.milestones.exclude(kind=Milestone.Kind.SIGNED).count(),
         )
+        # An obstacle the seed left open is resolved early in 2020.
+        problem = project.problems.filter(status__in=Problem.OPEN_STATUSES).first()
+        if problem is not None:
+            life.add(_after(rng, BEGIN, 10, 60), "resolve", problem)
         investor = project.investor or f"厦门{project.name.removesuffix('项目')}有限公司"
         living.write(project, investor, life)
 
@@ -355,6 +360,33 @@ def _recent(living: Living, today: dt.date) -> None:
             deadline=today + dt.timedelta(days=7),
             at=moment(days[-1], 21),
         )
+
+
+def _follow_ups(living: Living, today: dt.date) -> None:
+    """Most projects of the library were followed up in the month before ``today``; the
+    rest show on the 工作台 as idle."""
+    rng = random.Random(f"living/follow-ups/{today.isoformat()}")
+    first = today - dt.timedelta(days=28)
+    last_at = dict(
+        ProjectEvent.objects.filter(district=living.org["xa"])
+        .values_list("project")
+        .annotate(last=Max("at"))
+        .values_list("project", "last")
+    )
+    projects = (
+        Project.objects.filter(
+            district=living.org["xa"], review_state=ReviewState.ADMITTED, stage__code__in=LADDER
+        )
+        .exclude(handoffs__state="pending")
+        .order_by("code")
+    )
+    for project in projects:
+        since = max(first, timezone.localtime(last_at[project.pk]).date() + dt.timedelta(days=1))
+        if since >= today - dt.timedelta(days=1) or rng.random() < 0.2:
+            continue
+        day = _working(since + dt.timedelta(days=rng.randrange((today - since).days)))
+        if day < today:
+            living.b.note(project, day)
 
 
 def _last_day(project: Project) -> dt.date:

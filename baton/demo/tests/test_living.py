@@ -84,6 +84,15 @@ def test_the_last_weeks_hold_work_in_progress(living_db):
     assert Handoff.objects.filter(state=Handoff.State.PENDING).count() == 1
     open_problem = Problem.objects.filter(status="open", created_at__gte=weeks).get()
     assert Supervision.objects.filter(problem=open_problem).exists()
+    # Most of the library was followed up in the last month; the seed's old obstacles are
+    # resolved.
+    library = Project.objects.filter(
+        district__code="350213", review_state=ReviewState.ADMITTED, stage__is_terminal=False
+    )
+    month = start_of_day(TODAY - dt.timedelta(days=30))
+    idle = library.exclude(events__at__gte=month).count()
+    assert 0 < idle < library.count() * 0.35
+    assert not Problem.objects.filter(status="open", deadline__lt=dt.date(2021, 1, 1)).exists()
     # Somewhere in the months before, reports wait for review or were sent back.
     assert ProjectEvent.objects.filter(kind="returned", at__gte=start_of_day(living.BEGIN))
     assert Problem.objects.filter(status="resolved", created_at__gte=weeks - dt.timedelta(900))
