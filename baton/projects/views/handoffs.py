@@ -22,10 +22,6 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _denied(request, message: str, project):
-    return deny(request, message, **_about(project))
-
-
 def _answer_dialog(request, project, form, *, name: str, title: str, submit: str, perform):
     handoff = pending_handoff(project)
     return _action(
@@ -48,7 +44,7 @@ def handoff_accept(request, code):
     user = request.user
     project = project_get(user=user, code=code)
     if not permissions.can_answer_handoff(user, project):
-        return _denied(request, permissions.NOT_RECEIVER, project)
+        return deny(request, permissions.NOT_RECEIVER, **_about(project))
     form = HandoffAcceptForm(_posted(request))
 
     def perform(data):
@@ -72,7 +68,7 @@ def handoff_decline(request, code):
     user = request.user
     project = project_get(user=user, code=code)
     if not permissions.can_answer_handoff(user, project):
-        return _denied(request, permissions.NOT_RECEIVER, project)
+        return deny(request, permissions.NOT_RECEIVER, **_about(project))
     form = HandoffDeclineForm(_posted(request))
 
     def perform(data):
@@ -96,7 +92,7 @@ def handoff_withdraw(request, code):
     user = request.user
     project = project_get(user=user, code=code)
     if not permissions.can_withdraw_handoff(user, project):
-        return _denied(request, permissions.NOT_GIVER, project)
+        return deny(request, permissions.NOT_GIVER, **_about(project))
     form = HandoffWithdrawForm(_posted(request))
 
     def perform(data):
