@@ -18,6 +18,7 @@ from baton.core.xlsx import neutralize
 
 from .forms import AuditSearchForm
 from .hooks import audit_export
+from .readable import changes, object_type_label, role_label
 
 PER_PAGE = 50
 EXPORT_LIMIT = 100_000
@@ -41,6 +42,10 @@ def audit_log(request):
             form = AuditSearchForm({})
             form.is_valid()
         page = Paginator(form.records(), PER_PAGE).get_page(request.GET.get("page"))
+        for record in page:
+            record.changes = changes(record)
+            record.role_name = role_label(record.role) if record.role else ""
+            record.type_label = object_type_label(record.object_type)
     context = {"form": form, "page": page, "page_title": "审计日志"}
     return render(request, "audit/audit_log.html", context, status=200 if page else 400)
 
@@ -57,8 +62,9 @@ _HEADERS = [
     "对象标识",
     "对象",
     "说明",
-    "变更前",
-    "变更后",
+    "变更内容",
+    "变更前（原始记录）",
+    "变更后（原始记录）",
     "哈希",
 ]
 
@@ -81,7 +87,6 @@ def audit_export_view(request):
             {"form": form, "page": None, "page_title": "审计日志"},
             status=400,
         )
-    roles = dict(get_user_model().Role.choices)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("审计日志")
     sheet.append(_HEADERS)
@@ -92,14 +97,15 @@ def audit_export_view(request):
                 record.seq,
                 _cell(f"{timezone.localtime(record.time):%Y-%m-%d %H:%M:%S %z}"),
                 _cell(record.username),
-                _cell(roles.get(record.role, record.role)),
+                _cell(role_label(record.role) if record.role else ""),
                 _cell(record.get_event_display()),
                 _cell(record.get_outcome_display()),
                 _cell(record.ip),
-                _cell(record.object_type),
+                _cell(object_type_label(record.object_type)),
                 _cell(record.object_id),
                 _cell(record.object_label),
                 _cell(record.detail),
+                _cell("\n".join(str(change) for change in changes(record))),
                 _cell(record.before),
                 _cell(record.after),
                 record.hash,

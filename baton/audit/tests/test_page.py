@@ -60,3 +60,33 @@ def test_export_neutralises_formulas_and_is_itself_audited(client, w, evil):
     assert AuditRecord.objects.count() == before + 1
     export = AuditRecord.objects.get(event=Event.EXPORT)
     assert export.object_type == "audit" and export.user_id == w.audit_admin.pk
+
+
+def test_a_change_reads_in_chinese_with_names_and_old_to_new(client, w):
+    import re
+
+    from baton.audit.services import audit_context
+    from baton.projects import services
+    from baton.testing import make_project, stage
+
+    project = make_project(w, name="马巷新能源电池项目")
+    with audit_context():
+        services.project_move(project=project, stage=stage("intent"), actor=w.promoter)
+    audit_write(
+        event=Event.ROLE_CHANGED,
+        obj=w.promoter,
+        before={"role": "unit_staff", "unit": "马巷街道"},
+        after={"role": "district_office", "unit": None},
+    )
+    login(client, w.audit_admin)
+    page = re.sub(r"<[^>]+>", "", client.get(reverse("audit:log")).text)
+    assert "项目阶段：策划 → 意向" in page
+    assert "角色：单位招商员 → 区招商办" in page and "单位：马巷街道 → —" in page
+    assert "stage_id" not in page and "district_office" not in page
+    response = client.get(reverse("audit:export"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    changed = [row[rows[0].index("变更内容")] for row in rows[1:]]
+    assert any("项目阶段：策划 → 意向" in (cell or "") for cell in changed)
+    assert "角色：单位招商员 → 区招商办\n单位：马巷街道 → —" in changed
+    assert {"招商项目", "用户"} <= {row[rows[0].index("对象类型")] for row in rows[1:]}
