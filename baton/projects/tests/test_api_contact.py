@@ -109,7 +109,7 @@ def test_it_denies_a_co_unit_with_403(api, w, shared):
 
 def test_it_denies_an_earlier_leg_of_the_relay_with_403(api, w, project):
     services.project_handoff(
-        project=project, to_unit=w.other_town, actor=w.promoter, reason="交由新店推进"
+        project=project, to_unit=w.other_town, actor=w.office, reason="交由新店推进"
     )
     # 马巷街道 still sees the project it ran a leg of, but no longer its contact's number.
     assert api.get(w.promoter, f"/projects/{project.code}").json()["contact_phone"] == MASKED

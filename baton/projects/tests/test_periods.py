@@ -48,7 +48,7 @@ def test_it_closes_the_old_period_at_each_state_change(w, project):
         at=t[4],
     )
     services.project_handoff(
-        project=project, to_unit=w.department, actor=w.promoter, reason="移交", at=t[5]
+        project=project, to_unit=w.department, actor=w.office, reason="移交", at=t[5]
     )
     services.project_update(
         project=project, actor=w.promoter, changes={"industry": w.industry}, at=t[6]
@@ -96,7 +96,7 @@ def test_it_opens_no_period_for_other_changes(w):
     services.project_handoff(
         project=project,
         to_unit=w.department,
-        actor=w.promoter,
+        actor=w.office,
         reason="落地服务",
         relay_role="landing",
         at=at(2024, 3, 5),
@@ -150,7 +150,7 @@ def history(w):
     services.project_handoff(
         project=first,
         to_unit=w.department,
-        actor=w.promoter,
+        actor=w.office,
         reason="进入洽谈",
         relay_role="talks",
         keep_as_co_unit=True,

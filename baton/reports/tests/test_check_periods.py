@@ -40,7 +40,7 @@ def history(w):
     services.project_handoff(
         project=first,
         to_unit=w.department,
-        actor=w.promoter,
+        actor=w.office,
         reason="交行业部门",
         at=at(2019, 7, 1),
     )

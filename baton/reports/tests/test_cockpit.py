@@ -73,7 +73,7 @@ def build_history(w) -> SimpleNamespace:
         at=at(2019, 6, 15),
     )
     services.project_handoff(
-        project=h.b, to_unit=w.headquarters, actor=w.promoter, reason="落地服务", at=at(2019, 6, 20)
+        project=h.b, to_unit=w.headquarters, actor=w.office, reason="落地服务", at=at(2019, 6, 20)
     )
     _act(w, h.b, h.city_leader, "inspect", dt.date(2019, 7, 1), at(2019, 7, 1))
     # C: 马巷, 策划 since Oct 2018, no industry; a problem raised, resolved, reopened after D.

@@ -216,7 +216,7 @@ class FiguresMatchTheEventsTest(TestCase):
             services.project_handoff(
                 project=project,
                 to_unit=units[n % len(units)],
-                actor=w.promoter,
+                actor=w.office,
                 reason="接力推进" if step.reason else "",
                 relay_role=(None, "talks", "landing")[n % 3],
                 keep_as_co_unit=step.flag,

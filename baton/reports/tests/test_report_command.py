@@ -173,7 +173,7 @@ def data(w):
     services.project_handoff(
         project=n["plan"],
         to_unit=w.other_town,
-        actor=w.promoter,
+        actor=w.office,
         reason="进入洽谈",
         at=at(2019, 9, 7),
     )
@@ -371,7 +371,7 @@ def test_it_keeps_the_figures_of_a_date_after_later_changes(w):
         project=project, actor=w.promoter, changes={"investment": "9000"}, at=at(2019, 9, 2)
     )
     services.project_handoff(
-        project=project, to_unit=w.department, actor=w.promoter, reason="转交", at=at(2019, 9, 3)
+        project=project, to_unit=w.department, actor=w.office, reason="转交", at=at(2019, 9, 3)
     )
     services.project_move(
         project=project, stage=stage("stopped"), actor=w.promoter, reason="放弃", at=at(2019, 9, 4)
