@@ -303,7 +303,7 @@ def _new_projects(living: Living, names: Names, industries: dict, today: dt.date
 
 def _recent(living: Living, today: dt.date) -> None:
     """Work in progress in the weeks before ``today``: fresh notes, a handoff waiting
-    for its receiver, an open obstacle under 督办."""
+    for its receiver, an open obstacle under 督办, a few projects moving up a stage."""
     b = living.b
     rng = random.Random(f"living/recent/{today.isoformat()}")
     days = [_working(today - dt.timedelta(days=d)) for d in (12, 9, 6, 3)]
@@ -360,6 +360,23 @@ def _recent(living: Living, today: dt.date) -> None:
             deadline=today + dt.timedelta(days=7),
             at=moment(days[-1], 21),
         )
+    # A few projects move up a stage in these weeks, so the month's trend shows changes.
+    early = list(
+        Project.objects.filter(
+            district=living.org["xa"],
+            review_state=ReviewState.ADMITTED,
+            stage__code__in=["planning", "intent"],
+        )
+        .exclude(handoffs__state="pending")
+        .select_related("stage")
+        .order_by("code")
+    )
+    rng.shuffle(early)
+    early = [p for p in early if _last_day(p) < days[0]]
+    for project, day in zip(early[:3], days[1:], strict=False):
+        investor = project.investor or f"厦门{project.name.removesuffix('项目')}有限公司"
+        following = LADDER[LADDER.index(project.stage.code) + 1]
+        b.move(project, b.stages[following], day, investor)
 
 
 def _follow_ups(living: Living, today: dt.date) -> None:

@@ -64,6 +64,9 @@ def test_the_trend_has_a_point_and_a_change_every_month(living_db):
     # Projects are admitted, move on or land in most months, and in the year as a whole.
     busy = [m for m in cockpit.months if sum(m.changes.values())]
     assert len(busy) >= 9, [(m.label, m.changes) for m in cockpit.months]
+    # The month of the load too, up to the day before.
+    current = cockpit_build(scope=xiangan(), as_of=TODAY - dt.timedelta(days=1)).months[-1]
+    assert sum(current.changes.values()) >= 2, current.changes
 
 
 @pytest.mark.django_db
