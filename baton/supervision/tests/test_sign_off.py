@@ -321,3 +321,16 @@ def test_the_units_report_is_activity_the_leaders_sign_off_is_not(w):
     periods = ProjectPeriod.objects.filter(project=project).order_by("-valid_from")
     latest = periods.annotate(last=last_activity(as_of=dt.date(2024, 7, 31))).first()
     assert latest.last == at(2024, 6, 3)
+
+
+def test_no_other_path_writes_a_supervision():
+    """Neither the admin site nor the API edits a 督办: the pages above, through the
+    services, are the only way to report, close or send one back."""
+    from django.contrib import admin
+
+    from config.api import api
+
+    assert not {Supervision, SupervisionFile} & set(admin.site._registry)
+    routes = [str(route.pattern) for route in api.urls[0]]
+    assert any("projects" in route for route in routes)
+    assert [route for route in routes if "supervision" in route] == []
