@@ -1,14 +1,12 @@
 from django import forms
 from django.utils import timezone
 
+from baton.core.forms import UPLOAD_ERRORS, megabytes, too_large
+
 from .exporter import LAYOUTS
 from .reading import Limits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def megabytes(size: int) -> str:
-    return f"{size / 1048576:g} MB"
 
 
 class LedgerUploadForm(forms.Form):
@@ -18,9 +16,7 @@ class LedgerUploadForm(forms.Form):
         label="台账文件（.xlsx）",
         error_messages={
             "required": "请选择要导入的台账文件。",
-            "empty": "文件是空的，请重新选择。",
-            "invalid": "没有收到文件，请重新选择。",
-            "missing": "没有收到文件，请重新选择。",
+            **UPLOAD_ERRORS,
         },
     )
 
@@ -42,10 +38,7 @@ class LedgerUploadForm(forms.Form):
                 "只能导入 .xlsx 文件；.xls 或 .csv 请先在 Excel 中另存为 .xlsx。"
             )
         if upload.size > self.max_bytes:
-            raise forms.ValidationError(
-                f"文件过大（{megabytes(upload.size)}），单个台账文件不能超过 "
-                f"{megabytes(self.max_bytes)}，请分批导入。"
-            )
+            raise forms.ValidationError(too_large(self.max_bytes, upload.size))
         return upload.read()
 
 

@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from baton.core.forms import too_large
 from baton.core.money import to_wan
 from baton.core.xlsx import unneutralize
 from baton.projects import rules
@@ -137,10 +138,7 @@ def _file_error(reason: str, sheet: str = "") -> LedgerRefused:
 def read_book(data: bytes, limits: Limits) -> Book:
     """Return the ledger's sheets as rows of calamine values, or raise LedgerRefused."""
     if len(data) > limits.max_bytes:
-        raise _file_error(
-            f"文件过大（{len(data) / 1048576:.1f} MB），单个台账文件不能超过 "
-            f"{limits.max_bytes // 1048576} MB，请分批导入。"
-        )
+        raise _file_error(too_large(limits.max_bytes, len(data)))
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise _file_error("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入。")
     try:
@@ -382,11 +380,12 @@ def _decimal(value) -> Decimal | None:
         text = repr(value)
     else:
         text = str(value).strip().replace(",", "").replace("，", "")
+    amount: Decimal | None
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise CellError("不是有效的数字。") from None
-    if not amount.is_finite():
+        amount = None
+    if amount is None or not amount.is_finite():
         raise CellError("不是有效的数字。")
     return amount
 

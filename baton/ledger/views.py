@@ -32,7 +32,7 @@ from baton.projects.forms import ProjectFilterForm
 
 from .annotate import error_workbook
 from .exporter import ledger_export
-from .forms import XLSX, LedgerExportForm, LedgerUploadForm, megabytes
+from .forms import XLSX, LedgerExportForm, LedgerUploadForm, too_large
 from .importer import IMPORT_REFUSED, ImportResult, ledger_import
 from .reading import Limits
 from .tasks import import_district as _import_district
@@ -116,9 +116,7 @@ def ledger_import_view(request):
         limit = Limits().max_bytes
         if int(request.META.get("CONTENT_LENGTH") or 0) > limit + 65536:
             # Refuse before Django spools the whole body to disk.
-            form.errors["file"] = form.error_class(
-                [f"文件过大，单个台账文件不能超过 {megabytes(limit)}，请分批导入。"]
-            )
+            form.errors["file"] = form.error_class([too_large(limit)])
             status = 413
         else:
             form = LedgerUploadForm(request.POST, request.FILES)

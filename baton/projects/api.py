@@ -44,7 +44,14 @@ from . import permissions, rules, services
 from .duplicates import candidates_shown, duplicate_candidates
 from .listing import DEFAULT_SORT, FILTERS, MAX_SIZE, SORTS, project_page
 from .models import CODE_PATTERN, REQUIRABLE_FIELDS, Industry, Project, ReviewState, Stage
-from .selectors import handoff_due, pending_handoff, pending_handoffs, project_events, project_get
+from .selectors import (
+    NOT_FOUND,
+    handoff_due,
+    pending_handoff,
+    pending_handoffs,
+    project_events,
+    project_get,
+)
 
 Role = User.Role
 router = Router(tags=["项目"])
@@ -444,7 +451,7 @@ def _project(user: User, code: str) -> Project:
     (PostgreSQL refuses a NUL in a query with an error, so garbage never reaches it.)
     """
     if not _PROJECT_CODE.fullmatch(code):
-        raise Http404("项目不存在或您无权查看。")
+        raise Http404(NOT_FOUND)
     return project_get(user=user, code=code)
 
 

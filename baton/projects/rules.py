@@ -168,6 +168,11 @@ def under_review_refusal(state_label: str, remedy: str = "如需修改，请审�
     return f"项目处于“{state_label}”状态，审核期间不能修改；{remedy}"
 
 
+def holder_only(project: Project, what: str = "修改该项目") -> str:
+    """Return the refusal of a step only the holder unit or the district office may take."""
+    return f"只有责任单位（{project.unit.name}）或区招商办可以{what}。"
+
+
 def check_editable(project: Project) -> None:
     """Refuse a change of the reported fields while the project is being reviewed."""
     if not project.is_editable:

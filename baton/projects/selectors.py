@@ -58,15 +58,21 @@ def project_list(*, user: User, filters: dict | None = None) -> QuerySet[Project
     return projects
 
 
+NOT_FOUND = "项目不存在或您无权查看。"
+
+
 def project_get(*, user: User, pk: int | None = None, code: str | None = None) -> Project:
     """Return one project in the user's scope, or raise Http404 (never 403: no leaks)."""
-    if pk is None and not (isinstance(code, str) and _CODE.fullmatch(code)):
-        raise Http404("项目不存在或您无权查看。")
-    lookup = {"pk": pk} if pk is not None else {"code": code}
-    try:
-        return project_list(user=user).get(**lookup)
-    except (Project.DoesNotExist, ValueError, TypeError):
-        raise Http404("项目不存在或您无权查看。") from None
+    project = None
+    if pk is not None or (isinstance(code, str) and _CODE.fullmatch(code)):
+        lookup = {"pk": pk} if pk is not None else {"code": code}
+        try:
+            project = project_list(user=user).filter(**lookup).first()
+        except (ValueError, TypeError):
+            project = None
+    if project is None:
+        raise Http404(NOT_FOUND)
+    return project
 
 
 def project_events(*, project: Project) -> QuerySet[ProjectEvent]:

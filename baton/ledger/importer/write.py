@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from baton.accounts.models import User
 from baton.audit.services import audit_batch
-from baton.projects import permissions, services
+from baton.projects import permissions, rules, services
 from baton.projects.bulk import BulkWriter, analyze
 from baton.projects.models import (
     Project,
@@ -58,14 +58,14 @@ def _refusal(kind: str, user: User, project: Project) -> str | None:
     if kind in _HOLDER_OR_OFFICE:
         may, what = _HOLDER_OR_OFFICE[kind]
         if not may(user, project):
-            return f"只有责任单位（{project.unit.name}）或区招商办可以{what}。"
+            return rules.holder_only(project, what)
     # The holder of a project under review passes: the writer says why it must wait.
     if (
         kind == "update"
         and not permissions.can_edit(user, project)
         and (project.is_editable or not permissions.can_move(user, project))
     ):
-        return f"只有责任单位（{project.unit.name}）或区招商办可以修改该项目。"
+        return rules.holder_only(project)
     return None
 
 

@@ -350,7 +350,7 @@ def project_edit(request, code):
 def _edit_refusal(user, project: Project) -> str:
     if not project.is_editable:
         return rules.under_review_refusal(project.get_review_state_display())
-    return f"只有责任单位（{project.unit.name}）或区招商办可以修改该项目。"
+    return rules.holder_only(project)
 
 
 def _differences(latest: Project, data: dict) -> list[tuple[str, str, str]]:
@@ -458,7 +458,7 @@ def project_move(request, code):
     user = request.user
     project = project_get(user=user, code=code)
     if not permissions.can_move(user, project):
-        return deny(request, _holder_only(project, "变更阶段"), **_about(project))
+        return deny(request, rules.holder_only(project, "变更阶段"), **_about(project))
     initial = {
         "version": request.GET.get("version") or project.version,
         "stage": request.GET.get("stage"),
@@ -494,7 +494,7 @@ def project_handoff(request, code):
     user = request.user
     project = project_get(user=user, code=code)
     if not permissions.can_hand_off(user, project):
-        return deny(request, _holder_only(project, "交接项目"), **_about(project))
+        return deny(request, rules.holder_only(project, "交接项目"), **_about(project))
     form = HandoffForm(request.POST or None, project=project, initial={"version": project.version})
 
     def perform(data):
@@ -528,7 +528,7 @@ def project_milestone(request, code):
     user = request.user
     project = project_get(user=user, code=code)
     if not permissions.can_record_milestone(user, project):
-        return deny(request, _holder_only(project, "记录里程碑"), **_about(project))
+        return deny(request, rules.holder_only(project, "记录里程碑"), **_about(project))
     if project.stage.is_terminal:
         message = f"“{project.stage.name}”的项目不能记录里程碑，如项目恢复推进，请先变更阶段。"
         return deny(request, message, **_about(project))
@@ -573,10 +573,6 @@ def project_note(request, code):
         perform=perform,
         stay=True,
     )
-
-
-def _holder_only(project: Project, what: str) -> str:
-    return f"只有责任单位（{project.unit.name}）或区招商办可以{what}。"
 
 
 urls = [

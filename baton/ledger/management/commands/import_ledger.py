@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from baton.accounts.models import User
 from baton.audit.hooks import audit_import
 from baton.audit.services import audit_batch
+from baton.core.forms import too_large
 from baton.ledger.annotate import error_workbook
 from baton.ledger.importer import IMPORT_REFUSED, ledger_import
 from baton.ledger.reading import Limits
@@ -45,10 +46,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"找不到文件：{file}", returncode=2)
         if path.stat().st_size > limits.max_bytes:
-            raise CommandError(
-                f"文件过大，单个台账文件不能超过 {limits.max_bytes // 1048576} MB，请分批导入。",
-                returncode=1,
-            )
+            raise CommandError(too_large(limits.max_bytes, path.stat().st_size), returncode=1)
         default = None
         if actor is not None and not district:
             default = actor.unit.district if actor.unit_id else actor.district
