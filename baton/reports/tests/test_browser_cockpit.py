@@ -89,5 +89,18 @@ def test_the_cockpit_reads_on_a_phone(browser, live_server, demo_world):  # noqa
     leader.go("/cockpit/?as_of=2019-12-31")
     painted = drawn(leader)
     assert all(n > 500 for n in painted.values()), painted
+    page = leader.page
+    # The trend's legend wraps to two lines at phone width: the plot starts below it.
+    chart = "echarts.getInstanceByDom(document.getElementById('{}')).getOption()"
+    assert page.evaluate(chart.format("chart-trend") + ".grid[0].top") >= 70
+    assert page.evaluate(chart.format("chart-conversion") + ".title[1].text") == "用时（天）"
+    # A treemap block shows as much of its label as fits: all, the name, or nothing.
+    labels = page.evaluate(
+        "() => { var s = " + chart.format("chart-industries") + ".series[0]; var d = s.data[0];"
+        " var total = s.data.reduce(function (t, x) { return t + x.value; }, 0);"
+        " return [1, 0.08, 0.01].map(function (share) {"
+        " return s.label.formatter({ value: total * share, name: d.name, data: d }); }); }"
+    )
+    assert "亿" in labels[0] and labels[1] == "{name|" + "教育医疗" + "}" and labels[2] == ""
     leader.shot("cockpit-phone")
     leader.close()

@@ -16,6 +16,12 @@
   var GRID_LINE = { lineStyle: { color: "#e9edf2" } };
   var charts = [];
 
+  // A chart as wide as a phone's screen: legends wrap, so they get room of their own.
+  function narrow(id) {
+    var el = document.getElementById(id);
+    return !!el && el.clientWidth < 560;
+  }
+
   function stageColor(i) {
     return STAGE_COLORS[i % STAGE_COLORS.length];
   }
@@ -101,11 +107,14 @@
     series.push({ name: "月末在库项目", type: "line", yAxisIndex: 1, data: t.stock, smooth: true,
       symbolSize: 7, lineStyle: { width: 3, color: ORANGE }, itemStyle: { color: ORANGE },
       areaStyle: { color: "rgba(232,89,12,0.08)" } });
+    // On a phone the legend takes two lines: the plot (and the axis names above it) start
+    // below them instead of under them.
+    var small = narrow("chart-trend");
     draw("chart-trend", {
       color: colors.concat([ORANGE]),
       tooltip: { trigger: "axis" },
-      legend: { top: 0, itemGap: 18 },
-      grid: { left: 44, right: 52, top: 40, bottom: 28 },
+      legend: { top: 0, itemGap: small ? 10 : 18, itemWidth: small ? 16 : 25 },
+      grid: { left: 44, right: 52, top: small ? 76 : 40, bottom: 28 },
       xAxis: { type: "category", data: t.months, axisTick: { alignWithLabel: true } },
       yAxis: [
         { type: "value", name: "当月（个）", minInterval: 1, splitLine: GRID_LINE },
@@ -144,6 +153,17 @@
   // Industries: blocks sized by the amount, labelled with the count.
   function industries(data) {
     var rows = data.industries;
+    var el = document.getElementById("chart-industries");
+    var total = rows.reduce(function (sum, r) { return sum + r.value; }, 0) || 1;
+    var area = el ? el.clientWidth * 420 : 0;
+    // A block's area is its share of the chart's: a small block shows its name only, a
+    // tiny one nothing (its tooltip still tells), rather than a cut "文..." or "5 个 · …".
+    function blockLabel(p) {
+      var room = area * p.value / total;
+      if (room < 7000) return "";
+      if (room < 20000) return "{name|" + p.name + "}";
+      return "{name|" + p.name + "}\n" + p.data.count + " 个 · " + yi(p.data.yi) + " 亿";
+    }
     draw("chart-industries", {
       tooltip: { formatter: function (p) {
         // Between two blocks the pointer is over the treemap's root: no industry, their sum.
@@ -156,10 +176,8 @@
         itemStyle: { borderColor: "#fff", borderWidth: 2, gapWidth: 2 },
         levels: [{ color: ["#1f4e8c", "#2f6db5", "#3b7dd8", "#5a93e0", "#0f9d9a", "#2b8a3e",
           "#5c9e3a", "#f0a020", "#e8590c", "#b7791f", "#7c5cc4", "#8c9aab"] }],
-        label: { show: true, fontSize: 14, lineHeight: 19, overflow: "truncate",
-          formatter: function (p) {
-            return "{name|" + p.name + "}\n" + p.data.count + " 个 · " + yi(p.data.yi) + " 亿";
-          },
+        label: { show: true, fontSize: 14, lineHeight: 19, overflow: "truncate", ellipsis: "…",
+          formatter: blockLabel,
           rich: { name: { fontSize: 14, fontWeight: "bold", color: "#fff", fontFamily: FONT } } },
         data: rows.map(function (r) {
           return { name: r.name, value: r.value, count: r.value, yi: r.yi, url: r.url };
@@ -175,11 +193,13 @@
     var names = rows.map(function (r) { return r.name; });
     var maxDays = 1;
     rows.forEach(function (r) { if (r.quartiles) maxDays = Math.max(maxDays, r.quartiles[2]); });
+    var small = narrow("chart-conversion");
     draw("chart-conversion", {
       title: [
         { text: "转化率", left: "25%", top: 0, textAlign: "center",
           textStyle: { fontSize: 13, fontWeight: "normal", color: "#5c6773", fontFamily: FONT } },
-        { text: "用时（天）：四分位区间与中位数", left: "77%", top: 0, textAlign: "center",
+        { text: small ? "用时（天）" : "用时（天）：四分位区间与中位数", left: "77%", top: 0,
+          textAlign: "center",
           textStyle: { fontSize: 13, fontWeight: "normal", color: "#5c6773", fontFamily: FONT } }
       ],
       tooltip: { formatter: function (p) {
@@ -195,7 +215,8 @@
         { left: "56%", right: 24, top: 30, bottom: 24 }
       ],
       xAxis: [
-        { type: "value", gridIndex: 0, max: 100, axisLabel: { formatter: "{value}%" }, splitLine: GRID_LINE },
+        { type: "value", gridIndex: 0, max: 100, splitNumber: small ? 2 : 5,
+          axisLabel: { formatter: "{value}%" }, splitLine: GRID_LINE },
         { type: "value", gridIndex: 1, max: Math.ceil(maxDays * 1.15), splitLine: GRID_LINE }
       ],
       yAxis: [
