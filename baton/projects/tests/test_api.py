@@ -805,6 +805,7 @@ ROUTES = {
     ("get", "/api/v1/land/buildings"),
     ("get", "/api/v1/land/buildings/{code}"),
     ("get", "/api/v1/land/match"),
+    ("get", "/api/v1/todo"),
 }
 
 
