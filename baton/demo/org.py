@@ -97,9 +97,14 @@ def seed_org() -> dict:
         Person.objects.get_or_create(
             name=name,
             district=xa,
-            defaults={"title": title, "level": Person.Level.DISTRICT_LEADER, "city": city},
+            defaults={
+                "title": title,
+                "level": Person.Level.DISTRICT_LEADER,
+                "city": city,
+                "rank": rank,  # the list is in the office's protocol order
+            },
         )[0]
-        for name, title in XIANGAN_LEADERS
+        for rank, (name, title) in enumerate(XIANGAN_LEADERS, start=1)
     ]
     city_leaders = [
         Person.objects.get_or_create(
