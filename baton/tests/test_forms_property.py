@@ -546,7 +546,12 @@ CASES = [
         ),
         label="SupervisionForm-in-person",
     ),
+    Case(
+        _sf("SupervisionReportForm"),
+        lambda o, d, f: _cls(_sf("SupervisionReportForm"))(d, f),
+    ),
     Case(_sf("SupervisionCloseForm"), lambda o, d, f: _cls(_sf("SupervisionCloseForm"))(d)),
+    Case(_sf("SupervisionReturnForm"), lambda o, d, f: _cls(_sf("SupervisionReturnForm"))(d)),
     Case(
         _sf("LeaderActForm"),
         lambda o, d, f: _cls(_sf("LeaderActForm"))(d, leaders=leader_choices(project=o.project)),
@@ -820,10 +825,22 @@ PAGES = [
         ("leader", "problem", "instruction", "deadline"),
     ),
     Page(
+        "supervision:supervision_report",
+        lambda o, n: reverse(n, args=[o.supervision.pk]),
+        "promoter",
+        ("response",),
+    ),
+    Page(
         "supervision:supervision_close",
         lambda o, n: reverse(n, args=[o.supervision.pk]),
         "office",
-        ("response",),
+        ("note", "confirm"),
+    ),
+    Page(
+        "supervision:supervision_return",
+        lambda o, n: reverse(n, args=[o.supervision.pk]),
+        "office",
+        ("reason",),
     ),
     Page("supervision:leader_act_new", _code("project"), "leader", ("kind", "date", "note")),
     Page("reports:monthly_publish", lambda o, n: reverse(n), "reviewer", ("scope", "as_of")),
