@@ -101,13 +101,15 @@ def go_to(url: str) -> Done:
 
 
 def close_dialog(*events: str, url: str) -> Done:
-    """Success: for htmx, close the dialog and fire ``events`` (the page refreshes what
-    they name; 204, nothing to swap); otherwise say so and go to ``url``."""
+    """Success: for htmx, close the dialog, say so on the page (``showMessage``) and fire
+    ``events`` (the page refreshes what they name; 204, nothing to swap); otherwise say so
+    and go to ``url``."""
 
     def done(request: HttpRequest, message: str) -> HttpResponse:
         if not request.htmx:
             return go_to(url)(request, message)
         response = trigger_client_event(HttpResponse(status=204), "closeDialog")
+        trigger_client_event(response, "showMessage", {"text": message})
         for event in events:
             trigger_client_event(response, event)
         return response

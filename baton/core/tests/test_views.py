@@ -310,5 +310,7 @@ def test_success_can_close_the_dialog_and_tell_the_page(dialog_template):
     _, plain = run(request_for("post", {"text": "走访"}), lambda data: "已登记。", done=done)
 
     assert htmx.status_code == 204
-    assert set(json.loads(htmx["HX-Trigger"])) == {"closeDialog", "problemsChanged"}
+    triggers = json.loads(htmx["HX-Trigger"])
+    assert set(triggers) == {"closeDialog", "showMessage", "problemsChanged"}
+    assert triggers["showMessage"] == {"text": "已登记。"}  # said on the page, no reload
     assert (plain.status_code, plain["Location"]) == (302, "/projects/problems/")

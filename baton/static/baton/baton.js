@@ -19,6 +19,23 @@
     var d = dialog();
     if (d && d.open) d.close();
   });
+  // An action done in the dialog says so where a page's messages are (no reload).
+  document.addEventListener("showMessage", function (event) {
+    var main = document.getElementById("main");
+    var text = event.detail && event.detail.text;
+    if (!main || !text) return;
+    var list = main.querySelector(":scope > ul.messages");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "messages";
+      main.insertBefore(list, main.firstChild);
+    }
+    var item = document.createElement("li");
+    item.className = "msg-success";
+    item.setAttribute("role", "status");
+    item.textContent = text;
+    list.replaceChildren(item);
+  });
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-close-dialog]")) {
       event.preventDefault();

@@ -195,7 +195,7 @@ def test_it_opens_a_problem_in_a_dialog(client, w, project):
     done = client.post(new_problem(project), {**data, "deadline": later()}, **HTMX)
 
     assert done.status_code == 204
-    assert triggers(done) == {"closeDialog", "problemsChanged"}
+    assert triggers(done) == {"closeDialog", "showMessage", "problemsChanged"}
     assert project.problems.count() == 1
 
 
