@@ -55,7 +55,8 @@ def test_it_adds_a_note_through_htmx_and_refreshes_the_timeline(client, w, proje
     login(client, w.reviewer)
     response = client.post(url(project), {"text": TEXT}, **HTMX)
     assert response.status_code == 200
-    assert "closeDialog" in json.loads(response["HX-Trigger"])
+    triggers = json.loads(response["HX-Trigger"])
+    assert "closeDialog" in triggers and triggers["showMessage"] == {"text": "已添加跟进记录。"}
     assert 'id="timeline" hx-swap-oob="true"' in response.text
     assert TEXT in response.text
     assert "<html" not in response.text

@@ -404,6 +404,7 @@ def _timeline_in_place(project: Project):
             "oob": True,
         }
         response = render(request, "projects/_timeline.html", context)
+        trigger_client_event(response, "showMessage", {"text": message})
         return trigger_client_event(response, "closeDialog")
 
     return done
