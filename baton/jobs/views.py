@@ -71,4 +71,4 @@ def job_download(request, job_id: int):
     if path is None:
         raise Http404("这项任务没有可下载的文件，或文件已过期。")
     response = FileResponse(path.open("rb"))
-    return attachment(response, job.file_name or path.name, fallback=path.name)
+    return attachment(response, job.file_name or path.name)

@@ -28,6 +28,12 @@ class MonthlyForm(forms.Form):
         return day
 
 
+class PackForm(MonthlyForm):
+    """月报材料 for the scope and date of the 月度统计 page, in Word or Excel."""
+
+    format = forms.ChoiceField(label="格式", choices=[("docx", "Word"), ("xlsx", "Excel")])
+
+
 class PublishForm(forms.Form):
     """发布月报: the scope and month end shown on the page, both required."""
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports/monthly/", views.monthly, name="monthly"),
     path("reports/monthly/docx/", views.monthly_docx, name="monthly_docx"),
     path("reports/monthly/xlsx/", views.monthly_xlsx, name="monthly_xlsx"),
+    path("reports/monthly/pack/", views.monthly_pack, name="monthly_pack"),
     path("reports/monthly/publish/", views.monthly_publish, name="monthly_publish"),
     path("cockpit/", views_cockpit.cockpit, name="cockpit"),
 ]

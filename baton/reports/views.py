@@ -18,19 +18,21 @@ from baton.todo.selectors import request_items
 
 from .charts import ChartFontError
 from .docx import pack_docx
-from .forms import MonthlyForm, PublishForm
+from .forms import MonthlyForm, PackForm, PublishForm
 from .pack import pack_build
 from .publish import can_publish, published_get, publisher, report_differences, report_publish
 from .scopes import scope_choices, scope_for
 from .selectors import figures_as_of, idle_as_of
 from .snapshots import is_closed_month_end
 from .summary import summary_paragraph
+from .tasks import start_pack
 from .xlsx import pack_xlsx
 
 Role = User.Role
 #: The to-do items the 工作台 shows; the rest are on the to-do page.
 TODO_SHOWN = 10
 IDLE_SHOWN = 8
+NO_SCOPE = "您的账号没有可统计的范围。"
 
 
 @require_GET
@@ -103,7 +105,7 @@ def _publication(user, scope, as_of, figures, choices) -> dict:
 def _pack_download(request, fmt: str):
     choices = scope_choices(request.user)
     if not choices:
-        raise PermissionDenied("您的账号没有可统计的范围。")
+        raise PermissionDenied(NO_SCOPE)
     form = MonthlyForm(request.GET, choices=[(key, label) for key, label, _ in choices])
     if not form.is_valid():
         return HttpResponse(
@@ -123,6 +125,30 @@ def _pack_download(request, fmt: str):
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
     return attachment(HttpResponse(data, content_type=types[fmt]), f"{pack.title}.{fmt}")
+
+
+@require_POST
+@login_required
+def monthly_pack(request):
+    """Queue 月报材料 for the scope and date of the 月度统计 page; its job's page shows the
+    progress, then the download."""
+    choices = scope_choices(request.user)
+    if not choices:
+        raise PermissionDenied(NO_SCOPE)
+    form = PackForm(request.POST, choices=[(key, label) for key, label, _ in choices])
+    if not form.is_valid():
+        errors = [e for field in ("format", "as_of", "scope") for e in form.errors.get(field, [])]
+        return HttpResponse(" ".join(errors), status=400, content_type="text/plain; charset=utf-8")
+    key = form.cleaned_data["scope"] or choices[0][0]
+    label = next(label for k, label, _ in choices if k == key)
+    job = start_pack(
+        user=request.user,
+        scope=key,
+        as_of=form.cleaned_data["as_of"],
+        fmt=form.cleaned_data["format"],
+        label=label,
+    )
+    return redirect("jobs:detail", job.pk)
 
 
 @require_GET

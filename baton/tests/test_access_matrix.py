@@ -836,6 +836,7 @@ POLICY: dict[str, Web | Api] = {
     # district office's (its district) and the city reviewer's (the city).
     "reports/monthly/docx/": Web("reports:monthly_docx", ("GET",), role_page(BUSINESS)),
     "reports/monthly/xlsx/": Web("reports:monthly_xlsx", ("GET",), role_page(BUSINESS)),
+    "reports/monthly/pack/": Web("reports:monthly_pack", ("POST",), role_page(BUSINESS, 400)),
     "reports/monthly/publish/": Web(
         "reports:monthly_publish", ("POST",), role_page({OFFICE, CITY}, invalid=400)
     ),
