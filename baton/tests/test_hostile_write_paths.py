@@ -63,6 +63,7 @@ def _as_admitted(data: bytes) -> bytes:
 def _tables() -> dict:
     tables = dump()
     tables.pop("sessions.Session")
+    tables.pop("jobs.Job")  # the record that a check ran in the worker, like the audit log's
     return tables
 
 

@@ -14,12 +14,17 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 
 from baton.accounts.areas import area_of
 from baton.accounts.models import User
+from baton.projects.page_cache import counters
+
+#: How long the menu's count may lag a change that the library's counters do not follow.
+MENU_COUNT_SECONDS = 30
 
 #: Why the three administrators have no to-do list (三员分立).
 ADMINS_HAVE_NO_TODO = "按照“三员分立”的要求，管理员不查看待办事项等业务数据。"
@@ -107,9 +112,25 @@ def request_items(request: HttpRequest, today: dt.date) -> list[Item]:
 
 
 def menu_count(request: HttpRequest) -> tuple[int, bool] | None:
-    """Return the menu's count on 工作台: (open items, whether any is overdue)."""
+    """Return the menu's count on 工作台: (open items, whether any is overdue).
+
+    Every page shows it, so it is kept for the role and area (and a leader's person)
+    under the library's counters, as the 项目库's pages are — a change to a project shows
+    at once — and for at most ``MENU_COUNT_SECONDS``: what the counters do not follow (a
+    督办's report, a problem's answer) shows in the count that long after. A page that
+    reads the list itself (the 工作台) counts that list.
+    """
     user = request.user
     if not isinstance(user, User) or user.is_admin_role or area_of(user).is_empty:
         return None
-    items = request_items(request, timezone.localdate())
-    return len(items), any(entry.overdue for entry in items)
+    today = timezone.localdate()
+    # Who the items are for: the role and its area (two officers of a district share
+    # them), and the leader's own person.
+    whose = (user.role, user.city_id, user.district_id, user.unit_id, user.person_id)
+    key = ":".join(map(str, ("todo-menu", *whose, today.isoformat(), *counters(user))))
+    kept = None if hasattr(request, "_todo_items") else cache.get(key)
+    if kept is None:
+        items = request_items(request, today)
+        kept = (len(items), any(entry.overdue for entry in items))
+        cache.set(key, kept, MENU_COUNT_SECONDS)
+    return kept

@@ -18,6 +18,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from baton.accounts.api_auth import token_create
+from baton.accounts.models import User
 from baton.accounts.privacy import FULL, NONE, ON_REQUEST
 from baton.ledger.columns import COLUMNS
 from baton.ledger.exporter import ledger_export
@@ -25,7 +26,7 @@ from baton.ledger.importer import ledger_import
 from baton.projects import services
 from baton.projects.models import Stage
 from baton.projects.tests.helpers_views import login
-from baton.testing import admit, make_project
+from baton.testing import admit, make_project, make_user
 
 OLD, OLD_MASKED = "13812341234", "138****1234"
 PHONE, MASKED = "13900001111", "139****1111"
@@ -127,9 +128,25 @@ def test_an_api_action_answers_with_the_number_as_the_actor_now_sees_it(client, 
         content_type="application/json",
         headers=headers,
     )
-    # 马巷街道 handed the project on: it answers with what 马巷 now sees, the number masked.
+    # 马巷街道 asked 工信局 to take the project: until it accepts, 马巷 still holds it and
+    # the answer shows what 马巷 sees now, the number in full.
+    assert response.status_code == 200, response.content.decode()
+    assert response.json()["unit"]["id"] == w.town.pk
+    assert response.json()["pending_handoff"] is not None
+    assert response.json()["contact_phone"] == PHONE
+    receiver = make_user(User.Role.UNIT_STAFF, username="gx_promoter", unit=w.department)
+    response = client.post(
+        f"/api/v1/projects/{project.code}/handoff/accept",
+        {},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token_create(user=receiver)[1]}"},
+    )
+    # 工信局 accepted: its answer is what the new holder sees, the number in full; 马巷,
+    # a runner of the relay now, reads it masked.
     assert response.status_code == 200, response.content.decode()
     assert response.json()["unit"]["id"] == w.department.pk
+    assert response.json()["contact_phone"] == PHONE
+    response = client.get(f"/api/v1/projects/{project.code}", headers=headers)
     assert response.json()["contact_phone"] == MASKED
     headers = {"Authorization": f"Bearer {token_create(user=w.leader)[1]}"}
     response = client.post(
