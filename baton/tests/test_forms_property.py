@@ -45,6 +45,7 @@ from django.utils.datastructures import MultiValueDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from baton.notices.models import Channel
 from baton.projects import services
 from baton.projects.listing import project_page
 from baton.projects.models import Project
@@ -604,6 +605,32 @@ CASES = [
         lambda o, d, f: _cls("baton.reports.forms.MonthlyForm")(
             d, choices=_scope_choices(o.w.office)
         ),
+    ),
+    Case(
+        "baton.reports.forms.PackForm",
+        lambda o, d, f: _cls("baton.reports.forms.PackForm")(d, choices=_scope_choices(o.w.office)),
+    ),
+    Case(
+        "baton.projects.forms_handoff.HandoffAcceptForm",
+        lambda o, d, f: _cls("baton.projects.forms_handoff.HandoffAcceptForm")(d),
+    ),
+    Case(
+        "baton.projects.forms_handoff.HandoffDeclineForm",
+        lambda o, d, f: _cls("baton.projects.forms_handoff.HandoffDeclineForm")(d),
+    ),
+    Case(
+        "baton.projects.forms_handoff.HandoffWithdrawForm",
+        lambda o, d, f: _cls("baton.projects.forms_handoff.HandoffWithdrawForm")(d),
+    ),
+    Case(
+        "baton.notices.forms.ChannelForm",
+        lambda o, d, f: _cls("baton.notices.forms.ChannelForm")(
+            d, instance=Channel(district=o.w.district)
+        ),
+    ),
+    Case(
+        "baton.notices.admin.ChannelAdminForm",
+        lambda o, d, f: _cls("baton.notices.admin.ChannelAdminForm")(d),
     ),
     Case(
         "baton.reports.forms.PublishForm",
