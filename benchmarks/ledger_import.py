@@ -312,6 +312,7 @@ def write_ledger(path: Path, rows: int, seed: int) -> None:
         ws.append(
             [
                 code,
+                "",  # 原编号
                 name,
                 investor,
                 district.code if n % 2 else district.name,
