@@ -1,4 +1,4 @@
-"""Time the 领导驾驶舱 page on a generated library and take its screenshot (issue 6).
+"""Time the 领导驾驶舱 page on a generated library and take its screenshot.
 
     BATON_VAR_DIR=/tmp/prov .venv/bin/baton migrate
     BATON_VAR_DIR=/tmp/prov .venv/bin/baton generate --scale province --seed 1

@@ -7,7 +7,7 @@ Both start gunicorn as ``baton demo`` serves (2 workers × 4 threads, whitenoise
 loopback port and drive it with an asyncio client (aiohttp), each connection signed in
 with its own session cookie.
 
-``bench`` (issue 3): the library of a generated scale (``baton generate``, the databases of
+``bench``: the library of a generated scale (``baton generate``, the databases of
 ``benchmarks/run.py``: ``$BATON_VAR_DIR/bench-<scale>.sqlite3`` or PostgreSQL
 ``baton_scale_<scale>``, generated once and reused). As the office of the largest district,
 for the project list, the project page (500 of its projects in turn) and the cockpit, at
@@ -16,7 +16,7 @@ is measured twice: its first page, as an office opens it again and again (served
 the kept pages of ``baton.projects.page_cache`` while nothing changes), and with a new
 condition on every request, which is never kept: the list computed and rendered each time.
 
-``load`` (issue 8, RELIABILITY item 16): a fresh copy of the demo (``load-demo.sqlite3``, or
+``load`` (no error under load): a fresh copy of the demo (``load-demo.sqlite3``, or
 PostgreSQL ``baton_load_demo``, dropped and re-created) and 200 signed-in users (unit
 promoters, district offices, the city office) working at once for 60 s: 90 % reads (the
 list with and without filters, project pages, the cockpit, the workbench) and 10 % writes
@@ -627,15 +627,13 @@ class Run:
                 rps, p95 = len(tally.latencies) / elapsed, tally.percentile(95)
                 verdict = "达标" if rps >= 200 and p95 <= 150 and not tally.errors else "未达标"
                 print(
-                    f"目标（issue 3）：项目库 16 并发 ≥ 200 请求/秒、p95 ≤ 150 ms、0 错误 —— "
+                    f"目标：项目库 16 并发 ≥ 200 请求/秒、p95 ≤ 150 ms、0 错误 —— "
                     f"{rps:.0f} 请求/秒、p95 {p95:.0f} ms、{tally.errors} 个错误：{verdict}"
                 )
         high = [t for _, n, _, t in rows if n >= 200]
         if high:
             bad = sum(t.errors for t in high)
-            print(
-                f"目标（issue 3）：200 并发 0 错误 —— {bad} 个错误：{'达标' if not bad else '未达标'}"
-            )
+            print(f"目标：200 并发 0 错误 —— {bad} 个错误：{'达标' if not bad else '未达标'}")
         return errors > 0
 
     def sign_out(self, members) -> None:

@@ -1,4 +1,4 @@
-"""Time a 100,000-row ledger import (issue 5 item 6): dry run, import, re-import.
+"""Time a 100,000-row ledger import (a whole province's ledger): dry run, import, re-import.
 
     .venv/bin/python benchmarks/ledger_import.py                          # 100,000 rows, SQLite
     .venv/bin/python benchmarks/ledger_import.py --database postgres

@@ -1,6 +1,6 @@
 """Contacts' phone numbers: the one masking rule and who may see a number in full.
 
-等保 2.0 / RELIABILITY item 6. Who sees what (DESIGN §1):
+等保 2.0 (personal information seen only by those who need it). Who sees what:
 
 - ``FULL``: the unit holding the project (单位招商员 of the baton holder) and the office
   of its district (区招商办) work the project and see its contact's number in full,

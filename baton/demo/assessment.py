@@ -1,4 +1,4 @@
-"""The demo's 考核办法: 翔安区's scheme after REAL_WORLD §3.2, and its published 1–8月 ranking.
+"""The demo's 考核办法: 翔安区's scheme as the district's published 考核办法 words it, and its published 1–8月 ranking.
 
 Written through the assessment services, back-dated: the scheme published early in 2019,
 the manual scores of 1–8月 entered, the ranking computed and published on 2019-09-06

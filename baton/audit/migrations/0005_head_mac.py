@@ -1,4 +1,4 @@
-"""The chain's head row gets a MAC (issue 13: a tail cut with the head moved back).
+"""The chain's head row gets a MAC (so a tail cut with the head moved back is caught).
 
 The existing head is authenticated as it stands: the chain up to it is what
 ``baton audit-verify`` checks, as before.

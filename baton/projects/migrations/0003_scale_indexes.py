@@ -1,4 +1,4 @@
-"""Indexes for a province or the country (issue 3), and free-text search on name/investor.
+"""Indexes for a province or the country (200,000 projects, lists and the cockpit within their targets), and free-text search on name/investor.
 
 These are database objects Django's model state does not describe (covering indexes
 with INCLUDE, an FTS5 virtual table with its triggers, pg_trgm GIN indexes), so they
