@@ -15,8 +15,8 @@ from ninja import NinjaAPI, Swagger
 from baton.accounts.api_auth import TokenAuth, TokenRefused
 from baton.core.api import STATUS_MESSAGES, add_error_handlers
 from baton.land.api import router as land_router
-from baton.projects.api import reference_router
 from baton.projects.api import router as projects_router
+from baton.projects.api_reference import reference_router
 from baton.projects.services import ConflictError
 from baton.reports.api import router as reports_router
 from baton.todo.api import router as todo_router

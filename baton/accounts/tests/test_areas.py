@@ -9,7 +9,7 @@ from baton.accounts.models import User
 from baton.assessment.selectors import _district_condition
 from baton.land.selectors import land_scope
 from baton.org.models import City, District, Unit
-from baton.projects.api import _visible_units
+from baton.projects.api_reference import visible_units
 from baton.projects.forms import ProjectFilterForm
 from baton.projects.models import Project
 from baton.projects.selectors import project_scope
@@ -125,7 +125,7 @@ def _places(user: User) -> dict[str, set[int]]:
         "scope_choices": choices,
         "ProjectFilterForm": in_form,
         "units_in_scope": _district_ids(units_in_scope(user)),
-        "api._visible_units": _district_ids(_visible_units(user)),
+        "api._visible_units": _district_ids(visible_units(user)),
     }
 
 
