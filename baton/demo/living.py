@@ -327,8 +327,9 @@ def _recent(living: Living, today: dt.date) -> None:
     towns = [
         p for p in quiet[4:] if p.unit.kind == Unit.Kind.TOWN and p.stage.code == "negotiating"
     ]
+    handed = None
     if towns:
-        project = towns[0]
+        project = handed = towns[0]
         services.project_handoff(
             project=project,
             to_unit=rng.choice(living.relay),
@@ -338,7 +339,10 @@ def _recent(living: Living, today: dt.date) -> None:
             keep_as_co_unit=True,
             at=moment(days[-1], 17),
         )
-    open_now = [p for p in quiet[5:] if not p.problems.exclude(status="resolved").exists()]
+    # Not the project just handed on: its history has moved past the obstacle's day.
+    open_now = [
+        p for p in quiet[5:] if p != handed and not p.problems.exclude(status="resolved").exists()
+    ]
     if open_now:
         project = open_now[0]
         category, text, unit_name = PROBLEMS[rng.randrange(len(PROBLEMS))]

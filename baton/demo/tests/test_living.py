@@ -141,3 +141,19 @@ def test_a_life_stops_writing_at_a_stop_and_before_the_day():
     assert [k for _d, k, _a in life.ordered(dt.date(2030, 1, 1))] == ["move", "stop"]
     assert [k for _d, k, _a in life.ordered(dt.date(2021, 6, 1))] == ["move"]
     assert timezone.is_aware(start_of_day(TODAY))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "today",
+    [
+        dt.date(2026, 12, 7),  # a Monday: its handoff and its obstacle fell on one project
+        dt.date(2025, 6, 1),  # a Sunday
+        dt.date(2025, 1, 2),  # right after New Year
+    ],
+)
+def test_the_demo_loads_whatever_the_day(today):
+    """The weeks before the load are drawn from the day: any day must make a valid history."""
+    seed.load_demo(today=today)
+    assert check_periods().differences == 0
+    assert not ProjectEvent.objects.filter(at__gte=start_of_day(today)).exists()
