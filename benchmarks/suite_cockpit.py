@@ -153,9 +153,14 @@ class Cockpit:
             f" AND e.kind = 'problem' AND e.at < %s AND {problem} = pr.id"
             " ORDER BY e.at DESC, e.id DESC LIMIT 1), pr.status) IN ('open', 'in_progress'))"
         )
+        # Idle: no activity (a leader's 督办 and its sign-off are not) in the 30 days, and
+        # not yet 投产 by the day.
         idle = (
             "NOT EXISTS (SELECT 1 FROM projects_projectevent e WHERE e.project_id = p.project_id"
-            " AND e.at >= %s AND e.at < %s)"
+            " AND e.at >= %s AND e.at < %s AND e.kind NOT IN"
+            " ('supervised', 'supervision_closed', 'supervision_returned'))"
+            " AND NOT EXISTS (SELECT 1 FROM projects_milestone m WHERE m.project_id = p.project_id"
+            " AND m.kind = 'in_production' AND m.date <= %s)"
         )
         since_idle = dt_param(end_of_day(day) - dt.timedelta(days=30))
         base = f"FROM projects_projectperiod p WHERE {where} AND {current} AND {on_ladder}"
@@ -163,20 +168,23 @@ class Cockpit:
         statements.append(
             (
                 f"SELECT SUM(CASE WHEN {paused} THEN 1 ELSE 0 END), COUNT(*) {base} AND {idle}",
-                [cutoff, cutoff, *base_params, since_idle, cutoff],
+                [cutoff, cutoff, *base_params, since_idle, cutoff, day_param(day)],
             )
         )
-        for negate in ("NOT ", ""):
+        # All the idle, then those of them waiting on an open problem.
+        for waiting, waiting_params in (("", []), (f" AND {paused}", [cutoff, cutoff])):
             statements.append(
                 (
                     "SELECT p.id, p.project_id, p.investment, pr.code, pr.name, s.name, u.name,"
                     " (SELECT MAX(e.at) FROM projects_projectevent e WHERE e.project_id = p.project_id"
-                    f" AND e.at < %s) FROM (SELECT p.id {base} AND {negate}{paused} AND {idle}"
+                    " AND e.at < %s AND e.kind NOT IN"
+                    " ('supervised', 'supervision_closed', 'supervision_returned'))"
+                    f" FROM (SELECT p.id {base}{waiting} AND {idle}"
                     " ORDER BY p.investment DESC, p.project_id LIMIT 15) t"
                     " JOIN projects_projectperiod p ON p.id = t.id JOIN projects_project pr ON pr.id = p.project_id"
                     " JOIN projects_stage s ON s.id = p.stage_id JOIN org_unit u ON u.id = p.unit_id"
                     " ORDER BY p.investment DESC, p.project_id",
-                    [cutoff, *base_params, cutoff, cutoff, since_idle, cutoff],
+                    [cutoff, *base_params, *waiting_params, since_idle, cutoff, day_param(day)],
                 )
             )
         # Leaders' acts in the window on projects in scope when recorded.
@@ -214,6 +222,6 @@ class Cockpit:
         for c in board.conversions:
             assert entered.get(c.stage.pk, (0, 0)) == (c.entered, c.reached), c.stage.name
         paused, idle = results[15][0]
-        assert (board.paused_count, board.idle_count) == (paused or 0, idle - (paused or 0))
+        assert (board.paused_count, board.idle_count) == (paused or 0, idle)
         assert [r[3] for r in results[16]] == [r.project.code for r in board.idle]
         assert board.acts_count == results[19][0][0]

@@ -14,8 +14,14 @@ from baton.projects import services
 from baton.supervision import services as supervision
 from baton.testing import admit, make_project
 
-TODAY = timezone.localdate()
-TOMORROW = TODAY + dt.timedelta(days=1)
+
+def today() -> dt.date:
+    """Read when a test runs: a run that crosses midnight in Beijing moves the day."""
+    return timezone.localdate()
+
+
+def tomorrow() -> dt.date:
+    return today() + dt.timedelta(days=1)
 
 
 def reminders(user) -> list[Notice]:
@@ -30,7 +36,7 @@ def supervised(w):
         actor=w.office,
         leader=w.leader_person,
         instruction="尽快完成供地",
-        deadline=TOMORROW,
+        deadline=tomorrow(),
     )
     Notice.objects.all().delete()
     return project
@@ -54,13 +60,13 @@ def test_a_supervision_due_tomorrow_is_reminded_once_a_day(w, supervised, settin
     assert len(reminders(w.promoter)) == 1
     assert Reminder.objects.filter(recipient=w.promoter).count() == 1
     # The next day (now overdue) it is reminded again.
-    remind(TOMORROW + dt.timedelta(days=1))
+    remind(tomorrow() + dt.timedelta(days=1))
     later = reminders(w.promoter)
     assert len(later) == 2 and "已逾期" in later[1].body and "已逾期" in later[1].title
 
 
 def test_nobody_else_is_reminded_of_it(w, supervised):
-    remind(TODAY)
+    remind(today())
     for user in (w.other_promoter, w.tongan_office, w.sys_admin, w.audit_admin):
         assert reminders(user) == []
 
@@ -72,9 +78,9 @@ def test_a_later_deadline_is_not_reminded_yet(w):
         actor=w.office,
         leader=w.leader_person,
         instruction="下月完成",
-        deadline=TODAY + dt.timedelta(days=10),
+        deadline=today() + dt.timedelta(days=10),
     )
-    remind(TODAY)
+    remind(today())
     assert reminders(w.promoter) == []
 
 
@@ -83,7 +89,7 @@ def test_a_waiting_review_is_reminded_and_a_draft_is_not(w):
     services.project_submit(project=waiting, actor=w.promoter)
     make_project(w, name="草稿项目")
     Notice.objects.all().delete()
-    remind(TODAY)
+    remind(today())
     [notice] = reminders(w.office)
     assert "待审核项目" in notice.body and notice.url == f"/projects/{waiting.code}/review/"
     assert reminders(w.promoter) == []  # its draft is not a deadline
@@ -93,7 +99,7 @@ def test_a_waiting_review_is_reminded_and_a_draft_is_not(w):
 def test_one_notice_lists_a_persons_items(w):
     for n in range(3):
         services.project_submit(project=make_project(w, name=f"项目{n}"), actor=w.promoter)
-    remind(TODAY)
+    remind(today())
     [notice] = reminders(w.office)
     assert notice.title == "您有 3 项待办需要办理" and notice.url == "/todo/"
     assert notice.body.count("\n") == 2
@@ -101,7 +107,7 @@ def test_one_notice_lists_a_persons_items(w):
 
 
 def test_the_database_allows_one_reminder_per_item_a_day(w, supervised):
-    remind(TODAY)
+    remind(today())
     first = Reminder.objects.get(recipient=w.promoter)
     with pytest.raises(IntegrityError), transaction.atomic():
         Reminder.objects.create(
