@@ -208,3 +208,14 @@ def test_a_common_term_gives_the_same_answer_by_scan(w, library, monkeypatch):
     scanned = project_page(user=w.reviewer, filters={"q": "生产基地"}, size=200)
     assert indexed.total == scanned.total == 6
     assert [p.pk for p in indexed.rows] == [p.pk for p in scanned.rows]
+
+
+@pytest.mark.parametrize("term", ["XS-2019-017", "英锐氢能装备"])
+def test_a_search_finds_the_original_code_and_the_name_alike(w, term):
+    """An office's own code (原编号) is searched beside the names: a long term goes through
+    the full-text index on SQLite, and the 原编号 must not be lost there."""
+    kept = make_project(w, name="英锐氢能装备项目")
+    Project.objects.filter(pk=kept.pk).update(original_code="XS-2019-017")
+    make_project(w, name="冷链物流园")
+    page = project_page(user=w.office, filters={"q": term})
+    assert [row.code for row in page.rows] == [kept.code]
