@@ -27,8 +27,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from baton.assessment.tests.helpers_views import published_scheme, ranking, signed_projects
-from baton.ledger.tests.helpers import row, xlsx
 from baton.demo.management.commands.demo import gunicorn_command
+from baton.ledger.tests.helpers import row, xlsx
 from baton.projects.tests.helpers_views import login
 from baton.testing import admit, make_project
 

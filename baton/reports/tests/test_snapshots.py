@@ -6,8 +6,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from baton.org.models import City, District
 from baton.demo import generator as gen
+from baton.org.models import City, District
 from baton.projects import services
 from baton.projects.models import Milestone, Project, Stage
 from baton.reports.models import MonthEndSnapshot
