@@ -32,6 +32,9 @@ def test_password() -> str:
     return f"Tt-{secrets.token_hex(6)}"
 
 
+test_password.__test__ = False  # type: ignore[attr-defined]  # a helper that pytest must not collect
+
+
 def make_user(role: str, *, username: str | None = None, **area) -> User:
     user = User(username=username or f"{role}{next(_seq)}", role=role, **area)
     user.set_password(test_password())
