@@ -16,6 +16,7 @@ from baton.accounts.api_auth import TokenAuth, TokenRefused
 from baton.core.api import STATUS_MESSAGES, add_error_handlers
 from baton.land.api import router as land_router
 from baton.projects.api import router as projects_router
+from baton.projects.api_handoffs import router as handoffs_router
 from baton.projects.api_reference import reference_router
 from baton.projects.services import ConflictError
 from baton.reports.api import router as reports_router
@@ -72,6 +73,7 @@ api = NinjaAPI(
     docs_decorator=_docs_access,
 )
 api.add_router("", projects_router)
+api.add_router("", handoffs_router)
 api.add_router("", reports_router)
 api.add_router("", reference_router)
 api.add_router("", land_router)

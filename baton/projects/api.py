@@ -404,21 +404,6 @@ class HandoffIn(In):
     on: IsoDate | None = Field(None, description=_ON)
 
 
-class HandoffAcceptIn(In):
-    reason: Text = Field("", description="说明；on 早于今天 30 天以上时必填")
-    on: IsoDate | None = Field(
-        None, description="接收日期，规则同交接的 on；自该日起由接收单位负责"
-    )
-
-
-class HandoffDeclineIn(In):
-    reason: text_limited(None, required=True) = Field(description="拒绝接收的原因")
-
-
-class HandoffWithdrawIn(In):
-    reason: Text = Field("", description="撤回说明")
-
-
 class MilestoneIn(In):
     kind: Literal[
         "signed", "registered", "land_supplied", "started", "in_production", "at_capacity"
@@ -437,13 +422,13 @@ class NoteIn(In):
 _UNIT_FIELDS = ("info_unit", "talks_unit", "landing_unit")
 _LIST_ERRORS = {401: Error, 422: Error}
 _READ_ERRORS = {401: Error, 404: Error}
-_ACT_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+ACT_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
 _PROJECT_CODE = re.compile(rf"^{CODE_PATTERN}$")
 
 
-def _project(user: User, code: str) -> Project:
+def project_in_scope(user: User, code: str) -> Project:
     """Return the project in the user's scope, or 404; a malformed code is a 404 too.
 
     (PostgreSQL refuses a NUL in a query with an error, so garbage never reaches it.)
@@ -511,7 +496,7 @@ def _stage(code: str, field: str = "stage") -> Stage:
     return stage
 
 
-def _acted(project: Project, user: User) -> dict:
+def acted(project: Project, user: User) -> dict:
     # The state the user's own step produced, even if it took the project out of sight
     # (a handoff to another unit): it is what they just did, not a peek.
     project.refresh_from_db()
@@ -563,7 +548,7 @@ def project_index(request, params: Query[ProjectFilters]):
     }
 
 
-@router.post("/projects", response={201: ProjectOut, **_ACT_ERRORS}, summary="新建项目")
+@router.post("/projects", response={201: ProjectOut, **ACT_ERRORS}, summary="新建项目")
 def project_new(request, payload: ProjectCreateIn):
     """单位招商员为本单位新建草稿项目。"""
     user = request.auth
@@ -590,14 +575,14 @@ def project_new(request, payload: ProjectCreateIn):
 @router.get("/projects/{code}", response={200: ProjectOut, **_READ_ERRORS}, summary="项目详情")
 def project_detail(request, code: str):
     """项目的全部字段、当前版本号、里程碑，以及当前用户可执行的操作。"""
-    return _detail(_project(request.auth, code), request.auth)
+    return _detail(project_in_scope(request.auth, code), request.auth)
 
 
-@router.patch("/projects/{code}", response={200: ProjectOut, **_ACT_ERRORS}, summary="修改项目")
+@router.patch("/projects/{code}", response={200: ProjectOut, **ACT_ERRORS}, summary="修改项目")
 def project_edit(request, code: str, payload: ProjectUpdateIn):
     """只修改请求中给出的字段；须带 version，他人已先保存时返回 409。"""
     user = request.auth
-    project = _project(user, code)
+    project = project_in_scope(user, code)
     if not permissions.can_edit(user, project) and (
         project.is_editable or not permissions.can_move(user, project)
     ):
@@ -613,30 +598,30 @@ def project_edit(request, code: str, payload: ProjectUpdateIn):
             expected_version=payload.version,
             reason=payload.reason,
         )
-    return _acted(project, user)
+    return acted(project, user)
 
 
 @router.post(
-    "/projects/{code}/submit", response={200: ProjectOut, **_ACT_ERRORS}, summary="上报审核"
+    "/projects/{code}/submit", response={200: ProjectOut, **ACT_ERRORS}, summary="上报审核"
 )
 def project_submit(request, code: str, payload: VersionIn):
     user = request.auth
-    project = _project(user, code)
+    project = project_in_scope(user, code)
     if not permissions.can_submit(user, project) and not _holds(user, project):
         raise PermissionDenied("只有项目的责任单位可以上报。")
     services.project_submit(project=project, actor=user, expected_version=payload.version)
-    return _acted(project, user)
+    return acted(project, user)
 
 
 @router.post(
     "/projects/{code}/review",
-    response={200: ProjectOut, **_ACT_ERRORS},
+    response={200: ProjectOut, **ACT_ERRORS},
     summary="审核（通过或退回）",
 )
 def project_review(request, code: str, payload: ReviewIn):
     """区招商办初审、市招商办审核入库；退回须说明原因；有疑似重复时须确认 not_duplicate。"""
     user = request.auth
-    project = _project(user, code)
+    project = project_in_scope(user, code)
     pending = (ReviewState.SUBMITTED, ReviewState.DISTRICT_APPROVED)
     if not permissions.can_review(user, project) and (
         project.review_state in pending
@@ -651,14 +636,14 @@ def project_review(request, code: str, payload: ReviewIn):
         not_duplicate=payload.not_duplicate,
         expected_version=payload.version,
     )
-    return _acted(project, user)
+    return acted(project, user)
 
 
-@router.post("/projects/{code}/move", response={200: ProjectOut, **_ACT_ERRORS}, summary="变更阶段")
+@router.post("/projects/{code}/move", response={200: ProjectOut, **ACT_ERRORS}, summary="变更阶段")
 def project_move(request, code: str, payload: MoveIn):
     """推进或后退到另一阶段；目标阶段要求的字段放在 fields 中一并提交。"""
     user = request.auth
-    project = _project(user, code)
+    project = project_in_scope(user, code)
     if not permissions.can_move(user, project):
         raise PermissionDenied("只有责任单位或区招商办可以变更项目阶段。")
     stage = _stage(payload.stage)
@@ -677,11 +662,11 @@ def project_move(request, code: str, payload: MoveIn):
             expected_version=payload.version,
             on=payload.on,
         )
-    return _acted(project, user)
+    return acted(project, user)
 
 
 @router.post(
-    "/projects/{code}/handoff", response={200: ProjectOut, **_ACT_ERRORS}, summary="接力交接"
+    "/projects/{code}/handoff", response={200: ProjectOut, **ACT_ERRORS}, summary="接力交接"
 )
 def project_handoff(request, code: str, payload: HandoffIn):
     """把项目交给本区另一单位负责。
@@ -689,7 +674,7 @@ def project_handoff(request, code: str, payload: HandoffIn):
     单位招商员发起的交接待接收单位接收（pending_handoff；其间仍由原单位负责，
     接收日起由接收单位负责）；区招商办的交接即时生效。"""
     user = request.auth
-    project = _project(user, code)
+    project = project_in_scope(user, code)
     if not permissions.can_hand_off(user, project):
         raise PermissionDenied("只有责任单位或区招商办可以交接项目。")
     to_unit = Unit.objects.filter(pk=payload.to_unit, district_id=project.district_id).first()
@@ -705,63 +690,18 @@ def project_handoff(request, code: str, payload: HandoffIn):
         expected_version=payload.version,
         on=payload.on,
     )
-    return _acted(project, user)
-
-
-@router.post(
-    "/projects/{code}/handoff/accept",
-    response={200: ProjectOut, **_ACT_ERRORS},
-    summary="接收交接",
-)
-def project_handoff_accept(request, code: str, payload: HandoffAcceptIn):
-    """接收单位的招商员接收待接收的交接；自接收日起由本单位负责。"""
-    user = request.auth
-    project = _project(user, code)
-    if not permissions.can_answer_handoff(user, project):
-        raise PermissionDenied(permissions.NOT_RECEIVER)
-    services.handoff_accept(project=project, actor=user, reason=payload.reason, on=payload.on)
-    return _acted(project, user)
-
-
-@router.post(
-    "/projects/{code}/handoff/decline",
-    response={200: ProjectOut, **_ACT_ERRORS},
-    summary="拒绝接收交接",
-)
-def project_handoff_decline(request, code: str, payload: HandoffDeclineIn):
-    """接收单位的招商员拒绝接收，须说明原因；项目仍由原单位负责。"""
-    user = request.auth
-    project = _project(user, code)
-    if not permissions.can_answer_handoff(user, project):
-        raise PermissionDenied(permissions.NOT_RECEIVER)
-    services.handoff_decline(project=project, actor=user, reason=payload.reason)
-    return _acted(project, user)
-
-
-@router.post(
-    "/projects/{code}/handoff/withdraw",
-    response={200: ProjectOut, **_ACT_ERRORS},
-    summary="撤回交接",
-)
-def project_handoff_withdraw(request, code: str, payload: HandoffWithdrawIn):
-    """交出单位或区招商办撤回尚未接收的交接。"""
-    user = request.auth
-    project = _project(user, code)
-    if not permissions.can_withdraw_handoff(user, project):
-        raise PermissionDenied(permissions.NOT_GIVER)
-    services.handoff_withdraw(project=project, actor=user, reason=payload.reason)
-    return _acted(project, user)
+    return acted(project, user)
 
 
 @router.post(
     "/projects/{code}/milestones",
-    response={200: MilestoneResult, **_ACT_ERRORS},
+    response={200: MilestoneResult, **ACT_ERRORS},
     summary="记录里程碑",
 )
 def project_milestone(request, code: str, payload: MilestoneIn):
     """记录或更正签约、注册、供地、开工、投产、达产日期。"""
     user = request.auth
-    project = _project(user, code)
+    project = project_in_scope(user, code)
     if not permissions.can_record_milestone(user, project):
         raise PermissionDenied("只有责任单位或区招商办可以记录里程碑。")
     changed = services.milestone_record(
@@ -778,11 +718,11 @@ def project_milestone(request, code: str, payload: MilestoneIn):
 
 
 @router.post(
-    "/projects/{code}/notes", response={201: EventOut, **_ACT_ERRORS}, summary="添加跟进记录"
+    "/projects/{code}/notes", response={201: EventOut, **ACT_ERRORS}, summary="添加跟进记录"
 )
 def project_note(request, code: str, payload: NoteIn):
     user = request.auth
-    project = _project(user, code)
+    project = project_in_scope(user, code)
     if not permissions.can_add_note(user, project):
         raise PermissionDenied("您不能为该项目添加跟进记录。")
     return Status(201, _event(services.note_add(project=project, actor=user, text=payload.text)))
@@ -793,7 +733,7 @@ def project_note(request, code: str, payload: NoteIn):
 )
 def project_timeline(request, code: str):
     """项目的接力时间线：创建、上报、审核、阶段变更、交接、里程碑、跟进记录……按时间先后。"""
-    project = _project(request.auth, code)
+    project = project_in_scope(request.auth, code)
     events = list(project_events(project=project))
     for event in events:  # a contact phone in the history is masked as in the detail
         event.old = privacy.shown_values(request.auth, project, event.old)
@@ -817,5 +757,5 @@ def project_contact_phone(request, code: str):
     - 不在您范围内的项目：404。
     """
     user = request.auth
-    project = _project(user, code)
+    project = project_in_scope(user, code)
     return {"contact_phone": privacy.full_phone(user=user, project=project, request=request)}
