@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,8 +45,23 @@ class District(models.Model):
         return f"{self.city.short_name}{self.name}"
 
 
+class UnitQuerySet(models.QuerySet):
+    def promotion(self) -> "UnitQuerySet":
+        """Return the promotion units: those that may hold, receive and share a project
+        and are assessed (every kind but the 协调部门)."""
+        return self.exclude(kind=Unit.Kind.COORDINATING)
+
+    def coordinating(self) -> "UnitQuerySet":
+        return self.filter(kind=Unit.Kind.COORDINATING)
+
+
 class Unit(models.Model):
-    """A team that promotes investment: the runners of the relay."""
+    """A team that promotes investment: the runners of the relay.
+
+    A 协调部门 (自然资源局, 生态环境局, 供电公司…) is a unit outside the promotion team:
+    problems may be assigned to it, but it never holds, receives or shares a project and
+    is never assessed (``Unit.objects.promotion()``, ``check_promotion``).
+    """
 
     class Kind(models.TextChoices):
         TOWN = "town", _("镇街")
@@ -53,6 +69,7 @@ class Unit(models.Model):
         HEADQUARTERS = "headquarters", _("指挥部/管委会")
         GROUP = "group", _("国企招商集团")
         OFFICE = "office", _("区招商办")
+        COORDINATING = "coordinating", _("协调部门")
 
     district = models.ForeignKey(
         District, models.PROTECT, related_name="units", verbose_name=_("所属区")
@@ -65,6 +82,8 @@ class Unit(models.Model):
     )
     order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("招商单位")
@@ -80,6 +99,19 @@ class Unit(models.Model):
     @property
     def label(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def is_coordinating(self) -> bool:
+        return self.kind == self.Kind.COORDINATING
+
+    def check_promotion(self) -> None:
+        """Refuse a 协调部门 where a promotion unit is needed (a project's holder, a
+        handoff's receiver, a co-unit or relay leg, an assessed unit)."""
+        if self.is_coordinating:
+            raise ValidationError(
+                f"“{self.name}”是协调部门，只办理交办给它的问题，"
+                "不能负责、接收或协同招商项目，也不参加考核排名。"
+            )
 
 
 #: Leaders in protocol order: city leaders before district leaders (the level's codes sort

@@ -263,14 +263,22 @@ def check_leader_of(district: District, leader: Person) -> None:
         raise ValidationError(f"{leader.name}不是本区或本市的领导。")
 
 
-def check_unit(district: District, unit) -> None:
-    """Refuse a unit that is not an active unit of ``district``."""
+def check_district_unit(district: District, unit) -> None:
+    """Refuse a unit that is not an active unit of ``district`` (of any kind: a problem
+    may be assigned to a 协调部门)."""
     if not isinstance(unit, Unit):
         raise ValidationError("单位无效。")
     if unit.district_id != district.pk:
         raise ValidationError(f"“{unit.name}”不是{district.name}的单位。")
     if not unit.is_active:
         raise ValidationError(f"“{unit.name}”已停用。")
+
+
+def check_unit(district: District, unit) -> None:
+    """Refuse a unit that may not carry a project of ``district``: not an active unit
+    of it, or a 协调部门 (a holder, a handoff's receiver, a relay leg, a co-unit)."""
+    check_district_unit(district, unit)
+    unit.check_promotion()
 
 
 def clean_original_code(code: str) -> str:

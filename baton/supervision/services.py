@@ -81,7 +81,7 @@ def problem_open(
         raise ValidationError({"category": "问题类别无效。"})
     description = _clean_text(description, label="问题描述", limit=2000)
     try:
-        rules.check_unit(project.district, responsible_unit)
+        rules.check_district_unit(project.district, responsible_unit)
     except ValidationError as exc:
         raise ValidationError({"responsible_unit": exc.messages[0]}) from None
     deadline = _clean_deadline(deadline, at)
