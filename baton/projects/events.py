@@ -19,6 +19,7 @@ from django.core.exceptions import FieldDoesNotExist
 
 from baton.core.money import plain
 from baton.core.templatetags.baton import wan
+from baton.org.divisions import name_of
 from baton.org.models import District, Person, Unit
 
 from . import hooks
@@ -31,7 +32,7 @@ from .models import (
     ReviewState,
     Stage,
 )
-from .rules import EDITABLE_FIELDS
+from .rules import AMOUNT_FIELDS, EDITABLE_FIELDS, FLAG_FIELDS
 
 Kind = ProjectEvent.Kind
 
@@ -173,7 +174,18 @@ _REFERENCES = {
     "district": District,
 }
 #: Labels whose unit the shown value already carries.
-_SHORT_LABELS = {"investment": "总投资", "land_area_mu": "拟用地面积"}
+_SHORT_LABELS = {
+    "investment": "总投资",
+    "land_area_mu": "拟用地面积",
+    "fixed_investment": "固定资产投资",
+    "annual_output": "预计年产值",
+    "annual_tax": "预计年税收",
+}
+#: Fields stored as a choice's code, shown by its label.
+_CHOICES = {
+    "project_type": dict(Project.Type.choices),
+    "land_use": dict(Project.LandUse.choices),
+}
 _RELAY_ROLE = {"talks_unit": "洽谈推进单位", "landing_unit": "落地服务单位"}
 _REVIEW_TITLES = {
     Kind.SUBMITTED: "上报审核",
@@ -223,6 +235,14 @@ class Names:
             return f"{_wan(value)} 万元"
         if field == "land_area_mu":
             return f"{value} 亩"
+        if field in AMOUNT_FIELDS:
+            return f"{_wan(value)} 万元"
+        if field in FLAG_FIELDS:
+            return "是" if value else "否"
+        if field in _CHOICES:
+            return str(_CHOICES[field].get(value, value))
+        if field == "investor_region":
+            return name_of(str(value))
         if field == "review_state":
             return str(ReviewState(value).label) if value in ReviewState.values else str(value)
         text = str(value)

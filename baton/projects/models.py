@@ -85,6 +85,21 @@ class ReviewState(models.TextChoices):
 class Project(models.Model):
     """One investment project; its current values. Its history is in ``events``."""
 
+    class Type(models.TextChoices):
+        DOMESTIC = "domestic", _("内资")
+        FOREIGN = "foreign", _("外资")
+        HMT = "hmt", _("港澳台资")
+
+    class LandUse(models.TextChoices):
+        """用地性质, after the land-use classes of GB 50137-2011 (M, W, B, A35)."""
+
+        INDUSTRIAL = "industrial", _("工业")
+        WAREHOUSING = "warehousing", _("仓储物流")
+        COMMERCIAL = "commercial", _("商业")
+        OFFICE = "office", _("商务办公")
+        RESEARCH = "research", _("科研")
+        OTHER = "other", _("其他")
+
     code = models.CharField(_("项目编号"), max_length=32, unique=True)
     # The code an office's own ledger gave the project, kept when an import created it:
     # project codes themselves are issued by the system only (services._next_code).
@@ -155,6 +170,19 @@ class Project(models.Model):
     land_area_mu = models.DecimalField(
         _("拟用地面积（亩）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    land_use = models.CharField(_("用地性质"), max_length=20, choices=LandUse.choices, blank=True)
+    project_type = models.CharField(_("项目类型"), max_length=10, choices=Type.choices, blank=True)
+    is_global500 = models.BooleanField(_("世界500强"), default=False)
+    is_china500 = models.BooleanField(_("中国500强"), default=False)
+    is_listed = models.BooleanField(_("上市公司"), default=False)
+    # A province's or prefecture-level city's 行政区划代码 (baton/org/divisions.py).
+    investor_region = models.CharField(_("投资方所在地"), max_length=6, blank=True)
+    investor_uscc = models.CharField(_("投资方统一社会信用代码"), max_length=18, blank=True)
+    fixed_investment = MoneyField(_("固定资产投资（万元）"), null=True, blank=True)
+    annual_output = MoneyField(_("预计年产值（万元）"), null=True, blank=True)
+    annual_tax = MoneyField(_("预计年税收（万元）"), null=True, blank=True)
+    planned_start_on = models.DateField(_("计划开工日期"), null=True, blank=True)
+    planned_production_on = models.DateField(_("计划投产日期"), null=True, blank=True)
     info_source = models.CharField(_("信息来源"), max_length=200, blank=True)
     progress = models.TextField(_("进展情况"), blank=True)
     issues_text = models.TextField(_("存在问题"), blank=True)

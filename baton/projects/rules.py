@@ -18,6 +18,8 @@ from django.utils import timezone
 from baton.accounts.models import User
 from baton.core.dates import end_of_day, local_date, start_of_day
 from baton.core.money import to_wan
+from baton.core.uscc import clean_uscc
+from baton.org.divisions import clean_division
 from baton.org.models import District, Person, Unit
 
 from .models import (
@@ -31,6 +33,27 @@ from .models import (
     Stage,
 )
 
+#: The fields real ledgers keep besides the contract's: 项目类型, the 500强 and listed tags,
+#: where the investor is from and its 统一社会信用代码, the expected figures, the planned
+#: days and 用地性质.
+LEDGER_FIELDS = (
+    "project_type",
+    "is_global500",
+    "is_china500",
+    "is_listed",
+    "investor_region",
+    "investor_uscc",
+    "fixed_investment",
+    "annual_output",
+    "annual_tax",
+    "planned_start_on",
+    "planned_production_on",
+    "land_use",
+)
+#: The yes/no tags among them, the amounts in 万元 and the planned days.
+FLAG_FIELDS = ("is_global500", "is_china500", "is_listed")
+AMOUNT_FIELDS = ("fixed_investment", "annual_output", "annual_tax")
+PLANNED_DATES = ("planned_start_on", "planned_production_on")
 #: Fields ``project_update`` may change. Stage, unit and review state have their own services.
 EDITABLE_FIELDS = (
     "name",
@@ -49,6 +72,7 @@ EDITABLE_FIELDS = (
     "talks_unit",
     "landing_unit",
     "co_units",
+    *LEDGER_FIELDS,
 )
 #: The longest text each text field takes.
 TEXT_LIMITS = {
@@ -217,6 +241,8 @@ def clean_value(district: District, field: str, value):
         if value in (None, ""):
             raise ValidationError("总投资不能为空。")
         return to_wan(value)
+    if field in LEDGER_FIELDS:
+        return clean_ledger_value(field, value)
     if field == "land_area_mu":
         return None if value in (None, "") else clean_area(value)
     if field == "industry":
@@ -240,6 +266,50 @@ def clean_value(district: District, field: str, value):
             check_unit(district, unit)
         return units
     raise AssertionError(field)
+
+
+def clean_ledger_value(field: str, value):
+    """Return one of ``LEDGER_FIELDS`` as stored, or refuse it."""
+    if field in FLAG_FIELDS:
+        if not isinstance(value, bool):
+            raise ValidationError("只能是“是”或“否”。")
+        return value
+    if field in ("project_type", "land_use"):
+        choices = Project._meta.get_field(field).choices
+        value = value or ""
+        if value and value not in dict(choices):
+            labels = "、".join(str(label) for _code, label in choices)
+            raise ValidationError(f"只能是：{labels}。")
+        return value
+    if field == "investor_region":
+        return clean_division(value)
+    if field == "investor_uscc":
+        return clean_uscc(value)
+    if field in AMOUNT_FIELDS:
+        return None if value in (None, "") else to_wan(value)
+    if field in PLANNED_DATES:
+        return None if value is None else clean_planned_date(value)
+    raise AssertionError(field)
+
+
+def clean_planned_date(value) -> dt.date:
+    """Return a planned day (计划开工/投产): past or future, between 1990 and 2100."""
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise ValidationError("日期无效。")
+    if not 1990 <= value.year <= 2100:
+        raise ValidationError("计划日期须在 1990 年到 2100 年之间。")
+    return value
+
+
+def check_plan_order(project: Project) -> None:
+    """Refuse a planned production day before the planned start."""
+    start, production = project.planned_start_on, project.planned_production_on
+    if start and production and production < start:
+        raise ValidationError(
+            {
+                "planned_production_on": f"计划投产日期（{production}）不能早于计划开工日期（{start}）。"
+            }
+        )
 
 
 def clean_area(value) -> Decimal:
@@ -357,6 +427,7 @@ def new_draft(
     )
     project.name_key = name_key(project.name)
     project.investor_key = investor_key(project.investor)
+    check_plan_order(project)
     return project, co_units
 
 

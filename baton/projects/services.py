@@ -327,6 +327,7 @@ def project_update(
     if not new:
         return False
     rules.check_investment_kept(project, new)
+    rules.check_plan_order(project)
     _save(project, at)
     _write(project, events.updated(old, new, reason), actor, at)
     return True

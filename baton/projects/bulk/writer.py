@@ -217,6 +217,7 @@ class BulkWriter(_Steps, _Candidates, _Rows):
         if not new:
             return False
         rules.check_investment_kept(project, new)
+        rules.check_plan_order(project)
         self._save(project, at)
         self._write(history, events.updated(old, new, reason), actor, at)
         return True
