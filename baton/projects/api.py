@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
+from pydantic import StrictBool
 
 from baton.accounts import privacy
 from baton.accounts.models import User
@@ -37,6 +38,8 @@ from baton.core.api import (
     text_limited,
 )
 from baton.core.money import plain
+from baton.core.uscc import ALPHABET as USCC_ALPHABET
+from baton.org.divisions import by_code as divisions
 from baton.org.models import District, Person, Unit
 
 from . import permissions, rules, services
@@ -73,6 +76,20 @@ Phone = text_limited(_LIMITS["contact_phone"], pattern=PHONE)
 #: 亩 as the services take it: at most 99 亿, two decimals; blank is none.
 AREA = rf"^({BLANK}*[0-9]{{1,10}}(\.[0-9]{{1,2}})?{BLANK}*)?$"
 Area = text_limited(None, pattern=AREA)
+#: 统一社会信用代码 as the services take it: blank, or 18 of its characters (the check
+#: character is the services' to check); 投资方所在地: blank or a six-digit code.
+USCC = rf"^{BLANK}*([{USCC_ALPHABET}{USCC_ALPHABET.lower()}]{{18}})?{BLANK}*$"
+Uscc = text_limited(None, pattern=USCC)
+Region = text_limited(None, pattern=r"^([0-9]{6})?$")
+ProjectType = Literal["", "domestic", "foreign", "hmt"]
+LandUse = Literal["", "industrial", "warehousing", "commercial", "office", "research", "other"]
+#: The API's names of the amounts in 万元, and the services' ones.
+_AMOUNTS = {
+    "investment_wan": "investment",
+    "fixed_investment_wan": "fixed_investment",
+    "annual_output_wan": "annual_output",
+    "annual_tax_wan": "annual_tax",
+}
 
 
 # --- output ----------------------------------------------------------------------------
@@ -137,7 +154,28 @@ class PendingHandoffOut(Schema):
     due: dt.date = Field(description="接收期限：交接当日后第 3 个工作日；逾期转区招商办")
 
 
+class RegionOut(Schema):
+    code: str
+    name: str
+
+
 class ProjectOut(ProjectRow):
+    project_type: str = Field(
+        description="项目类型：domestic 内资，foreign 外资，hmt 港澳台资；空为未填"
+    )
+    project_type_label: str
+    is_global500: bool = Field(description="世界500强")
+    is_china500: bool = Field(description="中国500强")
+    is_listed: bool = Field(description="上市公司")
+    investor_region: RegionOut | None = Field(description="投资方所在地（省或地级市）")
+    investor_uscc: str = Field(description="投资方统一社会信用代码")
+    fixed_investment_wan: str | None = Field(description="固定资产投资（万元）")
+    annual_output_wan: str | None = Field(description="预计年产值（万元）")
+    annual_tax_wan: str | None = Field(description="预计年税收（万元）")
+    planned_start_on: dt.date | None = Field(description="计划开工日期")
+    planned_production_on: dt.date | None = Field(description="计划投产日期")
+    land_use: str = Field(description="用地性质代码；空为未填")
+    land_use_label: str
     co_units: list[Ref]
     info_unit: Ref | None
     talks_unit: Ref | None
@@ -226,6 +264,7 @@ def _detail(project: Project, user: User) -> dict:
         "talks_unit": _ref(project.talks_unit),
         "landing_unit": _ref(project.landing_unit),
         "land_area_mu": None if project.land_area_mu is None else plain(project.land_area_mu),
+        **_ledger_fields(project),
         "info_source": project.info_source,
         "progress": project.progress,
         "issues_text": project.issues_text,
@@ -257,6 +296,30 @@ def _detail(project: Project, user: User) -> dict:
             for c in (duplicate_candidates(project) if can_review else [])
         ],
         "pending_handoff": _pending(pending),
+    }
+
+
+def _ledger_fields(project: Project) -> dict:
+    """The fields real ledgers keep (``rules.LEDGER_FIELDS``) as the API shows them."""
+    region = divisions().get(project.investor_region)
+    amounts = {
+        name: None if getattr(project, field) is None else plain(getattr(project, field))
+        for name, field in _AMOUNTS.items()
+        if field != "investment"
+    }
+    return {
+        "project_type": project.project_type,
+        "project_type_label": str(project.get_project_type_display()),
+        "is_global500": project.is_global500,
+        "is_china500": project.is_china500,
+        "is_listed": project.is_listed,
+        "investor_region": {"code": region.code, "name": region.full_name} if region else None,
+        "investor_uscc": project.investor_uscc,
+        **amounts,
+        "planned_start_on": project.planned_start_on,
+        "planned_production_on": project.planned_production_on,
+        "land_use": project.land_use,
+        "land_use_label": str(project.get_land_use_display()),
     }
 
 
@@ -335,6 +398,32 @@ class ProjectFieldsIn(In):
     landing_unit: Id | None = Field(None, description="落地服务单位 id")
     co_units: Annotated[list[Id], Field(max_length=50)] | None = Field(
         None, description="协同单位 id 列表"
+    )
+    project_type: ProjectType | None = Field(
+        None, description="项目类型：domestic 内资，foreign 外资，hmt 港澳台资，空字符串为不填"
+    )
+    is_global500: StrictBool | None = Field(None, description="世界500强")
+    is_china500: StrictBool | None = Field(None, description="中国500强")
+    is_listed: StrictBool | None = Field(None, description="上市公司")
+    investor_region: Region | None = Field(
+        None, description="投资方所在地：省或地级市的六位行政区划代码，如 440300；空字符串为不填"
+    )
+    investor_uscc: Uscc | None = Field(
+        None, description="投资方统一社会信用代码（18 位，核对校验位）；空字符串为不填"
+    )
+    fixed_investment_wan: Money | None = Field(
+        None, description="固定资产投资（万元）；null 为清空"
+    )
+    annual_output_wan: Money | None = Field(None, description="预计年产值（万元）；null 为清空")
+    annual_tax_wan: Money | None = Field(None, description="预计年税收（万元）；null 为清空")
+    planned_start_on: IsoDate | None = Field(None, description="计划开工日期；null 为清空")
+    planned_production_on: IsoDate | None = Field(
+        None, description="计划投产日期（不早于计划开工日期）；null 为清空"
+    )
+    land_use: LandUse | None = Field(
+        None,
+        description="用地性质：industrial 工业，warehousing 仓储物流，commercial 商业，"
+        "office 商务办公，research 科研，other 其他；空字符串为不填",
     )
 
 
@@ -446,8 +535,8 @@ def _resolve(district, values: dict) -> dict:
     """Turn the API's values (ids, ``investment_wan``) into the services' ones."""
     changes, errors = {}, {}
     for field, value in values.items():
-        if field == "investment_wan":
-            changes["investment"] = value
+        if field in _AMOUNTS:
+            changes[_AMOUNTS[field]] = value
         elif value is None or field not in ("industry", "leader", "co_units", *_UNIT_FIELDS):
             changes[field] = value
         elif field == "industry":
@@ -480,12 +569,10 @@ def _api_field_names():
     except services.ConflictError:
         raise
     except ValidationError as exc:
-        if not hasattr(exc, "error_dict") or "investment" not in exc.error_dict:
+        api_names = {field: name for name, field in _AMOUNTS.items()}
+        if not hasattr(exc, "error_dict") or not set(api_names) & set(exc.error_dict):
             raise
-        renamed = {
-            ("investment_wan" if field == "investment" else field): errors
-            for field, errors in exc.error_dict.items()
-        }
+        renamed = {api_names.get(field, field): errors for field, errors in exc.error_dict.items()}
         raise ValidationError(renamed) from None
 
 

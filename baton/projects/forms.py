@@ -21,11 +21,19 @@ from baton.core.forms import (
     date_field,
 )
 from baton.core.money import plain, to_wan
+from baton.org import divisions
 from baton.org.models import LEADER_ORDER, District, Person, Unit
 
 from .listing import AMOUNTS_REVERSED, DEFAULT_SORT, DRILL_FIELDS, FILTERS, SORTS
 from .models import REQUIRABLE_FIELDS, Industry, Milestone, Project, ReviewState, Stage
-from .rules import BACKDATE_FREE_DAYS, EDITABLE_FIELDS, TEXT_LIMITS
+from .rules import (
+    AMOUNT_FIELDS,
+    BACKDATE_FREE_DAYS,
+    EDITABLE_FIELDS,
+    FLAG_FIELDS,
+    PLANNED_DATES,
+    TEXT_LIMITS,
+)
 
 Role = User.Role
 
@@ -181,6 +189,42 @@ def project_field(name: str, district: District, *, project: Project | None = No
         )
     if name == "signed_on":
         return date_field(label(name))
+    return ledger_field(name)
+
+
+def ledger_field(name: str):
+    """Return the form field of one of the fields real ledgers keep (``rules.LEDGER_FIELDS``)."""
+    if name in AMOUNT_FIELDS:
+        return WanField(label=label(name), required=False, help_text="单位：万元")
+    if name in FLAG_FIELDS:
+        return forms.BooleanField(label=label(name), required=False)
+    if name in PLANNED_DATES:
+        return date_field(label(name), required=False)
+    if name in ("project_type", "land_use"):
+        choices = Project._meta.get_field(name).choices
+        return forms.ChoiceField(
+            label=label(name),
+            required=False,
+            choices=[("", "（未选择）"), *choices],
+            error_messages=CHOICE_ERRORS,
+        )
+    if name == "investor_region":
+        return forms.ChoiceField(
+            label=label(name),
+            required=False,
+            choices=[("", "（未填写）"), *divisions.choices()],
+            help_text="投资方总部所在的省或地级市",
+            error_messages=CHOICE_ERRORS,
+        )
+    if name == "investor_uscc":
+        return forms.CharField(
+            label=label(name),
+            required=False,
+            max_length=30,
+            help_text="18 位，系统按国家标准核对校验位",
+            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            error_messages=TEXT_ERRORS,
+        )
     raise AssertionError(name)
 
 
@@ -206,8 +250,34 @@ class ProjectForm(forms.Form):
     def sections(self) -> list[tuple[str, list]]:
         """Return the fields in the groups the page shows them in."""
         groups = [
-            ("基本信息", ["name", "investor", "investment", "industry", "land_area_mu"]),
-            ("推进情况", ["stage", "signed_on", "leader", "info_source", "progress"]),
+            ("基本信息", ["name", "investor", "investment", "industry", "project_type"]),
+            (
+                "投资方与规模",
+                [
+                    "investor_region",
+                    "investor_uscc",
+                    "is_global500",
+                    "is_china500",
+                    "is_listed",
+                    "fixed_investment",
+                    "annual_output",
+                    "annual_tax",
+                    "land_area_mu",
+                    "land_use",
+                ],
+            ),
+            (
+                "推进情况",
+                [
+                    "stage",
+                    "signed_on",
+                    "planned_start_on",
+                    "planned_production_on",
+                    "leader",
+                    "info_source",
+                    "progress",
+                ],
+            ),
             ("问题与联系人", ["issues_text", "contact_name", "contact_phone", "remarks"]),
             ("接力单位", ["info_unit", "talks_unit", "landing_unit", "co_units"]),
         ]

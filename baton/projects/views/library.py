@@ -26,6 +26,7 @@ from django_htmx.http import trigger_client_event
 from baton.accounts import privacy
 from baton.core.templatetags.baton import wan
 from baton.core.views import add_errors, deny, go_to, run_dialog
+from baton.org.divisions import name_of
 
 from .. import hooks, page_cache, permissions, rules, services
 from ..duplicates import ELSEWHERE, candidates_shown, duplicate_candidates, outside_district
@@ -205,15 +206,36 @@ _SECTIONS = [
             "investor",
             "district",
             "industry",
+            "project_type",
             "investment",
-            "land_area_mu",
             "info_source",
             "leader",
         ],
     ),
     (
+        "投资方与规模",
+        [
+            "investor_region",
+            "investor_uscc",
+            "tags",
+            "fixed_investment",
+            "annual_output",
+            "annual_tax",
+            "land_area_mu",
+            "land_use",
+        ],
+    ),
+    (
         "阶段与审核",
-        ["stage", "stage_entered_at", "review_state", "submitted_at", "admitted_at"],
+        [
+            "stage",
+            "stage_entered_at",
+            "planned_start_on",
+            "planned_production_on",
+            "review_state",
+            "submitted_at",
+            "admitted_at",
+        ],
     ),
     ("进展与问题", ["progress", "issues_text", "remarks"]),
     ("联系人", ["contact_name", "contact_phone"]),
@@ -227,11 +249,18 @@ def _field_sections(project: Project, request) -> list[tuple[str, list[tuple[str
     for title, names in _SECTIONS:
         rows = []
         for name in names:
+            if name == "tags":
+                rows.append(("企业标签", "、".join(project_tags(project)) or "—"))
+                continue
             value = getattr(project, name)
             if name == "original_code" and not value:
                 continue  # only a project an import created from an office's code has one
-            if name == "investment":
-                shown = f"{wan(value)} 万元"
+            if name in ("investment", *rules.AMOUNT_FIELDS):
+                shown = f"{wan(value)} 万元" if value is not None else "—"
+            elif name in ("project_type", "land_use"):
+                shown = getattr(project, f"get_{name}_display")() or "—"
+            elif name == "investor_region":
+                shown = name_of(value) or "—"
             elif name == "land_area_mu":
                 shown = f"{value} 亩" if value is not None else "—"
             elif name == "review_state":
@@ -245,6 +274,11 @@ def _field_sections(project: Project, request) -> list[tuple[str, list[tuple[str
             rows.append((label(name), shown))
         sections.append((title, rows))
     return sections
+
+
+def project_tags(project: Project) -> list[str]:
+    """Return the labels of the tags a project's investor carries: 世界500强, 中国500强, 上市公司."""
+    return [label(name) for name in rules.FLAG_FIELDS if getattr(project, name)]
 
 
 def _milestones(project: Project) -> list[tuple[str, object]]:
