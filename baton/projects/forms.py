@@ -24,7 +24,14 @@ from baton.core.money import plain, to_wan
 from baton.org import divisions
 from baton.org.models import LEADER_ORDER, District, Person, Unit
 
-from .listing import AMOUNTS_REVERSED, DEFAULT_SORT, DRILL_FIELDS, FILTERS, SORTS
+from .listing import (
+    DEFAULT_SORT,
+    DRILL_FIELDS,
+    FILTERS,
+    MILESTONE_RANGES,
+    PAGE_SIZES,
+    SORTS,
+)
 from .models import REQUIRABLE_FIELDS, Industry, Milestone, Project, ReviewState, Stage
 from .rules import (
     AMOUNT_FIELDS,
@@ -539,8 +546,8 @@ class ProjectFilterForm(forms.Form):
         empty_label="全部",
         error_messages=CHOICE_ERRORS,
     )
-    amount_min = WanField(label="总投资不低于（万元）", required=False)
-    amount_max = WanField(label="总投资不高于（万元）", required=False)
+    amount_min = WanField(label="总投资不低于（≥，万元）", required=False)
+    amount_below = WanField(label="总投资低于（<，万元）", required=False)
     as_of = forms.DateField(
         label="截至日期（按当日入库情况）",
         required=False,
@@ -553,10 +560,25 @@ class ProjectFilterForm(forms.Form):
         choices=[(key, text) for key, (text, _) in SORTS.items()],
         error_messages=CHOICE_ERRORS,
     )
+    size = forms.TypedChoiceField(
+        label="每页条数",
+        required=False,
+        coerce=int,
+        empty_value=PAGE_SIZES[0],
+        choices=[(n, f"{n} 条") for n in PAGE_SIZES],
+        error_messages=CHOICE_ERRORS,
+    )
     cursor = forms.CharField(
         label="分页",
         required=False,
         max_length=300,
+        widget=forms.HiddenInput,
+        error_messages={"max_length": PAGE_INVALID},
+    )
+    page = forms.CharField(
+        label="页码",
+        required=False,
+        max_length=12,
         widget=forms.HiddenInput,
         error_messages={"max_length": PAGE_INVALID},
     )
@@ -569,15 +591,25 @@ class ProjectFilterForm(forms.Form):
         "industry",
         "leader",
         "amount_min",
-        "amount_max",
+        "amount_below",
         "as_of",
+        *MILESTONE_RANGES,
     )
+    #: Filters a link may carry that the form does not offer: they ride along hidden.
+    HIDDEN = ("amount_max", *DRILL_FIELDS)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         # The cockpit's drill-downs arrive in the address and ride along as hidden
         # inputs; ``listing.clean_filters`` checks them and names the wrong one.
-        for name in DRILL_FIELDS:
+        for name in MILESTONE_RANGES:
+            self.fields[name] = forms.DateField(
+                label=FILTERS[name],
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                error_messages=DATE_ERRORS,
+            )
+        for name in self.HIDDEN:
             self.fields[name] = forms.CharField(
                 label=FILTERS[name],
                 required=False,
@@ -609,19 +641,12 @@ class ProjectFilterForm(forms.Form):
     def clean_sort(self):
         return self.cleaned_data["sort"] or DEFAULT_SORT
 
-    def clean(self):
-        data = super().clean()
-        low, high = data.get("amount_min"), data.get("amount_max")
-        if low is not None and high is not None and low > high:
-            self.add_error("amount_max", AMOUNTS_REVERSED)
-        return data
-
     def filters(self) -> dict:
         """Return the chosen filters as ``listing.project_page`` takes them (ids, 万元)."""
         return {
             key: getattr(value, "pk", value)
             for key, value in self.cleaned_data.items()
-            if key not in ("sort", "cursor") and value not in (None, "")
+            if key not in ("sort", "cursor", "page", "size") and value not in (None, "")
         }
 
     @property
@@ -630,13 +655,21 @@ class ProjectFilterForm(forms.Form):
 
     @property
     def main_fields(self) -> list:
-        return [self[n] for n in ("q", "stage", "review_state", "sort") if n in self.fields]
+        return [self[n] for n in ("q", "stage", "review_state", "sort", "size") if n in self.fields]
 
     @property
     def more_fields(self) -> list:
-        return [self[n] for n in self.MORE if n in self.fields]
+        return [self[n] for n in self.MORE if n in self.fields and n not in MILESTONE_RANGES]
+
+    @property
+    def milestone_fields(self) -> list[tuple[str, object, object]]:
+        """(milestone, from field, to field) of every milestone range."""
+        return [
+            (kind.label, self[f"{kind.value}_from"], self[f"{kind.value}_to"])
+            for kind in Milestone.Kind
+        ]
 
     @property
     def drill_fields(self) -> list:
         """The drill-downs in use, to ride along as hidden inputs (a blank one filters nothing)."""
-        return [self[n] for n in DRILL_FIELDS if self.data.get(n)]
+        return [self[n] for n in self.HIDDEN if self.data.get(n)]

@@ -27,25 +27,56 @@ from baton.accounts.models import User
 from baton.core.dates import chinese_date
 from baton.core.forms import PAGE_INVALID
 from baton.core.money import plain, to_wan
+from baton.core.templatetags.baton import wan
 from baton.org.models import Person
 
 from . import asof, hooks
-from .models import Project, ReviewState, Stage
+from .models import Milestone, Project, ReviewState, Stage
 from .search import search, terms
 from .selectors import project_list
 
 ZERO = Decimal("0.0000")
 MAX_SIZE = 200
 
-#: sort key → (label, ORDER BY)
+#: sort key → (label, ORDER BY); the only keys a list accepts (a column's header toggles
+#: between its two directions, ``COLUMNS``).
 SORTS = {
     "recent": ("最近动态", ("-updated_at", "-id")),
+    "recent_asc": ("最早动态", ("updated_at", "id")),
     "investment_desc": ("总投资从高到低", ("-investment", "-id")),
     "investment_asc": ("总投资从低到高", ("investment", "id")),
     "code": ("项目编号", ("code",)),
+    "code_desc": ("项目编号倒序", ("-code",)),
+    "name": ("项目名称", ("name", "id")),
+    "name_desc": ("项目名称倒序", ("-name", "-id")),
     "stage": ("项目阶段", ("stage__order", "-updated_at", "-id")),
 }
 DEFAULT_SORT = "recent"
+#: A column's header → its (ascending, descending) sort keys; the first click sorts as
+#: the column is most often read (amounts and activity newest first).
+COLUMNS = {
+    "code": ("code", "code_desc"),
+    "name": ("name", "name_desc"),
+    "investment": ("investment_desc", "investment_asc"),
+    "recent": ("recent", "recent_asc"),
+}
+#: (field, descending) of the sorts paged by keyset on one column and the id.
+_KEYSET = {
+    "recent": ("updated_at", True),
+    "recent_asc": ("updated_at", False),
+    "investment_desc": ("investment", True),
+    "investment_asc": ("investment", False),
+    "name": ("name", False),
+    "name_desc": ("name", True),
+}
+#: The page sizes the list offers; the API takes any size up to ``MAX_SIZE``.
+PAGE_SIZES = (20, 50, 100)
+#: Milestone date ranges: filter ``<kind>_from`` / ``<kind>_to`` (both days included).
+MILESTONE_RANGES = {
+    f"{kind.value}_{end}": (kind.value, end, f"{kind.label}日期{'起' if end == 'from' else '止'}")
+    for kind in Milestone.Kind
+    for end in ("from", "to")
+}
 
 FILTERS = {
     "district": "所属区",
@@ -57,6 +88,8 @@ FILTERS = {
     "leader": "挂钩领导",
     "amount_min": "总投资下限（万元）",
     "amount_max": "总投资上限（万元）",
+    "amount_below": "总投资低于（万元）",
+    **{name: label for name, (_kind, _end, label) in MILESTONE_RANGES.items()},
     "q": "搜索",
     # The cockpit's drill-downs (baton.reports.cockpit): the projects each figure counts.
     "as_of": "截至日期",
@@ -96,6 +129,41 @@ class Page:
     investment: Decimal  # 万元, of everything filtered
     sort: str = DEFAULT_SORT
     filters: dict = field(default_factory=dict)
+    number: int = 1  # the page's number, for numbered pages (``page``)
+    size: int = 50
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def numbers(self) -> list[int | None]:
+        """The page numbers to offer: the first, the last and two either side of this one;
+        ``None`` where numbers are left out."""
+        shown = sorted({1, self.pages, *range(self.number - 2, self.number + 3)})
+        shown = [n for n in shown if 1 <= n <= self.pages]
+        out: list[int | None] = []
+        for n in shown:
+            if out and n - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+PAGE_NUMBER_INVALID = "页码必须是正整数。"
+
+
+def page_number(value) -> int:
+    """Return a page number (1, 2, …) from the address, or raise ValidationError."""
+    number = None
+    if not isinstance(value, bool):
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            number = None
+    if number is None or not 0 < number < 10**9:
+        raise ValidationError({"page": PAGE_NUMBER_INVALID})
+    return number
 
 
 def project_page(
@@ -105,13 +173,22 @@ def project_page(
     sort: str | None = None,
     cursor: str | None = None,
     size: int = 50,
+    page: int | None = None,
 ) -> Page:
-    """Return one page of the projects ``user`` may see, with the totals of the filter."""
+    """Return one page of the projects ``user`` may see, with the totals of the filter.
+
+    A page is chosen by ``cursor`` (keyset, the next page's cursor returned) or by its
+    number ``page`` (numbered pages; a number past the last page gives the last page).
+    """
     sort = sort or DEFAULT_SORT
     if sort not in SORTS:
         raise ValidationError({"sort": f"不支持的排序方式：{sort}。"})
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= MAX_SIZE:
         raise ValidationError({"size": f"每页条数必须是 1 到 {MAX_SIZE} 之间的整数。"})
+    if page is not None:
+        page = page_number(page)
+        if cursor:
+            raise ValidationError({"page": "页码和游标不能同时使用。"})
     clean = clean_filters(filters or {})
     after = decode_cursor(cursor, sort) if cursor else None
     projects = filtered(project_list(user=user), clean)
@@ -125,7 +202,13 @@ def project_page(
             .order_by()
             .aggregate(n=Count("id"), amount=Sum("then"))
         )
-    if sort == "stage":
+    number = 1
+    if page is not None:
+        number = min(page, max(1, -(-totals["n"] // size)))
+        start = (number - 1) * size
+        ordered = projects.order_by(*SORTS[sort][1]).values_list("id", flat=True)
+        ids = list(ordered[start : start + size + 1])
+    elif sort == "stage":
         ids = _stage_ids(projects, after, size + 1)
     else:
         ordered = _after(projects, sort, after).order_by(*SORTS[sort][1])
@@ -141,6 +224,8 @@ def project_page(
         investment=totals["amount"] or ZERO,
         sort=sort,
         filters=clean,
+        number=number,
+        size=size,
     )
 
 
@@ -148,6 +233,7 @@ def project_page(
 
 
 AMOUNTS_REVERSED = "总投资上限不能小于下限。"
+AMOUNTS_EMPTY = "总投资“低于”须大于“不低于”，否则没有项目能落在这个区间。"
 
 
 def invalid(label: str, value: object = None) -> str:
@@ -193,11 +279,25 @@ def clean_filters(filters: dict) -> dict:
     low, high = clean.get("amount_min"), clean.get("amount_max")
     if not errors and low is not None and high is not None and low > high:
         errors["amount_max"] = AMOUNTS_REVERSED
+    below = clean.get("amount_below")
+    if not errors and low is not None and below is not None and low >= below:
+        errors["amount_below"] = AMOUNTS_EMPTY
+    if not errors:
+        errors.update(_range_errors(clean))
     if not errors:
         errors.update(_drill_errors(clean))
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+def _range_errors(clean: dict) -> dict[str, str]:
+    """Return the errors of milestone ranges that end before they start."""
+    for kind in Milestone.Kind:
+        first, last = clean.get(f"{kind.value}_from"), clean.get(f"{kind.value}_to")
+        if first is not None and last is not None and first > last:
+            return {f"{kind.value}_to": f"{kind.label}日期的截止日不能早于起始日。"}
+    return {}
 
 
 def _drill_errors(clean: dict) -> dict[str, str]:
@@ -232,11 +332,13 @@ def _clean(name: str, value):
         if not Stage.objects.filter(report_group=group).exists():
             raise ValidationError(f"没有名为“{group}”的报表分组。")
         return group
-    if name in ("amount_min", "amount_max"):
+    if name in ("amount_min", "amount_max", "amount_below"):
         try:
             return to_wan(value)
         except ValidationError as exc:
             raise ValidationError(f"{FILTERS[name]}：{exc.messages[0]}") from None
+    if name in MILESTONE_RANGES:
+        return _any_day(FILTERS[name], value)
     if name == "q":
         if not isinstance(value, str):
             raise ValidationError("搜索内容必须是文字。")
@@ -289,6 +391,35 @@ def _day(label: str, value) -> dt.date:
     return value
 
 
+def _any_day(label: str, value) -> dt.date:
+    """A day of a milestone range: past or planned (a future day is allowed)."""
+    if isinstance(value, dt.datetime):
+        raise ValidationError(invalid(label))
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValidationError(f"{label}格式不正确，应为 年-月-日：“{value}”。") from None
+    if not 2000 <= value.year <= 2100:
+        raise ValidationError(f"{label}须在 2000 年到 2100 年之间。")
+    return value
+
+
+def _milestones_in(projects: QuerySet, clean: dict) -> QuerySet:
+    """Keep the projects whose milestone of each range named falls in it (days included)."""
+    for kind in Milestone.Kind:
+        first, last = clean.get(f"{kind.value}_from"), clean.get(f"{kind.value}_to")
+        if first is None and last is None:
+            continue
+        dated = Milestone.objects.filter(project_id=OuterRef("pk"), kind=kind.value)
+        if first is not None:
+            dated = dated.filter(date__gte=first)
+        if last is not None:
+            dated = dated.filter(date__lte=last)
+        projects = projects.filter(Exists(dated))
+    return projects
+
+
 def filtered(projects: QuerySet, clean: dict) -> QuerySet:
     """Apply cleaned filters to a scoped queryset of projects.
 
@@ -301,6 +432,7 @@ def filtered(projects: QuerySet, clean: dict) -> QuerySet:
         projects = projects.filter(Exists(_drill_rows(clean).filter(project_id=OuterRef("pk"))))
         if "leader" in clean:
             projects = projects.filter(leader_id=clean["leader"])
+        projects = _milestones_in(projects, clean)
         return search(projects, clean["q"]) if "q" in clean else projects
     lookups = {
         "district": "district_id",
@@ -311,8 +443,10 @@ def filtered(projects: QuerySet, clean: dict) -> QuerySet:
         "leader": "leader_id",
         "amount_min": "investment__gte",
         "amount_max": "investment__lte",
+        "amount_below": "investment__lt",
     }
     projects = projects.filter(**{lookups[k]: v for k, v in clean.items() if k in lookups})
+    projects = _milestones_in(projects, clean)
     if "report_group" in clean:
         ids = list(
             Stage.objects.filter(report_group=clean["report_group"]).values_list("pk", flat=True)
@@ -334,6 +468,7 @@ def _period_where(clean: dict) -> Q:
         "report_group": "stage__report_group",
         "amount_min": "investment__gte",
         "amount_max": "investment__lte",
+        "amount_below": "investment__lt",
     }
     where = Q(**{lookups[k]: v for k, v in clean.items() if k in lookups})
     if clean.get("no_industry"):
@@ -410,23 +545,49 @@ def drill_caption(clean: dict) -> str:
     return "，".join(parts)
 
 
+def bounds_caption(clean: dict) -> str:
+    """Return the amount band and the milestone ranges in words, each bound stated
+    (“10,000 万元 ≤ 总投资 < 50,000 万元”; “签约日期 2024-01-01 至 2024-06-30”)."""
+    parts = []
+    low, high, below = (clean.get(k) for k in ("amount_min", "amount_max", "amount_below"))
+    if low is not None or high is not None or below is not None:
+        band = "总投资"
+        if low is not None:
+            band = f"{wan(low)} 万元 ≤ {band}"
+        if below is not None:
+            band = f"{band} < {wan(below)} 万元"
+        if high is not None:
+            band = f"{band} ≤ {wan(high)} 万元"
+        parts.append(band)
+    for kind in Milestone.Kind:
+        first, last = clean.get(f"{kind.value}_from"), clean.get(f"{kind.value}_to")
+        if first is None and last is None:
+            continue
+        span = f"{first.isoformat() if first else '不限'} 至 {last.isoformat() if last else '不限'}"
+        parts.append(f"{kind.label}日期 {span}")
+    return "；".join(parts)
+
+
 # --- keyset pages ---------------------------------------------------------------------
 
 
 def _after(projects: QuerySet, sort: str, key: tuple | None) -> QuerySet:
     if key is None:
         return projects
-    if sort == "recent":
-        updated, pk = key
-        return projects.filter(updated_at__lte=updated).exclude(updated_at=updated, id__gte=pk)
-    if sort == "investment_desc":
-        amount, pk = key
-        return projects.filter(investment__lte=amount).exclude(investment=amount, id__gte=pk)
-    if sort == "investment_asc":
-        amount, pk = key
-        return projects.filter(investment__gte=amount).exclude(investment=amount, id__lte=pk)
+    if sort in _KEYSET:
+        column, descending = _KEYSET[sort]
+        value, pk = key
+        if descending:
+            return projects.filter(**{f"{column}__lte": value}).exclude(
+                **{column: value, "id__gte": pk}
+            )
+        return projects.filter(**{f"{column}__gte": value}).exclude(
+            **{column: value, "id__lte": pk}
+        )
     if sort == "code":
         return projects.filter(code__gt=key[0])
+    if sort == "code_desc":
+        return projects.filter(code__lt=key[0])
     raise AssertionError(sort)
 
 
@@ -496,11 +657,13 @@ def _stage_ids(projects: QuerySet, key: tuple | None, limit: int) -> list[int]:
 
 
 def encode_cursor(sort: str, project: Project) -> str:
-    if sort == "recent":
+    if sort in ("recent", "recent_asc"):
         key = [project.updated_at.isoformat(), project.pk]
     elif sort in ("investment_desc", "investment_asc"):
         key = [plain(project.investment), project.pk]
-    elif sort == "code":
+    elif sort in ("name", "name_desc"):
+        key = [project.name, project.pk]
+    elif sort in ("code", "code_desc"):
         key = [project.code]
     else:
         key = [project.stage_id, project.updated_at.isoformat(), project.pk]
@@ -521,13 +684,17 @@ def decode_cursor(cursor: str, sort: str) -> tuple:
         raise bad
     key = data[1:]
     try:
-        if sort == "recent":
+        if sort in ("recent", "recent_asc"):
             return (_moment(key[0]), _pk(key[1]))
         if sort in ("investment_desc", "investment_asc"):
             if not isinstance(key[0], str):
                 raise bad
             return (to_wan(key[0]), _pk(key[1]))
-        if sort == "code":
+        if sort in ("name", "name_desc"):
+            if not isinstance(key[0], str) or len(key) != 2:
+                raise bad
+            return (key[0], _pk(key[1]))
+        if sort in ("code", "code_desc"):
             if not isinstance(key[0], str) or len(key) != 1:
                 raise bad
             return (key[0],)

@@ -43,7 +43,7 @@ from ..forms import (
     label,
     project_initial,
 )
-from ..listing import drill_caption, project_page
+from ..listing import COLUMNS, SORTS, bounds_caption, drill_caption, project_page
 from ..models import (
     Milestone,
     Project,
@@ -60,7 +60,6 @@ from ..selectors import (
 from .contact import contact_phone_cell
 
 Kind = ProjectEvent.Kind
-PAGE_SIZE = 25
 
 
 class ProjectCodeConverter:
@@ -123,13 +122,15 @@ def _library(request) -> tuple[dict, int]:
     if not form.is_valid():
         return context, 400
     data = form.cleaned_data
+    cursor = data["cursor"] or None  # a link from before numbered pages still works
     try:
         context["page"] = project_page(
             user=user,
             filters=form.filters(),
             sort=data["sort"],
-            cursor=data["cursor"] or None,
-            size=PAGE_SIZE,
+            cursor=cursor,
+            page=None if cursor else (data["page"] or 1),
+            size=data["size"],
         )
     except ValidationError as exc:
         add_errors(form, exc)
@@ -139,7 +140,22 @@ def _library(request) -> tuple[dict, int]:
         row.handoff_pending_to = pending.get(row.pk)
     context["filtered"] = bool(form.filters())
     context["drill"] = drill_caption(context["page"].filters)
+    context["bounds"] = bounds_caption(context["page"].filters)
+    context["columns"] = _columns(data["sort"])
     return context, 200
+
+
+def _columns(sort: str) -> dict[str, dict]:
+    """Each sortable column's header: the sort a click asks for and how it is sorted now
+    (``aria-sort``: ascending, descending or none)."""
+    headers = {}
+    for column, (first, second) in COLUMNS.items():
+        if sort in (first, second):
+            now = "ascending" if SORTS[sort][1][0][0] != "-" else "descending"
+            headers[column] = {"sort": second if sort == first else first, "now": now}
+        else:
+            headers[column] = {"sort": first, "now": "none"}
+    return headers
 
 
 # --- the project page -------------------------------------------------------------------
