@@ -6,6 +6,7 @@ sum, so the printed item scores may differ from the total by a cent.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -60,7 +61,19 @@ class Line:
         return cents(self.exact)
 
 
-def compute(*, scheme: Scheme, period_start: dt.date, period_end: dt.date) -> list[Line]:
+#: ``progress(done, total, phase)``: told before each indicator and when all are scored
+#: (a ranking run's job: ``baton.jobs.services.Progress``).
+ProgressFn = Callable[[int, int, str], None]
+SCORING = "正在计算指标得分"
+
+
+def compute(
+    *,
+    scheme: Scheme,
+    period_start: dt.date,
+    period_end: dt.date,
+    progress: ProgressFn | None = None,
+) -> list[Line]:
     """Return one line per assessed unit, ranked by total (ties share a rank)."""
     with localcontext() as ctx:
         ctx.prec = 40
@@ -72,12 +85,17 @@ def compute(*, scheme: Scheme, period_start: dt.date, period_end: dt.date) -> li
         )
         members = list(scheme.units.select_related("unit").order_by("unit__order", "unit_id"))
         lines = [Line(m.unit_id, m.group) for m in members]
-        for indicator in scheme.indicators.order_by("order", "id"):
+        indicators = list(scheme.indicators.order_by("order", "id"))
+        for done, indicator in enumerate(indicators):
+            if progress is not None:
+                progress(done, len(indicators), SCORING)
             scorer = _SCORERS[indicator.kind]
             for line, score in zip(
                 lines, scorer(indicator, lines, facts, period_start, period_end), strict=True
             ):
                 line.scores.append(score)
+        if progress is not None:
+            progress(len(indicators), len(indicators), SCORING)
         _rank(lines)
         return lines
 

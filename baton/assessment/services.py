@@ -26,6 +26,7 @@ STALE_TARGETS = "目标任务表已过期（指标或被考核单位有变动）
 REASON_REQUIRED = "人工评分必须填写评分理由。"
 TARGET_POSITIVE = "目标值必须大于 0。"
 PUBLISHED_RANKING_KEPT = "已发布的排名不能删除。"
+ONLY_OFFICE = "只有本区的区招商办可以管理考核方案、人工评分和排名。"
 _PERIOD_KINDS = "考核周期只能是月度、季度或年度。"
 
 
@@ -366,13 +367,20 @@ def manual_score_set(
 
 @transaction.atomic
 def ranking_compute(
-    *, scheme: Scheme, period_start: dt.date, period_end: dt.date, at: dt.datetime | None = None
+    *,
+    scheme: Scheme,
+    period_start: dt.date,
+    period_end: dt.date,
+    at: dt.datetime | None = None,
+    progress: engine.ProgressFn | None = None,
 ) -> Ranking:
     """Run the scheme over the period and store the result as a draft ranking."""
     _check_period(period_start, period_end)
     if period_end >= timezone.localdate() + dt.timedelta(days=1):
         raise ValidationError("考核期尚未结束，不能计算排名。")
-    lines = engine.compute(scheme=scheme, period_start=period_start, period_end=period_end)
+    lines = engine.compute(
+        scheme=scheme, period_start=period_start, period_end=period_end, progress=progress
+    )
     ranking = Ranking.objects.create(
         scheme=scheme,
         period_start=period_start,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("schemes/<int:pk>/delete/", views.scheme_delete, name="scheme_delete"),
     path("schemes/<int:pk>/scores/", views.scheme_scores, name="scheme_scores"),
     path("schemes/<int:pk>/rank/", views.scheme_rank, name="scheme_rank"),
+    path("schemes/<int:pk>/rank/<int:job_id>/", views.rank_job, name="rank_job"),
     path("indicators/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
     path("indicators/<int:pk>/delete/", views.indicator_delete, name="indicator_delete"),
     path("rankings/<int:pk>/", views.ranking_detail, name="ranking"),

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,6 +20,9 @@ from baton.audit.hooks import audit_export
 from baton.audit.services import Event, audit_write
 from baton.core.http import attachment
 from baton.core.views import add_errors
+from baton.jobs.models import Job
+from baton.jobs.selectors import job_for
+from baton.jobs.views import progress_context
 
 from . import services
 from .describe import describe
@@ -49,8 +52,10 @@ from .selectors import (
     scheme_get,
     scheme_list,
 )
+from .tasks import start_ranking
 
-ONLY_OFFICE = "只有本区的区招商办可以管理考核方案、人工评分和排名。"
+ONLY_OFFICE = services.ONLY_OFFICE
+NO_SUCH_RUN = "没有这次排名试算，或它不属于这个考核方案。"
 PUBLISH_CONFIRM = "我已核对指标、目标任务和分成，发布后不能再修改"
 
 
@@ -486,22 +491,36 @@ def _score_tables(scheme: Scheme, period) -> list[dict]:
 @require_POST
 @login_required
 def scheme_rank(request, pk):
-    """试算: run the scheme over a period; the result is a draft ranking to look at."""
+    """试算: queue the run of the scheme over a period; its page shows the progress, then
+    the draft ranking to look at."""
     scheme = _manageable(request, pk)
     form = RankForm(request.POST, scheme=scheme)
-    if form.is_valid():
-        period = form.period()
-        try:
-            ranking = services.ranking_compute(
-                scheme=scheme, period_start=period.start, period_end=period.end
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(request, f"已试算{period.label}排名，核对无误后可发布。")
-            return redirect("assessment:ranking", ranking.pk)
-    context = _scheme_context(request, scheme, rank_form=form)
-    return render(request, "assessment/scheme_detail.html", context, status=400)
+    if not form.is_valid():
+        context = _scheme_context(request, scheme, rank_form=form)
+        return render(request, "assessment/scheme_detail.html", context, status=400)
+    job = start_ranking(user=request.user, scheme=scheme, period=form.period())
+    return redirect("assessment:rank_job", scheme.pk, job.pk)
+
+
+@require_GET
+@login_required
+def rank_job(request, pk, job_id):
+    """A ranking run: its progress while the worker computes it, then its ranking (or why
+    it was not computed)."""
+    scheme = _manageable(request, pk)
+    job = job_for(request.user, job_id, kind=Job.Kind.RANKING)
+    if job.params.get("scheme") != scheme.pk:
+        raise Http404(NO_SUCH_RUN)
+    ranking = job.result.get("ranking") if job.status == Job.Status.DONE else None
+    if ranking is not None and ranking_list(user=request.user).filter(pk=ranking).exists():
+        messages.success(request, job.message)
+        return redirect("assessment:ranking", ranking)
+    context = {
+        **progress_context(job, reload=True),
+        "scheme": scheme,
+        "page_title": job.title,
+    }
+    return render(request, "assessment/rank_job.html", context)
 
 
 @require_GET

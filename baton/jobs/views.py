@@ -10,12 +10,12 @@ from baton.core.http import attachment
 from . import selectors, services
 from .models import Job
 
-#: What a job counts, by its kind: "已处理 12,000 / 100,000 行".
+#: What a job counts, by its kind: "已处理 12,000 / 100,000 行", "已处理 3 / 8 项指标".
 UNITS = {
     Job.Kind.LEDGER_CHECK: "行",
     Job.Kind.LEDGER_IMPORT: "行",
     Job.Kind.REPORT_PACK: "项",
-    Job.Kind.RANKING: "个",
+    Job.Kind.RANKING: "项指标",
 }
 
 

@@ -767,6 +767,7 @@ def assessment_targets(w) -> dict:
         ranking(ta_pub, True),
     )
     return {
+        "rank_jobs": [rank_job_target(w, xa_pub)],
         "schemes": [
             Assessed("xa_draft", xa_draft.pk, XIANGAN, False),
             Assessed("xa_published", xa_pub.pk, XIANGAN, True),
@@ -783,6 +784,38 @@ def assessment_targets(w) -> dict:
             Assessed("ta_ranking", ta_ranked.pk, TONGAN, True),
         ],
     }
+
+
+@dataclass(frozen=True)
+class RankJob:
+    """A ranking run (a background job) of a scheme, and the persona who started it."""
+
+    key: str
+    scheme: Assessed
+    pk: int
+    owner: str
+
+
+def rank_job_target(w, scheme) -> RankJob:
+    from baton.jobs import services as job_services
+    from baton.jobs.models import Job
+
+    job = job_services.create(
+        user=w.office,
+        kind=Job.Kind.RANKING,
+        title="试算排名",
+        params={"scheme": scheme.pk, "start": "2024-04-01", "end": "2024-06-30"},
+    )  # still queued: its page shows the progress (a finished run opens its ranking)
+    return RankJob("office_rank_job", Assessed("xa", scheme.pk, XIANGAN, True), job.pk, "office")
+
+
+def rank_job_page(p: Persona, method: str, obj: RankJob) -> Expect:
+    """The scheme's rule first (404 unseen, 403 unless its office), then the job's own."""
+    if not sees_assessment(p, obj.scheme):
+        return 404
+    if p.role != OFFICE:
+        return 403
+    return 200 if p.name == obj.owner else 404
 
 
 # --- the policy table ---------------------------------------------------------------
@@ -1037,6 +1070,9 @@ POLICY: dict[str, Web | Api] = {
     ),
     "assessment/schemes/<int:pk>/rank/": Web(
         "assessment:scheme_rank", ("POST",), assessment_page(), "schemes"
+    ),
+    "assessment/schemes/<int:pk>/rank/<int:job_id>/": Web(
+        "assessment:rank_job", ("GET",), rank_job_page, "rank_jobs"
     ),
     "assessment/indicators/<int:pk>/edit/": Web(
         "assessment:indicator_edit",
@@ -1437,6 +1473,8 @@ def web_path(spec: Web, obj) -> str:
         return reverse(spec.name, kwargs={"pk": obj.pk})
     if isinstance(obj, Assessed):
         return reverse(spec.name, kwargs={"pk": obj.pk})
+    if isinstance(obj, RankJob):
+        return reverse(spec.name, kwargs={"pk": obj.scheme.pk, "job_id": obj.pk})
     if isinstance(obj, NoticeTarget):
         return reverse(spec.name, kwargs={"pk": obj.pk})
     return reverse(spec.name)

@@ -7,6 +7,7 @@ import pytest
 
 from baton.assessment import services
 from baton.assessment.models import Ranking
+from baton.jobs.models import Job
 
 from .helpers_views import draft_scheme, login, published_scheme, signed_projects, state, url
 
@@ -25,7 +26,13 @@ def test_it_runs_a_quarter_and_shows_the_trial(client, w):
         url("scheme_rank", scheme.pk), {"year": "2024", "part": "1"}
     )
     result = Ranking.objects.get()
-    assert response.status_code == 302 and response.url == url("ranking", result.pk)
+    # The run's page (the worker ran it at once here) opens the trial ranking.
+    job = Job.objects.get(kind=Job.Kind.RANKING)
+    assert response.status_code == 302 and response.url == url("rank_job", scheme.pk, job.pk)
+    opened = client.get(response.url)
+    assert opened.status_code == 302 and opened.url == url("ranking", result.pk)
+    page = client.get(opened.url).content.decode()
+    assert "已试算2024年第一季度排名，核对无误后可发布。" in page
     assert (result.period_start, result.period_end, result.status) == (
         dt.date(2024, 1, 1),
         dt.date(2024, 3, 31),
