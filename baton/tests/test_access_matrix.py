@@ -918,6 +918,9 @@ POLICY: dict[str, Web | Api] = {
     "projects/<project_code:code>/note/": Web(
         "projects:note", ("GET", "POST"), object_page(can_note, 422), "projects"
     ),
+    "projects/<project_code:code>/timeline/": Web(
+        "projects:timeline", ("GET",), object_page(sees), "projects"
+    ),
     # 审核台
     "projects/review/": Web("projects:review_desk", ("GET",), role_page({OFFICE, CITY})),
     "projects/review/history/": Web("projects:review_history", ("GET",), role_page({OFFICE, CITY})),

@@ -1,5 +1,7 @@
 """Shared checks of the project action views (submit, move, handoff, milestone, note)."""
 
+import json
+
 from django.urls import reverse
 
 from baton.projects.tests.helpers import db_state
@@ -46,9 +48,26 @@ def assert_plain_done(client, url, data, project):
     return response
 
 
-def assert_htmx_done(client, url, data, project):
-    """Through htmx, the answer sends the browser to the project page (HX-Redirect)."""
+#: The parts of the project page an action's answer swaps in place.
+PARTS = ("project-head", "handoff-area", "project-fields", "project-relay", "project-milestones")
+
+
+def assert_htmx_done(client, url, data, project, *, message: str | None = None):
+    """Through htmx, the answer closes the dialog, says what was done, and swaps the
+    project page's heading, 待接收, fields, relay, milestones and timeline in place: no
+    reload, and no message left waiting for the next page."""
     response = client.post(url, data, **HTMX)
-    assert response.status_code == 200
-    assert response["HX-Redirect"] == detail_url(project)
+    assert response.status_code == 200, response.text[:500]
+    assert "HX-Redirect" not in response
+    assert "<html" not in response.text
+    triggers = json.loads(response["HX-Trigger"])
+    assert "closeDialog" in triggers and "projectChanged" in triggers
+    assert triggers["showMessage"]["text"]
+    if message is not None:
+        assert triggers["showMessage"] == {"text": message}
+    for part in (*PARTS, "timeline"):
+        assert f'id="{part}" hx-swap-oob="true"' in response.text, part
+    page = client.get(detail_url(project))
+    if page.status_code == 200:
+        assert triggers["showMessage"]["text"] not in page.text
     return response

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, register_converter, reverse
@@ -164,10 +164,17 @@ def _columns(sort: str) -> dict[str, dict]:
 @require_GET
 @login_required
 def project_detail(request, code):
+    project = project_get(user=request.user, code=code)
+    context = {**_page_parts(request, project), "cards": hooks.cards(request, project)}
+    return render(request, "projects/project_detail.html", context)
+
+
+def _page_parts(request, project: Project) -> dict:
+    """What the project page's parts show (heading, 待接收, fields, relay, milestones,
+    timeline): the page and the in-place answer after an action read the same."""
     user = request.user
-    project = project_get(user=user, code=code)
     handoff = pending_handoff(project)
-    context = {
+    return {
         "project": project,
         "page_title": project.name,
         "handoff": handoff,
@@ -179,10 +186,19 @@ def project_detail(request, code):
         "co_units": list(project.co_units.all()),
         "milestones": _milestones(project),
         "timeline": _timeline(project, user),
-        "cards": hooks.cards(request, project),
         "can": _abilities(user, project),
     }
-    return render(request, "projects/project_detail.html", context)
+
+
+@require_GET
+@login_required
+def project_timeline(request, code):
+    """The timeline alone, for the page to fetch again when another app's dialog (a
+    problem, a 督办) wrote to it."""
+    project = project_get(user=request.user, code=code)
+    context = {"project": project, "can": _abilities(request.user, project)}
+    context["timeline"] = _timeline(project, request.user)
+    return render(request, "projects/_timeline.html", context)
 
 
 def _abilities(user, project: Project) -> dict:
@@ -427,34 +443,35 @@ def _shown(name: str, value) -> str:
 # --- actions ----------------------------------------------------------------------------
 
 
-def _action(request, project, form, *, template, title, perform, stay=False, **extra):
-    """Run one action's dialog (``run_dialog``): on success the browser goes to the project
-    page; with ``stay``, a dialog instead closes and the page's timeline is swapped in place.
-    A save that meets someone else's (``ConflictError``) comes back with 409."""
-    done = go_to(reverse("projects:detail", args=[project.code]))
-    if stay and request.htmx:
-        done = _timeline_in_place(project)
+def _action(request, project, form, *, template, title, perform, **extra):
+    """Run one action's dialog (``run_dialog``). On success, through htmx, the dialog
+    closes, the page says what was done and its parts are swapped in place (``_in_place``);
+    without JavaScript the browser goes to the project page, the message on it. A save
+    that meets someone else's (``ConflictError``) comes back with 409."""
     return run_dialog(
         request,
         form,
         template=template,
         perform=perform,
-        done=done,
+        done=_in_place(project),
         context={"page_title": title, **_about(project), **extra},
         conflict=services.ConflictError,
     )
 
 
-def _timeline_in_place(project: Project):
+def _in_place(project: Project):
     def done(request, message: str) -> HttpResponse:
-        context = {
-            "project": project,
-            "can": _abilities(request.user, project),
-            "timeline": _timeline(project, request.user),
-            "oob": True,
-        }
-        response = render(request, "projects/_timeline.html", context)
+        url = reverse("projects:detail", args=[project.code])
+        if not request.htmx:
+            return go_to(url)(request, message)
+        try:  # read again, in the user's scope: the action may have taken it out of sight
+            fresh = project_get(user=request.user, code=project.code)
+        except Http404:
+            return go_to(reverse("projects:list"))(request, message)
+        context = {**_page_parts(request, fresh), "oob": True}
+        response = render(request, "projects/_project_parts.html", context)
         trigger_client_event(response, "showMessage", {"text": message})
+        trigger_client_event(response, "projectChanged")
         return trigger_client_event(response, "closeDialog")
 
     return done
@@ -622,7 +639,6 @@ def project_note(request, code):
         template="projects/project_note.html",
         title="跟进记录",
         perform=perform,
-        stay=True,
     )
 
 
@@ -636,4 +652,5 @@ urls = [
     path("<project_code:code>/handoff/", project_handoff, name="handoff"),
     path("<project_code:code>/milestone/", project_milestone, name="milestone"),
     path("<project_code:code>/note/", project_note, name="note"),
+    path("<project_code:code>/timeline/", project_timeline, name="timeline"),
 ]
