@@ -1,11 +1,18 @@
 """The ledger workbook's columns: the contract headers (DESIGN §7) and the aliases real
 ledgers use, and the cell-level conversions shared by import and export."""
 
+import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
+from baton.core.uscc import clean_uscc
+from baton.org.divisions import clean_division, name_of
 from baton.projects import rules
+from baton.projects.models import Project
 
 SHEET = "项目台账"
 HISTORY_SHEET = "阶段记录"
@@ -15,9 +22,121 @@ HISTORY_SHEET = "阶段记录"
 class Column:
     key: str
     header: str
-    kind: str  # text, amount, area, date, choice
+    kind: str  # text, amount, area, date, choice, field (one of the fields real ledgers keep)
     aliases: tuple[str, ...] = ()
     required: bool = False
+    #: A column read as this one when the sheet lacks it (德清's 固定资产投资 is its amount).
+    fallback: str = ""
+    #: A cell's conversion to the stored value (raising ``CellError``), for kind ``field``.
+    convert: Callable | None = None
+
+
+# --- the fields real ledgers keep: each cell's conversion, and back for the export ----
+
+_YES = {"是", "√", "✓", "Y", "YES", "TRUE", "1"}
+_NO = {"否", "×", "N", "NO", "FALSE", "0", "/", "-", "—", "无"}
+#: The words real ledgers write for 项目类型 and 用地性质 (GB 50137-2011 codes too).
+PROJECT_TYPES = {
+    "内资": "domestic",
+    "外资": "foreign",
+    "外商投资": "foreign",
+    "港澳台资": "hmt",
+    "港澳台": "hmt",
+    "港资": "hmt",
+    "澳资": "hmt",
+    "台资": "hmt",
+}
+LAND_USES = {
+    "工业": "industrial",
+    "M": "industrial",
+    "M1": "industrial",
+    "M2": "industrial",
+    "M3": "industrial",
+    "仓储": "warehousing",
+    "物流": "warehousing",
+    "仓储物流": "warehousing",
+    "物流仓储": "warehousing",
+    "W": "warehousing",
+    "W1": "warehousing",
+    "W2": "warehousing",
+    "W3": "warehousing",
+    "商业": "commercial",
+    "商服": "commercial",
+    "商业服务业设施": "commercial",
+    "B": "commercial",
+    "B1": "commercial",
+    "商务": "office",
+    "办公": "office",
+    "商务办公": "office",
+    "B2": "office",
+    "科研": "research",
+    "A35": "research",
+    "其他": "other",
+}
+
+
+def _reading():
+    from . import reading  # which imports this module's names
+
+    return reading
+
+
+def _checked(clean, value):
+    try:
+        return clean(value)
+    except ValidationError as exc:
+        raise _reading().CellError(exc.messages[0]) from None
+
+
+def to_text(value) -> str:
+    return _reading().to_text(value)
+
+
+def to_amount(value):
+    return _reading().to_amount(value)
+
+
+def to_flag(value) -> bool:
+    """Return a yes/no cell (是/否, √, a logical value); blank is no."""
+    if isinstance(value, bool):
+        return value
+    text = to_text(value).upper()
+    if not text or text in _NO:
+        return False
+    if text in _YES:
+        return True
+    raise _reading().CellError("只能填“是”或“否”（空白为否）。")
+
+
+def _choice(words: dict[str, str], field: str):
+    labels = {str(label): code for code, label in Project._meta.get_field(field).choices}
+
+    def convert(value) -> str:
+        text = to_text(value).upper().removesuffix("用地")
+        code = labels.get(text) or words.get(text)
+        if text and code is None:
+            raise _reading().CellError(f"只能是：{'、'.join(labels)}。")
+        return code or ""
+
+    return convert
+
+
+def to_plan_date(value) -> dt.date | None:
+    """Return a planned day: a date cell or text as other dates, but it may be ahead."""
+    day = _reading().to_date(value, dt.date.max)
+    return None if day is None else _checked(rules.clean_planned_date, day)
+
+
+def ledger_value(key: str, value):
+    """Return a stored value of a field real ledgers keep as its cell shows it (the
+    import reads it back to the same value)."""
+    if key in rules.FLAG_FIELDS:
+        return "是" if value else ""
+    if key in ("project_type", "land_use"):
+        return str(dict(Project._meta.get_field(key).choices).get(value, value)) if value else ""
+    if key == "investor_region":
+        return name_of(value)
+    return value
 
 
 #: The contract layout, in order. ``export-ledger --layout contract`` writes exactly these.
@@ -55,11 +174,10 @@ COLUMNS = (
             "计划总投资",
             "投资总额(万元)",
             "投资总额",
-            "固定资产投资",
-            "固定资产投资(万元)",
             "拟投资总额(万元)",
         ),
         required=True,
+        fallback="fixed_investment",
     ),
     Column("land_area_mu", "拟用地面积(亩)", "area", ("用地面积(亩)", "需用土地", "用地规模")),
     Column("info_source", "信息来源", "text"),
@@ -76,6 +194,73 @@ COLUMNS = (
     Column("started", "开工日期", "date", ("开工时间",)),
     Column("in_production", "投产日期", "date", ("投产时间",)),
     Column("at_capacity", "达产日期", "date", ("达产时间",)),
+    # The fields real ledgers keep (rules.LEDGER_FIELDS), each with the headers seen.
+    Column(
+        "project_type",
+        "项目类型",
+        "field",
+        ("投资类型", "内外资", "资本类型", "项目资本类型"),
+        convert=_choice(PROJECT_TYPES, "project_type"),
+    ),
+    Column("is_global500", "世界500强", "field", ("是否世界500强",), convert=to_flag),
+    Column("is_china500", "中国500强", "field", ("是否中国500强",), convert=to_flag),
+    Column("is_listed", "上市公司", "field", ("是否上市公司", "是否上市"), convert=to_flag),
+    Column(
+        "investor_region",
+        "投资方所在地",
+        "field",
+        ("投资方所在地区", "投资方来源地", "客商来源地", "投资来源地"),
+        convert=lambda value: _checked(clean_division, to_text(value)),
+    ),
+    Column(
+        "investor_uscc",
+        "投资方统一社会信用代码",
+        "field",
+        ("统一社会信用代码", "社会信用代码", "投资方信用代码"),
+        convert=lambda value: _checked(clean_uscc, to_text(value)),
+    ),
+    Column(
+        "fixed_investment",
+        "固定资产投资(万元)",
+        "field",
+        ("固定资产投资", "计划固定资产投资(万元)"),
+        convert=to_amount,
+    ),
+    Column(
+        "annual_output",
+        "预计年产值(万元)",
+        "field",
+        ("预计年产值", "达产后年产值(万元)", "预计产值(万元)", "年产值(万元)"),
+        convert=to_amount,
+    ),
+    Column(
+        "annual_tax",
+        "预计年税收(万元)",
+        "field",
+        ("预计年税收", "达产后年税收(万元)", "预计税收(万元)", "年税收(万元)"),
+        convert=to_amount,
+    ),
+    Column(
+        "planned_start_on",
+        "计划开工日期",
+        "field",
+        ("计划开工时间", "拟开工日期", "拟开工时间", "约定开工时间"),
+        convert=to_plan_date,
+    ),
+    Column(
+        "planned_production_on",
+        "计划投产日期",
+        "field",
+        ("计划投产时间", "拟投产日期", "拟投产时间"),
+        convert=to_plan_date,
+    ),
+    Column(
+        "land_use",
+        "用地性质",
+        "field",
+        ("规划用途", "土地用途", "用地类型"),
+        convert=_choice(LAND_USES, "land_use"),
+    ),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
 MILESTONE_KEYS = (

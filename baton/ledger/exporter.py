@@ -34,9 +34,10 @@ from baton.core.xlsx import neutralize
 from baton.org.models import District, Person, Unit
 from baton.projects.listing import clean_filters, filtered
 from baton.projects.models import Industry, Milestone, Project, ProjectPeriod, ReviewState, Stage
+from baton.projects.rules import LEDGER_FIELDS
 from baton.projects.selectors import project_list
 
-from .columns import COLUMNS, MILESTONE_KEYS, SHEET
+from .columns import COLUMNS, MILESTONE_KEYS, SHEET, ledger_value
 
 _MILESTONE_KEY = {
     Milestone.Kind.SIGNED: "signed",
@@ -61,7 +62,15 @@ OFFICIAL = (
             ("leader", "挂钩领导"),
         ],
     ),
-    ("投资情况", [("investment", "总投资(万元)"), ("land_area_mu", "拟用地面积(亩)")]),
+    (
+        "投资情况",
+        [
+            ("project_type", "项目类型"),
+            ("investment", "总投资(万元)"),
+            ("fixed_investment", "固定资产投资(万元)"),
+            ("land_area_mu", "拟用地面积(亩)"),
+        ],
+    ),
     (
         "推进情况",
         [
@@ -69,6 +78,7 @@ OFFICIAL = (
             ("stage_date", "阶段日期"),
             ("review_state", "入库状态"),
             ("signed", "签约日期"),
+            ("planned_start_on", "计划开工日期"),
             ("started", "开工日期"),
             ("in_production", "投产日期"),
             ("progress", "进展情况"),
@@ -78,7 +88,8 @@ OFFICIAL = (
     ("联系方式", [("contact_name", "联系人"), ("contact_phone", "联系电话")]),
     (None, [("remarks", "备注")]),
 )
-_DATE_KEYS = {"stage_date", "admitted_on", *MILESTONE_KEYS}
+_DATE_KEYS = {"stage_date", "admitted_on", "planned_start_on", "planned_production_on"}
+_DATE_KEYS |= set(MILESTONE_KEYS)
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=16)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -184,6 +195,7 @@ def ledger_rows(
                 "contact_phone": phone,
                 "remarks": project.remarks,
                 **{key: milestones[project.pk].get(key) for key in MILESTONE_KEYS},
+                **{key: ledger_value(key, getattr(project, key)) for key in LEDGER_FIELDS},
             }
 
 
@@ -304,10 +316,11 @@ def _official(ws, rows, *, title: str) -> int:
     ws.append(groups)
     ws.append(heads)
     ws.freeze_panes = "D4"
-    count, investment, area = 0, Decimal(0), Decimal(0)
+    count, investment, fixed, area = 0, Decimal(0), Decimal(0), Decimal(0)
     for row in rows:
         count += 1
         investment += row["investment"] or 0
+        fixed += row["fixed_investment"] or 0
         area += row["land_area_mu"] or 0
         row = {**row, "seq": count}
         ws.append([_cell(ws, row.get(key), key=key, border=_BOX) for _g, key, _h in columns])
@@ -315,6 +328,7 @@ def _official(ws, rows, *, title: str) -> int:
         "seq": "合计",
         "name": f"{count} 个项目",
         "investment": investment,
+        "fixed_investment": fixed,
         "land_area_mu": area,
     }
     ws.append(

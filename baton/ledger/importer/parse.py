@@ -101,6 +101,9 @@ class _Parse:
                 positions[column.key] = col
                 headers[column.key] = str(cells[col]).strip()
             for column in columns:
+                if column.key not in positions and column.fallback in positions:
+                    positions[column.key] = positions[column.fallback]
+                    headers[column.key] = headers[column.fallback]
                 if column.required and column.key not in positions:
                     self.error(
                         sheet.name,
@@ -178,6 +181,8 @@ class _Parse:
         self._resolve(sheet, row)
 
     def _cell(self, key: str, kind: str, raw):
+        if kind == "field":  # one of the fields real ledgers keep: its column converts it
+            return BY_KEY[key].convert(raw)
         if kind == "amount":
             return to_amount(raw)
         if kind == "area":

@@ -231,7 +231,8 @@ class _Plan:
             # Before its first known stage a project was at the entry rung (策划).
             moves = timeline
             first_stage = self.entry_stage
-        fields = {k: v[k] for k in (*TEXT_FIELDS, "industry", "leader", "land_area_mu") if k in v}
+        kept = (*TEXT_FIELDS, *rules.LEDGER_FIELDS, "industry", "leader", "land_area_mu")
+        fields = {k: v[k] for k in kept if k in v}
         fields.pop("name", None)
         if is_masked(fields.get("contact_phone")):  # privacy: a masked number is no number
             self.row_error(sheet, row, "contact_phone", _MASKED_PHONE)
@@ -351,7 +352,8 @@ class _Plan:
             steps += [_Step(s, "review_state", None, {"day": day}) for s in path]
         steps.sort(key=lambda s: s.args.get("day") or dt.date.max)
         changes = {}
-        for key in (*TEXT_FIELDS, "investment", "industry", "leader", "land_area_mu"):
+        compared = (*TEXT_FIELDS, *rules.LEDGER_FIELDS, "investment", "industry", "leader")
+        for key in (*compared, "land_area_mu"):
             if key not in v:
                 continue
             current = getattr(project, key if key not in ("industry", "leader") else f"{key}_id")

@@ -37,7 +37,9 @@ CASES = {
         ("项目台账", 1, "项目编号", "找不到表头行"),
     ),
     "missing required column": (
-        lambda: xlsx([GOOD], headers=[h for h in HEADERS if h != "总投资(万元)"]),
+        lambda: xlsx(
+            [GOOD], headers=[h for h in HEADERS if h not in ("总投资(万元)", "固定资产投资(万元)")]
+        ),
         None,
         ("项目台账", 1, "总投资(万元)", "缺少必填列"),
     ),
