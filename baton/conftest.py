@@ -55,6 +55,27 @@ def _own_audit_anchor(settings, _anchor_dir):
     settings.BATON_AUDIT_ANCHOR = str(_anchor_dir / f"{next(_anchors)}.log")
 
 
+@pytest.fixture(scope="session")
+def _attachment_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("attachments")
+
+
+_stores = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _own_attachment_store(settings, _attachment_dir):
+    # Attachments' bytes live outside the database: each test gets its own empty store
+    # (a folder made when first written), never the developer's var/attachments.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(_attachment_dir / str(next(_stores))), "base_url": None},
+        },
+    }
+
+
 @pytest.fixture(autouse=True)
 def _no_request_left_open():
     yield

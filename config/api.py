@@ -14,6 +14,7 @@ from ninja import NinjaAPI, Swagger
 
 from baton.accounts.api_auth import TokenAuth, TokenRefused
 from baton.core.api import STATUS_MESSAGES, add_error_handlers
+from baton.files.api import router as files_router
 from baton.land.api import router as land_router
 from baton.projects.api import router as projects_router
 from baton.projects.api_handoffs import router as handoffs_router
@@ -78,6 +79,7 @@ api.add_router("", reports_router)
 api.add_router("", reference_router)
 api.add_router("", land_router)
 api.add_router("", todo_router)
+api.add_router("", files_router)
 
 add_error_handlers(api, conflicts=(ConflictError,))
 

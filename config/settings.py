@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "baton.jobs",  # before django_tasks_db: its db_worker is baton.jobs's
     "baton.org",
     "baton.projects",
+    "baton.files",
     "baton.supervision",
     "baton.todo",
     "baton.reports",
@@ -303,9 +304,42 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "baton" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+
+
+def _attachment_storage() -> dict:
+    """The store of attachments (baton/files): a folder under VAR_DIR, or with
+    ``BATON_STORAGE=s3`` a private bucket of any S3-compatible store (MinIO, a cloud's
+    object storage), named by ``BATON_S3_BUCKET`` and reached at ``BATON_S3_ENDPOINT``;
+    the keys come from ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY`` as boto3 reads
+    them. Files are only ever served through Baton's own view, never from the store."""
+    kind = env_str("BATON_STORAGE", "local").lower()
+    if kind == "local":
+        location = env_str("BATON_ATTACHMENT_DIR", str(VAR_DIR / "attachments"))
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location, "base_url": None, "file_permissions_mode": 0o600},
+        }
+    if kind != "s3":
+        raise ImproperlyConfigured(f"BATON_STORAGE 只能是 local 或 s3，而不是 {kind!r}。")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("BATON_S3_BUCKET", "baton-attachments"),
+            "endpoint_url": env_str("BATON_S3_ENDPOINT") or None,
+            "region_name": env_str("BATON_S3_REGION") or None,
+            "location": env_str("BATON_S3_PREFIX", "attachments"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "addressing_style": env_str("BATON_S3_ADDRESSING", "path"),
+        },
+    }
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "attachments": _attachment_storage(),
 }
 
 SESSION_COOKIE_AGE = env_int("BATON_SESSION_IDLE_SECONDS", 30 * 60)

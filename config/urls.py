@@ -42,6 +42,7 @@ urlpatterns = [
     path("accounts/", include("baton.accounts.urls")),
     path("projects/", include("baton.projects.urls")),
     path("projects/", include("baton.supervision.urls")),
+    path("projects/", include("baton.files.urls")),
     path("ledger/", include("baton.ledger.urls")),
     path("jobs/", include("baton.jobs.urls")),
     path("land/", include("baton.land.urls")),

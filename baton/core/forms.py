@@ -48,10 +48,11 @@ def megabytes(size: int) -> str:
     return f"{size / 1048576:g} MB"
 
 
-def too_large(limit: int, size: int | None = None) -> str:
-    """Return the refusal of a file over ``limit`` bytes (``size`` when it is known)."""
+def too_large(limit: int, size: int | None = None, *, advice: str = "请分批导入。") -> str:
+    """Return the refusal of a file over ``limit`` bytes (``size`` when it is known), with
+    what to do instead (an import is split; an attachment is compressed)."""
     actual = f"（{megabytes(size)}）" if size is not None else ""
-    return f"文件过大{actual}，单个文件不能超过 {megabytes(limit)}，请分批导入。"
+    return f"文件过大{actual}，单个文件不能超过 {megabytes(limit)}，{advice}"
 
 
 class DateInput(forms.DateInput):

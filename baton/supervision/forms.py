@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from baton.core.forms import DATE_ERRORS, UPLOAD_ERRORS, megabytes
+from baton.core.forms import DATE_ERRORS, UPLOAD_ERRORS
+from baton.files import content
+from baton.files.services import MAX_REPORT_FILES
 from baton.org.models import Person, Unit
 from baton.projects.forms_review import INVALID_CHOICE, text_field
 
-from . import rules as sign_off
 from .models import LeaderAct, Problem
 from .services import PROBLEM_STEPS
 
@@ -149,12 +150,9 @@ class SupervisionReportForm(forms.Form):
     files = _FilesField(
         label="附件",
         required=False,
-        widget=_Files(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+        widget=_Files(attrs={"accept": content.ACCEPT}),
         error_messages=UPLOAD_ERRORS,
-        help_text=(
-            f"可选，最多 {sign_off.MAX_FILES} 个，每个不超过 "
-            f"{megabytes(sign_off.MAX_FILE_BYTES)}，限 {sign_off.FILE_KINDS}。"
-        ),
+        help_text=f"可选，最多 {MAX_REPORT_FILES} 个；{content.HELP}",
     )
 
 

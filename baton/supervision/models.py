@@ -144,34 +144,6 @@ class Supervision(models.Model):
         return self.is_open and self.deadline < timezone.localdate()
 
 
-class SupervisionFile(models.Model):
-    """A file the unit attached to its report on a 督办 (办理情况的附件).
-
-    Kept in the database beside the report, so that a backup holds both; served only
-    as a download to those who see the 督办.
-    """
-
-    supervision = models.ForeignKey(
-        Supervision, models.PROTECT, related_name="files", verbose_name=_("督办")
-    )
-    name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(_("类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小"))
-    data = models.BinaryField(_("内容"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("上传人")
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("督办附件")
-        verbose_name_plural = _("督办附件")
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class LeaderAct(models.Model):
     """A leader's own act on a project: the three 亲自 of the 一把手工程."""
 

@@ -8,12 +8,9 @@ city leader. The services check these for every path that writes; the views and 
 ask the same functions whether to offer the action.
 """
 
-from pathlib import PurePath
-
 from django.core.exceptions import ValidationError
 
 from baton.accounts.models import User
-from baton.core.forms import megabytes
 
 from .models import Supervision
 
@@ -23,25 +20,6 @@ REPORT_REFUSED = "只有督办交办的单位可以报送办理情况。"
 SIGN_OFF_REFUSED = "只有发出督办的领导或其所在的招商办可以办结或退回督办，交办单位不能自行办结。"
 NOT_ACTIVE = "该督办事项已报送办理情况或已办结，不能再报送。"
 NOT_REPORTED = "交办单位尚未报送办理情况，不能办结或退回。"
-
-#: Files a report may carry: how many, how large, and which kinds (by name and content).
-MAX_FILES = 5
-MAX_FILE_BYTES = 10 * 1024 * 1024
-FILE_TYPES = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    ".xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-}
-FILE_KINDS = "PDF、JPG、PNG、DOCX、XLSX"
 
 
 def unit_of(supervision: Supervision) -> int | None:
@@ -78,17 +56,3 @@ def check_sign_off(user: User, supervision: Supervision) -> None:
         raise ValidationError(SIGN_OFF_REFUSED)
     if supervision.status != Supervision.Status.REPORTED:
         raise ValidationError(NOT_REPORTED)
-
-
-def check_file(name: str, head: bytes, size: int) -> str:
-    """Return the content type of an attached file, or refuse it: its kind by its name and
-    its first bytes, and its size."""
-    suffix = PurePath(name).suffix.lower()
-    kind = FILE_TYPES.get(suffix)
-    if kind is None or not head.startswith(kind[1]):
-        raise ValidationError(f"附件“{name}”不是允许的类型，只能上传 {FILE_KINDS} 文件。")
-    if size > MAX_FILE_BYTES:
-        raise ValidationError(f"附件“{name}”超过 {megabytes(MAX_FILE_BYTES)}，请压缩后再上传。")
-    if size == 0:
-        raise ValidationError(f"附件“{name}”是空文件。")
-    return kind[0]

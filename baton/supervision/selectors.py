@@ -14,15 +14,17 @@ from django.utils import timezone
 
 from baton.accounts.areas import area_of, units_in
 from baton.accounts.models import User
+from baton.files.models import Attachment
+from baton.files.selectors import NOT_FOUND as FILE_NOT_FOUND
 from baton.org.models import LEADER_ORDER, Person, Unit
 from baton.projects.models import Project
 from baton.projects.selectors import project_list, project_scope
 
-from .models import LeaderAct, Problem, Supervision, SupervisionFile
+from .models import LeaderAct, Problem, Supervision
 
 Role = User.Role
-#: A 督办's files as its lists show them: names and sizes, never the contents.
-_FILES = Prefetch("files", queryset=SupervisionFile.objects.defer("data"))
+#: A 督办's files as its lists show them (the attachments of its report).
+_FILES = Prefetch("files", queryset=Attachment.objects.order_by("id"))
 
 
 def _visible_projects(user: User) -> QuerySet[Project, Any]:
@@ -106,13 +108,13 @@ def supervision_list(*, user: User, filters: dict | None = None) -> QuerySet[Sup
     return supervisions
 
 
-def supervision_file_get(*, user: User, pk: int | str, file_pk: int | str) -> SupervisionFile:
+def supervision_file_get(*, user: User, pk: int | str, file_pk: int | str) -> Attachment:
     """Return a file of a 督办 the user sees, or raise Http404."""
     supervision = supervision_get(user=user, pk=pk)
     try:
         return supervision.files.get(pk=file_pk)
-    except (SupervisionFile.DoesNotExist, ValueError, TypeError):
-        raise Http404("附件不存在或您无权查看。") from None
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise Http404(FILE_NOT_FOUND) from None
 
 
 def supervision_get(*, user: User, pk: int | str) -> Supervision:

@@ -11,7 +11,6 @@ city, history only forward) are ``baton.projects.rules``'.
 
 import datetime as dt
 from collections.abc import Iterable
-from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils import timezone
 
 from baton.accounts.models import User
 from baton.core import messages
+from baton.files import services as attachments
 from baton.org.models import District, Person, Unit
 from baton.projects import rules
 from baton.projects.events import Entry
@@ -27,7 +27,7 @@ from baton.projects.services import project_check_time, project_lock_for_change,
 
 from . import events
 from . import rules as sign_off
-from .models import LeaderAct, Problem, Supervision, SupervisionFile
+from .models import LeaderAct, Problem, Supervision
 
 
 def _record(project: Project, entry: Entry, actor: User | None, at: dt.datetime) -> ProjectEvent:
@@ -191,23 +191,6 @@ def supervision_issue(
     return supervision
 
 
-def _clean_files(files: Iterable) -> list[tuple[str, str, bytes]]:
-    """Read the attached files, refusing any of a kind, a size or a number not allowed."""
-    files = list(files or [])
-    if len(files) > sign_off.MAX_FILES:
-        raise ValidationError({"files": f"附件最多 {sign_off.MAX_FILES} 个。"})
-    clean = []
-    for upload in files:
-        name = PurePath(str(upload.name or "")).name[:200] or "附件"
-        data = upload.read(sign_off.MAX_FILE_BYTES + 1)
-        try:
-            content_type = sign_off.check_file(name, data[:16], len(data))
-        except ValidationError as exc:
-            raise ValidationError({"files": exc.messages[0]}) from None
-        clean.append((name, content_type, data))
-    return clean
-
-
 def _lock_supervision(supervision: Supervision, at: dt.datetime | None) -> dt.datetime:
     at = project_lock_for_change(supervision.project, at)
     supervision.refresh_from_db()
@@ -223,29 +206,22 @@ def supervision_report(
     files: Iterable = (),
     at: dt.datetime | None = None,
 ) -> Supervision:
-    """The unit the 督办 is issued to reports what it did (办理情况), with files; the 督办
-    then waits for the issuing leader's sign-off."""
+    """The unit the 督办 is issued to reports what it did (办理情况), with files (kept as
+    the project's attachments, ``baton.files``); the 督办 then waits for the issuing
+    leader's sign-off."""
     project = supervision.project
     at = _lock_supervision(supervision, at)
     sign_off.check_report(actor, supervision)
     response = _clean_text(response, label="办理情况", limit=2000)
-    clean = _clean_files(files)
+    checked = attachments.report_files_check(files)
     project_check_time(project, at)
     supervision.status = Supervision.Status.REPORTED
     supervision.response = response
     supervision.reported_at = at
     supervision.save()
-    for name, content_type, data in clean:
-        SupervisionFile.objects.create(
-            supervision=supervision,
-            name=name,
-            content_type=content_type,
-            size=len(data),
-            data=data,
-            uploaded_by=actor,
-            uploaded_at=at,
-        )
-    _record(project, events.supervision_reported(supervision, [n for n, _, _ in clean]), actor, at)
+    names = [one.name or f"附件{one.suffix}" for one, _ in checked]
+    _record(project, events.supervision_reported(supervision, names), actor, at)
+    attachments.report_files_keep(supervision=supervision, actor=actor, checked=checked, at=at)
     return supervision
 
 

@@ -11,7 +11,6 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, re_path, reverse
 from django.utils import timezone
@@ -19,8 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from baton.accounts.models import User
-from baton.core.http import attachment
 from baton.core.views import close_dialog, deny, run_dialog
+from baton.files.download import download
 from baton.org.models import LEADER_ORDER
 from baton.projects.forms_review import posted
 from baton.projects.models import CODE_PATTERN, Project
@@ -392,9 +391,7 @@ def supervision_return(request, pk):
 @login_required
 def supervision_file(request, pk, file_pk):
     """A file of a 督办's report, as a download, to those who see the 督办."""
-    found = supervision_file_get(user=request.user, pk=pk, file_pk=file_pk)
-    response = HttpResponse(bytes(found.data), content_type=found.content_type)
-    return attachment(response, found.name, fallback=f"attachment-{found.pk}")
+    return download(supervision_file_get(user=request.user, pk=pk, file_pk=file_pk))
 
 
 # --- leaders' acts -------------------------------------------------------------------

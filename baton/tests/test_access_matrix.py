@@ -144,6 +144,17 @@ class SupFile:
     pk: int
 
 
+@dataclass(frozen=True)
+class AttFile:
+    """An attachment of a project: who uploaded it, and whether a 督办 report holds it."""
+
+    key: str
+    pk: int
+    project: Proj
+    uploader: str  # the persona
+    report: bool = False
+
+
 EDITABLE = ("draft", "returned", "admitted")
 PENDING = ("submitted", "district_approved")
 
@@ -262,7 +273,21 @@ def sees_supervision_file(p: Persona, method: str, obj: SupFile) -> int:
     return 200 if sees_supervision(p, obj.supervision) else 404
 
 
+def deletes_attachment(p: Persona, obj: AttFile) -> bool:
+    """The uploader while it may edit the project, or the district office; never a file
+    of a 督办 report."""
+    if obj.report:
+        return False
+    return office_of(p, obj.project) or (p.name == obj.uploader and can_edit(p, obj.project))
+
+
+def api_attachment(p: Persona, obj: AttFile) -> int:
+    return 200 if sees(p, obj.project) else 404
+
+
 def visible(p: Persona, obj) -> bool:
+    if isinstance(obj, AttFile):
+        return sees(p, obj.project)
     if isinstance(obj, Prob):
         return sees_problem(p, obj)
     if isinstance(obj, Sup):
@@ -853,7 +878,7 @@ def _stale(**values):
 #: 三员分立: the apps whose pages show business data. An administrator gets the 403 with
 #: the rule on every one of their pages (any method, an object that exists or not) but
 #: the 工作台, where every account starts.
-BUSINESS_APPS = ("projects", "supervision", "reports", "ledger", "land", "assessment")
+BUSINESS_APPS = ("projects", "supervision", "files", "reports", "ledger", "land", "assessment")
 
 
 def business_page(name: str) -> bool:
@@ -955,6 +980,19 @@ POLICY: dict[str, Web | Api] = {
     ),
     "projects/supervisions/<int:pk>/files/<int:file_pk>/": Web(
         "supervision:supervision_file", ("GET",), sees_supervision_file, "supervision_files"
+    ),
+    # 附件 of a project (its milestones, its 督办 reports): scoped like the project
+    "projects/attachments/<int:pk>/": Web(
+        "files:file", ("GET",), object_page(visible), "attachments"
+    ),
+    "projects/attachments/<int:pk>/delete/": Web(
+        "files:delete", ("GET", "POST"), object_page(deletes_attachment, 422), "attachments"
+    ),
+    f"projects/^{CODE}/attachments/$": Web(
+        "files:project", ("GET",), object_page(sees), "projects"
+    ),
+    f"projects/^{CODE}/attachments/new/$": Web(
+        "files:new", ("GET", "POST"), object_page(can_edit, 422), "states"
     ),
     f"projects/^{CODE}/problems/$": Web(
         "supervision:project_problems", ("GET",), object_page(sees), "projects"
@@ -1204,6 +1242,14 @@ POLICY: dict[str, Web | Api] = {
         "/projects/{code}/contact-phone", {"POST": (api_contact_phone, None)}, "projects"
     ),
     "api/v1/report": Api("/report", {"GET": (report_scope, None)}, "scopes"),
+    "api/v1/projects/<code>/attachments": Api(
+        "/projects/{code}/attachments",
+        {"GET": (api_read, None), "POST": (api_write(can_edit, permitted=422), _empty)},
+        "states",
+    ),
+    "api/v1/attachments/<attachment_id>": Api(
+        "/attachments/{pk}", {"GET": (api_attachment, None)}, "attachments"
+    ),
     "api/v1/todo": Api("/todo", {"GET": (business_token, None)}),
     "api/v1/stages": Api("/stages", {"GET": (every_token, None)}),
     "api/v1/units": Api("/units", {"GET": (every_token, None)}),
@@ -1301,6 +1347,29 @@ def undescribed() -> list[str]:
 
 
 # --- the world ----------------------------------------------------------------------
+
+
+def attachment_targets(w, report_file) -> list[AttFile]:
+    """A file 马巷 uploaded to its admitted project, one the 翔安 office uploaded to it,
+    the file of its 督办 report, and a file of a 同安 project."""
+    from baton.files import services as file_services
+    from baton.projects.models import Project
+
+    p = w.proj
+
+    def add(code: str, actor):
+        project = Project.objects.get(code=p[code].code)
+        upload = SimpleUploadedFile("协议.pdf", b"%PDF-1.4 matrix")
+        return file_services.attachment_add(
+            project=project, actor=actor, file=upload, kind="agreement"
+        ).pk
+
+    return [
+        AttFile("by_promoter", add("mx_admitted", w.promoter), p["mx_admitted"], "promoter"),
+        AttFile("by_office", add("mx_admitted", w.office), p["mx_admitted"], "office"),
+        AttFile("report", report_file.pk, p["mx_admitted"], "promoter", report=True),
+        AttFile("tongan", add("ta_admitted", w.tongan_office), p["ta_admitted"], "tongan_office"),
+    ]
 
 
 def build_world():
@@ -1449,6 +1518,7 @@ def build_world():
     w.targets["supervision_files"] = [
         SupFile("supervision_file", reported_fact, reported.files.get().pk)
     ]
+    w.targets["attachments"] = attachment_targets(w, reported.files.get())
     w.targets["uploads"] = [Upload("A" * 32)]
     w.targets["jobs"] = job_targets(w)  # 后台任务
     w.handoff_to = {XIANGAN: w.department, TONGAN: w.tongan_unit}  # never the holder
@@ -1466,6 +1536,8 @@ def web_path(spec: Web, obj) -> str:
         return reverse(spec.name, kwargs={"pk": obj.pk})
     if isinstance(obj, SupFile):
         return reverse(spec.name, kwargs={"pk": obj.supervision.pk, "file_pk": obj.pk})
+    if isinstance(obj, AttFile):
+        return reverse(spec.name, kwargs={"pk": obj.pk})
     if isinstance(obj, Upload):
         return reverse(spec.name, kwargs={"token": obj.token})
     if isinstance(obj, JobTarget):
@@ -1525,7 +1597,7 @@ def api_cases(spec: Api, w) -> list[Case]:
     methods = sorted({"GET", "POST"} | declared | {undeclared(declared)})
     cases = []
     for obj in w.targets[spec.targets]:
-        path = base + spec.path.format(code=getattr(obj, "code", ""))
+        path = base + spec.path.format(code=getattr(obj, "code", ""), pk=getattr(obj, "pk", ""))
         path += getattr(obj, "query", "")
         for p in PERSONAS:
             for method in methods:

@@ -17,6 +17,7 @@ LAYERS = [
     "accounts",
     "jobs",
     "projects",
+    "files",
     "supervision",
     "todo",
     "notices",

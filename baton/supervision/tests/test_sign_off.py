@@ -9,11 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.files import store
+from baton.files.models import Attachment
+from baton.files.services import MAX_REPORT_FILES
+from baton.files.tests.helpers import stored
 from baton.org.models import Person
 from baton.projects.models import ProjectEvent
 from baton.projects.tests.helpers_views import HTMX, login
 from baton.supervision import rules, services
-from baton.supervision.models import Problem, Supervision, SupervisionFile
+from baton.supervision.models import Problem, Supervision
 from baton.supervision.tests.helpers import db_state, refused
 from baton.testing import at, make_project, make_user
 
@@ -32,7 +36,11 @@ def url(name: str, supervision: Supervision) -> str:
 
 
 def state() -> dict:
-    return {**db_state(), "files": list(SupervisionFile.objects.values("pk", "name"))}
+    return {
+        **db_state(),
+        "files": list(Attachment.objects.values("pk", "name")),
+        "stored": stored(),
+    }
 
 
 @pytest.fixture
@@ -89,7 +97,7 @@ def test_report_then_close_each_writes_its_event(w, project, sup):
     report(w, sup, files=[upload("会议纪要.pdf", PDF), upload("现场.png", PNG)])
     sup.refresh_from_db()
     assert (sup.status, sup.response) == ("reported", "已召开协调会，方案已定")
-    assert [(f.name, f.content_type, bytes(f.data)) for f in sup.files.all()] == [
+    assert [(f.name, f.content_type, store.read(f.storage_name)) for f in sup.files.all()] == [
         ("会议纪要.pdf", "application/pdf", PDF),
         ("现场.png", "image/png", PNG),
     ]
@@ -193,9 +201,12 @@ def test_sent_back_it_is_the_units_again(w, project, sup):
     [
         ([upload("病毒.exe", b"MZ\x90\x00")], "附件“病毒.exe”不是允许的类型"),
         ([upload("假的.pdf", b"MZ\x90\x00")], "附件“假的.pdf”不是允许的类型"),
-        ([upload("空.pdf", b"")], "附件“空.pdf”不是允许的类型"),
-        ([upload("大.pdf", PDF + b"0" * rules.MAX_FILE_BYTES)], "附件“大.pdf”超过 10 MB"),
-        ([upload(f"{n}.png", PNG) for n in range(rules.MAX_FILES + 1)], "附件最多 5 个。"),
+        ([upload("空.pdf", b"")], "附件“空.pdf”是空文件。"),
+        (
+            [upload("大.pdf", PDF + b"0" * (10 << 20))],
+            "附件“大.pdf”文件过大（10 MB），单个文件不能超过 10 MB",
+        ),
+        ([upload(f"{n}.png", PNG) for n in range(MAX_REPORT_FILES + 1)], "附件最多 5 个。"),
     ],
 )
 def test_it_refuses_files_of_a_kind_size_or_number_not_allowed(w, project, sup, files, message):
@@ -330,7 +341,7 @@ def test_no_other_path_writes_a_supervision():
 
     from config.api import api
 
-    assert not {Supervision, SupervisionFile} & set(admin.site._registry)
+    assert not {Supervision, Attachment} & set(admin.site._registry)
     routes = [str(route.pattern) for route in api.urls[0]]
     assert any("projects" in route for route in routes)
     assert [route for route in routes if "supervision" in route] == []

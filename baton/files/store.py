@@ -1,0 +1,36 @@
+"""The attachment store: names the server makes, and the bytes in and out.
+
+A stored name is ``<district code>/<yyyy>/<random hex><suffix>``: nothing of it comes
+from the client but the suffix, which ``content.check`` has already matched to the
+content. The store is ``STORAGES["attachments"]`` (see ``config.settings``).
+"""
+
+import secrets
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
+from django.utils import timezone
+
+
+def store() -> Storage:
+    return storages["attachments"]
+
+
+def new_name(district_code: str, suffix: str) -> str:
+    year = timezone.localdate().year
+    return f"{district_code}/{year}/{secrets.token_hex(16)}{suffix}"
+
+
+def put(name: str, data: bytes) -> str:
+    """Write ``data`` under ``name``; return the name the store kept (the same: names are
+    random and never reused)."""
+    return store().save(name, ContentFile(data))
+
+
+def read(name: str) -> bytes:
+    with store().open(name, "rb") as file:
+        return file.read()
+
+
+def remove(name: str) -> None:
+    store().delete(name)
