@@ -207,7 +207,7 @@ CACHES = {
 #: Background work (notices, imports, report packs, ranking runs) goes through Django's
 #: tasks API. ``BATON_TASKS=database`` (the default) keeps the queue in the database and
 #: runs ``baton db_worker`` beside the server; ``BATON_TASKS=rq`` keeps it in Redis
-#: (``REDIS_URL``) and runs ``baton rqworker --job-class django_tasks_rq.Job default bulk``.
+#: (``REDIS_URL``) and runs ``baton rqworker default bulk``.
 #: "default" is for short work (a notice), "bulk" for long runs (an import, a pack), so a
 #: long import never holds up a notice when each queue has its worker.
 BATON_TASKS = env_str("BATON_TASKS", "database")
@@ -218,8 +218,13 @@ elif BATON_TASKS == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
     REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+    # baton.jobs.rq.Queue: every task is retried after its worker died (baton/jobs/rq.py).
     RQ_QUEUES = {
-        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("BATON_TASK_TIMEOUT", 3600)}
+        name: {
+            "URL": REDIS_URL,
+            "DEFAULT_TIMEOUT": env_int("BATON_TASK_TIMEOUT", 3600),
+            "QUEUE_CLASS": "baton.jobs.rq.Queue",
+        }
         for name in TASK_QUEUES
     }
 elif BATON_TASKS == "immediate":

@@ -2,10 +2,12 @@
 progress as the task goes, and finished with its outcome or its failure.
 
 A task may run more than once: a worker killed in the middle leaves its task to be run
-again (``management/commands/db_worker.py``). ``begin`` returns None for a job that is
-already finished, so the second run does nothing; work that writes must finish its job
-in the same transaction as its writes (``finish`` inside that transaction), so a job is
-either finished with everything written, or not finished with nothing written.
+again (``management/commands/db_worker.py``, ``rq.py``). ``begin`` returns None for a job
+that is already finished, so a later run does nothing; work that writes must finish its
+job in the same transaction as its writes (``finish`` inside that transaction), so a job
+is either finished with everything written, or not finished with nothing written. Two
+runs at once (a worker taken for dead that was not) both write, but ``finish`` locks the
+job's row and refuses the second (``AlreadyFinished``), whose writes then roll back.
 
 Progress goes to the job's row when no transaction is open, and always to a small file
 beside the database (``VAR_DIR/jobs``): a long import writes in one transaction, and on
@@ -32,6 +34,7 @@ from .models import Job
 logger = logging.getLogger(__name__)
 
 Status = Job.Status
+FINISHED = (Status.DONE, Status.FAILED)
 FAILED_UNEXPECTEDLY = (
     "后台任务出错，未能完成，已写入的部分均已撤销。请您重新提交；如再次出错，请联系系统管理员。"
 )
@@ -65,6 +68,11 @@ def begin(job_id: int) -> Job | None:
     return job
 
 
+class AlreadyFinished(Exception):
+    """Another run of the task finished the job first: this run's writes roll back."""
+
+
+@transaction.atomic
 def finish(
     job: Job,
     *,
@@ -73,6 +81,12 @@ def finish(
     file: str = "",
     file_name: str = "",
 ) -> None:
+    """Mark the job done; raise ``AlreadyFinished`` when another run of its task (two
+    workers given the same task) finished it first, so the writes of the transaction
+    this is called in are rolled back and nothing is written twice."""
+    finished = Job.objects.select_for_update().filter(pk=job.pk, status__in=FINISHED)
+    if finished.exists():
+        raise AlreadyFinished(job.pk)
     job.status = Status.DONE
     job.message = message
     job.result = result or {}
@@ -85,7 +99,8 @@ def finish(
 
 
 def fail(job: Job, message: str) -> None:
-    Job.objects.filter(pk=job.pk).update(
+    """Mark the job failed, unless another run of its task finished it."""
+    Job.objects.filter(pk=job.pk).exclude(status__in=FINISHED).update(
         status=Status.FAILED, message=message, finished_at=timezone.now()
     )
     _forget_progress(job.pk)
@@ -101,14 +116,16 @@ def run(job_id: int, work: Callable[[Job, "Progress"], dict | None]) -> str:
         return "skipped"
     try:
         outcome = work(job, Progress(job))
+        if outcome is not None:
+            finish(job, **outcome)
+    except AlreadyFinished:
+        return "skipped"
     except ValidationError as exc:
         fail(job, "；".join(exc.messages))
         return "failed"
     except Exception:
         fail(job, FAILED_UNEXPECTEDLY)
         raise
-    if outcome is not None:
-        finish(job, **outcome)
     return "done"
 
 
@@ -191,7 +208,7 @@ def requeue_orphans(results: Any, *, host: str) -> int:
         last = (worker_ids or [""])[-1].split(":")
         if len(last) < 2 or last[0] != host or not last[1].isdigit():
             continue  # another machine's, or a worker not named by baton db_worker
-        if not _alive(int(last[1])):
+        if not alive(int(last[1])):
             orphans.append(pk)
     if not orphans:
         return 0
@@ -200,7 +217,8 @@ def requeue_orphans(results: Any, *, host: str) -> int:
     )
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine is running."""
     if pid == os.getpid():
         return True
     try:

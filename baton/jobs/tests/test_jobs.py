@@ -4,6 +4,7 @@ import sys
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -89,6 +90,28 @@ def test_a_job_runs_once_and_fails_with_its_reason(w):
         services.run(job.pk, broken)
     job.refresh_from_db()
     assert job.status == "failed" and job.message == services.FAILED_UNEXPECTEDLY
+
+
+def test_of_two_runs_at_once_only_the_first_to_finish_writes(w):
+    """A worker taken for dead that was not: its run and the run handed back both write;
+    the second to finish is refused and its writes roll back."""
+    job = _job(w.promoter)
+
+    def work(job, progress):
+        # Meanwhile the other run committed its writes and finished the job.
+        services.finish(Job.objects.get(pk=job.pk), message="另一次运行完成。")
+        with transaction.atomic():
+            services.create(user=w.promoter, kind=Job.Kind.LEDGER_CHECK, title="写入")
+            services.finish(job, message="这次运行完成。")
+
+    assert services.run(job.pk, work) == "skipped"
+    job.refresh_from_db()
+    assert job.status == "done" and job.message == "另一次运行完成。"
+    assert not Job.objects.filter(title="写入").exists()
+    # Nor does a failing second run undo the first one's outcome.
+    services.fail(job, "出错。")
+    job.refresh_from_db()
+    assert job.status == "done" and job.message == "另一次运行完成。"
 
 
 def test_a_task_a_dead_worker_left_running_is_put_back(db):
