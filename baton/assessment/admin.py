@@ -1,10 +1,21 @@
+from django import forms
 from django.contrib import admin
 
 from .models import Indicator, Scheme, SchemeUnit, Target
 
 
+class _PromotionUnitForm(forms.ModelForm):
+    """A unit assessed or given a target: a promotion unit, never a 协调部门."""
+
+    def clean_unit(self):
+        unit = self.cleaned_data["unit"]
+        unit.check_promotion()
+        return unit
+
+
 class SchemeUnitInline(admin.TabularInline):
     model = SchemeUnit
+    form = _PromotionUnitForm
     extra = 0
 
 
@@ -41,4 +52,5 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
+    form = _PromotionUnitForm
     list_display = ("indicator", "unit", "part", "value")

@@ -103,7 +103,7 @@ class UnitsForm(forms.Form):
 
     def __init__(self, *args, scheme: Scheme, **kwargs):
         self.scheme = scheme
-        self.units = list(Unit.objects.filter(district=scheme.district, is_active=True))
+        self.units = list(Unit.objects.promotion().filter(district=scheme.district, is_active=True))
         members = {m.unit_id: m.group for m in scheme.units.all()}
         initial = {}
         for unit in self.units:

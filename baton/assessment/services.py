@@ -116,6 +116,7 @@ def scheme_unit_set(*, scheme: Scheme, unit: Unit, group: str = "") -> SchemeUni
     _check_draft(scheme)
     if unit.district_id != scheme.district_id:
         raise _outside(unit, scheme)
+    unit.check_promotion()
     member, _ = SchemeUnit.objects.update_or_create(
         scheme=scheme, unit=unit, defaults={"group": (group or "").strip()}
     )
@@ -134,6 +135,7 @@ def scheme_units_set(*, scheme: Scheme, members: dict[Unit, str]) -> None:
     for unit, group in members.items():
         if unit.district_id != scheme.district_id:
             raise _outside(unit, scheme)
+        unit.check_promotion()
         if len((group or "").strip()) > 20:
             raise ValidationError(f"“{unit.name}”的分组名称不能超过 20 个字。")
     leaving = scheme.units.exclude(unit__in=list(members))

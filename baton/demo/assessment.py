@@ -60,7 +60,7 @@ def load_assessment_demo(district: District | None = None) -> Scheme | None:
         return None
     office = User.objects.filter(role=User.Role.DISTRICT_OFFICE, district=district).first()
     scheme = services.scheme_create(district=district, name=NAME, period_kind="month")
-    units = list(Unit.objects.filter(district=district).exclude(kind=Unit.Kind.OFFICE))
+    units = list(Unit.objects.promotion().filter(district=district).exclude(kind=Unit.Kind.OFFICE))
     services.scheme_units_set(scheme=scheme, members={u: u.get_kind_display() for u in units})
     indicators = _indicators(scheme)
     for unit in units:

@@ -1,6 +1,26 @@
+from django import forms
 from django.contrib import admin
 
 from .models import City, District, Person, Unit
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["district", "name", "short_name", "kind", "division_code", "order", "is_active"]
+
+    def clean_kind(self):
+        # A promotion unit may hold projects, run relay legs and be assessed: turned into a
+        # 协调部门 here it would keep them; a 协调部门 turned into a promotion unit would
+        # give its staff the promotion pages. Either is a new unit.
+        kind = self.cleaned_data["kind"]
+        was = self.instance.kind if self.instance.pk else None
+        coordinating = Unit.Kind.COORDINATING
+        if was is not None and (was == coordinating) != (kind == coordinating):
+            raise forms.ValidationError(
+                "协调部门与招商单位不能互相转换：请新建一个单位，原单位可停用。"
+            )
+        return kind
 
 
 @admin.register(City)
@@ -21,6 +41,7 @@ class DistrictAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
+    form = UnitForm
     list_display = ["name", "kind", "district", "division_code", "is_active"]
     list_filter = ["district", "kind", "is_active"]
     search_fields = ["name", "short_name"]

@@ -12,8 +12,9 @@ reference_router = Router(tags=["基础数据"])
 
 
 def visible_units(user: User):
-    """Units of the user's area (a unit's: its district's): the possible holders of its projects."""
-    return units_in(area_of(user)).select_related("district")
+    """Promotion units of the user's area (a unit's: its district's): the possible holders
+    of its projects (never a 协调部门)."""
+    return units_in(area_of(user)).promotion().select_related("district")
 
 
 class RequiredFieldOut(Schema):

@@ -109,7 +109,11 @@ class UnitsField(forms.ModelMultipleChoiceField):
 
 def units_of(district: District, *, keep=()) -> "forms.QuerySet[Unit]":
     keep = [pk for pk in keep if pk]
-    return Unit.objects.filter(district=district).filter(Q(is_active=True) | Q(pk__in=keep))
+    return (
+        Unit.objects.promotion()
+        .filter(district=district)
+        .filter(Q(is_active=True) | Q(pk__in=keep))
+    )
 
 
 def leaders_of(district: District, *, keep=()) -> "forms.QuerySet[Person]":
@@ -449,9 +453,11 @@ class HandoffForm(VersionForm):
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_unit"].queryset = Unit.objects.filter(
-            district_id=project.district_id, is_active=True
-        ).exclude(pk=project.unit_id)
+        self.fields["to_unit"].queryset = (
+            Unit.objects.promotion()
+            .filter(district_id=project.district_id, is_active=True)
+            .exclude(pk=project.unit_id)
+        )
 
     def clean_relay_role(self):
         return self.cleaned_data["relay_role"] or None
@@ -620,12 +626,12 @@ class ProjectFilterForm(forms.Form):
         area = area_of(user)
         if area.level is Level.CITY:
             self.fields["district"].queryset = districts_in(area)
-            units = units_in(area).select_related("district")
+            units = units_in(area).promotion().select_related("district")
             self.fields["unit"].label_from_instance = _unit_label
             leaders = Person.objects.filter(city_id=area.city_id)
         else:
             del self.fields["district"]
-            units = units_in(area)
+            units = units_in(area).promotion()
             leaders = Person.objects.filter(city_id=area.city_id).filter(
                 Q(district_id=area.district_id) | Q(district__isnull=True)
             )
