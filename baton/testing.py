@@ -114,3 +114,13 @@ def admit(w, project, *, when=None):
     if project.review_state != "admitted":
         services.project_review(project=project, actor=w.reviewer, approve=True, at=when)
     return project
+
+
+def add_coordinating(w) -> SimpleNamespace:
+    """Add a 协调部门 to 翔安区 with its staff: ``w.coord_unit`` (自然资源局) and
+    ``w.coordinator`` (unit_staff of it), who see only the problems assigned to them."""
+    w.coord_unit = Unit.objects.create(
+        district=w.district, name="自然资源局", kind=Unit.Kind.COORDINATING, order=9
+    )
+    w.coordinator = make_user(User.Role.UNIT_STAFF, username="zr_coordinator", unit=w.coord_unit)
+    return w

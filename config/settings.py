@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "baton.accounts.middleware.AccountSecurityMiddleware",
     "baton.accounts.middleware.BusinessDataMiddleware",
+    "baton.accounts.middleware.CoordinatingStaffMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",

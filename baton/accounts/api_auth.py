@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from ninja.errors import AuthenticationError
@@ -16,6 +17,7 @@ from ninja.security import HttpBearer
 
 from baton.audit.services import Event, audit_write
 
+from .coordinating import COORDINATING_ONLY, may_open
 from .models import ApiToken, User
 
 TOKEN_PREFIX = "baton_"  # noqa: S105 — a visible label, not a secret
@@ -114,5 +116,8 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request, token: str) -> User:
         user = token_user(token)
+        match = request.resolver_match
+        if match is not None and not may_open(user, match.view_name):
+            raise PermissionDenied(COORDINATING_ONLY)
         request.user = user
         return user

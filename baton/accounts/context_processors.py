@@ -4,6 +4,7 @@ from functools import partial
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from .coordinating import may_open
 from .models import User
 
 Role = User.Role
@@ -99,7 +100,8 @@ _BUSINESS_APPS = {"projects", "supervision", "land", "assessment", "ledger", "re
 
 
 def navigation(request) -> dict:
-    """Return the side menu for the signed-in user: only what the role may open.
+    """Return the side menu for the signed-in user: only what the role may open (a
+    协调部门's staff: only what ``coordinating.may_open``).
 
     The entry of the page is marked: the page itself, a page named after it
     (``ledger:import_preview`` under ``ledger:import``), one of ``_UNDER``, or else the
@@ -112,7 +114,7 @@ def navigation(request) -> dict:
     current = request.resolver_match.view_name if request.resolver_match else ""
     nav, names = [], []
     for name, label, roles in _MENU:
-        if roles is not None and user.role not in roles:
+        if (roles is not None and user.role not in roles) or not may_open(user, name):
             continue
         try:
             url = reverse(name)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 
 from baton.core.views import deny
 
+from .coordinating import COORDINATING_ONLY, may_open
 from .services import password_expired
 
 #: Views a signed-in user may reach before finishing the second factor or a forced
@@ -71,6 +72,24 @@ class BusinessDataMiddleware:
         if match.namespace in BUSINESS_NAMESPACES and match.view_name not in OPEN_TO_ADMINS:
             return deny(request, ADMINS_SEE_NO_BUSINESS_DATA)
         return None
+
+
+class CoordinatingStaffMiddleware:
+    """Refuse a 协调部门's staff every page but those of ``coordinating.COORDINATING_VIEWS``:
+    the 403 page with the rule (the API's token holders: ``TokenAuth``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        match = request.resolver_match
+        if not user.is_authenticated or match is None or may_open(user, match.view_name):
+            return None
+        return deny(request, COORDINATING_ONLY)
 
 
 #: The session key holding when the session was last written (seconds since the epoch).

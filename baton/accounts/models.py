@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from baton.org.models import Unit
+
 LEADER_NEEDS_AREA = _("领导账号必须指定所属区或市。")
 
 
@@ -102,6 +104,16 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return str(self)
+
+    @property
+    def is_coordinating(self) -> bool:
+        """A 协调部门's staff: they see and answer only the problems assigned to their
+        unit (``baton.accounts.coordinating``)."""
+        return (
+            self.role == self.Role.UNIT_STAFF
+            and self.unit_id is not None
+            and self.unit.kind == Unit.Kind.COORDINATING
+        )
 
 
 class LoginSession(models.Model):

@@ -28,11 +28,14 @@ def project_scope(user: User) -> Q:
 
     The user's area (``accounts.areas``) decides it. A unit sees the projects it holds,
     helps with (co-unit) or ran a leg of the relay for; a district's or a city's area
-    sees the projects placed in it; an empty area (the administrators) sees none.
+    sees the projects placed in it; an empty area (the administrators) and a 协调部门's
+    staff see none.
     """
     area = area_of(user)
     unit = area.unit_id
     if area.level is Level.UNIT and unit is not None:
+        if user.is_coordinating:  # a 协调部门 sees only the problems assigned to it
+            return Q(pk__in=[])
         co_unit = Project.co_units.through.objects.filter(project_id=OuterRef("pk"), unit_id=unit)
         offered = Handoff.objects.filter(
             project_id=OuterRef("pk"), to_unit_id=unit, state=Handoff.State.PENDING

@@ -48,8 +48,12 @@ def home(request):
         context["todo"] = items[:TODO_SHOWN]
         context["todo_count"] = len(items)
         context["todo_overdue"] = sum(entry.overdue for entry in items)
-        context["figures"] = figures_as_of(as_of=today, scope=scope, user=user)
         context["problem_queue"] = problem_queue(user=user)
+    if scope is not None and user.is_coordinating:
+        # A 协调部门's own short version: its to-do and its problems, no figures.
+        context["coordinating"] = True
+    elif scope is not None:
+        context["figures"] = figures_as_of(as_of=today, scope=scope, user=user)
         idle = idle_as_of(as_of=today, scope=scope, user=user)
         context["idle_count"] = idle.count()
         context["idle"] = (

@@ -9,7 +9,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from baton.core.forms import DATE_ERRORS, UPLOAD_ERRORS
@@ -40,7 +40,7 @@ class _LeaderChoice(_ModelChoice):
 
 class _UnitChoice(_ModelChoice):
     def label_from_instance(self, obj: Unit) -> str:
-        return obj.name
+        return f"{obj.name}（{obj.get_kind_display()}）" if obj.is_coordinating else obj.name
 
 
 # --- problems --------------------------------------------------------------------------
@@ -63,9 +63,11 @@ class ProblemForm(forms.Form):
 
     def __init__(self, *args, district, **kwargs):
         super().__init__(*args, **kwargs)
+        # Any unit of the district, a 协调部门 included (自然资源局, 供电公司…): they
+        # follow the promotion units.
         self.fields["responsible_unit"].queryset = Unit.objects.filter(
             district=district, is_active=True
-        ).order_by("order", "id")
+        ).order_by(Case(When(kind=Unit.Kind.COORDINATING, then=1), default=0), "order", "id")
 
 
 #: How a status change is offered, and what the note means for it.

@@ -58,7 +58,7 @@ def problem_list(*, user: User, filters: dict | None = None) -> QuerySet[Problem
     """Return the problems the user may see, by deadline, narrowed by ``filters``."""
     problems = (
         Problem.objects.filter(problem_scope(user))
-        .select_related("project", "project__unit", "responsible_unit")
+        .select_related("project", "project__unit", "project__stage", "responsible_unit")
         .order_by("deadline", "id")
     )
     if filters:

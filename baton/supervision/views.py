@@ -161,6 +161,31 @@ def problems(request):
 
 @require_GET
 @login_required
+def problem_detail(request, pk):
+    """A problem's page: what it is, whose, the 督办 on it and what the user may do.
+
+    Of its project it names only the name, code, stage and holder (a 协调部门 assigned
+    the problem sees no more of the project); the project's page links from here for
+    those who may open it.
+    """
+    user, today = request.user, timezone.localdate()
+    problem = problem_get(user=user, pk=pk)
+    supervisions = list(supervision_list(user=user, filters={"problem": problem}))
+    _mark_rows([problem, *supervisions], user, today)
+    context = {
+        "problem": problem,
+        "project": problem.project,
+        "supervisions": supervisions,
+        "here": _here(request),
+        "page_title": f"存在问题：{problem.get_category_display()}",
+    }
+    if request.htmx:
+        return render(request, "supervision/_problem_page.html", context)
+    return render(request, "supervision/problem_detail.html", context)
+
+
+@require_GET
+@login_required
 def project_problems_view(request, code):
     """A project's problems, 督办 and leaders' acts: the project page's section."""
     project = project_get(user=request.user, code=code)
@@ -437,6 +462,7 @@ def _section_url(project: Project) -> str:
 
 urls = [
     path("problems/", problems, name="problems"),
+    path("problems/<int:pk>/", problem_detail, name="problem"),
     path("problems/<int:pk>/update/", problem_update, name="problem_update"),
     path("supervisions/<int:pk>/report/", supervision_report, name="supervision_report"),
     path("supervisions/<int:pk>/close/", supervision_close, name="supervision_close"),

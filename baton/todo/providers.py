@@ -38,11 +38,14 @@ def _project_url(code: str) -> str:
     return reverse("projects:detail", kwargs={"code": code})
 
 
-def _problems_url(code: str, visible: bool) -> str:
-    """A project's problems page; the problems list when the user may not open the
-    project (a unit solving a problem on another unit's project)."""
+def _problems_url(code: str, visible: bool, problem_id: int | None = None) -> str:
+    """A project's problems page; when the user may not open the project (a unit or a
+    协调部门 solving a problem on another unit's project) the problem's own page, else
+    the problems list."""
     if visible:
         return reverse("supervision:project_problems", kwargs={"code": code})
+    if problem_id is not None:
+        return reverse("supervision:problem", kwargs={"pk": problem_id})
     return reverse("supervision:problems")
 
 
@@ -132,7 +135,7 @@ def supervisions(user: User, today: dt.date) -> Iterable[Item]:
     for row in rows:
         code = row.project.code
         title = f"{row.leader.name}督办：{row.instruction[:40]}（{row.project.name}）"
-        url = _problems_url(code, row.project_id in visible)
+        url = _problems_url(code, row.project_id in visible, row.problem_id)
         yield item("supervision", title, url=url, today=today, project=code, due=row.deadline)
 
 
@@ -167,7 +170,7 @@ def problems(user: User, today: dt.date) -> Iterable[Item]:
     for row in rows:
         code = row.project.code
         title = f"{row.get_category_display()}：{row.description[:40]}（{row.project.name}）"
-        url = _problems_url(code, row.project_id in visible)
+        url = _problems_url(code, row.project_id in visible, row.pk)
         yield item("problem", title, url=url, today=today, project=code, due=row.deadline)
 
 

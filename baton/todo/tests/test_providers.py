@@ -57,8 +57,9 @@ def test_a_problem_goes_to_the_unit_that_must_solve_it(w, t):
         dt.date(2024, 3, 20),
         True,
     )
-    # 新店 may not open 马巷's project: the link is the problems list.
-    assert entry.url == "/projects/problems/"
+    # 新店 may not open 马巷's project: the link is the problem's own page.
+    problem = t.idle.problems.get()
+    assert entry.url == f"/projects/problems/{problem.pk}/"
     assert "用地指标尚未落实" in entry.title
     for persona in ("promoter", "office", "reviewer", "leader", "tongan_office"):
         assert list(providers.problems(getattr(w, persona), TODAY)) == []
