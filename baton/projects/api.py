@@ -367,6 +367,12 @@ class ProjectFilters(Schema):
     review_state: ReviewStateCode | None = Field(None, description="入库状态")
     industry: QueryId | None = Field(None, description="行业 id（见 /industries）")
     leader: QueryId | None = Field(None, description="挂钩领导（人员 id）")
+    project_type: Literal["domestic", "foreign", "hmt"] | None = Field(
+        None, description="项目类型：domestic 内资，foreign 外资，hmt 港澳台资"
+    )
+    tag: Literal["global500", "china500", "listed"] | None = Field(
+        None, description="企业标签：global500 世界500强，china500 中国500强，listed 上市公司"
+    )
     amount_min: Money | None = Field(None, description="总投资下限（万元）")
     amount_max: Money | None = Field(None, description="总投资上限（万元）")
     q: Text | None = Field(None, description="项目名称或投资方中的文字，空格分隔多个词")
@@ -537,6 +543,8 @@ def _resolve(district, values: dict) -> dict:
     for field, value in values.items():
         if field in _AMOUNTS:
             changes[_AMOUNTS[field]] = value
+        elif field == "investor_region" and value and not re.fullmatch(r"[0-9]{6}", value):
+            errors[field] = "投资方所在地须为省或地级市的六位行政区划代码，如 440300。"
         elif value is None or field not in ("industry", "leader", "co_units", *_UNIT_FIELDS):
             changes[field] = value
         elif field == "industry":

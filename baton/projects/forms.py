@@ -545,6 +545,18 @@ class ProjectFilterForm(forms.Form):
         empty_label="全部",
         error_messages=CHOICE_ERRORS,
     )
+    project_type = forms.ChoiceField(
+        label="项目类型",
+        required=False,
+        choices=[("", "全部"), *Project.Type.choices],
+        error_messages=CHOICE_ERRORS,
+    )
+    tag = forms.ChoiceField(
+        label="企业标签",
+        required=False,
+        choices=[("", "全部"), *[(f.removeprefix("is_"), label(f)) for f in FLAG_FIELDS]],
+        error_messages=CHOICE_ERRORS,
+    )
     leader = forms.ModelChoiceField(
         Person.objects.none(),
         label="挂钩领导",
@@ -593,6 +605,8 @@ class ProjectFilterForm(forms.Form):
     MORE = (
         "district",
         "unit",
+        "project_type",
+        "tag",
         "report_group",
         "industry",
         "leader",

@@ -86,6 +86,8 @@ FILTERS = {
     "review_state": "入库状态",
     "industry": "行业",
     "leader": "挂钩领导",
+    "project_type": "项目类型",
+    "tag": "企业标签",
     "amount_min": "总投资下限（万元）",
     "amount_max": "总投资上限（万元）",
     "amount_below": "总投资低于（万元）",
@@ -327,6 +329,8 @@ def _clean(name: str, value):
         if value not in ReviewState.values:
             raise ValidationError(f"入库状态无效：“{value}”。")
         return value
+    if name in ("project_type", "tag"):
+        return _ledger_choice(name, value)
     if name == "report_group":
         group = str(value).strip()
         if not Stage.objects.filter(report_group=group).exists():
@@ -420,6 +424,27 @@ def _milestones_in(projects: QuerySet, clean: dict) -> QuerySet:
     return projects
 
 
+#: The investor's tags the library filters by (企业标签), and the flag each one reads.
+TAGS = {"global500": "世界500强", "china500": "中国500强", "listed": "上市公司"}
+
+
+def _ledger_choice(name: str, value) -> str:
+    choices = dict(Project.Type.choices) if name == "project_type" else TAGS
+    if value not in choices:
+        known = "、".join(f"{code} {label}" for code, label in choices.items())
+        raise ValidationError(f"{FILTERS[name]}无效：“{value}”（可选：{known}）。")
+    return value
+
+
+def _ledger_filters(projects: QuerySet, clean: dict) -> QuerySet:
+    """Apply the filters by the fields real ledgers keep: 项目类型 and 企业标签."""
+    if "project_type" in clean:
+        projects = projects.filter(project_type=clean["project_type"])
+    if "tag" in clean:
+        projects = projects.filter(**{f"is_{clean['tag']}": True})
+    return projects
+
+
 def filtered(projects: QuerySet, clean: dict) -> QuerySet:
     """Apply cleaned filters to a scoped queryset of projects.
 
@@ -432,7 +457,7 @@ def filtered(projects: QuerySet, clean: dict) -> QuerySet:
         projects = projects.filter(Exists(_drill_rows(clean).filter(project_id=OuterRef("pk"))))
         if "leader" in clean:
             projects = projects.filter(leader_id=clean["leader"])
-        projects = _milestones_in(projects, clean)
+        projects = _ledger_filters(_milestones_in(projects, clean), clean)
         return search(projects, clean["q"]) if "q" in clean else projects
     lookups = {
         "district": "district_id",
@@ -446,7 +471,7 @@ def filtered(projects: QuerySet, clean: dict) -> QuerySet:
         "amount_below": "investment__lt",
     }
     projects = projects.filter(**{lookups[k]: v for k, v in clean.items() if k in lookups})
-    projects = _milestones_in(projects, clean)
+    projects = _ledger_filters(_milestones_in(projects, clean), clean)
     if "report_group" in clean:
         ids = list(
             Stage.objects.filter(report_group=clean["report_group"]).values_list("pk", flat=True)
