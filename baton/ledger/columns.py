@@ -141,10 +141,12 @@ def ledger_value(key: str, value):
 
 #: The contract layout, in order. ``export-ledger --layout contract`` writes exactly these.
 COLUMNS = (
-    Column("code", "项目编号", "text", ("编号", "项目代码"), required=True),
+    # Blank, or no such column: a new project (the system gives it a code), or the one
+    # of the same name in its district.
+    Column("code", "项目编号", "text", ("编号", "项目代码")),
     # An office's own code for the project (kept when an import creates it; see importer).
     Column("original_code", "原编号", "text", ("原项目编号",)),
-    Column("name", "项目名称", "text", ("政府招商项目名称",), required=True),
+    Column("name", "项目名称", "text", ("政府招商项目名称", "政府储备项目名称"), required=True),
     Column("investor", "投资方", "text", ("投资主体", "项目业主", "项目业主单位业主名称")),
     Column(
         "district",
@@ -156,7 +158,8 @@ COLUMNS = (
         "unit",
         "责任单位",
         "text",
-        ("挂钩责任单位", "挂钩责任单位单位名称", "牵头单位", "主管单位", "所在镇/街道/开发区"),
+        # (主管单位 is not one: a town system keeps it beside 所在镇/街道/开发区, the holder)
+        ("挂钩责任单位", "挂钩责任单位单位名称", "牵头单位", "所在镇/街道/开发区", "片区"),
     ),
     Column("leader", "挂钩领导", "text", ("挂钩区领导", "责任领导")),
     Column("industry", "行业", "text", ("所属行业", "产业类型", "行业类别")),
@@ -185,7 +188,7 @@ COLUMNS = (
         "progress", "进展情况", "text", ("项目进度", "项目进展", "进度", "推进情况", "进度、备注")
     ),
     Column("issues_text", "存在问题", "text", ("存在的问题",)),
-    Column("contact_name", "联系人", "text", ("企业联系人", "项目联系人")),
+    Column("contact_name", "联系人", "text", ("企业联系人", "项目联系人", "项目业主单位联系人")),
     Column("contact_phone", "联系电话", "text", ("联系方式", "电话")),
     Column("remarks", "备注", "text"),
     Column("signed", "签约日期", "date", ("签约时间",)),

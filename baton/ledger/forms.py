@@ -66,3 +66,44 @@ class LedgerExportForm(forms.Form):
         if day is not None and day > timezone.localdate():
             raise forms.ValidationError("截至日期不能晚于今天。")
         return day
+
+
+ADD = "__add__"
+
+
+class UnknownValuesForm(forms.Form):
+    """What each value outside the catalogues stands for: a catalogue value, or (for a
+    user who may add to the catalogue) a new one. A field left empty is left unknown."""
+
+    def __init__(self, *args, unknown: list[dict], may_add: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unknown = unknown
+        self.may_add = may_add and any(item["addable"] for item in unknown)
+        for index, item in enumerate(unknown):
+            choices = [("", "暂不处理")]
+            if item["addable"] and may_add:
+                choices.append((ADD, f"加入目录：新增{item['column']}“{item['value']}”"))
+            choices += [(name, name) for name in item["choices"]]
+            label = f"{item['column']}“{item['value']}”对应到"
+            self.fields[f"v{index}"] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                widget=forms.Select(attrs={"aria-label": label}),
+                required=False,
+                error_messages={"invalid_choice": "请从列表中选择目录中已有的值。"},
+            )
+
+    def rows(self):
+        """Yield each unknown value with its field, as the preview lists them."""
+        for index, item in enumerate(self.unknown):
+            yield item, self[f"v{index}"]
+
+    def mapping(self, mapping):
+        """Return ``mapping`` with the choices made here added to it."""
+        for index, item in enumerate(self.unknown):
+            choice = self.cleaned_data.get(f"v{index}")
+            if choice == ADD:
+                mapping.add.add(item["key"])
+            elif choice:
+                mapping.targets[item["key"], item["value"]] = choice
+        return mapping

@@ -24,8 +24,9 @@ from baton.jobs import services as jobs
 from baton.jobs.models import Job
 from baton.projects import permissions
 
-from .columns import COLUMNS, header_map, normalize_header
+from .columns import BY_KEY, COLUMNS, header_map, normalize_header
 from .importer import IMPORT_REFUSED, ImportResult, ledger_import
+from .mapping import ADDABLE, MAPPED, Mapping
 from .reading import shown
 
 Role = User.Role
@@ -52,13 +53,14 @@ def queued_file(token: str) -> Path:
     return uploads() / f"{token}.queued"
 
 
-def start_check(*, user: User, token: str, name: str) -> Job:
-    """Queue the dry run of an upload (``<token>.xlsx``) that the preview shows."""
+def start_check(*, user: User, token: str, name: str, mapping: Mapping | None = None) -> Job:
+    """Queue the dry run of an upload (``<token>.xlsx``) that the preview shows, with
+    what the office said about its values outside the catalogues."""
     job = jobs.create(
         user=user,
         kind=Job.Kind.LEDGER_CHECK,
         title=f"校验台账 {name}",
-        params={"token": token, "name": name},
+        params={"token": token, "name": name, "mapping": (mapping or Mapping()).as_data()},
     )
     return jobs.enqueue(job, check_ledger)
 
@@ -78,7 +80,12 @@ def _check(job: Job, progress) -> dict:
     except FileNotFoundError:
         raise ValidationError(UPLOAD_GONE) from None
     result = ledger_import(
-        data=data, actor=user, district=district, dry_run=True, progress=progress
+        data=data,
+        actor=user,
+        district=district,
+        dry_run=True,
+        progress=progress,
+        mapping=Mapping.from_data(job.params.get("mapping")),
     )
     message = result.summary() if result.ok else f"校验发现 {len(result.errors)} 处错误。"
     return {"message": message, "result": preview_data(result)}
@@ -111,6 +118,24 @@ def preview_data(result: ImportResult) -> dict:
         "error_count": len(result.errors),
         "more_errors": max(len(result.errors) - PREVIEW_ERRORS, 0),
         "annotated": result.book is not None,  # the error workbook can be made
+        "unknown": [
+            {
+                "key": key,
+                "column": BY_KEY[key].header,
+                "value": value,
+                "count": count,
+                "choices": result.catalogue.get(key, []),
+                "addable": key in ADDABLE,
+            }
+            for (key, value), count in sorted(
+                result.unknown.items(), key=lambda item: (MAPPED.index(item[0][0]), item[0][1])
+            )
+        ],
+        "mapped": [
+            {"column": BY_KEY[key].header, "value": value, "target": target}
+            for (_district, key, value), target in result.aliases.items()
+        ],
+        "added": [{"column": BY_KEY[key].header, "value": value} for key, value in result.added],
     }
 
 
@@ -136,18 +161,29 @@ def _rows(result: ImportResult) -> tuple[list[dict], int]:
             continue
         total += 1
         if len(rows) < PREVIEW_ROWS:
-            rows.append({"number": number, "action": result.actions.get(number, ""), **values})
+            action = result.actions.get(number, "")
+            changes = (
+                [list(c) for c in result.changes.get(number, [])] if action == "update" else []
+            )
+            rows.append({"number": number, "action": action, "changes": changes, **values})
     return rows, total
 
 
-def start_import(*, user: User, token: str, name: str, ip: str) -> Job:
+def start_import(
+    *, user: User, token: str, name: str, ip: str, mapping: Mapping | None = None
+) -> Job:
     """Create the job of a confirmed upload (already moved to its ``.queued`` file) and
-    queue its import."""
+    queue its import, with the mapping its preview was checked with."""
     job = jobs.create(
         user=user,
         kind=Job.Kind.LEDGER_IMPORT,
         title=f"导入台账 {name}",
-        params={"token": token, "name": name, "ip": ip},
+        params={
+            "token": token,
+            "name": name,
+            "ip": ip,
+            "mapping": (mapping or Mapping()).as_data(),
+        },
     )
     return jobs.enqueue(job, import_ledger)
 
@@ -175,7 +211,12 @@ def _import(job: Job, progress) -> None:
 
     with audit_context(ip=params.get("ip", "")):
         result = ledger_import(
-            data=data, actor=user, district=district, progress=progress, on_written=written
+            data=data,
+            actor=user,
+            district=district,
+            progress=progress,
+            on_written=written,
+            mapping=Mapping.from_data(params.get("mapping")),
         )
         if not result.ok:
             audit_import(result, file_name=name, district=district, user=user)

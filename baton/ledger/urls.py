@@ -21,6 +21,7 @@ app_name = "ledger"
 urlpatterns = [
     path("import/", views.ledger_import_view, name="import"),
     path("import/<upload_token:token>/", views.ledger_import_preview, name="import_preview"),
+    path("import/<upload_token:token>/map/", views.ledger_import_map, name="import_map"),
     path(
         "import/<upload_token:token>/confirm/", views.ledger_import_confirm, name="import_confirm"
     ),

@@ -29,11 +29,13 @@ from baton.jobs import selectors as jobs
 from baton.jobs.models import Job
 from baton.jobs.views import progress_context
 from baton.projects.forms import ProjectFilterForm
+from baton.projects.permissions import can_add_catalogue
 
 from .annotate import error_workbook
 from .exporter import ledger_export
-from .forms import XLSX, LedgerExportForm, LedgerUploadForm, too_large
+from .forms import XLSX, LedgerExportForm, LedgerUploadForm, UnknownValuesForm, too_large
 from .importer import IMPORT_REFUSED, ImportResult, ledger_import
+from .mapping import Mapping
 from .reading import Limits
 from .tasks import import_district as _import_district
 from .tasks import preview_data, queued_file, start_check, start_import, uploads
@@ -96,9 +98,15 @@ def _discard(request, token: str) -> None:
         request.session[_UPLOADS] = uploads
 
 
-def _dry_run(request, data: bytes) -> ImportResult:
+def _dry_run(request, data: bytes, entry: dict) -> ImportResult:
     user = request.user
-    return ledger_import(data=data, actor=user, district=_import_district(user), dry_run=True)
+    return ledger_import(
+        data=data,
+        actor=user,
+        district=_import_district(user),
+        dry_run=True,
+        mapping=Mapping.from_data(entry.get("mapping")),
+    )
 
 
 # --- import -------------------------------------------------------------------------------
@@ -147,13 +155,16 @@ def _check(request, token: str) -> Job:
     """Queue the check (dry run) of an upload and remember its job in the session."""
     uploads = request.session.get(_UPLOADS, {})
     entry = uploads[token]
-    job = start_check(user=request.user, token=token, name=entry["name"])
+    mapping = Mapping.from_data(entry.get("mapping"))
+    job = start_check(user=request.user, token=token, name=entry["name"], mapping=mapping)
     entry["job"] = job.pk
     request.session[_UPLOADS] = uploads
     return job
 
 
-def _preview(request, token, entry, *, job=None, result: ImportResult | None = None, status=200):
+def _preview(
+    request, token, entry, *, job=None, result: ImportResult | None = None, status=200, form=None
+):
     """The preview: the check's progress while it runs, then what it found."""
     context = {"page_title": "台账导入：预览", "token": token, "name": entry["name"]}
     if result is not None:
@@ -162,7 +173,34 @@ def _preview(request, token, entry, *, job=None, result: ImportResult | None = N
         context["p"] = job.result
     else:
         context.update(progress_context(job, reload=True))
+    if context.get("p") and context["p"].get("unknown"):
+        may_add = can_add_catalogue(request.user)
+        context["map_form"] = form or UnknownValuesForm(
+            unknown=context["p"]["unknown"], may_add=may_add
+        )
     return render(request, "ledger/ledger_preview.html", context, status=status)
+
+
+@require_POST
+@login_required
+def ledger_import_map(request, token):
+    """Read the upload's values outside the catalogues as the office chose, and check
+    it again: the choices are written (aliases remembered, values added) on confirm."""
+    if _import_district(request.user) is None:
+        return deny(request, IMPORT_REFUSED)
+    entry, _data = _upload(request, token)
+    job = jobs.jobs_of(request.user).filter(pk=entry.get("job")).first()
+    if job is None or job.status != Job.Status.DONE or not job.result.get("unknown"):
+        return redirect("ledger:import_preview", token)
+    may_add = can_add_catalogue(request.user)
+    form = UnknownValuesForm(request.POST, unknown=job.result["unknown"], may_add=may_add)
+    if not form.is_valid():
+        return _preview(request, token, entry, job=job, status=422, form=form)
+    entry["mapping"] = form.mapping(Mapping.from_data(entry.get("mapping"))).as_data()
+    entry["ok"] = False
+    request.session.modified = True
+    _check(request, token)
+    return redirect("ledger:import_preview", token)
 
 
 @require_POST
@@ -174,14 +212,15 @@ def ledger_import_confirm(request, token):
         return deny(request, IMPORT_REFUSED)
     entry, data = _upload(request, token)
     if not entry.get("ok"):  # not previewed, or the preview found errors
-        result = _dry_run(request, data)
+        result = _dry_run(request, data, entry)
         if not result.ok:
             return _preview(request, token, entry, result=result, status=422)
     # The import runs in the worker: the upload is the job's from now on.
     os.replace(_folder() / f"{token}.xlsx", queued_file(token))
     _discard(request, token)
     ip = request.META.get("REMOTE_ADDR", "")
-    job = start_import(user=user, token=token, name=entry["name"], ip=ip)
+    mapping = Mapping.from_data(entry.get("mapping"))
+    job = start_import(user=user, token=token, name=entry["name"], ip=ip, mapping=mapping)
     return redirect("ledger:import_done", job.pk)
 
 
@@ -210,7 +249,7 @@ def ledger_import_errors(request, token):
     if _import_district(request.user) is None:
         return deny(request, IMPORT_REFUSED)
     entry, data = _upload(request, token)
-    result = _dry_run(request, data)
+    result = _dry_run(request, data, entry)
     if result.ok:
         raise Http404("这份台账没有错误。")
     out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)

@@ -34,6 +34,15 @@ def can_import(user: User) -> bool:
     return user.role == Role.DISTRICT_OFFICE and user.district_id is not None
 
 
+def can_add_catalogue(user: User) -> bool:
+    """Adding a value to a catalogue (a 行业): the system administrator in the
+    configuration site, and the district office while it imports its ledger. Values are
+    shared by the city, so a unit's promoter maps to an existing one instead."""
+    if user.role == Role.SYS_ADMIN:
+        return True
+    return user.role == Role.DISTRICT_OFFICE and user.district_id is not None
+
+
 def can_import_create(user: User, unit: Unit) -> bool:
     """A new row of a ledger import: a unit's staff creates for its own unit (as on the
     web); the district office keeps its district's ledger and records a project for any

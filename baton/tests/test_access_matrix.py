@@ -1011,6 +1011,9 @@ POLICY: dict[str, Web | Api] = {
     "ledger/import/<upload_token:token>/": Web(
         "ledger:import_preview", ("GET",), ledger_upload, "uploads"
     ),
+    "ledger/import/<upload_token:token>/map/": Web(
+        "ledger:import_map", ("POST",), ledger_upload, "uploads"
+    ),
     "ledger/import/<upload_token:token>/confirm/": Web(
         "ledger:import_confirm", ("POST",), ledger_upload, "uploads"
     ),

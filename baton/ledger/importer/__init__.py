@@ -28,11 +28,12 @@ steps, each checked against the permissions) and ``result.py`` (what an import r
 """
 
 from .result import ANALYZE_AFTER, ImportResult, amount_text
-from .workbook import IMPORT_REFUSED, _Importer, ledger_import
+from .workbook import CATALOGUE_REFUSED, IMPORT_REFUSED, _Importer, ledger_import
 from .write import _refusal
 
 __all__ = [
     "ANALYZE_AFTER",
+    "CATALOGUE_REFUSED",
     "IMPORT_REFUSED",
     "ImportResult",
     "_Importer",

@@ -8,9 +8,7 @@ import re
 
 from baton.accounts.privacy import is_masked
 from baton.org.models import District, Person, Unit
-from baton.projects.models import (
-    Stage,
-)
+from baton.projects.models import Industry, ReviewState, Stage
 
 from ..columns import (
     BY_KEY,
@@ -20,6 +18,8 @@ from ..columns import (
     header_map,
     normalize_header,
 )
+from ..mapping import BUILT_IN
+from ..models import LedgerAlias
 from ..reading import (
     Book,
     CellError,
@@ -78,10 +78,12 @@ class _Parse:
         self, sheet: Sheet, columns, head: list | None = None
     ) -> tuple[int, dict[str, int], dict[str, str]] | None:
         known = header_map(columns)
-        code_headers = {k for k, c in known.items() if c.key == "code"}
+        # The header row names the project: by its code, or (a ledger kept without
+        # codes, such as 德清's) by its name.
+        anchors = {k for k, c in known.items() if c.key in ("code", "name")}
         for index, cells in enumerate(sheet.rows[:_HEADER_SCAN] if head is None else head):
             normalized = [normalize_header(v) if isinstance(v, str) else "" for v in cells]
-            if not code_headers & set(normalized):
+            if not anchors & set(normalized):
                 continue
             positions, headers = {}, {}
             for col, text in enumerate(normalized):
@@ -119,7 +121,7 @@ class _Parse:
             1,
             "项目编号",
             "",
-            f"找不到表头行：前 {_HEADER_SCAN} 行中没有“项目编号”列（必填列：{names}）。",
+            f"找不到表头行：前 {_HEADER_SCAN} 行中没有“项目编号”或“项目名称”列（必填列：{names}）。",
         )
         return None
 
@@ -190,10 +192,8 @@ class _Parse:
         if kind == "date":
             return to_date(raw, self.today)
         text = to_text(raw)
-        if kind == "choice":
-            if text and text not in _REVIEW:
-                raise CellError("入库状态只能是：草稿、已上报、区已审核、已入库、已退回。")
-            return _REVIEW.get(text, "")
+        if kind == "choice":  # resolved with the catalogues (an alias may name it)
+            return text
         if key in ("code", "original_code") and text and not _CODE.match(text):
             header = BY_KEY[key].header
             raise CellError(f"{header}只能包含字母、数字、短横线和下划线，最长 32 位。")
@@ -225,35 +225,128 @@ class _Parse:
             return
         district = row.district
         if "unit" in self.positions:
-            row.unit = self._unit(sheet, row, district, values.get("unit", ""))
-        if values.get("leader"):
-            leaders = [p for p in self._leaders_of(district) if p.name == values["leader"]]
-            if not leaders:
-                self.row_error(sheet, row, "leader", f"{district.name}或本市没有这位在职领导。")
-            elif len(leaders) > 1:
-                self.row_error(sheet, row, "leader", "有多位同名领导，无法确定是哪一位。")
+            text = values.get("unit", "")
+            if text:
+                row.unit = self._catalogue(sheet, row, "unit", text)
             else:
-                values["leader"] = leaders[0]
-        elif "leader" in values:
-            values["leader"] = None
-        if values.get("industry"):
-            industry = self.industries.get(values["industry"])
-            if industry is None:
-                known = "、".join(self.industries)
-                self.row_error(sheet, row, "industry", f"未知行业，可选：{known}。")
-            else:
-                values["industry"] = industry
-        elif "industry" in values:
-            values["industry"] = None
+                row.unit = self._unit(sheet, row, district, text)
+        for key in ("leader", "industry", "review_state"):
+            if values.get(key):
+                values[key] = self._catalogue(sheet, row, key, values[key])
+            elif key in values:
+                values[key] = "" if key == "review_state" else None
         if values.get("stage"):
-            stage = self._stage(values["stage"])
-            if stage is None:
-                known = "、".join(s.name for s in self.stages)
-                self.row_error(sheet, row, "stage", f"未知项目阶段，可选：{known}。")
-            else:
-                values["stage"] = stage
+            values["stage"] = self._catalogue(sheet, row, "stage", values["stage"])
         else:
             values.pop("stage", None)
+
+    # --- catalogue values, known, mapped or added -----------------------------------------
+
+    def _catalogue(self, sheet: str, row: _Row, key: str, text: str):
+        """Return the catalogue value ``text`` stands for in the row's district: itself,
+        the import's mapping, the district's alias, a built-in word, or a value this
+        import adds; else record the error (None, and an unknown value is counted)."""
+        district = row.district
+        found, reason = self._find(key, district, text)
+        if found is not None or reason:
+            if reason:
+                self.row_error(sheet, row, key, reason)
+            return found
+        target, remember = self._alias(key, district, text)
+        if target is not None:
+            found, reason = self._find(key, district, target)
+            if found is None:
+                why = reason or f"台账中的“{text}”对应的“{target}”不在目录中。"
+                self.row_error(sheet, row, key, why)
+                return None
+            if remember:
+                self.result.aliases[district.pk, key, text] = target
+            return found
+        if key in self.mapping.add:
+            return self._add(sheet, row, key, text)
+        unknown = self.result.unknown
+        unknown[key, text] = unknown.get((key, text), 0) + 1
+        self._unknown_in.setdefault(key, district)
+        self.row_error(sheet, row, key, self._unknown_reason(key, district))
+        return None
+
+    def _find(self, key: str, district: District, text: str):
+        """Return (the catalogue value named ``text``, None), (None, why it cannot be
+        that one) or (None, None) when the catalogue has no such value."""
+        if key == "industry":
+            return self.industries.get(text) or self._added.get(text), None
+        if key == "stage":
+            return self._stage(text), None
+        if key == "review_state":
+            return _REVIEW.get(text), None
+        if key == "unit":
+            units = self._units_of(district)
+            matches = [u for u in units if u.name == text] or [
+                u for u in units if u.short_name == text
+            ]
+            if len(matches) > 1:
+                return None, "有多个单位简称相同，请填写全称。"
+            if matches and not matches[0].is_active:
+                return None, "该单位已停用。"
+            return (matches[0] if matches else None), None
+        leaders = [p for p in self._leaders_of(district) if p.name == text]
+        if len(leaders) > 1:
+            return None, "有多位同名领导，无法确定是哪一位。"
+        return (leaders[0] if leaders else None), None
+
+    def _alias(self, key: str, district: District, text: str) -> tuple[str | None, bool]:
+        """Return what ``text`` is mapped to, and whether this import remembers it."""
+        target = self.mapping.targets.get((key, text))
+        if target is not None:
+            return target, True
+        if district.pk not in self._aliases:
+            self._aliases[district.pk] = {
+                (a.column, a.value): a.target for a in LedgerAlias.objects.filter(district=district)
+            }
+        target = self._aliases[district.pk].get((key, text))
+        if target is None:
+            target = BUILT_IN.get(key, {}).get(text)
+        return target, False
+
+    def _add(self, sheet: str, row: _Row, key: str, text: str):
+        """Return the catalogue value this import adds for ``text`` (saved with the
+        import, in its transaction)."""
+        if text not in self._added:
+            if len(text) > Industry._meta.get_field("name").max_length:
+                limit = Industry._meta.get_field("name").max_length
+                self.row_error(sheet, row, key, f"不能超过 {limit} 个字（现有 {len(text)} 个）。")
+                return None
+            self._added[text] = Industry(name=text)
+            self.result.added.append((key, text))
+        return self._added[text]
+
+    def _unknown_reason(self, key: str, district: District) -> str:
+        if key == "industry":
+            return f"未知行业，可选：{'、'.join(self.industries)}。"
+        if key == "stage":
+            return f"未知项目阶段，可选：{'、'.join(s.name for s in self.stages)}。"
+        if key == "review_state":
+            return "入库状态只能是：草稿、已上报、区已审核、已入库、已退回。"
+        if key == "unit":
+            return f"{district.name}没有这个单位。"
+        return f"{district.name}或本市没有这位在职领导。"
+
+    def catalogue_choices(self) -> dict[str, list[str]]:
+        """Return, for each column with unknown values, what they may be mapped to."""
+        choices = {}
+        for key, district in self._unknown_in.items():
+            if key == "industry":
+                names = list(self.industries)
+            elif key == "stage":
+                names = [s.name for s in self.stages]
+            elif key == "review_state":
+                names = [str(label) for _value, label in ReviewState.choices]
+            elif key == "unit":
+                names = [u.name for u in self._units_of(district) if u.is_active]
+            else:
+                names = sorted({p.name for p in self._leaders_of(district)})
+            choices[key] = names
+        return choices
 
     def _date(self, raw) -> dt.date | None:
         return to_date(raw, self.today)
@@ -264,29 +357,20 @@ class _Parse:
                 return d
         return None
 
-    def _unit(self, sheet, row, district: District, text: str) -> Unit | None:
+    def _units_of(self, district: District) -> list[Unit]:
         if district.pk not in self._units:
             self._units[district.pk] = list(Unit.objects.filter(district=district))
-        units = self._units[district.pk]
-        if not text:
-            offices = [u for u in units if u.kind == Unit.Kind.OFFICE and u.is_active]
-            if not offices:
-                self.row_error(
-                    sheet, row, "unit", f"责任单位为空，且{district.name}没有区招商办单位。"
-                )
-                return None
-            return offices[0]
-        matches = [u for u in units if u.name == text] or [u for u in units if u.short_name == text]
-        if len(matches) != 1:
-            reason = (
-                "有多个单位简称相同，请填写全称。" if matches else f"{district.name}没有这个单位。"
-            )
-            self.row_error(sheet, row, "unit", reason)
+        return self._units[district.pk]
+
+    def _unit(self, sheet, row, district: District, text: str) -> Unit | None:
+        """Return the unit of a blank 责任单位: the district's investment office."""
+        offices = [
+            u for u in self._units_of(district) if u.kind == Unit.Kind.OFFICE and u.is_active
+        ]
+        if not offices:
+            self.row_error(sheet, row, "unit", f"责任单位为空，且{district.name}没有区招商办单位。")
             return None
-        if not matches[0].is_active:
-            self.row_error(sheet, row, "unit", "该单位已停用。")
-            return None
-        return matches[0]
+        return offices[0]
 
     def _leaders_of(self, district: District) -> list[Person]:
         if district.pk not in self._leaders:
@@ -340,11 +424,26 @@ class _Parse:
             if row is None:
                 fail("code", "项目台账中没有这个项目编号。")
                 continue
-            stage = self._stage(stage_text)
+            stage = self._history_stage(row, stage_text)
             if stage is None:
-                fail("stage", f"未知项目阶段，可选：{'、'.join(s.name for s in self.stages)}。")
+                fail("stage", self._unknown_reason("stage", row.district))
                 continue
             if day is None:
                 fail("date", "日期不能为空。")
                 continue
             row.history.append((day, stage, reason, number))
+
+    def _history_stage(self, row: _Row, text: str) -> Stage | None:
+        """Return the stage a 阶段记录 line names, read as the 项目阶段 column is."""
+        stage = self._stage(text)
+        if stage is not None or row.district is None:
+            return stage
+        target, remember = self._alias("stage", row.district, text)
+        stage = self._stage(target) if target is not None else None
+        if stage is not None and remember:
+            self.result.aliases[row.district.pk, "stage", text] = target
+        elif stage is None and target is None:
+            unknown = self.result.unknown
+            unknown["stage", text] = unknown.get(("stage", text), 0) + 1
+            self._unknown_in.setdefault("stage", row.district)
+        return stage

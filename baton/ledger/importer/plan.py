@@ -3,6 +3,7 @@ before anything is written, and the steps (the services' calls) it will take."""
 
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -27,11 +28,23 @@ from .result import (
     _MASKED_PHONE,
     _MILESTONE_KIND,
     _PLAN_CHUNK,
+    CHANGES_KEPT,
     PLANNING,
     _original,
     _Row,
     _Step,
 )
+
+
+def _text(value) -> str:
+    """Return a value as the preview shows it (a name, an amount in 万元, a date)."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
 
 
 class _Plan:
@@ -68,14 +81,26 @@ class _Plan:
         for start in range(0, len(originals), 500):
             for project in scope.filter(original_code__in=originals[start : start + 500]):
                 by_original[project.district_id, project.original_code].append(project)
+        # A row without any code is the project of the same name in its district.
+        names = sorted(
+            {r.values["name"] for r in rows if not _original(r) and r.values.get("name")}
+        )
+        by_name: dict[tuple[int, str], list[Project]] = defaultdict(list)
+        for start in range(0, len(names), 500):
+            for project in scope.filter(name__in=names[start : start + 500]):
+                by_name[project.district_id, project.name].append(project)
         milestones: dict[int, dict[str, dt.date]] = defaultdict(dict)
         ids = [p.pk for p in existing.values()]
         ids += [p.pk for found in by_original.values() for p in found]
+        ids += [p.pk for found in by_name.values() for p in found]
         for start in range(0, len(ids), 500):
             for project_id, kind, date in Milestone.objects.filter(
                 project_id__in=ids[start : start + 500]
             ).values_list("project_id", "kind", "date"):
                 milestones[project_id][kind] = date
+        self._milestone_dates = {
+            (pid, kind): day for pid, kinds in milestones.items() for kind, day in kinds.items()
+        }
         plans = []
         sheet = self.result.book.main.name
         for row in rows:
@@ -93,6 +118,18 @@ class _Plan:
                     )
                     continue
                 project = found[0] if found else None
+            elif project is None and row.district is not None and not _original(row):
+                found = by_name.get((row.district.pk, row.values.get("name")), [])
+                if len(found) > 1:
+                    self.row_error(
+                        sheet,
+                        row,
+                        "name",
+                        f"{row.district.name}有 {len(found)} 个项目都叫“{row.values['name']}”，"
+                        "请填写项目编号。",
+                    )
+                    continue
+                project = found[0] if found else None
             if row.district is None or ("unit" in self.positions and row.unit is None):
                 continue
             if project is None and not self._may_create(row):
@@ -106,10 +143,42 @@ class _Plan:
                 else self._plan_update(sheet, row, project, milestones[project.pk])
             )
             if len(self.result.errors) == n_errors and self._may_change(sheet, row, steps):
+                if steps and project is not None and len(self.result.changes) < CHANGES_KEPT:
+                    self.result.changes[row.number] = self._changes(row, project, steps)
                 if not steps:  # unchanged: only its code is needed from here on
                     row.project, row.values = None, {"code": project.code}
                 plans.append((row, steps))
         return plans
+
+    def _changes(self, row: _Row, project: Project, steps: list[_Step]) -> list:
+        """Return what a row's steps change on an existing project, as the preview shows
+        it: (column, old, new)."""
+        changes = []
+
+        def header(key):
+            return self.headers.get(key) or BY_KEY[key].header
+
+        for step in steps:
+            args = step.args
+            if step.kind == "move":
+                changes.append((header("stage"), project.stage.name, args["stage"].name))
+            elif step.kind == "update":
+                for key, new in args["changes"].items():
+                    labels = dict(Project._meta.get_field(key).flatchoices)
+                    old = getattr(project, key)
+                    changes.append(
+                        (header(key), _text(labels.get(old, old)), _text(labels.get(new, new)))
+                    )
+            elif step.kind == "milestone":
+                label = Milestone.Kind(args["kind"]).label
+                old = self._milestone_dates.get((project.pk, args["kind"]))
+                changes.append((f"{label}日期", _text(old), _text(args["date"])))
+            elif step.kind == "handoff":
+                changes.append((header("unit"), project.unit.name, args["unit"].name))
+        if any(s.kind in ("submit", "approve", "return") for s in steps):
+            new = ReviewState(row.values["review_state"]).label
+            changes.append((header("review_state"), project.get_review_state_display(), new))
+        return changes
 
     def _may_change(self, sheet: str, row: _Row, steps: list[_Step]) -> bool:
         """A user changes only what they may change by hand (the web upload): the holder
@@ -366,8 +435,8 @@ class _Plan:
                 if is_masked(new):  # an export's masked number that is not this one's
                     self.row_error(sheet, row, key, _MASKED_PHONE)
                     return []
-            if current != new_cmp:
-                changes[key] = new
+            if current != new_cmp or (new_cmp is None and new is not None):
+                changes[key] = new  # (a value this import adds has no id yet)
         if changes:
             final_state = target or project.review_state
             if final_state in (ReviewState.SUBMITTED, ReviewState.DISTRICT_APPROVED):

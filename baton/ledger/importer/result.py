@@ -39,6 +39,8 @@ _REASON = "台账导入"
 ANALYZE_AFTER = 1000
 _HEADER_SCAN = 10
 _PLAN_CHUNK = 2000
+#: The preview shows what changes on this many of the rows that update a project.
+CHANGES_KEPT = 1000
 #: Rows between two reports of an import's progress.
 PROGRESS_EVERY = 500
 READING, PLANNING, WRITING = "正在读取并校验", "正在核对项目库", "正在写入"
@@ -55,6 +57,16 @@ class ImportResult:
     dry_run: bool = False
     book: Book | None = None
     header_rows: dict[str, int] = field(default_factory=dict)
+    #: (column key, value) → rows: the values outside the catalogues nothing mapped
+    unknown: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: column key → the catalogue values an unknown one of that column may be mapped to
+    catalogue: dict[str, list[str]] = field(default_factory=dict)
+    #: (district id, column key, value) → target: the mapping this import remembers
+    aliases: dict[tuple[int, str, str], str] = field(default_factory=dict)
+    #: (column key, value): the values this import adds to the catalogue
+    added: list[tuple[str, str]] = field(default_factory=list)
+    #: row → [(column header, old, new)]: what an update changes (the first rows)
+    changes: dict[int, list[tuple[str, str, str]]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

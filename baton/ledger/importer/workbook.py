@@ -15,6 +15,7 @@ from baton.projects.models import (
     Stage,
 )
 
+from ..mapping import Mapping
 from ..reading import (
     LedgerError,
     LedgerRefused,
@@ -39,6 +40,7 @@ def ledger_import(
     through_services: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
     on_written: Callable[[ImportResult], None] | None = None,
+    mapping: Mapping | None = None,
 ) -> ImportResult:
     """Validate a ledger workbook and, when it has no error, write it in one transaction.
 
@@ -52,6 +54,11 @@ def ledger_import(
     writing are. ``on_written(result)`` is called once everything is written, inside the
     import's transaction: what it writes (a background job's outcome, say) is committed
     with the import or not at all.
+
+    ``mapping`` reads values outside the catalogues as catalogue values, or adds them
+    (``ledger/mapping.py``); what it maps is remembered for the district and what it
+    adds is added, with the import, in its transaction. Adding needs the right to add
+    catalogue values (``permissions.can_add_catalogue``; the system may).
     """
     # Millions of short-lived objects and no reference cycles among them: the cycle
     # collector would walk all the rows again and again (a tenth of a large import).
@@ -59,7 +66,15 @@ def ledger_import(
     gc.disable()
     try:
         return _import(
-            data, actor, district, dry_run, limits, through_services, progress, on_written
+            data,
+            actor,
+            district,
+            dry_run,
+            limits,
+            through_services,
+            progress,
+            on_written,
+            mapping or Mapping(),
         )
     finally:
         if collecting:
@@ -67,6 +82,7 @@ def ledger_import(
 
 
 IMPORT_REFUSED = "只有招商单位的工作人员和区招商办可以导入台账。"
+CATALOGUE_REFUSED = "只有区招商办和系统管理员可以向目录新增行业，请您改为对应到目录中已有的值。"
 
 
 def _quiet(done: int, total: int, phase: str) -> None:
@@ -74,11 +90,14 @@ def _quiet(done: int, total: int, phase: str) -> None:
 
 
 def _import(
-    data, actor, district, dry_run, limits, through_services, progress, on_written
+    data, actor, district, dry_run, limits, through_services, progress, on_written, mapping
 ) -> ImportResult:
     result = ImportResult(dry_run=dry_run)
     if actor is not None and not permissions.can_import(actor):
         result.errors = [LedgerError("", 0, "", "", IMPORT_REFUSED)]
+        return result
+    if mapping.add and actor is not None and not permissions.can_add_catalogue(actor):
+        result.errors = [LedgerError("", 0, "", "", CATALOGUE_REFUSED)]
         return result
     try:
         book = read_book(data, limits or Limits())
@@ -86,10 +105,12 @@ def _import(
         result.errors = exc.errors
         return result
     result.book = book
-    importer = _Importer(result, actor=actor, default_district=district)
+    importer = _Importer(result, actor=actor, default_district=district, mapping=mapping)
     importer.progress = progress or _quiet
     importer.on_written = on_written
     rows = importer.parse(book)
+    if result.unknown:
+        result.catalogue = importer.catalogue_choices()
     if result.errors:
         return result
     plans = importer.plan(rows)
@@ -104,8 +125,12 @@ def _import(
 
 
 class _Importer(_Parse, _Plan, _Write):
-    def __init__(self, result: ImportResult, *, actor, default_district):
+    def __init__(self, result: ImportResult, *, actor, default_district, mapping=None):
         self.result = result
+        self.mapping = mapping or Mapping()
+        self._aliases: dict[int, dict[tuple[str, str], str]] = {}  # district → its aliases
+        self._added: dict[str, Industry] = {}  # the values this import adds, unsaved
+        self._unknown_in: dict[str, District] = {}  # column → a district it is unknown in
         self.actor = actor
         self.default_district = default_district
         self.stages = list(Stage.objects.order_by("order"))

@@ -10,15 +10,18 @@ from django.db.models import Max
 from django.utils import timezone
 
 from baton.accounts.models import User
-from baton.audit.services import audit_batch
+from baton.audit.models import AuditRecord
+from baton.audit.services import audit_batch, audit_write
 from baton.projects import permissions, rules, services
 from baton.projects.bulk import BulkWriter, analyze
 from baton.projects.models import (
+    Industry,
     Project,
     ProjectEvent,
     ReviewState,
 )
 
+from ..models import LedgerAlias
 from .result import (
     _REASON,
     ANALYZE_AFTER,
@@ -78,6 +81,7 @@ class _Write:
         try:
             # One audit record for the import (written by the caller), none per project.
             with audit_batch(), transaction.atomic():
+                self._save_catalogue()  # before the bulk writer takes the connection
                 if bulk is None:
                     before = ProjectEvent.objects.aggregate(m=Max("id"))["m"] or 0
                 else:
@@ -110,6 +114,40 @@ class _Write:
                 bulk.close()
         if len(result.created) + len(result.updated) >= ANALYZE_AFTER:
             analyze()
+
+    def _save_catalogue(self) -> None:
+        """Add the catalogue values this import adds and remember the aliases it mapped,
+        each audited as a configuration change, in the import's transaction."""
+        if self._added:
+            order = (Industry.objects.aggregate(m=Max("order"))["m"] or 0) + 1
+            for offset, industry in enumerate(self._added.values()):
+                industry.order = order + offset
+                industry.save()
+                audit_write(
+                    user=self.actor,
+                    event=AuditRecord.Event.CONFIG_CHANGED,
+                    obj=industry,
+                    object_label=industry.name,
+                    detail=f"台账导入新增行业：{industry.name}",
+                    after={"name": industry.name, "order": industry.order},
+                )
+        districts = {d.pk: d for d in self.districts}
+        for (district_id, key, value), target in self.result.aliases.items():
+            alias, created = LedgerAlias.objects.update_or_create(
+                district_id=district_id,
+                column=key,
+                value=value,
+                defaults={"target": target, "created_by": self.actor},
+            )
+            column = alias.get_column_display()
+            audit_write(
+                user=self.actor,
+                event=AuditRecord.Event.CONFIG_CHANGED,
+                obj=alias,
+                object_label=f"{districts[district_id].name} {column}“{value}”",
+                detail=f"台账导入记住对应关系：{column}“{value}”→“{target}”",
+                after={"column": key, "value": value, "target": target, "new": created},
+            )
 
     def _write_rows(self, plans, bulk) -> None:
         result = self.result

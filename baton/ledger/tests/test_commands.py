@@ -26,7 +26,7 @@ def test_import_ledger_prints_a_summary(w, tmp_path):
 
 def test_import_ledger_reports_errors_and_writes_an_annotated_workbook(w, tmp_path):
     path, marked = tmp_path / "bad.xlsx", tmp_path / "marked.xlsx"
-    path.write_bytes(xlsx([row(), row(项目编号="X-2", 项目阶段="签约", **{"总投资(万元)": -1})]))
+    path.write_bytes(xlsx([row(), row(项目编号="X-2", 项目阶段="搁置", **{"总投资(万元)": -1})]))
     before = dump()
     err = io.StringIO()
     with pytest.raises(CommandError) as exc:
@@ -35,7 +35,7 @@ def test_import_ledger_reports_errors_and_writes_an_annotated_workbook(w, tmp_pa
     assert dump() == before
     lines = err.getvalue().splitlines()
     assert (
-        "工作表：项目台账；行：第 3 行；列：项目阶段（I列）；值：签约；原因：未知项目阶段"
+        "工作表：项目台账；行：第 3 行；列：项目阶段（I列）；值：搁置；原因：未知项目阶段"
         in lines[0] + lines[1]
     )
     book = load_workbook(marked)

@@ -1,3 +1,4 @@
+import shlex
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -7,14 +8,20 @@ from baton.audit.hooks import audit_import
 from baton.audit.services import audit_batch
 from baton.core.forms import too_large
 from baton.ledger.annotate import error_workbook
+from baton.ledger.columns import BY_KEY
 from baton.ledger.importer import IMPORT_REFUSED, ledger_import
+from baton.ledger.mapping import ADDABLE, Mapping, cli_hint, column_key, columns_named, parse_map
 from baton.ledger.reading import Limits
 from baton.org.models import District
 from baton.projects import permissions
 
 
 class Command(BaseCommand):
-    help = "导入项目台账（.xlsx，工作表“项目台账”，可选“阶段记录”）：全部通过才写入，重复导入不产生变化。"
+    help = (
+        "导入项目台账（.xlsx，工作表“项目台账”，可选“阶段记录”）：全部通过才写入，重复导入不产生变化。"
+        "目录外的行业、责任单位、挂钩领导、项目阶段、入库状态用 --map 对应到目录中的值，"
+        "或用 --add-missing 行业 加入目录。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="台账文件 .xlsx")
@@ -26,15 +33,42 @@ class Command(BaseCommand):
             "--errors-to", dest="errors_to", help="有错误时，另存标注了错误单元格的工作簿"
         )
         parser.add_argument(
+            "--map",
+            dest="maps",
+            action="append",
+            default=[],
+            metavar="列:值=目录中的值",
+            help="把台账中目录外的值按目录中的值导入，并记为该区的对应关系（可重复），"
+            "如 --map 行业:集成电路=半导体与集成电路",
+        )
+        parser.add_argument(
+            "--add-missing",
+            dest="add_missing",
+            action="append",
+            default=[],
+            metavar="列",
+            help=f"把该列目录外的值加入目录（可重复；只限{columns_named(ADDABLE)}）",
+        )
+        parser.add_argument(
             "--user",
             help="以该用户的身份导入（用户名）：与网页导入相同的权限和范围；"
             "不给出时以系统身份导入（服务器上的管理操作）",
         )
 
     def handle(
-        self, *args, file, district=None, dry_run=False, errors_to=None, user=None, **options
+        self,
+        *args,
+        file,
+        district=None,
+        dry_run=False,
+        errors_to=None,
+        user=None,
+        maps=(),
+        add_missing=(),
+        **options,
     ):
         path = Path(file)
+        mapping = _mapping(maps, add_missing)
         actor = None
         if user:
             actor = User.objects.filter(username=user, is_active=True).first()
@@ -63,6 +97,7 @@ class Command(BaseCommand):
                 district=default,
                 dry_run=dry_run,
                 limits=limits,
+                mapping=mapping,
             )
         if not dry_run:
             audit_import(result, file_name=str(path), district=default, user=actor)
@@ -74,4 +109,28 @@ class Command(BaseCommand):
         if errors_to:
             error_workbook(result, errors_to)
             self.stderr.write(f"已将标注错误的工作簿保存到 {errors_to}")
+        if result.unknown:
+            self.stderr.write("台账中有目录外的值：")
+            for (key, value), count in result.unknown.items():
+                self.stderr.write(f"  {BY_KEY[key].header}“{value}”（{count} 行）")
+            self.stderr.write(cli_hint(result.unknown, shlex.quote(file)))
         raise CommandError(f"台账有 {len(result.errors)} 处错误，未写入任何数据。", returncode=1)
+
+
+def _mapping(maps, add_missing) -> Mapping:
+    mapping = Mapping()
+    for text in maps:
+        try:
+            key, value, target = parse_map(text)
+        except ValueError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        mapping.targets[key, value] = target
+    for name in add_missing:
+        key = column_key(name)
+        if key not in ADDABLE:
+            raise CommandError(
+                f"--add-missing 只能用于{columns_named(ADDABLE)}；其他列请用 --map 对应到目录中的值。",
+                returncode=2,
+            )
+        mapping.add.add(key)
+    return mapping
