@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -31,6 +31,7 @@ from baton.accounts import privacy
 from baton.accounts.models import User
 from baton.core.dates import end_of_day
 from baton.core.xlsx import neutralize
+from baton.files.models import Attachment
 from baton.org.models import District, Person, Unit
 from baton.projects.listing import clean_filters, filtered
 from baton.projects.models import Industry, Milestone, Project, ProjectPeriod, ReviewState, Stage
@@ -83,6 +84,7 @@ OFFICIAL = (
             ("in_production", "投产日期"),
             ("progress", "进展情况"),
             ("issues_text", "存在问题"),
+            ("attachments", "附件(个)"),
         ],
     ),
     ("联系方式", [("contact_name", "联系人"), ("contact_phone", "联系电话")]),
@@ -151,6 +153,13 @@ def ledger_rows(
         ):
             if as_of is None or date <= as_of:
                 milestones[project_id][_MILESTONE_KEY[kind]] = date
+        # The official layout's 附件(个): the files kept now, those uploaded by the date.
+        files = Attachment.objects.filter(project_id__in=chunk)
+        if as_of is not None:
+            files = files.filter(uploaded_at__lte=cutoff)
+        attachments = dict(
+            files.values("project_id").annotate(n=Count("id")).values_list("project_id", "n")
+        )
         for project in Project.objects.filter(pk__in=chunk).order_by("code"):
             at = state.get(project.pk)
             if at is not None:
@@ -194,6 +203,7 @@ def ledger_rows(
                 "contact_name": project.contact_name,
                 "contact_phone": phone,
                 "remarks": project.remarks,
+                "attachments": attachments.get(project.pk, 0),
                 **{key: milestones[project.pk].get(key) for key in MILESTONE_KEYS},
                 **{key: ledger_value(key, getattr(project, key)) for key in LEDGER_FIELDS},
             }
@@ -316,9 +326,10 @@ def _official(ws, rows, *, title: str) -> int:
     ws.append(groups)
     ws.append(heads)
     ws.freeze_panes = "D4"
-    count, investment, fixed, area = 0, Decimal(0), Decimal(0), Decimal(0)
+    count, investment, fixed, area, files = 0, Decimal(0), Decimal(0), Decimal(0), 0
     for row in rows:
         count += 1
+        files += row["attachments"]
         investment += row["investment"] or 0
         fixed += row["fixed_investment"] or 0
         area += row["land_area_mu"] or 0
@@ -330,6 +341,7 @@ def _official(ws, rows, *, title: str) -> int:
         "investment": investment,
         "fixed_investment": fixed,
         "land_area_mu": area,
+        "attachments": files,
     }
     ws.append(
         [_cell(ws, totals.get(key), key=key, font=_BOLD, border=_BOX) for _g, key, _h in columns]

@@ -79,7 +79,34 @@ def test_official_layout_has_title_two_header_rows_and_totals(w):
     assert Decimal(str(totals[col])) == Decimal("12000.5")
     assert Decimal(str(totals[values[2].index("拟用地面积(亩)")])) == Decimal("12.5")
     assert Decimal(str(totals[values[2].index("固定资产投资(万元)")])) == 0
-    assert "A1:W1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert "A1:X1" in {str(r) for r in sheet.merged_cells.ranges}
+
+
+def test_official_layout_counts_the_attachments_kept_by_the_date(w):
+    from baton.files import services as files
+    from baton.files.tests.helpers import PDF, PNG, upload
+
+    one = make_project(w, at=at(2019, 3, 1))
+    two = make_project(w, unit=w.other_town, at=at(2019, 3, 2))
+    admit(w, one, when=at(2019, 4, 1))
+    admit(w, two, when=at(2019, 4, 2))
+    files.attachment_add(
+        project=one, actor=w.office, file=upload("a.pdf", PDF), kind="agreement", at=at(2019, 5, 1)
+    )
+    files.attachment_add(
+        project=one, actor=w.office, file=upload("b.png", PNG), kind="photo", at=at(2019, 9, 1)
+    )
+
+    def counts(as_of):
+        data = _export(district=w.district, layout="official", as_of=as_of)
+        values = [
+            [c.value for c in r] for r in load_workbook(io.BytesIO(data))["项目台账"].iter_rows()
+        ]
+        col = values[2].index("附件(个)")
+        return [r[col] for r in values[3:]]
+
+    assert counts(dt.date(2019, 8, 31)) == [1, 0, 1]  # the rows, then the total
+    assert counts(None) == [2, 0, 2]
 
 
 def test_as_of_export_shows_the_state_at_that_date(w):
