@@ -55,6 +55,10 @@ def job_detail(request, job_id: int):
 @login_required
 def job_progress(request, job_id: int):
     job = selectors.job_for(request.user, job_id)
+    # A poll is not the user's activity and writes nothing, not even the session's touch
+    # (accounts.middleware.SessionIdleMiddleware): on SQLite a long import holds the one
+    # write lock, and the touch would wait for it and fail the poll.
+    request.session.modified = False
     reload = request.GET.get("reload") == "1"
     if reload and job.is_finished:
         response = HttpResponse(status=200)

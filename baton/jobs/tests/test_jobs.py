@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -42,6 +43,27 @@ def test_the_fragment_shows_the_progress_then_the_outcome(w, client):
     # A page that shows the outcome its own way reloads itself once the job is done.
     reload = client.get(reverse("jobs:progress", args=[job.pk]) + "?reload=1", **HTMX)
     assert reload["HX-Refresh"] == "true"
+
+
+def test_a_poll_writes_nothing_not_even_the_sessions_touch(w, client):
+    """On SQLite a long import holds the write lock: a poll that wrote would wait for it."""
+    login(client, w.promoter)
+    job = _job(w.promoter)
+    client.get(reverse("jobs:list"))  # touched once
+    session = client.session
+    session["_touched"] -= 3600  # the touch is due again
+    session.save()
+
+    def stored():
+        return Session.objects.values_list("session_data", "expire_date").get(
+            pk=session.session_key
+        )
+
+    before = stored()
+    poll = client.get(reverse("jobs:progress", args=[job.pk]), **HTMX)
+    assert poll.status_code == 200 and stored() == before
+    client.get(reverse("jobs:detail", args=[job.pk]))  # a page the user opens does touch it
+    assert stored() != before
 
 
 def test_a_user_sees_only_their_own_jobs(w, client):
