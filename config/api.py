@@ -8,6 +8,7 @@ input that does not validate is a 422 that also names each bad field:
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import reverse_lazy
 from ninja import NinjaAPI, Swagger
@@ -56,6 +57,8 @@ def _docs_access(view):
                 TokenAuth()(request)
             except TokenRefused as exc:
                 return JsonResponse({"detail": exc.message}, status=401)
+            except PermissionDenied as exc:  # a 协调部门's token: only its to-do
+                return JsonResponse({"detail": str(exc)}, status=403)
             return view(request, *args, **kwargs)
         if request.path.endswith(".json"):
             return JsonResponse({"detail": "请先登录，或携带访问令牌。"}, status=401)

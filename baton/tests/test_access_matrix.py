@@ -59,7 +59,7 @@ from baton.projects.tests.helpers_views import login
 from baton.projects.views.review import CODE
 from baton.supervision import services as supervision_services
 from baton.supervision.models import LeaderAct
-from baton.testing import make_project, make_user, make_world
+from baton.testing import add_coordinating, make_project, make_user, make_world
 from config import urls as root_urls
 from config.api import api
 
@@ -77,6 +77,31 @@ STALE = 999_999  # a version no project has: a permitted write meets the lock, w
 
 XIANGAN, TONGAN = "翔安区", "同安区"
 MAXIANG, XINDIAN = "马巷街道", "新店街道"
+ZIRAN = "自然资源局"  # a 协调部门 of 翔安 (baton.testing.add_coordinating)
+
+#: 协调部门: its staff open only these pages (and the API's /todo); every other page, any
+#: method, is the 403 with the rule, and every other API operation a JSON 403. On these
+#: pages the rules below decide as for any unit: it holds no project, so it sees only the
+#: problems assigned to it and their 督办.
+COORDINATING_PAGES = frozenset(
+    {
+        "accounts:login",
+        "accounts:logout",
+        "accounts:password_change",
+        "accounts:otp",
+        "reports:home",
+        "todo:list",
+        "notices:list",
+        "notices:open",
+        "notices:read_all",
+        "supervision:problems",
+        "supervision:problem",
+        "supervision:problem_update",
+        "supervision:supervision_report",
+        "supervision:supervision_file",
+    }
+)
+COORDINATING_API = frozenset({"/todo"})
 
 # --- the personas and the objects, as the policy sees them -------------------------------
 
@@ -88,6 +113,7 @@ class Persona:
     unit: str | None = None
     district: str | None = None
     person: bool = False  # a leader account linked to its Person
+    coordinating: bool = False  # staff of a 协调部门 (a unit outside the promotion team)
 
     @property
     def signed_in(self) -> bool:
@@ -102,6 +128,7 @@ PERSONAS = (
     Persona("tongan_office", OFFICE, district=TONGAN),
     Persona("reviewer", CITY),
     Persona("leader", LEADER, district=XIANGAN, person=True),
+    Persona("coordinator", UNIT, unit=ZIRAN, district=XIANGAN, coordinating=True),
     Persona("sys_admin", Role.SYS_ADMIN),
     Persona("sec_admin", Role.SEC_ADMIN),
     Persona("audit_admin", Role.AUDIT_ADMIN),
@@ -954,6 +981,10 @@ POLICY: dict[str, Web | Api] = {
     # Scoped lists: every business role, each its own scope.
     "projects/problems/": Web("supervision:problems", ("GET",), role_page(BUSINESS)),
     "projects/leader-acts/": Web("supervision:leader_acts", ("GET",), role_page(BUSINESS)),
+    # A problem's own page: whoever sees the problem (a unit that must solve it included).
+    "projects/problems/<int:pk>/": Web(
+        "supervision:problem", ("GET",), object_page(lambda p, obj: True), "problems"
+    ),
     "projects/problems/<int:pk>/update/": Web(
         "supervision:problem_update",
         ("GET", "POST"),
@@ -1445,6 +1476,24 @@ def build_world():
         deadline=deadline,
         problem=other,
     )
+    # 协调部门 (自然资源局): a problem assigned to it, with a 督办 on it.
+    add_coordinating(w)
+    coord = supervision_services.problem_open(
+        project=admitted,
+        actor=w.office,
+        category="land",
+        description="用地指标需自然资源局调剂",
+        responsible_unit=w.coord_unit,
+        deadline=deadline,
+    )
+    coord_sup = supervision_services.supervision_issue(
+        project=admitted,
+        actor=w.leader,
+        leader=w.leader_person,
+        instruction="两周内拿出用地调剂方案",
+        deadline=deadline,
+        problem=coord,
+    )
     # A 督办 on the project itself (issued to 马巷, its holder), reported with a file.
     reported = supervision_services.supervision_issue(
         project=admitted,
@@ -1512,11 +1561,13 @@ def build_world():
     }
     own_fact = Prob("problem_maxiang", own.pk, p["mx_admitted"], MAXIANG)
     other_fact = Prob("problem_xindian", other.pk, p["mx_admitted"], XINDIAN)
-    w.targets["problems"] = [own_fact, other_fact]
+    coord_fact = Prob("problem_ziran", coord.pk, p["mx_admitted"], ZIRAN)
+    w.targets["problems"] = [own_fact, other_fact, coord_fact]
     reported_fact = Sup("supervision_reported", reported.pk, p["mx_admitted"], None)
     w.targets["supervisions"] = [
         Sup("supervision", sup.pk, p["mx_admitted"], other_fact),
         reported_fact,
+        Sup("supervision_ziran", coord_sup.pk, p["mx_admitted"], coord_fact),
     ]
     w.targets["supervision_files"] = [
         SupFile("supervision_file", reported_fact, reported.files.get().pk)
@@ -1584,6 +1635,8 @@ def web_cases(spec: Web, w) -> list[Case]:
             for method in WEB_METHODS:
                 if p.role in ADMINS and business_page(spec.name):
                     expect: Expect = 403
+                elif p.coordinating and spec.name not in COORDINATING_PAGES:
+                    expect = 403
                 elif method not in spec.methods:
                     expect = 405
                 elif not p.signed_in and not spec.open:
@@ -1612,6 +1665,8 @@ def api_cases(spec: Api, w) -> list[Case]:
                 elif not p.signed_in:
                     docs_page = spec.auth == "docs" and not path.endswith(".json")
                     expect = login_page(path) if docs_page else 401
+                elif p.coordinating and spec.path not in COORDINATING_API:
+                    expect = 403
                 else:
                     rule, make_body = spec.ops[method]
                     expect = rule(p, obj)
@@ -1769,7 +1824,9 @@ def test_the_side_menu_lists_only_pages_the_role_opens(quiet_requests):
         nav = client.get(reverse("reports:home")).context["nav"]
         labels = [item["label"] for item in nav]
         assert labels[0] == "工作台", (p.name, labels)
-        if p.role in BUSINESS:
+        if p.coordinating:
+            assert labels == ["工作台", "存在问题"], (p.name, labels)
+        elif p.role in BUSINESS:
             assert "项目库" in labels, (p.name, labels)
         for item in nav:
             response = client.get(item["url"])
@@ -1821,6 +1878,16 @@ def test_every_list_holds_exactly_the_rows_in_scope(quiet_requests):
         client = sessions.clients[p.name]
         expected = {proj.code for proj in projects if sees(p, proj)}
         token = {"Authorization": f"Bearer {sessions.tokens[p.name]}"}
+        if p.coordinating:  # no project list at all: the problems assigned to it
+            assert expected == set()
+            assert sessions.bare.get("/api/v1/projects", headers=token).status_code == 403
+            for name in ("projects:list", "supervision:leader_acts", "projects:review_desk"):
+                assert client.get(reverse(name)).status_code == 403, (p.name, name)
+            listed = client.get(reverse("supervision:problems")).context["page"].object_list
+            assert {row.pk for row in listed} == {
+                prob.pk for prob in problems if prob.responsible == ZIRAN
+            }
+            continue
         body = sessions.bare.get("/api/v1/projects", headers=token).json()
         assert {row["code"] for row in body["items"]} == expected, p.name
         assert body["count"] == len(expected), p.name
