@@ -10,6 +10,7 @@ from baton.org.models import Unit
 from baton.projects import services
 from baton.projects.models import Stage
 
+from .fields import ledger_fields
 from .names import NOTES, RETURN_REASONS, SOURCES
 
 
@@ -31,21 +32,31 @@ class Builder:
         return self.actors[project.unit_id]
 
     def create(self, *, unit, name, investor, industry, amount, stage, day, leader=None):
+        investor = investor if stage.code != "planning" else ""
+        # Drawn in this order since the demo began: its history depends on it.
+        source = self.rng.choice(SOURCES)
+        land = Decimal(self.rng.choice([0, 30, 50, 80, 120, 200, 350])) or None
+        contact = self.rng.choice(["张先生", "李女士", "王经理", "陈总", "林主任"])
+        phone = f"1{self.rng.choice('35789')}{self.rng.randrange(10**8, 10**9)}"
+        fields = ledger_fields(
+            name, Decimal(str(amount)), day, investor=bool(investor), land=land is not None
+        )
         return services.project_create(
             actor=self.actors[unit.pk],
             district=unit.district,
             unit=unit,
             name=name,
-            investor=investor if stage.code != "planning" else "",
+            investor=investor,
             investment=amount,
             industry=industry,
             stage=stage,
             leader=leader,
             at=moment(day, 9),
-            info_source=self.rng.choice(SOURCES),
-            land_area_mu=Decimal(self.rng.choice([0, 30, 50, 80, 120, 200, 350])) or None,
-            contact_name=self.rng.choice(["张先生", "李女士", "王经理", "陈总", "林主任"]),
-            contact_phone=f"1{self.rng.choice('35789')}{self.rng.randrange(10**8, 10**9)}",
+            info_source=source,
+            land_area_mu=land,
+            contact_name=contact,
+            contact_phone=phone,
+            **fields,
         )
 
     def submit(self, project, day):

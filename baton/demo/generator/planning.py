@@ -4,11 +4,13 @@ import datetime as dt
 import random
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from baton.org.models import City
 from baton.projects.models import Industry, Milestone, Stage
 
+from ..fields import ledger_fields
 from .names import (
     BACK_REASON,
     BRAND_FIRST,
@@ -58,6 +60,7 @@ class Plan:
     contact_name: str
     contact_phone: str
     steps: list[Step]
+    ledger: dict = field(default_factory=dict)  # the fields real ledgers keep (demo.fields)
 
 
 _TIME_OF_DAY = [h * 60 + m for h in range(0, 11) for m in (0, 7, 15, 23, 30, 41, 45, 52)]
@@ -135,6 +138,13 @@ def plan_district(
             steps=[],
         )
         _plan_steps(rng, plan, relay)
+        plan.ledger = ledger_fields(
+            plan.name,
+            Decimal(yuan).scaleb(-4),
+            (START + dt.timedelta(minutes=created)).date(),
+            investor=bool(plan.investor),
+            land=plan.land_area_mu is not None,
+        )
         plans.append(plan)
     plans.sort(key=lambda p: p.created)
     return plans

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.core.money import YUAN_PER_WAN
 from baton.org.models import District, Person, Unit
 from baton.projects import events as project_events
 from baton.projects import rules
@@ -27,6 +28,7 @@ from baton.projects.models import (
     ProjectPeriod,
     Stage,
 )
+from baton.projects.rules import AMOUNT_FIELDS, LEDGER_FIELDS
 
 from .org import DistrictInfo
 from .planning import END_MINUTE, LOCAL_OFFSET, START, UTC, Plan
@@ -63,7 +65,7 @@ PROJECT_COLUMNS = (
     "info_unit_id", "talks_unit_id", "landing_unit_id", "leader_id", "industry_id", "stage_id",
     "stage_entered_at", "review_state", "submitted_at", "admitted_at", "investment",
     "land_area_mu", "info_source", "progress", "issues_text", "contact_name", "contact_phone",
-    "remarks", "version", "created_by_id", "created_at", "updated_at",
+    "remarks", "version", "created_by_id", "created_at", "updated_at", *LEDGER_FIELDS,
 )  # fmt: skip
 MILESTONE_COLUMNS = ("id", "project_id", "kind", "date", "note")
 CO_UNIT_COLUMNS = ("id", "project_id", "unit_id")
@@ -164,12 +166,21 @@ class BulkWriter:
                 "info_source": plan.info_source,
                 "contact_name": plan.contact_name,
                 "contact_phone": plan.contact_phone,
+                **plan.ledger,
             },
             original_code="",
             at=START + dt.timedelta(minutes=plan.created),
         )
         project.code = code
         return project_events.created(project, co_units=co_units)
+
+    @staticmethod
+    def _ledger(plan: Plan) -> list:
+        """The fields real ledgers keep as the database holds them (amounts in 元)."""
+        return [
+            value if field not in AMOUNT_FIELDS else int(value * YUAN_PER_WAN)
+            for field, value in ((f, plan.ledger[f]) for f in LEDGER_FIELDS)
+        ]
 
     def _max_id(self, table: str) -> int:
         with connection.cursor() as cursor:
@@ -324,7 +335,7 @@ class BulkWriter:
              unit, plan.unit, talks, landing, plan.leader, plan.industry, stage, t(stage_entered),
              review, t(submitted), t(admitted), yuan, None if mu is None else f"{mu}.00",
              plan.info_source, "", "", plan.contact_name, plan.contact_phone, "", version,
-             actor[plan.unit], t(plan.created), t(last))
+             actor[plan.unit], t(plan.created), t(last), *self._ledger(plan))
         )  # fmt: skip
         for kind, day in milestones.items():
             self.rows.milestones.append((self._next(Milestone), pid, kind, day, ""))

@@ -50,6 +50,7 @@ class ServiceWriter:
             land_area_mu=None if plan.land_area_mu is None else Decimal(plan.land_area_mu),
             contact_name=plan.contact_name,
             contact_phone=plan.contact_phone,
+            **plan.ledger,
         )
         self.projects.append((plan, project))
 
