@@ -46,7 +46,7 @@ from baton.projects import services
 from baton.projects.models import Handoff, Industry, Milestone, Project, ReviewState, Stage
 from baton.projects.tests.helpers import db_state
 from baton.projects.tests.helpers_views import login
-from baton.testing import make_project, make_world, stage
+from baton.testing import add_coordinating, make_project, make_world, stage
 
 ACTORS = (
     "promoter",  # 马巷街道, holds the 翔安 projects
@@ -56,6 +56,7 @@ ACTORS = (
     "leader",
     "sys_admin",
     "tongan_office",  # 同安区招商办: one-level review, admits itself
+    "coordinator",  # 自然资源局, a 协调部门: never writes a project
 )
 TRANSITIONS = (
     "create",
@@ -69,6 +70,7 @@ TRANSITIONS = (
     "one_level_admit",
     "move",
     "handoff",
+    "handoff_to_coordinating",  # to a 协调部门: never, by anyone, on any path
     "milestone",
 )
 PATHS = ("web", "api", "import_web", "import_cmd", "bulk", "admin")
@@ -91,6 +93,7 @@ POLICY: dict[str, tuple[frozenset, frozenset]] = {
     "one_level_admit": (frozenset({"tongan_office"}), frozenset({"tongan_office"})),
     "move": (HOLDER_OR_OFFICE, HOLDER_OR_OFFICE),
     "handoff": (HOLDER_OR_OFFICE, HOLDER_OR_OFFICE),
+    "handoff_to_coordinating": (frozenset(), frozenset()),
     "milestone": (HOLDER_OR_OFFICE, HOLDER_OR_OFFICE),
 }
 
@@ -128,6 +131,7 @@ def build_world():
     w.tongan = make_project(w, unit=w.tongan_unit, actor=w.tongan_office, name="同安食品加工园")
     services.project_submit(project=w.tongan, actor=w.tongan_office)
     configurator(w.sys_admin)
+    add_coordinating(w)
     w.users = {name: getattr(w, name) for name in ACTORS}
     return w
 
@@ -162,6 +166,7 @@ def targets(w) -> dict[str, Target]:
         "one_level_admit": Target(w.tongan, state(w.tongan, ReviewState.ADMITTED)),
         "move": Target(w.draft, lambda: Project.objects.get(pk=w.draft.pk).stage.code == "intent"),
         "handoff": Target(w.draft, lambda: _handed_to(w.draft, w.department)),
+        "handoff_to_coordinating": Target(w.draft, lambda: _handed_to(w.draft, w.coord_unit)),
         "milestone": Target(
             w.landed,
             lambda: w.landed.milestones.filter(kind=Milestone.Kind.STARTED).exists(),
@@ -229,6 +234,8 @@ def _web_action(w, transition: str, project) -> tuple[str, dict]:
         return "move", {**version, "stage": stage("intent").pk}
     if transition == "handoff":
         return "handoff", {**version, "to_unit": w.department.pk, "reason": "交由区工信局跟进"}
+    if transition == "handoff_to_coordinating":
+        return "handoff", {**version, "to_unit": w.coord_unit.pk, "reason": "交由自然资源局跟进"}
     return "milestone", {"kind": "started", "date": STARTED.isoformat()}
 
 
@@ -291,6 +298,7 @@ def ledger_row(w, actor: str, transition: str, target: Target) -> dict:
         "one_level_admit": {"入库状态": "已入库"},
         "move": {"项目阶段": "意向"},
         "handoff": {"责任单位": w.department.name},
+        "handoff_to_coordinating": {"责任单位": w.coord_unit.name},
         "milestone": {"开工日期": STARTED.isoformat()},
     }[transition]
     return {**row, **change}
