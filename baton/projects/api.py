@@ -203,6 +203,8 @@ class ProjectOut(ProjectRow):
 class ProjectPage(Schema):
     items: list[ProjectRow]
     next_cursor: str | None = Field(description="下一页的游标；没有下一页时为 null")
+    page: int | None = Field(description="本页页码（按 page 分页时）；按游标分页时为 null")
+    pages: int = Field(description="按本次每页条数计的总页数")
     count: int = Field(description="符合条件的项目个数")
     investment_wan: str = Field(description="符合条件的项目总投资（万元）")
 
@@ -373,14 +375,36 @@ class ProjectFilters(Schema):
     tag: Literal["global500", "china500", "listed"] | None = Field(
         None, description="企业标签：global500 世界500强，china500 中国500强，listed 上市公司"
     )
-    amount_min: Money | None = Field(None, description="总投资下限（万元）")
-    amount_max: Money | None = Field(None, description="总投资上限（万元）")
-    q: Text | None = Field(None, description="项目名称或投资方中的文字，空格分隔多个词")
+    amount_min: Money | None = Field(None, description="总投资下限（万元，含：≥）")
+    amount_max: Money | None = Field(None, description="总投资上限（万元，含：≤）")
+    amount_below: Money | None = Field(
+        None, description="总投资低于（万元，不含：<），与 amount_min 组成“下限 ≤ 总投资 < 上限”"
+    )
+    signed_from: dt.date | None = Field(None, description="签约日期起（含），年-月-日")
+    signed_to: dt.date | None = Field(None, description="签约日期止（含）")
+    registered_from: dt.date | None = Field(None, description="注册日期起（含）")
+    registered_to: dt.date | None = Field(None, description="注册日期止（含）")
+    land_supplied_from: dt.date | None = Field(None, description="供地日期起（含）")
+    land_supplied_to: dt.date | None = Field(None, description="供地日期止（含）")
+    started_from: dt.date | None = Field(None, description="开工日期起（含）")
+    started_to: dt.date | None = Field(None, description="开工日期止（含）")
+    in_production_from: dt.date | None = Field(None, description="投产日期起（含）")
+    in_production_to: dt.date | None = Field(None, description="投产日期止（含）")
+    at_capacity_from: dt.date | None = Field(None, description="达产日期起（含）")
+    at_capacity_to: dt.date | None = Field(None, description="达产日期止（含）")
+    q: Text | None = Field(
+        None,
+        description="项目名称、投资方、项目编号（开头）、原编号、联系人、拼音首字母（如 ndsd）"
+        "中的文字，空格分隔多个词；区招商办与持棒单位还可按完整的联系电话查找",
+    )
     sort: Sort = Field(
         DEFAULT_SORT,
         description="排序：" + "；".join(f"{key} {text}" for key, (text, _order) in SORTS.items()),
     )
     cursor: Text | None = Field(None, description="上一页返回的 next_cursor")
+    page: Annotated[int, Field(ge=1, le=1_000_000)] | None = Field(
+        None, description="页码（从 1 起）；与 cursor 二选一；超过末页时给出末页"
+    )
     size: Annotated[int, Field(ge=1, le=MAX_SIZE)] = Field(
         50, description=f"每页条数，1–{MAX_SIZE}"
     )
@@ -625,7 +649,7 @@ def _listing_filters(params: ProjectFilters) -> dict:
 
 @router.get("/projects", response={200: ProjectPage, **_LIST_ERRORS}, summary="项目库列表")
 def project_index(request, params: Query[ProjectFilters]):
-    """与网页项目库相同的筛选和排序，游标分页，并给出符合条件的项目个数与总投资。"""
+    """与网页项目库相同的筛选和排序，按游标或页码分页，并给出符合条件的项目个数与总投资。"""
     refuse_unknown_params(request, ProjectFilters)
     page = project_page(
         user=request.auth,
@@ -633,11 +657,14 @@ def project_index(request, params: Query[ProjectFilters]):
         sort=params.sort,
         cursor=params.cursor,
         size=params.size,
+        page=params.page,
     )
     pending = pending_handoffs([project.pk for project in page.rows])
     return {
         "items": [_row(project, pending.get(project.pk)) for project in page.rows],
         "next_cursor": page.next_cursor,
+        "page": page.number if params.page is not None else None,
+        "pages": page.pages,
         "count": page.total,
         "investment_wan": plain(page.investment),
     }

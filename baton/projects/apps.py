@@ -7,4 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = "招商项目"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 — connects the receiver that audits every project change
+        from . import (
+            search_keys,  # noqa: F401 — keeps the search keys (pinyin, contact) in step
+            signals,  # noqa: F401 — connects the receiver that audits every project change
+        )

@@ -507,7 +507,9 @@ class ProjectFilterForm(forms.Form):
         label="关键词",
         required=False,
         max_length=50,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "项目名称或投资方"}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "名称、投资方、编号、联系人或拼音首字母"}
+        ),
         error_messages=TEXT_ERRORS,
     )
     district = forms.ModelChoiceField(

@@ -193,7 +193,7 @@ def project_page(
             raise ValidationError({"page": "页码和游标不能同时使用。"})
     clean = clean_filters(filters or {})
     after = decode_cursor(cursor, sort) if cursor else None
-    projects = filtered(project_list(user=user), clean)
+    projects = filtered(project_list(user=user), clean, phones=phone_scope(user))
     day = at_date(clean)
     if day is None:
         totals = projects.order_by().aggregate(n=Count("id"), amount=Sum("investment"))
@@ -380,7 +380,7 @@ def _clean_drill(name: str, value):
     raise AssertionError(name)
 
 
-def _day(label: str, value) -> dt.date:
+def _parse_day(label: str, value) -> dt.date:
     if isinstance(value, dt.datetime):
         raise ValidationError(invalid(label))
     if not isinstance(value, dt.date):
@@ -388,6 +388,11 @@ def _day(label: str, value) -> dt.date:
             value = dt.date.fromisoformat(str(value).strip())
         except ValueError:
             raise ValidationError(f"{label}格式不正确，应为 年-月-日：“{value}”。") from None
+    return value
+
+
+def _day(label: str, value) -> dt.date:
+    value = _parse_day(label, value)
     if value > timezone.localdate():
         raise ValidationError(f"{label}不能晚于今天。")
     if value.year < 2000:
@@ -397,13 +402,7 @@ def _day(label: str, value) -> dt.date:
 
 def _any_day(label: str, value) -> dt.date:
     """A day of a milestone range: past or planned (a future day is allowed)."""
-    if isinstance(value, dt.datetime):
-        raise ValidationError(invalid(label))
-    if not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise ValidationError(f"{label}格式不正确，应为 年-月-日：“{value}”。") from None
+    value = _parse_day(label, value)
     if not 2000 <= value.year <= 2100:
         raise ValidationError(f"{label}须在 2000 年到 2100 年之间。")
     return value
@@ -445,7 +444,19 @@ def _ledger_filters(projects: QuerySet, clean: dict) -> QuerySet:
     return projects
 
 
-def filtered(projects: QuerySet, clean: dict) -> QuerySet:
+def phone_scope(user: User) -> Q | None:
+    """The projects whose contact phone ``user`` sees in full (``privacy.FULL``: the
+    holding unit, the district office), where a search may find a project by its phone;
+    None for everyone else, who sees numbers masked and cannot search by them."""
+    role = getattr(user, "role", None)
+    if role == User.Role.UNIT_STAFF and user.unit_id:
+        return Q(unit_id=user.unit_id)
+    if role == User.Role.DISTRICT_OFFICE and user.district_id:
+        return Q(district_id=user.district_id)
+    return None
+
+
+def filtered(projects: QuerySet, clean: dict, *, phones: Q | None = None) -> QuerySet:
     """Apply cleaned filters to a scoped queryset of projects.
 
     With a drill-down filter (``AT_DATE``, ``IN_WINDOW``) the scope filters — district,
@@ -458,7 +469,7 @@ def filtered(projects: QuerySet, clean: dict) -> QuerySet:
         if "leader" in clean:
             projects = projects.filter(leader_id=clean["leader"])
         projects = _ledger_filters(_milestones_in(projects, clean), clean)
-        return search(projects, clean["q"]) if "q" in clean else projects
+        return search(projects, clean["q"], phones=phones) if "q" in clean else projects
     lookups = {
         "district": "district_id",
         "unit": "unit_id",
@@ -478,7 +489,7 @@ def filtered(projects: QuerySet, clean: dict) -> QuerySet:
         )
         projects = projects.filter(stage_id__in=ids)
     if "q" in clean:
-        projects = search(projects, clean["q"])
+        projects = search(projects, clean["q"], phones=phones)
     return projects
 
 

@@ -476,3 +476,38 @@ class LibraryVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}: {self.version}"
+
+
+class ProjectSearch(models.Model):
+    """What a search finds a project by beyond its name and investor: their pinyin
+    initials, the contact's name and a keyed digest of the contact's phone, with copies of
+    the texts they were computed from (``baton.projects.search_keys``)."""
+
+    project = models.OneToOneField(
+        Project,
+        models.DO_NOTHING,
+        primary_key=True,
+        db_constraint=False,  # the bulk import and the generator write projects with SQL
+        related_name="+",
+        verbose_name=_("项目"),
+    )
+    name = models.TextField(_("项目名称（计算时）"), blank=True)
+    investor = models.TextField(_("投资方（计算时）"), blank=True)
+    contact = models.TextField(_("联系人（计算时）"), blank=True)
+    name_initials = models.CharField(_("项目名称拼音首字母"), max_length=100, blank=True)
+    investor_initials = models.CharField(_("投资方拼音首字母"), max_length=100, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    phone_digest = models.CharField(_("联系电话摘要"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("项目检索键")
+        verbose_name_plural = _("项目检索键")
+        indexes = [
+            models.Index(fields=["name_initials"], name="search_name_initials"),
+            models.Index(fields=["investor_initials"], name="search_investor_initials"),
+            models.Index(fields=["contact_name"], name="search_contact_name"),
+            models.Index(fields=["phone_digest"], name="search_phone_digest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.name_initials}"

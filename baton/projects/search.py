@@ -1,5 +1,9 @@
 """Free text on a project's name and investor, with the index each database offers; a
-term that is a project's 原编号 (an office's own code, kept by an import) finds it too.
+term that is a project's 原编号 (an office's own code, kept by an import) finds it too,
+and so do the start of its code (350213-2024-00), the pinyin initials of its name or
+investor ("ndsd" for 宁德时代), its contact's name, and — for those who see the number in
+full — its contact's phone (``search_keys``: each an index range, looked up first; the
+ids found join the query as a list, which each database reads by primary key).
 
 SQLite: an FTS5 table with the trigram tokenizer (migration 0003, kept in step by
 triggers) answers any term of three characters or more from its index; a trigram index
@@ -18,12 +22,21 @@ from django.db import connection
 from django.db.models import F, Lookup, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
+from .models import ProjectSearch
+from .search_keys import phone_digest
+
 MAX_LENGTH = 50
 MAX_TERMS = 5
 #: Above this many matches in the whole library, a term is looked up with LIKE instead.
 COMMON = 5_000
 FTS_TABLE = "projects_project_fts"
 _SPACE = re.compile(r"\s+")
+#: A term that may be the start of a project's code: letters, digits and "-", a digit in it.
+_CODE = re.compile(r"(?=.*\d)[A-Za-z0-9_\-]{4,32}")
+_INITIALS = re.compile(r"[A-Za-z][A-Za-z0-9]{1,99}")
+_PHONE = re.compile(r"\+?[0-9()\-]{7,24}")
+#: Above this many projects found by a key, its ids stay a subquery instead of a list.
+KEY_LIST = 1_000
 
 
 class _ILike(Lookup):
@@ -82,11 +95,60 @@ def _common(term: str) -> bool:
         return cursor.fetchone()[0] > COMMON
 
 
-def search(projects: QuerySet, text: str) -> QuerySet:
+def _after(prefix: str) -> str:
+    """The first string after every string that starts with ``prefix`` (a range's end)."""
+    return prefix + "\U0010ffff"
+
+
+def _code_range(term: str) -> tuple[str, str] | None:
+    return (term, _after(term)) if _CODE.fullmatch(term) else None
+
+
+def _ids(keys: QuerySet) -> Q | None:
+    """The projects ``keys`` (rows of ``ProjectSearch``) name: a list of ids, or a
+    subquery when they are many; None when there are none."""
+    column = keys.values_list("project_id", flat=True)
+    ids = list(column[: KEY_LIST + 1])
+    if not ids:
+        return None
+    return Q(id__in=ids) if len(ids) <= KEY_LIST else Q(id__in=column)
+
+
+def _keyed(term: str, phones: Q | None) -> Q | None:
+    """Return the projects a term finds by its keys (initials, contact, phone), or None.
+
+    ``phones``: the projects whose phone the user sees in full (None: no phone search);
+    a phone finds a project only there, the other keys anywhere in the scope.
+    """
+    found = Q()
+    if _INITIALS.fullmatch(term):
+        lower = term.lower()
+        found |= Q(name_initials__gte=lower, name_initials__lt=_after(lower))
+        found |= Q(investor_initials__gte=lower, investor_initials__lt=_after(lower))
+    if not term.isascii():
+        found |= Q(contact_name__gte=term, contact_name__lt=_after(term))
+    matched = _ids(ProjectSearch.objects.filter(found)) if found else None
+    if phones is not None and _PHONE.fullmatch(term):
+        digest = phone_digest(term)
+        by_phone = _ids(ProjectSearch.objects.filter(phone_digest=digest)) if digest else None
+        if by_phone is not None:
+            by_phone &= phones
+            matched = by_phone if matched is None else matched | by_phone
+    return matched
+
+
+def search(projects: QuerySet, text: str, *, phones: Q | None = None) -> QuerySet:
     """Narrow ``projects`` to those whose name or investor contains every term (or whose
-    原编号 is the term)."""
+    原编号 is the term, or whose code starts with it, or whose initials, contact or — within
+    ``phones`` — contact phone the term is)."""
     for term in terms(text):
         original = Q(original_code=term)
+        code = _code_range(term)
+        if code is not None:
+            original |= Q(code__gte=code[0], code__lt=code[1])
+        keyed = _keyed(term, phones)
+        if keyed is not None:
+            original |= keyed
         if connection.vendor == "postgresql":
             pattern = Value(_like_pattern(term))
             like = _Like if term.lower() == term.upper() else _ILike
@@ -102,7 +164,12 @@ def search(projects: QuerySet, text: str) -> QuerySet:
                 f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
                 " UNION SELECT id FROM projects_project WHERE original_code = %s"
             )
-            projects = projects.filter(id__in=RawSQL(matches, [phrase, term]))  # noqa: S611
+            params = [phrase, term]
+            if code is not None:
+                matches += " UNION SELECT id FROM projects_project WHERE code >= %s AND code < %s"
+                params += list(code)
+            indexed = Q(id__in=RawSQL(matches, params))  # noqa: S611
+            projects = projects.filter(indexed | keyed if keyed is not None else indexed)
         else:
             projects = projects.filter(
                 Q(name__icontains=term) | Q(investor__icontains=term) | original

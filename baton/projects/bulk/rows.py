@@ -4,6 +4,7 @@ database values and flushed batch by batch."""
 from django.db import connection
 from django.utils import timezone
 
+from .. import search_keys
 from ..models import (
     CodeSequence,
     Milestone,
@@ -104,6 +105,7 @@ class _Rows:
             gone = history.co_units_before - history.co_units
             self._rows["delete"].extend((pk, unit_id) for unit_id in gone)
             (insert if history.new else update)[Project].append(tables[Project].of(project))
+            self._written_projects().add(pk)
             self._pending += 1
             if history.new:
                 # Done with it: nothing later in the import touches this project again.
@@ -171,6 +173,14 @@ class _Rows:
         self._writer.submit(self._sql.batch, {CodeSequence: new}, {CodeSequence: changed}, [])
         self._writer.submit(self._sql.end)
         self._writer.wait()
+        # The search keys (pinyin initials, contact, phone) of the projects written.
+        search_keys.refresh(sorted(self._written_projects()))
+
+    def _written_projects(self) -> set[int]:
+        """The ids of the projects this import wrote (inserted or updated)."""
+        if not hasattr(self, "_written"):
+            self._written: set[int] = set()
+        return self._written
 
     def stop(self) -> None:
         """Stop the writer thread (before the transaction ends, whatever happened)."""

@@ -88,6 +88,8 @@ def test_it_lists_only_what_the_role_may_see(api, w):
         assert response.json() == {
             "items": [],
             "next_cursor": None,
+            "page": None,
+            "pages": 1,
             "count": 0,
             "investment_wan": "0",
         }

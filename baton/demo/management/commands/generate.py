@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from baton.demo.generator import SCALES, generate
+from baton.projects import search_keys
 from baton.projects.periods import check_periods
 
 
@@ -26,6 +27,12 @@ class Command(BaseCommand):
         self.stdout.write(result.summary())
         if result.created:
             call_command("refresh_snapshots", stdout=self.stdout)
+            started = time.monotonic()
+            keyed = search_keys.refresh_stale()  # written with SQL: no post_save
+            if options["verbosity"] > 1:
+                self.stderr.write(
+                    f"  检索键：{keyed:,} 个项目，{time.monotonic() - started:.0f} 秒"
+                )
         if check:
             started = time.monotonic()
             checked = check_periods()
