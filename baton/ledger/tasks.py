@@ -152,8 +152,12 @@ def _rows(result: ImportResult) -> tuple[list[dict], int]:
     where = {}
     for col, text in enumerate(book.main.rows[head - 1]):
         column = known.get(normalize_header(text)) if isinstance(text, str) else None
-        if column is not None and column.key in _PREVIEW_KEYS:
+        if column is not None:
             where.setdefault(column.key, col)
+    for column in COLUMNS:  # a column read from another when missing (德清's 固定资产投资)
+        if column.key not in where and column.fallback in where:
+            where[column.key] = where[column.fallback]
+    where = {k: c for k, c in where.items() if k in _PREVIEW_KEYS}
     rows, total = [], 0
     for number, cells in enumerate(book.main.rows[head:], start=head + 1):
         values = {k: shown(cells[c]) if c < len(cells) else "" for k, c in where.items()}

@@ -155,8 +155,12 @@ class _Plan:
         it: (column, old, new)."""
         changes = []
 
+        written = list(self.headers.values())
+
         def header(key):
-            return self.headers.get(key) or BY_KEY[key].header
+            # The header as written, unless two columns are read from it (德清's 固定资产投资)
+            name = self.headers.get(key)
+            return name if name and written.count(name) == 1 else BY_KEY[key].header
 
         for step in steps:
             args = step.args

@@ -248,7 +248,7 @@ STAGE_ROWS = [
 ]
 
 
-def deqing_book() -> bytes:
+def deqing_book(rows=DEQING_ROWS) -> bytes:
     """德清县驻点招商项目信息采集表: a title, a summary and a 填报 line above the header
     row, and the footer notes under the rows."""
     wb = Workbook()
@@ -263,7 +263,7 @@ def deqing_book() -> bytes:
     )
     ws.append(["所属片组：上海片组", None, "填报人：王敏", None, "联系电话：0572-8888888"])
     ws.append(DEQING_HEADERS)
-    for line in DEQING_ROWS:
+    for line in rows:
         ws.append(line)
     ws.append(["备注：1.本表由各招商组组长（部长）认真审核后统一上报至招商科；"])
     ws.append(["2.有新增项目或者项目有进度更新时都需要填写本报表，如无不需填写；"])
