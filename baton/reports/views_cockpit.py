@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from baton.core.dates import days_text
 from baton.core.money import wan_to_yi
 from baton.projects.asof import CHANGES
+from baton.projects.models import Stage
 
 from .cockpit import IDLE_DAYS, Cockpit, cockpit_build
 from .forms import MonthlyForm
@@ -105,6 +106,19 @@ class Links:
         since = first.isoformat() if first else self.since
         until = last.isoformat() if last else self.as_of
         return self(**filters, since=since, until=until)
+
+
+def stage_links(scope: Scope, as_of: dt.date, figures) -> tuple[list[tuple], str]:
+    """Return the stage table's rows, each (line, the list of the projects it counts), and
+    the list of the total: the project list as of the same date, in the same scope."""
+    base = {**scope_filters(scope), "as_of": as_of.isoformat()}
+    url = reverse("projects:list")
+    stages = dict(Stage.objects.values_list("code", "pk"))
+    rows = [
+        (line, f"{url}?{urlencode({**base, 'stage': stages[line.code]})}")
+        for line in figures.stages
+    ]
+    return rows, f"{url}?{urlencode(base)}"
 
 
 def _yi(amount: Decimal) -> float:
