@@ -106,6 +106,13 @@ class User(AbstractUser):
         return str(self)
 
     @property
+    def role_label(self) -> str:
+        """The role as the page header names it: a 协调部门's staff are not promoters."""
+        return (
+            str(Unit.Kind.COORDINATING.label) if self.is_coordinating else self.get_role_display()
+        )
+
+    @property
     def is_coordinating(self) -> bool:
         """A 协调部门's staff: they see and answer only the problems assigned to their
         unit (``baton.accounts.coordinating``)."""
