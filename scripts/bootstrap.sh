@@ -63,9 +63,23 @@ if [ "$want_browser" = yes ] && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium fonts-noto-cjk ||
     echo "未安装 Chromium：浏览器测试将跳过。" >&2
 fi
-# The report-pack test opens the Word file in LibreOffice and renders its pages to PNG.
-if [ "$want_browser" = yes ] && { [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pdftoppm ]; }; then
-  apt_install libreoffice-writer-nogui poppler-utils ||
+# The Word pack names the 公文 faces; here they render in Debian's stand-ins
+# (scripts/fonts/gongwen.conf): Noto Serif/Sans CJK SC, AR PL UKai for 楷体, Liberation
+# Serif for Times New Roman. The printable project card embeds AR PL UMing.
+if [ "$want_browser" = yes ] && as_root; then
+  fonts=()
+  [ -f /usr/share/fonts/truetype/arphic/ukai.ttc ] || fonts+=(fonts-arphic-ukai)
+  [ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || fonts+=(fonts-arphic-uming)
+  fc-list | grep -q "Liberation Serif" || fonts+=(fonts-liberation2)
+  if [ "${#fonts[@]}" -gt 0 ]; then
+    apt_install "${fonts[@]}" || echo "未安装 ${fonts[*]}：月报渲染测试将用其他字体。" >&2
+  fi
+fi
+# The report-pack tests open the Word file in LibreOffice and render its pages to PNG, and
+# recalculate the Excel pack's sums in LibreOffice Calc (about 25 s to install).
+if [ "$want_browser" = yes ] && { [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pdftoppm ] ||
+  ! dpkg -s libreoffice-calc-nogui >/dev/null 2>&1; }; then
+  apt_install libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils ||
     echo "未安装 LibreOffice：月报转 PDF 的测试将跳过。" >&2
 fi
 exit 0

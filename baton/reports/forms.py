@@ -34,14 +34,42 @@ class PackForm(MonthlyForm):
     format = forms.ChoiceField(label="格式", choices=[("docx", "Word"), ("xlsx", "Excel")])
 
 
-class PublishForm(forms.Form):
-    """发布月报: the scope and month end shown on the page, both required."""
+class PublishedMonthForm(forms.Form):
+    """The scope and month end shown on the page, both required: what a form about the
+    month's publication posts."""
 
     scope = forms.ChoiceField(label="统计范围")
     as_of = forms.DateField(label="截止日期", error_messages={"invalid": "日期格式不正确。"})
-    confirm = confirm_field("我已核对本月数字，确认发布（发布后数字冻结，不能撤回）")
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scope"].choices = choices
         self.fields["scope"].error_messages["invalid_choice"] = "无权发布该范围，或范围不存在。"
+
+
+class PublishForm(PublishedMonthForm):
+    """发布月报, once the office has confirmed the figures."""
+
+    confirm = confirm_field("我已核对本月数字，确认发布（发布后数字冻结，不能撤回）")
+
+
+NOTES_MAX = 3000
+
+
+class NotesForm(PublishedMonthForm):
+    """工作亮点 and 下步工作 of the month, written on the 月度统计 page before publishing."""
+
+    highlights = forms.CharField(
+        label="工作亮点",
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="本月的主要做法和成效，每段一行；写入 Word 月报“六、工作亮点”",
+    )
+    next_steps = forms.CharField(
+        label="下步工作",
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="下月的工作安排，每段一行；写入 Word 月报“七、下步工作”",
+    )

@@ -112,6 +112,8 @@ class PublishedReport(models.Model):
         help_text=_("空：由命令行 baton publish-report 发布"),
     )
     published_at = models.DateTimeField(_("发布时间"))
+    highlights = models.TextField(_("工作亮点"), blank=True, default="")
+    next_steps = models.TextField(_("下步工作"), blank=True, default="")
 
     class Meta:
         verbose_name = _("已发布月报")
@@ -147,3 +149,66 @@ class PublishedReport(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("已发布的月报不能删除。")
+
+
+class ReportNotes(models.Model):
+    """工作亮点 and 下步工作 of a month's report as the office wrote them before publishing.
+
+    One row a save, never changed or deleted: the newest row of a scope and month end is
+    the text, the older ones its history. Publishing copies the newest into the
+    ``PublishedReport``; after that the month's text is closed (``publish.notes_save``).
+    """
+
+    scope_kind = models.CharField(
+        _("统计范围"), max_length=10, choices=PublishedReport.ScopeKind.choices
+    )
+    district = models.ForeignKey(
+        "org.District",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("区"),
+    )
+    city = models.ForeignKey(
+        "org.City", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("市")
+    )
+    as_of = models.DateField(_("统计截止日期"))
+    highlights = models.TextField(_("工作亮点"), blank=True)
+    next_steps = models.TextField(_("下步工作"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("填写人"),
+    )
+    written_at = models.DateTimeField(_("填写时间"))
+
+    class Meta:
+        verbose_name = _("月报工作亮点与下步工作")
+        verbose_name_plural = _("月报工作亮点与下步工作")
+        ordering = ["-written_at", "-id"]
+        indexes = [
+            models.Index(fields=["district", "as_of"], name="report_notes_district"),
+            models.Index(fields=["city", "as_of"], name="report_notes_city"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope_kind="district", district__isnull=False, city__isnull=True)
+                    | models.Q(scope_kind="city", city__isnull=False, district__isnull=True)
+                ),
+                name="report_notes_one_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_id or self.city_id} {self.as_of:%Y-%m-%d} {self.written_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("已保存的工作亮点与下步工作不能修改，请另存一版。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("工作亮点与下步工作的历史不能删除。")

@@ -29,6 +29,7 @@ from baton.projects.selectors import project_scope
 from baton.supervision.models import Problem
 from baton.supervision.selectors import problem_scope
 
+from .publish import notes_get
 from .selectors import (
     ZERO,
     Figures,
@@ -119,6 +120,9 @@ class Pack:
     idle: list[IdleRow] = field(default_factory=list)
     problems: list[ProblemRow] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
+    #: The office's own text (``publish.notes_get``): 工作亮点 and 下步工作.
+    highlights: str = ""
+    next_steps: str = ""
 
     @property
     def title(self) -> str:
@@ -165,6 +169,7 @@ def pack_build(*, scope: Scope, as_of: dt.date, user=None) -> Pack:
         for day in month_ends_up_to(as_of)
         for f in [figures_as_of(as_of=day, scope=scope, user=user)]
     ]
+    pack.highlights, pack.next_steps = notes_get(scope=scope, as_of=as_of)
     return pack
 
 

@@ -16,12 +16,14 @@ from django.utils import timezone
 from baton.accounts.models import User
 from baton.core.dates import chinese_date
 
-from .models import PublishedReport
+from .models import PublishedReport, ReportNotes
 from .selectors import Figures, Scope, figures_as_of
 from .snapshots import is_closed_month_end
 from .summary import figures_json
 
 Role = User.Role
+MONTH_NOT_CLOSED = "只能发布已结束月份的月末数字（截止日期须为某月最后一天，且早于今天）。"
+SCOPE_REFUSED = "只能发布区或市的月报（不含单位、行业范围）。"
 
 
 def _where(scope: Scope) -> dict | None:
@@ -74,15 +76,14 @@ def report_publish(*, scope: Scope, as_of: dt.date, actor: User | None) -> Publi
     """Freeze the figures of ``scope`` as of a closed month end. The caller checked who may."""
     where = _where(scope)
     if where is None:
-        raise ValidationError("只能发布区或市的月报（不含单位、行业范围）。")
+        raise ValidationError(SCOPE_REFUSED)
     if not is_closed_month_end(as_of):
-        raise ValidationError(
-            "只能发布已结束月份的月末数字（截止日期须为某月最后一天，且早于今天）。"
-        )
+        raise ValidationError(MONTH_NOT_CLOSED)
     existing = published_get(scope=scope, as_of=as_of)
     if existing is not None:
         raise ValidationError(_refusal(existing), code="published")
     figures = figures_json(figures_as_of(as_of=as_of, scope=scope))
+    notes = _notes_latest(where, as_of)
     try:
         with transaction.atomic():
             return PublishedReport.objects.create(
@@ -91,9 +92,53 @@ def report_publish(*, scope: Scope, as_of: dt.date, actor: User | None) -> Publi
                 figures=figures,
                 published_by=actor,
                 published_at=timezone.now(),
+                highlights=notes.highlights if notes else "",
+                next_steps=notes.next_steps if notes else "",
             )
     except IntegrityError:  # published at the same moment by someone else
         raise ValidationError(_refusal(published_get(scope=scope, as_of=as_of))) from None
+
+
+# --- 工作亮点 and 下步工作: the office's text of the month ---------------------------------
+
+NOTES_CLOSED = "本月月报已发布，工作亮点和下步工作随之冻结，不能再修改。"
+
+
+def _notes_latest(where: dict, as_of: dt.date) -> ReportNotes | None:
+    return ReportNotes.objects.filter(as_of=as_of, **where).order_by("-written_at", "-id").first()
+
+
+def notes_get(*, scope: Scope, as_of: dt.date) -> tuple[str, str]:
+    """Return the month's 工作亮点 and 下步工作: as published, else as last saved, else empty."""
+    where = _where(scope)
+    if where is None:
+        return "", ""
+    published = published_get(scope=scope, as_of=as_of)
+    if published is not None:
+        return published.highlights, published.next_steps
+    notes = _notes_latest(where, as_of)
+    return (notes.highlights, notes.next_steps) if notes else ("", "")
+
+
+@transaction.atomic
+def notes_save(
+    *, scope: Scope, as_of: dt.date, highlights: str, next_steps: str, actor: User
+) -> ReportNotes:
+    """Save a new version of the month's text; refused once the month is published. The
+    caller checked who may (``can_publish``)."""
+    where = _where(scope)
+    if where is None:
+        raise ValidationError(SCOPE_REFUSED)
+    if published_get(scope=scope, as_of=as_of) is not None:
+        raise ValidationError(NOTES_CLOSED, code="published")
+    return ReportNotes.objects.create(
+        **where,
+        as_of=as_of,
+        highlights=highlights.strip(),
+        next_steps=next_steps.strip(),
+        written_by=actor,
+        written_at=timezone.now(),
+    )
 
 
 @dataclass(frozen=True)

@@ -1,55 +1,103 @@
-"""The pack's tables as headers and rows of text, shared by the Word and Excel writers."""
+"""The pack's tables, shared by the Word and Excel writers.
+
+A table's cells keep their numbers as numbers: counts as ``int``, amounts as exact
+``Decimal`` in the unit its header names (亿元 = 万元 ÷ 10,000, never rounded here). The
+Word writer prints them with thousands separators (``number_text``); the Excel writer
+writes them as numbers with a number format, so that Excel sums them.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from baton.core.dates import chinese_date
-from baton.core.money import plain, yi_2
+from baton.core.money import plain, wan_to_yi
+
+#: How a column's numbers are shown: a count, 亿元 with two decimals, 万元 as entered.
+COUNT, YI, WAN = "count", "yi", "wan"
+#: Excel number formats of the kinds above.
+NUMBER_FORMATS = {COUNT: "#,##0", YI: "#,##0.00", WAN: "#,##0.####"}
+
+
+@dataclass
+class Table:
+    """A header, its rows, and the kind of number (or ``None``: text) of each column.
+
+    ``total`` says that the last row is the sum of the rows above it, column by column,
+    for every numeric column.
+    """
+
+    header: list[str]
+    rows: list[list]
+    kinds: list[str | None] = field(default_factory=list)
+    total: bool = False
+
+
+def number_text(value, kind: str | None) -> str:
+    """A cell as the Word pack prints it: 1,234 · 118.15 (亿元, half-up) · 12,345.5 (万元)."""
+    if value is None:
+        return ""
+    if kind is None or not isinstance(value, int | Decimal):
+        return str(value)
+    if kind == YI:
+        return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+    if kind == WAN:
+        whole, _, frac = plain(Decimal(value)).partition(".")
+        return f"{int(whole):,}.{frac}" if frac else f"{int(whole):,}"
+    return f"{int(value):,}"
 
 
 def _day(day) -> str:
     return f"{day:%Y-%m-%d}"
 
 
-def stage_table(pack) -> tuple[list[str], list[list]]:
+def stage_table(pack) -> Table:
     figures = pack.figures
-    rows = [[line.name, line.count, yi_2(line.investment)] for line in figures.stages]
-    rows.append(["合计", figures.count, yi_2(figures.investment)])
-    return ["项目阶段", "项目数（个）", "总投资（亿元）"], rows
+    rows = [[line.name, line.count, wan_to_yi(line.investment)] for line in figures.stages]
+    rows.append(["合计", figures.count, wan_to_yi(figures.investment)])
+    return Table(["项目阶段", "项目数（个）", "总投资（亿元）"], rows, [None, COUNT, YI], True)
 
 
-def unit_table(pack) -> tuple[list[str], list[list]]:
-    header = ["责任单位"]
+def unit_table(pack) -> Table:
+    header, kinds = ["责任单位"], [None]
     for name in pack.stage_names:
         header += [f"{name}（个）", f"{name}（亿元）"]
+        kinds += [COUNT, YI]
     header += ["合计（个）", "合计（亿元）"]
+    kinds += [COUNT, YI]
     rows = []
     for unit in pack.units:
         row = [unit.name]
         for count, amount in unit.cells:
-            row += [count, yi_2(amount)]
-        rows.append([*row, unit.count, yi_2(unit.investment)])
+            row += [count, wan_to_yi(amount)]
+        rows.append([*row, unit.count, wan_to_yi(unit.investment)])
     total = ["合计"]
     for line in pack.figures.stages:
-        total += [line.count, yi_2(line.investment)]
-    rows.append([*total, pack.figures.count, yi_2(pack.figures.investment)])
-    return header, rows
+        total += [line.count, wan_to_yi(line.investment)]
+    rows.append([*total, pack.figures.count, wan_to_yi(pack.figures.investment)])
+    return Table(header, rows, kinds, True)
 
 
 MOVEMENT_HEADER = ["日期", "项目编号", "项目名称", "责任单位", "总投资（万元）", "说明"]
+MOVEMENT_KINDS = [None, None, None, None, WAN, None]
 
 
 def movement_rows(movements) -> list[list]:
-    return [[_day(m.day), m.code, m.name, m.unit, plain(m.investment), m.detail] for m in movements]
+    return [[_day(m.day), m.code, m.name, m.unit, m.investment, m.detail] for m in movements]
 
 
-def movement_blocks(pack) -> list[tuple[str, list[list]]]:
+def movement_blocks(pack) -> list[tuple[str, Table]]:
     return [
-        ("本月新入库项目", movement_rows(pack.admissions)),
-        ("本月阶段推进项目", movement_rows(pack.advances)),
-        ("本月新落地项目", movement_rows(pack.landings)),
-        ("本月接力交接项目", movement_rows(pack.handoffs)),
+        (heading, Table(MOVEMENT_HEADER, movement_rows(moves), MOVEMENT_KINDS))
+        for heading, moves in (
+            ("本月新入库项目", pack.admissions),
+            ("本月阶段推进项目", pack.advances),
+            ("本月新落地项目", pack.landings),
+            ("本月接力交接项目", pack.handoffs),
+        )
     ]
 
 
-def idle_table(pack) -> tuple[list[str], list[list]]:
+def idle_table(pack) -> Table:
     header = [
         "项目编号",
         "项目名称",
@@ -60,13 +108,12 @@ def idle_table(pack) -> tuple[list[str], list[list]]:
         "无进展天数",
     ]
     rows = [
-        [r.code, r.name, r.unit, r.stage, plain(r.investment), _day(r.last_day), r.days]
-        for r in pack.idle
+        [r.code, r.name, r.unit, r.stage, r.investment, _day(r.last_day), r.days] for r in pack.idle
     ]
-    return header, rows
+    return Table(header, rows, [None, None, None, None, WAN, None, COUNT])
 
 
-def problem_table(pack) -> tuple[list[str], list[list]]:
+def problem_table(pack) -> Table:
     header = [
         "项目编号",
         "项目名称",
@@ -90,7 +137,7 @@ def problem_table(pack) -> tuple[list[str], list[list]]:
         ]
         for p in pack.problems
     ]
-    return header, rows
+    return Table(header, rows, [None] * len(header))
 
 
 def as_of_text(pack) -> str:

@@ -13,14 +13,25 @@ from baton.accounts.models import User
 from baton.core.dates import last_month_end
 from baton.core.http import attachment
 from baton.projects.asof import IDLE_DAYS, last_activity
+from baton.projects.selectors import project_get
 from baton.supervision.selectors import problem_queue
 from baton.todo.selectors import request_items
 
+from .card import project_card_pdf
 from .charts import ChartFontError
 from .docx import pack_docx
-from .forms import MonthlyForm, PackForm, PublishForm
+from .forms import MonthlyForm, NotesForm, PackForm, PublishForm
 from .pack import pack_build
-from .publish import can_publish, published_get, publisher, report_differences, report_publish
+from .publish import (
+    MONTH_NOT_CLOSED,
+    can_publish,
+    notes_get,
+    notes_save,
+    published_get,
+    publisher,
+    report_differences,
+    report_publish,
+)
 from .scopes import scope_choices, scope_for
 from .selectors import figures_as_of, idle_as_of
 from .snapshots import is_closed_month_end
@@ -34,6 +45,8 @@ Role = User.Role
 TODO_SHOWN = 10
 IDLE_SHOWN = 8
 NO_SCOPE = "您的账号没有可统计的范围。"
+PUBLISHERS_ONLY = "只有区招商办或市招商办可以发布月报。"
+NOT_YOUR_SCOPE = "您无权发布该范围的月报。"
 
 
 @require_GET
@@ -97,14 +110,23 @@ def _publication(user, scope, as_of, figures, choices) -> dict:
     key = next((k for k, _label, s in choices if s == scope), choices[0][0])
     query = urlencode({"scope": key, "as_of": as_of.isoformat()})
     published = published_get(scope=scope, as_of=as_of)
+    may_publish = not published and can_publish(user, scope) and is_closed_month_end(as_of)
+    highlights, next_steps = notes_get(scope=scope, as_of=as_of)
     return {
         "query": query,
         "scope_key": key,
         "published": published,
         "publisher": publisher(published) if published else "",
         "differences": report_differences(report=published, figures=figures) if published else [],
-        "may_publish": not published and can_publish(user, scope) and is_closed_month_end(as_of),
+        "may_publish": may_publish,
         "publish_form": PublishForm(),
+        "highlights": highlights,
+        "next_steps": next_steps,
+        "notes_form": NotesForm(
+            initial={"highlights": highlights, "next_steps": next_steps}, auto_id="notes_%s"
+        )
+        if may_publish
+        else None,
     }
 
 
@@ -176,7 +198,7 @@ def monthly_xlsx(request):
 def monthly_publish(request):
     """发布月报: the district office its district's month, the city reviewer the city's."""
     if request.user.role not in (Role.DISTRICT_OFFICE, Role.CITY_REVIEWER):
-        raise PermissionDenied("只有区招商办或市招商办可以发布月报。")
+        raise PermissionDenied(PUBLISHERS_ONLY)
     choices = scope_choices(request.user)
     form = PublishForm(request.POST, choices=[(key, label) for key, label, _ in choices])
     if list(form.errors) == ["confirm"]:  # back to the page, which says what is missing
@@ -189,7 +211,7 @@ def monthly_publish(request):
         return HttpResponse(" ".join(errors), status=400, content_type="text/plain; charset=utf-8")
     scope = scope_for(request.user, form.cleaned_data["scope"])
     if not can_publish(request.user, scope):
-        raise PermissionDenied("您无权发布该范围的月报。")
+        raise PermissionDenied(NOT_YOUR_SCOPE)
     as_of = form.cleaned_data["as_of"]
     try:
         report_publish(scope=scope, as_of=as_of, actor=request.user)
@@ -199,3 +221,46 @@ def monthly_publish(request):
         messages.success(request, f"已发布{scope.name}截至{as_of:%Y-%m-%d}的月报，数字已冻结。")
     query = urlencode({"scope": form.cleaned_data["scope"], "as_of": as_of.isoformat()})
     return redirect(f"{reverse('reports:monthly')}?{query}")
+
+
+@require_POST
+@login_required
+def monthly_notes(request):
+    """工作亮点 and 下步工作 of the month: who may publish it writes them, until it is."""
+    if request.user.role not in (Role.DISTRICT_OFFICE, Role.CITY_REVIEWER):
+        raise PermissionDenied(PUBLISHERS_ONLY)
+    choices = scope_choices(request.user)
+    form = NotesForm(request.POST, choices=[(key, label) for key, label, _ in choices])
+    if not form.is_valid():
+        errors = [e for field in form.errors.values() for e in field]
+        return HttpResponse(" ".join(errors), status=400, content_type="text/plain; charset=utf-8")
+    data = form.cleaned_data
+    scope = scope_for(request.user, data["scope"])
+    if not can_publish(request.user, scope):
+        raise PermissionDenied(NOT_YOUR_SCOPE)
+    as_of = data["as_of"]
+    try:
+        if not is_closed_month_end(as_of):
+            raise ValidationError(MONTH_NOT_CLOSED)
+        notes_save(
+            scope=scope,
+            as_of=as_of,
+            highlights=data["highlights"],
+            next_steps=data["next_steps"],
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "已保存本月的工作亮点和下步工作，生成 Word 月报时写入。")
+    query = urlencode({"scope": data["scope"], "as_of": as_of.isoformat()})
+    return redirect(f"{reverse('reports:monthly')}?{query}#notes")
+
+
+@require_GET
+@login_required
+def project_card(request, code):
+    """打印项目卡片: the project's one-page card as a PDF, for whoever sees the project."""
+    project = project_get(user=request.user, code=code)
+    response = HttpResponse(project_card_pdf(project, request.user), content_type="application/pdf")
+    return attachment(response, f"{project.code} {project.name} 项目卡片.pdf")

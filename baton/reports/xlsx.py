@@ -1,10 +1,14 @@
-"""The pack as an Excel workbook (openpyxl), one sheet a block, the charts as images."""
+"""The pack as an Excel workbook (openpyxl), one sheet a block, the charts as images.
+
+Every amount and count is a number cell with a number format, never text.
+"""
 
 import io
 
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 
 from baton.core.xlsx import BOLD, TITLE, column_widths, neutralize
 
@@ -12,18 +16,47 @@ from . import tables
 from .charts import funnel_png, trend_png
 
 
-def _write(sheet, header: list[str], rows: list[list], *, title: str | None = None) -> int:
-    """Append an optional title, the header and the rows; return the next free row."""
+def _write(sheet, table: tables.Table, *, title: str | None = None) -> int:
+    """Append an optional title, the header and the rows; return the next free row.
+
+    Amounts and counts are numbers with a number format (``tables.NUMBER_FORMATS``); a
+    totals row sums the rows above it with ``SUM`` formulas, so the sheet adds up in Excel
+    as it does here.
+    """
     if title:
         sheet.append([title])
         sheet.cell(sheet.max_row, 1).font = BOLD
-    sheet.append(header)
+    sheet.append(table.header)
     for cell in sheet[sheet.max_row]:
         cell.font = BOLD
-    for row in rows or [["无"]]:
+    kinds = table.kinds or [None] * len(table.header)
+    first = sheet.max_row + 1
+    body = table.rows[:-1] if table.total else table.rows
+    for row in body or ([] if table.total else [["无"]]):
         sheet.append([neutralize(v) if isinstance(v, str) else v for v in row])
+        _formats(sheet, kinds)
+    if table.total:
+        last = sheet.max_row
+        total = table.rows[-1]
+        sheet.append(
+            [
+                f"=SUM({letter}{first}:{letter}{last})" if kind and last >= first else value
+                for value, kind, letter in zip(
+                    total, kinds, [get_column_letter(i + 1) for i in range(len(total))], strict=True
+                )
+            ]
+        )
+        _formats(sheet, kinds)
+        for cell in sheet[sheet.max_row]:
+            cell.font = BOLD
     sheet.append([])
     return sheet.max_row + 1
+
+
+def _formats(sheet, kinds: list[str | None]) -> None:
+    for cell, kind in zip(sheet[sheet.max_row], kinds, strict=False):
+        if kind is not None:
+            cell.number_format = tables.NUMBER_FORMATS[kind]
 
 
 def _image(png: bytes, width: int) -> Image:
@@ -46,26 +79,26 @@ def pack_xlsx(pack) -> bytes:
     summary.merge_cells("A3:F3")
     summary.row_dimensions[3].height = 90
     summary.append([])
-    row = _write(summary, *tables.stage_table(pack))
+    row = _write(summary, tables.stage_table(pack))
     column_widths(summary, [16, 14, 16, 14, 14, 14])
     summary.add_image(_image(funnel_png(pack), 560), f"A{row}")
     summary.add_image(_image(trend_png(pack), 640), f"A{row + 20}")
 
     units = book.create_sheet("分单位")
-    _write(units, *tables.unit_table(pack))
+    _write(units, tables.unit_table(pack))
     column_widths(units, [22] + [12] * (2 * len(pack.stage_names) + 2))
 
     moves = book.create_sheet("本月动态")
-    for heading, rows in tables.movement_blocks(pack):
-        _write(moves, tables.MOVEMENT_HEADER, rows, title=f"{heading}（{len(rows)}个）")
+    for heading, table in tables.movement_blocks(pack):
+        _write(moves, table, title=f"{heading}（{len(table.rows)}个）")
     column_widths(moves, [12, 18, 36, 18, 16, 24])
 
     idle = book.create_sheet("无进展项目")
-    _write(idle, *tables.idle_table(pack))
+    _write(idle, tables.idle_table(pack))
     column_widths(idle, [18, 36, 18, 10, 16, 12, 12])
 
     problems = book.create_sheet("存在问题")
-    _write(problems, *tables.problem_table(pack))
+    _write(problems, tables.problem_table(pack))
     column_widths(problems, [18, 30, 14, 40, 18, 12, 10, 10])
 
     out = io.BytesIO()

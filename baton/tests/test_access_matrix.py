@@ -925,6 +925,13 @@ POLICY: dict[str, Web | Api] = {
     "reports/monthly/publish/": Web(
         "reports:monthly_publish", ("POST",), role_page({OFFICE, CITY}, invalid=400)
     ),
+    "reports/monthly/notes/": Web(
+        "reports:monthly_notes", ("POST",), role_page({OFFICE, CITY}, invalid=400)
+    ),
+    # 打印项目卡片: whoever sees the project, as its page.
+    "reports/project/<str:code>/card/": Web(
+        "reports:project_card", ("GET",), object_page(sees), "projects"
+    ),
     # 领导驾驶舱 (issue 6): every business role for its own scope, as 月度统计.
     "cockpit/": Web("reports:cockpit", ("GET",), role_page(BUSINESS)),
     "todo/": Web("todo:list", ("GET",), role_page(BUSINESS)),

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -10,10 +11,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from openpyxl import load_workbook
 
 from baton.demo.tests.test_demo import SEED_PARAGRAPH
 from baton.projects import services
+from baton.reports import render
 from baton.reports.docx import pack_docx
 from baton.reports.pack import month_ends_up_to, pack_build
 from baton.reports.selectors import Scope
@@ -166,9 +169,16 @@ def _docx_text(document) -> str:
     return "\n".join(p.text for p in document.paragraphs)
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _east_asian(element) -> str:
+    return element.rPr.rFonts.get(f"{W}eastAsia")
+
+
 def test_the_docx_holds_the_paragraph_the_tables_and_two_charts(w, month):
     pack = pack_build(scope=Scope(district=w.district), as_of=D)
-    document = Document(io.BytesIO(pack_docx(pack)))
+    document = Document(io.BytesIO(pack_docx(pack, signed_on=dt.date(2019, 9, 5))))
     text = _docx_text(document)
     assert pack.title in text and pack.paragraph in text
     assert len(document.inline_shapes) == 2
@@ -179,10 +189,68 @@ def test_the_docx_holds_the_paragraph_the_tables_and_two_charts(w, month):
     assert stage_rows[-1] == ["合计", "4", "12.30"]
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
     assert {"航空发动机维修基地", "在谈→落地", "马巷街道→新店街道", "环评批复未下达"} <= cells
-    east_asian = document.styles["Normal"].element.rPr.rFonts.get(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+    # 万元 with thousands separators, exactly as stored.
+    assert {"5,000", "10,000", "100,000", "8,000"} <= cells
+    # The office's sections, still empty, and the signature: office and 成文日期.
+    assert text.index("六、工作亮点") < text.index("七、下步工作")
+    assert text.count("（未填写）") == 2
+    assert text.rstrip().endswith("翔安区招商办\n2019年9月5日")
+
+
+def test_the_docx_is_laid_out_as_gb_t_9704(w, month):
+    pack = pack_build(scope=Scope(district=w.district), as_of=D)
+    document = Document(io.BytesIO(pack_docx(pack)))
+    section = document.sections[0]
+    assert (section.page_width.mm, section.page_height.mm) == pytest.approx((210, 297), abs=0.1)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [m.mm for m in margins] == pytest.approx([37, 35, 28, 26], abs=0.1)
+    normal = document.styles["Normal"]
+    assert _east_asian(normal.element) == "仿宋_GB2312"
+    assert normal.font.size.pt == 16  # 三号
+    assert normal.paragraph_format.line_spacing.pt == pytest.approx(28.95, abs=0.05)
+    # 22 lines in the 225 mm of 版心.
+    assert 225 / (normal.paragraph_format.line_spacing.pt * 25.4 / 72) == pytest.approx(
+        22, abs=0.05
     )
-    assert east_asian == "宋体"
+    assert _east_asian(document.styles["Heading 1"].element) == "黑体"
+    assert _east_asian(document.styles["Heading 2"].element) == "楷体_GB2312"
+    theme = document.styles["Heading 1"].element.rPr.rFonts.get(f"{W}eastAsiaTheme")
+    assert theme is None  # a theme font would win over the named one
+    title = document.paragraphs[0]
+    assert title.text == pack.title
+    assert {_east_asian(r._r) for r in title.runs} == {"方正小标宋简体"}
+    assert {r.font.size.pt for r in title.runs} == {22}  # 二号
+    # The fallbacks Word uses where the 公文 faces are not installed.
+    table = next(
+        r.target_part for r in document.part.rels.values() if r.reltype.endswith("/fontTable")
+    )
+    assert "方正小标宋简体" in table.blob.decode() and 'w:val="仿宋"' in table.blob.decode()
+    # Page numbers "— n —": odd pages right, even pages left, each its own footer.
+    assert document.settings.odd_and_even_pages_header_footer
+    odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
+    for footer in (odd, even):
+        assert footer.text.startswith("— ") and footer.text.endswith(" —")
+        assert "PAGE" in footer._p.xml and "fldChar" in footer._p.xml
+        assert {r.font.size.pt for r in footer.runs} == {14}  # 四号
+    assert (odd.alignment, even.alignment) == (WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def test_a_long_title_breaks_before_its_month(w, month):
+    long = Scope(unit=w.town)
+    pack = pack_build(scope=long, as_of=D)
+    assert len(pack.title) > 20
+    title = Document(io.BytesIO(pack_docx(pack))).paragraphs[0]
+    head, month_line = title.text.split("\n")
+    assert month_line == "（2019年8月）" and head + month_line == pack.title
+
+
+def _sheet_numbers(sheet) -> list[tuple[str, object, str]]:
+    return [
+        (cell.coordinate, cell.value, cell.number_format)
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
 
 
 def test_the_xlsx_has_its_sheets_and_two_charts(w, month):
@@ -195,6 +263,77 @@ def test_the_xlsx_has_its_sheets_and_two_charts(w, month):
     assert {"本月新入库项目（1个）", "航空发动机维修基地", "马巷街道→新店街道"} <= values
     assert book["无进展项目"]["B2"].value == "冷链物流园"
     assert book["存在问题"]["H2"].value == "逾期"
+
+
+def test_every_amount_in_the_xlsx_is_a_number_and_the_totals_sum(w, month):
+    pack = pack_build(scope=Scope(district=w.district), as_of=D)
+    book = load_workbook(io.BytesIO(pack_xlsx(pack)))
+    summary = book["汇总"]
+    header = next(r for r in summary.iter_rows() if r[0].value == "项目阶段")[0].row
+    body = [[c for c in row] for row in summary.iter_rows(min_row=header + 1, max_row=header + 4)]
+    total = summary[header + 5]
+    assert [c.value for c in body[0][:3]] == ["策划", 2, 1.3]
+    for row in body:
+        assert isinstance(row[1].value, int) and row[1].number_format == "#,##0"
+        assert isinstance(row[2].value, int | float) and row[2].number_format == "#,##0.00"
+    assert total[0].value == "合计"
+    assert total[1].value == f"=SUM(B{header + 1}:B{header + 4})"
+    assert total[2].value == f"=SUM(C{header + 1}:C{header + 4})"
+    # The cells sum to the pack's figures exactly (亿元 = 万元 ÷ 10,000, not rounded).
+    assert sum(Decimal(str(row[2].value)) for row in body) * 10_000 == pack.figures.investment
+    units = book["分单位"]
+    last = units.max_row  # the totals row
+    assert units.cell(last, 1).value == "合计"
+    assert units.cell(last, 2).value == f"=SUM(B2:B{last - 1})"
+    assert units.cell(2, 11).number_format == "#,##0.00"
+    # No amount anywhere is text: every cell under a 万元 or 亿元 header is a number.
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                head = sheet.cell(1, cell.column).value or ""
+                if cell.row > 1 and ("万元" in str(head) or "亿元" in str(head)):
+                    if cell.value is None or str(cell.value).startswith("=SUM"):
+                        continue
+                    assert isinstance(cell.value, int | float), (sheet.title, cell.coordinate)
+    moves = _sheet_numbers(book["本月动态"])
+    amounts = [(v, f) for coord, v, f in moves if coord.startswith("E") and not isinstance(v, str)]
+    assert (5000, "#,##0.####") in amounts and (100000, "#,##0.####") in amounts
+
+
+@pytest.mark.skipif(
+    not shutil.which("soffice") or not Path("/usr/lib/libreoffice/program/libsclo.so").exists(),
+    reason="LibreOffice Calc (libreoffice-calc-nogui) is not installed",
+)
+def test_libreoffice_calc_sums_the_xlsx(w, month, tmp_path):
+    """LibreOffice recalculates the totals rows: they equal the pack's figures."""
+    pack = pack_build(scope=Scope(district=w.district), as_of=D)
+    (tmp_path / "pack.xlsx").write_bytes(pack_xlsx(pack))
+    subprocess.run(  # noqa: S603
+        [
+            shutil.which("soffice"),
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            # every sheet, values as stored (not as shown)
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "pack.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    summary = (tmp_path / "pack-汇总.csv").read_text(encoding="utf-8").splitlines()
+    total = next(line for line in summary if line.startswith("合计,")).split(",")
+    assert int(total[1]) == pack.figures.count
+    assert Decimal(total[2]) * 10_000 == pack.figures.investment
+    units = (tmp_path / "pack-分单位.csv").read_text(encoding="utf-8").splitlines()
+    row = next(line for line in units if line.startswith("合计,")).split(",")
+    assert int(row[-2]) == pack.figures.count
+    assert Decimal(row[-1]) * 10_000 == pack.figures.investment
+    stages = [Decimal(v) for v in row[2:-2:2]]
+    assert [s * 10_000 for s in stages] == [line.investment for line in pack.figures.stages]
 
 
 def test_the_command_writes_both_formats(w, month, tmp_path):
@@ -221,12 +360,27 @@ def test_the_demo_pack_has_the_seed_paragraph(db):
 
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "report-pack"
+#: The 版心 of GB/T 9704 on A4, in PDF points (1 mm = 72 / 25.4 pt).
+MM = 72 / 25.4
+TEXT_LEFT, TEXT_RIGHT = 28 * MM, (210 - 26) * MM
+TEXT_TOP, TEXT_BOTTOM = 37 * MM, (297 - 35) * MM
 
 
-@pytest.mark.skipif(
-    not all(shutil.which(tool) for tool in ("soffice", "pdftoppm", "pdftotext", "pdfimages")),
-    reason="LibreOffice (soffice) and poppler-utils are not installed",
-)
+def _words(pdf: Path) -> list[tuple[int, float, float, float, float, str]]:
+    """(page, xMin, yMin, xMax, yMax, word) of every word, from pdftotext -bbox."""
+    from xml.etree import ElementTree
+
+    html = render.pdf_text(pdf, bbox=True)
+    root = ElementTree.fromstring(html.replace("<!DOCTYPE html>", ""))  # noqa: S314
+    words = []
+    for number, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), start=1):
+        for word in page.iter("{http://www.w3.org/1999/xhtml}word"):
+            box = [float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")]
+            words.append((number, *box, word.text or ""))
+    return words
+
+
+@pytest.mark.skipif(bool(render.missing_tools()), reason="LibreOffice or poppler-utils missing")
 def test_libreoffice_renders_the_demo_pack(db, tmp_path):
     """The demo's 2019-08 pack, as Word → PDF → PNG pages saved to be looked at."""
     from baton.demo.seed import load_demo
@@ -235,49 +389,34 @@ def test_libreoffice_renders_the_demo_pack(db, tmp_path):
     load_demo()
     district = District.objects.select_related("city").get(code="350213")
     pack = pack_build(scope=Scope(district=district), as_of=D)
-    (tmp_path / "pack.docx").write_bytes(pack_docx(pack))
-    run = {"check": True, "capture_output": True}
-    subprocess.run(  # noqa: S603
-        [
-            shutil.which("soffice"),
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(tmp_path / "pack.docx"),
-        ],
-        timeout=180,
-        **run,
-    )
-    text = subprocess.run(  # noqa: S603
-        [shutil.which("pdftotext"), str(tmp_path / "pack.pdf"), "-"], timeout=60, text=True, **run
-    ).stdout
-    squashed = "".join(text.split())
+    pack.highlights = "一是强化项目接力。本月完成项目交接，平均用时3天。\n二是加快项目落地。"
+    pack.next_steps = "一是紧盯审批事项，协调加快办理。\n二是做好下月项目推进会准备工作。"
+    (tmp_path / "pack.docx").write_bytes(pack_docx(pack, signed_on=dt.date(2019, 9, 5)))
+    pdf = render.to_pdf(tmp_path / "pack.docx", tmp_path)
+    squashed = "".join(render.pdf_text(pdf).split())
     assert "".join(SEED_PARAGRAPH.split()) in squashed
-    assert "二、分单位情况" in squashed
-    images = subprocess.run(  # noqa: S603
-        [shutil.which("pdfimages"), "-list", str(tmp_path / "pack.pdf")],
-        timeout=60,
-        text=True,
-        **run,
-    ).stdout
-    assert len(images.strip().splitlines()) - 2 >= 2  # the funnel and the trend charts
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("page*.png"):
-        old.unlink()
-    subprocess.run(  # noqa: S603
-        [
-            shutil.which("pdftoppm"),
-            "-r",
-            "60",
-            "-png",
-            str(tmp_path / "pack.pdf"),
-            str(ARTIFACTS / "page"),
-        ],
-        timeout=60,
-        **run,
-    )
-    pages = sorted(ARTIFACTS.glob("page*.png"))
-    assert len(pages) >= 2 and all(p.stat().st_size > 5000 for p in pages)
+    assert "二、分单位情况" in squashed and "六、工作亮点" in squashed
+    assert "一是紧盯审批事项" in squashed
+    assert re.search(r"翔安区招商办2019年9月5日—\d+—$", squashed)
+    # The stand-ins of scripts/fonts/gongwen.conf, embedded: Noto Serif CJK for 仿宋 and
+    # 小标宋, Noto Sans CJK for 黑体, AR PL UKai for 楷体.
+    fonts = render.pdf_fonts(pdf)
+    assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts and "UKai" in fonts
+    words = _words(pdf)
+    pages = max(w[0] for w in words)
+    assert pages >= 3
+    for page in range(1, pages + 1):
+        number = [w for w in words if w[0] == page and w[2] > TEXT_BOTTOM]
+        text = [w for w in words if w[0] == page and w[2] <= TEXT_BOTTOM]
+        # Everything inside the 版心 …
+        assert (
+            min(w[1] for w in text) >= TEXT_LEFT - 1 and max(w[3] for w in text) <= TEXT_RIGHT + 1
+        )
+        assert min(w[2] for w in text) >= TEXT_TOP - 1
+        # … but the page number: "— n —" under it, odd pages right, even pages left.
+        assert "".join(w[5] for w in number) == f"—{page}—"
+        middle = (TEXT_LEFT + TEXT_RIGHT) / 2
+        assert (min(w[1] for w in number) > middle) == (page % 2 == 1)
+        assert 6.5 * MM <= min(w[2] for w in number) - TEXT_BOTTOM <= 8 * MM  # 7 mm under
+    assert len(render.to_pngs(pdf, ARTIFACTS, dpi=60)) == pages
+    assert all(p.stat().st_size > 5000 for p in ARTIFACTS.glob("page-*.png"))
