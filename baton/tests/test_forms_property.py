@@ -551,6 +551,14 @@ CASES = [
         _sf("SupervisionReportForm"),
         lambda o, d, f: _cls(_sf("SupervisionReportForm"))(d, f),
     ),
+    Case(
+        "baton.files.forms.AttachmentForm",
+        lambda o, d, f: _cls("baton.files.forms.AttachmentForm")(d, f, project=o.landed),
+    ),
+    Case(
+        "baton.files.forms.AttachmentDeleteForm",
+        lambda o, d, f: _cls("baton.files.forms.AttachmentDeleteForm")(d),
+    ),
     Case(_sf("SupervisionCloseForm"), lambda o, d, f: _cls(_sf("SupervisionCloseForm"))(d)),
     Case(_sf("SupervisionReturnForm"), lambda o, d, f: _cls(_sf("SupervisionReturnForm"))(d)),
     Case(
@@ -827,6 +835,7 @@ PAGES = [
     ),
     Page("projects:milestone", _code("landed"), "promoter", ("kind", "date", "note")),
     Page("projects:note", _code("project"), "promoter", ("text",)),
+    Page("files:new", _code("landed"), "promoter", ("kind", "milestone", "label")),
     Page(
         "projects:review",
         _code("submitted"),

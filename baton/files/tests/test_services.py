@@ -135,6 +135,7 @@ def test_a_zip_bomb_is_refused_unopened(w, project):
         ("..\\..\\windows\\system32\\协议.pdf", "协议.pdf"),
         ("/var/lib/baton/baton.sqlite3.pdf", "baton.sqlite3.pdf"),
         ("协\x00议\n.pdf", "协议.pdf"),
+        ("\u202efdp.exe.pdf", "fdp.exe.pdf"),  # a right-to-left override hides nothing
     ],
 )
 def test_a_path_in_the_name_never_reaches_the_store(w, project, raw, shown):
