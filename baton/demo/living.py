@@ -61,7 +61,7 @@ HOURS = {
     "supervise": 21,
 }
 PROBLEMS = [
-    (Problem.Category.LAND, "用地指标需区里统筹调剂，影响供地进度。", "区发展和改革局"),
+    (Problem.Category.LAND, "用地指标需区里统筹调剂，影响供地进度。", "自然资源和规划局翔安分局"),
     (Problem.Category.APPROVAL, "施工许可材料往返补正，审批周期偏长。", "区住房和建设局"),
     (Problem.Category.INFRASTRUCTURE, "厂区周边市政道路和供水管网尚未接通。", "区住房和建设局"),
     (Problem.Category.TALENT, "投资方提出人才公寓和子女入学需求。", "区教育局"),

@@ -42,6 +42,8 @@ XIANGAN_LEADERS = [
     ("王晓东", "区委常委、统战部部长"),
 ]
 CITY_LEADERS = [("李国强", "副市长")]
+#: 协调部门: outside the promotion team; problems are assigned to them, nothing else.
+XIANGAN_COORDINATING = ["自然资源和规划局翔安分局", "生态环境局翔安分局", "国网翔安供电公司"]
 
 # --- organisation ---------------------------------------------------------------------
 
@@ -81,6 +83,10 @@ def seed_org() -> dict:
         units["headquarters"].append(unit(xa, name, Unit.Kind.HEADQUARTERS, order))
     group = unit(xa, "翔安区招商集团", Unit.Kind.GROUP, order + 1)
     office = unit(xa, "翔安区招商办", Unit.Kind.OFFICE, order + 2)
+    coordinating = [
+        unit(xa, name, Unit.Kind.COORDINATING, order + 3 + i)
+        for i, name in enumerate(XIANGAN_COORDINATING)
+    ]
     others = {}
     for code, district in districts.items():
         if code == XIANGAN:
@@ -121,6 +127,7 @@ def seed_org() -> dict:
         "units": units,
         "group": group,
         "office": office,
+        "coordinating": coordinating,
         "others": others,
         "leaders": leaders,
         "city_leaders": city_leaders,

@@ -35,6 +35,14 @@ DEMO_ACCOUNTS = [
     ("xd_promoter", User.Role.UNIT_STAFF, ("unit", "新店街道"), "新店街道招商员"),
     ("hq_promoter", User.Role.UNIT_STAFF, ("unit", "新机场片区指挥部"), "新机场片区指挥部招商员"),
     ("group_promoter", User.Role.UNIT_STAFF, ("unit", "翔安区招商集团"), "招商集团招商员"),
+    (
+        "zr_coordinator",
+        User.Role.UNIT_STAFF,
+        ("unit", "自然资源和规划局翔安分局"),
+        "自然资源局联络员",
+    ),
+    ("sthj_coordinator", User.Role.UNIT_STAFF, ("unit", "生态环境局翔安分局"), "生态环境局联络员"),
+    ("gd_coordinator", User.Role.UNIT_STAFF, ("unit", "国网翔安供电公司"), "供电公司联络员"),
     ("xa_office", User.Role.DISTRICT_OFFICE, ("district", XIANGAN), "翔安区招商办"),
     ("xm_reviewer", User.Role.CITY_REVIEWER, ("city", "3502"), "厦门市招商办"),
     ("xa_leader", User.Role.LEADER, ("leader", "陈志明"), "陈志明区长"),
@@ -102,7 +110,7 @@ def demo_accounts(*, reset_passwords: bool = True) -> list[tuple[str, str, str, 
             user.password_changed_at = timezone.now()
             user.save()
         where = user.unit or user.district or user.city or "—"
-        rows.append((username, User.Role(role).label, str(where), password))
+        rows.append((username, user.role_label, str(where), password))
     return rows
 
 

@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 import json
 import re
@@ -113,3 +114,25 @@ def test_it_prints_fresh_strong_passwords(demo_db):
 def test_the_console_script_takes_hyphenated_commands(demo_db, capsys):
     main(["baton", "check-periods"])
     assert "差异 0 个" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_coordinating_departments_answer_the_problems_assigned_to_them(demo_db):
+    from baton.org.models import Unit
+    from baton.projects.selectors import project_list
+    from baton.supervision.selectors import problem_list
+    from baton.todo.selectors import todo_items
+
+    people.demo_accounts()
+    for username in ("zr_coordinator", "sthj_coordinator", "gd_coordinator"):
+        user = User.objects.get(username=username)
+        assert user.is_coordinating and user.role_label == "协调部门"
+        problems = list(problem_list(user=user))
+        assert problems, username
+        assert {p.responsible_unit_id for p in problems} == {user.unit_id}
+        assert not project_list(user=user).exists()
+    # 自然资源局 also has the living demo's recent obstacles: a to-do on first login.
+    assert todo_items(User.objects.get(username="zr_coordinator"), dt.date.today())
+    coordinating = Unit.objects.coordinating()
+    assert not Project.objects.filter(unit__in=coordinating).exists()
+    assert not Project.co_units.through.objects.filter(unit__in=coordinating).exists()
