@@ -34,3 +34,14 @@ def read(name: str) -> bytes:
 
 def remove(name: str) -> None:
     store().delete(name)
+
+
+def names(folder: str = ""):
+    """Yield every name in the store (a folder walked, a bucket listed by its prefixes)."""
+    try:
+        folders, files = store().listdir(folder)
+    except FileNotFoundError:
+        return
+    yield from (f"{folder}{name}" for name in files)
+    for sub in folders:
+        yield from names(f"{folder}{sub}/")

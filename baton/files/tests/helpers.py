@@ -50,17 +50,7 @@ def upload(name: str, data: bytes, content_type: str = "application/pdf") -> Sim
 
 def stored() -> list[str]:
     """Every name in the attachment store."""
-    return sorted(_walk(""))
-
-
-def _walk(folder: str):
-    try:
-        folders, names = store.store().listdir(folder)
-    except FileNotFoundError:
-        return
-    yield from (f"{folder}{name}" for name in names)
-    for sub in folders:
-        yield from _walk(f"{folder}{sub}/")
+    return sorted(store.names())
 
 
 def db_state() -> dict:
