@@ -68,7 +68,7 @@ class _Plan:
         # any other code is a new project's 原编号. Only the scope is read: a code outside
         # it reads exactly as an unknown one (no existence oracle).
         scope = Project.objects.all() if self.actor is None else project_list(user=self.actor)
-        scope = scope.select_related("district", "unit", "stage")
+        scope = scope.select_related("district", "unit", "stage", "industry", "leader")
         codes = [r.values["code"] for r in rows if r.values.get("code")]
         existing: dict[str, Project] = {}
         for start in range(0, len(codes), 500):
