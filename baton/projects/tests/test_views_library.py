@@ -1,5 +1,6 @@
 """项目库 (projects:list): scope, filters, totals, sorting, pagination, htmx fragment."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -253,6 +254,11 @@ def test_it_keeps_the_filters_in_the_pagination_links(client, w):
     # a column's header keeps the filters, turns the sort and goes back to page 1
     assert 'href="?q=%E7%94%B5%E6%B1%A0&amp;sort=name_desc"' in response.text
     assert 'aria-sort="ascending"' in response.text
+    # the form's sort and size follow what a header or a link chose (swapped out of band)
+    assert re.search(r'<select name="sort"[^>]*hx-swap-oob="true"', response.text)
+    assert '<option value="name" selected>' in response.text
+    full = client.get(URL, {"q": "电池", "sort": "name"})
+    assert "hx-swap-oob" not in full.text
 
 
 def test_it_refuses_the_administrators(client, w):

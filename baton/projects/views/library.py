@@ -101,6 +101,11 @@ def project_list_view(request):
             "projects/_project_results.html" if results_only else "projects/_project_library.html"
         )
         context, status = _library(request)
+        if results_only:  # the sort and size the headers and links chose, in the form too
+            context["controls"] = [
+                context["form"][name].as_widget(attrs={"hx-swap-oob": "true"})
+                for name in ("sort", "size")
+            ]
         html = render_to_string(template, context, request)
         if status == 200:
             page_cache.put(cache_key, html)
