@@ -51,6 +51,15 @@ BENCH_IMPORT_ARGS ?= --rows 100000 --database both
 bench-import: bootstrap
 	$(BIN)/python benchmarks/ledger_import.py $(BENCH_IMPORT_ARGS)
 
+# Not part of `make test`: a 100,000-row ledger uploaded on the import page (Django's test
+# client) and imported by a `baton db_worker` beside it, its progress polled as the page
+# does; checks every row and event is written once; see docs/benchmarks.md.
+# BENCH_WORKER_ARGS="--kill" kills the worker midway and restarts it; "--rows 2000" is quick.
+BENCH_WORKER_ARGS ?= --rows 100000
+.PHONY: bench-worker
+bench-worker: bootstrap
+	$(BIN)/python benchmarks/ledger_worker.py $(BENCH_WORKER_ARGS)
+
 # Not part of `make test`: gunicorn on loopback, driven by benchmarks/http_load.py; see docs/benchmarks.md.
 # bench-http: the list, project and cockpit pages of a generated
 # scale at 16 and 200 connections; HTTP_BENCH_ARGS="--scale city --duration 5" for a quick run.
