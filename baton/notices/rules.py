@@ -74,6 +74,14 @@ def _problems(project: Project) -> str:
     return reverse("supervision:project_problems", args=[project.code])
 
 
+def _for_the_unit(project: Project, problem_id: int | None) -> str:
+    """Where a unit answers a problem or a 督办 on it: the problem's own page (the unit,
+    a 协调部门 say, may not open the project); the project's problems otherwise."""
+    if problem_id is None:
+        return _problems(project)
+    return reverse("supervision:problem", args=[problem_id])
+
+
 def _named(project: Project) -> str:
     return f"“{project.name}”（{project.code}）"
 
@@ -164,9 +172,8 @@ def _supervised(event: ProjectEvent, project: Project) -> list[Draft]:
         f"{supervision.leader.name}督办项目{_named(project)}：{supervision.instruction}"
         f"（办结时限 {supervision.deadline:%Y-%m-%d}）"
     )
-    return [
-        Draft(unit_users(unit_id), Notice.Kind.SUPERVISED, "领导督办事项", body, _problems(project))
-    ]
+    url = _for_the_unit(project, supervision.problem_id)
+    return [Draft(unit_users(unit_id), Notice.Kind.SUPERVISED, "领导督办事项", body, url)]
 
 
 def _supervision_signed(event: ProjectEvent, project: Project) -> list[Draft]:
@@ -188,6 +195,7 @@ def _supervision_signed(event: ProjectEvent, project: Project) -> list[Draft]:
         body = f"项目{_named(project)}的督办事项已报送办理情况，请您确认办结或退回。"
         return [Draft(to, Notice.Kind.SUPERVISION_ANSWERED, "督办待确认办结", body, url)]
     unit_id = supervision.problem.responsible_unit_id if supervision.problem else project.unit_id
+    url = _for_the_unit(project, supervision.problem_id)
     if event.kind == Kind.SUPERVISION_RETURNED:
         body = f"项目{_named(project)}的督办事项被退回，请您继续办理。退回原因：{event.reason}"
         return [Draft(unit_users(unit_id), Notice.Kind.SUPERVISED, "督办被退回", body, url)]
@@ -206,7 +214,8 @@ def _problem(event: ProjectEvent, project: Project) -> list[Draft]:
         f"{problem.description}（办结时限 {problem.deadline:%Y-%m-%d}）"
     )
     to = unit_users(problem.responsible_unit_id)
-    return [Draft(to, Notice.Kind.PROBLEM, "有问题交由您单位解决", body, _problems(project))]
+    url = _for_the_unit(project, problem.pk)
+    return [Draft(to, Notice.Kind.PROBLEM, "有问题交由您单位解决", body, url)]
 
 
 _BY_KIND: dict[str, Callable[[ProjectEvent, Project], list[Draft]]] = {

@@ -427,3 +427,19 @@ def test_the_admin_does_not_turn_a_unit_into_one_or_back(client, c):
         assert list(Unit.objects.order_by("pk").values()) == before
     assert Unit.objects.get(pk=c.town.pk).kind == "town"
     assert Project.objects.filter(unit=c.coord_unit).count() == 0
+
+
+def test_its_notices_lead_to_the_problems_page(client, c):
+    from baton.notices.models import Notice
+
+    page = reverse("supervision:problem", args=[c.mine.pk])
+    notices = Notice.objects.filter(recipient=c.coordinator).order_by("id")
+    assert [(n.title, n.url) for n in notices] == [
+        ("有问题交由您单位解决", page),
+        ("领导督办事项", page),
+    ]
+    login(client, c.coordinator)
+    assert client.get(reverse("notices:list")).status_code == 200
+    response = client.get(reverse("notices:open", args=[notices[0].pk]))
+    assert response.status_code == 302 and response["Location"] == page
+    assert client.get(page).status_code == 200
