@@ -114,19 +114,27 @@ def _ids(keys: QuerySet) -> Q | None:
     return Q(id__in=ids) if len(ids) <= KEY_LIST else Q(id__in=column)
 
 
-def _keyed(term: str, phones: Q | None) -> Q | None:
-    """Return the projects a term finds by its keys (initials, contact, phone), or None.
+def _key_ranges(term: str) -> list[tuple[str, str, str]]:
+    """The (column, from, before) ranges of ``ProjectSearch`` a term is looked up in."""
+    ranges = []
+    if _INITIALS.fullmatch(term):
+        lower = term.lower()
+        ranges += [(c, lower, _after(lower)) for c in ("name_initials", "investor_initials")]
+    if not term.isascii():
+        ranges.append(("contact_name", term, _after(term)))
+    return ranges
+
+
+def _keyed(term: str, phones: Q | None, *, ranges: bool = True) -> Q | None:
+    """Return the projects a term finds by its keys (initials, contact, phone), or None;
+    without ``ranges``, by its phone alone.
 
     ``phones``: the projects whose phone the user sees in full (None: no phone search);
     a phone finds a project only there, the other keys anywhere in the scope.
     """
     found = Q()
-    if _INITIALS.fullmatch(term):
-        lower = term.lower()
-        found |= Q(name_initials__gte=lower, name_initials__lt=_after(lower))
-        found |= Q(investor_initials__gte=lower, investor_initials__lt=_after(lower))
-    if not term.isascii():
-        found |= Q(contact_name__gte=term, contact_name__lt=_after(term))
+    for column, low, before in _key_ranges(term) if ranges else ():
+        found |= Q(**{f"{column}__gte": low, f"{column}__lt": before})
     matched = _ids(ProjectSearch.objects.filter(found)) if found else None
     if phones is not None and _PHONE.fullmatch(term):
         digest = phone_digest(term)
@@ -141,11 +149,32 @@ def search(projects: QuerySet, text: str, *, phones: Q | None = None) -> QuerySe
     """Narrow ``projects`` to those whose name or investor contains every term (or whose
     原编号 is the term, or whose code starts with it, or whose initials, contact or — within
     ``phones`` — contact phone the term is)."""
+    keys_table = ProjectSearch._meta.db_table
     for term in terms(text):
         original = Q(original_code=term)
         code = _code_range(term)
         if code is not None:
             original |= Q(code__gte=code[0], code__lt=code[1])
+        if connection.vendor == "sqlite" and len(term) >= 3 and not _common(term):
+            phrase = _phrase(term)
+            # The table names are constants; the term is a bound parameter.
+            # One subquery, the 原编号's and the keys' rows added to the index's: an OR
+            # beside it would make SQLite scan the scope instead of reading the index.
+            matches = (
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+                " UNION SELECT id FROM projects_project WHERE original_code = %s"
+            )
+            params = [phrase, term]
+            if code is not None:
+                matches += " UNION SELECT id FROM projects_project WHERE code >= %s AND code < %s"
+                params += list(code)
+            for column, low, before in _key_ranges(term):
+                matches += f" UNION SELECT project_id FROM {keys_table} WHERE {column} >= %s AND {column} < %s"  # noqa: S608
+                params += [low, before]
+            indexed = Q(id__in=RawSQL(matches, params))  # noqa: S611
+            by_phone = _keyed(term, phones, ranges=False)
+            projects = projects.filter(indexed | by_phone if by_phone is not None else indexed)
+            continue
         keyed = _keyed(term, phones)
         if keyed is not None:
             original |= keyed
@@ -155,21 +184,6 @@ def search(projects: QuerySet, text: str, *, phones: Q | None = None) -> QuerySe
             projects = projects.filter(
                 Q(like(F("name"), pattern)) | Q(like(F("investor"), pattern)) | original
             )
-        elif connection.vendor == "sqlite" and len(term) >= 3 and not _common(term):
-            phrase = _phrase(term)
-            # The table name is a constant; the term is a bound parameter.
-            # One subquery, the 原编号's rows added to the index's: an OR beside it would
-            # make SQLite scan the scope instead of reading the full-text index.
-            matches = (
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
-                " UNION SELECT id FROM projects_project WHERE original_code = %s"
-            )
-            params = [phrase, term]
-            if code is not None:
-                matches += " UNION SELECT id FROM projects_project WHERE code >= %s AND code < %s"
-                params += list(code)
-            indexed = Q(id__in=RawSQL(matches, params))  # noqa: S611
-            projects = projects.filter(indexed | keyed if keyed is not None else indexed)
         else:
             projects = projects.filter(
                 Q(name__icontains=term) | Q(investor__icontains=term) | original
