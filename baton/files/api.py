@@ -129,7 +129,7 @@ def project_attachment_add(request, code: str):
 
 @router.get(
     "/attachments/{attachment_id}",
-    response={200: None, **_READ_ERRORS},
+    response={200: None, **_READ_ERRORS, 422: Error},
     summary="下载附件",
     openapi_extra={
         "responses": {
