@@ -91,6 +91,16 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _writing(job) -> bool:
+    """Whether the import of ``job`` is part-way through writing."""
+    progress = Path(django_settings.VAR_DIR) / "jobs" / f"{job.pk}.progress"
+    try:
+        now = json.loads(progress.read_text())
+    except (FileNotFoundError, ValueError):
+        return False
+    return now["phase"] == "正在写入" and 0 < now["done"] < now["total"]
+
+
 def _kill(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
@@ -111,16 +121,7 @@ def test_a_killed_rq_worker_loses_no_task_and_writes_nothing_twice(client, redis
     job, _ = _confirm(client, data)
     rq_job = RQJob.fetch(job.task_id, connection=get_queue("bulk").connection)
     assert rq_job.retries_left == baton_rq.RETRIES  # every task may run again
-    progress = Path(django_settings.VAR_DIR) / "jobs" / f"{job.pk}.progress"
-
-    def writing():
-        try:
-            now = json.loads(progress.read_text())
-        except (FileNotFoundError, ValueError):
-            return False
-        return now["phase"] == "正在写入" and 0 < now["done"] < now["total"]
-
-    _wait(writing)
+    _wait(lambda: _writing(job))
     horses = _children(worker.pid)
     assert horses, "RQ runs the task in a work horse"
     _kill(worker.pid)  # the worker, then its horse: nobody is left to say what happened
@@ -155,6 +156,27 @@ def test_a_killed_rq_worker_loses_no_task_and_writes_nothing_twice(client, redis
     assert _counts() == after
     job.refresh_from_db()
     assert job.attempts == 2
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_work_horse_killed_alone_is_run_again_by_its_worker(client, redis_queue):
+    """The OOM killer takes the horse (the process doing the work): its worker sees it die
+    and RQ runs the task again, once."""
+    w = make_world()
+    login(client, w.promoter)
+    rows = min(ROWS, 4000)
+    worker = redis_queue()
+    job, _ = _confirm(client, ledger(rows))
+    _wait(lambda: _writing(job))
+    for horse in _children(worker.pid):
+        _kill(horse)
+    _wait(lambda: job.refresh_from_db() or job.is_finished)
+    assert job.status == "done", job.message
+    assert job.attempts == 2 and job.result["counts"] == [rows, 0, 0]
+    assert Project.objects.values("original_code").distinct().count() == rows
+    assert _counts() == {"projects": rows, "events": job.result["events"], "imports": 1}
+    assert worker.poll() is None  # the worker itself lives on
 
 
 def test_only_the_runs_of_dead_workers_of_this_machine_are_handed_back(redis_queue):
