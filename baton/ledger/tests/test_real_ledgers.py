@@ -152,6 +152,7 @@ def test_the_command_line_says_how_to_map_then_maps(w, tmp_path):
     assert exc.value.returncode == 1 and dump() == before
     text = err.getvalue()
     assert "  行业“集成电路”（1 行）" in text and "  责任单位“上海片区”（2 行）" in text
+    assert "目录中的责任单位：马巷街道、新店街道、区工信局、新机场片区指挥部、翔安区招商办" in text
     maps = " ".join(
         f"--map {m}=<目录中的值>"
         for m in ("行业:先进装备制造", "行业:集成电路", "行业:高端装备", "责任单位:上海片区")

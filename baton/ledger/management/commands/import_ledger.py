@@ -113,6 +113,8 @@ class Command(BaseCommand):
             self.stderr.write("台账中有目录外的值：")
             for (key, value), count in result.unknown.items():
                 self.stderr.write(f"  {BY_KEY[key].header}“{value}”（{count} 行）")
+            for key, names in result.catalogue.items():
+                self.stderr.write(f"目录中的{BY_KEY[key].header}：{'、'.join(names) or '（无）'}")
             self.stderr.write(cli_hint(result.unknown, shlex.quote(file)))
         raise CommandError(f"台账有 {len(result.errors)} 处错误，未写入任何数据。", returncode=1)
 
