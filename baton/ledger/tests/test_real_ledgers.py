@@ -257,3 +257,37 @@ def test_a_unit_is_not_offered_to_add_and_cannot_post_it(w, client):
 
 def xlsx_one_unknown_industry() -> bytes:
     return xlsx([row(项目编号="", 入库状态="草稿", 行业="先进装备制造")])
+
+
+@pytest.mark.usefixtures("_var_dir")
+def test_the_preview_refuses_a_target_outside_the_offered_catalogue(w, client):
+    login(client, w.office)
+    token = _upload(client, town_book())
+    items = client.get(reverse("ledger:import_preview", args=[token])).context["p"]["unknown"]
+    unit = next(i for i, item in enumerate(items) if item["key"] == "unit")
+    assert "同安区招商办" not in items[unit]["choices"]  # another district's unit
+    for hostile in ("同安区招商办", "__add__", "<script>alert(1)</script>", "x" * 500):
+        response = client.post(reverse("ledger:import_map", args=[token]), {f"v{unit}": hostile})
+        assert response.status_code == 422, hostile
+        assert "请从列表中选择目录中已有的值。" in response.content.decode()
+    assert not LedgerAlias.objects.exists() and not Project.objects.exists()
+
+
+def test_a_command_line_target_in_another_district_is_not_in_the_catalogue(w, tmp_path):
+    path = tmp_path / "town.xlsx"
+    path.write_bytes(town_book())
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import_ledger",
+            str(path),
+            "--map",
+            "所在镇/街道/开发区:马巷镇=同安区招商办",
+            "--map",
+            "责任单位:新圩镇=新店街道",
+            "--map",
+            "行业:新一代信息技术=电子信息",
+            stderr=err,
+        )
+    assert "台账中的“马巷镇”对应的“同安区招商办”不在目录中。" in err.getvalue()
+    assert not Project.objects.exists() and not LedgerAlias.objects.exists()
