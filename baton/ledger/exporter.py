@@ -33,7 +33,7 @@ from baton.core.dates import end_of_day
 from baton.core.xlsx import neutralize
 from baton.files.models import Attachment
 from baton.org.models import District, Person, Unit
-from baton.projects.listing import clean_filters, filtered
+from baton.projects.listing import clean_filters, filtered, phone_scope
 from baton.projects.models import Industry, Milestone, Project, ProjectPeriod, ReviewState, Stage
 from baton.projects.rules import LEDGER_FIELDS
 from baton.projects.selectors import project_list
@@ -111,7 +111,7 @@ def ledger_projects(
     if user is not None:
         projects = project_list(user=user)
         if filters:
-            projects = filtered(projects, clean_filters(filters))
+            projects = filtered(projects, clean_filters(filters), phones=phone_scope(user))
         return projects.filter(district=district) if district is not None else projects
     if district is None:
         raise ValueError("an export needs a scope: a district or a user")

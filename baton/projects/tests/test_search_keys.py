@@ -118,3 +118,16 @@ def test_the_command_recomputes_every_row(w):
     assert found(w.office, "ndsd") == []
     call_command("search_keys", all=True)
     assert found(w.office, "ndsd") == [project.code]
+
+
+def test_the_export_of_a_search_holds_what_the_list_shows(w):
+    from baton.ledger.exporter import ledger_projects
+
+    project = make_project(w, name="光伏组件项目", contact_phone="13800138000")
+    for user, expected in ((w.office, [project.code]), (w.reviewer, [])):
+        exported = ledger_projects(user=user, filters={"q": "13800138000"})
+        assert (
+            sorted(exported.values_list("code", flat=True))
+            == expected
+            == found(user, "13800138000")
+        )
