@@ -131,6 +131,13 @@ def preview_data(result: ImportResult) -> dict:
                 result.unknown.items(), key=lambda item: (MAPPED.index(item[0][0]), item[0][1])
             )
         ],
+        **_catalogue_changes(result),
+    }
+
+
+def _catalogue_changes(result: ImportResult) -> dict:
+    """The aliases an import remembers and the catalogue values it adds."""
+    return {
         "mapped": [
             {"column": BY_KEY[key].header, "value": value, "target": target}
             for (_district, key, value), target in result.aliases.items()
@@ -239,4 +246,5 @@ def outcome(result: ImportResult) -> dict:
         "events": result.events,
         "created": result.created[:LISTED],
         "updated": result.updated[:LISTED],
+        **_catalogue_changes(result),
     }

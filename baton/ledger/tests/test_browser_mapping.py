@@ -70,6 +70,7 @@ def test_the_preview_maps_adds_and_imports(browser, live_server, demo_world):  #
     office.shot("ledger-mapping-02-mapped")
     office.page.click("form.ledger-confirm button[type=submit]")
     office.page.wait_for_selector("text=导入完成")
+    assert "行业“先进装备制造”已加入目录" in office.page.inner_text(".ledger-mapped")
     office.shot("ledger-mapping-03-done")
     assert Project.objects.count() == projects + 3
     assert (
