@@ -443,3 +443,18 @@ def test_its_notices_lead_to_the_problems_page(client, c):
     response = client.get(reverse("notices:open", args=[notices[0].pk]))
     assert response.status_code == 302 and response["Location"] == page
     assert client.get(page).status_code == 200
+
+
+def test_the_admins_scheme_unit_and_target_forms_refuse_it(c):
+    from django.forms import modelform_factory
+
+    from baton.assessment.admin import SchemeUnitInline, TargetAdmin
+    from baton.assessment.models import SchemeUnit
+
+    scheme = assessment.scheme_create(district=c.district, name="季度考核", period_kind="quarter")
+    assert TargetAdmin.form is SchemeUnitInline.form
+    form_class = modelform_factory(SchemeUnit, form=SchemeUnitInline.form, fields=["unit", "group"])
+    refused = form_class({"unit": c.coord_unit.pk, "group": ""}, instance=SchemeUnit(scheme=scheme))
+    assert refused.errors == {"unit": [NOT_PROMOTION]}
+    taken = form_class({"unit": c.town.pk, "group": "乡镇"}, instance=SchemeUnit(scheme=scheme))
+    assert taken.is_valid(), taken.errors
