@@ -112,3 +112,23 @@ def test_without_javascript_the_message_waits_on_the_project_page(client, w):
     page = client.get(response["Location"])
     assert "已添加跟进记录。" in page.text
     assert "HX-Trigger" not in response or "closeDialog" not in json.loads(response["HX-Trigger"])
+
+
+def test_a_receiver_who_declines_and_no_longer_sees_the_project_goes_to_the_list(client, w):
+    project = make_project(w, name="新能源电池项目")
+    services.project_handoff(
+        project=project, to_unit=w.headquarters, actor=w.promoter, reason="选址在新机场片区"
+    )
+    receiver = make_user(User.Role.UNIT_STAFF, username="hq_staff", unit=w.headquarters)
+    login(client, receiver)
+
+    response = client.post(
+        action_url("handoff_decline", project), {"reason": "不在本指挥部片区"}, **HTMX
+    )
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("projects:list")
+    assert "hx-swap-oob" not in response.text
+    page = client.get(reverse("projects:list"))
+    assert "已拒绝接收，项目仍由马巷街道负责。" in page.text  # the message waits there
+    assert client.get(detail_url(project)).status_code == 404  # out of the unit's sight now
