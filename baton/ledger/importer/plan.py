@@ -168,11 +168,11 @@ class _Plan:
                 changes.append((header("stage"), project.stage.name, args["stage"].name))
             elif step.kind == "update":
                 for key, new in args["changes"].items():
-                    labels = dict(Project._meta.get_field(key).flatchoices)
                     old = getattr(project, key)
-                    changes.append(
-                        (header(key), _text(labels.get(old, old)), _text(labels.get(new, new)))
-                    )
+                    labels = dict(Project._meta.get_field(key).flatchoices)
+                    if labels:  # a choice: its label (a related object: its name)
+                        old, new = labels.get(old, old), labels.get(new, new)
+                    changes.append((header(key), _text(old), _text(new)))
             elif step.kind == "milestone":
                 label = Milestone.Kind(args["kind"]).label
                 old = self._milestone_dates.get((project.pk, args["kind"]))

@@ -214,3 +214,18 @@ def test_parse_map_reads_the_command_line_form():
         except ValueError:
             continue
         raise AssertionError(bad)
+
+
+def test_an_added_value_updates_a_project_that_had_none(w):
+    assert ledger_import(data=xlsx([_row(行业="")]), actor=w.office, district=w.district).ok
+    project = Project.objects.get()
+    assert project.industry is None
+    data = xlsx([_row(行业="先进装备制造")])
+    result = ledger_import(
+        data=data, actor=w.office, district=w.district, mapping=Mapping(add={"industry"})
+    )
+    assert result.ok and result.updated == [project.code], result.errors
+    assert result.changes[2] == [("行业", "（空）", "先进装备制造")]
+    project.refresh_from_db()
+    assert project.industry.name == "先进装备制造"
+    assert ledger_import(data=data, actor=w.office, district=w.district).unchanged
