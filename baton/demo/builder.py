@@ -39,7 +39,12 @@ class Builder:
         contact = self.rng.choice(["张先生", "李女士", "王经理", "陈总", "林主任"])
         phone = f"1{self.rng.choice('35789')}{self.rng.randrange(10**8, 10**9)}"
         fields = ledger_fields(
-            name, Decimal(str(amount)), day, investor=bool(investor), land=land is not None
+            name,
+            Decimal(str(amount)),
+            day,
+            investor=bool(investor),
+            land=land is not None,
+            today=timezone.localdate(),
         )
         return services.project_create(
             actor=self.actors[unit.pk],

@@ -25,6 +25,8 @@ DOMESTIC_REGIONS = ["350200"] * 4 + [
 ] * 1
 HMT_REGIONS = ["810000", "810000", "710000", "820000"]
 LAND_USES = ["industrial"] * 6 + ["warehousing", "commercial", "office", "research"]
+#: How long past its planned start a demo project's plan is still kept.
+STALE_PLAN_DAYS = 120
 
 
 def _uscc(rng: random.Random, region: str) -> str:
@@ -35,11 +37,21 @@ def _uscc(rng: random.Random, region: str) -> str:
 
 
 def ledger_fields(
-    name: str, amount_wan: Decimal, created: dt.date, *, investor: bool, land: bool
+    name: str,
+    amount_wan: Decimal,
+    created: dt.date,
+    *,
+    investor: bool,
+    land: bool,
+    today: dt.date | None = None,
 ) -> dict:
     """Return the fields for a project named ``name`` of ``amount_wan`` created on
     ``created``; a 统一社会信用代码 only when its investor is known (``investor``), a
-    用地性质 only when it asks for land (``land``)."""
+    用地性质 only when it asks for land (``land``).
+
+    A plan whose start is more than ``STALE_PLAN_DAYS`` before ``today`` (the day the
+    demo is built) is left out: an office keeps its ledger's plans current, and a demo
+    history of years would otherwise fill every unit's 待办 with plans long overdue."""
     rng = random.Random(f"ledger-fields:{name}")
     kind = rng.choices(["domestic", "foreign", "hmt"], weights=[70, 15, 15])[0]
     big = amount_wan >= 100_000
@@ -50,6 +62,9 @@ def ledger_fields(
         region = rng.choice(HMT_REGIONS)
     output = (amount_wan * Decimal(rng.choice(["0.8", "1.2", "1.5", "2", "3"]))).quantize(1)
     start = created + dt.timedelta(days=rng.randint(120, 540))
+    production = start + dt.timedelta(days=rng.randint(300, 720))
+    if today is not None and start < today - dt.timedelta(days=STALE_PLAN_DAYS):
+        start = production = None
     return {
         "project_type": kind,
         "is_global500": big and kind != "domestic" and rng.random() < 0.4,
@@ -65,6 +80,6 @@ def ledger_fields(
         "annual_output": output,
         "annual_tax": (output * Decimal(rng.choice(["0.03", "0.05", "0.08"]))).quantize(1),
         "planned_start_on": start,
-        "planned_production_on": start + dt.timedelta(days=rng.randint(300, 720)),
+        "planned_production_on": production,
         "land_use": rng.choice(LAND_USES) if land else "",
     }

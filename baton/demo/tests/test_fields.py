@@ -44,3 +44,13 @@ def test_the_kinds_are_mixed_and_the_values_repeat_for_a_name():
         "甲项目", Decimal(5000), dt.date(2020, 1, 1), investor=False, land=False
     )
     assert one["investor_uscc"] == "" and one["land_use"] == ""
+
+
+def test_a_plan_long_past_when_the_demo_is_built_is_left_out():
+    created = dt.date(2019, 1, 1)
+    old = ledger_fields(
+        "乙项目", Decimal(5000), created, investor=True, land=True, today=dt.date(2026, 1, 1)
+    )
+    assert old["planned_start_on"] is None and old["planned_production_on"] is None
+    new = ledger_fields("乙项目", Decimal(5000), created, investor=True, land=True, today=created)
+    assert new["planned_start_on"] > created
