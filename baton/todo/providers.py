@@ -17,7 +17,7 @@ from baton.accounts.areas import Level, area_of
 from baton.accounts.models import User
 from baton.core.dates import local_date
 from baton.projects.asof import IDLE_DAYS, idle_at, last_activity, library_at
-from baton.projects.models import ReviewState
+from baton.projects.models import Milestone, ReviewState
 from baton.projects.selectors import (
     handoff_due,
     handoffs_awaiting,
@@ -32,6 +32,13 @@ from baton.supervision.selectors import problem_list, supervision_list, visible_
 from .selectors import Item, item, provider
 
 Role = User.Role
+#: How many days ahead a planned 开工 or 投产 (计划开工/投产日期) becomes a to-do.
+PLANNED_AHEAD_DAYS = 30
+#: The planned days, each with the milestone that records the day it really happened.
+PLANNED = (
+    ("planned_start_on", Milestone.Kind.STARTED),
+    ("planned_production_on", Milestone.Kind.IN_PRODUCTION),
+)
 
 
 def _project_url(code: str) -> str:
@@ -172,6 +179,28 @@ def problems(user: User, today: dt.date) -> Iterable[Item]:
         title = f"{row.get_category_display()}：{row.description[:40]}（{row.project.name}）"
         url = _problems_url(code, row.project_id in visible, row.pk)
         yield item("problem", title, url=url, today=today, project=code, due=row.deadline)
+
+
+@provider("milestone", "计划节点将到期")
+def planned_milestones(user: User, today: dt.date) -> Iterable[Item]:
+    """My unit's projects whose planned 开工 or 投产 is at most ``PLANNED_AHEAD_DAYS`` days
+    ahead or already past, and not yet recorded as happened; due the planned day. A
+    project stopped (中止) has none."""
+    unit = _own_unit(user)
+    if unit is None:
+        return
+    horizon = today + dt.timedelta(days=PLANNED_AHEAD_DAYS)
+    for field, kind in PLANNED:
+        rows = project_list(
+            user=user,
+            filters={"unit_id": unit, f"{field}__lte": horizon, "stage__is_terminal": False},
+        ).exclude(milestones__kind=kind)
+        for project in rows.order_by(field, "id"):
+            due = getattr(project, field)
+            late = "已逾期，" if due < today else ""
+            title = f"计划{kind.label}：{project.name}（{late}计划 {due:%Y-%m-%d}）"
+            url = _project_url(project.code)
+            yield item("milestone", title, url=url, today=today, project=project.code, due=due)
 
 
 @provider("idle", f"超过 {IDLE_DAYS} 天无进展")
