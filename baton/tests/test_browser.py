@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from baton.demo import people, seed
+from baton.demo import people
+from baton.demo.tests.snapshot import load_demo_once
 from baton.projects.models import Project
 
 CHROMIUM = "/usr/bin/chromium"
@@ -101,7 +102,7 @@ class Session:
 
 @pytest.fixture
 def demo_world(db):
-    seed.load_demo()
+    load_demo_once()
     return {username: password for username, _role, _area, password in people.demo_accounts()}
 
 

@@ -13,7 +13,7 @@ from docx import Document
 from baton.assessment.exports import ranking_docx
 from baton.assessment.models import Ranking, Scheme
 from baton.demo.assessment import NAME, load_assessment_demo
-from baton.demo.seed import load_demo
+from baton.demo.tests.snapshot import load_demo_once
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "assessment"
 TOOLS = ("soffice", "pdftoppm", "pdftotext")
@@ -21,7 +21,7 @@ TOOLS = ("soffice", "pdftoppm", "pdftotext")
 
 @pytest.fixture
 def demo(db):
-    load_demo()
+    load_demo_once()
     return Ranking.objects.select_related("scheme").get(scheme__name=NAME)
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import python_calamine
 from django.core.management import call_command
 
-from baton.demo.seed import load_demo
+from baton.demo.tests.snapshot import load_demo_once
 from baton.ledger.exporter import ledger_export
 from baton.ledger.importer import ledger_import
 from baton.ledger.tests.helpers import dump
@@ -21,7 +21,7 @@ def _report() -> str:
 
 
 def test_demo_export_then_import_changes_nothing(db):
-    load_demo()
+    load_demo_once()
     district = District.objects.get(code="350213")
     report = _report()
     buffer = io.BytesIO()

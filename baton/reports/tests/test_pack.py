@@ -348,10 +348,10 @@ def test_the_command_writes_both_formats(w, month, tmp_path):
 
 
 def test_the_demo_pack_has_the_seed_paragraph(db):
-    from baton.demo.seed import load_demo
+    from baton.demo.tests.snapshot import load_demo_once
     from baton.org.models import District
 
-    load_demo()
+    load_demo_once()
     pack = pack_build(scope=Scope(district=District.objects.get(code="350213")), as_of=D)
     assert pack.paragraph == SEED_PARAGRAPH
     document = Document(io.BytesIO(pack_docx(pack)))
@@ -383,10 +383,10 @@ def _words(pdf: Path) -> list[tuple[int, float, float, float, float, str]]:
 @pytest.mark.skipif(bool(render.missing_tools()), reason="LibreOffice or poppler-utils missing")
 def test_libreoffice_renders_the_demo_pack(db, tmp_path):
     """The demo's 2019-08 pack, as Word → PDF → PNG pages saved to be looked at."""
-    from baton.demo.seed import load_demo
+    from baton.demo.tests.snapshot import load_demo_once
     from baton.org.models import District
 
-    load_demo()
+    load_demo_once()
     district = District.objects.select_related("city").get(code="350213")
     pack = pack_build(scope=Scope(district=district), as_of=D)
     pack.highlights = "一是强化项目接力。本月完成项目交接，平均用时3天。\n二是加快项目落地。"

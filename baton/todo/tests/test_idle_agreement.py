@@ -9,7 +9,7 @@ from django.utils import timezone
 from docx import Document
 
 from baton.accounts.models import User
-from baton.demo import seed
+from baton.demo.tests.snapshot import load_demo_once
 from baton.projects.asof import IDLE_DAYS
 from baton.reports.cockpit import cockpit_build
 from baton.reports.docx import pack_docx
@@ -20,7 +20,7 @@ from baton.todo.selectors import todo_items
 
 @pytest.fixture
 def demo(db):
-    seed.load_demo()
+    load_demo_once()
 
 
 def home_idle_count(client, user) -> int:
