@@ -14,6 +14,7 @@ from baton.core.uscc import check_character, clean_uscc
 from baton.org.divisions import clean_division, name_of
 from baton.projects import services
 from baton.projects.events import Names, describe
+from baton.projects.models import Project, Stage
 from baton.testing import make_project
 
 from .helpers import db_state, refused
@@ -279,3 +280,39 @@ def test_the_library_filters_by_project_type_and_tag(client, api, w):
     page = client.get(reverse("projects:list"), {"project_type": "domestic"}).content.decode()
     assert "内资上市项目" in page and "外资五百强项目" not in page
     assert client.get(reverse("projects:list"), {"project_type": "x"}).status_code == 400
+
+
+# --- creating with them ---------------------------------------------------------------
+
+
+def test_a_new_project_takes_them_from_the_web_form_and_the_api(client, api, w):
+    login(client, w.promoter)
+    data = {
+        "name": "厦门新能源项目",
+        "investment": "50000",
+        "project_type": "foreign",
+        "is_global500": "on",
+        "fixed_investment": "40000",
+        "planned_start_on": "2030-01-01",
+    }
+    data["stage"] = Stage.objects.order_by("order").first().pk
+    response = client.post(reverse("projects:create"), data)
+    assert response.status_code == 302, response.content.decode()
+    project = Project.objects.get(name="厦门新能源项目")
+    assert project.project_type == "foreign" and project.is_global500
+    assert project.fixed_investment == Decimal("40000")
+    assert project.events.get().new["planned_start_on"] == "2030-01-01"
+
+    body = {
+        "name": "接口新建项目",
+        "investment_wan": "100",
+        "is_listed": True,
+        "land_use": "office",
+    }
+    response = api.post(w.promoter, "/projects", body)
+    assert response.status_code in (200, 201), response.content.decode()
+    assert response.json()["is_listed"] is True and response.json()["land_use_label"] == "商务办公"
+    before = db_state()
+    bad = {**body, "name": "坏项目", "investor_uscc": "91350900587527783X"}
+    assert api.post(w.promoter, "/projects", bad).status_code == 422
+    assert db_state() == before
