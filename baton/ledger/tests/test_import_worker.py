@@ -4,7 +4,7 @@ nothing twice once a worker runs again.
 
 These start ``baton db_worker`` as a subprocess on the test database (so the database
 must be one both processes see: a transactional test). ``BATON_LEDGER_WORKER_ROWS`` sets
-the ledger's size (default 20,000 rows; 100,000 is measured by
+the ledger's size (default 5,000 rows; 100,000 is measured by
 ``benchmarks/ledger_worker.py``).
 """
 
@@ -35,7 +35,7 @@ from baton.testing import make_world
 
 from .helpers import HEADERS, row
 
-ROWS = int(os.environ.get("BATON_LEDGER_WORKER_ROWS", "20000"))
+ROWS = int(os.environ.get("BATON_LEDGER_WORKER_ROWS", "5000"))
 ROOT = Path(__file__).resolve().parents[3]
 
 
