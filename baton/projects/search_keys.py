@@ -171,7 +171,8 @@ _KEYED = {"name", "investor", "contact_name", "contact_phone"}
 def _project_saved(sender, instance: Project, raw: bool = False, update_fields=None, **kwargs):
     if raw or (update_fields is not None and not _KEYED & set(update_fields)):
         return
-    refresh([instance.pk])
+    # From the saved instance (its phone in clear), not read back: one write.
+    ProjectSearch.objects.update_or_create(project_id=instance.pk, defaults=keys_for(instance))
 
 
 @receiver(post_migrate, dispatch_uid="project_search_keys_after_migrate")
