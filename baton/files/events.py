@@ -6,11 +6,11 @@ file removed (``new`` empty): its id, shown name, category, size and milestone.
 """
 
 from baton.projects.events import Entry, Names
-from baton.projects.models import Milestone
+from baton.projects.models import Milestone, ProjectEvent
 
 from .models import Attachment
 
-KIND = "attachment"
+KIND = ProjectEvent.Kind.ATTACHMENT.value
 REFERENCES: dict = {}
 _KIND_LABEL: dict = dict(Attachment.Kind.choices)
 _MILESTONE: dict = dict(Milestone.Kind.choices)

@@ -255,6 +255,7 @@ class ProjectEvent(models.Model):
         LEADER_ACT = "leader_act", _("领导活动")
         LAND_RESERVED = "land_reserved", _("预留地块")
         LAND_RELEASED = "land_released", _("释放预留地块")
+        ATTACHMENT = "attachment", _("附件")
 
     project = models.ForeignKey(
         Project, models.PROTECT, related_name="events", verbose_name=_("项目")
