@@ -43,6 +43,16 @@ def can_add_catalogue(user: User) -> bool:
     return user.role == Role.DISTRICT_OFFICE and user.district_id is not None
 
 
+def can_remember_alias(user: User | None, district_id: int) -> bool:
+    """Remembering a ledger word for a district (``LedgerAlias``: every later import of
+    the district reads it so, without asking): the district's own office, the system
+    administrator, and the system on the command line (no user). A unit's staff maps
+    values for its own import only: its choice is not the district's."""
+    if user is None or user.role == Role.SYS_ADMIN:
+        return True
+    return user.role == Role.DISTRICT_OFFICE and user.district_id == district_id
+
+
 def can_import_create(user: User, unit: Unit) -> bool:
     """A new row of a ledger import: a unit's staff creates for its own unit (as on the
     web); the district office keeps its district's ledger and records a project for any

@@ -8,6 +8,7 @@ import re
 
 from baton.accounts.privacy import is_masked
 from baton.org.models import District, Person, Unit
+from baton.projects import permissions
 from baton.projects.models import Industry, ReviewState, Stage
 
 from ..columns import (
@@ -295,10 +296,11 @@ class _Parse:
         return (leaders[0] if leaders else None), None
 
     def _alias(self, key: str, district: District, text: str) -> tuple[str | None, bool]:
-        """Return what ``text`` is mapped to, and whether this import remembers it."""
+        """Return what ``text`` is mapped to, and whether this import remembers it (for
+        the district, when the actor may: ``permissions.can_remember_alias``)."""
         target = self.mapping.targets.get((key, text))
         if target is not None:
-            return target, True
+            return target, permissions.can_remember_alias(self.actor, district.pk)
         if district.pk not in self._aliases:
             self._aliases[district.pk] = {
                 (a.column, a.value): a.target for a in LedgerAlias.objects.filter(district=district)
