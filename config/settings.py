@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "baton.accounts",
     "baton.jobs",  # before django_tasks_db: its db_worker is baton.jobs's
     "baton.org",
+    "baton.companies",
     "baton.projects",
     "baton.files",
     "baton.supervision",

@@ -37,6 +37,11 @@ _MENU = [
         "项目库",
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
     ),
+    (
+        "companies:list",
+        "客商库",
+        {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
     ("ledger:import", "台账导入", {Role.UNIT_STAFF, Role.DISTRICT_OFFICE}),
     (
         "land:map",
@@ -96,7 +101,15 @@ _UNDER = {
 
 #: Apps whose pages all belong under their first entry unless named otherwise (not the
 #: accounts pages: a password change is nobody's 用户管理).
-_BUSINESS_APPS = {"projects", "supervision", "land", "assessment", "ledger", "reports"}
+_BUSINESS_APPS = {
+    "projects",
+    "supervision",
+    "land",
+    "assessment",
+    "ledger",
+    "reports",
+    "companies",
+}
 
 
 def navigation(request) -> dict:

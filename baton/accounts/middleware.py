@@ -49,7 +49,16 @@ ADMINS_SEE_NO_BUSINESS_DATA = "按照“三员分立”的要求，管理员不�
 #: The apps whose pages show business data: every page under their URL namespaces but
 #: the 工作台 (where every account starts, the administrators included).
 BUSINESS_NAMESPACES = frozenset(
-    {"projects", "supervision", "files", "reports", "ledger", "land", "assessment"}
+    {
+        "projects",
+        "supervision",
+        "files",
+        "reports",
+        "ledger",
+        "land",
+        "assessment",
+        "companies",
+    }
 )
 OPEN_TO_ADMINS = frozenset({"reports:home"})
 

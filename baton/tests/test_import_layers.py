@@ -15,6 +15,7 @@ LAYERS = [
     "org",
     "audit",
     "accounts",
+    "companies",
     "jobs",
     "projects",
     "files",

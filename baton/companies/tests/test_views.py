@@ -1,0 +1,134 @@
+"""客商库 pages: scope, masking, refusals, and the register dialog's duplicate checks."""
+
+import pytest
+from django.urls import reverse
+
+from baton.companies import services
+from baton.companies.models import Company, CompanyEvent
+from baton.projects.tests.helpers_views import HTMX, login
+
+from .helpers import CATL, bad
+
+LIST = reverse("companies:list")
+NEW = reverse("companies:new")
+
+
+@pytest.fixture
+def catl(w):
+    return services.company_create(
+        actor=w.office,
+        district=w.district,
+        name="宁德时代新能源科技股份有限公司",
+        uscc=CATL,
+        contact_name="张三",
+        contact_phone="13812345678",
+    )
+
+
+@pytest.fixture
+def tongan(w):
+    return services.company_create(
+        actor=w.tongan_office, district=w.other_district, name="同安某某电子有限公司"
+    )
+
+
+def detail(company):
+    return reverse("companies:detail", args=[company.pk])
+
+
+def test_list_shows_only_the_district(client, w, catl, tongan):
+    page = login(client, w.promoter).get(LIST).content.decode()
+    assert catl.name in page and tongan.name not in page
+    page = login(client, w.reviewer).get(LIST).content.decode()
+    assert catl.name in page and tongan.name in page
+
+
+def test_list_search_and_empty_state(client, w, catl):
+    login(client, w.office)
+    assert catl.name in client.get(LIST, {"q": CATL}).content.decode()
+    assert "没有符合条件的企业" in client.get(LIST, {"q": "不存在的企业"}).content.decode()
+
+
+def test_empty_library_says_so(client, w):
+    assert "客商库中还没有企业" in login(client, w.office).get(LIST).content.decode()
+
+
+def test_other_districts_company_is_not_found(client, w, tongan):
+    login(client, w.office)
+    assert client.get(detail(tongan)).status_code == 404
+    edit = reverse("companies:edit", args=[tongan.pk])
+    assert client.post(edit, {"name": "改名"}).status_code == 404
+    tongan.refresh_from_db()
+    assert tongan.name == "同安某某电子有限公司"
+
+
+def test_phone_masked_for_readers_full_for_writers(client, w, catl):
+    assert "13812345678" in login(client, w.office).get(detail(catl)).content.decode()
+    for reader in (w.leader, w.reviewer):
+        page = login(client, reader).get(detail(catl)).content.decode()
+        assert "13812345678" not in page and "138****5678" in page
+        assert "13812345678" not in login(client, reader).get(LIST).content.decode()
+
+
+def test_administrators_and_readers_refused(client, w, catl):
+    for admin in (w.sys_admin, w.sec_admin, w.audit_admin):
+        assert login(client, admin).get(LIST).status_code == 403
+    login(client, w.leader)
+    assert client.post(NEW, {"name": "某公司"}).status_code == 403
+    assert client.get(reverse("companies:edit", args=[catl.pk])).status_code == 403
+    assert Company.objects.count() == 1
+
+
+def test_register_from_the_dialog(client, w):
+    login(client, w.promoter)
+    response = client.post(NEW, {"name": "比亚迪股份有限公司", "tags": ["listed"]}, **HTMX)
+    company = Company.objects.get()
+    assert response.headers["HX-Redirect"] == detail(company)
+    assert company.district == w.district and company.tags == ["listed"]
+    assert company.events.get().kind == CompanyEvent.Kind.CREATED
+
+
+def test_bad_code_refused_on_the_form(client, w):
+    response = login(client, w.promoter).post(NEW, {"name": "某公司", "uscc": bad(CATL)})
+    assert response.status_code == 422 and "校验位不正确" in response.content.decode()
+    assert not Company.objects.exists()
+
+
+def test_taken_code_links_to_the_record(client, w, catl):
+    response = login(client, w.promoter).post(NEW, {"name": "另一家", "uscc": CATL})
+    assert response.status_code == 422
+    assert f'href="{detail(catl)}"' in response.content.decode()
+    assert Company.objects.count() == 1
+
+
+def test_alike_name_asks_to_confirm(client, w, catl):
+    login(client, w.promoter)
+    response = client.post(NEW, {"name": "宁德时代新能源科技有限公司"})
+    page = response.content.decode()
+    assert response.status_code == 422 and f'href="{detail(catl)}"' in page
+    assert 'type="checkbox" name="confirmed"' in page
+    assert Company.objects.count() == 1
+    client.post(NEW, {"name": "宁德时代新能源科技有限公司", "confirmed": "on"})
+    assert Company.objects.count() == 2
+
+
+def test_office_merges_a_duplicate(client, w, catl):
+    drop = services.company_create(
+        actor=w.office, district=w.district, name="宁德时代（厦门）", confirmed=True
+    )
+    merge = reverse("companies:merge", args=[catl.pk])
+    assert (
+        login(client, w.promoter).post(merge, {"drop": drop.pk, "confirm": "on"}).status_code == 403
+    )
+    login(client, w.office)
+    client.post(merge, {"drop": drop.pk, "confirm": "on"})
+    drop.refresh_from_db()
+    assert drop.merged_into == catl
+    page = client.get(detail(catl)).content.decode()
+    assert "并入「宁德时代新能源科技股份有限公司」" in page and "合并重复记录" in page
+    assert drop.name not in client.get(LIST).content.decode().split("曾用名")[0]
+
+
+def test_menu_entry_for_business_roles_only(client, w):
+    assert "客商库" in login(client, w.promoter).get(reverse("reports:home")).content.decode()
+    assert "客商库" not in login(client, w.sys_admin).get(reverse("reports:home")).content.decode()
