@@ -6,9 +6,10 @@ content. The store is ``STORAGES["attachments"]`` (see ``config.settings``).
 """
 
 import secrets
+from pathlib import Path
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils import timezone
 
 
@@ -45,3 +46,23 @@ def names(folder: str = ""):
     yield from (f"{folder}{name}" for name in files)
     for sub in folders:
         yield from names(f"{folder}{sub}/")
+
+
+def local_folder() -> Path | None:
+    """The folder of a filesystem store, or None for a bucket."""
+    current = store()
+    return Path(current.location) if isinstance(current, FileSystemStorage) else None
+
+
+def kind() -> str:
+    """``local`` for a folder, ``s3`` for a bucket: what a backup says it copied from."""
+    return "local" if local_folder() is not None else "s3"
+
+
+def open_read(name: str):
+    """The stored file ``name``, open for reading in binary (to stream, not to load)."""
+    return store().open(name, "rb")
+
+
+def exists(name: str) -> bool:
+    return store().exists(name)

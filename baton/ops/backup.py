@@ -54,9 +54,16 @@ from django.utils import timezone
 
 from baton.audit.chain import audit_key
 from baton.core.crypto import SM3, keyed_sm3, sm3_hex
+from baton.files import store
+from baton.ops import attachments
+from baton.ops.attachments import AttachmentError
 
 FORMAT = "baton-backup"
-VERSION = 2  # 2: signed (manifest.sig); version 1 backups were not, and are refused
+#: 2: signed (manifest.sig); version 1 backups were not, and are refused.
+#: 3: the attachments' files too (``attachments/<stored name>``, see ``ops.attachments``);
+#: a version 2 backup still restores the database, and leaves the attachment store alone.
+VERSION = 3
+VERSIONS = (2, 3)
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 _SIGNATURE_LIMIT = 4096
@@ -280,9 +287,13 @@ def backup(path: Path, *, force: bool = False) -> Outcome:
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".baton-backup-") as work:
         member = Path(work) / MEMBERS[vendor]
         if vendor == "sqlite":
-            extra, tables = _sqlite_backup(member)
+            extra, tables, rows = _sqlite_backup(member)
         else:
-            extra, tables = _postgres_backup(member)
+            extra, tables, rows = _postgres_backup(member)
+        try:
+            files = attachments.copy_out(rows, Path(work))
+        except AttachmentError as exc:
+            raise BackupError(str(exc)) from None
         manifest = {
             "format": FORMAT,
             "version": VERSION,
@@ -294,9 +305,10 @@ def backup(path: Path, *, force: bool = False) -> Outcome:
             "member_bytes": member.stat().st_size,
             "member_sm3": file_sm3(member),
             "tables": tables,
+            "attachments": {"store": store.kind(), "files": files},
             **extra,
         }
-        _write_tar(path, member, manifest)
+        _write_tar(path, member, manifest, Path(work))
     return Outcome(path, manifest)
 
 
@@ -307,7 +319,7 @@ def _sqlite_path() -> str:
     return name
 
 
-def _sqlite_backup(member: Path) -> tuple[dict, dict]:
+def _sqlite_backup(member: Path) -> tuple[dict, dict, dict]:
     source = sqlite3.connect(_sqlite_path(), timeout=60)
     target = sqlite3.connect(member)
     try:
@@ -317,11 +329,12 @@ def _sqlite_backup(member: Path) -> tuple[dict, dict]:
         if check != "ok":
             raise BackupError(f"备份副本完整性检查失败：{check}")
         tables = _sqlite_checksums(target)
+        rows = attachments.rows_sqlite(target)  # the copy's: the same instant
         version = sqlite3.sqlite_version
     finally:
         target.close()
         source.close()
-    return {"server_version": version}, tables
+    return {"server_version": version}, tables, rows
 
 
 def _pg_env() -> dict:
@@ -360,7 +373,7 @@ def _server_major(cursor) -> int:
     return int(cursor.fetchone()[0]) // 10000
 
 
-def _postgres_backup(member: Path) -> tuple[dict, dict]:
+def _postgres_backup(member: Path) -> tuple[dict, dict, dict]:
     pg_dump = _tool("pg_dump")
     dump_major = _tool_major(pg_dump)
     if connection.in_atomic_block:
@@ -392,8 +405,9 @@ def _postgres_backup(member: Path) -> tuple[dict, dict]:
         if run.returncode != 0:
             raise BackupError(f"pg_dump 失败：{run.stderr.strip()[-800:]}")
         tables = postgres_checksums(cursor)  # the snapshot pg_dump read
+        rows = attachments.rows_postgres(cursor)  # the same snapshot
     extra = {"server_version": server_version, "pg_dump_major": dump_major}
-    return extra, tables
+    return extra, tables, rows
 
 
 def _migrations() -> dict:
@@ -404,7 +418,7 @@ def _migrations() -> dict:
     return latest
 
 
-def _write_tar(path: Path, member: Path, manifest: dict) -> None:
+def _write_tar(path: Path, member: Path, manifest: dict, work: Path) -> None:
     data = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
     part = path.with_name(f".{path.name}.part")
     fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # holds the whole database
@@ -422,6 +436,9 @@ def _write_tar(path: Path, member: Path, manifest: dict) -> None:
             info.size, info.mode, info.mtime = len(signature), 0o600, now
             tar.addfile(info, fileobj=io.BytesIO(signature))
             tar.add(member, arcname=member.name, filter=_plain)
+            for entry in manifest["attachments"]["files"]:
+                name = attachments.PREFIX + entry["name"]
+                tar.add(work / name, arcname=name, filter=_plain)
             raw.flush()
             os.fsync(raw.fileno())
         os.replace(part, path)
@@ -460,7 +477,10 @@ def read_manifest(path: Path, work: Path) -> tuple[dict, Path]:
             check_signature(data, tar.extractfile(sig).read() if sig is not None else None)
             manifest = _parse_manifest(data)
             name = manifest["member"]
-            if set(members) != {MANIFEST, SIGNATURE, name} or not members[name].isfile():
+            files = {attachments.PREFIX + entry["name"]: entry for entry in _files(manifest) or []}
+            if set(members) != {MANIFEST, SIGNATURE, name, *files} or not all(
+                members[n].isfile() for n in (name, *files)
+            ):
                 raise BackupError("备份文件的内容与清单不符（成员文件不对）。")
             target = work / name
             digest = SM3()
@@ -470,11 +490,22 @@ def read_manifest(path: Path, work: Path) -> tuple[dict, Path]:
                     digest.update(block)
                     out.write(block)
                     size += len(block)
+            if size != manifest["member_bytes"] or digest.hexdigest() != manifest["member_sm3"]:
+                raise BackupError(
+                    "备份文件已损坏：数据文件的 SM3 校验值与备份清单不符，未做任何恢复。"
+                )
+            for member_name, entry in files.items():
+                attachments.extract(tar, members[member_name], entry, work)
+    except AttachmentError as exc:
+        raise BackupError(str(exc)) from None
     except (tarfile.TarError, EOFError, OSError) as exc:
         raise BackupError(f"备份文件已损坏或不是接力棒备份文件（{exc}）。") from None
-    if size != manifest["member_bytes"] or digest.hexdigest() != manifest["member_sm3"]:
-        raise BackupError("备份文件已损坏：数据文件的 SM3 校验值与备份清单不符，未做任何恢复。")
     return manifest, target
+
+
+def _files(manifest: dict) -> list[dict] | None:
+    """The attachments' entries of a manifest; None for a backup from before they were in."""
+    return manifest["attachments"]["files"] if "attachments" in manifest else None
 
 
 def _parse_manifest(data: bytes) -> dict:
@@ -484,11 +515,22 @@ def _parse_manifest(data: bytes) -> dict:
         raise BackupError("备份清单已损坏（不是有效的 JSON）。") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError("不是接力棒备份文件（清单格式不对）。")
-    if manifest.get("version") != VERSION:
+    if manifest.get("version") not in VERSIONS:
         raise BackupError(f"不支持的备份格式版本：{manifest.get('version')}。")
     vendor = manifest.get("vendor")
     tables = manifest.get("tables")
-    ok = (
+    files = manifest.get("attachments")
+    if manifest["version"] >= 3:
+        entries = files.get("files") if isinstance(files, dict) else None
+        ok = (
+            isinstance(entries, list)
+            and files.get("store") in ("local", "s3")
+            and all(attachments.valid_entry(e) for e in entries)
+            and len({e["name"] for e in entries}) == len(entries)
+        )
+    else:
+        ok = files is None
+    ok = ok and (
         vendor in MEMBERS
         and manifest.get("member") == MEMBERS[vendor]
         and isinstance(manifest.get("member_bytes"), int)
@@ -525,11 +567,48 @@ def restore(path: Path) -> Outcome:
             )
         if connection.in_atomic_block:
             raise BackupError("恢复不能在事务中进行。")
-        if vendor == "sqlite":
-            _sqlite_restore(manifest, member, Path(work))
-        else:
-            _postgres_restore(manifest, member)
+        files = _files(manifest)
+        swap = None
+        if files is not None:
+            if vendor == "sqlite":
+                _check_sqlite_rows(member, files)  # PostgreSQL's: inside the restore
+            swap = attachments.swap_for(Path(work), files)
+            try:
+                swap.stage()
+            except (AttachmentError, OSError) as exc:
+                raise BackupError(f"附件文件暂存失败（{exc}），未做任何恢复。") from None
+        try:
+            if swap is not None:
+                try:
+                    swap.swap_in()
+                except (AttachmentError, OSError) as exc:
+                    raise BackupError(f"附件文件放回存储失败（{exc}），未做任何恢复。") from None
+            if vendor == "sqlite":
+                _sqlite_restore(manifest, member, Path(work))
+            else:
+                _postgres_restore(manifest, member)
+        except BaseException:
+            if swap is not None:
+                swap.undo()  # the store as it was: the database is too
+            raise
+        if swap is not None:
+            swap.finish()
     return Outcome(Path(path), manifest)
+
+
+def _check_sqlite_rows(member: Path, files: list[dict]) -> None:
+    """The backup's files against the attachment rows of its database copy."""
+    copy = sqlite3.connect(f"file:{member}?mode=ro", uri=True)
+    try:
+        rows = attachments.rows_sqlite(copy)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"备份中的数据库文件已损坏（{exc}），未做任何恢复。") from None
+    finally:
+        copy.close()
+    try:
+        attachments.compare_rows(files, rows)
+    except AttachmentError as exc:
+        raise BackupError(f"{exc}，未做任何恢复。") from None
 
 
 def _sqlite_restore(manifest: dict, member: Path, work: Path) -> None:
@@ -624,6 +703,7 @@ def _postgres_restore(manifest: dict, member: Path) -> None:
             run.stdin.write(_preamble(server_major).encode())
             shutil.copyfileobj(script.stdout, run.stdin, _CHUNK)
             run.stdin.write(_postamble(manifest).encode())
+            run.stdin.write(_attachments_postamble(manifest).encode())
             run.stdin.close()
         except BrokenPipeError:
             pass  # psql stopped at an error: its message is in ``errors``
@@ -689,6 +769,33 @@ $verify$;
 """
 
 
+def _attachments_postamble(manifest: dict) -> str:
+    """In the restore's transaction: the attachment rows are exactly the backup's files."""
+    files = _files(manifest)
+    if files is None:
+        return ""
+    expected = json.dumps({f["name"]: f"{f['sha256']} {f['bytes']}" for f in files})
+    table = attachments.TABLE
+    rows = "jsonb_object_agg(storage_name, sha256 || ' ' || size)"
+    found = f"SELECT coalesce({rows}, '{{}}'::jsonb) FROM \"{table}\""  # noqa: S608 — the model's table
+    if table not in manifest["tables"]:
+        found = "SELECT '{}'::jsonb"
+    return f"""
+DO $files$
+DECLARE
+    expected jsonb := $baton_files${expected}$baton_files$::jsonb;
+    found jsonb;
+BEGIN
+    found := ({found});
+    IF found <> expected THEN
+        RAISE EXCEPTION 'baton-restore-mismatch: 附件记录与备份中的附件文件不符（% 个记录，% 个文件）',
+            (SELECT count(*) FROM jsonb_object_keys(found)), (SELECT count(*) FROM jsonb_object_keys(expected));
+    END IF;
+END
+$files$;
+"""  # noqa: S608 — names and hashes checked by _parse_manifest, dollar-quoted
+
+
 def pending_migrations() -> list[str]:
     """Migrations of this code the restored database has not had (run ``baton migrate``)."""
     executor = MigrationExecutor(connection)
@@ -699,8 +806,15 @@ def pending_migrations() -> list[str]:
 def describe(manifest: dict) -> str:
     created = dt.datetime.fromisoformat(manifest["created_at"])
     rows = sum(t["rows"] for t in manifest["tables"].values())
+    files = _files(manifest)
+    held = "，不含附件文件" if files is None else f"，{len(files)} 个附件文件（{_size(files)}）"
     return (
         f"{timezone.localtime(created):%Y-%m-%d %H:%M:%S} 的 "
         f"{'SQLite' if manifest['vendor'] == 'sqlite' else 'PostgreSQL'} 备份，"
-        f"{len(manifest['tables'])} 张表，{rows} 行"
+        f"{len(manifest['tables'])} 张表，{rows} 行{held}"
     )
+
+
+def _size(files: list[dict]) -> str:
+    total = sum(f["bytes"] for f in files)
+    return f"{total / 1024 / 1024:.1f} MB" if total >= 1024 * 1024 else f"{total / 1024:.1f} KB"

@@ -8,8 +8,9 @@ from baton.ops.backup import BackupError, backup, describe, key_id, signing_key
 
 class Command(BaseCommand):
     help = (
-        "把整个数据库备份到一个文件（SQLite 用在线备份接口，PostgreSQL 用 pg_dump），"
-        "附每张表的行数和校验和清单，用审计密钥派生的密钥签名（HMAC-SM3）。"
+        "把整个数据库和附件记录所指的全部附件文件备份到一个文件（SQLite 用在线备份接口，"
+        "PostgreSQL 用 pg_dump），附每张表的行数和校验和、每个文件的 SHA-256 和 SM3 清单，"
+        "用审计密钥派生的密钥签名（HMAC-SM3）；附件文件缺失或内容不符时不写出备份。"
     )
 
     def add_arguments(self, parser):

@@ -10,8 +10,8 @@ from baton.ops.backup import BackupError, describe, pending_migrations, restore
 
 class Command(BaseCommand):
     help = (
-        "用 baton backup 的备份文件替换整个数据库：先核对备份（签名、SM3、每张表的行数和校验和），"
-        "恢复后再核对一次；不符则不恢复或整体回滚。"
+        "用 baton backup 的备份文件替换整个数据库和附件文件：先核对备份（签名、SM3、每张表的行数和"
+        "校验和、每个附件文件的 SHA-256），恢复后再核对一次；不符则不恢复或整体回滚。"
     )
 
     def add_arguments(self, parser):
@@ -62,6 +62,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已从 {source} 恢复：{describe(manifest)}，签名有效，行数与校验和全部一致。"
         )
+        if "attachments" not in manifest:
+            self.stdout.write(
+                "这份备份早于附件文件进入备份，附件存储未改动：请运行 baton check-attachments 核对。"
+            )
         if verdict.ok:
             self.stdout.write(f"审计日志：{verdict.count} 条审计记录，链完整。")
         else:
