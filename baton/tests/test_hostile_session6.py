@@ -5,13 +5,30 @@ district, a leader, the city reviewer or an administrator tries what they should
 usually by joining two paths that are each allowed.
 """
 
-import pytest
+import datetime as dt
+import io
 
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from baton.accounts.api_auth import token_create
+from baton.files import services as file_services
+from baton.files.models import Attachment
+from baton.files.permissions import ADD_REFUSED, DELETE_REFUSED
+from baton.files.tests.helpers import PDF, PNG, db_state, upload
 from baton.ledger.importer import ledger_import
 from baton.ledger.mapping import Mapping
 from baton.ledger.models import LedgerAlias
 from baton.ledger.tests.helpers import row, xlsx
+from baton.projects import services
+from baton.projects.listing import project_page
 from baton.projects.models import Project
+from baton.projects.tests.helpers_views import login
+from baton.supervision import services as supervision_services
+from baton.supervision.models import Problem
+from baton.testing import add_coordinating, admit, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +88,155 @@ def test_an_office_s_mapping_is_not_remembered_for_another_district(w):
     result = ledger_import(data=data, actor=w.office, district=w.district, mapping=mapping)
     assert not result.ok
     assert not LedgerAlias.objects.exists() and not Project.objects.exists()
+
+
+# --- attachments: who still reaches a file once the baton moves -----------------------------
+
+
+def _handed_to_xindian(w, *, accept: bool = True):
+    """An admitted project of 马巷 with a file 马巷 uploaded, offered to 新店街道 (马巷
+    stays as a co-unit), and accepted unless told otherwise."""
+    project = admit(w, make_project(w, name="氢能装备产业园", contact_phone="13812345678"))
+    kept = file_services.attachment_add(
+        project=project, actor=w.promoter, file=upload("投资协议.pdf", PDF), kind="agreement"
+    )
+    services.project_handoff(
+        project=project,
+        to_unit=w.other_town,
+        actor=w.promoter,
+        reason="项目选址调整到新店",
+        keep_as_co_unit=True,
+    )
+    if accept:
+        services.handoff_accept(project=Project.objects.get(pk=project.pk), actor=w.other_promoter)
+    return Project.objects.get(pk=project.pk), kept
+
+
+def test_the_former_holder_keeps_reading_its_file_but_no_longer_removes_or_adds(w, client):
+    project, kept = _handed_to_xindian(w)
+    assert project.unit == w.other_town
+    login(client, w.promoter)  # 马巷, now a co-unit
+    assert client.get(reverse("files:file", args=[kept.pk])).status_code == 200
+    before = db_state()
+    removed = client.post(reverse("files:delete", args=[kept.pk]), {"confirm": "on"})
+    assert removed.status_code == 403 and DELETE_REFUSED in removed.content.decode()
+    added = client.post(
+        reverse("files:new", args=[project.code]),
+        {"kind": "photo", "file": upload("a.png", PNG)},
+    )
+    assert added.status_code == 403 and ADD_REFUSED in added.content.decode()
+    # the new holder may add its own files, not remove 马巷's
+    login(client, w.other_promoter)
+    removed = client.post(reverse("files:delete", args=[kept.pk]), {"confirm": "on"})
+    assert removed.status_code == 403
+    assert db_state() == before
+
+
+def test_a_receiver_reads_the_files_while_offered_and_loses_them_on_declining(w, client):
+    project, kept = _handed_to_xindian(w, accept=False)
+    login(client, w.other_promoter)
+    address = reverse("files:file", args=[kept.pk])
+    assert client.get(address).status_code == 200  # it must decide whether to take it
+    before = db_state()
+    assert (
+        client.post(reverse("files:delete", args=[kept.pk]), {"confirm": "on"}).status_code == 403
+    )
+    added = client.post(
+        reverse("files:new", args=[project.code]), {"kind": "photo", "file": upload("a.png", PNG)}
+    )
+    assert added.status_code == 403
+    assert db_state() == before
+    services.handoff_decline(project=project, actor=w.other_promoter, reason="不在本街道范围")
+    assert client.get(address).status_code == 404
+    headers = {"Authorization": f"Bearer {token_create(user=w.other_promoter, name='t')[1]}"}
+    api = client.get(f"/api/v1/attachments/{kept.pk}", headers=headers)
+    assert api.status_code == 404
+
+
+def test_a_coordinating_unit_reaches_no_project_file_through_its_problem(w, client):
+    """自然资源局 answers a problem (and its 督办) on the project: the project's own files
+    are not its, by their address nor under its 督办's."""
+    add_coordinating(w)
+    project = admit(w, make_project(w, name="氢能装备产业园"))
+    kept = file_services.attachment_add(
+        project=project, actor=w.promoter, file=upload("投资协议.pdf", PDF), kind="agreement"
+    )
+    problem = supervision_services.problem_open(
+        project=project,
+        actor=w.office,
+        category=Problem.Category.LAND,
+        description="二期用地指标需调剂",
+        responsible_unit=w.coord_unit,
+        deadline=timezone.localdate() + dt.timedelta(days=20),
+    )
+    sup = supervision_services.supervision_issue(
+        project=project,
+        actor=w.leader,
+        leader=w.leader_person,
+        problem=problem,
+        instruction="两周内拿出用地调剂方案",
+        deadline=timezone.localdate() + dt.timedelta(days=20),
+    )
+    login(client, w.coordinator)
+    assert client.get(reverse("supervision:problem", args=[problem.pk])).status_code == 200
+    assert client.get(reverse("files:file", args=[kept.pk])).status_code in (403, 404)
+    under_sup = client.get(reverse("supervision:supervision_file", args=[sup.pk, kept.pk]))
+    assert under_sup.status_code == 404
+    # nor may the office remove the 督办's file once the coordinating unit reported with it
+    supervision_services.supervision_report(
+        supervision=sup, actor=w.coordinator, response="已报区政府", files=[upload("方案.pdf", PDF)]
+    )
+    [report_file] = sup.files.all()
+    login(client, w.office)
+    gone = client.post(reverse("files:delete", args=[report_file.pk]), {"confirm": "on"})
+    assert gone.status_code == 403 and Attachment.objects.filter(pk=report_file.pk).exists()
+
+
+# --- search by phone: the number finds a project only where it is seen in full -----------------
+
+
+def test_the_former_holder_no_longer_finds_the_project_by_its_phone(w, client):
+    project, _ = _handed_to_xindian(w)
+
+    def found(user):
+        return [r.code for r in project_page(user=user, filters={"q": "13812345678"}).rows]
+
+    assert found(w.other_promoter) == [project.code]  # the new holder sees it in full
+    assert found(w.promoter) == []  # 马巷, a co-unit now, sees it masked
+    assert [r.code for r in project_page(user=w.promoter, filters={"q": "氢能"}).rows] == [
+        project.code
+    ]
+    login(client, w.promoter)
+    listed = client.get(reverse("projects:list"), {"q": "13812345678"})
+    assert project.code not in listed.content.decode()
+    export = client.get(reverse("ledger:export"), {"q": "13812345678"})
+    book = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
+    codes = [r[0] for r in book["项目台账"].iter_rows(min_row=2, values_only=True)]
+    assert project.code not in codes
+
+
+# --- the kept list pages: a row leaves a list the moment it leaves the scope ---------------------
+
+
+@pytest.mark.parametrize("end", ["decline", "withdraw"])
+def test_a_declined_or_withdrawn_offer_leaves_the_receiver_s_kept_list(w, client, end):
+    """新店 opens its 项目库 while 马巷 offers it a project (the row shows, 待接收); the
+    offer ends without a change to the project's own row: the kept page must not show
+    the project to 新店 any longer."""
+    project = admit(w, make_project(w, name="氢能装备产业园"))
+    login(client, w.other_promoter)
+    assert "氢能装备产业园" not in client.get(reverse("projects:list")).content.decode()
+    services.project_handoff(
+        project=project, to_unit=w.other_town, actor=w.promoter, reason="项目选址调整到新店"
+    )
+    for htmx in ({}, {"HTTP_HX_REQUEST": "true"}):
+        page = client.get(reverse("projects:list"), **htmx).content.decode()
+        assert "氢能装备产业园" in page
+    project = Project.objects.get(pk=project.pk)
+    if end == "decline":
+        services.handoff_decline(project=project, actor=w.other_promoter, reason="不在本街道范围")
+    else:
+        services.handoff_withdraw(project=project, actor=w.promoter, reason="选址未定")
+    for htmx in ({}, {"HTTP_HX_REQUEST": "true"}):
+        page = client.get(reverse("projects:list"), **htmx).content.decode()
+        assert "氢能装备产业园" not in page
