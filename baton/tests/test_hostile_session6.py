@@ -9,6 +9,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -21,7 +23,7 @@ from baton.files.tests.helpers import PDF, PNG, db_state, upload
 from baton.ledger.importer import ledger_import
 from baton.ledger.mapping import Mapping
 from baton.ledger.models import LedgerAlias
-from baton.ledger.tests.helpers import row, xlsx
+from baton.ledger.tests.helpers import dump, row, xlsx
 from baton.projects import services
 from baton.projects.listing import project_page
 from baton.projects.models import Project
@@ -240,3 +242,32 @@ def test_a_declined_or_withdrawn_offer_leaves_the_receiver_s_kept_list(w, client
     for htmx in ({}, {"HTTP_HX_REQUEST": "true"}):
         page = client.get(reverse("projects:list"), **htmx).content.decode()
         assert "氢能装备产业园" not in page
+
+
+def test_a_coordinating_unit_s_account_imports_nothing_from_the_command_line(w, tmp_path):
+    """The command line takes any account (``--user``): a 协调部门's staff, who write
+    nothing on the pages or the API, write nothing through a ledger either — a row of its
+    own unit, a row of 马巷, a mapped word."""
+    add_coordinating(w)
+    admit(w, make_project(w, name="氢能装备产业园"))
+    before = dump()
+    for values in (
+        {"责任单位": "自然资源局"},
+        {"责任单位": "马巷街道"},
+        {"责任单位": "自然资源局", "行业": "集成电路"},
+    ):
+        path = tmp_path / "台账.xlsx"
+        path.write_bytes(xlsx([_new_row(**values)]))
+        err = io.StringIO()
+        with pytest.raises(CommandError):
+            call_command(
+                "import_ledger",
+                str(path),
+                "--user",
+                w.coordinator.username,
+                "--map",
+                "行业:集成电路=新能源",
+                stderr=err,
+            )
+        assert err.getvalue()
+    assert dump() == before
