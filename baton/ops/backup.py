@@ -596,13 +596,17 @@ def restore(path: Path) -> Outcome:
     return Outcome(Path(path), manifest)
 
 
+def _damaged_copy(exc: Exception) -> BackupError:
+    return BackupError(f"备份中的数据库文件已损坏（{exc}），未做任何恢复。")
+
+
 def _check_sqlite_rows(member: Path, files: list[dict]) -> None:
     """The backup's files against the attachment rows of its database copy."""
     copy = sqlite3.connect(f"file:{member}?mode=ro", uri=True)
     try:
         rows = attachments.rows_sqlite(copy)
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"备份中的数据库文件已损坏（{exc}），未做任何恢复。") from None
+        raise _damaged_copy(exc) from None
     finally:
         copy.close()
     try:
@@ -617,7 +621,7 @@ def _sqlite_restore(manifest: dict, member: Path, work: Path) -> None:
         check = copy.execute("PRAGMA integrity_check").fetchone()[0]
         problems = compare(manifest["tables"], _sqlite_checksums(copy)) if check == "ok" else []
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"备份中的数据库文件已损坏（{exc}），未做任何恢复。") from None
+        raise _damaged_copy(exc) from None
     finally:
         copy.close()
     if check != "ok":
