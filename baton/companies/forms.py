@@ -2,7 +2,7 @@
 
 from django import forms
 
-from baton.core.forms import CHOICE_ERRORS, confirm_field
+from baton.core.forms import CHOICE_ERRORS, UPLOAD_ERRORS, confirm_field
 from baton.org import divisions
 
 from .models import Size, Tag
@@ -77,3 +77,8 @@ class MergeForm(forms.Form):
     def __init__(self, *args, companies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["drop"].queryset = companies
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="企业名单（.xlsx）", error_messages=UPLOAD_ERRORS)
+    dry_run = forms.BooleanField(label="试导入（只校验，不写入）", required=False)

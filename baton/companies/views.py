@@ -8,16 +8,20 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from baton.core.forms import too_large
 from baton.core.views import deny, go_to, run_dialog
 from baton.org import divisions
 
 from . import industry, rules, services
-from .forms import CompanyForm, MergeForm, SearchForm
+from .forms import CompanyForm, ImportForm, MergeForm, SearchForm
+from .importing import import_companies
 from .models import Company
 from .timeline import timeline
 
 app_name = "companies"
 PER_PAGE = 20
+#: The largest list accepted from the page.
+MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def _posted(request):
@@ -187,9 +191,38 @@ def company_merge(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def company_import(request):
+    """导入企业名单: upload a list; the result (or the rows' errors) on the same page."""
+    user = request.user
+    district = rules.writable_district(user)
+    if district is None:
+        return deny(request, rules.NOT_A_WRITER, back_url=reverse("companies:list"))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result, status = None, 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_UPLOAD:
+                form.add_error("file", too_large(MAX_UPLOAD, upload.size))
+            else:
+                result = import_companies(
+                    data=upload.read(),
+                    actor=user,
+                    district=district,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+                status = 200 if result.ok else 422
+    context = {"form": form, "result": result, "page_title": "导入企业名单"}
+    return render(request, "companies/import.html", context, status=status)
+
+
 urlpatterns = [
     path("", company_list, name="list"),
     path("new/", company_new, name="new"),
+    path("import/", company_import, name="import"),
     path("<int:pk>/", company_detail, name="detail"),
     path("<int:pk>/edit/", company_edit, name="edit"),
     path("<int:pk>/merge/", company_merge, name="merge"),
