@@ -29,7 +29,7 @@ from baton.jobs import selectors as jobs
 from baton.jobs.models import Job
 from baton.jobs.views import progress_context
 from baton.projects.forms import ProjectFilterForm
-from baton.projects.permissions import can_add_catalogue
+from baton.projects.permissions import can_add_catalogue, can_remember_alias
 
 from .annotate import error_workbook
 from .exporter import ledger_export
@@ -175,6 +175,10 @@ def _preview(
         context.update(progress_context(job, reload=True))
     if context.get("p") and context["p"].get("unknown"):
         may_add = can_add_catalogue(request.user)
+        district = _import_district(request.user)
+        context["may_remember"] = district is not None and can_remember_alias(
+            request.user, district.pk
+        )
         context["map_form"] = form or UnknownValuesForm(
             unknown=context["p"]["unknown"], may_add=may_add
         )

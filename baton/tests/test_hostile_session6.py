@@ -7,8 +7,10 @@ usually by joining two paths that are each allowed.
 
 import datetime as dt
 import io
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -271,3 +273,25 @@ def test_a_coordinating_unit_s_account_imports_nothing_from_the_command_line(w, 
             )
         assert err.getvalue()
     assert dump() == before
+
+
+def test_the_preview_tells_a_unit_its_choice_serves_this_import_only(w, client):
+    """The same page for both: the office is told its choice is remembered for the
+    district, a town's promoter that it serves this import (and the done page names no
+    word remembered)."""
+    data = xlsx([_new_row(行业="集成电路", 项目名称="芯片封测项目")])
+    for user, told in ((w.office, "记为本区的对应关系"), (w.promoter, "选择只用于本次导入。")):
+        login(client, user)
+        response = client.post(
+            reverse("ledger:import"), {"file": SimpleUploadedFile("台账.xlsx", data)}
+        )
+        token = re.search(r"/ledger/import/([A-Za-z0-9_\-]{32})/$", response["Location"]).group(1)
+        page = client.get(reverse("ledger:import_preview", args=[token])).content.decode()
+        assert "目录外的值" in page and told in page
+    mapped = client.post(reverse("ledger:import_map", args=[token]), {"v0": "新能源"})
+    assert mapped.status_code == 302
+    page = client.get(reverse("ledger:import_preview", args=[token])).content.decode()
+    assert "记为本区的对应关系" not in page
+    client.post(reverse("ledger:import_confirm", args=[token]))
+    assert Project.objects.get(name="芯片封测项目").industry.name == "新能源"
+    assert not LedgerAlias.objects.exists()
