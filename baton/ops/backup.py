@@ -68,7 +68,8 @@ MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 _SIGNATURE_LIMIT = 4096
 MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
-_MANIFEST_LIMIT = 10 * 1024 * 1024
+#: The attachments' entries make the manifest grow (about 250 bytes a file).
+_MANIFEST_LIMIT = 256 * 1024 * 1024
 _NAME = re.compile(r"^[A-Za-z0-9_]{1,63}$")
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 _KEY_ID = re.compile(r"^[0-9a-f]{8}$")
@@ -420,6 +421,8 @@ def _migrations() -> dict:
 
 def _write_tar(path: Path, member: Path, manifest: dict, work: Path) -> None:
     data = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    if len(data) > _MANIFEST_LIMIT:  # never write a backup restore would refuse
+        raise BackupError(f"备份清单超过 {_MANIFEST_LIMIT // 1024 // 1024} MB，无法写出备份。")
     part = path.with_name(f".{path.name}.part")
     fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # holds the whole database
     try:
