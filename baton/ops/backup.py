@@ -1,6 +1,8 @@
 """``baton backup PATH`` and ``baton restore PATH``.
 
-A backup is one tar file holding ``manifest.json`` and the database:
+A backup is one tar file holding ``manifest.json``, the database and every attachment's
+file (``attachments/<stored name>``, listed in the manifest with its size, SHA-256 and
+SM3; see ``baton.ops.attachments`` for how they are copied and put back). The database:
 
 - SQLite: a copy made with SQLite's online backup API (never a file copy: under WAL
   the file alone is not the database), switched to a rollback journal so the copy is
@@ -29,7 +31,9 @@ database. Then:
   compares every table with the manifest inside that transaction; a difference raises,
   and the whole restore rolls back.
 
-Either way the database is the backup's, exactly, or unchanged.
+Either way the database is the backup's, exactly, or unchanged; and so is the
+attachment store: its files are staged and swapped in just before the database, and the
+swap undone if the database restore fails.
 """
 
 import contextlib
