@@ -17,6 +17,7 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from baton.accounts.models import User
+from baton.core import messages
 from baton.org.models import District
 
 from . import services
@@ -60,7 +61,7 @@ class Result:
             f"新登记 {len(self.created)} 家，补充信息 {len(self.enriched)} 家，"
             f"未变 {len(self.unchanged)} 家，疑似重复未导入 {len(self.duplicates)} 家"
         )
-        return f"试导入（未写入）：{text}。" if self.dry_run else f"已导入：{text}。"
+        return messages.dry_run(text) if self.dry_run else f"已导入：{text}。"
 
 
 def _split(value) -> list[str]:

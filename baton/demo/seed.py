@@ -27,6 +27,7 @@ from baton.projects.models import Industry, Milestone, Project, Stage
 
 from .assessment import load_assessment_demo
 from .builder import Builder, ladder_path, moment, run_steps
+from .companies import load_companies
 from .land import load_land
 from .living import load_living
 from .names import PRODUCTS, Names, dates_between, split_amount
@@ -168,6 +169,7 @@ def load_demo(today: dt.date | None = None) -> DemoResult:
     load_assessment_demo(org["xa"])
     load_land(org["xa"])
     load_living(b, org, names, industries, today or timezone.localdate())
+    load_companies(org["xa"])
     return DemoResult(created=True, projects=Project.objects.count())
 
 
