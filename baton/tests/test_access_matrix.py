@@ -1120,6 +1120,7 @@ POLICY: dict[str, Web | Api] = {
     # and the office; a company's card, edit and merge as the company rules say.
     "companies/": Web("companies:list", ("GET",), role_page(BUSINESS)),
     "companies/new/": Web("companies:new", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
+    "companies/import/": Web("companies:import", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
     "companies/<int:pk>/": Web(
         "companies:detail", ("GET",), object_page(lambda p, obj: True), "companies"
     ),
@@ -1361,6 +1362,21 @@ POLICY: dict[str, Web | Api] = {
     "api/v1/industries": Api("/industries", {"GET": (every_token, None)}),
     # 招商地图 over HTTP: a 策划 project may not hold land, a blank reason is refused, and
     # no parcel is sold on a future date.
+    # 客商库: the list in the user's area (the administrators': empty); registering for a
+    # district's promoters and office (an empty body: the name is missing, 422); one
+    # company in the area.
+    "api/v1/companies": Api(
+        "/companies",
+        {
+            "GET": (lambda p, obj: 200, None),
+            "POST": (lambda p, obj: 422 if p.role in (UNIT, OFFICE) else 403, _empty),
+        },
+    ),
+    "api/v1/companies/<pk>": Api(
+        "/companies/{pk}",
+        {"GET": (lambda p, firm: 200 if sees_company(p, firm) else 404, None)},
+        "companies",
+    ),
     "api/v1/land/parcels": Api("/land/parcels", {"GET": (land_list, None)}),
     "api/v1/land/parcels/<code>": Api(
         "/land/parcels/{code}", {"GET": (land_read, None)}, "parcels"
