@@ -28,7 +28,7 @@ from baton.ledger.models import LedgerAlias
 from baton.ledger.tests.helpers import dump, row, xlsx
 from baton.projects import services
 from baton.projects.listing import project_page
-from baton.projects.models import Project
+from baton.projects.models import Industry, Project
 from baton.projects.tests.helpers_views import login
 from baton.supervision import services as supervision_services
 from baton.supervision.models import Problem
@@ -295,3 +295,37 @@ def test_the_preview_tells_a_unit_its_choice_serves_this_import_only(w, client):
     client.post(reverse("ledger:import_confirm", args=[token]))
     assert Project.objects.get(name="芯片封测项目").industry.name == "新能源"
     assert not LedgerAlias.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "written", ["新能源\u200b", "\ufeff新能源", "新 能源", "新能源\u3000", "新\u2060能源"]
+)
+def test_an_office_adds_no_twin_of_a_catalogue_value_through_an_import(w, written):
+    """行业 are the city's: 翔安's office imports with 加入目录 a 行业 that looks like
+    新能源 (a zero-width space or a BOM pasted from a web page, a space inside). It is
+    the catalogue's 新能源, not a twin every district's list and statistics would split."""
+    industries = set(Industry.objects.values_list("name", flat=True))
+    data = xlsx([_new_row(行业=written, 项目名称="光伏组件项目")])
+    result = ledger_import(
+        data=data, actor=w.office, district=w.district, mapping=Mapping(add={"industry"})
+    )
+    assert result.ok, result.errors
+    assert result.added == []
+    assert set(Industry.objects.values_list("name", flat=True)) == industries
+    assert Project.objects.get(name="光伏组件项目").industry == w.industry
+
+
+def test_a_new_industry_is_added_without_its_invisible_characters(w):
+    data = xlsx(
+        [
+            _new_row(行业="\u200b先进装备制造", 项目名称="数控机床项目"),
+            _new_row(行业="先进装备制造\u200b", 项目名称="工业机器人项目"),
+        ]
+    )
+    result = ledger_import(
+        data=data, actor=w.office, district=w.district, mapping=Mapping(add={"industry"})
+    )
+    assert result.ok, result.errors
+    assert result.added == [("industry", "先进装备制造")]
+    assert Industry.objects.filter(name="先进装备制造").count() == 1
+    assert {p.industry.name for p in Project.objects.all()} == {"先进装备制造"}

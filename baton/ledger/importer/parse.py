@@ -5,6 +5,7 @@ column, value and reason."""
 import datetime as dt
 import itertools
 import re
+import unicodedata
 
 from baton.accounts.privacy import is_masked
 from baton.org.models import District, Person, Unit
@@ -42,6 +43,14 @@ from .result import (
     READING,
     _Row,
 )
+
+
+def same_value(text: str) -> str:
+    """A catalogue value as the import compares it: NFKC, without whitespace or invisible
+    format characters (a zero-width space, U+200B, pasted from a web page), so that
+    “新能源” with one and “新 能源” are the catalogue's 新能源, not a new 行业 beside it."""
+    text = unicodedata.normalize("NFKC", str(text))
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
 
 
 class _Parse:
@@ -275,7 +284,13 @@ class _Parse:
         """Return (the catalogue value named ``text``, None), (None, why it cannot be
         that one) or (None, None) when the catalogue has no such value."""
         if key == "industry":
-            return self.industries.get(text) or self._added.get(text), None
+            found = self.industries.get(text) or self._added.get(text)
+            if found is None:  # 新能源 with a zero-width space copied from a web page
+                found = self._industry_keys().get(same_value(text))
+                found = found or {same_value(n): i for n, i in self._added.items()}.get(
+                    same_value(text)
+                )
+            return found, None
         if key == "stage":
             return self._stage(text), None
         if key == "review_state":
@@ -310,16 +325,26 @@ class _Parse:
             target = BUILT_IN.get(key, {}).get(text)
         return target, False
 
+    def _industry_keys(self) -> dict:
+        """The catalogue's 行业 by ``same_value`` of their names."""
+        if self._industries_same is None:
+            self._industries_same = {same_value(n): i for n, i in self.industries.items()}
+        return self._industries_same
+
     def _add(self, sheet: str, row: _Row, key: str, text: str):
         """Return the catalogue value this import adds for ``text`` (saved with the
-        import, in its transaction)."""
+        import, in its transaction), named without invisible characters."""
         if text not in self._added:
-            if len(text) > Industry._meta.get_field("name").max_length:
-                limit = Industry._meta.get_field("name").max_length
-                self.row_error(sheet, row, key, f"不能超过 {limit} 个字（现有 {len(text)} 个）。")
+            name = "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
+            if not name:
+                self.row_error(sheet, row, key, self._unknown_reason(key, row.district))
                 return None
-            self._added[text] = Industry(name=text)
-            self.result.added.append((key, text))
+            if len(name) > Industry._meta.get_field("name").max_length:
+                limit = Industry._meta.get_field("name").max_length
+                self.row_error(sheet, row, key, f"不能超过 {limit} 个字（现有 {len(name)} 个）。")
+                return None
+            self._added[text] = Industry(name=name)
+            self.result.added.append((key, name))
         return self._added[text]
 
     def _unknown_reason(self, key: str, district: District) -> str:

@@ -138,6 +138,7 @@ class _Importer(_Parse, _Plan, _Write):
         self._units: dict[int, list[Unit]] = {}
         self._leaders: dict[int, list[Person]] = {}
         self.industries = {i.name: i for i in Industry.objects.all()}
+        self._industries_same: dict | None = None  # by ``parse.same_value``
         self.districts = list(District.objects.select_related("city"))
         self.today = timezone.localdate()
         self._midnights: dict[dt.date, dt.datetime] = {}
