@@ -8,6 +8,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            company_timeline,  # noqa: F401 — a company's projects on its 客商库 timeline
             search_keys,  # noqa: F401 — keeps the search keys (pinyin, contact) in step
             signals,  # noqa: F401 — connects the receiver that audits every project change
         )

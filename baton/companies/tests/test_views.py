@@ -132,3 +132,18 @@ def test_office_merges_a_duplicate(client, w, catl):
 def test_menu_entry_for_business_roles_only(client, w):
     assert "客商库" in login(client, w.promoter).get(reverse("reports:home")).content.decode()
     assert "客商库" not in login(client, w.sys_admin).get(reverse("reports:home")).content.decode()
+
+
+def test_the_card_lists_the_companys_projects_the_user_may_see(client, w, catl):
+    from baton.testing import make_project
+
+    mine = make_project(w, name="宁德时代电池项目", investor="某投资方", investor_uscc=CATL)
+    named = make_project(w, name="宁德时代储能项目", investor="宁德时代新能源科技股份有限公司")
+    other = make_project(
+        w, unit=w.other_town, actor=w.other_promoter, name="新店储能项目", investor_uscc=CATL
+    )
+    unrelated = make_project(w, name="无关项目", investor="另一家公司")
+    page = login(client, w.promoter).get(detail(catl)).content.decode()
+    assert mine.name in page and named.name in page
+    assert other.name not in page and unrelated.name not in page
+    assert other.name in login(client, w.office).get(detail(catl)).content.decode()
