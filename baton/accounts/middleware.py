@@ -15,12 +15,9 @@ from .services import password_expired
 _OPEN_VIEWS = {"accounts:login", "accounts:logout", "accounts:otp", "accounts:password_change"}
 
 
-class AccountSecurityMiddleware:
-    """Hold a signed-in user at the door until the login is complete.
-
-    The three administrators must pass the TOTP second factor; anyone whose password
-    is older than the allowed age must change it first.
-    """
+class _ViewGate:
+    """A middleware that may answer a signed-in user's request before its view runs:
+    ``refuse`` returns that answer, or None to let the view run."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -33,6 +30,20 @@ class AccountSecurityMiddleware:
         match = request.resolver_match
         if not user.is_authenticated or match is None:
             return None
+        return self.refuse(request, user, match)
+
+    def refuse(self, request, user, match):
+        raise NotImplementedError
+
+
+class AccountSecurityMiddleware(_ViewGate):
+    """Hold a signed-in user at the door until the login is complete.
+
+    The three administrators must pass the TOTP second factor; anyone whose password
+    is older than the allowed age must change it first.
+    """
+
+    def refuse(self, request, user, match):
         if match.view_name in _OPEN_VIEWS or match.route.startswith("api/"):
             return None
         if user.is_admin_role and not user.is_verified():
@@ -63,42 +74,24 @@ BUSINESS_NAMESPACES = frozenset(
 OPEN_TO_ADMINS = frozenset({"reports:home"})
 
 
-class BusinessDataMiddleware:
+class BusinessDataMiddleware(_ViewGate):
     """Refuse the three administrators every business page (三员分立): the 403 page with
     the rule, whatever the page would show them (a list with no row, a 404)."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        match = request.resolver_match
-        if not user.is_authenticated or not user.is_admin_role or match is None:
+    def refuse(self, request, user, match):
+        if not user.is_admin_role:
             return None
         if match.namespace in BUSINESS_NAMESPACES and match.view_name not in OPEN_TO_ADMINS:
             return deny(request, ADMINS_SEE_NO_BUSINESS_DATA)
         return None
 
 
-class CoordinatingStaffMiddleware:
+class CoordinatingStaffMiddleware(_ViewGate):
     """Refuse a 协调部门's staff every page but those of ``coordinating.COORDINATING_VIEWS``:
     the 403 page with the rule (the API's token holders: ``TokenAuth``)."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        match = request.resolver_match
-        if not user.is_authenticated or match is None or may_open(user, match.view_name):
-            return None
-        return deny(request, COORDINATING_ONLY)
+    def refuse(self, request, user, match):
+        return None if may_open(user, match.view_name) else deny(request, COORDINATING_ONLY)
 
 
 #: The session key holding when the session was last written (seconds since the epoch).
