@@ -329,3 +329,14 @@ def test_a_new_industry_is_added_without_its_invisible_characters(w):
     assert result.added == [("industry", "先进装备制造")]
     assert Industry.objects.filter(name="先进装备制造").count() == 1
     assert {p.industry.name for p in Project.objects.all()} == {"先进装备制造"}
+
+
+def test_a_unit_cannot_map_a_row_into_another_town_s_hands(w):
+    """马巷's promoter maps the unknown “新店片区” to 新店街道: the row would be a project
+    of another unit, which it may not create on the web either; nothing is written."""
+    before = dump()
+    own = Mapping(targets={("unit", "新店片区"): "新店街道"})
+    data = xlsx([_new_row(责任单位="新店片区", 项目名称="代报项目")])
+    result = ledger_import(data=data, actor=w.promoter, district=w.district, mapping=own)
+    assert not result.ok and result.errors
+    assert dump() == before
