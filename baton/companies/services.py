@@ -5,10 +5,14 @@ the record kept); else a name alike to another's name or former name (``names``)
 warning that the user confirms (``confirmed``) before the record is written.
 """
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -97,7 +101,9 @@ def same_code(uscc: str, *, exclude: int | None = None) -> Company | None:
     """The company (not merged away) that has this credit code, if any."""
     if not uscc:
         return None
-    rows = Company.objects.filter(uscc=uscc, merged_into__isnull=True).exclude(pk=exclude)
+    rows = Company.objects.filter(uscc=uscc, merged_into__isnull=True)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
     return rows.select_related("district").first()
 
 
@@ -121,34 +127,50 @@ def code_taken(company: Company, user: User | None = None) -> CodeTaken:
     return CodeTaken(company, visible)
 
 
-def similar_names(keys: list[str], companies, *, exclude: int | None = None) -> list[Match]:
+def similar_names(
+    keys: list[str], companies: QuerySet[Company], *, exclude: int | None = None
+) -> list[Match]:
     """The companies among ``companies`` whose name or former name is alike to ``keys``."""
+    if exclude is not None:
+        companies = companies.exclude(pk=exclude)
     matches = []
-    for company in companies.exclude(pk=exclude).only("pk", "name", "name_keys", "district"):
+    for company in companies.only("pk", "name", "name_keys", "district"):
         score = max((similarity(k, o) for k in keys for o in company.name_keys), default=0)
         if score >= SIMILAR:
             matches.append(Match(company, score))
     return sorted(matches, key=lambda m: -m.score)
 
 
-def _check_duplicates(values, *, actor, exclude=None, confirmed=False) -> None:
+def _check_duplicates(
+    values: dict, *, actor: User | None, exclude: int | None = None, confirmed: bool = False
+) -> None:
     existing = same_code(values.get("uscc", ""), exclude=exclude)
     if existing is not None:
         raise code_taken(existing, actor)
     if not confirmed:
         keys = _keys(values["name"], values.get("former_names", []))
-        matches = similar_names(keys, visible_companies(actor), exclude=exclude)
+        scope = (
+            visible_companies(actor)
+            if actor is not None
+            else Company.objects.filter(merged_into__isnull=True)
+        )
+        matches = similar_names(keys, scope, exclude=exclude)
         if matches:
             raise DuplicateName(matches)
 
 
-def _snapshot(company: Company, fields) -> dict:
+def _snapshot(company: Company, fields: Iterable[str]) -> dict:
     return {field: getattr(company, field) for field in fields}
 
 
 @transaction.atomic
 def company_create(
-    *, actor: User, district: District, confirmed: bool = False, at=None, **values
+    *,
+    actor: User | None,
+    district: District,
+    confirmed: bool = False,
+    at: dt.datetime | None = None,
+    **values: Any,
 ) -> Company:
     """Register a company in ``district`` with its ``created`` event."""
     values = clean_values({field: values.get(field, "") for field in FIELDS})
@@ -172,7 +194,12 @@ def company_create(
 
 @transaction.atomic
 def company_update(
-    *, company: Company, actor: User, confirmed: bool = False, at=None, **values
+    *,
+    company: Company,
+    actor: User,
+    confirmed: bool = False,
+    at: dt.datetime | None = None,
+    **values: Any,
 ) -> Company:
     """Change the given fields of ``company`` with its ``updated`` event (none if nothing
     changed). A new name that is alike to another company's asks to be confirmed."""
@@ -228,7 +255,14 @@ def empty_fields_filled(company: Company, values: dict) -> dict:
 
 
 @transaction.atomic
-def company_enrich(*, company: Company, actor: User, values: dict, note: str, at=None) -> dict:
+def company_enrich(
+    *,
+    company: Company,
+    actor: User | None,
+    values: dict,
+    note: str,
+    at: dt.datetime | None = None,
+) -> dict:
     """Fill ``company``'s empty fields from ``values`` (cleaned) with an ``enriched`` event;
     return what was filled."""
     company = Company.objects.select_for_update().get(pk=company.pk)
@@ -253,7 +287,9 @@ def company_enrich(*, company: Company, actor: User, values: dict, note: str, at
 
 
 @transaction.atomic
-def company_merge(*, keep: Company, drop: Company, actor: User, at=None) -> Company:
+def company_merge(
+    *, keep: Company, drop: Company, actor: User, at: dt.datetime | None = None
+) -> Company:
     """Merge the duplicate ``drop`` into ``keep`` (the office, same district): ``keep``
     gets ``drop``'s name as a former name and its empty fields filled; ``drop`` is kept,
     marked merged, and its events show on ``keep``'s timeline. Both get a merged event."""
