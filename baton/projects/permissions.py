@@ -23,14 +23,15 @@ def office_of(user: User, project: Project) -> bool:
 
 
 def can_create(user: User) -> bool:
-    return user.role == Role.UNIT_STAFF and user.unit_id is not None
+    """A promotion unit's staff (a 协调部门 holds no project)."""
+    return user.role == Role.UNIT_STAFF and user.unit_id is not None and not user.is_coordinating
 
 
 def can_import(user: User) -> bool:
     """The ledger import (the page, ``baton import-ledger --user``, the importer called
     with a user): a unit's staff and the district office; each row's steps as below."""
     if user.role == Role.UNIT_STAFF:
-        return user.unit_id is not None
+        return can_create(user)
     return user.role == Role.DISTRICT_OFFICE and user.district_id is not None
 
 
