@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -179,7 +179,14 @@ def company_create(
     _check_duplicates(values, actor=actor, confirmed=confirmed)
     company = Company(district=district, **values)
     company.name_keys = _keys(company.name, company.former_names)
-    company.save()
+    try:
+        with transaction.atomic():
+            company.save()
+    except IntegrityError:  # registered at the same moment by someone else
+        existing = same_code(values["uscc"])
+        if existing is None:
+            raise
+        raise code_taken(existing, actor) from None
     new = {k: v for k, v in _snapshot(company, FIELDS).items() if v}
     CompanyEvent.objects.create(
         company=company,
@@ -303,14 +310,14 @@ def company_merge(
         raise ValidationError("只能合并同一区的企业。")
     if drop.merged_into_id or keep.merged_into_id:
         raise ValidationError("该企业已被合并。")
+    if drop.uscc and keep.uscc and drop.uscc != keep.uscc:
+        raise ValidationError("两家企业的统一社会信用代码不同，不是同一家企业，不能合并。")
     when = at or timezone.now()
     values = _snapshot(drop, FIELDS)
     values["former_names"] = [drop.name, *drop.former_names]
-    uscc = drop.uscc
+    # Merged away first: its credit code may then pass to ``keep``.
     drop.merged_into = keep
     drop.save(update_fields=["merged_into", "updated_at"])
-    if uscc and keep.uscc and uscc != keep.uscc:
-        raise ValidationError("两家企业的统一社会信用代码不同，不是同一家企业，不能合并。")
     filled = empty_fields_filled(keep, values)
     old = _snapshot(keep, filled)
     for field, value in filled.items():

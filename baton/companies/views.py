@@ -45,7 +45,8 @@ def company_list(request):
                 | Q(industry_code__istartswith=q)
             )
         if form.cleaned_data["tag"]:
-            rows = rows.filter(tags__contains=form.cleaned_data["tag"])
+            # The JSON list as text: ``contains`` on a JSON field is not there on SQLite.
+            rows = rows.filter(tags__icontains=f'"{form.cleaned_data["tag"]}"')
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     for company in page:
         company.shown_phone = rules.shown_phone(user, company)

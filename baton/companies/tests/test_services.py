@@ -131,3 +131,12 @@ def test_merge_of_different_codes_refused(w):
         services.company_merge(keep=keep, drop=drop, actor=w.office)
     drop.refresh_from_db()
     assert drop.merged_into is None and not CompanyEvent.objects.filter(kind="merged").exists()
+
+
+def test_a_code_registered_at_the_same_moment_is_refused_not_a_crash(w, monkeypatch):
+    kept = create(w, uscc=CATL)
+    # The other registration checked before this one was saved: only the database sees it.
+    monkeypatch.setattr(services, "_check_duplicates", lambda *args, **kwargs: None)
+    with pytest.raises(services.CodeTaken) as exc:
+        create(w, actor=w.promoter, name="另一家", uscc=CATL)
+    assert exc.value.company == kept and Company.objects.count() == 1

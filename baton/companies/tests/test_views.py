@@ -49,6 +49,14 @@ def test_list_search_and_empty_state(client, w, catl):
     assert "没有符合条件的企业" in client.get(LIST, {"q": "不存在的企业"}).content.decode()
 
 
+def test_list_filtered_by_tag(client, w, catl):
+    listed = services.company_create(
+        actor=w.office, district=w.district, name="比亚迪", tags=["listed", "global500"]
+    )
+    page = login(client, w.office).get(LIST, {"tag": "global500"}).content.decode()
+    assert listed.name in page and catl.name not in page
+
+
 def test_empty_library_says_so(client, w):
     assert "客商库中还没有企业" in login(client, w.office).get(LIST).content.decode()
 
