@@ -4,7 +4,8 @@ The area rule (``accounts.areas``): a district's staff (its units' promoters, it
 office, its leaders) see the district's companies, the city (reviewer, city leader) the
 city's. A district's promoters and office register and edit its companies; the office
 merges duplicates. The phone is masked as for projects (``accounts.privacy.mask_phone``)
-for everyone but those who may edit the company.
+for everyone but those who may edit the company. A 协调部门's staff (who see only the
+problems assigned to them) see no company, on every path.
 """
 
 from django.db.models import QuerySet
@@ -27,6 +28,8 @@ NOT_THE_OFFICE = "只有企业所属区的区招商办可以合并重复的企�
 
 def visible_companies(user: User) -> QuerySet[Company]:
     """The companies ``user`` may see (merged-away records are not listed)."""
+    if getattr(user, "is_coordinating", False):
+        return Company.objects.none()
     area = area_of(user)
     return Company.objects.filter(area.district_q(), merged_into__isnull=True)
 
@@ -34,14 +37,19 @@ def visible_companies(user: User) -> QuerySet[Company]:
 def writable_district(user: User) -> District | None:
     """The district whose companies ``user`` may register and edit, if any."""
     area = area_of(user)
-    if user.role in WRITERS and area.level in (Level.UNIT, Level.DISTRICT):
+    if can_write(user):
         return District.objects.get(pk=area.district_id)
     return None
 
 
 def can_write(user: User, company: Company | None = None) -> bool:
+    """A district's promoters and office, on its companies; never a 协调部门's staff."""
     area = area_of(user)
-    if user.role not in WRITERS or area.level not in (Level.UNIT, Level.DISTRICT):
+    if (
+        getattr(user, "is_coordinating", False)
+        or user.role not in WRITERS
+        or area.level not in (Level.UNIT, Level.DISTRICT)
+    ):
         return False
     return company is None or company.district_id == area.district_id
 
