@@ -155,3 +155,18 @@ def test_the_card_lists_the_companys_projects_the_user_may_see(client, w, catl):
     assert mine.name in page and named.name in page
     assert other.name not in page and unrelated.name not in page
     assert other.name in login(client, w.office).get(detail(catl)).content.decode()
+
+
+def test_edit_records_the_change_and_masks_the_phone_for_readers(client, w, catl):
+    edit = reverse("companies:edit", args=[catl.pk])
+    login(client, w.promoter)
+    form = client.get(edit).content.decode()
+    assert 'value="13812345678"' in form and "宁德时代新能源科技股份有限公司" in form
+    data = {"name": catl.name, "uscc": CATL, "size": "large", "contact_phone": "13900001111"}
+    assert client.post(edit, data).status_code == 302
+    catl.refresh_from_db()
+    assert catl.size == "large" and catl.contact_phone == "13900001111"
+    assert catl.contact_name == ""  # the form sent it blank: an edit sets every field
+    page = login(client, w.leader).get(detail(catl)).content.decode()
+    assert "修改企业信息" in page and "139****1111" in page and "13900001111" not in page
+    assert "13812345678" not in page
