@@ -1,8 +1,10 @@
 """附件 of a project: its card, the upload and removal dialogs, and the download.
 
 Every address looks the project (or the file's project) up in the user's scope first:
-outside it, 404. The dialogs run ``baton.core.views.run_dialog``; on success the project
-page loads again, its card and its timeline with the change.
+outside it, 404. The dialogs run ``baton.core.views.run_dialog``; on success, through
+htmx, the dialog closes, the page says what was done and fires ``attachmentsChanged``,
+on which the card and the timeline fetch themselves again (without JavaScript: back to
+the project page).
 """
 
 from django.contrib.auth.decorators import login_required
@@ -10,7 +12,7 @@ from django.shortcuts import render
 from django.urls import path, re_path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from baton.core.views import deny, go_to, run_dialog
+from baton.core.views import close_dialog, deny, run_dialog
 from baton.projects.forms_review import posted
 from baton.projects.models import CODE_PATTERN
 from baton.projects.selectors import project_get
@@ -22,6 +24,8 @@ from .project_page import attachment_section
 from .selectors import attachment_get
 
 CODE = rf"(?P<code>{CODE_PATTERN})"
+#: What a successful dialog fires: the 附件 card and the timeline fetch themselves again.
+CHANGED = "attachmentsChanged"
 
 
 def _project_url(project) -> str:
@@ -35,7 +39,7 @@ def _dialog(request, form, *, project, template, perform, title, **extra):
         form,
         template=template,
         perform=perform,
-        done=go_to(back),
+        done=close_dialog(CHANGED, url=back),
         context={
             "project": project,
             "page_title": title,

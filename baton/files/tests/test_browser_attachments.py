@@ -39,6 +39,7 @@ def test_upload_open_and_a_refused_type(browser, live_server, client, w, screen,
     unit.go(f"/projects/{project.code}/")
     card = page.locator("#project-attachments")
     assert "暂无附件" in card.inner_text()
+    page.evaluate("window.sameDocument = true")  # gone if the page loads again
     card.locator("a", has_text="上传").click()
     dialog = page.locator("#dialog")
     dialog.locator("#id_kind").select_option("agreement")
@@ -49,6 +50,8 @@ def test_upload_open_and_a_refused_type(browser, live_server, client, w, screen,
     unit.dialog_submit()
     card.locator("a.att-name", has_text="投资合作协议.pdf").wait_for()
     page.locator("#timeline", has_text="上传附件").wait_for()
+    page.locator("ul.messages", has_text="附件已上传。").wait_for()
+    assert page.evaluate("window.sameDocument === true"), "the upload loaded the page again"
     unit.shot(f"attachments-2-listed-{screen}")
 
     with page.expect_download() as download:

@@ -59,9 +59,11 @@ def test_upload_through_the_dialog(client, w, project):
         },
         **HTMX,
     )
-    assert response.status_code == 200 and response["HX-Redirect"] == reverse(
-        "projects:detail", args=[project.code]
-    )
+    # In place: the dialog closes, the message shows, the card and the timeline refetch.
+    assert response.status_code == 204
+    triggers = response["HX-Trigger"]
+    assert "closeDialog" in triggers and "attachmentsChanged" in triggers
+    assert "附件已上传" in triggers.encode().decode("unicode_escape")
     found = Attachment.objects.get()
     assert (found.name, found.milestone, found.uploaded_by) == ("协议.pdf", signed, w.promoter)
 
