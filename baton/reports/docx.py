@@ -312,7 +312,8 @@ def _signature(document, scope, day: dt.date) -> None:
 
 
 def pack_docx(pack, *, signed_on: dt.date | None = None) -> bytes:
-    """Return the pack as a .docx file's bytes; ``signed_on`` is the 成文日期 (default today)."""
+    """Return the pack as a .docx file's bytes; ``signed_on`` is the 成文日期 (default: the
+    day the month was published, else today)."""
     document = Document()
     _styles(document)
     section = document.sections[0]
@@ -351,7 +352,7 @@ def pack_docx(pack, *, signed_on: dt.date | None = None) -> bytes:
     document.add_heading("七、下步工作", level=1)
     _text(document, pack.next_steps)
 
-    _signature(document, pack.scope, signed_on or timezone.localdate())
+    _signature(document, pack.scope, signed_on or pack.published_on or timezone.localdate())
 
     out = io.BytesIO()
     document.save(out)

@@ -29,7 +29,7 @@ from baton.projects.selectors import project_scope
 from baton.supervision.models import Problem
 from baton.supervision.selectors import problem_scope
 
-from .publish import notes_get
+from .publish import notes_get, published_get
 from .selectors import (
     ZERO,
     Figures,
@@ -123,6 +123,8 @@ class Pack:
     #: The office's own text (``publish.notes_get``): 工作亮点 and 下步工作.
     highlights: str = ""
     next_steps: str = ""
+    #: The day the month was published (its 成文日期), or None while it is not.
+    published_on: dt.date | None = None
 
     @property
     def title(self) -> str:
@@ -170,6 +172,9 @@ def pack_build(*, scope: Scope, as_of: dt.date, user=None) -> Pack:
         for f in [figures_as_of(as_of=day, scope=scope, user=user)]
     ]
     pack.highlights, pack.next_steps = notes_get(scope=scope, as_of=as_of)
+    published = published_get(scope=scope, as_of=as_of)
+    if published is not None:
+        pack.published_on = local_date(published.published_at)
     return pack
 
 

@@ -109,3 +109,16 @@ def test_only_who_may_publish_writes_the_text(w, library, client):
     open_month = {**data, "as_of": dt.date.today().isoformat()}
     client.post(reverse("reports:monthly_notes"), open_month)
     assert not ReportNotes.objects.exists()
+
+
+def test_a_published_month_s_pack_is_dated_the_day_it_was_published(w, library):
+    scope = Scope(district=w.district)
+    report = report_publish(scope=scope, as_of=D, actor=w.office)
+    # Published on 5 September (Beijing time); the pack is printed today.
+    PublishedReport.objects.filter(pk=report.pk).update(published_at=at(2019, 9, 5, 9))
+    texts = [
+        p.text for p in Document(io.BytesIO(pack_docx(pack_build(scope=scope, as_of=D)))).paragraphs
+    ]
+    assert "2019年9月5日" in texts
+    unpublished = pack_build(scope=scope, as_of=dt.date(2019, 7, 31))
+    assert unpublished.published_on is None
