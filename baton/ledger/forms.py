@@ -2,8 +2,10 @@ from django import forms
 from django.utils import timezone
 
 from baton.core.forms import UPLOAD_ERRORS, megabytes, too_large
+from baton.org.models import Unit
 
 from .exporter import LAYOUTS
+from .mapping import ADDABLE, UNIT_KINDS
 from .reading import Limits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,6 +73,17 @@ class LedgerExportForm(forms.Form):
 ADD = "__add__"
 
 
+def _add_choices(item: dict) -> list[tuple[str, str]]:
+    """The preview's ways to add an unknown value: a 责任单位 once for each kind it may be
+    (never a 协调部门), a 行业 or a 挂钩领导 once."""
+    if item["key"] != "unit":
+        return [(ADD, f"加入目录：新增{item['column']}“{item['value']}”")]
+    kinds = dict(Unit.Kind.choices)
+    return [
+        (f"{ADD}{kind}", f"加入目录：新增{kinds[kind]}“{item['value']}”") for kind in UNIT_KINDS
+    ]
+
+
 class UnknownValuesForm(forms.Form):
     """What each value outside the catalogues stands for: a catalogue value, or (for a
     user who may add to the catalogue) a new one. A field left empty is left unknown."""
@@ -79,10 +92,11 @@ class UnknownValuesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.unknown = unknown
         self.may_add = may_add and any(item["addable"] for item in unknown)
+        self.map_only = any(item["key"] not in ADDABLE for item in unknown)
         for index, item in enumerate(unknown):
             choices = [("", "暂不处理")]
             if item["addable"] and may_add:
-                choices.append((ADD, f"加入目录：新增{item['column']}“{item['value']}”"))
+                choices += _add_choices(item)
             choices += [(name, name) for name in item["choices"]]
             label = f"{item['column']}“{item['value']}”对应到"
             self.fields[f"v{index}"] = forms.ChoiceField(
@@ -99,11 +113,15 @@ class UnknownValuesForm(forms.Form):
             yield item, self[f"v{index}"]
 
     def mapping(self, mapping):
-        """Return ``mapping`` with the choices made here added to it."""
+        """Return ``mapping`` with the choices made here added to it: each value added
+        is added alone (a value left 暂不处理 stays unknown)."""
         for index, item in enumerate(self.unknown):
             choice = self.cleaned_data.get(f"v{index}")
-            if choice == ADD:
-                mapping.add.add(item["key"])
+            value = (item["key"], item["value"])
+            if choice and choice.startswith(ADD):
+                mapping.new[value] = choice.removeprefix(ADD)
+                mapping.targets.pop(value, None)
             elif choice:
-                mapping.targets[item["key"], item["value"]] = choice
+                mapping.targets[value] = choice
+                mapping.new.pop(value, None)
         return mapping

@@ -5,8 +5,10 @@ An unknown value of a mapped column is read, in this order, as the import's own
 mapping (the preview's choice, ``--map 行业:集成电路=半导体与集成电路``), the district's
 remembered alias (``LedgerAlias``), or a built-in word of real ledgers (stages and
 review states only). A column in ``add`` adds its remaining unknown values to the
-catalogue (行业 only: a unit, a leader, a stage or a review state is more than a
-name). A value left unknown is refused as before, row by row, and listed once with
+catalogue, and ``new`` adds the values the preview chose one by one: a 行业, a 挂钩领导
+(a leader of the importing district, ranked after its others) or a 责任单位 of the kind
+the office picked (a 协调部门 never: it holds no project). 项目阶段 and 入库状态 are a
+fixed ladder and are only mapped. A value left unknown is refused as before, row by row, and listed once with
 its count so the office can map it. The mapping and the added values are written with
 the import, in its transaction, and audited; a refused import leaves none of them.
 """
@@ -18,7 +20,12 @@ from .columns import BY_KEY, header_map, normalize_header
 #: The columns whose values must be in a catalogue, in the order the preview lists them.
 MAPPED = ("industry", "unit", "leader", "stage", "review_state")
 #: The columns whose unknown values may be added to the catalogue from an import.
-ADDABLE = ("industry",)
+ADDABLE = ("industry", "unit", "leader")
+#: Why the others are only mapped, in one line of the preview.
+MAP_ONLY = "项目阶段和入库状态是固定的流程，不能新增，只能对应到已有的值。"
+#: The kinds a unit added by an import may be (``--unit-kind``): a promotion unit, never
+#: a 协调部门, and not a second 区招商办.
+UNIT_KINDS = ("town", "department", "headquarters", "group")
 
 #: Stage words of real ledgers and systems, read as the default ladder's rungs. A
 #: district's own alias or an import's mapping goes first.
@@ -82,19 +89,51 @@ class Mapping:
     targets: dict[tuple[str, str], str] = field(default_factory=dict)
     #: the columns whose remaining unknown values are added to the catalogue
     add: set[str] = field(default_factory=set)
+    #: the kind of the units added by ``add`` (``UNIT_KINDS``; none: no unit is added)
+    unit_kind: str = ""
+    #: (column key, value as written) → "" or, for a 责任单位, its kind: values added one
+    #: by one (the preview's choice)
+    new: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def adds(self) -> bool:
+        """Whether the import may add anything to the catalogue."""
+        return bool(self.add or self.new)
+
+    def adds_value(self, key: str, value: str) -> str | None:
+        """Return how ``value`` of column ``key`` is added ("" or a unit's kind), or None
+        when it is not: a unit is added only with its kind."""
+        if (key, value) in self.new:
+            return self.new[key, value]
+        if key in self.add:
+            return self.unit_kind if key == "unit" else ""
+        return None
 
     def as_data(self) -> dict:
         """Return the mapping as plain data (a job's parameters, a session)."""
         return {
             "map": [[key, value, target] for (key, value), target in self.targets.items()],
             "add": sorted(self.add),
+            "unit_kind": self.unit_kind,
+            "new": [[key, value, kind] for (key, value), kind in self.new.items()],
         }
 
     @classmethod
     def from_data(cls, data: dict | None) -> "Mapping":
         data = data or {}
         targets = {(k, v): t for k, v, t in data.get("map", []) if k in MAPPED}
-        return cls(targets=targets, add={k for k in data.get("add", []) if k in ADDABLE})
+        unit_kind = data.get("unit_kind", "")
+        new = {
+            (k, v): kind
+            for k, v, kind in data.get("new", [])
+            if k in ADDABLE and (kind in UNIT_KINDS if k == "unit" else kind == "")
+        }
+        return cls(
+            targets=targets,
+            add={k for k in data.get("add", []) if k in ADDABLE},
+            unit_kind=unit_kind if unit_kind in UNIT_KINDS else "",
+            new=new,
+        )
 
 
 def column_key(name: str) -> str | None:
@@ -131,5 +170,7 @@ def cli_hint(unknown: dict[tuple[str, str], int], file: str = "FILE") -> str:
     text = f"请指定这些值对应的目录值后重新导入：\n  {line}"
     if adds:
         names = " ".join(f"--add-missing {BY_KEY[k].header}" for k in adds)
+        if "unit" in adds:
+            names += f" --unit-kind {'|'.join(UNIT_KINDS)}"
         text += f"\n或把{columns_named(adds)}的新值加入目录：\n  baton import-ledger {file} {names}"
     return text

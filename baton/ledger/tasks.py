@@ -142,7 +142,15 @@ def _catalogue_changes(result: ImportResult) -> dict:
             {"column": BY_KEY[key].header, "value": value, "target": target}
             for (_district, key, value), target in result.aliases.items()
         ],
-        "added": [{"column": BY_KEY[key].header, "value": value} for key, value in result.added],
+        "added": [
+            {"column": BY_KEY[key].header, "value": value}
+            | (
+                {"kind": result.added_kinds[key, value]}
+                if (key, value) in result.added_kinds
+                else {}
+            )
+            for key, value in result.added
+        ],
     }
 
 

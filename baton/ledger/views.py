@@ -35,7 +35,7 @@ from .annotate import error_workbook
 from .exporter import ledger_export
 from .forms import XLSX, LedgerExportForm, LedgerUploadForm, UnknownValuesForm, too_large
 from .importer import IMPORT_REFUSED, ImportResult, ledger_import
-from .mapping import Mapping
+from .mapping import MAP_ONLY, Mapping
 from .reading import Limits
 from .tasks import import_district as _import_district
 from .tasks import preview_data, queued_file, start_check, start_import, uploads
@@ -179,6 +179,7 @@ def _preview(
         context["may_remember"] = district is not None and can_remember_alias(
             request.user, district.pk
         )
+        context["map_only"] = MAP_ONLY
         context["map_form"] = form or UnknownValuesForm(
             unknown=context["p"]["unknown"], may_add=may_add
         )

@@ -53,6 +53,16 @@ def same_value(text: str) -> str:
     return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
 
 
+def _alike(values: list, text: str, name) -> list:
+    """The values named ``text``: as written, else read as ``same_value`` reads them (a
+    zero-width space, a BOM or a space inside is no other unit or leader)."""
+    exact = [v for v in values if name(v) == text]
+    if exact:
+        return exact
+    key = same_value(text)
+    return [v for v in values if name(v) and same_value(name(v)) == key]
+
+
 class _Parse:
     """Errors and reading (a part of ``_Importer``)."""
 
@@ -272,8 +282,9 @@ class _Parse:
             if remember:
                 self.result.aliases[district.pk, key, text] = target
             return found
-        if key in self.mapping.add:
-            return self._add(sheet, row, key, text)
+        kind = self.mapping.adds_value(key, text)
+        if kind is not None and (kind or key != "unit"):
+            return self._add(sheet, row, key, text, kind)
         unknown = self.result.unknown
         unknown[key, text] = unknown.get((key, text), 0) + 1
         self._unknown_in.setdefault(key, district)
@@ -284,31 +295,29 @@ class _Parse:
         """Return (the catalogue value named ``text``, None), (None, why it cannot be
         that one) or (None, None) when the catalogue has no such value."""
         if key == "industry":
-            found = self.industries.get(text) or self._added.get(text)
+            found = self.industries.get(text)
             if found is None:  # 新能源 with a zero-width space copied from a web page
                 found = self._industry_keys().get(same_value(text))
-                found = found or {same_value(n): i for n, i in self._added.items()}.get(
-                    same_value(text)
-                )
-            return found, None
+            return found or self._added.get((key, None, same_value(text))), None
         if key == "stage":
             return self._stage(text), None
         if key == "review_state":
             return _REVIEW.get(text), None
+        added = self._added.get((key, district.pk, same_value(text)))
         if key == "unit":
             units = self._units_of(district)
-            matches = [u for u in units if u.name == text] or [
-                u for u in units if u.short_name == text
-            ]
+            matches = _alike(units, text, lambda u: u.name) or _alike(
+                units, text, lambda u: u.short_name
+            )
             if len(matches) > 1:
                 return None, "有多个单位简称相同，请填写全称。"
             if matches and not matches[0].is_active:
                 return None, "该单位已停用。"
-            return (matches[0] if matches else None), None
-        leaders = [p for p in self._leaders_of(district) if p.name == text]
+            return (matches[0] if matches else added), None
+        leaders = _alike(self._leaders_of(district), text, lambda p: p.name)
         if len(leaders) > 1:
             return None, "有多位同名领导，无法确定是哪一位。"
-        return (leaders[0] if leaders else None), None
+        return (leaders[0] if leaders else added), None
 
     def _alias(self, key: str, district: District, text: str) -> tuple[str | None, bool]:
         """Return what ``text`` is mapped to, and whether this import remembers it (for
@@ -331,21 +340,38 @@ class _Parse:
             self._industries_same = {same_value(n): i for n, i in self.industries.items()}
         return self._industries_same
 
-    def _add(self, sheet: str, row: _Row, key: str, text: str):
+    def _add(self, sheet: str, row: _Row, key: str, text: str, kind: str = ""):
         """Return the catalogue value this import adds for ``text`` (saved with the
-        import, in its transaction), named without invisible characters."""
-        if text not in self._added:
+        import, in its transaction), named without invisible characters: a 行业 of the
+        city, a 责任单位 of kind ``kind`` or a 挂钩领导 of the row's district."""
+        district = row.district
+        slot = (key, None if key == "industry" else district.pk, same_value(text))
+        if slot not in self._added:
             name = "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
             if not name:
-                self.row_error(sheet, row, key, self._unknown_reason(key, row.district))
+                self.row_error(sheet, row, key, self._unknown_reason(key, district))
                 return None
-            if len(name) > Industry._meta.get_field("name").max_length:
-                limit = Industry._meta.get_field("name").max_length
+            model = {"industry": Industry, "unit": Unit, "leader": Person}[key]
+            limit = model._meta.get_field("name").max_length
+            if len(name) > limit:
                 self.row_error(sheet, row, key, f"不能超过 {limit} 个字（现有 {len(name)} 个）。")
                 return None
-            self._added[text] = Industry(name=name)
+            if key == "industry":
+                value = Industry(name=name)
+            elif key == "unit":
+                value = Unit(district=district, name=name, kind=kind)
+                self.result.added_kinds[key, name] = value.get_kind_display()
+            else:
+                value = Person(
+                    name=name,
+                    level=Person.Level.DISTRICT_LEADER,
+                    city_id=district.city_id,
+                    district=district,
+                )
+                self.result.added_kinds[key, name] = district.name
+            self._added[slot] = value
             self.result.added.append((key, name))
-        return self._added[text]
+        return self._added[slot]
 
     def _unknown_reason(self, key: str, district: District) -> str:
         if key == "industry":

@@ -65,6 +65,8 @@ class ImportResult:
     aliases: dict[tuple[int, str, str], str] = field(default_factory=dict)
     #: (column key, value): the values this import adds to the catalogue
     added: list[tuple[str, str]] = field(default_factory=list)
+    #: (column key, name) of an added 责任单位 → its kind, of a 挂钩领导 → its district
+    added_kinds: dict[tuple[str, str], str] = field(default_factory=dict)
     #: row → [(column header, old, new)]: what an update changes (the first rows)
     changes: dict[int, list[tuple[str, str, str]]] = field(default_factory=dict)
 

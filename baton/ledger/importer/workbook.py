@@ -82,7 +82,9 @@ def ledger_import(
 
 
 IMPORT_REFUSED = "只有招商单位的工作人员和区招商办可以导入台账。"
-CATALOGUE_REFUSED = "只有区招商办和系统管理员可以向目录新增行业，请您改为对应到目录中已有的值。"
+CATALOGUE_REFUSED = (
+    "只有区招商办和系统管理员可以向目录新增行业、责任单位或挂钩领导，请您改为对应到目录中已有的值。"
+)
 
 
 def _quiet(done: int, total: int, phase: str) -> None:
@@ -96,7 +98,7 @@ def _import(
     if actor is not None and not permissions.can_import(actor):
         result.errors = [LedgerError("", 0, "", "", IMPORT_REFUSED)]
         return result
-    if mapping.add and actor is not None and not permissions.can_add_catalogue(actor):
+    if mapping.adds and actor is not None and not permissions.can_add_catalogue(actor):
         result.errors = [LedgerError("", 0, "", "", CATALOGUE_REFUSED)]
         return result
     try:
@@ -129,7 +131,9 @@ class _Importer(_Parse, _Plan, _Write):
         self.result = result
         self.mapping = mapping or Mapping()
         self._aliases: dict[int, dict[tuple[str, str], str]] = {}  # district → its aliases
-        self._added: dict[str, Industry] = {}  # the values this import adds, unsaved
+        # (column key, district id or None, ``same_value`` of the name) → the value this
+        # import adds, unsaved
+        self._added: dict[tuple[str, int | None, str], Industry | Unit | Person] = {}
         self._unknown_in: dict[str, District] = {}  # column → a district it is unknown in
         self.actor = actor
         self.default_district = default_district

@@ -12,6 +12,7 @@ from django.utils import timezone
 from baton.accounts.models import User
 from baton.audit.models import AuditRecord
 from baton.audit.services import audit_batch, audit_write
+from baton.org.models import Person, Unit
 from baton.projects import permissions, rules, services
 from baton.projects.bulk import BulkWriter, analyze
 from baton.projects.models import (
@@ -118,19 +119,35 @@ class _Write:
     def _save_catalogue(self) -> None:
         """Add the catalogue values this import adds and remember the aliases it mapped,
         each audited as a configuration change, in the import's transaction."""
-        if self._added:
-            order = (Industry.objects.aggregate(m=Max("order"))["m"] or 0) + 1
-            for offset, industry in enumerate(self._added.values()):
-                industry.order = order + offset
-                industry.save()
-                audit_write(
-                    user=self.actor,
-                    event=AuditRecord.Event.CONFIG_CHANGED,
-                    obj=industry,
-                    object_label=industry.name,
-                    detail=f"台账导入新增行业：{industry.name}",
-                    after={"name": industry.name, "order": industry.order},
+        for value in self._added.values():
+            if isinstance(value, Industry):
+                value.order = (Industry.objects.aggregate(m=Max("order"))["m"] or 0) + 1
+                value.save()
+                what, after = "行业", {"name": value.name, "order": value.order}
+            elif isinstance(value, Unit):
+                units = Unit.objects.filter(district=value.district)
+                value.order = (units.aggregate(m=Max("order"))["m"] or 0) + 1
+                value.full_clean()
+                value.save()
+                what = f"{value.district.name}{value.get_kind_display()}"
+                after = {"name": value.name, "kind": value.kind, "order": value.order}
+            else:  # a leader of the district, after the leaders the office ranked
+                leaders = Person.objects.filter(district=value.district).exclude(
+                    level=Person.Level.STAFF
                 )
+                value.rank = (leaders.aggregate(m=Max("rank"))["m"] or 0) + 1
+                value.full_clean()
+                value.save()
+                what = f"{value.district.name}挂钩领导"
+                after = {"name": value.name, "level": value.level, "rank": value.rank}
+            audit_write(
+                user=self.actor,
+                event=AuditRecord.Event.CONFIG_CHANGED,
+                obj=value,
+                object_label=value.name,
+                detail=f"台账导入新增{what}：{value.name}",
+                after=after,
+            )
         districts = {d.pk: d for d in self.districts}
         for (district_id, key, value), target in self.result.aliases.items():
             alias, created = LedgerAlias.objects.update_or_create(

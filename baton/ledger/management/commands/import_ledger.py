@@ -10,7 +10,15 @@ from baton.core.forms import too_large
 from baton.ledger.annotate import error_workbook
 from baton.ledger.columns import BY_KEY
 from baton.ledger.importer import IMPORT_REFUSED, ledger_import
-from baton.ledger.mapping import ADDABLE, Mapping, cli_hint, column_key, columns_named, parse_map
+from baton.ledger.mapping import (
+    ADDABLE,
+    UNIT_KINDS,
+    Mapping,
+    cli_hint,
+    column_key,
+    columns_named,
+    parse_map,
+)
 from baton.ledger.reading import Limits
 from baton.org.models import District
 from baton.projects import permissions
@@ -20,7 +28,7 @@ class Command(BaseCommand):
     help = (
         "导入项目台账（.xlsx，工作表“项目台账”，可选“阶段记录”）：全部通过才写入，重复导入不产生变化。"
         "目录外的行业、责任单位、挂钩领导、项目阶段、入库状态用 --map 对应到目录中的值，"
-        "或用 --add-missing 行业 加入目录。"
+        "或用 --add-missing 行业|责任单位|挂钩领导 加入目录（责任单位须给出 --unit-kind）。"
     )
 
     def add_arguments(self, parser):
@@ -50,6 +58,13 @@ class Command(BaseCommand):
             help=f"把该列目录外的值加入目录（可重复；只限{columns_named(ADDABLE)}）",
         )
         parser.add_argument(
+            "--unit-kind",
+            dest="unit_kind",
+            choices=UNIT_KINDS,
+            help="--add-missing 责任单位 新增单位的类别：town 镇街、department 行业部门、"
+            "headquarters 指挥部/管委会、group 国企招商集团（协调部门不能负责项目，不能这样新增）",
+        )
+        parser.add_argument(
             "--user",
             help="以该用户的身份导入（用户名）：与网页导入相同的权限和范围；"
             "不给出时以系统身份导入（服务器上的管理操作）",
@@ -65,10 +80,11 @@ class Command(BaseCommand):
         user=None,
         maps=(),
         add_missing=(),
+        unit_kind=None,
         **options,
     ):
         path = Path(file)
-        mapping = _mapping(maps, add_missing)
+        mapping = _mapping(maps, add_missing, unit_kind)
         actor = None
         if user:
             actor = User.objects.filter(username=user, is_active=True).first()
@@ -119,8 +135,8 @@ class Command(BaseCommand):
         raise CommandError(f"台账有 {len(result.errors)} 处错误，未写入任何数据。", returncode=1)
 
 
-def _mapping(maps, add_missing) -> Mapping:
-    mapping = Mapping()
+def _mapping(maps, add_missing, unit_kind=None) -> Mapping:
+    mapping = Mapping(unit_kind=unit_kind or "")
     for text in maps:
         try:
             key, value, target = parse_map(text)
@@ -135,4 +151,14 @@ def _mapping(maps, add_missing) -> Mapping:
                 returncode=2,
             )
         mapping.add.add(key)
+    if "unit" in mapping.add and not unit_kind:
+        raise CommandError(UNIT_KIND_NEEDED, returncode=2)
+    if unit_kind and "unit" not in mapping.add:
+        raise CommandError("--unit-kind 只与 --add-missing 责任单位 一起使用。", returncode=2)
     return mapping
+
+
+UNIT_KIND_NEEDED = (
+    "--add-missing 责任单位 须用 --unit-kind 指明新增单位的类别："
+    "town（镇街）、department（行业部门）、headquarters（指挥部/管委会）、group（国企招商集团）。"
+)
