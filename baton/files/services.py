@@ -11,8 +11,10 @@ is committed.
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 
 from baton.accounts.models import User
@@ -55,7 +57,7 @@ def _create(
     at: dt.datetime,
     label: str = "",
     milestone: Milestone | None = None,
-    supervision=None,
+    supervision: Any = None,  # a 督办 (its app sits above this one)
 ) -> Attachment:
     return Attachment.objects.create(
         project=project,
@@ -102,7 +104,7 @@ def attachment_add(
     *,
     project: Project,
     actor: User,
-    file,
+    file: File,
     kind: str,
     label: str = "",
     milestone: Milestone | None = None,
@@ -167,7 +169,7 @@ def report_files_check(files: Iterable) -> list[tuple[content.Checked, bytes]]:
 
 
 def report_files_keep(
-    *, supervision, actor: User, checked: list[tuple[content.Checked, bytes]], at: dt.datetime
+    *, supervision: Any, actor: User, checked: list[tuple[content.Checked, bytes]], at: dt.datetime
 ) -> list[Attachment]:
     """Keep the checked files of a 督办 report; the report's own event names them.
 
