@@ -392,6 +392,14 @@ class ProjectFilters(Schema):
     in_production_to: dt.date | None = Field(None, description="投产日期止（含）")
     at_capacity_from: dt.date | None = Field(None, description="达产日期起（含）")
     at_capacity_to: dt.date | None = Field(None, description="达产日期止（含）")
+    as_of: dt.date | None = Field(
+        None,
+        description="截至日期：按当日在库的项目及其当日的阶段、金额、责任单位筛选"
+        "（如月度统计的口径）",
+    )
+    landed: bool | None = Field(
+        None, description="落地项目：true 阶段可记录里程碑（已落地），false 尚未落地"
+    )
     q: Text | None = Field(
         None,
         description="项目名称、投资方、项目编号（开头）、原编号、联系人、拼音首字母（如 ndsd）"

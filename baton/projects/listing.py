@@ -98,6 +98,7 @@ FILTERS = {
     "idle": "无进展天数",
     "open_problem": "存在未解决问题",
     "no_industry": "未填行业",
+    "landed": "落地项目",
     "change": "期间变动",
     "entered": "期间进入阶段",
     "reached": "此后进入更高阶段",
@@ -110,6 +111,7 @@ DRILL_FIELDS = (
     "idle",
     "open_problem",
     "no_industry",
+    "landed",
     "change",
     "entered",
     "reached",
@@ -360,7 +362,7 @@ def _clean_drill(name: str, value):
         if days > 3650:
             raise ValidationError(f"{label}必须是 1 到 3650 之间的整数。")
         return days
-    if name in ("open_problem", "reached", "no_industry"):
+    if name in ("open_problem", "reached", "no_industry", "landed"):
         if value in (True, 1, "1", "true"):
             return True
         if value in (False, 0, "0", "false"):
@@ -488,6 +490,8 @@ def filtered(projects: QuerySet, clean: dict, *, phones: Q | None = None) -> Que
             Stage.objects.filter(report_group=clean["report_group"]).values_list("pk", flat=True)
         )
         projects = projects.filter(stage_id__in=ids)
+    if "landed" in clean:
+        projects = projects.filter(stage__allows_milestones=clean["landed"])
     if "q" in clean:
         projects = search(projects, clean["q"], phones=phones)
     return projects
@@ -509,6 +513,8 @@ def _period_where(clean: dict) -> Q:
     where = Q(**{lookups[k]: v for k, v in clean.items() if k in lookups})
     if clean.get("no_industry"):
         where &= Q(industry_id__isnull=True)
+    if "landed" in clean:  # 落地: a stage where milestones are kept, as the report counts
+        where &= Q(stage__allows_milestones=clean["landed"])
     return where
 
 
@@ -525,7 +531,7 @@ def _drill_rows(clean: dict) -> QuerySet:
     day = at_date(clean)
     if day is not None:
         rows = asof.library_at(as_of=day, where=where)
-        if "stage" not in clean and "report_group" not in clean:
+        if not any(name in clean for name in ("stage", "report_group", "landed")):
             rows = rows.filter(stage__is_terminal=False)  # 在库: 中止 is listed only when asked
         if "idle" in clean:
             rows = asof.idle_at(rows, as_of=day, days=clean["idle"])
@@ -578,6 +584,8 @@ def drill_caption(clean: dict) -> str:
             parts.append(f"{window}{who}亲自推介、洽谈、考察、协调或督办过的项目")
     if clean.get("no_industry"):
         parts.append("未填行业")
+    if "landed" in clean:
+        parts.append("已落地（阶段可记录里程碑）" if clean["landed"] else "尚未落地")
     return "，".join(parts)
 
 

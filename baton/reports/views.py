@@ -37,7 +37,7 @@ from .selectors import figures_as_of, idle_as_of
 from .snapshots import is_closed_month_end
 from .summary import summary_paragraph
 from .tasks import start_pack
-from .views_cockpit import stage_links
+from .views_cockpit import milestone_links, stage_links
 from .xlsx import pack_xlsx
 
 Role = User.Role
@@ -96,6 +96,7 @@ def monthly(request):
     figures = figures_as_of(as_of=as_of, scope=scope, user=request.user)
     context.update(figures=figures, paragraph=summary_paragraph(figures), as_of=as_of)
     context["stage_rows"], context["total_url"] = stage_links(scope, as_of, figures)
+    context["milestone_rows"] = milestone_links(scope, as_of, figures)
     context.update(_publication(request.user, scope, as_of, figures, choices))
     if not form.is_bound:
         context["form"] = MonthlyForm(

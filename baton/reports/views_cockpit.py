@@ -121,6 +121,17 @@ def stage_links(scope: Scope, as_of: dt.date, figures) -> tuple[list[tuple], str
     return rows, f"{url}?{urlencode(base)}"
 
 
+def milestone_links(scope: Scope, as_of: dt.date, figures) -> list[tuple]:
+    """Return the milestone table's rows, each (line, the list of the projects it counts):
+    landed projects in the library at ``as_of`` whose milestone is dated by then."""
+    base = {**scope_filters(scope), "as_of": as_of.isoformat(), "landed": 1}
+    url = reverse("projects:list")
+    return [
+        (line, f"{url}?{urlencode({**base, f'{line.code}_to': as_of.isoformat()})}")
+        for line in figures.milestones
+    ]
+
+
 def _yi(amount: Decimal) -> float:
     return float(round(wan_to_yi(amount), 2))
 
