@@ -1,11 +1,13 @@
 """The preview of a ledger kept elsewhere, in a real browser: 德清's 采集表 uploaded as
-it is, its unknown values listed once, one mapped, one added, the import confirmed;
+it is, its unknown values listed once, most mapped, a 行业 and a 责任单位 (of the kind
+the office picks) added, the import confirmed;
 the same file again asks for nothing. Screenshots (desktop and phone) under
 test-artifacts/browser/ to be looked at."""
 
 import pytest
 
 from baton.ledger.models import LedgerAlias
+from baton.org.models import Unit
 from baton.projects.models import Industry, Project
 from baton.tests.test_browser import (  # noqa: F401  (the fixtures)
     CHROMIUM,
@@ -60,7 +62,10 @@ def test_the_preview_maps_adds_and_imports(browser, live_server, demo_world):  #
     assert "上海片区" in table and "2" in table and "先进装备制造" in table
     office.shot("ledger-mapping-01-unknown")
     _choose(office, "责任单位", "上海片区", "马巷街道")
-    _choose(office, "责任单位", "杭州片区", "新店街道")
+    kinds = office.page.locator("select[aria-label='责任单位“杭州片区”对应到'] option")
+    assert "加入目录：新增镇街“杭州片区”" in kinds.all_inner_texts()
+    assert not [k for k in kinds.all_inner_texts() if "协调部门" in k]
+    _choose(office, "责任单位", "杭州片区", "加入目录：新增指挥部/管委会“杭州片区”")
     _choose(office, "行业", "集成电路", "半导体与集成电路")
     _choose(office, "行业", "高端装备", "先进制造")
     _choose(office, "行业", "先进装备制造", "加入目录：新增行业“先进装备制造”")
@@ -70,12 +75,16 @@ def test_the_preview_maps_adds_and_imports(browser, live_server, demo_world):  #
     office.shot("ledger-mapping-02-mapped")
     office.page.click("form.ledger-confirm button[type=submit]")
     office.page.wait_for_selector("text=导入完成")
-    assert "行业“先进装备制造”已加入目录" in office.page.inner_text(".ledger-mapped")
+    done = office.page.inner_text(".ledger-mapped")
+    assert "行业“先进装备制造”已加入目录" in done
+    assert "责任单位“杭州片区”已加入目录（指挥部/管委会）" in done
     office.shot("ledger-mapping-03-done")
     assert Project.objects.count() == projects + 3
     assert (
-        LedgerAlias.objects.count() == 4 and Industry.objects.filter(name="先进装备制造").exists()
+        LedgerAlias.objects.count() == 3 and Industry.objects.filter(name="先进装备制造").exists()
     )
+    added = Unit.objects.get(name="杭州片区")
+    assert added.kind == Unit.Kind.HEADQUARTERS and added.district.name == "翔安区"
 
     # The same file again, on the phone: nothing to map, nothing to write.
     _upload(phone)
