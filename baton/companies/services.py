@@ -163,6 +163,28 @@ def _snapshot(company: Company, fields: Iterable[str]) -> dict:
     return {field: getattr(company, field) for field in fields}
 
 
+def _event(
+    company: Company,
+    kind: str,
+    actor: User | None,
+    at: dt.datetime | None,
+    *,
+    old: dict | None = None,
+    new: dict | None = None,
+    note: str = "",
+) -> None:
+    """Write ``company``'s event (inside the change's transaction)."""
+    CompanyEvent.objects.create(
+        company=company,
+        kind=kind,
+        actor=actor,
+        at=at or timezone.now(),
+        old=old or {},
+        new=new or {},
+        note=note,
+    )
+
+
 @transaction.atomic
 def company_create(
     *,
@@ -188,14 +210,7 @@ def company_create(
             raise
         raise code_taken(existing, actor) from None
     new = {k: v for k, v in _snapshot(company, FIELDS).items() if v}
-    CompanyEvent.objects.create(
-        company=company,
-        kind=CompanyEvent.Kind.CREATED,
-        actor=actor,
-        at=at or timezone.now(),
-        new=new,
-        note="登记入库",
-    )
+    _event(company, CompanyEvent.Kind.CREATED, actor, at, new=new, note="登记入库")
     return company
 
 
@@ -228,15 +243,7 @@ def company_update(
         setattr(company, field, value)
     company.name_keys = _keys(company.name, company.former_names)
     company.save()
-    CompanyEvent.objects.create(
-        company=company,
-        kind=CompanyEvent.Kind.UPDATED,
-        actor=actor,
-        at=at or timezone.now(),
-        old=old,
-        new=changed,
-        note="修改企业信息",
-    )
+    _event(company, CompanyEvent.Kind.UPDATED, actor, at, old=old, new=changed, note="修改企业信息")
     return company
 
 
@@ -281,15 +288,7 @@ def company_enrich(
         setattr(company, field, value)
     company.name_keys = _keys(company.name, company.former_names)
     company.save()
-    CompanyEvent.objects.create(
-        company=company,
-        kind=CompanyEvent.Kind.ENRICHED,
-        actor=actor,
-        at=at or timezone.now(),
-        old=old,
-        new=filled,
-        note=note,
-    )
+    _event(company, CompanyEvent.Kind.ENRICHED, actor, at, old=old, new=filled, note=note)
     return filled
 
 
@@ -325,20 +324,6 @@ def company_merge(
     keep.name_keys = _keys(keep.name, keep.former_names)
     keep.save()
     note = f"合并重复记录「{drop.name}」（#{drop.pk}）"
-    CompanyEvent.objects.create(
-        company=keep,
-        kind=CompanyEvent.Kind.MERGED,
-        actor=actor,
-        at=when,
-        old=old,
-        new=filled,
-        note=note,
-    )
-    CompanyEvent.objects.create(
-        company=drop,
-        kind=CompanyEvent.Kind.MERGED,
-        actor=actor,
-        at=when,
-        note=f"并入「{keep.name}」（#{keep.pk}）",
-    )
+    _event(keep, CompanyEvent.Kind.MERGED, actor, when, old=old, new=filled, note=note)
+    _event(drop, CompanyEvent.Kind.MERGED, actor, when, note=f"并入「{keep.name}」（#{keep.pk}）")
     return keep
