@@ -112,11 +112,8 @@ class Facts:
     # --- metrics -----------------------------------------------------------------------
 
     def cases(self, spec: dict) -> list[Case]:
-        metric = spec["metric"]
-        mode = "info" if metric == "info_provided" else spec.get("credit", "relay")
-        if metric == "not_started":
-            mode = spec.get("credit", "holder")
-        ids = [pid for pid in getattr(self, f"_{metric}")(spec) if pid in self.state]
+        mode = credit_mode(spec)
+        ids = [pid for pid in getattr(self, f"_{spec['metric']}")(spec) if pid in self.state]
         if mode != "holder":
             self._load_roles(ids)
         cases = []
@@ -195,6 +192,14 @@ class Facts:
             )
         )
         return sorted((signed - started) & live)
+
+
+def credit_mode(spec: dict) -> str:
+    """Return whom a metric credits: ``relay``, ``holder`` or ``info`` (``CREDITS``)."""
+    metric = spec["metric"]
+    if metric == "info_provided":
+        return "info"
+    return spec.get("credit", "holder" if metric == "not_started" else "relay")
 
 
 def _passes(spec: dict, state: State) -> bool:

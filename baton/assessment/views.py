@@ -26,6 +26,7 @@ from baton.jobs.views import progress_context
 
 from . import services
 from .describe import describe
+from .drill import item_links
 from .engine import num, pct
 from .exports import FORMATS, file_name, ranking_export, scheme_title
 from .forms import (
@@ -534,6 +535,11 @@ def ranking_detail(request, pk):
         {"name": s["name"], "weight": weights.get(s["indicator"])}
         for s in (lines[0].scores if lines else [])
     ]
+    indicators = {i.pk: i for i in scheme.indicators.all()}
+    for line in lines:  # each item score counted from projects opens the list behind it
+        for score in line.scores:
+            indicator = indicators.get(score.get("indicator"))
+            score["links"] = item_links(ranking, indicator, line.unit_id) if indicator else []
     roll = honor_roll(lines)
     managed = manages(request.user, scheme)
     published_twin = None

@@ -111,7 +111,8 @@ def ledger_projects(
     if user is not None:
         projects = project_list(user=user)
         if filters:
-            projects = filtered(projects, clean_filters(filters), phones=phone_scope(user))
+            clean = clean_filters(filters)
+            projects = filtered(projects, clean, phones=phone_scope(user), user=user)
         return projects.filter(district=district) if district is not None else projects
     if district is None:
         raise ValueError("an export needs a scope: a district or a user")

@@ -635,7 +635,7 @@ class ProjectFilterForm(forms.Form):
             self.fields[name] = forms.CharField(
                 label=FILTERS[name],
                 required=False,
-                max_length=20,
+                max_length=40,
                 widget=forms.HiddenInput,
                 error_messages=TEXT_ERRORS,
             )

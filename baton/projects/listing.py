@@ -99,6 +99,9 @@ FILTERS = {
     "open_problem": "存在未解决问题",
     "no_industry": "未填行业",
     "landed": "落地项目",
+    # The assessment's drill-down (baton.assessment.drill): the projects an item score of a
+    # ranking counts for a unit, as ``<ranking>-<indicator>-<unit>[-<part>]``.
+    "credited": "考核计分项目",
     "change": "期间变动",
     "entered": "期间进入阶段",
     "reached": "此后进入更高阶段",
@@ -112,6 +115,7 @@ DRILL_FIELDS = (
     "open_problem",
     "no_industry",
     "landed",
+    "credited",
     "change",
     "entered",
     "reached",
@@ -195,7 +199,7 @@ def project_page(
             raise ValidationError({"page": "页码和游标不能同时使用。"})
     clean = clean_filters(filters or {})
     after = decode_cursor(cursor, sort) if cursor else None
-    projects = filtered(project_list(user=user), clean, phones=phone_scope(user))
+    projects = filtered(project_list(user=user), clean, phones=phone_scope(user), user=user)
     day = at_date(clean)
     if day is None:
         totals = projects.order_by().aggregate(n=Count("id"), amount=Sum("investment"))
@@ -379,6 +383,11 @@ def _clean_drill(name: str, value):
         return stage.pk
     if name == "acted_by":
         return "all" if value == "all" else _id(name, value)
+    if name == "credited":
+        parts = str(value).strip().split("-")
+        if not 3 <= len(parts) <= 4 or not all(p.isascii() and p.isdigit() for p in parts):
+            raise ValidationError(invalid(label, value))
+        return "-".join(str(int(p)) for p in parts)
     raise AssertionError(name)
 
 
@@ -458,14 +467,19 @@ def phone_scope(user: User) -> Q | None:
     return None
 
 
-def filtered(projects: QuerySet, clean: dict, *, phones: Q | None = None) -> QuerySet:
+def filtered(
+    projects: QuerySet, clean: dict, *, phones: Q | None = None, user: User | None = None
+) -> QuerySet:
     """Apply cleaned filters to a scoped queryset of projects.
 
     With a drill-down filter (``AT_DATE``, ``IN_WINDOW``) the scope filters — district,
     unit, stage, report group, industry, amounts, review state — apply to the project's
     period at that date, or at each change, through the sets the cockpit counts with
-    (``asof``); otherwise to the project as it is now.
+    (``asof``); otherwise to the project as it is now. ``credited`` keeps the projects
+    the assessment's engine counts for that item score, of a ranking ``user`` may read.
     """
+    if "credited" in clean:  # (user, key) → the project ids, or ValidationError
+        projects = projects.filter(pk__in=hooks.drill("credited")(user=user, key=clean["credited"]))
     if any(name in clean for name in (*AT_DATE, *IN_WINDOW)):
         projects = projects.filter(Exists(_drill_rows(clean).filter(project_id=OuterRef("pk"))))
         if "leader" in clean:
@@ -586,6 +600,8 @@ def drill_caption(clean: dict) -> str:
         parts.append("未填行业")
     if "landed" in clean:
         parts.append("已落地（阶段可记录里程碑）" if clean["landed"] else "尚未落地")
+    if "credited" in clean:  # (key) → the item score in words
+        parts.append(hooks.drill("credited_caption")(key=clean["credited"]))
     return "，".join(parts)
 
 

@@ -1,0 +1,102 @@
+"""The projects behind an item score of a ranking, as the engine counts them.
+
+The project list's drill-down filter ``credited`` (``<ranking>-<indicator>-<unit>`` and,
+for a 完成率 indicator of several parts, ``-<part>``) keeps the projects that
+``Facts.cases`` — the engine's own counting, never a copy of it — credits to the unit
+for that indicator in the ranking's period. Registered in ``apps.ready``.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.urls import reverse
+
+from baton.accounts.models import User
+from baton.org.models import Unit
+
+from .config import CREDITS, METRICS, ratio_parts
+from .facts import Facts, credit_mode
+from .models import Indicator, Ranking
+from .periods import period_label
+from .selectors import ranking_get
+
+#: Metrics that count projects (a leader's acts count visits, not projects).
+PROJECT_METRICS = tuple(m for m in METRICS if m != "leader_acts")
+NOT_COUNTED = "该项得分不是按项目计数得出的，没有对应的项目列表。"
+
+
+def _parse(key: str) -> tuple[int, int, int, int]:
+    ranking, indicator, unit, *part = (int(p) for p in key.split("-"))
+    return ranking, indicator, unit, part[0] if part else 0
+
+
+def counted_specs(indicator: Indicator) -> list[dict | None]:
+    """Return, per part of the indicator (one unless a 完成率 of several), the metric it
+    counts projects by, or None where its score is no count of projects."""
+    config = indicator.config or {}
+    if indicator.kind == Indicator.Kind.MANUAL:
+        return [None]
+    specs = ratio_parts(config) if indicator.kind == Indicator.Kind.RATIO else [config]
+    return [s if s.get("metric") in PROJECT_METRICS else None for s in specs]
+
+
+def _item(key: str, user: User | None):
+    """Return (ranking, indicator, unit, the metric) a key names, or raise
+    ValidationError; with ``user``, only of a ranking the user may read."""
+    ranking_id, indicator_id, unit_id, part = _parse(key)
+    if user is not None:
+        try:
+            ranking = ranking_get(user=user, pk=ranking_id)
+        except Http404 as exc:
+            raise ValidationError({"credited": str(exc)}) from None
+    else:
+        ranking = Ranking.objects.select_related("scheme").filter(pk=ranking_id).first()
+    indicator = None
+    if ranking is not None:
+        indicator = ranking.scheme.indicators.filter(pk=indicator_id).first()
+    on_line = ranking is not None and ranking.lines.filter(unit_id=unit_id).exists()
+    specs = counted_specs(indicator) if indicator is not None else []
+    if not on_line or part >= len(specs):
+        raise ValidationError({"credited": "考核排名中没有这一项得分。"})
+    if specs[part] is None:
+        raise ValidationError({"credited": NOT_COUNTED})
+    return ranking, indicator, Unit.objects.get(pk=unit_id), specs[part]
+
+
+def credited_projects(*, user: User | None, key: str) -> list[int]:
+    """Return the ids of the projects the engine credits to the unit for the item score."""
+    if user is None:
+        raise ValidationError({"credited": "考核计分项目须按查看人的权限列出。"})
+    ranking, _indicator, unit, spec = _item(key, user)
+    scheme = ranking.scheme
+    facts = Facts(
+        district=scheme.district,
+        shares=scheme.relay_shares(),
+        start=ranking.period_start,
+        end=ranking.period_end,
+    )
+    return sorted({case.project_id for case in facts.cases(spec) if case.credit.get(unit.pk)})
+
+
+def credited_caption(*, key: str) -> str:
+    """Return the item score in words, for the list's 列表口径."""
+    ranking, indicator, unit, spec = _item(key, None)
+    period = period_label(ranking.period_start, ranking.period_end)
+    part = f"第 {_parse(key)[3] + 1} 分项，" if len(counted_specs(indicator)) > 1 else ""
+    return (
+        f"“{ranking.scheme.name}”{period}“{indicator.name}”（{part}{METRICS[spec['metric']]}，"
+        f"{CREDITS[credit_mode(spec)]}）计入{unit.name}的项目，按当前数据"
+    )
+
+
+def item_links(ranking: Ranking, indicator: Indicator, unit_id: int) -> list[tuple[str, str]]:
+    """Return (label, the project list's address) of each counted part of an item score."""
+    url = reverse("projects:list")
+    specs = counted_specs(indicator)
+    return [
+        (
+            "计分项目" if len(specs) == 1 else f"分项{i + 1}项目",
+            f"{url}?credited={ranking.pk}-{indicator.pk}-{unit_id}" + (f"-{i}" if i else ""),
+        )
+        for i, spec in enumerate(specs)
+        if spec is not None
+    ]
