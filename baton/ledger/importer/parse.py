@@ -20,7 +20,7 @@ from ..columns import (
     header_map,
     normalize_header,
 )
-from ..mapping import BUILT_IN
+from ..mapping import BUILT_IN, UNIT_KINDS
 from ..models import LedgerAlias
 from ..reading import (
     Book,
@@ -359,6 +359,9 @@ class _Parse:
             if key == "industry":
                 value = Industry(name=name)
             elif key == "unit":
+                if kind not in UNIT_KINDS:  # a 协调部门 holds no project
+                    self.row_error(sheet, row, key, self._unknown_reason(key, district))
+                    return None
                 value = Unit(district=district, name=name, kind=kind)
                 self.result.added_kinds[key, name] = value.get_kind_display()
             else:

@@ -23,6 +23,7 @@ from baton.projects.models import (
 )
 
 from ..models import LedgerAlias
+from ..reading import LedgerError
 from .result import (
     _REASON,
     ANALYZE_AFTER,
@@ -127,7 +128,7 @@ class _Write:
             elif isinstance(value, Unit):
                 units = Unit.objects.filter(district=value.district)
                 value.order = (units.aggregate(m=Max("order"))["m"] or 0) + 1
-                value.full_clean()
+                self._clean_added(value)
                 value.save()
                 what = f"{value.district.name}{value.get_kind_display()}"
                 after = {"name": value.name, "kind": value.kind, "order": value.order}
@@ -136,7 +137,7 @@ class _Write:
                     level=Person.Level.STAFF
                 )
                 value.rank = (leaders.aggregate(m=Max("rank"))["m"] or 0) + 1
-                value.full_clean()
+                self._clean_added(value)
                 value.save()
                 what = f"{value.district.name}挂钩领导"
                 after = {"name": value.name, "level": value.level, "rank": value.rank}
@@ -165,6 +166,19 @@ class _Write:
                 detail=f"台账导入记住对应关系：{column}“{value}”→“{target}”",
                 after={"column": key, "value": value, "target": target, "new": created},
             )
+
+    def _clean_added(self, value) -> None:
+        """Check a unit or leader the import adds as the configuration site would (a unit
+        of the same name added meanwhile, say): a refusal is the import's error, and
+        nothing is written."""
+        try:
+            value.full_clean()
+        except ValidationError:
+            reason = (
+                f"无法加入目录：{value.district.name}已有“{value.name}”，请您重新校验台账后再导入。"
+            )
+            self.result.errors.append(LedgerError("", 0, "", value.name, reason))
+            raise _Rollback from None
 
     def _write_rows(self, plans, bulk) -> None:
         result = self.result

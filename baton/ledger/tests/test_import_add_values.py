@@ -315,3 +315,24 @@ def test_the_form_adds_only_the_values_chosen(w):
     mapping = form.mapping(Mapping())
     assert mapping.new == {("leader", "甲"): ""} and mapping.add == set()
     assert mapping.adds_value("leader", "乙") is None
+
+
+def test_a_unit_added_meanwhile_refuses_the_import_and_nothing_is_written(w, monkeypatch):
+    # Another import added 内厝镇 after this one read the units: the add is refused.
+    monkeypatch.setattr("baton.ledger.importer.parse._alike", lambda values, text, name: [])
+    Unit.objects.create(district=w.district, name="内厝镇", kind=Unit.Kind.TOWN, order=9)
+    before, audits = dump(), _configs()
+    mapping = Mapping(new={("unit", "内厝镇"): "town"})
+    data = xlsx([_row(责任单位="内厝镇", 挂钩领导="")])
+    result = ledger_import(data=data, actor=w.office, district=w.district, mapping=mapping)
+    assert not result.ok and result.created == []
+    assert [e.reason for e in result.errors] == [
+        "无法加入目录：翔安区已有“内厝镇”，请您重新校验台账后再导入。"
+    ]
+    assert dump() == before and _configs() == audits
+
+
+def test_a_coordinating_kind_given_in_code_is_no_unit_either(w):
+    mapping = Mapping(new={("unit", "内厝镇"): "coordinating"})
+    result = ledger_import(data=_book(), actor=w.office, district=w.district, mapping=mapping)
+    assert not result.ok and not Unit.objects.filter(name="内厝镇").exists()
