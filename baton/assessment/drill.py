@@ -43,6 +43,7 @@ def _item(key: str, user: User | None):
     """Return (ranking, indicator, unit, the metric) a key names, or raise
     ValidationError; with ``user``, only of a ranking the user may read."""
     ranking_id, indicator_id, unit_id, part = _parse(key)
+    ranking: Ranking | None
     if user is not None:
         try:
             ranking = ranking_get(user=user, pk=ranking_id)
