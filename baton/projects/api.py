@@ -400,7 +400,9 @@ class ProjectFilters(Schema):
     landed: bool | None = Field(
         None, description="落地项目：true 阶段可记录里程碑（已落地），false 尚未落地"
     )
-    credited: Annotated[str, Field(max_length=40, pattern=r"^\d+-\d+-\d+(-\d+)?$")] | None = Field(
+    credited: (
+        Annotated[str, Field(max_length=40, pattern=r"^\d{1,9}-\d{1,9}-\d{1,9}(-\d{1,9})?$")] | None
+    ) = Field(
         None,
         description="考核计分项目：排名id-指标id-单位id（完成率指标的分项再加 -分项序号，"
         "从 0 起），即考核排名中该单位该项得分所计入的项目",

@@ -385,7 +385,8 @@ def _clean_drill(name: str, value):
         return "all" if value == "all" else _id(name, value)
     if name == "credited":
         parts = str(value).strip().split("-")
-        if not 3 <= len(parts) <= 4 or not all(p.isascii() and p.isdigit() for p in parts):
+        digits = all(p.isascii() and p.isdigit() and len(p) <= 9 for p in parts)
+        if not 3 <= len(parts) <= 4 or not digits:
             raise ValidationError(invalid(label, value))
         return "-".join(str(int(p)) for p in parts)
     raise AssertionError(name)

@@ -146,13 +146,15 @@ def test_a_trial_ranking_opens_to_the_office_only(client, world):
 
 @pytest.mark.parametrize(
     "value",
-    ["abc", "1-2", "1-2-3-4-5", "１-2-3", "-1-2-3"],
+    ["abc", "1-2", "1-2-3-4-5", "１-2-3", "-1-2-3", "99999999999999999999-1-1"],
 )
 def test_a_bad_link_is_refused_in_words(client, world, value):
     login(client, world.office)
     response = client.get("/projects/", {"credited": value})
     assert response.status_code == 400
     assert "考核计分项目" in response.content.decode()
+    api = Api(client).get(world.office, "/projects", credited=value)
+    assert api.status_code in (400, 422), api.content.decode()
 
 
 def test_a_score_that_counts_no_projects_has_no_list(client, world):
