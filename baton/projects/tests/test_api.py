@@ -808,6 +808,12 @@ ROUTES = {
     ("get", "/api/v1/land/buildings/{code}"),
     ("get", "/api/v1/land/match"),
     ("get", "/api/v1/todo"),
+    ("get", "/api/v1/projects/{code}/attachments"),
+    ("post", "/api/v1/projects/{code}/attachments"),
+    ("get", "/api/v1/attachments/{attachment_id}"),
+    ("get", "/api/v1/companies"),
+    ("post", "/api/v1/companies"),
+    ("get", "/api/v1/companies/{pk}"),
 }
 
 
