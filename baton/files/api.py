@@ -134,7 +134,7 @@ def project_attachment_add(request, code: str):
     openapi_extra={
         "responses": {
             "200": {
-                "description": "附件内容（Content-Disposition: attachment）",
+                "description": "附件内容，作为下载文件返回（不在浏览器中打开）",
                 "content": {
                     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
                 },

@@ -654,6 +654,61 @@ def _simple(path: str) -> Case:
     return Case(path, lambda o, d, f: _cls(path)(d, files=f))
 
 
+#: Values outside the catalogues as the import's preview offers them (one of each kind).
+UNKNOWN = [
+    {
+        "key": "industry",
+        "column": "行业",
+        "value": "集成电路",
+        "count": 2,
+        "choices": ["新能源"],
+        "addable": True,
+    },
+    {
+        "key": "unit",
+        "column": "责任单位",
+        "value": "上海片区",
+        "count": 1,
+        "choices": ["马巷街道"],
+        "addable": True,
+    },
+    {
+        "key": "stage",
+        "column": "项目阶段",
+        "value": "洽谈中",
+        "count": 1,
+        "choices": ["在谈"],
+        "addable": False,
+    },
+]
+_co = "baton.companies.forms."
+CASES += [
+    *(_simple(_co + name) for name in ("CompanyForm", "SearchForm", "ImportForm")),
+    Case(
+        _co + "MergeForm",
+        lambda o, d, f: _cls(_co + "MergeForm")(
+            d, companies=_cls("baton.companies.models.Company").objects.all()
+        ),
+    ),
+    Case(
+        "baton.ledger.forms.UnknownValuesForm",
+        lambda o, d, f: _cls("baton.ledger.forms.UnknownValuesForm")(
+            d, unknown=UNKNOWN, may_add=True
+        ),
+    ),
+    *(
+        Case(
+            "baton.reports.forms." + name,
+            lambda o, d, f, name=name: _cls("baton.reports.forms." + name)(
+                d, choices=_scope_choices(o.w.office)
+            ),
+        )
+        for name in ("NotesForm", "PublishedMonthForm")
+    ),
+    Case("baton.org.admin.UnitForm", lambda o, d, f: _cls("baton.org.admin.UnitForm")(d)),
+]
+
+
 def _in_scope(o):
     return Project.objects.filter(district=o.w.district)
 

@@ -82,7 +82,10 @@ def test_the_timeline_is_fetched_again_when_a_problem_changes(client, w):
     login(client, w.promoter)
     page = client.get(detail_url(project)).text
     url = reverse("projects:timeline", args=[project.code])
-    assert f'hx-get="{url}" hx-trigger="problemsChanged from:body"' in page
+    assert (
+        f'hx-get="{url}" hx-trigger="problemsChanged from:body, attachmentsChanged from:body"'
+        in page
+    )
 
     services.note_add(project=project, actor=w.promoter, text="与企业再次洽谈用地")
     fragment = client.get(url, **HTMX)
