@@ -108,17 +108,20 @@ WATCH_TREEMAP = """() => {
   });
 }"""
 
-# Mouse positions across the treemap, a pixel apart: they cross the gaps between the
-# blocks, where the pointer is over the treemap's root.
-SWEEP = """(id) => {
+# Mouse positions across a chart, ``step`` pixels apart: on the treemap a pixel apart, so
+# that they cross the gaps between the blocks, where the pointer is over its root; on the
+# bar charts every bar is many pixels wide.
+SWEEP = """([id, step]) => {
   const box = document.getElementById(id).getBoundingClientRect();
   const points = [];
   for (const f of [0.25, 0.5, 0.75]) {
-    for (let x = box.left + 1; x < box.right - 1; x += 1) points.push([x, box.top + box.height * f]);
-    for (let y = box.top + 1; y < box.bottom - 1; y += 1) points.push([box.left + box.width * f, y]);
+    for (let x = box.left + 1; x < box.right - 1; x += step) points.push([x, box.top + box.height * f]);
+    for (let y = box.top + 1; y < box.bottom - 1; y += step) points.push([box.left + box.width * f, y]);
   }
   return points;
 }"""
+#: The sweep's step on each chart of the cockpit (pixels).
+STEPS = {"chart-industries": 1, "chart-areas": 6, "chart-leaders": 6}
 
 
 def test_cockpit_tooltips_take_hostile_names_and_the_treemap_root(
@@ -140,9 +143,9 @@ def test_cockpit_tooltips_take_hostile_names_and_the_treemap_root(
     drawn(office)
     page = office.page
     page.evaluate(WATCH_TREEMAP)
-    for chart in ("chart-industries", "chart-areas", "chart-leaders"):
+    for chart, step in STEPS.items():
         page.locator(f"#{chart}").scroll_into_view_if_needed()
-        for x, y in page.evaluate(SWEEP, chart):
+        for x, y in page.evaluate(SWEEP, [chart, step]):
             page.mouse.move(x, y)
         assert page.evaluate(INJECTED) == 0, chart
     hovered = page.evaluate("window.hovered")
