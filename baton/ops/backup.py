@@ -61,6 +61,16 @@ from baton.core.crypto import SM3, keyed_sm3, sm3_hex
 from baton.files import store
 from baton.ops import attachments
 from baton.ops.attachments import AttachmentError
+from baton.ops.checksums import (
+    PG_CHECKSUM_FUNCTION,
+    PG_SETTINGS,
+    PG_TABLES,
+    compare,
+    file_sm3,
+    postgres_checksums,
+    sqlite_checksums,
+    sqlite_db_checksums,
+)
 
 FORMAT = "baton-backup"
 #: 2: signed (manifest.sig); version 1 backups were not, and are refused.
@@ -101,97 +111,7 @@ class Outcome:
         return sum(t["rows"] for t in self.manifest["tables"].values())
 
 
-# --- checksums --------------------------------------------------------------------------
-
-
-def file_sm3(path: Path) -> str:
-    digest = SM3()
-    with open(path, "rb") as handle:
-        while block := handle.read(_CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def sqlite_checksums(path: str) -> dict:
-    """Row count and SM3 checksum of every table of a SQLite file, rows in key order.
-
-    The file is read through a plain ``sqlite3`` connection (no type conversion), so the
-    live database and a backup copy are compared on exactly what is stored.
-    """
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return _sqlite_checksums(db)
-    finally:
-        db.close()
-
-
-def _sqlite_checksums(db: sqlite3.Connection) -> dict:
-    tables = db.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
-        "AND name NOT LIKE 'sqlite_%' ORDER BY name"
-    ).fetchall()
-    result = {}
-    for name, sql in tables:
-        if (sql or "").upper().startswith("CREATE VIRTUAL TABLE"):
-            continue  # an FTS index: its content lives in its shadow tables, counted here
-        quoted = '"' + name.replace('"', '""') + '"'
-        info = db.execute(f"PRAGMA table_info({quoted})").fetchall()
-        keys = [col[1] for col in sorted(info, key=lambda c: c[5]) if col[5] > 0]
-        order = ", ".join('"' + k.replace('"', '""') + '"' for k in keys) or ", ".join(
-            str(i + 1) for i in range(len(info))
-        )
-        digest, count = SM3(), 0
-        for row in db.execute(f"SELECT * FROM {quoted} ORDER BY {order}"):  # noqa: S608 — names from sqlite_master
-            digest.update(repr(tuple(row)).encode("utf-8", "surrogatepass") + b"\n")
-            count += 1
-        result[name] = {"rows": count, "checksum": digest.hexdigest()}
-    return result
-
-
-#: Row text must not depend on the session: the same settings for backup and restore.
-_PG_SETTINGS = (
-    "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; "
-    "SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1; "
-    "SET LOCAL bytea_output = 'hex';"
-)
-#: count and SHA-256 over the md5 of each row's text, in primary-key order.
-_PG_CHECKSUM_FUNCTION = r"""
-CREATE OR REPLACE FUNCTION pg_temp.baton_table_checksum(tbl regclass, OUT nrows bigint, OUT digest text)
-AS $fn$
-DECLARE
-    keys text;
-BEGIN
-    SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY array_position(i.indkey::smallint[], a.attnum))
-      INTO keys
-      FROM pg_index i
-      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-     WHERE i.indrelid = tbl AND i.indisprimary;
-    EXECUTE format(
-        'SELECT count(*), encode(sha256(convert_to(coalesce(string_agg(md5(t::text), '''' ORDER BY %s), ''''), ''UTF8'')), ''hex'') FROM %s t',
-        coalesce(keys, 'md5(t::text)'), tbl)
-      INTO nrows, digest;
-END
-$fn$ LANGUAGE plpgsql;
-"""
-_PG_TABLES = """
-SELECT c.oid::regclass, c.relname
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
- ORDER BY c.relname
-"""
-
-_PG_ALL_CHECKSUMS = f"""
-SELECT t.relname, s.nrows, s.digest
-  FROM ({_PG_TABLES}) AS t(oid, relname), LATERAL pg_temp.baton_table_checksum(t.oid) s
-"""  # noqa: S608 — constant text
-
-
-def postgres_checksums(cursor) -> dict:
-    """Row count and checksum of every table in ``public``, in the cursor's transaction."""
-    cursor.execute(_PG_SETTINGS)
-    cursor.execute(_PG_CHECKSUM_FUNCTION)
-    cursor.execute(_PG_ALL_CHECKSUMS)
-    return {name: {"rows": rows, "checksum": digest} for name, rows, digest in cursor.fetchall()}
+# --- checksums (the rest in checksums.py) ---------------------------------------
 
 
 def table_checksums() -> dict:
@@ -201,22 +121,6 @@ def table_checksums() -> dict:
         return sqlite_checksums(_sqlite_path())
     with transaction.atomic(), connection.cursor() as cursor:
         return postgres_checksums(cursor)
-
-
-def compare(expected: dict, actual: dict) -> list[str]:
-    """The differences between two checksum tables, in Chinese (empty when identical)."""
-    problems = []
-    for name in sorted(set(expected) | set(actual)):
-        want, got = expected.get(name), actual.get(name)
-        if got is None:
-            problems.append(f"缺少表 {name}")
-        elif want is None:
-            problems.append(f"多出表 {name}")
-        elif want["rows"] != got["rows"]:
-            problems.append(f"表 {name} 行数 {got['rows']}，备份清单为 {want['rows']}")
-        elif want["checksum"] != got["checksum"]:
-            problems.append(f"表 {name} 校验和不符")
-    return problems
 
 
 # --- signature --------------------------------------------------------------------------
@@ -333,7 +237,7 @@ def _sqlite_backup(member: Path) -> tuple[dict, dict, dict]:
         check = target.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":
             raise BackupError(f"备份副本完整性检查失败：{check}")
-        tables = _sqlite_checksums(target)
+        tables = sqlite_db_checksums(target)
         rows = attachments.rows_sqlite(target)  # the copy's: the same instant
         version = sqlite3.sqlite_version
     finally:
@@ -626,7 +530,7 @@ def _sqlite_restore(manifest: dict, member: Path, work: Path) -> None:
     copy = sqlite3.connect(member)
     try:
         check = copy.execute("PRAGMA integrity_check").fetchone()[0]
-        problems = compare(manifest["tables"], _sqlite_checksums(copy)) if check == "ok" else []
+        problems = compare(manifest["tables"], sqlite_db_checksums(copy)) if check == "ok" else []
     except sqlite3.DatabaseError as exc:
         raise _damaged_copy(exc) from None
     finally:
@@ -747,8 +651,8 @@ def _postamble(manifest: dict) -> str:
     expected = json.dumps(manifest["tables"], sort_keys=True)
     return f"""
 SET search_path = public;
-{_PG_SETTINGS}
-{_PG_CHECKSUM_FUNCTION}
+{PG_SETTINGS}
+{PG_CHECKSUM_FUNCTION}
 DO $verify$
 DECLARE
     expected jsonb := $baton_manifest${expected}$baton_manifest$::jsonb;
@@ -758,7 +662,7 @@ DECLARE
     problems text := '';
     name text;
 BEGIN
-    FOR r IN {_PG_TABLES} LOOP
+    FOR r IN {PG_TABLES} LOOP
         s := pg_temp.baton_table_checksum(r.oid);
         found := found || jsonb_build_object(r.relname, jsonb_build_object('rows', s.nrows, 'checksum', s.digest));
     END LOOP;

@@ -20,7 +20,8 @@ from django.db import connection
 from baton.accounts.models import User
 from baton.audit.services import audit_verify, audit_write
 from baton.ops import backup as backup_module
-from baton.ops.backup import MANIFEST, file_sm3, table_checksums
+from baton.ops.backup import MANIFEST, table_checksums
+from baton.ops.checksums import file_sm3, sqlite_db_checksums
 from baton.projects.models import Project
 from baton.testing import make_project
 
@@ -63,7 +64,7 @@ def _forge(path: Path, tmp_path: Path, w, project) -> tuple[bytes, str, bytes]:
         for sql, key in _FORGE:
             db.execute(sql.replace("%s", "?"), [params[key]])
         db.commit()
-        tables = backup_module._sqlite_checksums(db)
+        tables = sqlite_db_checksums(db)
         db.close()
     else:  # a pg_dump is forged most simply by dumping a changed database
         with connection.cursor() as cursor:
