@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "baton.files",
     "baton.supervision",
     "baton.todo",
+    "baton.leads",
     "baton.reports",
     "baton.ledger",
     "baton.audit",

@@ -21,6 +21,7 @@ LAYERS = [
     "files",
     "supervision",
     "todo",
+    "leads",
     "notices",
     "reports",
     "ledger",
