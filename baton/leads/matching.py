@@ -57,7 +57,8 @@ def earlier_leads(
     keys = company.name_keys or []
     for lead in leads:
         other = lead.company
-        if other.pk == company.pk or (company.uscc and other.uscc == company.uscc):
+        same = company.pk in (other.pk, other.merged_into_id) or other.pk == company.merged_into_id
+        if same or (company.uscc and other.uscc == company.uscc):
             found.append(lead)
             continue
         if company.uscc and other.uscc:

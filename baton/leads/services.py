@@ -169,6 +169,10 @@ def lead_register(
     unit = _register_unit(actor, unit, company)
     clean = clean_values(values)
     at = event_time(at)
+    district = company.district
+    # Taking the code first locks the district's sequence: two units registering the
+    # same company at once are checked one after the other, never both as first.
+    code = _next_code(district, timezone.localtime(at).year)
     project = library_project(company, clean["title"], clean["investment"])
     if project is not None:
         raise ValidationError(
@@ -180,7 +184,6 @@ def lead_register(
     if own and not confirmed:
         raise DuplicateLead(own)
     other = [lead for lead in earlier if lead.unit_id != unit.pk]
-    district = company.district
     due = deadlines(settings_of(district), at, clean["investment"])
     lead = Lead(
         district=district,
@@ -200,7 +203,7 @@ def lead_register(
         **clean,
     )
     _reserve(lead)
-    lead.code = _next_code(district, timezone.localtime(at).year)
+    lead.code = code
     lead.save()
     new = _snapshot(lead, (*FIELDS, *STATE_FIELDS, "reserve_reason"))
     new["company"] = company.pk
