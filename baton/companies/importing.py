@@ -7,6 +7,10 @@ error leaves the library as it was. A row whose credit code (else whose normalis
 name) is a company of the district fills that company's empty fields, never overwrites;
 a row whose name is only alike to a company's is reported and not imported (the user
 registers it on the page, confirming it is another company).
+
+The list the company export writes (``exporting``) reads back as it was: a cell the
+export neutralised against formula injection gets its text back, and a masked phone
+number (138****5678, what a reader's export shows) is left out, never written.
 """
 
 import io
@@ -17,7 +21,9 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from baton.accounts.models import User
+from baton.accounts.privacy import is_masked
 from baton.core import messages
+from baton.core.xlsx import unneutralize
 from baton.org.models import District
 
 from . import services
@@ -94,7 +100,9 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
 
 def _values(raw: dict) -> dict:
     """A row's values as the services take them; unknown tags or sizes are refused."""
-    values = {k: ("" if v is None else str(v).strip()) for k, v in raw.items()}
+    values = {k: ("" if v is None else unneutralize(str(v)).strip()) for k, v in raw.items()}
+    if is_masked(values.get("contact_phone")):
+        values["contact_phone"] = ""
     errors = {}
     if "tags" in values:
         tags = _split(values["tags"])

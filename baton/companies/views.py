@@ -1,18 +1,26 @@
-"""客商库 pages: the list (search, pages), a company's card with its timeline, and the
-register / edit / merge dialogs (the page kit: ``core.views.run_dialog``)."""
+"""客商库 pages: the list (search, pages) and its Excel export, a company's card with its
+timeline, and the register / edit / merge dialogs (the page kit: ``core.views.run_dialog``)."""
+
+import tempfile
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from baton.audit.hooks import audit_export
 from baton.core.forms import too_large
+from baton.core.http import attachment
 from baton.core.views import deny, go_to, run_dialog
 from baton.org import divisions
 
 from . import industry, rules, services
+from .exporting import export_companies
 from .forms import CompanyForm, ImportForm, MergeForm, SearchForm
 from .importing import import_companies
 from .models import Company
@@ -20,6 +28,7 @@ from .timeline import timeline
 
 app_name = "companies"
 PER_PAGE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The largest list accepted from the page.
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -28,13 +37,10 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-@require_GET
-@login_required
-def company_list(request):
-    """The companies in the user's area, searched by name, former name, code or tag."""
-    user = request.user
+def _listed(request):
+    """The search form and the companies it lists (the user's area, filtered)."""
     form = SearchForm(request.GET or None)
-    rows = rules.visible_companies(user).select_related("district")
+    rows = rules.visible_companies(request.user).select_related("district")
     if form.is_bound and form.is_valid():
         q = form.cleaned_data["q"].strip()
         if q:
@@ -47,6 +53,27 @@ def company_list(request):
         if form.cleaned_data["tag"]:
             # The JSON list as text: ``contains`` on a JSON field is not there on SQLite.
             rows = rows.filter(tags__icontains=f'"{form.cleaned_data["tag"]}"')
+    return form, rows
+
+
+def _search_query(form) -> str:
+    """The list's filters as a query string (for the export link), without the page."""
+    if not (form.is_bound and form.is_valid()):
+        return ""
+    return urlencode({k: v for k, v in form.cleaned_data.items() if v})
+
+
+@require_GET
+@login_required
+def company_list(request):
+    """The companies in the user's area, searched by name, former name, code or tag."""
+    form, rows = _listed(request)
+    template = "companies/_results.html" if request.htmx else "companies/list.html"
+    return _render_list(request, template, form, rows)
+
+
+def _render_list(request, template, form, rows, status=200):
+    user = request.user
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     for company in page:
         company.shown_phone = rules.shown_phone(user, company)
@@ -55,10 +82,28 @@ def company_list(request):
         "page": page,
         "can_write": rules.can_write(user),
         "searched": bool(request.GET.get("q") or request.GET.get("tag")),
+        "export_query": _search_query(form),
         "page_title": "客商库",
     }
-    template = "companies/_results.html" if request.htmx else "companies/list.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@login_required
+def company_export(request):
+    """导出 Excel: the list as filtered by the same query string, in the import's columns
+    (phones as the list shows them); every export is audited."""
+    user = request.user
+    form, rows = _listed(request)
+    if form.is_bound and not form.is_valid():  # the list again, with the filters' errors
+        return _render_list(request, "companies/list.html", form, rows.none(), status=400)
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    count = export_companies(out=out, user=user, companies=rows.iterator(chunk_size=500))
+    audit_export(request=request, what="companies", rows=count, query=request.GET.dict())
+    out.seek(0)
+    scope = user.unit.name if user.unit_id else (user.district or user.city or "")
+    name = f"{scope}客商库-{timezone.localdate():%Y%m%d}.xlsx"
+    return attachment(FileResponse(out, content_type=XLSX), name, fallback="companies.xlsx")
 
 
 def _company(user, pk) -> Company:
@@ -224,6 +269,7 @@ urlpatterns = [
     path("", company_list, name="list"),
     path("new/", company_new, name="new"),
     path("import/", company_import, name="import"),
+    path("export/", company_export, name="export"),
     path("<int:pk>/", company_detail, name="detail"),
     path("<int:pk>/edit/", company_edit, name="edit"),
     path("<int:pk>/merge/", company_merge, name="merge"),
