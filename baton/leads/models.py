@@ -68,9 +68,16 @@ ASSESSMENT_POINTS = (
 
 
 def default_thresholds() -> list[dict]:
-    """宣城 (2024): manufacturing ≥ 1亿元 with 固定资产投资 ≥ 6000万元; others ≥ 1亿元."""
+    """宣城 (2024): manufacturing ≥ 1亿元 with 固定资产投资 ≥ 6000万元, big data with
+    固定资产投资 ≥ 3000万元; others ≥ 1亿元 (江门: "投资超1亿元(含)招商线索")."""
     return [
         {"label": "制造业", "industry": ["C"], "investment_min": "10000", "fixed_min": "6000"},
+        {
+            "label": "大数据产业",
+            "industry": ["I64", "I65"],
+            "investment_min": "",
+            "fixed_min": "3000",
+        },
         {"label": "其他行业", "industry": [], "investment_min": "10000", "fixed_min": ""},
     ]
 
@@ -78,7 +85,7 @@ def default_thresholds() -> list[dict]:
 def default_exclusions() -> list[dict]:
     """宣城 (2024): 住宅房地产 and 技改扩建 are not leads to be counted."""
     return [
-        {"label": "住宅房地产", "industry": ["K7010"], "kinds": []},
+        {"label": "住宅类房地产", "industry": ["K7010"], "kinds": []},
         {"label": "技改扩建", "industry": [], "kinds": [Kind.EXPANSION.value]},
     ]
 

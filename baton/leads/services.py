@@ -21,7 +21,7 @@ from baton.projects.models import Project, Stage
 from baton.projects.rules import check_unit, event_time
 
 from . import rules
-from .deadlines import deadlines, settings_of
+from .deadlines import deadlines, feedback_after_assessment, settings_of
 from .matching import earlier_leads, library_project
 from .models import (
     ACTIVE,
@@ -326,6 +326,9 @@ def lead_assess(*, lead: Lead, actor: User, points: dict, conclusion: str, note:
     if lead.assessed_at is None:
         lead.assessed_at = at
         new["assessed_at"] = at.isoformat()
+        due = feedback_after_assessment(settings_of(lead.district), at)
+        old["feedback_due"], new["feedback_due"] = lead.feedback_due.isoformat(), due.isoformat()
+        lead.feedback_due = due
     if lead.responded_at is None:
         lead.responded_at = at
         new["responded_at"] = at.isoformat()

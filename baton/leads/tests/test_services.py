@@ -200,3 +200,18 @@ def test_bad_values_are_refused_by_field_and_nothing_written(w):
     with pytest.raises(ValidationError, match="固定资产投资不能大于总投资"):
         register(w, comp=comp, investment="100", fixed_investment="200")
     assert not Lead.objects.exists()
+
+
+def test_feedback_is_due_five_working_days_after_the_assessment(w):
+    at = timezone.make_aware(dt.datetime(2026, 9, 30, 10), timezone.get_default_timezone())
+    lead = register(w, comp=byd(w), investment="20000", fixed_investment="8000", at=at)
+    assert lead.feedback_due == dt.date(2026, 10, 16)  # 5 working days after 10 October
+    services.lead_assess(lead=lead, actor=w.promoter, points=POINTS, conclusion="follow")
+    lead.refresh_from_db()
+    today = timezone.localdate()
+    assert lead.feedback_due > today and lead.events.last().new["feedback_due"]
+
+
+def test_big_data_needs_only_fixed_investment(w):
+    lead = register(w, industry_code="I6550", investment="4000", fixed_investment="3000")
+    assert not lead.is_reserve
