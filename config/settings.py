@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "baton.land",
     "baton.ops",
     "baton.notices",
+    "baton.chains",
     "baton.demo",
     "django_tasks",
     "django_tasks_db",

@@ -22,6 +22,7 @@ LAYERS = [
     "supervision",
     "todo",
     "leads",
+    "chains",
     "notices",
     "reports",
     "ledger",
