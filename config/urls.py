@@ -44,6 +44,7 @@ urlpatterns = [
     path("projects/", include("baton.supervision.urls")),
     path("projects/", include("baton.files.urls")),
     path("companies/", include("baton.companies.urls")),
+    path("chains/", include("baton.chains.urls")),
     path("ledger/", include("baton.ledger.urls")),
     path("jobs/", include("baton.jobs.urls")),
     path("land/", include("baton.land.urls")),

@@ -42,6 +42,11 @@ _MENU = [
         "客商库",
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
     ),
+    (
+        "chains:list",
+        "产业链图谱",
+        {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
     ("ledger:import", "台账导入", {Role.UNIT_STAFF, Role.DISTRICT_OFFICE}),
     (
         "land:map",
@@ -109,6 +114,7 @@ _BUSINESS_APPS = {
     "ledger",
     "reports",
     "companies",
+    "chains",
 }
 
 

@@ -34,10 +34,11 @@ MAX_NODES = 500
 
 def chain_dump(chain: Chain) -> dict:
     """Return the chain as the loader reads it."""
-    nodes = list(chain.nodes.all())
+    rank = {p: i for i, p in enumerate(Position.values)}
+    nodes = sorted(chain.nodes.all(), key=lambda n: (rank[n.position], n.order, n.pk))
     targets: dict[int, list] = {}
     for t in ChainTarget.objects.filter(node__chain=chain).select_related("company"):
-        row = {"name": t.display_name, "priority": Priority(t.priority).label}
+        row = {"name": t.display_name, "priority": str(Priority(t.priority).label)}
         if t.company_id and t.company.uscc:
             row["uscc"] = t.company.uscc
         if t.note:

@@ -43,6 +43,7 @@ class Command(BaseCommand):
         getattr(self, f"_{action}")(**options)
 
     def _load(self, *, file, district, **_):
+        place = _district(district)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 {file}。")
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CommandError(f"文件不是有效的 JSON（UTF-8）：{exc}") from None
         try:
-            result = chain_load(district=_district(district), data=data)
+            result = chain_load(district=place, data=data)
         except LoadError as exc:
             raise CommandError("未导入任何内容：\n" + "\n".join(exc.messages)) from None
         self.stdout.write(result.summary)
