@@ -130,15 +130,18 @@ def _reserve(lead: Lead) -> None:
     lead.is_reserve = bool(lead.reserve_reason)
 
 
-def _register_unit(actor: User, unit: Unit | None, company: Company) -> Unit:
-    if not rules.can_register(actor):
-        raise PermissionDenied(rules.NOT_A_WRITER)
-    if actor.role == User.Role.UNIT_STAFF:
-        if unit is not None and unit.pk != actor.unit_id:
-            raise PermissionDenied("单位招商员只能以本单位名义登记投资信息。")
-        unit = actor.unit
-    if actor.district_id != company.district_id:
-        raise PermissionDenied("只能为本区客商库中的企业登记投资信息。")
+def _register_unit(actor: User | None, unit: Unit | None, company: Company) -> Unit:
+    """The unit a lead is registered for; ``actor`` None is the server's administrator
+    importing a district's ledger from the command line."""
+    if actor is not None:
+        if not rules.can_register(actor):
+            raise PermissionDenied(rules.NOT_A_WRITER)
+        if actor.role == User.Role.UNIT_STAFF:
+            if unit is not None and unit.pk != actor.unit_id:
+                raise PermissionDenied("单位招商员只能以本单位名义登记投资信息。")
+            unit = actor.unit
+        if actor.district_id != company.district_id:
+            raise PermissionDenied("只能为本区客商库中的企业登记投资信息。")
     if unit is None:
         raise ValidationError({"unit": ["请选择首报单位。"]})
     if company.merged_into_id:
@@ -153,7 +156,7 @@ def _register_unit(actor: User, unit: Unit | None, company: Company) -> Unit:
 @transaction.atomic
 def lead_register(
     *,
-    actor: User,
+    actor: User | None,
     company: Company,
     unit: Unit | None = None,
     confirmed: bool = False,
