@@ -520,6 +520,8 @@ def lead_reassign(*, lead: Lead, actor: User, unit: Unit, reason: str) -> None:
 
 def _project_values(lead: Lead) -> dict:
     company = lead.company
+    while company.merged_into_id:  # merged by the office since: the record kept
+        company = company.merged_into
     source = Source(lead.source).label
     values = {
         "investor": company.name,
