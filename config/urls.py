@@ -43,6 +43,7 @@ urlpatterns = [
     path("projects/", include("baton.projects.urls")),
     path("projects/", include("baton.supervision.urls")),
     path("projects/", include("baton.files.urls")),
+    path("leads/", include("baton.leads.urls")),
     path("companies/", include("baton.companies.urls")),
     path("chains/", include("baton.chains.urls")),
     path("ledger/", include("baton.ledger.urls")),

@@ -38,6 +38,11 @@ _MENU = [
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
     ),
     (
+        "leads:list",
+        "投资信息",
+        {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
+    (
         "companies:list",
         "客商库",
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
@@ -108,6 +113,7 @@ _UNDER = {
 #: accounts pages: a password change is nobody's 用户管理).
 _BUSINESS_APPS = {
     "projects",
+    "leads",
     "supervision",
     "land",
     "assessment",

@@ -1,0 +1,259 @@
+"""The forms of the leads' pages: the list's filters, the lead (register, edit), the
+actions on a lead and the district's rules. The services check the values again."""
+
+from django import forms
+
+from baton.core.forms import CHOICE_ERRORS
+from baton.projects.models import Industry
+
+from .models import ASSESSMENT_POINTS, Kind, Source, Status
+
+SORTS = [
+    ("-reported_at", "首报时间（新→旧）"),
+    ("reported_at", "首报时间（旧→新）"),
+    ("-investment", "总投资（大→小）"),
+    ("investment", "总投资（小→大）"),
+    ("respond_due", "响应时限（早→晚）"),
+    ("code", "信息编号"),
+]
+
+
+def _text(label, *, max_length=None, rows=None, required=False, help_text=""):
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else None
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=widget,
+        help_text=help_text,
+        strip=True,
+    )
+
+
+def _amount(label, *, required=False, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=30,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部"), *Status.choices],
+        error_messages=CHOICE_ERRORS,
+    )
+    source = forms.ChoiceField(
+        label="信息来源",
+        required=False,
+        choices=[("", "全部"), *Source.choices],
+        error_messages=CHOICE_ERRORS,
+    )
+    unit = forms.ModelChoiceField(
+        label="单位",
+        required=False,
+        queryset=None,
+        empty_label="全部",
+        error_messages=CHOICE_ERRORS,
+    )
+    counted = forms.ChoiceField(
+        label="入库口径",
+        required=False,
+        choices=[("", "全部"), ("counted", "计入统计"), ("reserve", "储备信息")],
+        error_messages=CHOICE_ERRORS,
+    )
+    overdue = forms.BooleanField(label="只看逾期", required=False)
+    sort = forms.ChoiceField(
+        label="排序", required=False, choices=SORTS, error_messages=CHOICE_ERRORS
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class LeadForm(forms.Form):
+    """Every field of a lead a user gives (``values.FIELDS``)."""
+
+    title = _text("项目名称", max_length=200, required=True)
+    source = forms.ChoiceField(
+        label="信息来源",
+        choices=[("", "（请选择）"), *Source.choices],
+        error_messages=CHOICE_ERRORS,
+    )
+    source_detail = _text("来源说明", max_length=200, help_text="引荐人、中介机构或活动的名称。")
+    summary = _text("项目概况", max_length=5000, rows=3)
+    products = _text("工艺/产品", max_length=2000, rows=2)
+    industry_code = forms.CharField(
+        label="行业代码",
+        max_length=10,
+        required=False,
+        help_text="国民经济行业分类（GB/T 4754），如 C3841；住宅房地产 K7010 不纳入统计。",
+    )
+    industry = forms.ModelChoiceField(
+        label="产业类别",
+        queryset=Industry.objects.all(),
+        required=False,
+        empty_label="（未选择）",
+        error_messages=CHOICE_ERRORS,
+    )
+    kind = forms.ChoiceField(
+        label="项目性质", choices=Kind.choices, initial=Kind.NEW, error_messages=CHOICE_ERRORS
+    )
+    investment = _amount("总投资（万元）", required=True)
+    fixed_investment = _amount("固定资产投资（万元）")
+    land_mu = _amount("用地需求（亩）")
+    energy_tce = _amount("用能需求（吨标准煤/年）")
+    environment = _text("环境容量需求", max_length=200)
+    annual_output = _amount("预计年产值（万元）")
+    annual_tax = _amount("预计年税收（万元）")
+    coordination = _text("需协调事项", max_length=2000, rows=2)
+    follower = _text("跟进人", max_length=50)
+
+    def values(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in LEAD_FIELDS}
+        if data.get("industry") is not None:
+            data["industry"] = data["industry"].pk
+        return data
+
+
+LEAD_FIELDS = (
+    "title", "source", "source_detail", "summary", "products", "industry_code", "industry",
+    "kind", "investment", "fixed_investment", "land_mu", "energy_tce", "environment",
+    "annual_output", "annual_tax", "coordination", "follower",
+)  # fmt: skip
+
+
+class RegisterForm(LeadForm):
+    """A lead with its company: one of the library, or a new one registered with it."""
+
+    company = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    company_q = forms.CharField(label="在客商库中查找企业", required=False, max_length=100)
+    new_name = forms.CharField(label="新企业名称", required=False, max_length=120)
+    new_uscc = forms.CharField(label="统一社会信用代码", required=False, max_length=30)
+    new_industry_code = forms.CharField(label="企业行业代码", required=False, max_length=10)
+    new_contact_name = forms.CharField(label="联系人", required=False, max_length=50)
+    new_contact_phone = forms.CharField(label="联系电话", required=False, max_length=30)
+    company_confirmed = forms.BooleanField(
+        label="已核对，确认不是客商库中的同一家企业", required=False
+    )
+    unit = forms.ModelChoiceField(
+        label="首报单位",
+        queryset=None,
+        required=False,
+        empty_label="（请选择）",
+        error_messages=CHOICE_ERRORS,
+    )
+    confirmed = forms.BooleanField(
+        label="已核对，确认是本单位登记过的企业的另一个项目", required=False
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is None:
+            del self.fields["unit"]
+        else:
+            self.fields["unit"].queryset = units
+            self.fields["unit"].required = True
+            self.fields["unit"].error_messages["required"] = "请选择首报单位。"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("company") and not (data.get("new_name") or "").strip():
+            self.add_error("company_q", "请从客商库中选择企业，或登记一家新企业。")
+        return data
+
+
+class EditForm(LeadForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = _text("修改说明", max_length=2000)
+
+
+class TextForm(forms.Form):
+    text = _text("内容", max_length=2000, rows=4, required=True)
+
+    def __init__(self, *args, label="内容", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = label
+        self.fields["text"].error_messages["required"] = f"请填写{label}。"
+
+
+class RespondForm(forms.Form):
+    follower = _text("跟进人", max_length=50, help_text="留空则为您本人。")
+    note = _text("响应情况", max_length=2000, rows=3)
+
+
+class AssessForm(forms.Form):
+    conclusion = forms.ChoiceField(
+        label="研判结论",
+        choices=[("follow", "继续跟进"), ("drop", "不予跟进")],
+        widget=forms.RadioSelect,
+        error_messages={**CHOICE_ERRORS, "required": "请选择研判结论。"},
+    )
+    note = _text("研判说明", max_length=2000, rows=2, help_text="不予跟进时必填。")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in ASSESSMENT_POINTS:
+            self.fields[key] = _text(label, max_length=1000, rows=2, required=True)
+            self.fields[key].error_messages["required"] = f"请填写{label}研判意见。"
+        # the points first, the conclusion last
+        self.order_fields([key for key, _ in ASSESSMENT_POINTS] + ["conclusion", "note"])
+
+    def points(self) -> dict:
+        return {key: self.cleaned_data[key] for key, _ in ASSESSMENT_POINTS}
+
+
+class ArbitrateForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="裁决结果",
+        choices=[
+            ("merge", "合并至先报信息（先报单位继续首谈）"),
+            ("assign", "改由本信息的单位首谈（先报信息并入本信息）"),
+            ("reject", "退回本信息（先报信息不变）"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={**CHOICE_ERRORS, "required": "请选择裁决结果。"},
+    )
+    reason = _text("裁决理由", max_length=2000, rows=3, required=True)
+
+
+class ReassignForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label="改派给",
+        queryset=None,
+        empty_label="（请选择）",
+        error_messages={**CHOICE_ERRORS, "required": "请选择改派的单位。"},
+    )
+    reason = _text("改派理由", max_length=2000, rows=3, required=True)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class ConvertForm(forms.Form):
+    stage = forms.ChoiceField(
+        label="转化为",
+        choices=[("planning", "策划项目"), ("intent", "意向项目")],
+        widget=forms.RadioSelect,
+        initial="planning",
+        error_messages={**CHOICE_ERRORS, "required": "请选择项目阶段。"},
+    )
+
+
+class SettingsForm(forms.Form):
+    hold_days = forms.IntegerField(label="首谈期（天）", min_value=1, max_value=3650)
+    respond_days = forms.IntegerField(label="响应时限（工作日）", min_value=1, max_value=60)
+    assess_days = forms.IntegerField(label="研判时限（工作日）", min_value=1, max_value=120)
+    major_assess_days = forms.IntegerField(
+        label="重大项目研判时限（工作日）", min_value=1, max_value=120
+    )
+    major_wan = _amount("重大项目标准（万元）", required=True)
+    feedback_days = forms.IntegerField(label="反馈时限（工作日）", min_value=1, max_value=120)
+    idle_days = forms.IntegerField(label="无进展可改派（天）", min_value=1, max_value=3650)
