@@ -18,6 +18,7 @@ from baton.companies.api import router as companies_router
 from baton.core.api import STATUS_MESSAGES, add_error_handlers
 from baton.files.api import router as files_router
 from baton.land.api import router as land_router
+from baton.leads.api import router as leads_router
 from baton.projects.api import router as projects_router
 from baton.projects.api_handoffs import router as handoffs_router
 from baton.projects.api_reference import reference_router
@@ -86,6 +87,7 @@ api.add_router("", land_router)
 api.add_router("", todo_router)
 api.add_router("", files_router)
 api.add_router("", companies_router)
+api.add_router("", leads_router)
 
 add_error_handlers(api, conflicts=(ConflictError,))
 

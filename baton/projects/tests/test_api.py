@@ -814,6 +814,18 @@ ROUTES = {
     ("get", "/api/v1/companies"),
     ("post", "/api/v1/companies"),
     ("get", "/api/v1/companies/{pk}"),
+    ("get", "/api/v1/leads"),
+    ("post", "/api/v1/leads"),
+    ("get", "/api/v1/leads/{code}"),
+    ("patch", "/api/v1/leads/{code}"),
+    ("post", "/api/v1/leads/{code}/respond"),
+    ("post", "/api/v1/leads/{code}/assess"),
+    ("post", "/api/v1/leads/{code}/feedback"),
+    ("post", "/api/v1/leads/{code}/notes"),
+    ("post", "/api/v1/leads/{code}/reject"),
+    ("post", "/api/v1/leads/{code}/arbitrate"),
+    ("post", "/api/v1/leads/{code}/reassign"),
+    ("post", "/api/v1/leads/{code}/convert"),
 }
 
 
