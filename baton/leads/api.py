@@ -48,7 +48,8 @@ from .api_schemas import (
     TextIn,
 )
 from .deadlines import is_provisional
-from .models import ACTIVE, ASSESSMENT_POINTS, Lead, LeadEvent
+from .due import overdue_q, owed
+from .models import ASSESSMENT_POINTS, Lead, LeadEvent
 from .models import Status as LeadStatus
 
 router = Router(tags=["投资信息"])
@@ -75,27 +76,8 @@ def _amount(value) -> str | None:
     return None if value is None else plain(value)
 
 
-def overdue_q(today: dt.date) -> Q:
-    """Leads with a step past its deadline: response and assessment while the lead is
-    worked on, feedback to the source until it is given (not for a merged lead)."""
-    worked = Q(status__in=[s for s in ACTIVE if s != LeadStatus.CONFLICT])
-    return (
-        (worked & Q(responded_at__isnull=True, respond_due__lt=today))
-        | (worked & Q(assessed_at__isnull=True, assess_due__lt=today))
-        | (~Q(status=LeadStatus.MERGED) & Q(feedback_at__isnull=True, feedback_due__lt=today))
-    )
-
-
 def overdue_steps(lead: Lead, today: dt.date) -> list[str]:
-    worked = lead.status in ACTIVE and lead.status != LeadStatus.CONFLICT
-    steps = []
-    if worked and lead.responded_at is None and lead.respond_due < today:
-        steps.append("respond")
-    if worked and lead.assessed_at is None and lead.assess_due < today:
-        steps.append("assess")
-    if lead.status != LeadStatus.MERGED and lead.feedback_at is None and lead.feedback_due < today:
-        steps.append("feedback")
-    return steps
+    return [step.kind for step in owed(lead, today) if step.overdue]
 
 
 def _row(lead: Lead, today: dt.date) -> dict:
