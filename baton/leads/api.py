@@ -269,7 +269,7 @@ def lead_index(request, params: Query[LeadFilters]):
     if params.source:
         rows = rows.filter(source=params.source)
     if params.unit:
-        rows = rows.filter(unit_id=params.unit)
+        rows = rows.filter(Q(unit_id=params.unit) | Q(first_unit_id=params.unit))
     if params.reserve is not None:
         rows = rows.filter(is_reserve=params.reserve)
     if params.overdue is not None:

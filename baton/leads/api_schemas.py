@@ -50,7 +50,9 @@ def _text(field: str, required: bool = False):
 class LeadFilters(Schema):
     status: StatusCode | None = Field(None, description=f"状态：{_choices(Status.choices)}")
     source: SourceCode | None = Field(None, description=f"信息来源：{_choices(Source.choices)}")
-    unit: QueryId | None = Field(None, description="跟进单位 id（见 /units）")
+    unit: QueryId | None = Field(
+        None, description="单位 id（见 /units）：该单位跟进或首报的信息，与网页的筛选相同"
+    )
     reserve: bool | None = Field(
         None, description="true 只列储备信息（低于入库门槛或不纳入），false 只列计入的信息"
     )

@@ -222,6 +222,9 @@ def test_the_list_filters_and_pages(client, w):
     assert codes("overdue=true") == {low.code} and codes("overdue=false") == {catl.code}
     assert codes(f"unit={w.town.pk}") == {catl.code, low.code}
     assert codes(f"unit={w.other_town.pk}") == set()
+    Lead.objects.filter(pk=low.pk).update(unit=w.other_town)  # reassigned: both units list it
+    assert codes(f"unit={w.other_town.pk}") == {low.code}
+    assert codes(f"unit={w.town.pk}") == {catl.code, low.code}
     assert codes("q=比亚迪") == {low.code} and codes(f"q={catl.code}") == {catl.code}
     page = call(client, w.office, path=f"{BASE}?size=1&page=2").json()
     assert page["count"] == 2 and page["pages"] == 2 and page["page"] == 2
