@@ -29,6 +29,7 @@ from .assessment import load_assessment_demo
 from .builder import Builder, ladder_path, moment, run_steps
 from .companies import load_companies
 from .land import load_land
+from .leads import load_leads
 from .living import load_living
 from .names import PRODUCTS, Names, dates_between, split_amount
 from .org import XIANGAN, seed_org, unit_actors
@@ -170,6 +171,7 @@ def load_demo(today: dt.date | None = None) -> DemoResult:
     load_land(org["xa"])
     load_living(b, org, names, industries, today or timezone.localdate())
     load_companies(org["xa"])
+    load_leads(org["xa"], today)
     return DemoResult(created=True, projects=Project.objects.count())
 
 
