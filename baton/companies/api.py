@@ -12,7 +12,6 @@ request gives, each change with its event.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
@@ -20,6 +19,7 @@ from baton.core.api import DistrictRef, Error, Id, In, QueryId, Text, refuse_unk
 
 from . import rules, services
 from .models import Company, Size, Tag
+from .search import matching
 from .timeline import timeline
 
 router = Router(tags=["客商库"])
@@ -125,8 +125,7 @@ def company_index(request, params: Query[CompanyQuery]):
     user = request.auth
     rows = rules.visible_companies(user).select_related("district")
     if params.q:
-        q = params.q.strip()
-        rows = rows.filter(Q(name__icontains=q) | Q(uscc__iexact=q) | Q(former_names__icontains=q))
+        rows = matching(rows, params.q)
     pages = Paginator(rows, PAGE_SIZE)
     page = pages.get_page(params.page)
     return {

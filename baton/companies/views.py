@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -24,6 +23,7 @@ from .exporting import export_companies
 from .forms import CompanyForm, ImportForm, MergeForm, SearchForm
 from .importing import import_companies
 from .models import Company
+from .search import matching
 from .timeline import timeline
 
 app_name = "companies"
@@ -42,14 +42,7 @@ def _listed(request):
     form = SearchForm(request.GET or None)
     rows = rules.visible_companies(request.user).select_related("district")
     if form.is_bound and form.is_valid():
-        q = form.cleaned_data["q"].strip()
-        if q:
-            rows = rows.filter(
-                Q(name__icontains=q)
-                | Q(uscc__iexact=q)
-                | Q(former_names__icontains=q)
-                | Q(industry_code__istartswith=q)
-            )
+        rows = matching(rows, form.cleaned_data["q"], industry=True)
         if form.cleaned_data["tag"]:
             # The JSON list as text: ``contains`` on a JSON field is not there on SQLite.
             rows = rows.filter(tags__icontains=f'"{form.cleaned_data["tag"]}"')

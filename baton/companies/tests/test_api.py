@@ -212,3 +212,9 @@ def test_merge_refused_to_all_but_the_office(client, w, catl):
         response = call(client, user, "post", f"{BASE}/{catl.pk}/merge", {"drop": dup.pk})
         assert response.status_code == 404, user
     assert state() == before
+
+
+def test_the_list_finds_a_former_name(client, w, catl):
+    services.company_update(company=catl, actor=w.office, former_names=["宁德新能源"])
+    rows = call(client, w.office, path=f"{BASE}?q=宁德新能源").json()["items"]
+    assert [r["name"] for r in rows] == ["宁德时代"]

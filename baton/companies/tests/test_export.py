@@ -86,7 +86,7 @@ def test_the_export_follows_the_lists_filters(client, w, library):
     assert [r[0] for r in rows_of(client.get(EXPORT, {"tag": "global500"}))[1:]] == [
         "比亚迪股份有限公司"
     ]
-    assert [r[0] for r in rows_of(client.get(EXPORT, {"q": "宁德", "page": "3"}))[1:]] == [
+    assert [r[0] for r in rows_of(client.get(EXPORT, {"q": "宁德新能源", "page": "3"}))[1:]] == [
         "宁德时代新能源科技股份有限公司"
     ]
     assert rows_of(client.get(EXPORT, {"q": "没有这家"}))[1:] == []
