@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "baton.ops",
     "baton.notices",
     "baton.chains",
+    "baton.policies",
     "baton.demo",
     "django_tasks",
     "django_tasks_db",

@@ -23,6 +23,7 @@ LAYERS = [
     "todo",
     "leads",
     "chains",
+    "policies",
     "notices",
     "reports",
     "ledger",
