@@ -125,3 +125,8 @@ class UnknownValuesForm(forms.Form):
                 mapping.targets[value] = choice
                 mapping.new.pop(value, None)
         return mapping
+
+
+class LeadLedgerForm(forms.Form):
+    file = forms.FileField(label="招商线索台账（.xlsx）", error_messages=UPLOAD_ERRORS)
+    dry_run = forms.BooleanField(label="试导入（只校验，不写入）", required=False)

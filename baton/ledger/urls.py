@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import views, views_leads
 
 
 class UploadTokenConverter:
@@ -28,4 +28,5 @@ urlpatterns = [
     path("import/<upload_token:token>/errors/", views.ledger_import_errors, name="import_errors"),
     path("import/jobs/<int:job_id>/", views.ledger_import_done, name="import_done"),
     path("export/", views.ledger_export_view, name="export"),
+    path("leads/import/", views_leads.lead_ledger_import, name="lead_import"),
 ]

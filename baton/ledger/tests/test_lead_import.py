@@ -121,3 +121,20 @@ def test_the_command(w, tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_leads", str(path), "--district", w.district.code)
     assert Lead.objects.count() == 1
+
+
+def test_the_upload_page(client, w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = "/ledger/leads/import/"
+    client.force_login(w.promoter)
+    assert client.get(url).status_code == 403
+    client.force_login(w.office)
+    assert "导入线索台账" in client.get(url).content.decode()
+    upload = SimpleUploadedFile("台账.xlsx", book(row(1, unit="火星街道")))
+    refused = client.post(url, {"file": upload})
+    assert refused.status_code == 422 and "未写入任何数据" in refused.content.decode()
+    upload = SimpleUploadedFile("台账.xlsx", book(row(1)))
+    done = client.post(url, {"file": upload})
+    assert done.status_code == 200 and "登记投资信息 1 条" in done.content.decode()
+    assert Lead.objects.count() == 1
