@@ -137,7 +137,9 @@ def _parse(number: int, raw: dict, units: dict[str, Unit], today: dt.date) -> Ro
             errors[key] = [f"{COLUMNS[key][0]}不能为空。"]
     source = _SOURCES.get(text.get("source", ""))
     if text.get("source") and source is None:
-        errors["source"] = [f"信息来源“{text['source']}”不是：{'、'.join(map(str, Source.labels))}。"]
+        errors["source"] = [
+            f"信息来源“{text['source']}”不是：{'、'.join(map(str, Source.labels))}。"
+        ]
     unit = units.get(text.get("unit", ""))
     if text.get("unit") and unit is None:
         errors["unit"] = [f"“{text['unit']}”不是本区在用的招商单位。"]
