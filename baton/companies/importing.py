@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 
 from baton.accounts.models import User
 from baton.accounts.privacy import is_masked
+from baton.audit.services import Event, Outcome, audit_write
 from baton.core import messages
 from baton.core.xlsx import unneutralize
 from baton.org.models import District
@@ -192,3 +193,30 @@ def _import_row(number, values, *, actor, district, scope, result) -> None:
         return
     company = services.company_create(actor=actor, district=district, confirmed=True, **values)
     result.created.append(company.name)
+
+
+def audit_import(
+    result: Result, *, file_name: str, district: District, request=None, user=None
+) -> None:
+    """Record one import of a company list (not a dry run) in the audit log, as a ledger
+    import is recorded: its outcome and counts, the companies not one by one."""
+    audit_write(
+        request=request,
+        user=user,
+        event=Event.IMPORT,
+        outcome=Outcome.SUCCESS if result.ok else Outcome.FAILURE,
+        object_type="companies",
+        object_label=file_name[:200],
+        detail=(
+            result.summary() if result.ok else f"名单有 {len(result.errors)} 处错误，未写入任何数据"
+        ),
+        after={
+            "file": file_name,
+            "district": district.name,
+            "created": len(result.created),
+            "enriched": len(result.enriched),
+            "unchanged": len(result.unchanged),
+            "duplicates": len(result.duplicates),
+            "errors": len(result.errors),
+        },
+    )

@@ -21,7 +21,7 @@ from baton.org import divisions
 from . import industry, rules, services
 from .exporting import export_companies
 from .forms import CompanyForm, ImportForm, MergeForm, SearchForm
-from .importing import import_companies
+from .importing import audit_import, import_companies
 from .models import Company
 from .search import matching
 from .timeline import timeline
@@ -253,6 +253,8 @@ def company_import(request):
                     district=district,
                     dry_run=form.cleaned_data["dry_run"],
                 )
+                if not result.dry_run:
+                    audit_import(result, file_name=upload.name, district=district, request=request)
                 status = 200 if result.ok else 422
     context = {"form": form, "result": result, "page_title": "导入企业名单"}
     return render(request, "companies/import.html", context, status=status)

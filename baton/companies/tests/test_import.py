@@ -139,3 +139,31 @@ def test_the_upload_page(client, w):
     assert response.status_code == 200 and "新登记 1 家" in response.content.decode()
     assert Company.objects.get().uscc == BYD
     assert login(client, w.reviewer).get(url).status_code == 403
+
+
+def test_every_import_is_audited_but_a_dry_run(client, w, tmp_path):
+    from baton.audit.models import AuditRecord
+
+    def imports():
+        rows = AuditRecord.objects.filter(event=AuditRecord.Event.IMPORT).order_by("pk")
+        return [(r.object_type, r.outcome, r.after["created"], r.after["errors"]) for r in rows]
+
+    url = reverse("companies:import")
+    login(client, w.promoter)
+    bad_list = SimpleUploadedFile("名单.xlsx", workbook(("比亚迪", bad(BYD), "", "", "", "")))
+    client.post(url, {"file": bad_list})
+    trial = SimpleUploadedFile("名单.xlsx", workbook(("比亚迪", BYD, "", "", "", "")))
+    client.post(url, {"file": trial, "dry_run": "on"})
+    good = SimpleUploadedFile("名单.xlsx", workbook(("比亚迪", BYD, "", "", "", "")))
+    client.post(url, {"file": good})
+    path = tmp_path / "名单.xlsx"
+    path.write_bytes(workbook(("宁德时代", CATL, "", "", "", "")))
+    call_command("import_companies", str(path), user=w.office.username, dry_run=True)
+    call_command("import_companies", str(path), user=w.office.username)
+    assert imports() == [
+        ("companies", "failure", 0, 1),
+        ("companies", "success", 1, 0),
+        ("companies", "success", 1, 0),
+    ]
+    record = AuditRecord.objects.filter(event=AuditRecord.Event.IMPORT).order_by("pk").last()
+    assert record.user == w.office and record.after["district"] == "翔安区"

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from baton.accounts.models import User
-from baton.companies.importing import import_companies
+from baton.companies.importing import audit_import, import_companies
 from baton.companies.rules import NOT_A_WRITER, writable_district
 from baton.org.models import District
 
@@ -45,6 +45,8 @@ class Command(BaseCommand):
         result = import_companies(
             data=path.read_bytes(), actor=actor, district=target, dry_run=dry_run
         )
+        if not dry_run:
+            audit_import(result, file_name=str(path), district=target, user=actor)
         for line in result.duplicates:
             self.stdout.write(f"疑似重复：{line}")
         if result.ok:
