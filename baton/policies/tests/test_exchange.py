@@ -143,3 +143,11 @@ def test_the_schema_names_the_fields_the_loader_reads():
     for path in DATA.glob("*.json"):
         data = shipped(path.name)
         assert set(schema["required"]) <= set(data)
+
+
+def test_the_manual_lists_every_field_of_the_rule_language():
+    from baton.policies.expr import FIELDS, FUNCTIONS
+
+    manual = (DATA.parents[2] / "docs" / "policies.md").read_text("utf-8")
+    assert all(f"`{name}`" in manual for name in FIELDS)
+    assert all(f"{name}(" in manual for name in FUNCTIONS)
