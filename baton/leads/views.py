@@ -627,16 +627,21 @@ def lead_arbitrate(request, code):
         )
         return _refuse(request, lead, message)
     form = ArbitrateForm(_posted(request))
+    earlier = Lead.objects.select_related("unit").get(pk=lead.conflict_with_id)
 
     def perform(data):
         services.lead_arbitrate(
             lead=lead, actor=user, decision=data["decision"], reason=data["reason"]
         )
-        return "已裁决。"
+        return {
+            "merge": f"已裁决：本信息并入 {earlier.code}，由{earlier.unit.name}继续首谈。",
+            "assign": f"已裁决：改由{lead.unit.name}首谈，{earlier.code} 并入本信息。",
+            "reject": "已裁决：本信息退回，先报信息不变。",
+        }[data["decision"]]
 
     return _action(
         request, lead, form, template="leads/action.html", title="撞车裁决", perform=perform,
-        submit="确认裁决",
+        submit="确认裁决", earlier=earlier,
     )  # fmt: skip
 
 

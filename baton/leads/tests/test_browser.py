@@ -1,0 +1,136 @@
+"""投资信息 in a real browser, at desktop and phone width — issue 17's story for leads.
+
+The server's clock stands at 2026-09-30 10:00 (Asia/Shanghai), the eve of the National
+Day holiday: 马巷街道 registers a lead for a company of the library; its response is due
+on 8 October (1–7 October are off) and its 研判, three working days on, on Saturday
+10 October (a 调休 working day). 新店街道 registers a lead for the same company: it is
+flagged 撞车, and the district office merges it into the first. 马巷街道 assesses its lead
+and converts it into a 策划 project, whose page names the lead and shows it on its
+timeline. The screenshots are saved under test-artifacts/browser/ to be looked at.
+"""
+
+import os
+
+import pytest
+from django.test import Client
+from freezegun import freeze_time
+
+from baton.core.tests.test_browser_refusals import WIDTHS, signed_in
+from baton.leads.models import Lead, Status
+from baton.tests.test_browser import CHROMIUM, browser  # noqa: F401 (a fixture)
+
+from .helpers import POINTS, company
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="未安装 Chromium"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+#: 2026-09-30 10:00 in Asia/Shanghai.
+EVE_OF_NATIONAL_DAY = "2026-09-30 02:00:00"
+#: The browser's driver keeps its own time.
+REAL_TIME = ["playwright", "asyncio", "greenlet", "pyee"]
+
+
+def register(session, *, search: str, title: str, investment: str, fixed: str, shot=""):
+    page = session.page
+    page.goto(page.url.split("/leads/")[0] + "/leads/new/")
+    page.fill("#id_company_q", search)
+    page.locator("#company-found input[name=company]").first.wait_for()
+    page.locator("#company-found input[name=company]").first.check()
+    page.fill("#id_title", title)
+    page.select_option("#id_source", "referrer")
+    page.fill("#id_source_detail", "市商务局推荐")
+    page.fill("#id_industry_code", "C3841")
+    page.fill("#id_investment", investment)
+    page.fill("#id_fixed_investment", fixed)
+    if shot:
+        session.shot(shot)
+    page.locator("form.lead-form button[type=submit]").click()
+    page.wait_for_url("**/leads/XS*/")
+
+
+def fits(page, width: int) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("screen", WIDTHS)
+def test_a_lead_from_registration_to_project(browser, live_server, client, w, screen):  # noqa: F811
+    width = WIDTHS[screen]
+    comp = company(w)
+    with freeze_time(EVE_OF_NATIONAL_DAY, tick=True, ignore=REAL_TIME):
+        town = signed_in(browser, live_server, client, w.promoter, width)
+        page = town.page
+        town.go("/leads/")
+        register(
+            town,
+            search="宁德",
+            title="储能电池生产基地",
+            investment="20000",
+            fixed="12000",
+            shot=f"leads-register-{screen}",
+        )
+        first = Lead.objects.get(company=comp, unit=w.town)
+        deadlines = page.locator("#deadlines").inner_text()
+        assert "响应时限" in deadlines and "2026-10-08" in deadlines
+        assert "研判时限" in deadlines and "2026-10-10" in deadlines
+        assert "时限暂按周一至周五计算" not in deadlines
+        fits(page, width)
+        town.shot(f"leads-registered-{screen}")
+
+        other = signed_in(browser, live_server, Client(), w.other_promoter, width)
+        other.go("/leads/")
+        register(other, search=comp.uscc, title="储能电池项目", investment="18000", fixed="")
+        second = Lead.objects.get(company=comp, unit=w.other_town)
+        assert second.status == Status.CONFLICT and second.conflict_with == first
+        conflict = other.page.locator("#conflict").inner_text()
+        assert "撞车待裁决" in conflict and "马巷街道" in conflict
+        assert other.page.locator("a:has-text('裁决撞车')").count() == 0
+        other.shot(f"leads-conflict-{screen}")
+        other.close()
+
+        office = signed_in(browser, live_server, Client(), w.office, width)
+        office.go("/leads/?status=conflict")
+        office.page.click(f"text={second.code}")
+        office.page.click("text=裁决撞车")
+        dialog = office.page.locator("#dialog")
+        dialog.locator("input[value=merge]").check()
+        dialog.locator("textarea[name=reason]").fill("同一投资方同一项目，由首报单位继续首谈")
+        office.shot(f"leads-arbitrate-{screen}")
+        office.dialog_submit()
+        office.page.locator("#lead-page .badge.lead-merged").wait_for()
+        assert first.code in office.page.locator("#lead-page").inner_text()
+        fits(office.page, width)
+        office.shot(f"leads-merged-{screen}")
+        office.close()
+
+        town.go(f"/leads/{first.code}/")
+        page.click("#lead-page .actions >> text=研判")
+        dialog = page.locator("#dialog")
+        for key, text in POINTS.items():
+            dialog.locator(f"textarea[name={key}]").fill(text)
+        dialog.locator("input[value=follow]").check()
+        town.dialog_submit()
+        page.locator("#lead-page .badge.lead-assessed").first.wait_for()
+        assert "储能需求旺盛" in page.locator("#assessment").inner_text()
+        timeline = page.locator("#timeline").inner_text()
+        assert "合并" in timeline and "研判" in timeline
+        town.shot(f"leads-assessed-{screen}")
+        page.click("#lead-page .actions >> text=转化为项目")
+        dialog.locator("input[value=planning]").check()
+        town.dialog_submit()
+        page.wait_for_url("**/projects/**")
+        first.refresh_from_db()
+        assert first.status == Status.CONVERTED and first.project.info_unit == w.town
+        relay = page.locator("#project-relay").inner_text()
+        assert "来源投资信息" in relay and first.code in relay
+        assert f"由投资信息 {first.code} 转化" in page.locator("#timeline").inner_text()
+        fits(page, width)
+        town.shot(f"leads-project-{screen}")
+
+        town.go("/leads/")
+        assert first.code in page.locator("#lead-results").inner_text()
+        fits(page, width)
+        town.shot(f"leads-list-{screen}")
+        town.close()
