@@ -251,7 +251,7 @@ def run(rule: Rule, facts: dict) -> Outcome:
         return Outcome(False, Decimal(0), "", cond_text, ev.steps)
     value, text = ev.eval(rule.amount)
     if value < 0:
-        raise ExprError(f"金额为负（{fmt(value)}）。", place="金额 ")
+        raise ExprError(f"金额为负（{fmt(value)}）。", place="金额")
     amount = value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
     formula = f"{text} 万元" if text == fmt(amount) else f"{text} = {fmt(amount)} 万元"
     return Outcome(True, amount, formula, cond_text, ev.steps)

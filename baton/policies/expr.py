@@ -103,7 +103,7 @@ class ExprError(ValueError):
     def __str__(self) -> str:
         where = self.place
         if self.pos:
-            where += f"第 {self.pos[0]} 行第 {self.pos[1]} 列"
+            where += f"{' ' if where else ''}第 {self.pos[0]} 行第 {self.pos[1]} 列"
         if self.token:
             where += f"“{self.token}”"
         return f"{where}：{self.message}" if where else self.message
@@ -231,6 +231,7 @@ def tokenize(text: str) -> list[Token]:
 
 # ── the parser (precedence climbing) ────────────────────────────────────────────
 
+MAX_DEPTH = 40
 PREC = {"or": 1, "and": 2, "not": 3, "cmp": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
 _CMP = set(COMPARE) | {"in", "notin"}
 
@@ -239,6 +240,7 @@ class _Parser:
     def __init__(self, text: str):
         self.tokens = tokenize(text)
         self.i = 0
+        self.depth = 0
 
     @property
     def tok(self) -> Token:
@@ -270,11 +272,19 @@ class _Parser:
         return node
 
     def or_(self):
+        self.nest()
         node = self.and_()
         while self.is_word("or"):
             pos = self.take().pos
             node = BinOp("or", node, self.and_(), pos)
+        self.depth -= 1
         return node
+
+    def nest(self) -> None:
+        # Python's own stack would overflow long before 4,000 characters of brackets.
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"嵌套过深（不超过 {MAX_DEPTH} 层）。")
 
     def and_(self):
         node = self.not_()
@@ -286,7 +296,10 @@ class _Parser:
     def not_(self):
         if self.is_word("not"):
             pos = self.take().pos
-            return Unary("not", self.not_(), pos)
+            self.nest()
+            node = Unary("not", self.not_(), pos)
+            self.depth -= 1
+            return node
         return self.cmp()
 
     def cmp(self):
@@ -324,7 +337,10 @@ class _Parser:
     def unary(self):
         if self.tok.kind == "op" and self.tok.text == "-":
             pos = self.take().pos
-            return Unary("-", self.unary(), pos)
+            self.nest()
+            node = Unary("-", self.unary(), pos)
+            self.depth -= 1
+            return node
         return self.primary()
 
     def primary(self):
@@ -632,29 +648,29 @@ def compile_rule(*, condition: str = "", amount: str, variables: dict | None = N
         if not isinstance(name, str) or not _IDENT.match(name):
             raise ExprError("变量名只能由字母、数字和下划线组成，且不以数字开头。", token=str(name))
         if name in FIELDS or name in FUNCTIONS or name in KEYWORDS:
-            raise ExprError("变量名与字段、函数或关键字重名。", token=name, place=f"变量 {name} ")
+            raise ExprError("变量名与字段、函数或关键字重名。", place=f"变量 {name}")
         try:
             trees[name] = parse(text)
         except ExprError as exc:
-            raise exc.at(f"变量 {name} ") from None
+            raise exc.at(f"变量 {name}") from None
     order = _order(trees)
     types: dict[str, str] = {}
     for name in order:
         try:
             types[name] = Checker(types).type(trees[name])
         except ExprError as exc:
-            raise exc.at(f"变量 {name} ") from None
+            raise exc.at(f"变量 {name}") from None
     checker = Checker(types)
     try:
         cond = parse(condition) if condition and condition.strip() else Bool(True)
         checker.need(cond, BOOL, "条件")
     except ExprError as exc:
-        raise exc.at("条件 ") from None
+        raise exc.at("条件") from None
     try:
         amt = parse(amount)
         checker.need(amt, NUM, "金额")
     except ExprError as exc:
-        raise exc.at("金额 ") from None
+        raise exc.at("金额") from None
     return Rule(cond, amt, {name: trees[name] for name in order})
 
 
@@ -668,9 +684,7 @@ def _order(trees: dict) -> list[str]:
             return
         if state.get(name) == 1:
             cycle = [*path[path.index(name) :], name]
-            raise ExprError(
-                f"变量之间循环引用：{' → '.join(cycle)}。", place=f"变量 {name} ", token=name
-            )
+            raise ExprError(f"变量之间循环引用：{' → '.join(cycle)}。", place=f"变量 {name}")
         state[name] = 1
         for dep in sorted(_names_in(trees[name])):
             if dep in trees:

@@ -75,7 +75,7 @@ def test_a_changed_file_replaces_the_policy_and_keeps_the_old_in_its_event():
         ({"amount": "tiers_flat(investment, [[100, 101%]])"}, "第三条：金额 第 1 行第 31 列“101%”"),
         (
             {"variables": {"a": "b", "b": "a"}, "amount": "a"},
-            "第三条：变量 a “a”：变量之间循环引用",
+            "第三条：变量 a：变量之间循环引用",
         ),
         ({"condition": "fixed_investment"}, "第三条：条件 第 1 行第 1 列“fixed_investment”"),
         ({"payments": [{"milestone": "started", "share": "0.5"}]}, "各笔兑付比例之和应为 1"),

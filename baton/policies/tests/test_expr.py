@@ -173,3 +173,10 @@ trees = st.recursive(
 @given(trees)
 def test_printing_then_parsing_gives_the_same_tree(tree):
     assert parse(to_text(tree)) == tree
+
+
+def test_deep_nesting_is_refused_not_a_crash():
+    assert "嵌套过深" in refused(amount="(" * 500 + "1" + ")" * 500)
+    assert "嵌套过深" in refused(amount="-" * 500 + "1")
+    assert "嵌套过深" in refused(condition="not " * 500 + "true", amount="1")
+    assert compile_rule(amount="(" * 30 + "1" + ")" * 30)
