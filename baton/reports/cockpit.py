@@ -27,6 +27,7 @@ from django.db.models import (
 )
 
 from baton.core.dates import end_of_day, local_date, start_of_day
+from baton.leads.figures import LeadFigures, lead_figures_cached
 from baton.org.models import LEADER_ORDER, District, Person, Unit
 from baton.projects.asof import (
     ADMITTED,
@@ -156,6 +157,8 @@ class Cockpit:
     acted_projects: int
     leaders: list[LeaderRow]
     top_projects: list[ProjectActs]
+    #: The leads (投资信息) of the scope at ``D``, their flows over the window.
+    leads: LeadFigures | None = None
 
 
 def cockpit_build(
@@ -166,6 +169,7 @@ def cockpit_build(
     ``user`` narrows to what the user may see, as ``figures_as_of`` does (a no-op, and
     skipped, when the user's scope covers ``scope``).
     """
+    viewer = user  # the leads' own rule of who sees what (``leads.figures.user_covers``)
     if user is not None and user_covers(user, scope):
         user = None
     where = scope.period_filter()
@@ -208,6 +212,7 @@ def cockpit_build(
         acted_projects=acted,
         leaders=leaders,
         top_projects=_top_projects(window_acts),
+        leads=lead_figures_cached(scope=scope, as_of=as_of, since=since, user=viewer),
     )
 
 

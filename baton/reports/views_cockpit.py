@@ -12,12 +12,13 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from baton.core.dates import days_text
 from baton.core.money import wan_to_yi
+from baton.leads.figures import FLOWS
 from baton.projects.asof import CHANGES
 from baton.projects.models import Stage
 
@@ -243,6 +244,7 @@ def _view(board: Cockpit) -> dict:
         ],
     }
     return {
+        "leads": lead_links(board.leads) if board.leads is not None else None,
         "funnel": funnel,
         "exits": exits,
         "library_url": link.at(),
@@ -258,6 +260,66 @@ def _view(board: Cockpit) -> dict:
         "acts_url": link.window(acted_by="all"),
         "leaders": leaders,
         "charts": charts,
+    }
+
+
+# --- leads (投资信息) -----------------------------------------------------------------------
+
+
+def leads_list_url() -> str | None:
+    """The lead list's address, or None while the leads' pages are not installed."""
+    try:
+        return reverse("leads:list")
+    except NoReverseMatch:
+        return None
+
+
+def lead_links(figures) -> dict:
+    """The leads' tables, each count with the lead list behind it (``status``, ``source``,
+    ``unit``; the scope's unit, and the date): the figures are the leads at ``D``."""
+    url = leads_list_url()
+    base = {"as_of": figures.as_of.isoformat()}
+    if figures.scope.unit is not None:
+        base["unit"] = figures.scope.unit.pk
+
+    def link(**filters) -> str | None:
+        return f"{url}?{urlencode({**base, **filters})}" if url else None
+
+    def flows(row, **key) -> list[dict]:
+        return [
+            {
+                "count": row.flows[flow].count,
+                "yi": row.flows[flow].yi,
+                # 研判 is a moment, not a status: the list has no filter that holds exactly it.
+                "url": None
+                if flow == "assessed"
+                else link(**key, **({"status": flow} if flow != "registered" else {})),
+            }
+            for flow in FLOWS
+        ]
+
+    return {
+        "list_url": link(),
+        "flow_labels": list(FLOWS.values()),
+        "totals": flows(figures),
+        "statuses": [
+            {"code": code, "label": label, "tally": tally, "url": link(status=code)}
+            for code, label, tally in figures.statuses
+        ],
+        "reserve": figures.reserve,
+        "timings": figures.timings,
+        "tables": [
+            (
+                "分信息来源",
+                [{"name": r.name, "cells": flows(r, source=r.key)} for r in figures.by_source],
+                "leads-sources",
+            ),
+            (
+                "分跟进单位",
+                [{"name": r.name, "cells": flows(r, unit=r.key)} for r in figures.by_unit],
+                "leads-units",
+            ),
+        ],
     }
 
 
