@@ -262,6 +262,10 @@ WIDE = {
     "无进展天数": 1.2,
     "项目阶段": 1.2,
     "状态": 1.2,
+    "信息来源": 1.4,
+    "跟进单位": 1.6,
+    "信息状态": 1.4,
+    "办理环节": 1.2,
 }
 DATES = {"日期": 1.8, "最近动态": 1.8, "办结时限": 1.8}
 
@@ -278,6 +282,17 @@ def _widths(grid, table: tables.Table) -> None:
         column.width = width
         for cell in column.cells:
             cell.width = width
+
+
+def _caption(document, text: str) -> None:
+    """A table's name, centred over it in 黑体."""
+    paragraph = _plain(document.add_paragraph())
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_before = Pt(6)
+    paragraph.paragraph_format.keep_with_next = True
+    run = paragraph.add_run(text)
+    run.font.size = TABLE_SIZE
+    _fonts(run._r.get_or_add_rPr(), HEI_FONT)
 
 
 def _picture(document, png: bytes, width) -> None:
@@ -338,6 +353,14 @@ def pack_docx(pack, *, signed_on: dt.date | None = None) -> bytes:
     for n, (heading, table) in enumerate(tables.movement_blocks(pack)):
         document.add_heading(f"（{'一二三四'[n]}）{heading}（{len(table.rows)}个）", level=2)
         _table(document, table)
+
+    if pack.leads_year is not None:
+        document.add_heading("（五）投资信息（第一棒）", level=2)
+        paragraph = document.add_paragraph(tables.leads_paragraph(pack))
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        for heading, table in tables.lead_blocks(pack):
+            _caption(document, heading)
+            _table(document, table)
 
     document.add_heading(f"四、连续{IDLE_DAYS}天无进展项目（{len(pack.idle)}个）", level=1)
     _table(document, tables.idle_table(pack))

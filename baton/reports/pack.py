@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 
 from baton.core.dates import end_of_day, local_date, month_end
+from baton.leads.figures import LeadFigures, lead_figures
 from baton.org.models import Unit
 from baton.projects.asof import last_activity
 from baton.projects.models import (
@@ -125,6 +126,9 @@ class Pack:
     next_steps: str = ""
     #: The day the month was published (its 成文日期), or None while it is not.
     published_on: dt.date | None = None
+    #: The leads (投资信息) at ``D``: the month's flows, and the year's to ``D``.
+    leads_month: LeadFigures | None = None
+    leads_year: LeadFigures | None = None
 
     @property
     def title(self) -> str:
@@ -151,6 +155,7 @@ def month_ends_up_to(day: dt.date, n: int = TREND_MONTHS) -> list[dt.date]:
 
 def pack_build(*, scope: Scope, as_of: dt.date, user=None) -> Pack:
     """Return the pack of the month that ends at ``as_of`` (its 1st to ``as_of``)."""
+    viewer = user  # the leads' own rule of who sees what (``leads.figures.user_covers``)
     if user is not None and user_covers(user, scope):
         user = None
     figures = figures_as_of(as_of=as_of, scope=scope, user=user)
@@ -172,6 +177,10 @@ def pack_build(*, scope: Scope, as_of: dt.date, user=None) -> Pack:
         for f in [figures_as_of(as_of=day, scope=scope, user=user)]
     ]
     pack.highlights, pack.next_steps = notes_get(scope=scope, as_of=as_of)
+    pack.leads_month = lead_figures(scope=scope, as_of=as_of, since=pack.month_start, user=viewer)
+    pack.leads_year = lead_figures(
+        scope=scope, as_of=as_of, since=as_of.replace(month=1, day=1), user=viewer
+    )
     published = published_get(scope=scope, as_of=as_of)
     if published is not None:
         pack.published_on = local_date(published.published_at)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from baton.core.dates import chinese_date
-from baton.core.money import plain, wan_to_yi
+from baton.core.money import plain, wan_to_yi, yi_2
 
 #: How a column's numbers are shown: a count, 亿元 with two decimals, 万元 as entered.
 COUNT, YI, WAN = "count", "yi", "wan"
@@ -142,3 +142,78 @@ def problem_table(pack) -> Table:
 
 def as_of_text(pack) -> str:
     return f"统计时段：{chinese_date(pack.month_start)}至{chinese_date(pack.as_of)}"
+
+
+# --- leads (投资信息) ------------------------------------------------------------------------
+
+
+def leads_paragraph(pack) -> str:
+    """The leads in words: the month's flows, the year's to ``D``, and the timings."""
+    month, year = pack.leads_month, pack.leads_year
+    m, y = month.flows, year.flows
+    timings = "，".join(f"{t.label}按时率{t.share_text}" for t in year.timings)
+    return (
+        f"本月新登记投资信息{m['registered'].count}条，总投资{yi_2(m['registered'].investment)}亿元；"
+        f"研判{m['assessed'].count}条，转化为项目{m['converted'].count}条，"
+        f"不予跟进{m['rejected'].count}条。"
+        f"本年累计登记{y['registered'].count}条，总投资{yi_2(y['registered'].investment)}亿元，"
+        f"转化为项目{y['converted'].count}条；另有储备信息{year.reserve.count}条，未计入。"
+        f"本年到期的信息中，{timings}。"
+    )
+
+
+def lead_status_table(pack) -> Table:
+    """The counted leads at ``D`` by status (储备 and merged ones are not counted)."""
+    figures = pack.leads_year
+    rows = [
+        [label, tally.count, wan_to_yi(tally.investment)] for _, label, tally in figures.statuses
+    ]
+    rows.append(["合计", figures.counted.count, wan_to_yi(figures.counted.investment)])
+    return Table(["信息状态", "信息（条）", "总投资（亿元）"], rows, [None, COUNT, YI], True)
+
+
+def lead_flow_table(figures, rows, label: str) -> Table:
+    """The flows of ``figures``' window by source or unit; the totals row sums the rows."""
+    header = [
+        label,
+        "登记（条）",
+        "登记总投资（亿元）",
+        "研判（条）",
+        "转化（条）",
+        "不予跟进（条）",
+    ]
+
+    def cells(flows) -> list:
+        registered = flows["registered"]
+        return [
+            registered.count,
+            wan_to_yi(registered.investment),
+            flows["assessed"].count,
+            flows["converted"].count,
+            flows["rejected"].count,
+        ]
+
+    body = [[row.name, *cells(row.flows)] for row in rows]
+    body.append(["合计", *cells(figures.flows)])
+    return Table(header, body, [None, COUNT, YI, COUNT, COUNT, COUNT], True)
+
+
+def lead_timing_table(pack) -> Table:
+    header = ["办理环节", "到期（条）", "按时办结（条）", "按时率", "已办结（条）", "用时中位"]
+    rows = [
+        [t.label, t.due, t.on_time, t.share_text, t.done, t.median_text]
+        for t in pack.leads_year.timings
+    ]
+    return Table(header, rows, [None, COUNT, COUNT, None, COUNT, None])
+
+
+def lead_blocks(pack) -> list[tuple[str, Table]]:
+    """The leads' tables with their headings, for the Word and Excel packs."""
+    year = pack.leads_year
+    window = f"{chinese_date(year.since)}至{chinese_date(pack.as_of)}"
+    return [
+        (f"投资信息状态（截至{chinese_date(pack.as_of)}）", lead_status_table(pack)),
+        (f"分信息来源（{window}）", lead_flow_table(year, year.by_source, "信息来源")),
+        (f"分跟进单位（{window}）", lead_flow_table(year, year.by_unit, "跟进单位")),
+        (f"办理时效（{window}到期的信息）", lead_timing_table(pack)),
+    ]

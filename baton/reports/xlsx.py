@@ -67,7 +67,8 @@ def _image(png: bytes, width: int) -> Image:
 
 
 def pack_xlsx(pack) -> bytes:
-    """Return the pack as an .xlsx file's bytes: 汇总, 分单位, 本月动态, 无进展项目, 存在问题."""
+    """Return the pack as an .xlsx file's bytes: 汇总, 分单位, 本月动态, 无进展项目, 存在问题,
+    投资信息."""
     book = Workbook()
     summary = book.active
     summary.title = "汇总"
@@ -100,6 +101,19 @@ def pack_xlsx(pack) -> bytes:
     problems = book.create_sheet("存在问题")
     _write(problems, tables.problem_table(pack))
     column_widths(problems, [18, 30, 14, 40, 18, 12, 10, 10])
+
+    if pack.leads_year is not None:
+        leads = book.create_sheet("投资信息")
+        leads.append(["投资信息（第一棒）"])
+        leads["A1"].font = TITLE
+        leads.append([tables.leads_paragraph(pack)])
+        leads["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+        leads.merge_cells("A2:F2")
+        leads.row_dimensions[2].height = 75
+        leads.append([])
+        for heading, table in tables.lead_blocks(pack):
+            _write(leads, table, title=heading)
+        column_widths(leads, [18, 12, 16, 12, 12, 14])
 
     out = io.BytesIO()
     book.save(out)
