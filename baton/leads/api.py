@@ -36,8 +36,8 @@ from .api_schemas import (
     AssessIn,
     ConvertIn,
     ConvertOut,
-    EventOut,
     LeadCreateIn,
+    LeadEventOut,
     LeadFilters,
     LeadOut,
     LeadPage,
@@ -381,7 +381,9 @@ def lead_feedback(request, code: str, payload: TextIn):
     return acted(user, lead)
 
 
-@router.post("/leads/{code}/notes", response={201: EventOut, **ACT_ERRORS}, summary="添加跟进记录")
+@router.post(
+    "/leads/{code}/notes", response={201: LeadEventOut, **ACT_ERRORS}, summary="添加跟进记录"
+)
 def lead_note(request, code: str, payload: TextIn):
     user = request.auth
     lead = lead_in_scope(user, code)

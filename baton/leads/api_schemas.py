@@ -218,7 +218,7 @@ class ProjectLink(Schema):
     api_url: str = Field(description="项目在本接口中的地址")
 
 
-class ActionsOut(Schema):
+class LeadActionsOut(Schema):
     edit: bool
     respond: bool
     assess: bool
@@ -230,7 +230,7 @@ class ActionsOut(Schema):
     convert: bool
 
 
-class EventOut(Schema):
+class LeadEventOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -269,8 +269,8 @@ class LeadOut(LeadRow):
     project: ProjectLink | None = Field(description="转化的项目；未转化时为 null")
     converted_at: dt.datetime | None
     last_progress_at: dt.datetime
-    actions: ActionsOut = Field(description="当前用户可执行的操作")
-    events: list[EventOut] = Field(description="动态，按时间先后")
+    actions: LeadActionsOut = Field(description="当前用户可执行的操作")
+    events: list[LeadEventOut] = Field(description="动态，按时间先后")
 
 
 class LeadPage(Schema):
