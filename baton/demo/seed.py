@@ -27,6 +27,7 @@ from baton.projects.models import Industry, Milestone, Project, Stage
 
 from .assessment import load_assessment_demo
 from .builder import Builder, ladder_path, moment, run_steps
+from .chains import load_chains
 from .companies import load_companies
 from .land import load_land
 from .leads import load_leads
@@ -171,6 +172,7 @@ def load_demo(today: dt.date | None = None) -> DemoResult:
     load_land(org["xa"])
     load_living(b, org, names, industries, today or timezone.localdate())
     load_companies(org["xa"])
+    load_chains(org["xa"])
     load_leads(org["xa"], today)
     return DemoResult(created=True, projects=Project.objects.count())
 

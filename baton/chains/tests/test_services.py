@@ -73,9 +73,11 @@ def test_it_moves_a_node_with_its_lower_nodes(w):
     services.node_update(
         node=battery, actor=w.office, name="电池", position="downstream", codes="C384"
     )
-    assert set(ChainNode.objects.filter(pk__in=[battery.pk, nodes["储能电池"].pk]).values_list(
-        "position", flat=True
-    )) == {"downstream"}
+    assert set(
+        ChainNode.objects.filter(pk__in=[battery.pk, nodes["储能电池"].pk]).values_list(
+            "position", flat=True
+        )
+    ) == {"downstream"}
     event = ChainEvent.objects.filter(kind="node_changed").get()
     assert event.old == {"name": "动力电池", "position": "midstream"}
     assert event.new == {"name": "电池", "position": "downstream"}
@@ -122,7 +124,10 @@ def test_it_keeps_a_target_of_the_library_or_by_name(w):
         lambda: services.target_add(node=nodes["动力电池"], actor=w.office, name="中创新航"),
         "已在本环节的目标企业清单中",
     )
-    refused(lambda: services.target_add(node=nodes["锂矿"], actor=w.office), "目标企业（从客商库选择或填写名称）不能为空")
+    refused(
+        lambda: services.target_add(node=nodes["锂矿"], actor=w.office),
+        "目标企业（从客商库选择或填写名称）不能为空",
+    )
 
 
 def test_it_refuses_another_districts_company(w):
@@ -139,7 +144,11 @@ def test_it_records_a_chain_leaders_suppliers(w):
     leader = company(w, "厦门某电池有限公司", "C3841")
     first = company(w, "厦门某正极材料有限公司", "C3985")
     row = services.supplier_add(
-        chain=chain, actor=w.office, leader=leader, supplier=first, tier="一级",
+        chain=chain,
+        actor=w.office,
+        leader=leader,
+        supplier=first,
+        tier="一级",
         node=nodes["正极材料"],
     )
     assert row.tier == "first"
@@ -162,7 +171,9 @@ def test_it_records_a_chain_leaders_suppliers(w):
         "配套层级应为一级、二级之一",
     )
     services.supplier_remove(supplier=row, actor=w.office)
-    assert list(chain.events.filter(kind__startswith="supplier").values_list("kind", flat=True)) == [
+    assert list(
+        chain.events.filter(kind__startswith="supplier").values_list("kind", flat=True)
+    ) == [
         "supplier_added",
         "supplier_removed",
     ]

@@ -81,6 +81,7 @@
         expandAndCollapse: false,
         roam: false,
         edgeShape: "polyline",
+        symbol: "circle",
         lineStyle: { color: "#c3ccd6", width: 1.2 },
         label: { position: "left", verticalAlign: "middle", align: "right", fontSize: narrow ? 12 : 14, fontFamily: FONT },
         leaves: { label: { position: "right", verticalAlign: "middle", align: "left" } },
