@@ -46,6 +46,7 @@ urlpatterns = [
     path("leads/", include("baton.leads.urls")),
     path("companies/", include("baton.companies.urls")),
     path("chains/", include("baton.chains.urls")),
+    path("policies/", include("baton.policies.urls")),
     path("ledger/", include("baton.ledger.urls")),
     path("jobs/", include("baton.jobs.urls")),
     path("land/", include("baton.land.urls")),
