@@ -237,3 +237,50 @@ def test_the_facts_come_from_the_project_and_its_investor(w):
     assert facts["intensity_per_mu"] == D("250")
     assert facts["tags"] == ["上市"] and facts["district"] == "350213"
     assert facts["industry"] == "新能源" or facts["industry"] is None
+
+
+def test_the_text_output_lists_items_near_misses_and_missing_facts(w, capsys):
+    load_shipped()
+    policy_load(items=[make_policy()])
+    project = make_project(w, investment="3000", fixed_investment="4000")
+    Milestone.objects.create(project=project, kind="signed", date=dt.date(2024, 8, 1))
+    call_command("policy", "estimate", "--project", project.code)
+    out = capsys.readouterr().out
+    assert "按 2024-08-01 有效的政策" in out
+    assert "差一点：厦测〔2024〕1号 第三条：固定资产投资再增加 1,000 万元即可适用" in out
+    assert "（一）：缺少数据：注册日期" in out  # 厦门火炬高新区, not guessed
+    assert out.rstrip().endswith("合计 0 万元")
+    call_command(
+        "policy",
+        "estimate",
+        "--project",
+        project.code,
+        "--fact",
+        "registered_capital=30000",
+        "--fact",
+        "registered_on=2024-05-01",
+        "--format",
+        "json",
+    )
+    items = json.loads(capsys.readouterr().out)["items"]
+    assert [(i["clause"], i["amount_wan"], i["beneficiary"]) for i in items] == [
+        ("（一）", "10", "中介")
+    ]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--project", "350213-2099-9999"], "没有编号为 350213-2099-9999 的项目"),
+        (["--on", "2024-02-30"], "2024-02-30 不是有效的日期"),
+        (["--fact", "colour=red"], "应为 字段=值"),
+        (["--fact", "registered_capital=many"], "不是有效的数值"),
+    ],
+)
+def test_the_command_refuses_bad_arguments(w, args, message):
+    from django.core.management import CommandError
+
+    project = make_project(w)
+    base = ["policy", "estimate", "--project", project.code]
+    with pytest.raises(CommandError, match=message):
+        call_command(*base, *args)
