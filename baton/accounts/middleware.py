@@ -69,6 +69,8 @@ BUSINESS_NAMESPACES = frozenset(
         "land",
         "assessment",
         "companies",
+        "leads",
+        "chains",
     }
 )
 OPEN_TO_ADMINS = frozenset({"reports:home"})

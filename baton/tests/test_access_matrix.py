@@ -313,6 +313,8 @@ def api_attachment(p: Persona, obj: AttFile) -> int:
 
 
 def visible(p: Persona, obj) -> bool:
+    if isinstance(obj, Clue):
+        return sees_lead(p, obj)
     if isinstance(obj, Firm):
         return sees_company(p, obj)
     if isinstance(obj, AttFile):
@@ -372,6 +374,173 @@ def company_targets(w) -> dict:
         "companies": [
             Firm("xa_company", add(w.office, w.district, "翔安某某科技有限公司"), XIANGAN),
             Firm("ta_company", add(w.tongan_office, w.other_district, "同安某某电子"), TONGAN),
+        ]
+    }
+
+
+# 投资信息 (issue 17): a lead is its unit's first-report right. A unit's promoters see the
+# leads their unit holds or first reported (after a reassignment, both units), the
+# district office and leaders the district's, the city reviewer the city's; the
+# administrators and a 协调部门 none. The holder unit's promoters and the office work an
+# open lead (not one waiting for a 撞车 ruling); feedback to the source is theirs on any
+# lead not merged; only the office arbitrates a 撞车 and reassigns a lead idle for the
+# district's days. The pages refuse a step the lead's state does not allow with the 403
+# page and its reason; the API lets the holder and the office through to the service,
+# which says why (422).
+
+
+@dataclass(frozen=True)
+class Clue:
+    """A lead of the world, as the leads' policy sees it."""
+
+    key: str
+    code: str
+    district: str
+    holder: str  # the unit that holds it now
+    first: str  # the unit that first reported it
+    status: str = "registered"
+    responded: bool = False
+    idle: bool = False  # no progress for the district's days: the office may reassign
+
+
+def sees_lead(p: Persona, clue: Clue) -> bool:
+    if p.role == UNIT:
+        return p.unit in (clue.holder, clue.first)
+    if p.role in (OFFICE, LEADER):
+        return p.district == clue.district
+    return p.role == CITY
+
+
+def works_lead(p: Persona, clue: Clue) -> bool:
+    """The holder unit's promoters or the district office (whatever the lead's state)."""
+    return (p.role == UNIT and p.unit == clue.holder) or (
+        p.role == OFFICE and p.district == clue.district
+    )
+
+
+def lead_open(clue: Clue) -> bool:
+    return clue.status in ("registered", "following", "assessed")
+
+
+def lead_step(step: str) -> Callable:
+    """Whether ``step`` is open to the persona on the lead now (the pages' buttons)."""
+
+    def can(p: Persona, clue: Clue) -> bool:
+        if step in ("arbitrate", "reassign"):
+            office = p.role == OFFICE and p.district == clue.district
+            if step == "arbitrate":
+                return office and clue.status == "conflict"
+            return office and lead_open(clue) and clue.idle
+        if not works_lead(p, clue):
+            return False
+        if step == "feedback":
+            return clue.status != "merged"
+        if step == "respond":
+            return lead_open(clue) and not clue.responded
+        if step == "convert":
+            return clue.status == "assessed"
+        return lead_open(clue)
+
+    return can
+
+
+#: A lead's dialogs, by their URL names.
+LEAD_STEPS = (
+    "edit",
+    "respond",
+    "note",
+    "assess",
+    "feedback",
+    "reject",
+    "arbitrate",
+    "reassign",
+    "convert",
+)
+
+
+def lead_page(step: str, invalid: int = 422) -> Callable:
+    """A lead's dialog: 404 unseen, 403 (with the reason) unless the step is open; an
+    empty POST is the form's ``invalid`` — for 响应, whose fields are all optional, it
+    responds and goes back to the lead."""
+    can = lead_step(step)
+
+    def rule(p: Persona, method: str, clue: Clue) -> Expect:
+        if not sees_lead(p, clue):
+            return 404
+        if not can(p, clue):
+            return 403
+        if method == "GET":
+            return 200
+        if step == "respond":
+            return Redirect(reverse("leads:detail", kwargs={"code": clue.code}))
+        return invalid
+
+    return rule
+
+
+def lead_api(step: str) -> Callable:
+    """A lead's step over the API: 404 unseen, 403 unless the holder's or the office's
+    (the office's alone for arbitrate and reassign); for them the service's 422 on the
+    bodies below (blank texts, an empty 研判, a lead whose state does not allow it), but
+    the conversion of an assessed lead, which is done (201, rolled back)."""
+
+    def rule(p: Persona, clue: Clue) -> int:
+        if not sees_lead(p, clue):
+            return 404
+        office = p.role == OFFICE and p.district == clue.district
+        if not (office if step in ("arbitrate", "reassign") else works_lead(p, clue)):
+            return 403
+        if step == "edit":
+            return 409  # the stale version, before anything else
+        if step == "convert" and clue.status == "assessed":
+            return 201
+        return 422
+
+    return rule
+
+
+def lead_targets(w) -> dict:
+    """翔安, all for the company of ``company_targets`` (no other company, so that the
+    library's lists stay as they are): 马巷's new lead; 马巷's assessed lead, idle for 40
+    days; a lead 马巷 first reported that the office reassigned to 新店; 新店's own, a 撞车
+    with 马巷's. 同安: a lead of its own unit, for 同安's company."""
+    from baton.companies.models import Company
+    from baton.leads import services as lead_services
+    from baton.leads.models import Lead
+
+    xa, ta = (Company.objects.get(pk=firm.pk) for firm in w.targets["companies"])
+
+    def add(actor, comp, title, **values):
+        values = {"source": "referrer", "investment": "20000", "industry_code": "C3841", **values}
+        return lead_services.lead_register(
+            actor=actor, company=comp, title=title, confirmed=True, **values
+        )
+
+    def idle(lead):
+        Lead.objects.filter(pk=lead.pk).update(
+            last_progress_at=timezone.now() - dt.timedelta(days=40)
+        )
+
+    new = add(w.promoter, xa, "动力电池生产基地")
+    assessed = add(w.promoter, xa, "新能源汽车零部件")
+    points = dict.fromkeys(("direction", "market", "technology", "environment", "energy"), "可")
+    lead_services.lead_assess(
+        lead=assessed, actor=w.promoter, points={**points, "benefit": "好"}, conclusion="follow"
+    )
+    idle(assessed)
+    passed = add(w.promoter, xa, "硬质合金项目")
+    idle(passed)
+    lead_services.lead_reassign(lead=passed, actor=w.office, unit=w.other_town, reason="无进展")
+    conflict = add(w.other_promoter, xa, "储能电池项目")
+    tongan = add(w.tongan_office, ta, "食品加工", unit=w.tongan_unit)
+    assert conflict.status == "conflict"
+    return {
+        "leads": [
+            Clue("xa_new", new.code, XIANGAN, MAXIANG, MAXIANG),
+            Clue("xa_conflict", conflict.code, XIANGAN, XINDIAN, XINDIAN, "conflict"),
+            Clue("xa_passed", passed.code, XIANGAN, XINDIAN, MAXIANG),
+            Clue("xa_assessed", assessed.code, XIANGAN, MAXIANG, MAXIANG, "assessed", True, True),
+            Clue("ta_new", tongan.code, TONGAN, "同安区招商办", "同安区招商办"),
         ]
     }
 
@@ -968,6 +1137,7 @@ BUSINESS_APPS = (
     "land",
     "assessment",
     "companies",
+    "leads",
 )
 
 
@@ -1144,6 +1314,18 @@ POLICY: dict[str, Web | Api] = {
     "companies/<int:pk>/merge/": Web(
         "companies:merge", ("GET", "POST"), object_page(merges_company, 422), "companies"
     ),
+    # 投资信息: the list for every business role in its area; registering (and its company
+    # search) for the promoters and the office; the district's rules for its office; a
+    # lead's page and dialogs as lead_page says.
+    "leads/": Web("leads:list", ("GET",), role_page(BUSINESS)),
+    "leads/new/": Web("leads:new", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
+    "leads/new/companies/": Web("leads:company_search", ("GET",), role_page({UNIT, OFFICE})),
+    "leads/settings/": Web("leads:settings", ("GET", "POST"), role_page({OFFICE}, 422)),
+    "leads/<str:code>/": Web("leads:detail", ("GET",), object_page(sees_lead), "leads"),
+    **{
+        f"leads/<str:code>/{step}/": Web(f"leads:{step}", ("GET", "POST"), lead_page(step), "leads")
+        for step in LEAD_STEPS
+    },
     # 招商地图 (issue 7): the map, its GeoJSON and 为项目找地 for every business role in its
     # own area; parcel and building cards by district; the actions as land_page says.
     "land/": Web("land:map", ("GET",), role_page(BUSINESS)),
@@ -1400,6 +1582,47 @@ POLICY: dict[str, Web | Api] = {
         {"POST": (company_api(merges_company), lambda w, firm: {"drop": firm.pk})},
         "companies",
     ),
+    # 投资信息: the list in the user's scope (the administrators': empty); registering for
+    # the promoters and the office (a blank title: 422, nothing written); a lead and its
+    # steps as lead_api says.
+    "api/v1/leads": Api(
+        "/leads",
+        {
+            "GET": (every_token, None),
+            "POST": (
+                lambda p, obj: 422 if p.role in (UNIT, OFFICE) else 403,
+                lambda w, obj: {
+                    "company": w.lead_company,
+                    "title": "   ",
+                    "source": "referrer",
+                    "investment_wan": "1",
+                },
+            ),
+        },
+    ),
+    "api/v1/leads/<code>": Api(
+        "/leads/{code}",
+        {
+            "GET": (lambda p, clue: 200 if sees_lead(p, clue) else 404, None),
+            "PATCH": (lead_api("edit"), _stale(title="改名")),
+        },
+        "leads",
+    ),
+    **{
+        f"api/v1/leads/<code>/{route}": Api(
+            f"/leads/{{code}}/{route}", {"POST": (lead_api(step), body)}, "leads"
+        )
+        for route, step, body in (
+            ("respond", "respond", lambda w, obj: {"follower": "张" * 51}),
+            ("assess", "assess", lambda w, obj: {"points": {}, "conclusion": "follow"}),
+            ("feedback", "feedback", lambda w, obj: {"text": "  "}),
+            ("notes", "note", lambda w, obj: {"text": "  "}),
+            ("reject", "reject", lambda w, obj: {"reason": "  "}),
+            ("arbitrate", "arbitrate", lambda w, obj: {"decision": "merge", "reason": "  "}),
+            ("reassign", "reassign", lambda w, obj: {"unit": w.town.pk, "reason": "  "}),
+            ("convert", "convert", lambda w, obj: {"stage": "planning"}),
+        )
+    },
     "api/v1/land/parcels": Api("/land/parcels", {"GET": (land_list, None)}),
     "api/v1/land/parcels/<code>": Api(
         "/land/parcels/{code}", {"GET": (land_read, None)}, "parcels"
@@ -1691,6 +1914,8 @@ def build_world():
     w.targets.update(assessment_targets(w))  # 考核排名 (issue 6, "assess")
     w.targets.update(notice_targets(w))  # 通知
     w.targets.update(company_targets(w))  # 客商库
+    w.targets.update(lead_targets(w))  # 投资信息
+    w.lead_company = w.targets["companies"][0].pk  # a 翔安 company, for registering
     return w
 
 
@@ -1719,6 +1944,8 @@ def web_path(spec: Web, obj) -> str:
         return reverse(spec.name, kwargs={"pk": obj.pk})
     if isinstance(obj, Firm):
         return reverse(spec.name, kwargs={"pk": obj.pk})
+    if isinstance(obj, Clue):
+        return reverse(spec.name, kwargs={"code": obj.code})
     return reverse(spec.name)
 
 
@@ -2063,3 +2290,25 @@ def test_the_company_list_api_and_export_hold_exactly_the_companies_in_scope(qui
         sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
         names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
         assert names == {company.name for company in page}, p.name
+
+
+@pytest.mark.django_db
+def test_the_lead_list_page_and_api_hold_exactly_the_leads_in_scope(quiet_requests):
+    """投资信息: the list page and the API's list, persona by persona, by the one rule."""
+    w = build_world()
+    sessions = Sessions(w)
+    clues = w.targets["leads"]
+    for p in PERSONAS[1:]:
+        client = sessions.clients[p.name]
+        expected = {clue.code for clue in clues if sees_lead(p, clue)}
+        token = {"Authorization": f"Bearer {sessions.tokens[p.name]}"}
+        response = sessions.bare.get("/api/v1/leads?size=200", headers=token)
+        if p.coordinating:
+            assert response.status_code == 403, p.name
+        else:
+            assert {row["code"] for row in response.json()["items"]} == expected, p.name
+        if p.role not in BUSINESS or p.coordinating:
+            assert client.get(reverse("leads:list")).status_code == 403, p.name
+            continue
+        page = client.get(reverse("leads:list")).context["page"]
+        assert {lead.code for lead in page} == expected, p.name
