@@ -70,7 +70,6 @@ BUSINESS_NAMESPACES = frozenset(
         "assessment",
         "companies",
         "leads",
-        "chains",
     }
 )
 OPEN_TO_ADMINS = frozenset({"reports:home"})
