@@ -243,6 +243,10 @@ class Outcome:
     steps: list
 
 
+#: 1 万亿元 in 万元, the bound of ``core.money``.
+MAX_WAN = Decimal("100000000")
+
+
 def run(rule: Rule, facts: dict) -> Outcome:
     """Evaluate ``rule`` over ``facts``; raise MissingFact when a fact it needs is absent."""
     ev = Evaluator(facts, rule.variables)
@@ -250,6 +254,8 @@ def run(rule: Rule, facts: dict) -> Outcome:
     if not ok:
         return Outcome(False, Decimal(0), "", cond_text, ev.steps)
     value, text = ev.eval(rule.amount)
+    if not value.is_finite() or value > MAX_WAN:
+        raise ExprError("金额超出合理范围（不超过 1 万亿元）。", place="金额")
     if value < 0:
         raise ExprError(f"金额为负（{fmt(value)}）。", place="金额")
     amount = value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)

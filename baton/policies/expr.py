@@ -520,7 +520,9 @@ class Checker:
             raise _err(node, f"{what}应为{want}，这里是{got}。")
 
     def type(self, node) -> str:
-        if isinstance(node, Num | Inf):
+        if isinstance(node, Inf):
+            raise _err(node, "inf 只能用作分段的上限。")
+        if isinstance(node, Num):
             return NUM
         if isinstance(node, Str):
             return STR

@@ -180,3 +180,40 @@ def test_deep_nesting_is_refused_not_a_crash():
     assert "嵌套过深" in refused(amount="-" * 500 + "1")
     assert "嵌套过深" in refused(condition="not " * 500 + "true", amount="1")
     assert compile_rule(amount="(" * 30 + "1" + ")" * 30)
+
+
+@given(st.text(alphabet='0123456789.%‰+-*/()[],<>=! "abcdefinorstx_\n（', max_size=60))
+def test_any_text_is_a_tree_or_a_chinese_error_never_a_crash(text):
+    try:
+        compile_rule(condition=text, amount=text)
+    except ExprError as exc:
+        assert str(exc)
+
+
+@given(
+    st.integers(1, 10**6),
+    st.integers(1, 10**6),
+    st.integers(0, 10**6),
+    st.integers(0, 10**6),
+)
+def test_adding_what_a_near_miss_lacks_makes_the_clause_apply(need_fixed, need_land, fixed, land):
+    rule = compile_rule(
+        condition=f"fixed_investment >= {need_fixed} and land_mu >= {need_land}", amount="1"
+    )
+    facts = {"fixed_investment": D(fixed), "land_mu": D(land)}
+    if run(rule, facts).applies:
+        return
+    gaps = dict((label, gap) for label, gap, _ in shortfalls(rule, facts))
+    topped = {
+        "fixed_investment": facts["fixed_investment"] + gaps.get("固定资产投资", 0),
+        "land_mu": facts["land_mu"] + gaps.get("用地面积", 0),
+    }
+    assert run(rule, topped).applies
+    assert all(gap > 0 for gap in gaps.values())
+
+
+def test_inf_is_only_a_band_bound_and_an_amount_has_a_bound():
+    assert "inf 只能用作分段的上限" in refused(amount="inf")
+    rule = compile_rule(amount="fixed_investment * 1000000")
+    with pytest.raises(ExprError, match="金额超出合理范围"):
+        run(rule, {"fixed_investment": D("1000000")})
