@@ -134,3 +134,57 @@ def test_a_lead_from_registration_to_project(browser, live_server, client, w, sc
         fits(page, width)
         town.shot(f"leads-list-{screen}")
         town.close()
+
+
+@pytest.mark.parametrize("screen", WIDTHS)
+def test_the_demo_leads_and_the_rules(browser, live_server, client, screen):  # noqa: F811
+    """The office reads the demo's leads (counts, overdue, the 撞车 waiting), refuses a bad
+    threshold on the rules page, and registers a lead for a new company, warned of a name
+    alike to one of the library's."""
+    from baton.accounts.models import User
+    from baton.companies.models import Company
+    from baton.demo.tests.snapshot import load_demo_once
+
+    load_demo_once()
+    width = WIDTHS[screen]
+    office = signed_in(browser, live_server, client, User.objects.get(username="xa_office"), width)
+    page = office.page
+    office.go("/leads/")
+    assert "撞车待裁决" in page.locator(".lead-counts").inner_text()
+    assert page.locator("#lead-results .badge.overdue").count() > 0
+    fits(page, width)
+    office.shot(f"leads-demo-list-{screen}")
+    page.click(".lead-count.status-conflict")
+    page.locator("#lead-results tbody tr").first.wait_for()
+    page.locator("#lead-results tbody a").first.click()
+    page.locator("#conflict").wait_for()
+    assert page.locator("text=裁决撞车").count() == 1
+    fits(page, width)
+    office.shot(f"leads-demo-conflict-{screen}")
+
+    office.go("/leads/settings/")
+    page.fill("input[name=th-0-fixed_min]", "六千")
+    page.locator("form.lead-form button[type=submit]").click()
+    page.locator(".alert-error").wait_for()
+    assert "不是有效的万元金额" in page.locator(".alert-error").inner_text()
+    fits(page, width)
+    office.shot(f"leads-settings-refused-{screen}")
+
+    known = Company.objects.filter(district__name="翔安区").order_by("id").first()
+    office.go("/leads/new/")
+    page.locator(".new-company summary").click()
+    page.fill("#id_new_name", known.name.replace("有限公司", "（厦门）有限公司"))
+    page.select_option("#id_unit", label="马巷街道")
+    page.fill("#id_title", "智能工厂项目")
+    page.select_option("#id_source", "visit")
+    page.fill("#id_investment", "30000")
+    page.locator("form.lead-form button[type=submit]").click()
+    page.locator(".new-company .alert-warn").wait_for()
+    assert known.name in page.locator(".new-company").inner_text()
+    fits(page, width)
+    office.shot(f"leads-new-company-alike-{screen}")
+    page.check("#id_company_confirmed")
+    page.locator("form.lead-form button[type=submit]").click()
+    page.wait_for_url("**/leads/XS*/")
+    assert "马巷街道" in page.locator("#lead-fields").inner_text()
+    office.close()
