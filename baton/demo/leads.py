@@ -114,19 +114,26 @@ def _free(company: Company) -> bool:
     return not Lead.objects.filter(company=company, status__in=ACTIVE).exists()
 
 
-def _title(company: Company, industry: str, index: int) -> str:
+#: How many leads of each industry have been titled: the next takes the next product.
+_titled: dict[str, int] = {}
+
+
+def _title(company: Company, industry: str) -> str:
+    """A product of the company's industry its projects do not name, in turn."""
     taken = set(Project.objects.filter(investor=company.name).values_list("name", flat=True))
     products = PRODUCTS[industry]
+    turn = _titled.get(industry, 0)
+    _titled[industry] = turn + 1
     for step in range(len(products)):
-        product = products[(index + step) % len(products)]
+        product = products[(turn + step) % len(products)]
         if not any(product in name for name in taken):
-            return f"{product}项目"
-    return f"{products[index % len(products)]}二期项目"
+            return f"{product}{'二期' if turn >= len(products) else ''}项目"
+    return f"{products[turn % len(products)]}二期项目"
 
 
 def _register(spec: Spec, unit: Unit, company: Company, at: dt.datetime, index: int) -> Lead:
     industry = _industry(company)
-    title = _title(company, industry, index)
+    title = _title(company, industry)
     row = Industry.objects.filter(name=industry).first()
     for scale in map(Decimal, SCALES):
         investment = (spec.investment * scale).quantize(Decimal(10))
@@ -193,6 +200,7 @@ def load_leads(district: District, today: dt.date | None = None) -> int:
     """Register the demo's leads in ``district`` once; return how many were registered."""
     if Lead.objects.filter(district=district).exists():
         return 0
+    _titled.clear()
     today = today or timezone.localdate()
     office = User.objects.filter(role=User.Role.DISTRICT_OFFICE, district=district).first()
     units = {u.name: u for u in Unit.objects.filter(district=district)}
