@@ -20,6 +20,8 @@ from .deadlines import settings_of
 from .due import assess_owed, feedback_owed, respond_owed
 from .models import ACTIVE, Lead, Status
 
+# An item's ``project`` is a project's code (the API says so): a lead's is in its URL.
+
 
 def _url(lead: Lead) -> str:
     return reverse("leads:detail", args=[lead.code])
@@ -48,7 +50,7 @@ def respond_due(user: User, today: dt.date) -> Iterable[Item]:
     for lead in _held(user).filter(respond_owed()).order_by("respond_due", "id"):
         yield item(
             "lead_respond", f"响应：{lead.title}", url=_url(lead), today=today,
-            project=lead.code, due=lead.respond_due,
+            due=lead.respond_due,
         )  # fmt: skip
 
 
@@ -57,7 +59,7 @@ def assess_due(user: User, today: dt.date) -> Iterable[Item]:
     for lead in _held(user).filter(assess_owed()).order_by("assess_due", "id"):
         yield item(
             "lead_assess", f"研判：{lead.title}", url=_url(lead), today=today,
-            project=lead.code, due=lead.assess_due,
+            due=lead.assess_due,
         )  # fmt: skip
 
 
@@ -66,7 +68,7 @@ def feedback_due(user: User, today: dt.date) -> Iterable[Item]:
     for lead in _held(user).filter(feedback_owed()).order_by("feedback_due", "id"):
         yield item(
             "lead_feedback", f"反馈来源方：{lead.title}", url=_url(lead), today=today,
-            project=lead.code, due=lead.feedback_due,
+            due=lead.feedback_due,
         )  # fmt: skip
 
 
@@ -76,7 +78,7 @@ def conflicts(user: User, today: dt.date) -> Iterable[Item]:
     for lead in rows.order_by("reported_at", "id"):
         yield item(
             "lead_conflict", f"裁决撞车：{lead.title}（{lead.unit.name}）", url=_url(lead),
-            today=today, project=lead.code,
+            today=today,
         )  # fmt: skip
 
 
@@ -95,5 +97,5 @@ def reassignable(user: User, today: dt.date) -> Iterable[Item]:
             idle = services.idle_days(lead, today)
             yield item(
                 "lead_reassign", f"可改派：{lead.title}（{lead.unit.name}，{idle} 天无进展）",
-                url=_url(lead), today=today, project=lead.code,
+                url=_url(lead), today=today,
             )  # fmt: skip

@@ -18,7 +18,10 @@ pytestmark = pytest.mark.django_db
 
 def kinds(user, today=None):
     today = today or timezone.localdate()
-    return [(entry.kind, entry.project, entry.overdue) for entry in todo_items(user, today)]
+    return [
+        (entry.kind, entry.url.rstrip("/").rsplit("/", 1)[-1], entry.overdue)
+        for entry in todo_items(user, today)
+    ]
 
 
 def lead_items(user, today=None):
@@ -54,9 +57,7 @@ def test_the_office_gets_collisions_and_reassignable_leads(w):
     assert ("lead_conflict", second.code, False) in lead_items(w.office)
     assert not [k for k in lead_items(w.office) if k[0] == "lead_reassign"]
     assert not [k for k in lead_items(w.other_promoter) if k[1] == second.code]
-    Lead.objects.filter(pk=first.pk).update(
-        last_progress_at=timezone.now() - dt.timedelta(days=31)
-    )
+    Lead.objects.filter(pk=first.pk).update(last_progress_at=timezone.now() - dt.timedelta(days=31))
     assert ("lead_reassign", first.code, False) in lead_items(w.office)
     assert lead_items(w.tongan_office) == []
 
