@@ -43,6 +43,7 @@ from .forms import (
     TextForm,
 )
 from .models import ASSESSMENT_POINTS, Kind, Lead, LeadEvent, Source, Status
+from .values import AMOUNTS, QUANTITIES
 
 app_name = "leads"
 PER_PAGE = 20
@@ -364,6 +365,12 @@ def _shown(field: str, value, names: dict) -> str:
         return str(Kind(value).label) if value in Kind.values else str(value)
     if field == "decision":
         return _DECISIONS.get(value, str(value))
+    if field in AMOUNTS or field in QUANTITIES:
+        try:
+            number = Decimal(str(value))
+        except ArithmeticError:
+            return str(value)
+        return f"{number:,.4f}".rstrip("0").rstrip(".")  # the label names the unit
     if field.endswith("_at") and isinstance(value, str):
         try:
             return f"{timezone.localtime(dt.datetime.fromisoformat(value)):%Y-%m-%d %H:%M}"

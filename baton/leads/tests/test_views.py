@@ -247,3 +247,40 @@ def test_settings_edit_and_refusals(client, w):
     rules = LeadSettings.objects.get(district=w.district)
     assert rules.hold_days == 60 and rules.thresholds[0]["fixed_min"] == "12000"
     assert rules.exclusions == [{"label": "住宅房地产", "industry": ["K7010"], "kinds": []}]
+
+
+def test_the_office_reassigns_an_idle_lead(client, w):
+    lead = register(w)
+    office = signed(client, w.office)
+    page = office.get(reverse("leads:detail", args=[lead.code])).content.decode()
+    assert "满 30 天无进展，区招商办方可改派" in page
+    assert reverse("leads:reassign", args=[lead.code]) not in page
+    Lead.objects.filter(pk=lead.pk).update(last_progress_at=timezone.now() - dt.timedelta(days=31))
+    page = office.get(reverse("leads:detail", args=[lead.code])).content.decode()
+    assert reverse("leads:reassign", args=[lead.code]) in page
+    url = reverse("leads:reassign", args=[lead.code])
+    bad = office.post(url, {"unit": w.other_town.pk})
+    assert bad.status_code == 422 and Lead.objects.get(pk=lead.pk).unit == w.town
+    office.post(url, {"unit": w.other_town.pk, "reason": "原单位一个月无进展"})
+    assert Lead.objects.get(pk=lead.pk).unit == w.other_town
+
+
+def test_edit_note_feedback_reject(client, w):
+    lead = register(w)
+    c = signed(client, w.promoter)
+    url = reverse("leads:edit", args=[lead.code])
+    assert c.get(url).status_code == 200
+    data = {**FIELDS, "title": "动力电池生产基地", "investment": "210000", "version": lead.version}
+    stale = c.post(url, {**data, "version": lead.version + 5})
+    assert stale.status_code == 422 and "已被他人修改" in stale.content.decode()
+    assert c.post(url, data).status_code == 302
+    lead.refresh_from_db()
+    assert lead.investment == 210000 and lead.title == "动力电池生产基地"
+    c.post(reverse("leads:note", args=[lead.code]), {"text": "实地考察"})
+    c.post(reverse("leads:feedback", args=[lead.code]), {"text": "已告知引荐人"})
+    c.post(reverse("leads:reject", args=[lead.code]), {"text": "投资方放弃"})
+    lead.refresh_from_db()
+    assert lead.status == Status.REJECTED and lead.feedback_at is not None
+    page = c.get(reverse("leads:detail", args=[lead.code])).content.decode()
+    assert "实地考察" in page and "投资方放弃" in page
+    assert "总投资（万元）：200,000 → 210,000" in page
