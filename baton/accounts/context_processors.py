@@ -52,6 +52,11 @@ _MENU = [
         "产业链图谱",
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
     ),
+    (
+        "policies:list",
+        "政策库",
+        {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
     ("ledger:import", "台账导入", {Role.UNIT_STAFF, Role.DISTRICT_OFFICE}),
     (
         "land:map",

@@ -31,6 +31,7 @@ from .chains import load_chains
 from .companies import load_companies
 from .land import load_land
 from .leads import load_leads
+from .policies import load_policies
 from .living import load_living
 from .names import PRODUCTS, Names, dates_between, split_amount
 from .org import XIANGAN, seed_org, unit_actors
@@ -174,6 +175,7 @@ def load_demo(today: dt.date | None = None) -> DemoResult:
     load_companies(org["xa"])
     load_chains(org["xa"])
     load_leads(org["xa"], today)
+    load_policies()
     return DemoResult(created=True, projects=Project.objects.count())
 
 
