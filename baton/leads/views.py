@@ -116,6 +116,8 @@ def lead_list(request):
     for lead in page:
         lead.due = next_due(lead, today)
     counts = dict(base.values_list("status").annotate(n=Count("id")).order_by())
+    sort = (form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else "") or ""
+    sort = sort or "-reported_at"
     context = {
         "form": form,
         "page": page,
@@ -125,12 +127,25 @@ def lead_list(request):
         "overdue_count": base.filter(overdue_q(today)).count(),
         "reserve_count": base.filter(is_reserve=True).count(),
         "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+        "heads": {key: _head(sort, key, first) for key, first in SORTABLE.items()},
         "can_register": rules.can_register(user),
         "is_office": user.role == user.Role.DISTRICT_OFFICE,
         "page_title": "投资信息",
     }
     template = "leads/_results.html" if request.htmx else "leads/list.html"
     return render(request, template, context)
+
+
+#: The list's sortable columns and the way a first click sorts them.
+SORTABLE = {"code": "code", "reported_at": "-reported_at", "investment": "-investment"}
+
+
+def _head(sort: str, key: str, first: str) -> dict:
+    """A sortable column's header: the sort a click asks for, and how it sorts now."""
+    if sort.lstrip("-") != key:
+        return {"sort": first, "now": "none"}
+    now = "descending" if sort.startswith("-") else "ascending"
+    return {"sort": key if sort.startswith("-") else f"-{key}", "now": now}
 
 
 def _numbers(page) -> list[int | None]:

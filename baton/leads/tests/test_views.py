@@ -284,3 +284,14 @@ def test_edit_note_feedback_reject(client, w):
     page = c.get(reverse("leads:detail", args=[lead.code])).content.decode()
     assert "实地考察" in page and "投资方放弃" in page
     assert "总投资（万元）：200,000 → 210,000" in page
+
+
+def test_the_list_sorts_by_a_columns_header(client, w):
+    small = register(w, investment="20000", fixed_investment="")
+    big = register(w, comp=byd(w), investment="900000", fixed_investment="")
+    c = signed(client, w.office)
+    text = c.get(reverse("leads:list"), {"sort": "-investment"}).content.decode()
+    assert text.index(big.code) < text.index(small.code)
+    assert 'aria-sort="descending"' in text and "sort=investment" in text
+    text = c.get(reverse("leads:list"), {"sort": "investment"}).content.decode()
+    assert text.index(small.code) < text.index(big.code)
