@@ -759,15 +759,19 @@ def lead_edit(request, code):
 # --- the district's rules ---------------------------------------------------------------
 
 
-def _rows(request, prefix, fields, stored):
-    """The editable rows of thresholds or exclusions: posted, or stored plus spare ones."""
-    if request.method != "POST":
+def _rows(request, prefix, fields, stored, *, saved=False):
+    """The editable rows of thresholds or exclusions: posted, or (``saved``, or not a POST)
+    the stored ones plus spare ones; None for a posted form without its row count."""
+    if saved or request.method != "POST":
         rows = [dict(entry) for entry in stored]
         rows += [{} for _ in range(SPARE_ROWS)]
         for row in rows:
             row["industry_text"] = "、".join(row.get("industry") or [])
         return rows
-    count = min(int(request.POST.get(f"{prefix}-count") or 0), 50)
+    text = request.POST.get(f"{prefix}-count", "")
+    if not text.isdigit() or int(text) > 50:
+        return None  # a hand-made form: refused, the rules kept as they are
+    count = int(text)
     rows = []
     for i in range(count):
         row = {f: request.POST.get(f"{prefix}-{i}-{f}", "").strip() for f in fields}
@@ -809,10 +813,14 @@ def lead_settings(request):
     thresholds = _rows(request, "th", t_fields, current.thresholds or [])
     exclusions = _rows(request, "ex", e_fields, current.exclusions or [])
     rule_errors: dict[str, list[str]] = {}
+    if thresholds is None or exclusions is None:
+        rule_errors["thresholds"] = ["表单不完整，请刷新页面后重新填写。"]
+        thresholds = _rows(request, "th", t_fields, current.thresholds or [], saved=True)
+        exclusions = _rows(request, "ex", e_fields, current.exclusions or [], saved=True)
     status = 200
     if request.method == "POST":
         status = 422
-        if form.is_valid():
+        if form.is_valid() and not rule_errors:
             values = {
                 **form.cleaned_data,
                 "thresholds": _entries(thresholds, t_fields),

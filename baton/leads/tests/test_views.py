@@ -295,3 +295,11 @@ def test_the_list_sorts_by_a_columns_header(client, w):
     assert 'aria-sort="descending"' in text and "sort=investment" in text
     text = c.get(reverse("leads:list"), {"sort": "investment"}).content.decode()
     assert text.index(small.code) < text.index(big.code)
+
+
+def test_settings_survive_a_hand_made_form(client, w):
+    c = signed(client, w.office)
+    response = c.post(
+        reverse("leads:settings"), {"th-count": "x", "ex-count": "-3", "hold_days": "abc"}
+    )
+    assert response.status_code == 422 and not LeadSettings.objects.exists()
