@@ -1,6 +1,6 @@
 """Reads of industry chains, scoped by the user: a chain through ``rules.visible_chains``,
 the companies on its nodes through ``companies.rules.visible_companies``, the projects
-through ``projects.selectors.project_list``.
+through ``projects.selectors.project_list``, the leads through ``leads.rules.visible_leads``.
 
 A node's local companies are the chain's district's companies whose GB/T 4754 code falls
 under one of the node's codes: the codes are hierarchical (门类 letter, 大类 two digits,
@@ -19,6 +19,8 @@ from baton.accounts.models import User
 from baton.companies.industry import SECTIONS
 from baton.companies.models import Company
 from baton.companies.rules import visible_companies
+from baton.leads.models import Status as LeadStatus
+from baton.leads.rules import visible_leads
 from baton.projects.models import Project
 from baton.projects.selectors import project_list
 
@@ -131,7 +133,7 @@ def chain_map(user: User, chain: Chain) -> ChainMap:
         for view in roots[position]:
             walk(view, 0)
     _attach_projects(user, chain, flat)
-    _attach_leads(user, flat)
+    _attach_leads(user, chain, flat)
     positions = [(p, str(Position(p).label), roots[p]) for p in Position.values]
     return ChainMap(chain, positions, flat)
 
@@ -163,5 +165,27 @@ def _attach_projects(user: User, chain: Chain, views: list[NodeView]) -> None:
         view.projects = list(seen.values())
 
 
-def _attach_leads(user: User, views: list[NodeView]) -> None:
-    """Leads on a node: none until the lead app is there."""
+def _attach_leads(user: User, chain: Chain, views: list[NodeView]) -> None:
+    """Each node's leads: the district's leads the user sees (not merged away) whose
+    company is on the node or whose own industry code falls under the node's."""
+    rows = list(
+        visible_leads(user)
+        .filter(district_id=chain.district_id)
+        .exclude(status=LeadStatus.MERGED)
+        .select_related("company", "unit")
+        .order_by("-reported_at", "-id")
+    )
+    if not rows:
+        return
+    for view in views:
+        on_node = {c.pk for c in view.companies}
+        codes = view.node.codes or [c for child in _below(view) for c in child.node.codes]
+        view.leads = [
+            lead
+            for lead in rows
+            if lead.company_id in on_node or (codes and under(lead.industry_code, codes))
+        ]
+
+
+def _below(view: NodeView) -> list[NodeView]:
+    return [d for child in view.children for d in (child, *_below(child))]

@@ -74,3 +74,34 @@ def test_it_lists_the_projects_of_a_nodes_companies(w):
     other = chain_map(w.other_promoter, chain).get(nodes["动力电池"].pk)
     assert [c.name for c in other.companies] == [catl.name]
     assert other.projects == []
+
+
+def test_it_lists_the_leads_on_a_node(w):
+    from baton.leads import services as lead_services
+
+    chain, nodes = battery_chain(w)
+    battery = company(w, "厦门某锂电池有限公司", "C3841")
+    uncoded = company(w, "厦门某新公司")
+
+    def register(actor, firm, title, code=""):
+        return lead_services.lead_register(
+            actor=actor,
+            company=firm,
+            title=title,
+            confirmed=True,
+            source="referrer",
+            investment="20000",
+            industry_code=code,
+        )
+
+    by_company = register(w.promoter, battery, "动力电池二期")
+    by_code = register(w.promoter, uncoded, "储能系统", "C3849")
+    register(w.promoter, uncoded, "软件园", "I6513")
+
+    m = chain_map(w.office, chain)
+    assert [lead.pk for lead in m.get(nodes["动力电池"].pk).leads] == [by_code.pk, by_company.pk]
+    assert [lead.pk for lead in m.get(nodes["储能电池"].pk).leads] == [by_code.pk]
+    assert m.get(nodes["锂矿"].pk).leads == []
+    # Another town's promoter does not see 马巷's leads.
+    other = chain_map(w.other_promoter, chain)
+    assert other.get(nodes["动力电池"].pk).leads == []
