@@ -54,8 +54,6 @@ from .models import Status as LeadStatus
 
 router = Router(tags=["投资信息"])
 NOT_FOUND = "投资信息不存在，或不在您的查看范围内。"
-#: The message of the services' version lock (``services._lock``): a 409 here.
-STALE = "该信息已被他人修改，请刷新后重试。"
 _CODE = re.compile(r"^XS[0-9A-Za-z]{1,20}-[0-9]{4}-[0-9]{1,9}$")
 _LIST_ERRORS = {401: Error, 403: Error, 422: Error}
 _READ_ERRORS = {401: Error, 403: Error, 404: Error}
@@ -233,10 +231,10 @@ def _api_errors():
     version is a 409."""
     try:
         yield
+    except ConflictError:
+        raise
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):
-            if exc.messages == [STALE]:
-                raise ConflictError(STALE) from None
             raise
         names = {field: name for name, field in AMOUNTS.items()}
         renamed = {names.get(field, field): errors for field, errors in exc.error_dict.items()}

@@ -19,6 +19,7 @@ from baton.org.models import Unit
 from baton.projects import services as projects
 from baton.projects.models import Project, Stage
 from baton.projects.rules import check_unit, event_time
+from baton.projects.services import ConflictError
 
 from . import rules
 from .deadlines import deadlines, feedback_after_assessment, settings_of
@@ -37,6 +38,8 @@ from .thresholds import reserve_reason
 from .values import FIELDS, as_json, clean_values
 
 Kind = LeadEvent.Kind
+#: Why a change made on a stale copy of a lead is refused (a ``ConflictError``, 409 in the API).
+STALE = "该信息已被他人修改，请刷新后重试。"
 #: The stages a lead converts into.
 CONVERT_STAGES = ("planning", "intent")
 #: The fields the figures read, kept in every ``registered`` event and on change.
@@ -88,7 +91,7 @@ def _lock(lead: Lead, expected_version: int | None = None) -> Lead:
     """Reload ``lead`` locked for the change; refuse a stale form (version)."""
     fresh = Lead.objects.select_for_update().get(pk=lead.pk)
     if expected_version is not None and fresh.version != expected_version:
-        raise ValidationError("该信息已被他人修改，请刷新后重试。")
+        raise ConflictError(STALE)
     for field in fresh._meta.concrete_fields:
         setattr(lead, field.attname, getattr(fresh, field.attname))
     return lead
