@@ -1364,6 +1364,7 @@ POLICY: dict[str, Web | Api] = {
         "accounts:unlock", ("POST",), role_page({Role.SEC_ADMIN}, 400)
     ),
     "accounts/security/sessions/<int:pk>/end/": Web(
+    "ledger/leads/import/": Web("ledger:lead_import", ("GET", "POST"), role_page({OFFICE}, 422)),
         "accounts:session_end", ("POST",), admin_action(Role.SEC_ADMIN), "sessions"
     ),
     "accounts/security/tokens/<int:pk>/revoke/": Web(

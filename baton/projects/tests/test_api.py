@@ -814,6 +814,8 @@ ROUTES = {
     ("get", "/api/v1/companies"),
     ("post", "/api/v1/companies"),
     ("get", "/api/v1/companies/{pk}"),
+    ("patch", "/api/v1/companies/{pk}"),
+    ("post", "/api/v1/companies/{pk}/merge"),
     ("get", "/api/v1/leads"),
     ("post", "/api/v1/leads"),
     ("get", "/api/v1/leads/{code}"),
