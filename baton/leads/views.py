@@ -312,6 +312,8 @@ def _deadline_rows(lead: Lead, today: dt.date) -> list[dict]:
             note = (
                 f"已逾期 {-days} 天" if late else ("今天到期" if days == 0 else f"还有 {days} 天")
             )
+        elif lead.status == Status.CONFLICT:
+            state, note = "none", "撞车待裁决，裁决后办理"
         else:
             state, note = "none", "无需办理"
         rows.append({"kind": kind, "label": label, "due": due, "state": state, "note": note})

@@ -188,7 +188,7 @@ def test_a_collision_is_shown_and_arbitrated_by_the_office(client, w):
     second = Lead.objects.exclude(pk=first.pk).get()
     assert second.status == Status.CONFLICT
     page = c.get(reverse("leads:detail", args=[second.code])).content.decode()
-    assert "撞车待裁决" in page and first.code in page
+    assert "撞车待裁决" in page and first.code in page and "裁决后办理" in page
     assert reverse("leads:arbitrate", args=[second.code]) not in page
     office = signed(client, w.office)
     page = office.get(reverse("leads:detail", args=[second.code])).content.decode()
