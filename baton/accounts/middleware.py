@@ -69,6 +69,7 @@ BUSINESS_NAMESPACES = frozenset(
         "land",
         "assessment",
         "companies",
+        "chains",
         "leads",
     }
 )

@@ -317,6 +317,8 @@ def visible(p: Persona, obj) -> bool:
         return sees_lead(p, obj)
     if isinstance(obj, Firm):
         return sees_company(p, obj)
+    if isinstance(obj, Rope):
+        return sees_chain(p, obj)
     if isinstance(obj, AttFile):
         return sees(p, obj.project)
     if isinstance(obj, Prob):
@@ -374,6 +376,73 @@ def company_targets(w) -> dict:
         "companies": [
             Firm("xa_company", add(w.office, w.district, "翔安某某科技有限公司"), XIANGAN),
             Firm("ta_company", add(w.tongan_office, w.other_district, "同安某某电子"), TONGAN),
+        ]
+    }
+
+
+# 产业链图谱 (issue 17): a chain is its district's. Whoever sees the district's companies
+# sees its chains (the district's promoters, office and leaders, the city reviewer);
+# only the district office edits them; a 协调部门 and the administrators nothing.
+
+
+@dataclass(frozen=True)
+class Rope:
+    key: str
+    pk: int  # the chain
+    node: int
+    target: int
+    supplier: int
+    district: str
+
+
+#: The objects each chain page addresses beyond the chain itself.
+ROPE_ARGS = {
+    "chains:node": ("node",),
+    "chains:node_edit": ("node",),
+    "chains:node_delete": ("node",),
+    "chains:target_new": ("node",),
+    "chains:target_delete": ("target",),
+    "chains:supplier_delete": ("supplier",),
+}
+
+
+def sees_chain(p: Persona, rope: Rope) -> bool:
+    if p.role in (UNIT, OFFICE, LEADER):
+        return p.district == rope.district
+    return p.role == CITY
+
+
+def edits_chain(p: Persona, rope: Rope) -> bool:
+    return p.role == OFFICE and p.district == rope.district
+
+
+def chain_targets(w) -> dict:
+    from baton.chains import services as chain_services
+    from baton.companies import services as company_services
+
+    def add(actor, district, key, name):
+        chain = chain_services.chain_create(actor=actor, district=district, name="新能源")
+        node = chain_services.node_create(
+            chain=chain, actor=actor, name="动力电池", position="midstream", codes="C3841"
+        )
+        target = chain_services.target_add(node=node, actor=actor, name="某电池公司")
+        leader, supplier = (
+            company_services.company_create(actor=actor, district=district, name=f"{name}{i}")
+            for i in ("电池", "材料")
+        )
+        # Companies of the library too: the company cases and lists count them.
+        w.targets["companies"] += [
+            Firm(f"{key}_{c.pk}", c.pk, district.name) for c in (leader, supplier)
+        ]
+        row = chain_services.supplier_add(
+            chain=chain, actor=actor, leader=leader, supplier=supplier, tier="first"
+        )
+        return Rope(key, chain.pk, node.pk, target.pk, row.pk, district.name)
+
+    return {
+        "chains": [
+            add(w.office, w.district, "xa_chain", "翔安链上"),
+            add(w.tongan_office, w.other_district, "ta_chain", "同安链上"),
         ]
     }
 
@@ -1138,6 +1207,7 @@ BUSINESS_APPS = (
     "assessment",
     "companies",
     "leads",
+    "chains",
 )
 
 
@@ -1314,6 +1384,31 @@ POLICY: dict[str, Web | Api] = {
     "companies/<int:pk>/merge/": Web(
         "companies:merge", ("GET", "POST"), object_page(merges_company, 422), "companies"
     ),
+    # 产业链图谱: the list for every business role in its area; a chain's map and a
+    # node's lists for whoever sees the chain; creating and every edit for the chain's
+    # district office (an empty form: 422).
+    "chains/": Web("chains:list", ("GET",), role_page(BUSINESS)),
+    "chains/new/": Web("chains:new", ("GET", "POST"), role_page({OFFICE}, 422)),
+    "chains/<int:pk>/": Web("chains:detail", ("GET",), object_page(sees_chain), "chains"),
+    "chains/<int:pk>/nodes/<int:node>/": Web(
+        "chains:node", ("GET",), object_page(sees_chain), "chains"
+    ),
+    "chains/<int:pk>/edit/": Web("chains:edit", ("GET",), object_page(edits_chain), "chains"),
+    **{
+        f"chains/<int:pk>/{route}": Web(
+            f"chains:{name}", ("GET", "POST"), object_page(edits_chain, 422), "chains"
+        )
+        for route, name in (
+            ("settings/", "settings"),
+            ("nodes/new/", "node_new"),
+            ("nodes/<int:node>/edit/", "node_edit"),
+            ("nodes/<int:node>/delete/", "node_delete"),
+            ("nodes/<int:node>/targets/new/", "target_new"),
+            ("targets/<int:target>/delete/", "target_delete"),
+            ("suppliers/new/", "supplier_new"),
+            ("suppliers/<int:supplier>/delete/", "supplier_delete"),
+        )
+    },
     # 投资信息: the list for every business role in its area; registering (and its company
     # search) for the promoters and the office; the district's rules for its office; a
     # lead's page and dialogs as lead_page says.
@@ -1917,6 +2012,7 @@ def build_world():
     w.targets.update(company_targets(w))  # 客商库
     w.targets.update(lead_targets(w))  # 投资信息
     w.lead_company = w.targets["companies"][0].pk  # a 翔安 company, for registering
+    w.targets.update(chain_targets(w))  # 产业链图谱 (after the leads: it adds companies)
     return w
 
 
@@ -1945,6 +2041,9 @@ def web_path(spec: Web, obj) -> str:
         return reverse(spec.name, kwargs={"pk": obj.pk})
     if isinstance(obj, Firm):
         return reverse(spec.name, kwargs={"pk": obj.pk})
+    if isinstance(obj, Rope):
+        extra = {f: getattr(obj, f) for f in ROPE_ARGS.get(spec.name, ())}
+        return reverse(spec.name, kwargs={"pk": obj.pk, **extra})
     if isinstance(obj, Clue):
         return reverse(spec.name, kwargs={"code": obj.code})
     return reverse(spec.name)

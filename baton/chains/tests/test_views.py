@@ -171,3 +171,12 @@ def test_the_menu_has_the_entry_for_who_sees_companies(client, w):
     for user in (w.promoter, w.office, w.reviewer, w.leader):
         text = get(client, user, reverse("reports:home")).content.decode()
         assert "产业链图谱" in text, user.username
+
+
+def test_the_administrators_get_no_chain_page(client, w, chain):
+    for admin in (w.sys_admin, w.sec_admin, w.audit_admin):
+        login(client, admin)
+        for url in (reverse("chains:list"), reverse("chains:detail", args=[chain.pk])):
+            response = client.get(url)
+            assert response.status_code == 403, (admin.username, url)
+            assert "三员分立" in response.content.decode()
