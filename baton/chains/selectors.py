@@ -30,7 +30,7 @@ from .rules import visible_chains
 NOT_FOUND = "产业链不存在或您无权查看。"
 
 
-def chain_get(user: User, pk) -> Chain:
+def chain_get(user: User, pk: int) -> Chain:
     """One chain the user may see, or 404."""
     chain = visible_chains(user).filter(pk=pk).first()
     if chain is None:

@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from baton.accounts.models import User
@@ -30,7 +30,7 @@ MAX_CODES = 20
 _SPLIT = re.compile(r"[\s,，、;；]+")
 
 
-def clean_name(value, label: str, max_length: int) -> str:
+def clean_name(value: object, label: str, max_length: int) -> str:
     name = " ".join(str(value or "").split())
     if not name:
         raise ValidationError(required(label))
@@ -61,7 +61,7 @@ def clean_codes(value: str | Iterable[str] | None) -> list[str]:
     return codes
 
 
-def _choice(value, choices, label: str) -> str:
+def _choice(value: object, choices: type[models.TextChoices], label: str) -> str:
     """A choice given by its code or its Chinese label (上游, 一级, 重点)."""
     for code, name in choices.choices:
         if value in (code, str(name)):
@@ -72,7 +72,7 @@ def _choice(value, choices, label: str) -> str:
 
 def _event(
     chain: Chain, kind: str, actor: User | None, old: dict | None = None, new: dict | None = None
-):
+) -> None:
     ChainEvent.objects.create(
         chain=chain, kind=kind, actor=actor, at=timezone.now(), old=old or {}, new=new or {}
     )
@@ -81,16 +81,16 @@ def _event(
 def _node_values(node: ChainNode) -> dict:
     return {
         "name": node.name,
-        "parent": node.parent.name if node.parent_id else "",
+        "parent": node.parent.name if node.parent is not None else "",
         "position": node.position,
         "codes": list(node.codes),
         "order": node.order,
     }
 
 
-def _order(value) -> int:
+def _order(value: object) -> int:
     try:
-        order = int(value or 0)
+        order = int(str(value or 0))
     except (TypeError, ValueError):
         raise ValidationError("排序应为 0 到 9999 之间的整数。") from None
     if not 0 <= order <= 9999:
@@ -163,8 +163,17 @@ def _descendant_ids(node: ChainNode) -> set[int]:
     return ids
 
 
-def _node_checks(chain, name, position, parent, codes, order, *, node=None) -> dict:
-    def check_parent():
+def _node_checks(
+    chain: Chain,
+    name: str,
+    position: str,
+    parent: ChainNode | None,
+    codes: str | Iterable[str],
+    order: int,
+    *,
+    node: ChainNode | None = None,
+) -> dict:
+    def check_parent() -> ChainNode | None:
         if parent is None:
             return None
         if parent.chain_id != chain.pk:
@@ -277,12 +286,12 @@ def target_add(
     """Add a company to attract onto ``node``: one of the library's or, not yet in it, a name."""
     chain = node.chain
 
-    def check_name():
+    def check_name() -> str:
         if company is not None:
             return ""
         return clean_name(name, "目标企业（从客商库选择或填写名称）", 120)
 
-    def check_note():
+    def check_note() -> str:
         note_ = " ".join(str(note or "").split())
         if len(note_) > 200:
             raise ValidationError("备注不能超过 200 个字。")
@@ -334,7 +343,7 @@ def supplier_add(
 ) -> ChainSupplier:
     """Record that ``supplier`` supplies the 链主 ``leader`` (一级 or 二级)."""
 
-    def check_node():
+    def check_node() -> ChainNode | None:
         if node is not None and node.chain_id != chain.pk:
             raise ValidationError("所选环节不属于这条产业链。")
         return node
@@ -361,7 +370,7 @@ def _supplier_values(row: ChainSupplier) -> dict:
         "leader": row.leader.name,
         "supplier": row.supplier.name,
         "tier": row.tier,
-        "node": row.node.name if row.node_id else "",
+        "node": row.node.name if row.node is not None else "",
     }
 
 
