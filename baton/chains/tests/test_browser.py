@@ -46,6 +46,7 @@ def test_the_demo_chain_map_drills_to_a_node(browser, live_server, client, scree
     session = signed_in(browser, live_server, client, office, WIDTHS[screen])
     page = session.page
     session.go("/chains/")
+    session.shot(f"chains-list-{screen}")
     page.click("text=新能源")
     page.wait_for_url(f"**/chains/{chain.pk}/")
     page.locator("#chain-map.chart-ready canvas").first.wait_for()
