@@ -4,8 +4,9 @@ response (a few overdue), some followed, assessed, converted or dropped, one 撞
 for the office, one settled by its ruling, one kept as 储备, one idle long enough to be
 reassigned.
 
-Only registration takes a past time (``at``); the later steps are stamped by the
-services as of the load. A lead the library refuses (its company's project is already
+Every step is dated: registration on its day, the response that afternoon, a note the
+next day, the 研判 two days on, the feedback three and the conversion five — never on
+or after the demo's today. A lead the library refuses (its company's project is already
 在谈 or signed, alike in name or amount) is tried again at another amount.
 """
 
@@ -165,13 +166,24 @@ def _register(spec: Spec, unit: Unit, company: Company, at: dt.datetime, index: 
     )
 
 
-def _work(lead: Lead, spec: Spec) -> None:
+def _after(lead: Lead, days: int, hours: int, today: dt.date) -> dt.datetime:
+    """A step ``days`` and ``hours`` after the lead's registration, before ``today``."""
+    at = lead.reported_at + dt.timedelta(days=days, hours=hours)
+    return min(at, moment(today - dt.timedelta(days=1), 18, days))
+
+
+def _work(lead: Lead, spec: Spec, today: dt.date) -> None:
     actor = _promoter(lead.unit)
     fate = spec.fate
     if fate in ("responded", "assessed", "converted", "feedback", "dropped"):
-        services.lead_respond(lead=lead, actor=actor, note="已指定专人对接投资方")
+        services.lead_respond(
+            lead=lead, actor=actor, note="已指定专人对接投资方", at=_after(lead, 0, 4, today)
+        )
         services.lead_note(
-            lead=lead, actor=actor, text="与投资方负责人电话沟通，了解用地和配套需求"
+            lead=lead,
+            actor=actor,
+            text="与投资方负责人电话沟通，了解用地和配套需求",
+            at=_after(lead, 1, 2, today),
         )
     if fate in ("assessed", "converted", "feedback", "dropped"):
         output = lead.annual_output or Decimal(0)
@@ -187,13 +199,26 @@ def _work(lead: Lead, spec: Spec) -> None:
             points=points,
             conclusion="drop" if drop else "follow",
             note="投资方融资未落实，项目前景不明朗" if drop else "",
+            at=_after(lead, 2, 3, today),
         )
     if fate in ("feedback", "converted"):
-        services.lead_feedback(lead=lead, actor=actor, text="已向引荐方反馈研判意见和下一步安排")
+        services.lead_feedback(
+            lead=lead,
+            actor=actor,
+            text="已向引荐方反馈研判意见和下一步安排",
+            at=_after(lead, 3, 1, today),
+        )
     if fate == "converted":
-        services.lead_convert(lead=lead, actor=actor, stage="planning")
+        services.lead_convert(
+            lead=lead, actor=actor, stage="planning", at=_after(lead, 5, 2, today)
+        )
     if fate == "rejected":
-        services.lead_reject(lead=lead, actor=actor, reason="投资方仅作初步了解，暂无投资计划")
+        services.lead_reject(
+            lead=lead,
+            actor=actor,
+            reason="投资方仅作初步了解，暂无投资计划",
+            at=_after(lead, 2, 5, today),
+        )
 
 
 def load_leads(district: District, today: dt.date | None = None) -> int:
@@ -230,12 +255,13 @@ def load_leads(district: District, today: dt.date | None = None) -> int:
             if spec.fate == "assigned":
                 ruling = lead
         else:
-            _work(lead, spec)
+            _work(lead, spec, today)
     if ruling is not None and office is not None:
         services.lead_arbitrate(
             lead=ruling,
             actor=office,
             decision="assign",
             reason="管委会已与投资方签订保密协议，对接更深入，由其首谈",
+            at=_after(ruling, 2, 0, today),
         )
     return made

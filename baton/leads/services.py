@@ -97,6 +97,16 @@ def _lock(lead: Lead, expected_version: int | None = None) -> Lead:
     return lead
 
 
+def _when(lead: Lead, at: dt.datetime | None) -> dt.datetime:
+    """The time of a change to ``lead``: now, or the aware time given (an import, the demo),
+    never in the future and never before the lead's last event."""
+    at = event_time(at)
+    last = lead.events.order_by("-at").values_list("at", flat=True).first()
+    if last is not None and at < last:
+        raise ValidationError("办理时间不能早于该信息的上一条动态。")
+    return at
+
+
 def _save(lead: Lead, at: dt.datetime, *, progress: bool = True) -> None:
     lead.version += 1
     lead.updated_at = at
@@ -245,6 +255,7 @@ def lead_update(
     changes: dict,
     expected_version: int | None = None,
     reason: str = "",
+    at: dt.datetime | None = None,
 ) -> bool:
     """Change a lead's fields; False (nothing written) when nothing changed."""
     _lock(lead, expected_version)
@@ -261,7 +272,7 @@ def lead_update(
             setattr(lead, field, value)
     if not new:
         return False
-    at = event_time(None)
+    at = _when(lead, at)
     was = (lead.is_reserve, lead.assess_due)
     _reserve(lead)
     if "investment" in new:
@@ -283,13 +294,15 @@ def _set_status(lead: Lead, status: str, old: dict, new: dict) -> None:
 
 
 @transaction.atomic
-def lead_respond(*, lead: Lead, actor: User, follower: str = "", note: str = "") -> None:
+def lead_respond(
+    *, lead: Lead, actor: User, follower: str = "", note: str = "", at: dt.datetime | None = None
+) -> None:
     """The holder's first response (指定专人): the lead is followed from now."""
     _lock(lead)
     _check_work(actor, lead)
     if lead.responded_at is not None:
         raise ValidationError("该信息已响应。")
-    at = event_time(None)
+    at = _when(lead, at)
     old, new = {}, {}
     follower = clean_values({"follower": follower}, partial=True)["follower"] or actor.display_name
     if follower != lead.follower:
@@ -304,7 +317,15 @@ def lead_respond(*, lead: Lead, actor: User, follower: str = "", note: str = "")
 
 
 @transaction.atomic
-def lead_assess(*, lead: Lead, actor: User, points: dict, conclusion: str, note: str = "") -> None:
+def lead_assess(
+    *,
+    lead: Lead,
+    actor: User,
+    points: dict,
+    conclusion: str,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> None:
     """The first assessment (研判) on its six points; ``conclusion`` ``follow`` or ``drop``."""
     _lock(lead)
     _check_work(actor, lead)
@@ -324,7 +345,7 @@ def lead_assess(*, lead: Lead, actor: User, points: dict, conclusion: str, note:
     note = str(note or "").strip()[:2000]
     if conclusion == "drop" and not note:
         raise ValidationError({"note": ["不予跟进时请说明理由。"]})
-    at = event_time(None)
+    at = _when(lead, at)
     old: dict = {"assessment": lead.assessment}
     assessment = {**clean_points, "conclusion": conclusion, "note": note}
     new: dict = {"assessment": assessment}
@@ -344,13 +365,13 @@ def lead_assess(*, lead: Lead, actor: User, points: dict, conclusion: str, note:
 
 
 @transaction.atomic
-def lead_feedback(*, lead: Lead, actor: User, text: str) -> None:
+def lead_feedback(*, lead: Lead, actor: User, text: str, at: dt.datetime | None = None) -> None:
     """Feedback given to the source (引荐方/投资方); owed also after conversion."""
     _lock(lead)
     if not rules.can_feedback(actor, lead):
         raise PermissionDenied(rules.NOT_THE_HOLDER)
     text = _reason(text, "反馈内容")
-    at = event_time(None)
+    at = _when(lead, at)
     new = {}
     if lead.feedback_at is None:
         lead.feedback_at = at
@@ -360,23 +381,23 @@ def lead_feedback(*, lead: Lead, actor: User, text: str) -> None:
 
 
 @transaction.atomic
-def lead_note(*, lead: Lead, actor: User, text: str) -> None:
+def lead_note(*, lead: Lead, actor: User, text: str, at: dt.datetime | None = None) -> None:
     """A follow-up note (跟进记录): progress, which keeps the lead from being idle."""
     _lock(lead)
     _check_work(actor, lead)
     text = _reason(text, "跟进情况")
-    at = event_time(None)
+    at = _when(lead, at)
     _save(lead, at)
     _event(lead, Kind.NOTE, actor, at, reason=text)
 
 
 @transaction.atomic
-def lead_reject(*, lead: Lead, actor: User, reason: str) -> None:
+def lead_reject(*, lead: Lead, actor: User, reason: str, at: dt.datetime | None = None) -> None:
     """Stop following a lead (不予跟进), with the reason."""
     _lock(lead)
     _check_work(actor, lead)
     reason = _reason(reason, "不予跟进的理由")
-    at = event_time(None)
+    at = _when(lead, at)
     old, new = {}, {}
     _set_status(lead, Status.REJECTED, old, new)
     _save(lead, at)
@@ -415,7 +436,9 @@ def _merge(lead: Lead, into: Lead, actor: User, at: dt.datetime, reason: str) ->
 
 
 @transaction.atomic
-def lead_arbitrate(*, lead: Lead, actor: User, decision: str, reason: str) -> None:
+def lead_arbitrate(
+    *, lead: Lead, actor: User, decision: str, reason: str, at: dt.datetime | None = None
+) -> None:
     """The office's ruling on a 撞车 lead.
 
     ``merge``: the lead is merged into the earlier one, whose unit keeps the right;
@@ -429,8 +452,9 @@ def lead_arbitrate(*, lead: Lead, actor: User, decision: str, reason: str) -> No
     if decision not in ("merge", "assign", "reject"):
         raise ValidationError({"decision": ["请选择裁决结果：合并、改由本单位首谈或退回。"]})
     reason = _reason(reason, "裁决理由")
-    at = event_time(None)
+    at = _when(lead, at)
     earlier = _lock(Lead.objects.get(pk=lead.conflict_with_id))
+    _when(earlier, at)
     labels = {"merge": "合并至先报信息", "assign": "由本信息的单位首谈", "reject": "退回"}
     old = {"status": lead.status, "conflict_with": earlier.pk}
     _event(
@@ -456,22 +480,34 @@ def lead_arbitrate(*, lead: Lead, actor: User, decision: str, reason: str) -> No
         raise ValidationError(
             f"先报信息 {earlier.code} 已{earlier.get_status_display()}，不能再改由本单位首谈。"
         )
+    # The unit could do nothing while the ruling was awaited: its deadlines run from it.
+    due = deadlines(settings_of(lead.district), at, lead.investment)
+    before = {
+        "hold_until": lead.hold_until.isoformat(),
+        "respond_due": lead.respond_due.isoformat(),
+        "assess_due": lead.assess_due.isoformat(),
+        "feedback_due": lead.feedback_due.isoformat(),
+    }
     lead.conflict_with = None
     lead.status = Status.FOLLOWING if lead.responded_at else Status.REGISTERED
     lead.hold_until = local_date(at) + dt.timedelta(days=settings_of(lead.district).hold_days)
+    lead.respond_due, lead.assess_due, lead.feedback_due = due.respond, due.assess, due.feedback
     _save(lead, at)
     _event(
         lead,
         Kind.UPDATED,
         actor,
         at,
-        old=old,
+        old={**old, **before},
         new={
             "status": lead.status,
             "conflict_with": None,
             "hold_until": lead.hold_until.isoformat(),
+            "respond_due": lead.respond_due.isoformat(),
+            "assess_due": lead.assess_due.isoformat(),
+            "feedback_due": lead.feedback_due.isoformat(),
         },
-        reason="裁决后由本单位首谈。",
+        reason="裁决后由本单位首谈，办理时限自裁决之日起算。",
     )
     _merge(earlier, lead, actor, at, reason)
 
@@ -491,14 +527,17 @@ def can_reassign_now(lead: Lead, today: dt.date | None = None) -> bool:
 
 
 @transaction.atomic
-def lead_reassign(*, lead: Lead, actor: User, unit: Unit, reason: str) -> None:
+def lead_reassign(
+    *, lead: Lead, actor: User, unit: Unit, reason: str, at: dt.datetime | None = None
+) -> None:
     """The office hands a lead with no progress for the district's days to another unit."""
     _lock(lead)
     _check_office(actor, lead)
     if lead.status not in ACTIVE or lead.status == Status.CONFLICT:
         raise ValidationError(f"该信息{lead.get_status_display()}，不能改派。")
+    at = _when(lead, at)
     limit = settings_of(lead.district).idle_days
-    idle = idle_days(lead)
+    idle = idle_days(lead, local_date(at))
     if idle < limit:
         raise ValidationError(f"该信息 {idle} 天前还有进展；满 {limit} 天无进展方可改派。")
     if not isinstance(unit, Unit) or unit.pk == lead.unit_id:
@@ -508,7 +547,6 @@ def lead_reassign(*, lead: Lead, actor: User, unit: Unit, reason: str) -> None:
     except ValidationError as exc:
         raise ValidationError({"unit": exc.messages}) from None
     reason = _reason(reason, "改派理由")
-    at = event_time(None)
     hold = local_date(at) + dt.timedelta(days=settings_of(lead.district).hold_days)
     old = {
         "unit": lead.unit_id,
@@ -549,7 +587,9 @@ def _project_values(lead: Lead) -> dict:
 
 
 @transaction.atomic
-def lead_convert(*, lead: Lead, actor: User, stage: str = "planning") -> Project:
+def lead_convert(
+    *, lead: Lead, actor: User, stage: str = "planning", at: dt.datetime | None = None
+) -> Project:
     """Make an assessed lead a 策划 (or 意向) project of its unit, in one step."""
     _lock(lead)
     _check_work(actor, lead)
@@ -560,7 +600,7 @@ def lead_convert(*, lead: Lead, actor: User, stage: str = "planning") -> Project
     stage_row = Stage.objects.filter(code=stage).first()
     if stage_row is None:
         raise ValidationError({"stage": ["项目阶段不存在。"]})
-    at = event_time(None)
+    at = _when(lead, at)
     project = projects.project_create(
         actor=actor,
         district=lead.district,

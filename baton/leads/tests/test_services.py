@@ -215,3 +215,34 @@ def test_feedback_is_due_five_working_days_after_the_assessment(w):
 def test_big_data_needs_only_fixed_investment(w):
     lead = register(w, industry_code="I6550", investment="4000", fixed_investment="3000")
     assert not lead.is_reserve
+
+
+def test_a_ruling_for_the_later_unit_restarts_its_deadlines(w):
+    tz = timezone.get_default_timezone()
+    comp = company(w)
+    first = register(w, comp=comp, at=timezone.make_aware(dt.datetime(2026, 9, 1, 9), tz))
+    second = register(
+        w, actor=w.other_promoter, comp=comp, at=timezone.make_aware(dt.datetime(2026, 9, 2, 9), tz)
+    )
+    assert second.respond_due == dt.date(2026, 9, 3)
+    ruled = timezone.make_aware(dt.datetime(2026, 9, 28, 15), tz)  # a Monday
+    services.lead_arbitrate(
+        lead=second, actor=w.office, decision="assign", reason="对接更深", at=ruled
+    )
+    second.refresh_from_db(), first.refresh_from_db()
+    # 5 working days (≥ 5亿元): 29, 30 September, then 8, 9 and Saturday 10 October
+    assert (second.respond_due, second.assess_due) == (dt.date(2026, 9, 29), dt.date(2026, 10, 10))
+    event = second.events.get(kind="updated")
+    assert event.old["respond_due"] == "2026-09-03" and event.new["respond_due"] == "2026-09-29"
+
+
+def test_a_change_cannot_be_dated_before_the_last_event_or_in_the_future(w):
+    tz = timezone.get_default_timezone()
+    lead = register(w, at=timezone.make_aware(dt.datetime(2026, 9, 1, 9), tz))
+    with pytest.raises(ValidationError, match="上一条动态"):
+        services.lead_respond(
+            lead=lead, actor=w.promoter, at=timezone.make_aware(dt.datetime(2026, 8, 31, 9), tz)
+        )
+    with pytest.raises(ValidationError, match="晚于当前时间"):
+        services.lead_respond(lead=lead, actor=w.promoter, at=timezone.now() + dt.timedelta(days=2))
+    assert not lead.events.filter(kind="responded").exists()
