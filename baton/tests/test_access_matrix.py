@@ -1364,6 +1364,7 @@ POLICY: dict[str, Web | Api] = {
     "ledger/import/jobs/<int:job_id>/": Web("ledger:import_done", ("GET",), import_job, "jobs"),
     # The export of the project list: every business role, in its own scope.
     "ledger/export/": Web("ledger:export", ("GET",), role_page(BUSINESS)),
+    "ledger/leads/import/": Web("ledger:lead_import", ("GET", "POST"), role_page({OFFICE}, 422)),
     "jobs/": Web("jobs:list", ("GET",), anyone_signed_in),
     "policies/": Web("policies:list", ("GET",), anyone_signed_in),  # public documents
     "jobs/<int:job_id>/": Web("jobs:detail", ("GET",), own_job, "jobs"),
@@ -1459,7 +1460,6 @@ POLICY: dict[str, Web | Api] = {
         "accounts:unlock", ("POST",), role_page({Role.SEC_ADMIN}, 400)
     ),
     "accounts/security/sessions/<int:pk>/end/": Web(
-    "ledger/leads/import/": Web("ledger:lead_import", ("GET", "POST"), role_page({OFFICE}, 422)),
         "accounts:session_end", ("POST",), admin_action(Role.SEC_ADMIN), "sessions"
     ),
     "accounts/security/tokens/<int:pk>/revoke/": Web(
