@@ -6,6 +6,9 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
 
+#: The media type of an Excel workbook (.xlsx).
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def attachment(response: HttpResponse, filename: str, *, fallback: str = "") -> HttpResponse:
     """Make ``response`` a download named ``filename`` that no cache keeps.

@@ -3,6 +3,7 @@ actions on a lead and the district's rules. The services check the values again.
 
 from django import forms
 
+from baton.core.dates import future_refusal
 from baton.core.forms import CHOICE_ERRORS
 from baton.projects.models import Industry
 
@@ -258,3 +259,44 @@ class SettingsForm(forms.Form):
     major_wan = _amount("重大项目标准（万元）", required=True)
     feedback_days = forms.IntegerField(label="反馈时限（工作日）", min_value=1, max_value=120)
     idle_days = forms.IntegerField(label="无进展可改派（天）", min_value=1, max_value=3650)
+
+
+#: The flows of the figures a count may stand for (``figures.FLOWS``).
+FLOW_CHOICES = [
+    ("registered", "登记"),
+    ("assessed", "研判"),
+    ("converted", "转化"),
+    ("rejected", "不予跟进"),
+]
+
+
+class FigureForm(forms.Form):
+    """A count of the lead figures (the cockpit's, the monthly pack's) to list: the leads
+    at the end of ``as_of`` in the scope (``in_*``), by status then, or a flow since
+    ``since``, by source and by the unit holding them then."""
+
+    as_of = forms.DateField(label="统计日期", required=False, input_formats=["%Y-%m-%d"])
+    since = forms.DateField(label="起始日期", required=False, input_formats=["%Y-%m-%d"])
+    flow = forms.ChoiceField(
+        label="环节",
+        required=False,
+        choices=[("", ""), *FLOW_CHOICES],
+        error_messages=CHOICE_ERRORS,
+    )
+    holder = forms.IntegerField(label="跟进单位", required=False, min_value=1)
+    in_city = forms.IntegerField(required=False, min_value=1)
+    in_district = forms.IntegerField(required=False, min_value=1)
+    in_unit = forms.IntegerField(required=False, min_value=1)
+    in_industry = forms.IntegerField(required=False, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        as_of = data.get("as_of")
+        if as_of is not None:
+            refusal = future_refusal(as_of)
+            if refusal:
+                self.add_error("as_of", refusal)
+            since = data.get("since")
+            if since is not None and since > as_of:
+                self.add_error("since", "起始日期不能晚于统计日期。")
+        return data

@@ -275,25 +275,27 @@ def leads_list_url() -> str | None:
 
 
 def lead_links(figures) -> dict:
-    """The leads' tables, each count with the lead list behind it (``status``, ``source``,
-    ``unit``; the scope's unit, and the date): the figures are the leads at ``D``."""
+    """The leads' tables, each count with the lead list behind it: the list's figure mode
+    (``as_of``, the scope as ``in_*``, a status at D or a flow since ``since``, a source,
+    the unit holding the lead at D) lists exactly the leads the count counted."""
     url = leads_list_url()
+    scope = figures.scope
     base = {"as_of": figures.as_of.isoformat()}
-    if figures.scope.unit is not None:
-        base["unit"] = figures.scope.unit.pk
+    for key in ("city", "district", "unit", "industry"):
+        if getattr(scope, key, None) is not None:
+            base[f"in_{key}"] = getattr(scope, key).pk
 
     def link(**filters) -> str | None:
         return f"{url}?{urlencode({**base, **filters})}" if url else None
+
+    window = {"since": figures.since.isoformat()} if figures.since else {}
 
     def flows(row, **key) -> list[dict]:
         return [
             {
                 "count": row.flows[flow].count,
                 "yi": row.flows[flow].yi,
-                # 研判 is a moment, not a status: the list has no filter that holds exactly it.
-                "url": None
-                if flow == "assessed"
-                else link(**key, **({"status": flow} if flow != "registered" else {})),
+                "url": link(**key, flow=flow, **window),
             }
             for flow in FLOWS
         ]
@@ -316,7 +318,7 @@ def lead_links(figures) -> dict:
             ),
             (
                 "分跟进单位",
-                [{"name": r.name, "cells": flows(r, unit=r.key)} for r in figures.by_unit],
+                [{"name": r.name, "cells": flows(r, holder=r.key)} for r in figures.by_unit],
                 "leads-units",
             ),
         ],

@@ -1414,6 +1414,7 @@ POLICY: dict[str, Web | Api] = {
     # search) for the promoters and the office; the district's rules for its office; a
     # lead's page and dialogs as lead_page says.
     "leads/": Web("leads:list", ("GET",), role_page(BUSINESS)),
+    "leads/export/": Web("leads:export", ("GET",), role_page(BUSINESS)),
     "leads/new/": Web("leads:new", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
     "leads/new/companies/": Web("leads:company_search", ("GET",), role_page({UNIT, OFFICE})),
     "leads/settings/": Web("leads:settings", ("GET", "POST"), role_page({OFFICE}, 422)),

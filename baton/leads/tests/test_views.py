@@ -303,3 +303,21 @@ def test_settings_survive_a_hand_made_form(client, w):
         reverse("leads:settings"), {"th-count": "x", "ex-count": "-3", "hold_days": "abc"}
     )
     assert response.status_code == 422 and not LeadSettings.objects.exists()
+
+
+def test_the_export_downloads_the_visible_leads_and_is_audited(client, w):
+    import io
+
+    from openpyxl import load_workbook
+
+    from baton.audit.models import AuditRecord
+
+    register(w)
+    register(w, actor=w.other_promoter, comp=byd(w))
+    response = signed(client, w.promoter).get(reverse("leads:export"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    assert sheet.max_row == 2  # the header and the unit's own lead
+    assert AuditRecord.objects.filter(object_type="leads").exists()
+    bad = signed(client, w.office).get(reverse("leads:export"), {"as_of": "2999-01-01"})
+    assert bad.status_code == 403

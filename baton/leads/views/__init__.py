@@ -15,7 +15,7 @@ from .actions import (
     lead_reject,
     lead_respond,
 )
-from .listing import lead_list
+from .listing import lead_export, lead_list
 from .page import lead_detail
 from .register import company_search, lead_new
 from .settings import lead_settings
@@ -25,6 +25,7 @@ app_name = "leads"
 urlpatterns = [
     path("", lead_list, name="list"),
     path("new/", lead_new, name="new"),
+    path("export/", lead_export, name="export"),
     path("new/companies/", company_search, name="company_search"),
     path("settings/", lead_settings, name="settings"),
     path("<str:code>/", lead_detail, name="detail"),

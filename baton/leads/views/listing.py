@@ -1,24 +1,80 @@
-"""投资信息 list: filters, counts by status, sorting and numbered pages."""
+"""投资信息 list: filters, counts by status, sorting and numbered pages; and the leads
+behind one count of the figures (the cockpit's, the monthly pack's), as of its date."""
+
+import tempfile
+from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from baton.accounts.areas import area_of
+from baton.accounts.areas import Level, area_of
+from baton.audit.hooks import audit_export
+from baton.core.http import XLSX, attachment
 from baton.core.views import deny
+from baton.org.models import City, District, Unit
+from baton.projects.models import Industry
 
 from .. import rules
 from ..due import next_due, overdue_q
-from ..forms import (
-    FilterForm,
-)
+from ..export import export_leads
+from ..figures import figure_lead_ids
+from ..forms import FLOW_CHOICES, FigureForm, FilterForm
 from ..models import Status
 from .common import _units
 
 PER_PAGE = 20
+
+
+def _scope(user, data: dict) -> SimpleNamespace:
+    """The scope a count of the figures was taken in (``in_*``), by default the user's area."""
+
+    def pick(model, key):
+        pk = data.get(key)
+        return model.objects.filter(pk=pk).first() if pk else None
+
+    scope = SimpleNamespace(
+        city=pick(City, "in_city"),
+        district=pick(District, "in_district"),
+        unit=pick(Unit, "in_unit"),
+        industry=pick(Industry, "in_industry"),
+    )
+    if not any((scope.city, scope.district, scope.unit)):
+        area = area_of(user)
+        if area.level is Level.UNIT:
+            scope.unit = Unit.objects.filter(pk=area.unit_id).first()
+        elif area.level is Level.DISTRICT:
+            scope.district = District.objects.filter(pk=area.district_id).first()
+        elif area.level is Level.CITY:
+            scope.city = City.objects.filter(pk=area.city_id).first()
+    return scope
+
+
+def _figure(request, filters: dict) -> tuple[FigureForm | None, dict | None]:
+    """The count of the lead figures the list is asked to show (``?as_of=…``): its form
+    and what it is (its leads' ids, its date and window), or (None, None) for none."""
+    if not request.GET.get("as_of"):
+        return None, None
+    form = FigureForm(request.GET)
+    if not form.is_valid():
+        return form, {"ids": set()}
+    data = form.cleaned_data
+    ids = figure_lead_ids(
+        scope=_scope(request.user, data),
+        as_of=data["as_of"],
+        since=data.get("since") if data.get("flow") else None,
+        user=request.user,
+        status=filters.get("status") or "",
+        flow=data.get("flow") or "",
+        source=filters.get("source") or "",
+        holder=data.get("holder"),
+    )
+    flow = dict(FLOW_CHOICES).get(data.get("flow") or "")
+    return form, {"ids": ids, "as_of": data["as_of"], "since": data.get("since"), "flow": flow}
 
 
 def _filtered(request, today):
@@ -27,8 +83,13 @@ def _filtered(request, today):
     leads = rules.visible_leads(user).select_related("unit", "first_unit", "company")
     base = leads
     if form.is_bound and not form.is_valid():
-        return form, leads.none(), base
+        return form, leads.none(), base, (None, None)
     data = form.cleaned_data if form.is_bound else {}
+    figure_form, figure = _figure(request, data)
+    if figure is not None:
+        # The count's own leads: its status, flow, source and holder are those at D.
+        leads = leads.filter(pk__in=figure["ids"])
+        data = {k: v for k, v in data.items() if k not in ("status", "source", "unit")}
     q = (data.get("q") or "").strip()
     if q:
         leads = leads.filter(
@@ -48,7 +109,7 @@ def _filtered(request, today):
     if data.get("overdue"):
         leads = leads.filter(overdue_q(today))
     sort = data.get("sort") or "-reported_at"
-    return form, leads.order_by(sort, "-id"), base
+    return form, leads.order_by(sort, "-id"), base, (figure_form, figure)
 
 
 @require_GET
@@ -58,7 +119,7 @@ def lead_list(request):
     if getattr(user, "is_coordinating", False) or area_of(user).is_empty:
         return deny(request, "您的角色不查看投资信息。")
     today = timezone.localdate()
-    form, leads, base = _filtered(request, today)
+    form, leads, base, (figure_form, figure) = _filtered(request, today)
     page = Paginator(leads, PER_PAGE).get_page(request.GET.get("page"))
     for lead in page:
         lead.due = next_due(lead, today)
@@ -66,6 +127,8 @@ def lead_list(request):
     sort = (form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else "") or ""
     sort = sort or "-reported_at"
     context = {
+        "figure": figure,
+        "figure_form": figure_form,
         "form": form,
         "page": page,
         "numbers": _numbers(page),
@@ -108,3 +171,25 @@ def _numbers(page) -> list[int | None]:
 
 
 # --- registering ------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def lead_export(request):
+    """导出 Excel: the leads the user sees, with every field (phones as for projects),
+    as they stand today or, with ``?as_of=``, their tracked fields as of that day;
+    every export is audited."""
+    user = request.user
+    if getattr(user, "is_coordinating", False) or area_of(user).is_empty:
+        return deny(request, "您的角色不查看投资信息。")
+    form = FigureForm(request.GET)
+    as_of = form.cleaned_data.get("as_of") if form.is_valid() else None
+    if not form.is_valid():
+        return deny(request, "；".join(m for ms in form.errors.values() for m in ms))
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    count = export_leads(out=out, user=user, as_of=as_of)
+    audit_export(request=request, what="leads", rows=count, query=request.GET.dict())
+    out.seek(0)
+    scope = user.unit.name if user.unit_id else (user.district or user.city or "")
+    name = f"{scope}投资信息台账-{(as_of or timezone.localdate()):%Y%m%d}.xlsx"
+    return attachment(FileResponse(out, content_type=XLSX), name, fallback="leads.xlsx")

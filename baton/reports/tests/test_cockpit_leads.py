@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from baton.leads import services
@@ -54,15 +53,25 @@ def test_a_unit_sees_its_own_leads_only(client, w):
     assert "新店街道" not in section
 
 
-def test_each_count_opens_the_lead_list_when_it_exists(client, w):
-    register(w, source="referrer")
-    section = leads_section(client, w.office)
-    try:
-        url = reverse("leads:list")
-    except NoReverseMatch:
-        assert "href" not in section.split("<h3>")[0].split("</h2>", 1)[1]
-        return
-    today = timezone.localdate().isoformat()
-    assert f'href="{url}?as_of={today}&amp;status=registered"' in section
-    assert f'href="{url}?as_of={today}&amp;source=referrer"' in section
-    assert f'href="{url}?as_of={today}&amp;unit={w.town.pk}"' in section
+def test_each_count_opens_the_list_of_exactly_the_leads_it_counts(client, w):
+    """Every linked count of the section, followed: the lead list in its figure mode says
+    it holds that many leads — also for a past date after the leads have changed."""
+    import datetime as dt
+    import html
+
+    tz = timezone.get_default_timezone()
+    day = timezone.localdate() - dt.timedelta(days=10)
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)), tz)
+    first = register(w, source="referrer", at=at)
+    register(w, actor=w.other_promoter, comp=byd(w), source="visit", at=at)
+    services.lead_reject(lead=first, actor=w.promoter, reason="暂无投资计划")
+    for query in ("", f"?as_of={day.isoformat()}"):
+        section = leads_section(client, w.office, query)
+        links = re.findall(r'<a href="([^"]*as_of=[^"]*)">(\d+)</a>', section)
+        assert len(links) >= 10
+        for href, count in links:
+            page = client.get(html.unescape(href)).content.decode()
+            shown = re.search(r"共 (\d+) 条，与驾驶舱", page)
+            assert shown and shown[1] == count, (href, count)
+            rows = page.count('<td class="code" data-label="编号">')
+            assert rows == int(count) or int(count) > 20
