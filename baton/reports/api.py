@@ -7,7 +7,8 @@ from ninja import Field, Query, Router, Schema
 
 from baton.core.api import Code, Error, IsoDate, refuse_unknown_params
 from baton.core.dates import future_refusal
-from baton.org.models import City, District
+from baton.org.lookup import find_district
+from baton.org.models import City
 
 from .scopes import scope_choices
 from .selectors import figures_as_of
@@ -59,9 +60,7 @@ def _key(district: str | None, city: str | None) -> str | None:
     if district and city:
         raise ValidationError({"district": "district 与 city 只能给出一个。"})
     if district:
-        match = District.objects.filter(code=district).first() or (
-            District.objects.filter(name=district).first()
-        )
+        match = find_district(district)
         if match is None:
             raise Http404(f"找不到区：{district}")
         return f"district:{match.code}"

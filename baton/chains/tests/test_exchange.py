@@ -90,5 +90,5 @@ def test_the_command_loads_lists_and_dumps(w, tmp_path, capsys):
     path.write_text("{", encoding="utf-8")
     with pytest.raises(CommandError, match="不是有效的 JSON"):
         call_command("chains", "load", str(path), "--district", "350213")
-    with pytest.raises(CommandError, match="没有代码或名称为 999999 的区"):
+    with pytest.raises(CommandError, match="找不到区：999999"):
         call_command("chains", "load", str(path), "--district", "999999")

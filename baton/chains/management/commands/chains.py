@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from baton.org.lookup import command_district
 from baton.org.models import District
 
 from ...exchange import LoadError, chain_dump, chain_load
@@ -15,12 +16,7 @@ MAX_BYTES = 2 * 1024 * 1024
 
 
 def _district(code: str) -> District:
-    district = (
-        District.objects.filter(code=code).first() or District.objects.filter(name=code).first()
-    )
-    if district is None:
-        raise CommandError(f"没有代码或名称为 {code} 的区。")
-    return district
+    return command_district(code)
 
 
 class Command(BaseCommand):

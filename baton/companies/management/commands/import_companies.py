@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from baton.accounts.models import User
 from baton.companies.importing import audit_import, import_companies
 from baton.companies.rules import NOT_A_WRITER, writable_district
-from baton.org.models import District
+from baton.org.lookup import command_district
 
 
 class Command(BaseCommand):
@@ -35,11 +35,7 @@ class Command(BaseCommand):
             if target is None:
                 raise CommandError(NOT_A_WRITER, returncode=2)
         elif district:
-            target = District.objects.filter(code=district).first() or (
-                District.objects.filter(name=district).first()
-            )
-            if target is None:
-                raise CommandError(f"找不到区：{district}", returncode=2)
+            target = command_district(district)
         else:
             raise CommandError("请用 --district 指定区，或用 --user 指定导入人。", returncode=2)
         result = import_companies(

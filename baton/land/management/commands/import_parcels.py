@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from baton.audit.services import Event, Outcome, audit_write
 from baton.core.forms import too_large
 from baton.land.importer import MAX_BYTES, parcel_import
-from baton.org.models import District
+from baton.org.lookup import command_district
 
 
 class Command(BaseCommand):
@@ -31,11 +31,7 @@ class Command(BaseCommand):
             raise CommandError(too_large(MAX_BYTES, file.stat().st_size), returncode=1)
         default = None
         if district:
-            default = District.objects.filter(code=district).first() or (
-                District.objects.filter(name=district).first()
-            )
-            if default is None:
-                raise CommandError(f"找不到区：{district}", returncode=2)
+            default = command_district(district)
         result = parcel_import(data=file.read_bytes(), district=default, dry_run=dry_run)
         if not dry_run:
             audit_write(

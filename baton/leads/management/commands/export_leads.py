@@ -7,6 +7,7 @@ from baton.accounts.models import User
 from baton.audit.hooks import audit_export
 from baton.core.dates import command_date
 from baton.leads.export import export_leads
+from baton.org.lookup import command_district
 from baton.org.models import District
 
 
@@ -52,7 +53,4 @@ class Command(BaseCommand):
 
 
 def _district(text: str) -> District:
-    match = District.objects.filter(code=text).first() or District.objects.filter(name=text).first()
-    if match is None:
-        raise CommandError(f"找不到区：{text}", returncode=2)
-    return match
+    return command_district(text)

@@ -8,6 +8,7 @@ from baton.accounts.models import User
 from baton.audit.hooks import audit_export
 from baton.core.dates import command_date
 from baton.ledger.exporter import LAYOUTS, ledger_export
+from baton.org.lookup import command_district
 from baton.org.models import District
 
 
@@ -56,10 +57,7 @@ class Command(BaseCommand):
 
 
 def _district(text: str) -> District:
-    match = District.objects.filter(code=text).first() or District.objects.filter(name=text).first()
-    if match is None:
-        raise CommandError(f"找不到区：{text}", returncode=2)
-    return match
+    return command_district(text)
 
 
 def _day(text: str) -> dt.date:

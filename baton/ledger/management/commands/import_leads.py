@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from baton.accounts.models import User
 from baton.ledger.lead_import import import_leads
-from baton.org.models import District
+from baton.org.lookup import command_district
 
 
 class Command(BaseCommand):
@@ -34,11 +34,7 @@ class Command(BaseCommand):
                 raise CommandError("只有区招商办的用户可以导入投资信息台账。", returncode=2)
             target = actor.district
         elif district:
-            target = District.objects.filter(code=district).first() or (
-                District.objects.filter(name=district).first()
-            )
-            if target is None:
-                raise CommandError(f"找不到区：{district}", returncode=2)
+            target = command_district(district)
         else:
             raise CommandError("请用 --district 指定区，或用 --user 指定导入人。", returncode=2)
         result = import_leads(data=path.read_bytes(), actor=actor, district=target, dry_run=dry_run)

@@ -20,7 +20,7 @@ from baton.ledger.mapping import (
     parse_map,
 )
 from baton.ledger.reading import Limits
-from baton.org.models import District
+from baton.org.lookup import command_district
 from baton.projects import permissions
 
 
@@ -101,11 +101,7 @@ class Command(BaseCommand):
         if actor is not None and not district:
             default = actor.unit.district if actor.unit_id else actor.district
         if district:
-            default = District.objects.filter(code=district).first() or (
-                District.objects.filter(name=district).first()
-            )
-            if default is None:
-                raise CommandError(f"找不到区：{district}", returncode=2)
+            default = command_district(district)
         with audit_batch():
             result = ledger_import(
                 data=path.read_bytes(),
