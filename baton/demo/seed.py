@@ -31,11 +31,11 @@ from .chains import load_chains
 from .companies import load_companies
 from .land import load_land
 from .leads import load_leads
-from .policies import load_policies
 from .living import load_living
 from .names import PRODUCTS, Names, dates_between, split_amount
 from .org import XIANGAN, seed_org, unit_actors
 from .people import demo_accounts
+from .policies import load_policies
 from .supervision import load_supervision
 
 SEED = 20190908
