@@ -6,6 +6,8 @@ deadlines ``deadlines``; thresholds ``thresholds``. A refusal raises ``Validatio
 """
 
 import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +17,7 @@ from django.utils import timezone
 from baton.accounts.models import User
 from baton.companies.models import Company, Tag
 from baton.core.dates import local_date
-from baton.org.models import Unit
+from baton.org.models import District, Unit
 from baton.projects import services as projects
 from baton.projects.models import Project, Stage
 from baton.projects.rules import check_unit, event_time
@@ -55,8 +57,8 @@ class DuplicateLead(ValidationError):
         super().__init__(f"本单位已登记过该企业的投资信息：{codes}。确认是另一个项目后再保存。")
 
 
-def _snapshot(lead: Lead, fields) -> dict:
-    out = {}
+def _snapshot(lead: Lead, fields: Iterable[str]) -> dict:
+    out: dict = {}
     for field in fields:
         if field in ("unit", "first_unit", "industry"):
             out[field] = getattr(lead, f"{field}_id")
@@ -124,7 +126,7 @@ def _reason(text: str, what: str = "说明") -> str:
     return text
 
 
-def _next_code(district, year: int) -> str:
+def _next_code(district: District, year: int) -> str:
     seq, _ = LeadSequence.objects.select_for_update().get_or_create(district=district, year=year)
     while True:
         seq.last += 1
@@ -277,7 +279,7 @@ def lead_update(
     _reserve(lead)
     if "investment" in new:
         lead.assess_due = deadlines(
-            settings_of(lead.district), lead.reported_at, lead.investment
+            settings_of(lead.district), lead.reported_at, Decimal(lead.investment)
         ).assess
     if (lead.is_reserve, lead.assess_due) != was:
         old.update(is_reserve=was[0], assess_due=was[1].isoformat())
@@ -398,7 +400,8 @@ def lead_reject(*, lead: Lead, actor: User, reason: str, at: dt.datetime | None 
     _check_work(actor, lead)
     reason = _reason(reason, "不予跟进的理由")
     at = _when(lead, at)
-    old, new = {}, {}
+    old: dict = {}
+    new: dict = {}
     _set_status(lead, Status.REJECTED, old, new)
     _save(lead, at)
     _event(lead, Kind.REJECTED, actor, at, old=old, new=new, reason=reason)
@@ -411,13 +414,15 @@ def _check_office(actor: User, lead: Lead) -> None:
 
 def _merge(lead: Lead, into: Lead, actor: User, at: dt.datetime, reason: str) -> None:
     """Close ``lead`` as merged into ``into``; ``into`` takes the fields it lacks."""
-    old, new = {}, {"merged_into": into.pk}
+    old: dict = {}
+    new: dict = {"merged_into": into.pk}
     _set_status(lead, Status.MERGED, old, new)
     lead.merged_into = into
     lead.conflict_with = None
     _save(lead, at)
     _event(lead, Kind.MERGED, actor, at, old=old, new=new, reason=reason)
-    filled_old, filled = {}, {}
+    filled_old: dict = {}
+    filled: dict = {}
     for field in FIELDS:
         value = getattr(lead, field)
         if value not in (None, "") and getattr(into, field) in (None, ""):
@@ -453,7 +458,7 @@ def lead_arbitrate(
         raise ValidationError({"decision": ["请选择裁决结果：合并、改由本单位首谈或退回。"]})
     reason = _reason(reason, "裁决理由")
     at = _when(lead, at)
-    earlier = _lock(Lead.objects.get(pk=lead.conflict_with_id))
+    earlier = _lock(Lead.objects.get(pk=lead.conflict_with_id or 0))
     _when(earlier, at)
     labels = {"merge": "合并至先报信息", "assign": "由本信息的单位首谈", "reject": "退回"}
     old = {"status": lead.status, "conflict_with": earlier.pk}
@@ -481,7 +486,7 @@ def lead_arbitrate(
             f"先报信息 {earlier.code} 已{earlier.get_status_display()}，不能再改由本单位首谈。"
         )
     # The unit could do nothing while the ruling was awaited: its deadlines run from it.
-    due = deadlines(settings_of(lead.district), at, lead.investment)
+    due = deadlines(settings_of(lead.district), at, Decimal(lead.investment))
     before = {
         "hold_until": lead.hold_until.isoformat(),
         "respond_due": lead.respond_due.isoformat(),
@@ -561,7 +566,7 @@ def lead_reassign(
 
 def _project_values(lead: Lead) -> dict:
     company = lead.company
-    while company.merged_into_id:  # merged by the office since: the record kept
+    while company.merged_into is not None:  # merged by the office since: the record kept
         company = company.merged_into
     source = Source(lead.source).label
     values = {
@@ -618,7 +623,8 @@ def lead_convert(
         f"{lead.first_unit.name}{local_date(lead.reported_at):%Y-%m-%d}首报）。",
         at=at,
     )
-    old, new = {}, {"project": project.pk, "converted_at": at.isoformat()}
+    old: dict = {}
+    new: dict = {"project": project.pk, "converted_at": at.isoformat()}
     _set_status(lead, Status.CONVERTED, old, new)
     lead.project = project
     lead.converted_at = at

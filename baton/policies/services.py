@@ -60,7 +60,7 @@ def policy_load(*, items: list, actor: User | None = None) -> LoadResult:
     result, errors, seen = LoadResult(), [], set()
     for data in _successors_first(items):
         clean, problems = policy_clean(data)
-        if problems:
+        if problems or clean is None:
             errors.extend(problems)
             continue
         if clean["number"] in seen:
@@ -87,7 +87,7 @@ def _successors_first(items: list) -> list:
         if isinstance(d, dict) and isinstance(d.get("number"), str)
     }
 
-    def depth(data) -> int:
+    def depth(data: object) -> int:
         seen, number = set(), data.get("number") if isinstance(data, dict) else None
         while number in successor and successor[number] in successor and number not in seen:
             seen.add(number)
