@@ -32,6 +32,17 @@ NODE_AT = """(name) => {
   }
   return null;
 }"""
+#: Where the label of the tree's root (the chain's name) starts, in pixels of the chart's box.
+ROOT_LABEL_LEFT = """(name) => {
+  const chart = echarts.getInstanceByDom(document.getElementById('chain-map'));
+  const data = chart.getModel().getSeriesByIndex(0).getData();
+  let i = 0;
+  while (data.getName(i) !== name) i++;
+  const text = data.getItemGraphicEl(i).getSymbolPath().getTextContent();
+  const rect = text.getBoundingRect().clone();
+  rect.applyTransform(text.getComputedTransform());
+  return rect.x;
+}"""
 
 
 @pytest.mark.parametrize("screen", WIDTHS)
@@ -54,6 +65,7 @@ def test_the_demo_chain_map_drills_to_a_node(browser, live_server, client, scree
     session.shot(f"chains-map-{screen}")
 
     page.wait_for_timeout(800)  # the tree's opening animation
+    assert page.evaluate(ROOT_LABEL_LEFT, chain.name) >= 0  # the chain's name drawn whole
     at = page.evaluate(NODE_AT, node.node.name)
     assert at is not None
     box = page.locator("#chain-map").bounding_box()

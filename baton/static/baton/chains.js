@@ -73,7 +73,8 @@
         type: "tree",
         data: [data],
         orient: "LR",
-        left: narrow ? 52 : 90,
+        // room for the chain's name, drawn bold at 15px left of the root
+        left: Math.max(narrow ? 52 : 90, data.name.length * 16 + 28),
         right: narrow ? 112 : 170,
         top: 16,
         bottom: 16,
