@@ -1,12 +1,17 @@
 """投资信息 in a real browser, at desktop and phone width — issue 17's story for leads.
 
-The server's clock stands at 2026-09-30 10:00 (Asia/Shanghai), the eve of the National
-Day holiday: 马巷街道 registers a lead for a company of the library; its response is due
+The district has a chain 新能源 whose 动力电池 node (C384) no local company is on yet, and
+whose 正极材料 node (C3985) none is either. The server's clock stands at 2026-09-30 10:00
+(Asia/Shanghai), the eve of the National Day holiday: 马巷街道 registers a lead for a
+company new to the library, registered on the same page with its code C3841 (锂离子电池
+制造); its response is due
 on 8 October (1–7 October are off) and its 研判, three working days on, on Saturday
 10 October (a 调休 working day). 新店街道 registers a lead for the same company: it is
 flagged 撞车, and the district office merges it into the first. 马巷街道 assesses its lead
 and converts it into a 策划 project, whose page names the lead and shows it on its
-timeline. The screenshots are saved under test-artifacts/browser/ to be looked at.
+timeline. On 产业链图谱 the chain's 动力电池 node is now green with the new company, its
+lead and its project, while 正极材料 stays a gap (缺链), on the map and in the 补链清单.
+The screenshots are saved under test-artifacts/browser/ to be looked at.
 """
 
 import os
@@ -15,11 +20,15 @@ import pytest
 from django.test import Client
 from freezegun import freeze_time
 
+from baton.chains import services as chains
+from baton.chains.tests.test_browser import NODE_AT, ROOT_LABEL_LEFT
+from baton.companies.models import Company
+from baton.companies.tests.helpers import CATL
 from baton.core.tests.test_browser_refusals import WIDTHS, signed_in
 from baton.leads.models import Lead, Status
 from baton.tests.test_browser import CHROMIUM, browser  # noqa: F401 (a fixture)
 
-from .helpers import POINTS, company
+from .helpers import POINTS
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,12 +42,45 @@ EVE_OF_NATIONAL_DAY = "2026-09-30 02:00:00"
 REAL_TIME = ["playwright", "asyncio", "greenlet", "pyee"]
 
 
-def register(session, *, search: str, title: str, investment: str, fixed: str, shot=""):
+#: How ECharts styled the node called ``name``: its label and colour.
+NODE_DRAWN = """(name) => {
+  const chart = echarts.getInstanceByDom(document.getElementById('chain-map'));
+  const data = chart.getModel().getSeriesByIndex(0).getData();
+  for (let i = 0; i < data.count(); i++) {
+    if (data.getName(i).startsWith(name + '（')) {
+      return {label: data.getName(i), color: data.getItemModel(i).get(['itemStyle', 'color'])};
+    }
+  }
+  return null;
+}"""
+GREEN, RED = "#2b8a3e", "#c92a2a"  # as static/baton/chains.js draws them
+
+
+def battery_chain(w):
+    """新能源 in 翔安区: 动力电池 (C384) in the middle, 正极材料 (C3985) upstream."""
+    chain = chains.chain_create(actor=w.office, district=w.district, name="新能源")
+    battery = chains.node_create(
+        chain=chain, actor=w.office, name="动力电池", position="midstream", codes="C384"
+    )
+    cathode = chains.node_create(
+        chain=chain, actor=w.office, name="正极材料", position="upstream", codes="C3985"
+    )
+    return chain, battery, cathode
+
+
+def register(session, *, title: str, investment: str, fixed: str, search="", new=None, shot=""):
+    """Fill and send the register page: the company found by ``search`` in the library,
+    or the ``new`` one (its fields by name) registered with the lead."""
     page = session.page
     page.goto(page.url.split("/leads/")[0] + "/leads/new/")
-    page.fill("#id_company_q", search)
-    page.locator("#company-found input[name=company]").first.wait_for()
-    page.locator("#company-found input[name=company]").first.check()
+    if new:
+        page.locator(".new-company summary").click()
+        for field, value in new.items():
+            page.fill(f"#id_new_{field}", value)
+    else:
+        page.fill("#id_company_q", search)
+        page.locator("#company-found input[name=company]").first.wait_for()
+        page.locator("#company-found input[name=company]").first.check()
     page.fill("#id_title", title)
     page.select_option("#id_source", "referrer")
     page.fill("#id_source_detail", "市商务局推荐")
@@ -58,19 +100,25 @@ def fits(page, width: int) -> None:
 @pytest.mark.parametrize("screen", WIDTHS)
 def test_a_lead_from_registration_to_project(browser, live_server, client, w, screen):  # noqa: F811
     width = WIDTHS[screen]
-    comp = company(w)
+    chain, battery, cathode = battery_chain(w)
     with freeze_time(EVE_OF_NATIONAL_DAY, tick=True, ignore=REAL_TIME):
         town = signed_in(browser, live_server, client, w.promoter, width)
         page = town.page
         town.go("/leads/")
         register(
             town,
-            search="宁德",
+            new={
+                "name": "宁德时代新能源科技股份有限公司",
+                "uscc": CATL,
+                "industry_code": "C3841",
+            },
             title="储能电池生产基地",
             investment="20000",
             fixed="12000",
             shot=f"leads-register-{screen}",
         )
+        comp = Company.objects.get(uscc=CATL)
+        assert comp.district == w.district and comp.industry_code == "C3841"
         first = Lead.objects.get(company=comp, unit=w.town)
         deadlines = page.locator("#deadlines").inner_text()
         assert "响应时限" in deadlines and "2026-10-08" in deadlines
@@ -133,6 +181,38 @@ def test_a_lead_from_registration_to_project(browser, live_server, client, w, sc
         assert first.code in page.locator("#lead-results").inner_text()
         fits(page, width)
         town.shot(f"leads-list-{screen}")
+
+        # 产业链图谱: the new company on its node, green; 正极材料 still a gap.
+        town.go("/chains/")
+        page.locator("a.ch-card", has_text="新能源").click()
+        page.wait_for_url(f"**/chains/{chain.pk}/")
+        page.locator("#chain-map.chart-ready canvas").first.wait_for()
+        assert page.evaluate(NODE_DRAWN, "动力电池") == {"label": "动力电池（1）", "color": GREEN}
+        assert page.evaluate(NODE_DRAWN, "正极材料") == {"label": "正极材料（缺链）", "color": RED}
+        gaps = page.locator("#gaps").inner_text()
+        assert "正极材料" in gaps and "动力电池" not in gaps
+        assert page.locator("#nodes a.ch-is-ok", has_text="动力电池").count() == 1
+        assert page.locator("#nodes a.ch-is-gap", has_text="正极材料").count() == 1
+        fits(page, width)
+        page.wait_for_timeout(800)  # the tree's opening animation
+        assert page.evaluate(ROOT_LABEL_LEFT, chain.name) >= 0  # the chain's name drawn whole
+        town.shot(f"leads-chain-map-{screen}")
+        at = page.evaluate(NODE_AT, "动力电池")
+        box = page.locator("#chain-map").bounding_box()
+        page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+        panel = page.locator("#node-panel")
+        panel.locator(f"#node-{battery.pk}").wait_for()
+        assert page.url.endswith(f"/chains/{chain.pk}/nodes/{battery.pk}/")
+        assert "本地企业 1 家" in panel.locator(".ch-node-head").inner_text()
+        assert comp.name in panel.locator("#node-companies").inner_text()
+        assert first.project.name in panel.locator("#node-projects").inner_text()
+        leads = panel.locator("#node-leads").inner_text()
+        assert first.title in leads and second.title not in leads  # merged away
+        fits(page, width)
+        town.shot(f"leads-chain-node-{screen}")
+        page.locator("#gaps a", has_text="正极材料").click()
+        panel.locator(f"#node-{cathode.pk}").wait_for()
+        assert "缺链" in panel.locator(".ch-node-head").inner_text()
         town.close()
 
 
