@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from baton.core.forms import confirm_field
+from baton.core.messages import INCOMPLETE_FORM
 from baton.org.models import Unit
 from baton.projects.models import Industry
 
@@ -564,7 +565,7 @@ class TargetsForm(forms.Form):
 
     slots_key = forms.CharField(
         widget=forms.HiddenInput,
-        error_messages={"required": "表单不完整，请刷新页面后重新填写。"},
+        error_messages={"required": INCOMPLETE_FORM},
     )
 
     def __init__(self, *args, scheme: Scheme, **kwargs):

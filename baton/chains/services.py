@@ -11,7 +11,7 @@ from django.utils import timezone
 from baton.accounts.models import User
 from baton.companies.industry import clean_industry_code
 from baton.companies.models import Company
-from baton.core.messages import required
+from baton.core.messages import required, too_long
 from baton.org.models import District
 
 from .models import (
@@ -30,12 +30,20 @@ MAX_CODES = 20
 _SPLIT = re.compile(r"[\s,，、;；]+")
 
 
+#: An order (排序) out of its range.
+BAD_ORDER = "排序应为 0 到 9999 之间的整数。"
+
+
+def name_taken(name: str) -> str:
+    return f"本区已有名为「{name}」的产业链。"
+
+
 def clean_name(value: object, label: str, max_length: int) -> str:
     name = " ".join(str(value or "").split())
     if not name:
         raise ValidationError(required(label))
     if len(name) > max_length:
-        raise ValidationError(f"{label}不能超过 {max_length} 个字。")
+        raise ValidationError(too_long(max_length, label))
     return name
 
 
@@ -92,9 +100,9 @@ def _order(value: object) -> int:
     try:
         order = int(str(value or 0))
     except (TypeError, ValueError):
-        raise ValidationError("排序应为 0 到 9999 之间的整数。") from None
+        raise ValidationError(BAD_ORDER) from None
     if not 0 <= order <= 9999:
-        raise ValidationError("排序应为 0 到 9999 之间的整数。")
+        raise ValidationError(BAD_ORDER)
     return order
 
 
@@ -123,7 +131,7 @@ def chain_create(
         }
     )
     if Chain.objects.filter(district=district, name=values["name"]).exists():
-        raise ValidationError({"name": [f"本区已有名为「{values['name']}」的产业链。"]})
+        raise ValidationError({"name": [name_taken(values["name"])]})
     chain = Chain.objects.create(district=district, **values)
     _event(chain, ChainEvent.Kind.CREATED, actor, new=values)
     return chain
@@ -142,7 +150,7 @@ def chain_update(
     )
     others = Chain.objects.filter(district_id=chain.district_id, name=values["name"])
     if others.exclude(pk=chain.pk).exists():
-        raise ValidationError({"name": [f"本区已有名为「{values['name']}」的产业链。"]})
+        raise ValidationError({"name": [name_taken(values["name"])]})
     old = {k: getattr(chain, k) for k in values}
     changed = {k: v for k, v in values.items() if old[k] != v}
     if changed:

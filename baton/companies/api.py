@@ -216,7 +216,7 @@ def company_merge(request, pk: QueryId, payload: MergeIn):
     )
     if drop is None:
         message = (
-            "不能把企业与自己合并。"
+            services.SELF_MERGE
             if payload.drop == keep.pk
             else "要并入的企业不存在，或不是本区未被合并的企业。"
         )

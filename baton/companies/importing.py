@@ -68,7 +68,7 @@ class Result:
             f"新登记 {len(self.created)} 家，补充信息 {len(self.enriched)} 家，"
             f"未变 {len(self.unchanged)} 家，疑似重复未导入 {len(self.duplicates)} 家"
         )
-        return messages.dry_run(text) if self.dry_run else f"已导入：{text}。"
+        return messages.dry_run(text) if self.dry_run else messages.imported(text)
 
 
 def _split(value) -> list[str]:
@@ -80,7 +80,7 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception:
-        return [], ["无法读取该文件，请上传 Excel 工作簿（.xlsx）。"]
+        return [], [messages.NOT_A_WORKBOOK]
     rows = sheet.iter_rows(values_only=True)
     header = [str(cell or "").strip() for cell in next(rows, ())]
     where = {}

@@ -42,6 +42,10 @@ FIELDS = (
 )
 
 
+#: Why a company cannot be merged with itself.
+SELF_MERGE = "不能把企业与自己合并。"
+
+
 class DuplicateName(ValidationError):
     """Names alike to existing companies: the user may confirm and register anyway."""
 
@@ -300,7 +304,7 @@ def company_merge(
     gets ``drop``'s name as a former name and its empty fields filled; ``drop`` is kept,
     marked merged, and its events show on ``keep``'s timeline. Both get a merged event."""
     if keep.pk == drop.pk:
-        raise ValidationError("不能把企业与自己合并。")
+        raise ValidationError(SELF_MERGE)
     keep, drop = (
         Company.objects.select_for_update().get(pk=keep.pk),
         Company.objects.select_for_update().get(pk=drop.pk),

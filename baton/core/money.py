@@ -17,6 +17,10 @@ WAN_PER_YI = Decimal(10_000)
 MAX_WAN = Decimal("100000000")
 
 
+#: An amount over the largest the library takes (1 万亿元).
+TOO_LARGE = _("金额超出合理范围（不超过 1 万亿元）。")
+
+
 def to_wan(value) -> Decimal:
     """Return ``value`` (str, int or Decimal, in 万元) as a Decimal, or raise ValidationError."""
     if isinstance(value, float):
@@ -33,7 +37,7 @@ def to_wan(value) -> Decimal:
     if amount < 0:
         raise ValidationError(_("金额不能为负数。"))
     if amount > MAX_WAN:
-        raise ValidationError(_("金额超出合理范围（不超过 1 万亿元）。"))
+        raise ValidationError(TOO_LARGE)
     if (amount * YUAN_PER_WAN) != (amount * YUAN_PER_WAN).to_integral_value():
         raise ValidationError(_("金额以万元为单位，最多保留 4 位小数（精确到元）。"))
     return amount.quantize(Decimal("0.0001"))

@@ -5,8 +5,10 @@ from django import forms
 
 from baton.core.dates import future_refusal
 from baton.core.forms import CHOICE_ERRORS
+from baton.core.messages import fill_in
 from baton.projects.models import Industry
 
+from . import rules
 from .models import ASSESSMENT_POINTS, Kind, Source, Status
 
 SORTS = [
@@ -162,7 +164,7 @@ class RegisterForm(LeadForm):
         else:
             self.fields["unit"].queryset = units
             self.fields["unit"].required = True
-            self.fields["unit"].error_messages["required"] = "请选择首报单位。"
+            self.fields["unit"].error_messages["required"] = rules.NO_UNIT
 
     def clean(self):
         data = super().clean()
@@ -182,7 +184,7 @@ class TextForm(forms.Form):
     def __init__(self, *args, label="内容", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = label
-        self.fields["text"].error_messages["required"] = f"请填写{label}。"
+        self.fields["text"].error_messages["required"] = fill_in(label)
 
 
 class RespondForm(forms.Form):
@@ -203,7 +205,7 @@ class AssessForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key, label in ASSESSMENT_POINTS:
             self.fields[key] = _text(label, max_length=1000, rows=2, required=True)
-            self.fields[key].error_messages["required"] = f"请填写{label}研判意见。"
+            self.fields[key].error_messages["required"] = rules.point_missing(label)
         # the points first, the conclusion last
         self.order_fields([key for key, _ in ASSESSMENT_POINTS] + ["conclusion", "note"])
 

@@ -72,3 +72,26 @@ def is_holder(user: User, lead: Lead) -> bool:
 def can_feedback(user: User, lead: Lead) -> bool:
     """Feedback to the source is owed even after a lead is converted or rejected."""
     return lead.status != Status.MERGED and (is_holder(user, lead) or is_office(user, lead))
+
+
+# --- what the services refuse, said the same on the pages --------------------------------
+
+NO_UNIT = "请选择首报单位。"
+IN_CONFLICT = "该信息撞车，待区招商办裁决后才能办理。"
+ALREADY_RESPONDED = "该信息已响应。"
+NO_CONFLICT = "该信息没有待裁决的撞车。"
+NOT_CONVERTIBLE = "研判结论为继续跟进的信息才能转化为项目。"
+NO_LEADS_FOR_ROLE = "您的角色不查看投资信息。"
+
+
+def not_reassignable(status_label: str) -> str:
+    return f"该信息{status_label}，不能改派。"
+
+
+def too_early_to_reassign(idle: int, limit: int) -> str:
+    return f"该信息 {idle} 天前还有进展；满 {limit} 天无进展方可改派。"
+
+
+def point_missing(label: str) -> str:
+    """A point of the 研判 left empty."""
+    return f"请填写{label}研判意见。"

@@ -37,7 +37,7 @@ from .models import (
     Status,
 )
 from .thresholds import reserve_reason
-from .values import FIELDS, as_json, clean_values
+from .values import FIELDS, FIXED_OVER_TOTAL, as_json, clean_values
 
 Kind = LeadEvent.Kind
 #: Why a change made on a stale copy of a lead is refused (a ``ConflictError``, 409 in the API).
@@ -158,7 +158,7 @@ def _register_unit(actor: User | None, unit: Unit | None, company: Company) -> U
         if actor.district_id != company.district_id:
             raise PermissionDenied("只能为本区客商库中的企业登记投资信息。")
     if unit is None:
-        raise ValidationError({"unit": ["请选择首报单位。"]})
+        raise ValidationError({"unit": [rules.NO_UNIT]})
     if company.merged_into_id:
         raise ValidationError({"company": ["该企业已并入另一条记录，请选择合并后的企业。"]})
     try:
@@ -244,7 +244,7 @@ def _check_work(actor: User, lead: Lead) -> None:
     if lead.status in CLOSED:
         raise ValidationError(rules.CLOSED_LEAD.format(status=lead.get_status_display()))
     if lead.status == Status.CONFLICT:
-        raise ValidationError("该信息撞车，待区招商办裁决后才能办理。")
+        raise ValidationError(rules.IN_CONFLICT)
     if not rules.can_work(actor, lead):
         raise PermissionDenied(rules.NOT_THE_HOLDER)
 
@@ -265,7 +265,7 @@ def lead_update(
     clean = clean_values(changes, partial=True)
     merged = {f: clean.get(f, getattr(lead, f)) for f in ("investment", "fixed_investment")}
     if merged["fixed_investment"] and merged["fixed_investment"] > merged["investment"]:
-        raise ValidationError({"fixed_investment": ["固定资产投资不能大于总投资。"]})
+        raise ValidationError({"fixed_investment": [FIXED_OVER_TOTAL]})
     old, new = {}, {}
     for field, value in clean.items():
         before = getattr(lead, field)
@@ -303,7 +303,7 @@ def lead_respond(
     _lock(lead)
     _check_work(actor, lead)
     if lead.responded_at is not None:
-        raise ValidationError("该信息已响应。")
+        raise ValidationError(rules.ALREADY_RESPONDED)
     at = _when(lead, at)
     old, new = {}, {}
     follower = clean_values({"follower": follower}, partial=True)["follower"] or actor.display_name
@@ -336,7 +336,7 @@ def lead_assess(
     for key, label in ASSESSMENT_POINTS:
         text = str((points or {}).get(key) or "").strip()
         if not text:
-            errors[key] = [f"请填写{label}研判意见。"]
+            errors[key] = [rules.point_missing(label)]
         elif len(text) > 1000:
             errors[key] = [f"{label}研判意见不能超过 1000 个字。"]
         clean_points[key] = text
@@ -453,7 +453,7 @@ def lead_arbitrate(
     _lock(lead)
     _check_office(actor, lead)
     if lead.status != Status.CONFLICT:
-        raise ValidationError("该信息没有待裁决的撞车。")
+        raise ValidationError(rules.NO_CONFLICT)
     if decision not in ("merge", "assign", "reject"):
         raise ValidationError({"decision": ["请选择裁决结果：合并、改由本单位首谈或退回。"]})
     reason = _reason(reason, "裁决理由")
@@ -539,12 +539,12 @@ def lead_reassign(
     _lock(lead)
     _check_office(actor, lead)
     if lead.status not in ACTIVE or lead.status == Status.CONFLICT:
-        raise ValidationError(f"该信息{lead.get_status_display()}，不能改派。")
+        raise ValidationError(rules.not_reassignable(lead.get_status_display()))
     at = _when(lead, at)
     limit = settings_of(lead.district).idle_days
     idle = idle_days(lead, local_date(at))
     if idle < limit:
-        raise ValidationError(f"该信息 {idle} 天前还有进展；满 {limit} 天无进展方可改派。")
+        raise ValidationError(rules.too_early_to_reassign(idle, limit))
     if not isinstance(unit, Unit) or unit.pk == lead.unit_id:
         raise ValidationError({"unit": ["请选择另一个单位。"]})
     try:
@@ -599,7 +599,7 @@ def lead_convert(
     _lock(lead)
     _check_work(actor, lead)
     if lead.status != Status.ASSESSED:
-        raise ValidationError("研判结论为继续跟进的信息才能转化为项目。")
+        raise ValidationError(rules.NOT_CONVERTIBLE)
     if stage not in CONVERT_STAGES:
         raise ValidationError({"stage": ["只能转化为策划或意向阶段的项目。"]})
     stage_row = Stage.objects.filter(code=stage).first()

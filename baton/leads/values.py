@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 from baton.companies.industry import clean_industry_code
-from baton.core.messages import required
+from baton.core.messages import required, too_long
 from baton.core.money import to_wan
 from baton.projects.models import Industry
 
@@ -40,6 +40,8 @@ TEXT_LIMITS = {
     "coordination": 2000,
     "follower": 50,
 }
+#: Why a fixed-asset investment is refused against the total.
+FIXED_OVER_TOTAL = "固定资产投资不能大于总投资。"
 AMOUNTS = ("investment", "fixed_investment", "annual_output", "annual_tax")
 QUANTITIES = ("land_mu", "energy_tce")
 LABELS = {
@@ -112,7 +114,7 @@ def _value(field: str, value):
     if field == "title" and not text:
         raise ValidationError(required("项目名称"))
     if len(text) > TEXT_LIMITS[field]:
-        raise ValidationError(f"不能超过 {TEXT_LIMITS[field]} 个字。")
+        raise ValidationError(too_long(TEXT_LIMITS[field]))
     return text
 
 
@@ -131,7 +133,7 @@ def clean_values(values: dict, *, partial: bool = False) -> dict:
             errors[field] = exc.messages
     fixed, total = clean.get("fixed_investment"), clean.get("investment")
     if not errors and fixed and total and fixed > total:
-        errors["fixed_investment"] = ["固定资产投资不能大于总投资。"]
+        errors["fixed_investment"] = [FIXED_OVER_TOTAL]
     if errors:
         raise ValidationError(errors)
     return clean

@@ -96,7 +96,7 @@ class Result:
             f"登记投资信息 {len(self.registered)} 条，其中撞车待裁决 {len(self.conflicts)} 条、"
             f"储备 {len(self.reserves)} 条；客商库新增企业 {len(self.companies)} 家"
         )
-        return messages.dry_run(text) if self.dry_run else f"已导入：{text}。"
+        return messages.dry_run(text) if self.dry_run else messages.imported(text)
 
 
 @dataclass
@@ -219,7 +219,7 @@ def import_leads(
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception:
-        result.errors.append("无法读取该文件，请上传 Excel 工作簿（.xlsx）。")
+        result.errors.append(messages.NOT_A_WORKBOOK)
         return result
     where, rows = _header(sheet)
     missing = [COLUMNS[key][0] for key in REQUIRED if key not in where]

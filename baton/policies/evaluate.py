@@ -255,7 +255,7 @@ def run(rule: Rule, facts: dict) -> Outcome:
         return Outcome(False, Decimal(0), "", cond_text, ev.steps)
     value, text = ev.eval(rule.amount)
     if not value.is_finite() or value > MAX_WAN:
-        raise ExprError("金额超出合理范围（不超过 1 万亿元）。", place="金额")
+        raise ExprError("计算出的金额超出合理范围（不超过 1 万亿元）。", place="金额")
     if value < 0:
         raise ExprError(f"金额为负（{fmt(value)}）。", place="金额")
     amount = value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)

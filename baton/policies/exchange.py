@@ -57,6 +57,10 @@ _LABEL = {
 }
 
 
+def unknown_key(key: str) -> str:
+    return f"未知的字段“{key}”。"
+
+
 def _label(choices, value) -> str:
     return str(choices(value).label)
 
@@ -110,7 +114,7 @@ def policy_clean(data) -> tuple[dict | None, list[str]]:
         errors.append(f"{name}：{message}")
 
     for key in sorted(set(data) - POLICY_KEYS):
-        bad(f"未知的字段“{key}”。")
+        bad(unknown_key(key))
     if not number:
         bad("缺少文号（number），或超过 80 个字符。")
     out: dict = {"number": number}
@@ -181,7 +185,7 @@ def _clause(item, index: int, effective_on) -> tuple[dict | None, list[str]]:
         errors.append(f"{label}：{message}")
 
     for key in sorted(set(item) - CLAUSE_KEYS):
-        bad(f"未知的字段“{key}”。")
+        bad(unknown_key(key))
     out: dict = {"number": _text(item.get("number"), 30), "order": index}
     if not out["number"]:
         bad("缺少条款号（number），或超过 30 个字符。")

@@ -35,6 +35,10 @@ from decimal import Decimal
 NUM, BOOL, STR, LIST, DATE, ANY = "数值", "逻辑值", "文本", "列表", "日期", "任意"
 
 
+#: Where a value (a number, a name, a bracket…) should stand and does not.
+MISSING_VALUE = "此处缺少一个值。"
+
+
 @dataclass(frozen=True)
 class Field:
     label: str
@@ -361,7 +365,7 @@ class _Parser:
                 self.take()
                 return Inf(tok.pos)
             if tok.text in KEYWORDS:
-                raise self.error("此处缺少一个值。")
+                raise self.error(MISSING_VALUE)
             self.take()
             if self.tok.text == "(" and self.tok.kind == "op":
                 self.take()
@@ -375,7 +379,7 @@ class _Parser:
         if tok.text == "[" and tok.kind == "op":
             self.take()
             return List(tuple(self.items("]")), tok.pos)
-        raise self.error("此处缺少一个值。" if tok.kind != "end" else "表达式不完整。")
+        raise self.error(MISSING_VALUE if tok.kind != "end" else "表达式不完整。")
 
     def items(self, close: str) -> list:
         out = []

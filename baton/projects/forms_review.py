@@ -7,6 +7,8 @@ into values, with Chinese messages for anything that is not a value at all.
 from django import forms
 from django.core.exceptions import ValidationError
 
+from baton.core.messages import fill_in, too_long
+
 from . import rules
 
 #: A choice that is not among the offered ones.
@@ -21,8 +23,8 @@ def text_field(label: str, *, required: bool = True, max_length: int = 2000, row
         max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={
-            "required": f"请填写{label}。",
-            "max_length": f"{label}不能超过 {max_length} 个字。",
+            "required": fill_in(label),
+            "max_length": too_long(max_length, label),
         },
         **kw,
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from baton.accounts.models import User
 from baton.core.dates import end_of_day, local_date, start_of_day
+from baton.core.messages import too_long
 from baton.core.money import to_wan
 from baton.core.uscc import clean_uscc
 from baton.org.divisions import clean_division
@@ -233,7 +234,7 @@ def clean_value(district: District, field: str, value):
         if field == "name" and not text:
             raise ValidationError("项目名称不能为空。")
         if len(text) > TEXT_LIMITS[field]:
-            raise ValidationError(f"不能超过 {TEXT_LIMITS[field]} 个字。")
+            raise ValidationError(too_long(TEXT_LIMITS[field]))
         if field == "contact_phone" and text and not PHONE.match(text):
             raise ValidationError("联系电话格式不正确，只能包含数字、空格、+、-、括号。")
         return text

@@ -41,7 +41,7 @@ def _clean_text(value: str | None, *, label: str, limit: int, required: bool = T
     if required and not text:
         raise ValidationError(messages.required(label))
     if len(text) > limit:
-        raise ValidationError(f"{label}不能超过 {limit} 个字。")
+        raise ValidationError(messages.too_long(limit, label))
     return text
 
 

@@ -757,6 +757,52 @@ CASES += [
     ),
 ]
 
+_le = "baton.leads.forms."
+_ch = "baton.chains.forms."
+
+
+def _district_units(o):
+    return _cls("baton.org.models.Unit").objects.filter(district=o.w.district)
+
+
+def _companies(o):
+    return _cls("baton.companies.models.Company").objects.all()
+
+
+def _nodes(o):
+    return _cls("baton.chains.models.ChainNode").objects.all()
+
+
+# 投资信息, 产业链图谱 and the 线索台账 upload (issue 17).
+CASES += [
+    *(
+        _simple(_le + name)
+        for name in (
+            "ArbitrateForm",
+            "AssessForm",
+            "ConvertForm",
+            "EditForm",
+            "FigureForm",
+            "LeadForm",
+            "RespondForm",
+            "SettingsForm",
+            "TextForm",
+        )
+    ),
+    *(
+        Case(_le + name, lambda o, d, f, name=name: _cls(_le + name)(d, units=_district_units(o)))
+        for name in ("FilterForm", "ReassignForm", "RegisterForm")
+    ),
+    *(_simple(_ch + name) for name in ("ChainForm", "DeleteForm")),
+    Case(_ch + "NodeForm", lambda o, d, f: _cls(_ch + "NodeForm")(d, nodes=_nodes(o))),
+    Case(_ch + "TargetForm", lambda o, d, f: _cls(_ch + "TargetForm")(d, companies=_companies(o))),
+    Case(
+        _ch + "SupplierForm",
+        lambda o, d, f: _cls(_ch + "SupplierForm")(d, companies=_companies(o), nodes=_nodes(o)),
+    ),
+    _simple("baton.ledger.forms.LeadLedgerForm"),
+]
+
 
 def project_forms() -> set[str]:
     """Return every form class defined in a module of an installed Baton app."""

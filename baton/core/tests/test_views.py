@@ -127,7 +127,14 @@ def test_a_raised_permission_denied_reaches_the_user_with_its_reason(client, w):
 
 # --- the administrators: one rule for every business page ------------------------------------
 
-SAMPLE = {"code": "350213-2026-0001", "token": "A" * 32}
+SAMPLE = {
+    "code": "350213-2026-0001",
+    "token": "A" * 32,
+    # A chain's node, target and supplier (chains:node …).
+    "node": "1",
+    "target": "1",
+    "supplier": "1",
+}
 
 
 def sample(key: str) -> str:

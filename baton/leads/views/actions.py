@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from baton.core.messages import NOTE_ADDED, SAVED
 from baton.core.views import go_to, run_dialog
 from baton.org.models import Unit
 from baton.projects.models import Project
@@ -32,7 +33,9 @@ def lead_respond(request, code):
     user = request.user
     lead = _lead(user, code)
     if not _abilities(user, lead)["respond"]:
-        return _refuse(request, lead, "该信息已响应。" if lead.responded_at else _why_not(lead))
+        return _refuse(
+            request, lead, rules.ALREADY_RESPONDED if lead.responded_at else _why_not(lead)
+        )
     form = RespondForm(_posted(request), initial={"follower": lead.follower})
 
     def perform(data):
@@ -64,7 +67,7 @@ def _text_action(request, code, *, able, service, label, title, done_message, kw
 def lead_note(request, code):
     return _text_action(
         request, code, able="note", service=services.lead_note, label="跟进情况",
-        title="跟进记录", done_message="已添加跟进记录。",
+        title="跟进记录", done_message=NOTE_ADDED,
     )  # fmt: skip
 
 
@@ -118,9 +121,7 @@ def lead_arbitrate(request, code):
     user = request.user
     lead = _lead(user, code)
     if not _abilities(user, lead)["arbitrate"]:
-        message = (
-            rules.NOT_THE_OFFICE if not rules.is_office(user, lead) else "该信息没有待裁决的撞车。"
-        )
+        message = rules.NOT_THE_OFFICE if not rules.is_office(user, lead) else rules.NO_CONFLICT
         return _refuse(request, lead, message)
     form = ArbitrateForm(_posted(request))
     earlier = Lead.objects.select_related("unit").get(pk=lead.conflict_with_id)
@@ -153,9 +154,9 @@ def lead_reassign(request, code):
         limit = settings_of(lead.district).idle_days
         idle = services.idle_days(lead)
         if lead.is_active and lead.status != Status.CONFLICT:
-            message = f"该信息 {idle} 天前还有进展；满 {limit} 天无进展方可改派。"
+            message = rules.too_early_to_reassign(idle, limit)
         else:
-            message = f"该信息{lead.get_status_display()}，不能改派。"
+            message = rules.not_reassignable(lead.get_status_display())
         return _refuse(request, lead, message)
     units = Unit.objects.filter(district=lead.district, is_active=True).promotion()
     form = ReassignForm(_posted(request), units=units.exclude(pk=lead.unit_id))
@@ -178,7 +179,7 @@ def lead_convert(request, code):
     if not _abilities(user, lead)["convert"]:
         message = _why_not(lead)
         if rules.can_work(user, lead):
-            message = "研判结论为继续跟进的信息才能转化为项目。"
+            message = rules.NOT_CONVERTIBLE
         return _refuse(request, lead, message)
     form = ConvertForm(_posted(request))
     made: list[Project] = []
@@ -217,7 +218,7 @@ def lead_edit(request, code):
             expected_version=data["version"],
             reason=data["reason"],
         )
-        return "已保存修改。" if changed else "没有修改任何内容。"
+        return SAVED if changed else "没有修改任何内容。"
 
     back = reverse("leads:detail", args=[lead.code])
     return run_dialog(

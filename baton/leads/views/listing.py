@@ -117,7 +117,7 @@ def _filtered(request, today):
 def lead_list(request):
     user = request.user
     if getattr(user, "is_coordinating", False) or area_of(user).is_empty:
-        return deny(request, "您的角色不查看投资信息。")
+        return deny(request, rules.NO_LEADS_FOR_ROLE)
     today = timezone.localdate()
     form, leads, base, (figure_form, figure) = _filtered(request, today)
     page = Paginator(leads, PER_PAGE).get_page(request.GET.get("page"))
@@ -181,7 +181,7 @@ def lead_export(request):
     every export is audited."""
     user = request.user
     if getattr(user, "is_coordinating", False) or area_of(user).is_empty:
-        return deny(request, "您的角色不查看投资信息。")
+        return deny(request, rules.NO_LEADS_FOR_ROLE)
     form = FigureForm(request.GET)
     as_of = form.cleaned_data.get("as_of") if form.is_valid() else None
     if not form.is_valid():

@@ -281,7 +281,7 @@ def _refuse(request, lead, message):
 
 def _why_not(lead: Lead) -> str:
     if lead.status == Status.CONFLICT:
-        return "该信息撞车，待区招商办裁决后才能办理。"
+        return rules.IN_CONFLICT
     if not lead.is_active:
         return rules.CLOSED_LEAD.format(status=lead.get_status_display())
     return rules.NOT_THE_HOLDER

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from baton.core.messages import INCOMPLETE_FORM
 from baton.core.views import deny, go_to
 
 from .. import configure
@@ -77,7 +78,7 @@ def lead_settings(request):
     exclusions = _rows(request, "ex", e_fields, current.exclusions or [])
     rule_errors: dict[str, list[str]] = {}
     if thresholds is None or exclusions is None:
-        rule_errors["thresholds"] = ["表单不完整，请刷新页面后重新填写。"]
+        rule_errors["thresholds"] = [INCOMPLETE_FORM]
         thresholds = _rows(request, "th", t_fields, current.thresholds or [], saved=True)
         exclusions = _rows(request, "ex", e_fields, current.exclusions or [], saved=True)
     status = 200

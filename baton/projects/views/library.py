@@ -24,6 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from baton.accounts import privacy
+from baton.core.messages import NOTE_ADDED, SAVED
 from baton.core.templatetags.baton import wan
 from baton.core.views import add_errors, deny, go_to, run_dialog
 from baton.org.divisions import name_of
@@ -413,7 +414,7 @@ def project_edit(request, code):
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, "已保存修改。" if changed else "没有需要保存的修改。")
+                messages.success(request, SAVED if changed else "没有需要保存的修改。")
                 return redirect("projects:detail", project.code)
     return render(request, "projects/project_form.html", context, status=status)
 
@@ -635,7 +636,7 @@ def project_note(request, code):
 
     def perform(data):
         services.note_add(project=project, actor=user, text=data["text"])
-        return "已添加跟进记录。"
+        return NOTE_ADDED
 
     return _action(
         request,

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from baton.accounts.models import User
 from baton.companies.importing import audit_import, import_companies
 from baton.companies.rules import NOT_A_WRITER, writable_district
+from baton.core.messages import DISTRICT_OR_USER
 from baton.org.lookup import command_district
 
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         elif district:
             target = command_district(district)
         else:
-            raise CommandError("请用 --district 指定区，或用 --user 指定导入人。", returncode=2)
+            raise CommandError(DISTRICT_OR_USER, returncode=2)
         result = import_companies(
             data=path.read_bytes(), actor=actor, district=target, dry_run=dry_run
         )

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from baton.accounts.models import User
+from baton.core.messages import DISTRICT_OR_USER, file_errors
 from baton.ledger.lead_import import import_leads
 from baton.org.lookup import command_district
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         elif district:
             target = command_district(district)
         else:
-            raise CommandError("请用 --district 指定区，或用 --user 指定导入人。", returncode=2)
+            raise CommandError(DISTRICT_OR_USER, returncode=2)
         result = import_leads(data=path.read_bytes(), actor=actor, district=target, dry_run=dry_run)
         if result.ok:
             for line in result.conflicts:
@@ -47,4 +48,4 @@ class Command(BaseCommand):
             return
         for error in result.errors:
             self.stderr.write(error)
-        raise CommandError(f"台账有 {len(result.errors)} 处错误，未写入任何数据。", returncode=1)
+        raise CommandError(file_errors(len(result.errors)), returncode=1)

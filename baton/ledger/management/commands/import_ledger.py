@@ -7,6 +7,7 @@ from baton.accounts.models import User
 from baton.audit.hooks import audit_import
 from baton.audit.services import audit_batch
 from baton.core.forms import too_large
+from baton.core.messages import file_errors
 from baton.ledger.annotate import error_workbook
 from baton.ledger.columns import BY_KEY
 from baton.ledger.importer import IMPORT_REFUSED, ledger_import
@@ -128,7 +129,7 @@ class Command(BaseCommand):
             for key, names in result.catalogue.items():
                 self.stderr.write(f"目录中的{BY_KEY[key].header}：{'、'.join(names) or '（无）'}")
             self.stderr.write(cli_hint(result.unknown, shlex.quote(file)))
-        raise CommandError(f"台账有 {len(result.errors)} 处错误，未写入任何数据。", returncode=1)
+        raise CommandError(file_errors(len(result.errors)), returncode=1)
 
 
 def _mapping(maps, add_missing, unit_kind=None) -> Mapping:
