@@ -105,7 +105,9 @@ def test_a_scheme_from_creation_to_an_exported_ranking(browser, live_server, dem
     # Targets: one 亿元 project a month for each town.
     page.evaluate("window.scrollTo(0, 0)")  # the save returned to #indicators
     office.shot("assess-06-draft")
-    page.get_by_role("link", name="填写目标任务").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="填写目标任务").click()
+    page.wait_for_selector("table.as-targets input")  # .all() does not wait
     for box in page.locator("table.as-targets input").all():
         box.fill("1")
     office.shot("assess-07-targets")
