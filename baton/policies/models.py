@@ -78,6 +78,12 @@ class Policy(models.Model):
     )
     source = models.URLField(_("来源"), max_length=500, blank=True)
     text = models.TextField(_("全文"), blank=True)
+    #: A draft is in the library but not published: estimates and delivery do not use it.
+    #: A policy cannot be published while a clause has an unresolved fair-competition flag.
+    is_draft = models.BooleanField(_("草案（未发布）"), default=False)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    #: 兑现时限: working days from a complete application to the decision (快申快享: 60).
+    delivery_days = models.PositiveSmallIntegerField(_("兑现时限（工作日）"), default=60)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -117,6 +123,13 @@ class Clause(models.Model):
         _("时限起算"), max_length=20, choices=Payable.choices, blank=True
     )
     stackable = models.BooleanField(_("可与其他政策叠加"), default=True)
+    #: 免申即享: Baton opens the delivery itself when the project qualifies.
+    no_application = models.BooleanField(_("免申即享"), default=False)
+    #: 《公平竞争审查条例》 flags found when the clause was saved: [{"code", "text"}].
+    fair_flags = models.JSONField(_("公平竞争审查提示"), default=list, blank=True)
+    #: The reviewer's conclusion on the flags (an exception the 条例 allows, and why);
+    #: a flagged clause without one blocks publication.
+    fair_review = models.TextField(_("公平竞争审查结论"), blank=True)
     #: Clauses sharing a group do not stack: a project gets the highest of them.
     exclusive_group = models.CharField(_("就高不叠加分组"), max_length=60, blank=True)
     note = models.TextField(_("说明"), blank=True)
@@ -140,8 +153,9 @@ class Clause(models.Model):
 
 
 def clauses_in_force(day: dt.date):
-    """Return the clause versions in force on ``day``, of policies in force then."""
+    """Return the clause versions in force on ``day``, of published policies in force then."""
     return Clause.objects.filter(
+        Q(policy__is_draft=False),
         Q(valid_from__isnull=True) | Q(valid_from__lte=day),
         Q(valid_to__isnull=True) | Q(valid_to__gte=day),
         Q(policy__effective_on__isnull=True) | Q(policy__effective_on__lte=day),
@@ -153,6 +167,8 @@ class PolicyEvent(models.Model):
     class Kind(models.TextChoices):
         CREATED = "created", _("导入")
         CHANGED = "changed", _("更新")
+        REVIEWED = "reviewed", _("公平竞争审查")
+        PUBLISHED = "published", _("发布")
 
     policy = models.ForeignKey(Policy, models.CASCADE, related_name="events")
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
@@ -170,3 +186,181 @@ class PolicyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy.number} {self.get_kind_display()}"
+
+
+class Application(models.Model):
+    """兑现: one clause's award for one project, from receipt (or 免申即享) to the last
+    instalment paid. The office receives it, records when the materials are complete
+    (the deadline — ``Policy.delivery_days`` working days — runs from then), checks it
+    against the clause, approves an amount (the formula kept) or refuses it, and pays it
+    in the clause's instalments as the project reaches each milestone."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("已受理")  # materials not complete yet
+        COMPLETE = "complete", _("审核中")  # complete: the deadline runs
+        APPROVED = "approved", _("已核定")  # amount fixed; instalments paid as due
+        PAID = "paid", _("已兑付")  # every instalment paid
+        REJECTED = "rejected", _("不予兑现")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    class Mode(models.TextChoices):
+        APPLIED = "applied", _("依申请")
+        AUTOMATIC = "automatic", _("免申即享")
+
+    code = models.CharField(_("兑现编号"), max_length=32, unique=True)
+    district = models.ForeignKey(
+        "org.District", models.PROTECT, related_name="policy_applications", verbose_name=_("所属区")
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        models.PROTECT,
+        related_name="policy_applications",
+        verbose_name=_("项目"),
+    )
+    policy = models.ForeignKey(
+        Policy, models.PROTECT, related_name="applications", verbose_name=_("政策")
+    )
+    #: The clause version in force on ``basis_on`` (the project's signing, unless given).
+    clause = models.ForeignKey(
+        Clause, models.PROTECT, related_name="applications", verbose_name=_("条款")
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="policy_applications",
+        verbose_name=_("申请企业"),
+    )
+    #: Who receives the money: the company, or the intermediary for a 中介 clause.
+    beneficiary_name = models.CharField(_("受益人"), max_length=200)
+    mode = models.CharField(_("方式"), max_length=10, choices=Mode.choices, default=Mode.APPLIED)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.RECEIVED
+    )
+    basis_on = models.DateField(_("适用条款日期"))
+    #: Facts the library does not hold, given for the calculation (注册资本 …).
+    facts = models.JSONField(_("补充数据"), default=dict, blank=True)
+    received_on = models.DateField(_("受理日期"))
+    complete_on = models.DateField(_("材料齐全日期"), null=True, blank=True)
+    due_on = models.DateField(_("兑现时限"), null=True, blank=True)
+    requested_amount = MoneyField(_("申请金额（万元）"), null=True, blank=True)
+    estimate_amount = MoneyField(_("测算金额（万元）"), null=True, blank=True)
+    estimate_formula = models.TextField(_("测算算式"), blank=True)
+    approved_amount = MoneyField(_("核定金额（万元）"), null=True, blank=True)
+    approved_formula = models.TextField(_("核定算式"), blank=True)
+    decided_on = models.DateField(_("核定日期"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        verbose_name = _("政策兑现")
+        verbose_name_plural = _("政策兑现")
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            models.Index(fields=["district", "status"], name="policyapp_district_status"),
+            models.Index(fields=["project"], name="policyapp_project"),
+            models.Index(fields=["policy", "status"], name="policyapp_policy_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.beneficiary_name}"
+
+
+class Instalment(models.Model):
+    """One share of an approved award, due when the project reaches ``milestone``."""
+
+    application = models.ForeignKey(
+        Application, models.CASCADE, related_name="instalments", verbose_name=_("兑现")
+    )
+    order = models.PositiveSmallIntegerField(_("期次"))
+    milestone = models.CharField(_("兑付节点"), max_length=20, choices=Payable.choices)
+    share = models.DecimalField(_("比例"), max_digits=7, decimal_places=6)
+    amount = MoneyField(_("应付金额（万元）"))
+    #: The day the milestone was reached (the instalment is payable from then).
+    due_on = models.DateField(_("应付日期"), null=True, blank=True)
+    paid_on = models.DateField(_("支付日期"), null=True, blank=True)
+    paid_amount = MoneyField(_("实付金额（万元）"), null=True, blank=True)
+    voucher = models.CharField(_("支付凭证号"), max_length=100, blank=True)
+    #: Held while the project breaks a promise of its contract (履约), with the reason.
+    held = models.BooleanField(_("暂缓兑付"), default=False)
+    hold_reason = models.TextField(_("暂缓原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("分期兑付")
+        verbose_name_plural = _("分期兑付")
+        ordering = ["application_id", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "order"], name="instalment_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} 第{self.order}期"
+
+
+class ApplicationEvent(models.Model):
+    """One step of a delivery: append-only, written with the change it records."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("受理")
+        OPENED = "opened", _("免申即享生成")
+        COMPLETED = "completed", _("材料齐全")
+        APPROVED = "approved", _("核定")
+        REJECTED = "rejected", _("不予兑现")
+        WITHDRAWN = "withdrawn", _("撤回")
+        DUE = "due", _("到期应付")
+        PAID = "paid", _("支付")
+        HELD = "held", _("暂缓")
+        RELEASED = "released", _("恢复兑付")
+        NOTE = "note", _("备注")
+
+    application = models.ForeignKey(
+        Application, models.PROTECT, related_name="events", verbose_name=_("兑现")
+    )
+    district = models.ForeignKey("org.District", models.PROTECT, related_name="+")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("发生时间"))
+    old = models.JSONField(_("变更前"), default=dict, blank=True)
+    new = models.JSONField(_("变更后"), default=dict, blank=True)
+    reason = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("政策兑现记录")
+        verbose_name_plural = _("政策兑现记录")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["application", "at", "id"], name="policyappevent_app_at"),
+            models.Index(fields=["district", "at"], name="policyappevent_district_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ApplicationSequence(models.Model):
+    """The last number given to a district's deliveries of a year (codes ZC + district + year)."""
+
+    district = models.ForeignKey("org.District", models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year"], name="policyapp_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.year} {self.last}"
