@@ -12,10 +12,14 @@ Personas (the healthchecks alice/bob way):
 - ``sys_admin``, ``sec_admin``, ``audit_admin``: the three separated administrators
 """
 
+import contextlib
 import datetime as dt
+import fcntl
 import itertools
 import secrets
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -124,3 +128,21 @@ def add_coordinating(w) -> SimpleNamespace:
     )
     w.coordinator = make_user(User.Role.UNIT_STAFF, username="zr_coordinator", unit=w.coord_unit)
     return w
+
+
+@contextlib.contextmanager
+def redis_database(url: str):
+    """Hold Redis database ``url`` alone while a test flushes and fills it.
+
+    The suites on SQLite and on PostgreSQL, and the workers of each, may run at the same
+    time on one machine with one Redis; a test that empties its database must not empty
+    it under another's feet. A lock file per database, held by the test's process, makes
+    the tests that use it take turns (the lock goes with the process if it dies)."""
+    name = url.rstrip("/").rsplit("/", 1)[-1]
+    path = Path(tempfile.gettempdir()) / f"baton-test-redis-{name}.lock"
+    with path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -33,7 +33,7 @@ from baton.ledger.tests.test_import_worker import (
 )
 from baton.projects.models import Project
 from baton.projects.tests.helpers_views import login
-from baton.testing import make_world
+from baton.testing import make_world, redis_database
 
 REDIS = "redis://127.0.0.1:6379/7"
 ROWS = min(int(os.environ.get("BATON_LEDGER_WORKER_ROWS", "8000")), 20000)
@@ -41,7 +41,12 @@ ROWS = min(int(os.environ.get("BATON_LEDGER_WORKER_ROWS", "8000")), 20000)
 
 @pytest.fixture
 def redis_queue(settings, tmp_path):
-    """The RQ queues in Redis database 7, and a starter of ``baton rqworker bulk``."""
+    """The RQ queues in Redis database 7 (held alone), and a starter of ``baton rqworker bulk``."""
+    with redis_database(REDIS):
+        yield from _redis_queue(settings, tmp_path)
+
+
+def _redis_queue(settings, tmp_path):
     import redis
 
     connection = redis.Redis.from_url(REDIS, socket_connect_timeout=1)

@@ -31,7 +31,7 @@ from baton.ledger.importer import ledger_import
 from baton.ledger.tasks import import_ledger
 from baton.projects.models import Project, ProjectEvent
 from baton.projects.tests.helpers_views import HTMX, login
-from baton.testing import make_world
+from baton.testing import make_world, redis_database
 
 from .helpers import HEADERS, row
 
@@ -108,7 +108,12 @@ def queue(settings, tmp_path):
 
 @pytest.fixture
 def rq_queue(settings, tmp_path):
-    """The RQ queue in Redis database 5, with ``baton rqworker --burst`` to run it."""
+    """The RQ queue in Redis database 5 (held alone), with ``baton rqworker --burst`` to run it."""
+    with redis_database(REDIS):
+        yield from _rq_queue(settings, tmp_path)
+
+
+def _rq_queue(settings, tmp_path):
     import redis
 
     connection = redis.Redis.from_url(REDIS, socket_connect_timeout=1)
