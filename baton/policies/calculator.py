@@ -1,8 +1,9 @@
 """What a project would get: every clause in force on a date that applies to it, the
 amount with its formula, the instalments, the near misses, stacking resolved.
 
-The facts come from the project (and its investor's record in the 客商库); facts Baton
-does not keep (注册资本, 实际到位资金 …) are given by the caller.
+The facts come from the project (and its investor's record in the 客商库), or from a
+lead (投资信息) and its company; facts Baton does not keep (注册资本, 实际到位资金 …)
+are given by the caller.
 """
 
 import datetime as dt
@@ -13,9 +14,10 @@ from django.utils import timezone
 
 from baton.companies.models import Company
 from baton.companies.models import Tag as CompanyTag
+from baton.leads.models import Lead
 from baton.projects.models import Milestone, Project
 
-from .evaluate import fmt, run, shortfalls
+from .evaluate import explain_rule, fmt, run, shortfalls
 from .expr import FIELDS, ExprError, MissingFact, compile_rule
 from .models import Clause, Payable, clauses_in_force
 
@@ -23,10 +25,41 @@ YUAN = Decimal("0.0001")
 MILESTONE_FACTS = {kind: f"{kind}_on" for kind in Milestone.Kind.values}
 
 
+def _facts(*, on: dt.date, company: Company | None, tags: set[str], **values) -> dict:
+    """Return the facts the rule language names (None when unknown): ``values`` (amounts,
+    land, names), the 投资强度 they give, and the investor's 行业代码, 所在地 and tags."""
+    facts: dict = dict.fromkeys(FIELDS)
+    facts.update(values, on=on)
+    fixed, land = values.get("fixed_investment"), values.get("land_mu")
+    if fixed is not None and land:
+        with localcontext() as ctx:
+            ctx.prec = 34
+            facts["intensity_per_mu"] = (fixed / land).quantize(YUAN, rounding=ROUND_HALF_UP)
+    tags = set(tags)
+    if company:
+        facts["industry_code"] = facts["industry_code"] or company.industry_code or None
+        facts["investor_region"] = facts["investor_region"] or company.region or None
+        tags |= {str(CompanyTag(t).label) for t in company.tags if t in CompanyTag.values}
+    facts["tags"] = sorted(tags)
+    return facts
+
+
 def project_facts(project: Project, *, on: dt.date) -> dict:
     """Return the facts of ``project`` the rule language names (None when unknown)."""
-    facts: dict = dict.fromkeys(FIELDS)
-    facts.update(
+    company = None
+    if project.investor_uscc:
+        company = Company.objects.filter(
+            district=project.district, uscc=project.investor_uscc, merged_into__isnull=True
+        ).first()
+    flags = (
+        ("is_global500", CompanyTag.GLOBAL_500),
+        ("is_china500", CompanyTag.CHINA_500),
+        ("is_listed", CompanyTag.LISTED),
+    )
+    facts = _facts(
+        on=on,
+        company=company,
+        tags={str(tag.label) for flag, tag in flags if getattr(project, flag)},
         investment=project.investment,
         fixed_investment=project.fixed_investment,
         annual_output=project.annual_output,
@@ -38,34 +71,30 @@ def project_facts(project: Project, *, on: dt.date) -> dict:
         district=project.district.code,
         investor_region=project.investor_region or None,
         stage=project.stage.name,
-        on=on,
     )
-    if project.fixed_investment is not None and project.land_area_mu:
-        with localcontext() as ctx:
-            ctx.prec = 34
-            facts["intensity_per_mu"] = (project.fixed_investment / project.land_area_mu).quantize(
-                YUAN, rounding=ROUND_HALF_UP
-            )
-    tags = set()
-    company = None
-    if project.investor_uscc:
-        company = Company.objects.filter(
-            district=project.district, uscc=project.investor_uscc, merged_into__isnull=True
-        ).first()
-    if company:
-        facts["industry_code"] = company.industry_code or None
-        tags |= {str(CompanyTag(t).label) for t in company.tags if t in CompanyTag.values}
-    for flag, tag in (
-        ("is_global500", CompanyTag.GLOBAL_500),
-        ("is_china500", CompanyTag.CHINA_500),
-        ("is_listed", CompanyTag.LISTED),
-    ):
-        if getattr(project, flag):
-            tags.add(str(tag.label))
-    facts["tags"] = sorted(tags)
     for milestone in project.milestones.all():
         facts[MILESTONE_FACTS[milestone.kind]] = milestone.date
     return facts
+
+
+def lead_facts(lead: Lead, *, on: dt.date) -> dict:
+    """Return the facts of ``lead`` (投资信息) and its company the rule language names.
+
+    A lead has no milestones, 项目类型 or 用地性质 yet: those stay unknown (a clause that
+    needs them says so). Its 项目性质 (新建, 技改扩建, 增资) has no field in the language."""
+    return _facts(
+        on=on,
+        company=lead.company,
+        tags=set(),
+        investment=lead.investment,
+        fixed_investment=lead.fixed_investment,
+        annual_output=lead.annual_output,
+        annual_tax=lead.annual_tax,
+        land_mu=lead.land_mu,
+        industry_code=lead.industry_code or None,
+        industry=lead.industry.name if lead.industry_id else None,
+        district=lead.district.code,
+    )
 
 
 def signed_on(project: Project) -> dt.date | None:
@@ -101,6 +130,8 @@ class Item:
 class Miss:
     clause: Clause
     reason: str  # "固定资产投资再增加 2,000 万元即可适用" / "缺少数据：注册资本"
+    fields: list[str] = field(default_factory=list)  # the facts still to be given
+    explanation: str = ""
 
 
 @dataclass
@@ -111,6 +142,8 @@ class Estimate:
     excluded: list[Item]
     near: list[Miss]
     missing: list[Miss]
+    #: The clauses in force for the place on the day (none: nothing could apply).
+    considered: int = 0
 
     @property
     def total(self) -> Decimal:
@@ -152,25 +185,49 @@ def _cap(clause: Clause, amount: Decimal, formula: str) -> tuple[Decimal, str]:
     return amount, formula
 
 
+def _label(name: str) -> str:
+    return FIELDS[name].label if name in FIELDS else name
+
+
+def _explanation(rule) -> str:
+    text = explain_rule(rule)
+    return f"{text['condition']}的，{text['amount']}" if text["condition"] else text["amount"]
+
+
 def evaluate_clause(clause: Clause, facts: dict) -> Item | Miss | None:
     """Return the clause's Item when it applies, a Miss when it almost does, else None."""
     try:
         rule = compile_rule(
             condition=clause.condition, amount=clause.amount, variables=clause.variables
         )
-        outcome = run(rule, facts)
-    except MissingFact as exc:
-        return Miss(clause, f"缺少数据：{exc.label}")
     except ExprError as exc:
         return Miss(clause, f"无法计算：{exc}")
+    explanation = _explanation(rule)
+    try:
+        outcome = run(rule, facts)
+    except MissingFact as exc:
+        return Miss(clause, f"缺少数据：{exc.label}", [exc.name], explanation)
+    except ExprError as exc:
+        return Miss(clause, f"无法计算：{exc}", explanation=explanation)
     if not outcome.applies:
-        gaps = shortfalls(rule, facts)
+        absent: list[str] = []
+        gaps = shortfalls(rule, facts, absent)
         if not gaps:
             return None
         needs = "，".join(f"{label}再增加 {fmt(gap)} {unit}".rstrip() for label, gap, unit in gaps)
-        return Miss(clause, f"{needs}即可适用")
+        reason = f"{needs}即可适用"
+        if absent:
+            reason += f"（另缺少数据：{'、'.join(_label(n) for n in absent)}）"
+        return Miss(clause, reason, absent, explanation)
     amount, formula = _cap(clause, outcome.amount, outcome.formula)
-    return Item(clause, amount, formula, steps=outcome.steps, payments=_payments(clause, amount))
+    return Item(
+        clause,
+        amount,
+        formula,
+        explanation=explanation,
+        steps=outcome.steps,
+        payments=_payments(clause, amount),
+    )
 
 
 def _stack(items: list[Item]) -> tuple[list[Item], list[Item]]:
@@ -221,18 +278,19 @@ def estimate_facts(*, place: str, on: dt.date, facts: dict) -> Estimate:
     """Return what a project at ``place`` (a district code) with ``facts`` would get on
     ``on`` — a what-if, or a project's facts."""
     values = {**dict.fromkeys(FIELDS), "district": place, **facts, "on": on}
-    items, near, missing = [], [], []
+    items, near, missing, considered = [], [], [], 0
     clauses = clauses_in_force(on).order_by("policy__number", "order", "id")
     for clause in clauses:
         if not place.startswith(clause.policy.region):
             continue
+        considered += 1
         result = evaluate_clause(clause, values)
         if isinstance(result, Item):
             items.append(result)
         elif isinstance(result, Miss):
             (missing if result.reason.startswith(("缺少", "无法")) else near).append(result)
     kept, dropped = _stack(items)
-    return Estimate(None, on, kept, dropped, near, missing)
+    return Estimate(None, on, kept, dropped, near, missing, considered)
 
 
 def parse_fact(text: str) -> tuple[str, object]:

@@ -263,11 +263,15 @@ def run(rule: Rule, facts: dict) -> Outcome:
     return Outcome(True, amount, formula, cond_text, ev.steps)
 
 
-def shortfalls(rule: Rule, facts: dict) -> list[tuple[str, Decimal, str]] | None:
+def shortfalls(
+    rule: Rule, facts: dict, missing: list[str] | None = None
+) -> list[tuple[str, Decimal, str]] | None:
     """Return what a failed condition lacks, when all it lacks is more of some numbers.
 
     Each item is (label, gap, unit) for a conjunct ``field >= N`` or ``field > N`` that
-    fails; None when a failing part is not of that kind (or a fact is missing).
+    fails; None when a failing part is not of that kind (or a fact is missing). Given a
+    ``missing`` list, a conjunct that needs an absent fact adds the fact's name to it
+    instead (the clause almost applies, and the fact is still to be given).
     """
     parts, node = [], rule.condition
     stack = [node]
@@ -283,7 +287,12 @@ def shortfalls(rule: Rule, facts: dict) -> list[tuple[str, Decimal, str]] | None
         try:
             if ev.value(part):
                 continue
-        except (MissingFact, ExprError, InvalidOperation):
+        except MissingFact as exc:
+            if missing is None:
+                return None
+            missing.append(exc.name)
+            continue
+        except (ExprError, InvalidOperation):
             return None
         if not (
             isinstance(part, BinOp)
