@@ -13,6 +13,15 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+def pytest_collection_modifyitems(items):
+    """Mark every test that drives the browser ``browser``, whichever file it is in, so
+    that ``-m "not browser"`` leaves them all out (the PostgreSQL run of .ci/run does:
+    the pages are the same on either database, and the views' tests run on both)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2 with a million rounds is the point in production and a minute lost in tests.
