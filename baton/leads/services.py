@@ -42,6 +42,8 @@ from .values import FIELDS, FIXED_OVER_TOTAL, as_json, clean_values
 Kind = LeadEvent.Kind
 #: Why a change made on a stale copy of a lead is refused (a ``ConflictError``, 409 in the API).
 STALE = "该信息已被他人修改，请刷新后重试。"
+#: A company merged into another record by the office: the merged one is chosen instead.
+MERGED_COMPANY = "该企业已并入另一条记录，请选择合并后的企业。"
 #: The stages a lead converts into.
 CONVERT_STAGES = ("planning", "intent")
 #: The fields the figures read, kept in every ``registered`` event and on change.
@@ -160,7 +162,7 @@ def _register_unit(actor: User | None, unit: Unit | None, company: Company) -> U
     if unit is None:
         raise ValidationError({"unit": [rules.NO_UNIT]})
     if company.merged_into_id:
-        raise ValidationError({"company": ["该企业已并入另一条记录，请选择合并后的企业。"]})
+        raise ValidationError({"company": [MERGED_COMPANY]})
     try:
         check_unit(company.district, unit)
     except ValidationError as exc:
