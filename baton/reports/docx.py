@@ -266,6 +266,8 @@ WIDE = {
     "跟进单位": 1.6,
     "信息状态": 1.4,
     "办理环节": 1.2,
+    "政策": 2.4,
+    "文号": 2.0,
 }
 DATES = {"日期": 1.8, "最近动态": 1.8, "办结时限": 1.8}
 
@@ -359,6 +361,14 @@ def pack_docx(pack, *, signed_on: dt.date | None = None) -> bytes:
         paragraph = document.add_paragraph(tables.leads_paragraph(pack))
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         for heading, table in tables.lead_blocks(pack):
+            _caption(document, heading)
+            _table(document, table)
+
+    if pack.policies is not None:
+        document.add_heading("（六）政策兑现", level=2)
+        paragraph = document.add_paragraph(tables.policies_paragraph(pack))
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        for heading, table in tables.policy_blocks(pack):
             _caption(document, heading)
             _table(document, table)
 

@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from baton.core.dates import end_of_day, local_date, month_end
 from baton.leads.figures import LeadFigures, lead_figures
 from baton.org.models import Unit
+from baton.policies.analysis import PackFigures, area_for, pack_figures
 from baton.projects.asof import last_activity
 from baton.projects.models import (
     Project,
@@ -129,6 +130,8 @@ class Pack:
     #: The leads (投资信息) at ``D``: the month's flows, and the year's to ``D``.
     leads_month: LeadFigures | None = None
     leads_year: LeadFigures | None = None
+    #: 政策兑现 at ``D``: the month's and the year's promised and paid, the landed share.
+    policies: PackFigures | None = None
 
     @property
     def title(self) -> str:
@@ -181,6 +184,11 @@ def pack_build(*, scope: Scope, as_of: dt.date, user=None) -> Pack:
     pack.leads_year = lead_figures(
         scope=scope, as_of=as_of, since=as_of.replace(month=1, day=1), user=viewer
     )
+    if scope.kind != "all":
+        area = area_for(
+            city=scope.city, district=scope.district, unit=scope.unit, industry=scope.industry
+        )
+        pack.policies = pack_figures(area=area, as_of=as_of)
     published = published_get(scope=scope, as_of=as_of)
     if published is not None:
         pack.published_on = local_date(published.published_at)

@@ -217,3 +217,51 @@ def lead_blocks(pack) -> list[tuple[str, Table]]:
         (f"分跟进单位（{window}）", lead_flow_table(year, year.by_unit, "跟进单位")),
         (f"办理时效（{window}到期的信息）", lead_timing_table(pack)),
     ]
+
+
+# --- 政策兑现 ---------------------------------------------------------------------------------
+
+
+def policies_paragraph(pack) -> str:
+    """The policies' delivery in words: the month, the year to ``D``, the landed share."""
+    figures = pack.policies
+    month, year, share = figures.month, figures.year, figures.share
+    return (
+        f"本月核定政策兑现{month.promised_count}件，金额{number_text(month.promised, WAN)}万元；"
+        f"兑付{month.paid_count}笔，金额{number_text(month.paid, WAN)}万元。"
+        f"本年累计核定{year.promised_count}件，金额{number_text(year.promised, WAN)}万元，"
+        f"兑付{year.paid_count}笔，金额{number_text(year.paid, WAN)}万元。"
+        f"截至{chinese_date(pack.as_of)}，落地项目{len(share.landed)}个，"
+        f"其中申报政策兑现的{len(share.applied)}个，占{share.share_text}。"
+    )
+
+
+_POLICY_HEADER = ["核定（件）", "核定金额（万元）", "兑付（笔）", "兑付金额（万元）"]
+_POLICY_KINDS = [COUNT, WAN, COUNT, WAN]
+
+
+def _policy_cells(line) -> list:
+    return [line.promised_count, line.promised, line.paid_count, line.paid]
+
+
+def policy_blocks(pack) -> list[tuple[str, Table]]:
+    """The policies' tables with their headings, for the Word and Excel packs."""
+    figures = pack.policies
+    periods = [
+        ["本月", *_policy_cells(figures.month)],
+        ["本年累计", *_policy_cells(figures.year)],
+        ["历年累计", *_policy_cells(figures.total)],
+    ]
+    by_policy = [[x.label, x.detail, *_policy_cells(x)] for x in figures.policies.lines]
+    by_policy.append(["合计", "", *_policy_cells(figures.policies.total)])
+    year = f"{chinese_date(pack.as_of.replace(month=1, day=1))}至{chinese_date(pack.as_of)}"
+    return [
+        (
+            f"政策兑现（截至{chinese_date(pack.as_of)}）",
+            Table(["期间", *_POLICY_HEADER], periods, [None, *_POLICY_KINDS]),
+        ),
+        (
+            f"分政策（{year}）",
+            Table(["政策", "文号", *_POLICY_HEADER], by_policy, [None, None, *_POLICY_KINDS], True),
+        ),
+    ]

@@ -68,7 +68,7 @@ def _image(png: bytes, width: int) -> Image:
 
 def pack_xlsx(pack) -> bytes:
     """Return the pack as an .xlsx file's bytes: 汇总, 分单位, 本月动态, 无进展项目, 存在问题,
-    投资信息."""
+    投资信息, 政策兑现."""
     book = Workbook()
     summary = book.active
     summary.title = "汇总"
@@ -114,6 +114,19 @@ def pack_xlsx(pack) -> bytes:
         for heading, table in tables.lead_blocks(pack):
             _write(leads, table, title=heading)
         column_widths(leads, [18, 12, 16, 12, 12, 14])
+
+    if pack.policies is not None:
+        policies = book.create_sheet("政策兑现")
+        policies.append(["政策兑现"])
+        policies["A1"].font = TITLE
+        policies.append([tables.policies_paragraph(pack)])
+        policies["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+        policies.merge_cells("A2:F2")
+        policies.row_dimensions[2].height = 60
+        policies.append([])
+        for heading, table in tables.policy_blocks(pack):
+            _write(policies, table, title=heading)
+        column_widths(policies, [30, 22, 12, 18, 12, 18])
 
     out = io.BytesIO()
     book.save(out)

@@ -1238,6 +1238,10 @@ POLICY: dict[str, Web | Api] = {
     # 领导驾驶舱 (issue 6): every business role for its own scope, as 月度统计.
     "cockpit/": Web("reports:cockpit", ("GET",), role_page(BUSINESS)),
     "todo/": Web("todo:list", ("GET",), role_page(BUSINESS)),
+    # 政策梳理分析 (issue 18): every business role for its own area, the page and its
+    # workbook; the administrators 403 (三员分立), as every business page.
+    "policies/analysis/": Web("policies:analysis", ("GET",), role_page(BUSINESS)),
+    "policies/analysis/xlsx/": Web("policies:analysis_export", ("GET",), role_page(BUSINESS)),
     # accounts
     "accounts/login/": Web("accounts:login", ("GET", "POST"), login_view, open=True),
     "accounts/logout/": Web("accounts:logout", ("POST",), logout_view, open=True),

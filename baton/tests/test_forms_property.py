@@ -804,6 +804,10 @@ CASES += [
 ]
 
 
+# 政策梳理分析 (issue 18): the page's date, year and the line it opens.
+CASES += [_simple("baton.policies.forms_analysis.AnalysisForm")]
+
+
 def project_forms() -> set[str]:
     """Return every form class defined in a module of an installed Baton app."""
     found = set()

@@ -256,7 +256,15 @@ def _sheet_numbers(sheet) -> list[tuple[str, object, str]]:
 def test_the_xlsx_has_its_sheets_and_two_charts(w, month):
     pack = pack_build(scope=Scope(district=w.district), as_of=D)
     book = load_workbook(io.BytesIO(pack_xlsx(pack)))
-    assert book.sheetnames == ["汇总", "分单位", "本月动态", "无进展项目", "存在问题", "投资信息"]
+    assert book.sheetnames == [
+        "汇总",
+        "分单位",
+        "本月动态",
+        "无进展项目",
+        "存在问题",
+        "投资信息",
+        "政策兑现",
+    ]
     assert book["汇总"]["A3"].value == pack.paragraph
     assert sum(len(sheet._images) for sheet in book.worksheets) == 2
     values = {c.value for row in book["本月动态"].iter_rows() for c in row}
