@@ -24,16 +24,11 @@ The world is built once; each cell runs in a savepoint rolled back afterwards.
 """
 
 import datetime as dt
-import io
 import json
-import sys
 from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
-from django.core.management.base import CommandError
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -47,6 +42,7 @@ from baton.projects.models import Handoff, Industry, Milestone, Project, ReviewS
 from baton.projects.tests.helpers import db_state
 from baton.projects.tests.helpers_views import login
 from baton.testing import add_coordinating, make_project, make_world, stage
+from baton.tests.write_matrix import command_refused, run_matrix, try_cell
 
 ACTORS = (
     "promoter",  # 马巷街道, holds the 翔安 projects
@@ -327,14 +323,7 @@ def via_import_page(w, actor: str, transition: str, target: Target) -> bool:
 def via_import_command(w, actor: str, transition: str, target: Target) -> bool:
     path = w.tmp / "台账.xlsx"
     path.write_bytes(workbook(w, actor, transition, target))
-    out = io.StringIO()
-    try:
-        call_command(
-            "import_ledger", str(path), "--user", w.users[actor].username, stdout=out, stderr=out
-        )
-    except CommandError:
-        return True
-    return False
+    return command_refused("import_ledger", str(path), "--user", w.users[actor].username)
 
 
 def via_bulk(w, actor: str, transition: str, target: Target) -> bool:
@@ -381,30 +370,15 @@ def sessions(w, tmp_path):
 
 def run_cell(w, actor: str, transition: str, path: str) -> str | None:
     """Try one cell in a savepoint rolled back; return the mismatch, or None."""
-    want = expected(actor, transition, path)
     target = targets(w)[transition]
-    client = w.clients[actor]
-    cookies = {name: morsel.value for name, morsel in client.cookies.items()}
-    with transaction.atomic():
-        before = db_state()
-        try:
-            said_no = PATH_RUNNERS[path](w, actor, transition, target)
-            done = target.done()
-            unchanged = db_state() == before
-        finally:
-            transaction.set_rollback(True)
-            client.cookies.clear()
-            for name, value in cookies.items():
-                client.cookies[name] = value
-    if done and not said_no:
-        got = "allowed"
-    elif not unchanged:
-        got = "changed something" if said_no else "changed something else"
-    elif said_no:
-        got = want if want != "allowed" else "refused"
-    else:
-        got = "no refusal, nothing done"
-    return None if got == want else f"{actor} × {transition} × {path}: expected {want}, got {got}"
+    return try_cell(
+        f"{actor} × {transition} × {path}",
+        expected(actor, transition, path),
+        w.clients[actor],
+        lambda: PATH_RUNNERS[path](w, actor, transition, target),
+        target.done,
+        db_state,
+    )
 
 
 def run(w, cells) -> list[str]:
@@ -430,13 +404,8 @@ def test_the_table_has_a_line_for_every_transition():
 
 
 def test_write_path_matrix(world, capsys):
-    cells = all_cells()
-    mismatches = run(world, cells)
-    with capsys.disabled():
-        for line in mismatches:
-            print(line, file=sys.stderr)
-        print(f"\n{len(cells)} cells, {len(mismatches)} mismatches", file=sys.stderr)
-    assert mismatches == []
+    cells = [(world, *cell) for cell in all_cells()]
+    assert run_matrix(cells, run_cell, capsys) == []
 
 
 def test_the_matrix_catches_an_import_that_skips_the_review_rules(world, monkeypatch):

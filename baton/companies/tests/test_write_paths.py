@@ -19,13 +19,9 @@ savepoint rolled back afterwards.
 
 import io
 import json
-import sys
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
-from django.core.management.base import CommandError
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
@@ -35,6 +31,7 @@ from baton.companies import services
 from baton.companies.models import Company, CompanyEvent
 from baton.projects.tests.helpers_views import login
 from baton.testing import add_coordinating, make_world
+from baton.tests.write_matrix import command_refused, run_matrix, try_cell
 
 from .helpers import CATL
 
@@ -161,14 +158,7 @@ def via_import_page(w, actor: str, change: str) -> bool:
 def via_import_command(w, actor: str, change: str) -> bool:
     path = w.tmp / "名单.xlsx"
     path.write_bytes(workbook(change))
-    out = io.StringIO()
-    try:
-        call_command(
-            "import_companies", str(path), user=w.users[actor].username, stdout=out, stderr=out
-        )
-    except CommandError:
-        return True
-    return False
+    return command_refused("import_companies", str(path), user=w.users[actor].username)
 
 
 RUNNERS = {
@@ -184,28 +174,14 @@ def run_cell(w, actor: str, change: str, path: str) -> str | None:
     want = expected(actor, change, path)
     if want == "n/a":
         return None
-    client = w.clients[actor]
-    cookies = {name: morsel.value for name, morsel in client.cookies.items()}
-    with transaction.atomic():
-        before = db_state()
-        try:
-            said_no = RUNNERS[path](w, actor, change)
-            happened = done(w, actor, change)
-            unchanged = db_state() == before
-        finally:
-            transaction.set_rollback(True)
-            client.cookies.clear()
-            for name, value in cookies.items():
-                client.cookies[name] = value
-    if happened and not said_no:
-        got = "allowed"
-    elif not unchanged:
-        got = "changed something" if said_no else "changed something else"
-    elif said_no:
-        got = "refused"
-    else:
-        got = "no refusal, nothing done"
-    return None if got == want else f"{actor} × {change} × {path}: expected {want}, got {got}"
+    return try_cell(
+        f"{actor} × {change} × {path}",
+        want,
+        w.clients[actor],
+        lambda: RUNNERS[path](w, actor, change),
+        lambda: done(w, actor, change),
+        db_state,
+    )
 
 
 @pytest.fixture
@@ -221,13 +197,8 @@ def test_the_table_has_a_line_for_every_change():
 
 
 def test_one_rule_on_every_path(world, capsys):
-    cells = [(a, c, p) for a in ACTORS for c in CHANGES for p in PATHS]
-    mismatches = [problem for cell in cells if (problem := run_cell(world, *cell))]
-    with capsys.disabled():
-        for line in mismatches:
-            print(line, file=sys.stderr)
-        print(f"\n{len(cells)} cells, {len(mismatches)} mismatches", file=sys.stderr)
-    assert mismatches == []
+    cells = [(world, a, c, p) for a in ACTORS for c in CHANGES for p in PATHS]
+    assert run_matrix(cells, run_cell, capsys) == []
 
 
 def test_the_matrix_catches_a_rule_gone_wrong(world, monkeypatch):

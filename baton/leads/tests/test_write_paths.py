@@ -22,12 +22,8 @@ only registers). ``POLICY`` states the rule again on purpose rather than importi
 import datetime as dt
 import io
 import json
-import sys
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +35,7 @@ from baton.leads.models import Lead, LeadEvent, Status
 from baton.projects.models import Project, ProjectEvent
 from baton.projects.tests.helpers_views import login
 from baton.testing import add_coordinating, make_world
+from baton.tests.write_matrix import command_refused, run_matrix, try_cell
 
 from .helpers import POINTS, byd, company, register
 
@@ -248,14 +245,7 @@ def workbook(w) -> bytes:
 def via_import_command(w, actor: str, change: str) -> bool:
     path = w.tmp / "线索台账.xlsx"
     path.write_bytes(workbook(w))
-    out = io.StringIO()
-    try:
-        call_command(
-            "import_leads", str(path), user=w.users[actor].username, stdout=out, stderr=out
-        )
-    except CommandError:
-        return True
-    return False
+    return command_refused("import_leads", str(path), user=w.users[actor].username)
 
 
 RUNNERS = {"web": via_web, "api": via_api, "import_cmd": via_import_command}
@@ -266,28 +256,14 @@ def run_cell(w, actor: str, change: str, path: str) -> str | None:
     want = expected(actor, change, path)
     if want == "n/a":
         return None
-    client = w.clients[actor]
-    cookies = {name: morsel.value for name, morsel in client.cookies.items()}
-    with transaction.atomic():
-        before = db_state()
-        try:
-            said_no = RUNNERS[path](w, actor, change)
-            happened = done(w, change)
-            unchanged = db_state() == before
-        finally:
-            transaction.set_rollback(True)
-            client.cookies.clear()
-            for name, value in cookies.items():
-                client.cookies[name] = value
-    if happened and not said_no:
-        got = "allowed"
-    elif not unchanged:
-        got = "changed something" if said_no else "changed something else"
-    elif said_no:
-        got = "refused"
-    else:
-        got = "no refusal, nothing done"
-    return None if got == want else f"{actor} × {change} × {path}: expected {want}, got {got}"
+    return try_cell(
+        f"{actor} × {change} × {path}",
+        want,
+        w.clients[actor],
+        lambda: RUNNERS[path](w, actor, change),
+        lambda: done(w, change),
+        db_state,
+    )
 
 
 @pytest.fixture
@@ -303,13 +279,8 @@ def test_the_table_has_a_line_for_every_change():
 
 
 def test_one_rule_on_every_path(world, capsys):
-    cells = [(a, c, p) for a in ACTORS for c in CHANGES for p in PATHS]
-    mismatches = [problem for cell in cells if (problem := run_cell(world, *cell))]
-    with capsys.disabled():
-        for line in mismatches:
-            print(line, file=sys.stderr)
-        print(f"\n{len(cells)} cells, {len(mismatches)} mismatches", file=sys.stderr)
-    assert mismatches == []
+    cells = [(world, a, c, p) for a in ACTORS for c in CHANGES for p in PATHS]
+    assert run_matrix(cells, run_cell, capsys) == []
 
 
 def test_the_matrix_catches_a_rule_gone_wrong(world, monkeypatch):
