@@ -10,6 +10,7 @@ import datetime as dt
 import itertools
 from decimal import Decimal, InvalidOperation
 
+from . import fair
 from .expr import ExprError, compile_rule
 from .models import Beneficiary, Clause, Kind, Level, Payable, Policy, Status
 
@@ -27,6 +28,8 @@ POLICY_KEYS = {
     "successor",
     "source",
     "text",
+    "draft",
+    "delivery_days",
     "clauses",
 }
 CLAUSE_KEYS = {
@@ -45,6 +48,8 @@ CLAUSE_KEYS = {
     "time_limit",
     "stackable",
     "exclusive_group",
+    "no_application",
+    "fair_review",
     "note",
 }
 #: The most clauses a policy may bring.
@@ -100,6 +105,14 @@ def _money(value) -> Decimal | None:
     if number != number.quantize(Decimal("0.0001")):
         return None
     return number.quantize(Decimal("0.0001"))
+
+
+def _bool(item: dict, key: str, default: bool, bad) -> bool:
+    value = item.get(key, default)
+    if not isinstance(value, bool):
+        bad(f"{key} 应为 true 或 false。")
+        return default
+    return value
 
 
 def policy_clean(data) -> tuple[dict | None, list[str]]:
@@ -161,21 +174,33 @@ def policy_clean(data) -> tuple[dict | None, list[str]]:
         out["successor"] = found
     if out["status"] == Status.REVISED and not out["successor"]:
         bad("已修订的政策须写明修订后的政策（successor）。")
+    out["is_draft"] = _bool(data, "draft", False, bad)
+    days = data.get("delivery_days", 60)
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
+        bad("delivery_days（兑现时限）应为 1–365 个工作日。")
+        days = 60
+    out["delivery_days"] = days
     clauses = data.get("clauses")
     if not isinstance(clauses, list) or not clauses or len(clauses) > MAX_CLAUSES:
         bad(f"clauses 应为 1 到 {MAX_CLAUSES} 个条款的列表。")
         clauses = []
     out["clauses"] = []
     for index, item in enumerate(clauses, start=1):
-        clause, clause_errors = _clause(item, index, out["effective_on"])
+        clause, clause_errors = _clause(item, index, out["effective_on"], out["region"])
         errors.extend(f"{name} › {e}" for e in clause_errors)
         if clause:
             out["clauses"].append(clause)
     errors.extend(f"{name} › {e}" for e in _overlaps(out["clauses"]))
+    if not out["is_draft"] and not errors:
+        errors.extend(
+            fair.unresolved_message(name, clause, item)
+            + '可先以草案（"draft": true）导入，写明审查结论（fair_review）后再发布。'
+            for clause, item in fair.blocking(out["effective_on"], out["clauses"])
+        )
     return (None, errors) if errors else (out, [])
 
 
-def _clause(item, index: int, effective_on) -> tuple[dict | None, list[str]]:
+def _clause(item, index: int, effective_on, region: str) -> tuple[dict | None, list[str]]:
     if not isinstance(item, dict):
         return None, [f"第 {index} 个条款应为对象。"]
     label = _text(item.get("number"), 30) or f"第 {index} 个条款"
@@ -189,7 +214,12 @@ def _clause(item, index: int, effective_on) -> tuple[dict | None, list[str]]:
     out: dict = {"number": _text(item.get("number"), 30), "order": index}
     if not out["number"]:
         bad("缺少条款号（number），或超过 30 个字符。")
-    for key, limit in (("title", 200), ("exclusive_group", 60), ("note", 5000)):
+    for key, limit in (
+        ("title", 200),
+        ("exclusive_group", 60),
+        ("note", 5000),
+        ("fair_review", 5000),
+    ):
         value = _text(item.get(key), limit)
         if value is None:
             bad(f"{key} 应为文本（不超过 {limit} 个字符）。")
@@ -217,9 +247,13 @@ def _clause(item, index: int, effective_on) -> tuple[dict | None, list[str]]:
         bad("condition 应为表达式文本，amount 应为非空的表达式文本。")
     else:
         try:
-            compile_rule(condition=condition, amount=amount, variables=variables)
+            rule = compile_rule(condition=condition, amount=amount, variables=variables)
         except ExprError as exc:
             bad(str(exc))
+        else:
+            out["fair_flags"] = fair.flags(rule, region=region)
+    if out["fair_review"] and fair.review_problem(out["fair_review"]):
+        bad(f"fair_review：{fair.review_problem(out['fair_review'])}")
     out.update(variables=variables, condition=condition, amount=amount or "")
     for key in ("cap_item", "cap_project", "cap_year"):
         value = item.get(f"{key}_wan")
@@ -238,10 +272,8 @@ def _clause(item, index: int, effective_on) -> tuple[dict | None, list[str]]:
             bad(f"time_limit.from 应为 {'、'.join(Payable.values)} 之一。")
         else:
             out["time_limit_days"], out["time_limit_from"] = days, start
-    stackable = item.get("stackable", True)
-    if not isinstance(stackable, bool):
-        bad("stackable 应为 true 或 false。")
-    out["stackable"] = stackable is not False
+    out["stackable"] = _bool(item, "stackable", True, bad)
+    out["no_application"] = _bool(item, "no_application", False, bad)
     return (None, errors) if errors else (out, [])
 
 
@@ -313,6 +345,8 @@ def clause_dump(clause: Clause) -> dict:
         ),
         "stackable": clause.stackable,
         "exclusive_group": clause.exclusive_group,
+        "no_application": clause.no_application,
+        "fair_review": clause.fair_review,
         "note": clause.note,
     }
 
@@ -333,5 +367,7 @@ def policy_dump(policy: Policy) -> dict:
         "successor": policy.successor.number if policy.successor_id else None,
         "source": policy.source,
         "text": policy.text,
+        "draft": policy.is_draft,
+        "delivery_days": policy.delivery_days,
         "clauses": [clause_dump(c) for c in policy.clauses.order_by("order", "valid_from", "id")],
     }

@@ -67,6 +67,8 @@ FIELDS: dict[str, Field] = {
     "project_type": Field("项目类型", STR),
     "land_use": Field("用地性质", STR),
     "tags": Field("企业标签", LIST),
+    "company_name": Field("企业名称", STR),
+    "credit_code": Field("统一社会信用代码", STR),
     "district": Field("所属区代码", STR),
     "investor_region": Field("投资方所在地代码", STR),
     "stage": Field("项目阶段", STR),

@@ -151,3 +151,48 @@ def test_the_manual_lists_every_field_of_the_rule_language():
     manual = (DATA.parents[2] / "docs" / "policies.md").read_text("utf-8")
     assert all(f"`{name}`" in manual for name in FIELDS)
     assert all(f"{name}(" in manual for name in FUNCTIONS)
+
+
+def test_the_new_keys_are_dumped_and_loading_the_dump_changes_nothing(tmp_path, capsys):
+    """草案, 兑现时限, 免申即享 and the review conclusion go out and come back unchanged;
+    so do a draft with an open flag and a 存量 policy's flag."""
+    reviewed = make_policy(number="厦测〔2025〕2号", effective_on="2025-01-01", delivery_days=30)
+    reviewed["clauses"][0].update(
+        no_application=True,
+        amount="annual_tax * 20%",
+        fair_review="第十二条第（二）项：奖励研发投入大的企业，促进科学技术进步，实施期限两年。",
+    )
+    open_draft = make_policy(number="厦测〔2025〕3号", effective_on="2025-01-01", draft=True)
+    open_draft["clauses"][0]["condition"] = 'investor_region in ["3502"]'
+    legacy = make_policy(number="厦测〔2019〕1号", effective_on="2019-01-01")
+    legacy["clauses"][0]["condition"] = 'company_name == "厦门某某公司"'
+    policy_load(items=[reviewed, open_draft, legacy])
+    before = state()
+    for number in ("厦测〔2025〕2号", "厦测〔2025〕3号", "厦测〔2019〕1号"):
+        call_command("policy", "dump", number)
+        dumped = json.loads(capsys.readouterr().out)
+        assert {"draft", "delivery_days"} <= set(dumped)
+        assert {"no_application", "fair_review"} <= set(dumped["clauses"][0])
+        call_command("policy", "load", str(write(tmp_path, dumped)))
+        assert capsys.readouterr().out.strip() == number
+    assert state() == before
+    dumped = policy_dump(Policy.objects.get(number="厦测〔2025〕2号"))
+    assert dumped["draft"] is False and dumped["delivery_days"] == 30
+    assert dumped["clauses"][0]["no_application"] is True
+    assert Policy.objects.get(number="厦测〔2025〕3号").is_draft
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"draft": "yes"}, "draft 应为 true 或 false。"),
+        ({"delivery_days": 0}, "delivery_days（兑现时限）应为 1–365 个工作日。"),
+        ({"delivery_days": 366}, "delivery_days（兑现时限）应为 1–365 个工作日。"),
+        ({"delivery_days": True}, "delivery_days（兑现时限）应为 1–365 个工作日。"),
+    ],
+)
+def test_bad_draft_or_delivery_days_load_nothing(changes, message):
+    with pytest.raises(PolicyError) as refused:
+        policy_load(items=[make_policy(**changes)])
+    assert refused.value.messages == [f"厦测〔2024〕1号：{message}"]
+    assert not Policy.objects.exists()

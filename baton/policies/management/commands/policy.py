@@ -69,6 +69,8 @@ class Command(BaseCommand):
         for number in result.numbers:
             self.stdout.write(number)
         self.stderr.write(result.summary)
+        for line in result.legacy:
+            self.stderr.write(line)
 
     def _list(self, **_):
         for number in Policy.objects.order_by("number").values_list("number", flat=True):
