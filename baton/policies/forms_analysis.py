@@ -26,7 +26,10 @@ class AnalysisForm(forms.Form):
         error_messages=CHOICE_ERRORS,
     )
     key = forms.RegexField(
-        label="明细项", required=False, regex=r"^\d{1,10}$", error_messages=CHOICE_ERRORS
+        label="明细项",
+        required=False,
+        regex=r"^\d{1,10}$",
+        error_messages={"invalid": CHOICE_ERRORS["invalid_choice"]},
     )
 
     def __init__(self, *args, **kwargs):

@@ -47,7 +47,9 @@ def _policy(number, region, *, effective_on=dt.date(2024, 1, 1), draft=False, **
         effective_on=effective_on,
         is_draft=draft,
     )
-    clause = Clause.objects.create(policy=policy, number="第三条", title="奖励", amount="100", **caps)
+    clause = Clause.objects.create(
+        policy=policy, number="第三条", title="奖励", amount="100", **caps
+    )
     return policy, clause
 
 
@@ -74,8 +76,17 @@ def _landed(w, name, *, unit, actor, industry=None, landed_on=dt.date(2025, 1, 2
     return project
 
 
-def application(project, clause, *, approved=None, on=None, status="approved", estimate=None,
-                beneficiary="甲公司", received=dt.date(2024, 10, 1)):
+def application(
+    project,
+    clause,
+    *,
+    approved=None,
+    on=None,
+    status="approved",
+    estimate=None,
+    beneficiary="甲公司",
+    received=dt.date(2024, 10, 1),
+):
     moment = timezone.make_aware(dt.datetime(2024, 10, 1, 9))
     return Application.objects.create(
         code=f"ZC{project.district.code}2025{next(_codes):04d}",
@@ -117,7 +128,10 @@ def ended(app, kind, day):
 def build(w) -> SimpleNamespace:
     n = SimpleNamespace()
     n.p1, n.c1 = _policy(
-        "厦测〔2025〕1号", "3502", cap_item=Decimal(200), cap_project=Decimal(300),
+        "厦测〔2025〕1号",
+        "3502",
+        cap_item=Decimal(200),
+        cap_project=Decimal(300),
         cap_year=Decimal(250),
     )
     n.p2, n.c2 = _policy("翔测〔2025〕2号", "350213")
