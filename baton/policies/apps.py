@@ -5,3 +5,14 @@ class PoliciesConfig(AppConfig):
     name = "baton.policies"
     label = "policies"
     verbose_name = "政策库"
+
+    def ready(self) -> None:
+        # What the project page shows of this app without importing it (projects/hooks.py).
+        from baton.projects import hooks
+
+        from . import (
+            project_card,
+            todo,  # noqa: F401 — 政策兑现 deadlines, payments and 补正 in 待办
+        )
+
+        hooks.register_card("policy_delivery", project_card.delivery_card)

@@ -1162,6 +1162,122 @@ def rank_job_page(p: Persona, method: str, obj: RankJob) -> Expect:
     return 200 if p.name == obj.owner else 404
 
 
+# 政策兑现 (issue 18): an application is its project's district's. The promoters of the
+# project's unit see its applications; the district's office and leaders the district's;
+# the city reviewer the city's; the administrators and a 协调部门 none (403). The office
+# does every step the application's state allows; the unit receives (申报) and adds notes.
+
+
+@dataclass(frozen=True)
+class Deliv:
+    """An application (政策兑现) of the world, as the delivery policy sees it."""
+
+    key: str
+    code: str
+    district: str
+    holder: str  # the unit holding its project
+    status: str
+    payable: bool = False  # an instalment due, unpaid and not held
+    held: bool = False  # an instalment held
+
+
+def sees_delivery(p: Persona, d: Deliv) -> bool:
+    if p.role == UNIT:
+        return p.unit == d.holder
+    if p.role in (OFFICE, LEADER):
+        return p.district == d.district
+    return p.role == CITY
+
+
+def delivery_step(step: str) -> Callable:
+    def can(p: Persona, d: Deliv) -> bool:
+        office = p.role == OFFICE and p.district == d.district
+        if step == "note":
+            return office or (p.role == UNIT and p.unit == d.holder)
+        if step in ("complete", "return"):
+            return office and d.status == "received"
+        if step == "approve":
+            return office and d.status == "complete"
+        if step in ("reject", "withdraw"):
+            return office and d.status in ("received", "complete")
+        if step == "pay":
+            return office and d.status == "approved" and d.payable
+        if step == "hold":
+            return office and d.status == "approved"
+        return office and d.status == "approved" and d.held  # release
+
+    return can
+
+
+def delivery_page(can: Callable) -> Callable:
+    """A delivery's page or step: 403 for the roles without delivery, 404 unseen, 403 when
+    the step is not open; an empty POST is the form's 422."""
+
+    def rule(p: Persona, method: str, d: Deliv) -> Expect:
+        if p.role not in BUSINESS:
+            return 403
+        if not sees_delivery(p, d):
+            return 404
+        if not can(p, d):
+            return 403
+        return 200 if method == "GET" else 422
+
+    return rule
+
+
+DELIVERY_STEPS = (
+    "complete", "return", "approve", "reject", "withdraw", "note", "pay", "hold", "release",
+)  # fmt: skip
+
+
+def delivery_targets(w) -> dict:
+    """Applications under a test policy of 厦门 (第三条: 10 万元 in three shares, the first
+    due on approval): on 马巷's draft (受理), submitted (材料齐全) and district-approved
+    (核定) projects and on its admitted one (核定, 第一期 held); 新店's project (受理);
+    同安's admitted project (受理)."""
+    from baton.policies import services_delivery as delivery
+    from baton.policies.models import Clause
+    from baton.policies.services import policy_load
+    from baton.policies.tests.helpers_delivery import NUMBER, POLICY
+    from baton.projects.models import Project
+
+    policy_load(items=[POLICY])
+    third = Clause.objects.get(policy__number=NUMBER, number="第三条")
+    day = dt.date(2025, 5, 6)
+    p = w.proj
+
+    def receive(key, actor):
+        project = Project.objects.get(code=p[key].code)
+        return delivery.receive(
+            actor, project, third, received_on=day, beneficiary_name=f"{project.investor}"
+        )
+
+    def approve(key):
+        app = receive(key, w.office)
+        delivery.complete(w.office, app, on=day)
+        delivery.approve(w.office, app, amount="10", on=day)
+        return app
+
+    received = receive("mx_draft", w.promoter)
+    complete = receive("mx_submitted", w.office)
+    delivery.complete(w.office, complete, on=day)
+    approved = approve("mx_district_approved")
+    held = approve("mx_admitted")
+    delivery.hold(w.office, held.instalments.get(order=1), reason="履约问题")
+    handed = receive("xd_handed", w.office)
+    tongan = receive("ta_admitted", w.tongan_office)
+    return {
+        "deliveries": [
+            Deliv("xa_received", received.code, XIANGAN, MAXIANG, "received"),
+            Deliv("xa_complete", complete.code, XIANGAN, MAXIANG, "complete"),
+            Deliv("xa_approved", approved.code, XIANGAN, MAXIANG, "approved", payable=True),
+            Deliv("xa_held", held.code, XIANGAN, MAXIANG, "approved", held=True),
+            Deliv("xd_received", handed.code, XIANGAN, XINDIAN, "received"),
+            Deliv("ta_received", tongan.code, TONGAN, "大同街道", "received"),
+        ]
+    }
+
+
 # --- the policy table ---------------------------------------------------------------
 
 
@@ -1426,6 +1542,30 @@ POLICY: dict[str, Web | Api] = {
     **{
         f"leads/<str:code>/{step}/": Web(f"leads:{step}", ("GET", "POST"), lead_page(step), "leads")
         for step in LEAD_STEPS
+    },
+    # 政策兑现 (issue 18): the list for every business role in its area; receiving for a
+    # project's unit and the district office; the office's run (免申即享, instalments due)
+    # redirects back to the list; an application's page and its steps as ``delivery_page``.
+    "policies/applications/": Web("policies:applications", ("GET",), role_page(BUSINESS)),
+    "policies/applications/new/": Web(
+        "policies:application_new", ("GET", "POST"), role_page({UNIT, OFFICE}, 400)
+    ),
+    "policies/applications/deliver/": Web(
+        "policies:application_deliver",
+        ("POST",),
+        role_page({OFFICE}, Redirect("/policies/applications/")),
+    ),
+    "policies/applications/<str:code>/": Web(
+        "policies:application", ("GET",), delivery_page(lambda p, d: True), "deliveries"
+    ),
+    **{
+        f"policies/applications/<str:code>/{step}/": Web(
+            f"policies:application_{step}",
+            ("GET", "POST"),
+            delivery_page(delivery_step(step)),
+            "deliveries",
+        )
+        for step in DELIVERY_STEPS
     },
     # 招商地图 (issue 7): the map, its GeoJSON and 为项目找地 for every business role in its
     # own area; parcel and building cards by district; the actions as land_page says.
@@ -2018,6 +2158,7 @@ def build_world():
     w.targets.update(lead_targets(w))  # 投资信息
     w.lead_company = w.targets["companies"][0].pk  # a 翔安 company, for registering
     w.targets.update(chain_targets(w))  # 产业链图谱 (after the leads: it adds companies)
+    w.targets.update(delivery_targets(w))  # 政策兑现
     return w
 
 
@@ -2049,7 +2190,7 @@ def web_path(spec: Web, obj) -> str:
     if isinstance(obj, Rope):
         extra = {f: getattr(obj, f) for f in ROPE_ARGS.get(spec.name, ())}
         return reverse(spec.name, kwargs={"pk": obj.pk, **extra})
-    if isinstance(obj, Clue):
+    if isinstance(obj, Clue | Deliv):
         return reverse(spec.name, kwargs={"code": obj.code})
     return reverse(spec.name)
 

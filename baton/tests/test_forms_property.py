@@ -757,6 +757,27 @@ CASES += [
     ),
 ]
 
+# 政策兑现 (issue 18): the list's filters, receiving an application and its steps.
+_pd = "baton.policies.forms_delivery."
+CASES += [
+    *(
+        _simple(_pd + name)
+        for name in ("FilterForm", "DayForm", "ApproveForm", "ReasonForm", "TextForm")
+    ),
+    _simple(_pd + "DeliverForm"),
+    Case(
+        _pd + "ReceiveForm",
+        lambda o, d, f: _cls(_pd + "ReceiveForm")(
+            d, clauses=_cls("baton.policies.models.Clause").objects.all()
+        ),
+    ),
+    Case(_pd + "PayForm", lambda o, d, f: _cls(_pd + "PayForm")(d, instalments=())),
+    Case(
+        _pd + "InstalmentReasonForm",
+        lambda o, d, f: _cls(_pd + "InstalmentReasonForm")(d, instalments=()),
+    ),
+]
+
 _le = "baton.leads.forms."
 _ch = "baton.chains.forms."
 

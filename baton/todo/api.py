@@ -40,7 +40,8 @@ def todo(request):
     problem 待解决的问题、milestone 计划开工/投产日期将到或已过、
     idle 超过 30 天无进展、lead_respond 投资信息待响应、lead_assess 投资信息待研判、
     lead_feedback 投资信息待反馈来源方、lead_conflict 撞车待裁决（区招商办）、
-    lead_reassign 满 30 天无进展可改派（区招商办）；`project` 为项目编号（投资信息为 null）；`due` 为到期日期（YYYY-MM-DD，无时限为
+    lead_reassign 满 30 天无进展可改派（区招商办）、policy_deadline 政策兑现时限将到或已过（区招商办）、
+    policy_payable 政策兑现应付未付（区招商办）、policy_materials 政策兑现待补正材料；`project` 为项目编号（投资信息为 null）；`due` 为到期日期（YYYY-MM-DD，无时限为
     null）；`overdue` 为是否已逾期；`url` 为网页上办理的地址。三类管理员：403。
     """
     items = todo_items(request.auth, timezone.localdate())

@@ -51,6 +51,12 @@ class Command(BaseCommand):
             "--fact", action="append", default=[], help="补充事实，如 registered_capital=30000"
         )
         est.add_argument("--format", choices=["text", "json"], default="text")
+        deliver = sub.add_parser(
+            "deliver", help="政策兑现：为免申即享条款生成兑现，并把已达到节点的分期标为应付"
+        )
+        deliver.add_argument("--district", help="区划代码或名称")
+        deliver.add_argument("--user", help="以该区招商办用户的身份办理（用户名）")
+        deliver.add_argument("--on", help="办理日期（YYYY-MM-DD，默认今天）")
 
     def handle(self, *args, action, **options):
         getattr(self, f"_{action}")(**options)
@@ -105,3 +111,8 @@ class Command(BaseCommand):
         for miss in result.missing:
             self.stdout.write(f"  {miss.clause.policy.number} {miss.clause.number}：{miss.reason}")
         self.stdout.write(f"合计 {result.as_json()['total_wan']} 万元")
+
+    def _deliver(self, *, district=None, user=None, on=None, **_):
+        from ...delivery_command import run_deliver
+
+        self.stdout.write(run_deliver(district=district, user=user, on=on))
