@@ -25,16 +25,21 @@ YUAN = Decimal("0.0001")
 MILESTONE_FACTS = {kind: f"{kind}_on" for kind in Milestone.Kind.values}
 
 
+def _intensity(fixed: Decimal | None, land: Decimal | None) -> Decimal | None:
+    """Return 投资强度 (固定资产投资 per 亩), None when either is unknown or no land."""
+    if fixed is None or not land:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 34
+        return (fixed / land).quantize(YUAN, rounding=ROUND_HALF_UP)
+
+
 def _facts(*, on: dt.date, company: Company | None, tags: set[str], **values) -> dict:
     """Return the facts the rule language names (None when unknown): ``values`` (amounts,
     land, names), the 投资强度 they give, and the investor's 行业代码, 所在地 and tags."""
     facts: dict = dict.fromkeys(FIELDS)
     facts.update(values, on=on)
-    fixed, land = values.get("fixed_investment"), values.get("land_mu")
-    if fixed is not None and land:
-        with localcontext() as ctx:
-            ctx.prec = 34
-            facts["intensity_per_mu"] = (fixed / land).quantize(YUAN, rounding=ROUND_HALF_UP)
+    facts["intensity_per_mu"] = _intensity(values.get("fixed_investment"), values.get("land_mu"))
     tags = set(tags)
     if company:
         facts["industry_code"] = facts["industry_code"] or company.industry_code or None
@@ -97,6 +102,20 @@ def lead_facts(lead: Lead, *, on: dt.date) -> dict:
     )
 
 
+def with_facts(base: dict, given: dict) -> dict:
+    """Return ``base`` facts with ``given`` ones over them (a what-if, or what a project's
+    record lacks); 投资强度 follows a given 固定资产投资 or 用地 unless given itself."""
+    facts = {**base, **given}
+    if "intensity_per_mu" not in given and {"fixed_investment", "land_mu"} & given.keys():
+        facts["intensity_per_mu"] = _intensity(facts.get("fixed_investment"), facts.get("land_mu"))
+    return facts
+
+
+def what_if_facts(given: dict, *, on: dt.date) -> dict:
+    """Return the facts of a project described by hand: ``given``, and nothing else known."""
+    return with_facts(_facts(on=on, company=None, tags=set()), given)
+
+
 def signed_on(project: Project) -> dt.date | None:
     row = project.milestones.filter(kind=Milestone.Kind.SIGNED).first()
     return row.date if row else None
@@ -144,6 +163,9 @@ class Estimate:
     missing: list[Miss]
     #: The clauses in force for the place on the day (none: nothing could apply).
     considered: int = 0
+    lead: Lead | None = None  # the lead estimated, if it was one
+    #: The clauses in force whose condition fails, with the condition and its numbers.
+    unmet: list[Miss] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
@@ -268,9 +290,19 @@ def estimate(*, project: Project, on: dt.date | None = None, facts: dict | None 
     """Return what ``project`` would get under the clauses in force on ``on`` (default:
     its signing date, else today); ``facts`` add or override the project's."""
     on = on or signed_on(project) or timezone.localdate()
-    values = {**project_facts(project, on=on), **(facts or {})}
+    values = with_facts(project_facts(project, on=on), facts or {})
     result = estimate_facts(place=project.district.code, on=on, facts=values)
     result.project = project
+    return result
+
+
+def estimate_lead(*, lead: Lead, on: dt.date | None = None, facts: dict | None = None) -> Estimate:
+    """Return what the project of ``lead`` (投资信息) would get under the clauses in force
+    on ``on`` (default today); ``facts`` add or override the lead's."""
+    on = on or timezone.localdate()
+    values = with_facts(lead_facts(lead, on=on), facts or {})
+    result = estimate_facts(place=lead.district.code, on=on, facts=values)
+    result.lead = lead
     return result
 
 
@@ -278,19 +310,31 @@ def estimate_facts(*, place: str, on: dt.date, facts: dict) -> Estimate:
     """Return what a project at ``place`` (a district code) with ``facts`` would get on
     ``on`` — a what-if, or a project's facts."""
     values = {**dict.fromkeys(FIELDS), "district": place, **facts, "on": on}
-    items, near, missing, considered = [], [], [], 0
+    items, near, missing, unmet, considered = [], [], [], [], 0
     clauses = clauses_in_force(on).order_by("policy__number", "order", "id")
     for clause in clauses:
         if not place.startswith(clause.policy.region):
             continue
         considered += 1
         result = evaluate_clause(clause, values)
-        if isinstance(result, Item):
+        if result is None:
+            unmet.append(_unmet(clause, values))
+        elif isinstance(result, Item):
             items.append(result)
         elif isinstance(result, Miss):
             (missing if result.reason.startswith(("缺少", "无法")) else near).append(result)
     kept, dropped = _stack(items)
-    return Estimate(None, on, kept, dropped, near, missing, considered)
+    return Estimate(None, on, kept, dropped, near, missing, considered, unmet=unmet)
+
+
+def _unmet(clause: Clause, facts: dict) -> Miss:
+    """The clause whose condition fails (not for want of a number): its condition with
+    the numbers, so that the page says why (“开工日期 2019-08-21 ≤ 计算日期 2019-07-22”)."""
+    rule = compile_rule(
+        condition=clause.condition, amount=clause.amount, variables=clause.variables
+    )
+    outcome = run(rule, facts)
+    return Miss(clause, f"条件不成立：{outcome.condition}", explanation=_explanation(rule))
 
 
 def parse_fact(text: str) -> tuple[str, object]:

@@ -659,6 +659,17 @@ def object_page(can: Callable, invalid: int | None = None) -> Callable:
     return rule
 
 
+def business_object_page(can: Callable) -> Callable:
+    """An object page of an app the administrators otherwise open (the policy library):
+    403 for them (三员分立), else as ``object_page``."""
+    inner = object_page(can)
+
+    def rule(p: Persona, method: str, obj) -> Expect:
+        return 403 if p.role not in BUSINESS else inner(p, method, obj)
+
+    return rule
+
+
 def review_page(p: Persona, method: str, proj: Proj) -> Expect:
     """A reviewer who opens a project with nothing to decide goes back to the desk."""
     if not sees(p, proj):
@@ -1487,6 +1498,15 @@ POLICY: dict[str, Web | Api] = {
     "ledger/leads/import/": Web("ledger:lead_import", ("GET", "POST"), role_page({OFFICE}, 422)),
     "jobs/": Web("jobs:list", ("GET",), anyone_signed_in),
     "policies/": Web("policies:list", ("GET",), anyone_signed_in),  # public documents
+    # 政策测算: the business roles (not the administrators: 三员分立); a project's or a
+    # lead's estimate finds it as its own page does (404 outside the user's scope).
+    "policies/estimate/": Web("policies:estimate", ("GET",), role_page(BUSINESS)),
+    "policies/estimate/project/<str:code>/": Web(
+        "policies:estimate_project", ("GET",), business_object_page(sees), "projects"
+    ),
+    "policies/estimate/lead/<str:code>/": Web(
+        "policies:estimate_lead", ("GET",), business_object_page(sees_lead), "leads"
+    ),
     "jobs/<int:job_id>/": Web("jobs:detail", ("GET",), own_job, "jobs"),
     "jobs/<int:job_id>/progress/": Web("jobs:progress", ("GET",), own_job, "jobs"),
     "jobs/<int:job_id>/download/": Web("jobs:download", ("GET",), job_download, "jobs"),

@@ -825,6 +825,11 @@ CASES += [
 ]
 
 
+# 政策测算 (issue 18): the what-if's facts, the facts added to a project or a lead, the picker.
+_pc = "baton.policies.forms_calculator."
+CASES += [_simple(_pc + name) for name in ("FactsForm", "WhatIfForm", "PickForm")]
+
+
 # 政策梳理分析 (issue 18): the page's date, year and the line it opens.
 CASES += [_simple("baton.policies.forms_analysis.AnalysisForm")]
 
