@@ -85,9 +85,68 @@ def versions(policy: Policy) -> list[tuple[str, list[ClauseView]]]:
     return list(by_number.items())
 
 
-def events(policy: Policy) -> QuerySet[PolicyEvent]:
-    """The policy's timeline, newest first, with who did each step."""
-    return policy.events.select_related("actor").order_by("-at", "-id")
+def events(policy: Policy) -> list[tuple[PolicyEvent, list[str]]]:
+    """The policy's timeline, newest first: each event with what it changed, in words."""
+    rows = policy.events.select_related("actor").order_by("-at", "-id")
+    return [(event, changes(event)) for event in rows]
+
+
+#: The file's keys as the timeline names them.
+_KEY_LABELS = {
+    "title": "标题",
+    "level": "发文层级",
+    "department": "发文部门",
+    "region": "适用地区",
+    "kind": "1或N",
+    "topic": "专项主题",
+    "effective_on": "施行日期",
+    "expires_on": "失效日期",
+    "status": "状态",
+    "successor": "修订或替代为",
+    "source": "来源",
+    "text": "全文",
+    "draft": "草案",
+    "delivery_days": "兑现时限",
+}
+
+
+def _say(value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _version(clause: dict) -> str:
+    return f"{clause['number']}（{clause.get('valid_from') or '随政策'} 起）"
+
+
+def changes(event: PolicyEvent) -> list[str]:
+    """What a load changed: the policy's fields, and the clause versions added, removed
+    or changed; a review and a publication say what they recorded."""
+    old, new = event.old or {}, event.new or {}
+    if event.kind == PolicyEvent.Kind.REVIEWED:
+        return [f"{new.get('clause', '')}：{new.get('fair_review', '')}"]
+    if event.kind == PolicyEvent.Kind.PUBLISHED:
+        return ["草案发布，测算和兑现开始使用"]
+    if event.kind == PolicyEvent.Kind.CREATED:
+        return [
+            f"导入 {len(new.get('clauses', []))} 个条款版本{'（草案）' if new.get('draft') else ''}"
+        ]
+    out = [
+        f"{label}：{_say(old.get(key))} → {_say(new.get(key))}"
+        if key not in ("text",)
+        else "全文有修改"
+        for key, label in _KEY_LABELS.items()
+        if old.get(key) != new.get(key)
+    ]
+    before = {_version(c): c for c in old.get("clauses", [])}
+    after = {_version(c): c for c in new.get("clauses", [])}
+    out += [f"新增条款 {v}" for v in after if v not in before]
+    out += [f"删除条款 {v}" for v in before if v not in after]
+    out += [f"修改条款 {v}" for v in after if v in before and after[v] != before[v]]
+    return out
 
 
 def _share(share: str) -> str:

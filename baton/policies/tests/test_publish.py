@@ -169,7 +169,7 @@ def test_the_pages_show_drafts_flags_limits_and_the_timeline(client, w):
     assert "每年最高 200 万元" in html and "投产起 180 天内申报" in html
     assert "文号待核" not in html
     detail = client.get(reverse("policies:policy", args=[policy.pk])).content.decode()
-    assert "变更记录" in detail and "导入 2 个条款版本（草案）" in detail
+    assert "变更记录" in detail and "导入 2 个条款版本（草案）" in detail and "命令行" in detail
     assert "记录审查结论" not in detail  # a promoter sees no action
     login(client, w.office)
     detail = client.get(reverse("policies:policy", args=[policy.pk])).content.decode()
@@ -203,3 +203,22 @@ def test_the_detail_page_is_404_for_no_policy_and_the_actions_reject_put(client,
     policy = draft()
     assert client.put(publish_url(policy)).status_code == 405
     assert client.post(reverse("policies:policy", args=[policy.pk])).status_code == 405
+
+
+def test_the_timeline_says_who_changed_what(client, w):
+    policy = draft()
+    data = make_policy(
+        number="翔测〔2025〕7号", level="区", region="350213", effective_on="2025-03-01"
+    )
+    data.update(draft=True, delivery_days=30)
+    data["clauses"] = [
+        {"number": "第五条", "amount": "annual_tax * 30%", "fair_review": REASON},
+        {"number": "第七条", "amount": "50"},
+    ]
+    policy_load(items=[data], actor=w.office)
+    services.policy_publish(policy=policy, actor=w.office)
+    html = login(client, w.promoter).get(reverse("policies:policy", args=[policy.pk]))
+    text = html.content.decode()
+    assert "兑现时限：60 → 30" in text and "修改条款 第五条（2025-03-01 起）" in text
+    assert "新增条款 第七条（2025-03-01 起）" in text and "删除条款 第六条（2025-03-01 起）" in text
+    assert "草案发布，测算和兑现开始使用" in text and str(w.office) in text
