@@ -21,7 +21,7 @@ from baton.core.dates import working_days_between
 from baton.core.templatetags.baton import wan
 from baton.core.views import deny, go_to, run_dialog
 from baton.projects.models import Project
-from baton.projects.selectors import project_get
+from baton.projects.selectors import project_get, project_scope
 
 from . import delivery_rules as rules
 from . import services_delivery as services
@@ -347,7 +347,9 @@ def application_detail(request, code):
         "timeline": _timeline(application),
         "can": abilities(request.user, application),
         "awaiting": services.awaiting_materials(application),
-        "project_visible": Project.objects.filter(pk=application.project_id).exists(),
+        "project_visible": Project.objects.filter(
+            project_scope(request.user), pk=application.project_id
+        ).exists(),
     }
     return render(request, "policies/application.html", context)
 
