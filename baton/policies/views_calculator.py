@@ -160,16 +160,19 @@ def result_context(result: Estimate, place: str) -> dict:
     }
 
 
-def _open_groups(form, result: Estimate | None) -> set[str]:
-    """The form's groups shown open: those with a value typed or a fact a clause lacks."""
+def _open_groups(form, result: Estimate | None, *, first: bool) -> set[str]:
+    """The form's groups shown open: those with a value typed, an error or a fact a clause
+    lacks (and the first, on the what-if)."""
     wanted = {n for miss in (result.missing + result.near if result else []) for n in miss.fields}
     if form.is_bound:
-        wanted |= {n for n in FACT_NAMES if form.data.get(n)}
-    return {title for title, names in GROUPS if wanted & set(names)} | {GROUPS[0][0]}
+        wanted |= {n for n in FACT_NAMES if form.data.get(n) or form.errors.get(n)}
+    opened = {title for title, names in GROUPS if wanted & set(names)}
+    return opened | {GROUPS[0][0]} if first else opened
 
 
 def _page(request, template: str, form, result: Estimate | None, place: str, **context):
-    context.update(form=form, open_groups=_open_groups(form, result), page_title="政策测算")
+    opened = _open_groups(form, result, first=isinstance(form, WhatIfForm))
+    context.update(form=form, open_groups=opened, page_title="政策测算")
     if result is not None:
         context.update(result_context(result, place))
     return render(request, template, context)

@@ -192,7 +192,7 @@ def test_bad_input_on_a_project_page_is_refused_without_a_result(client, w):
     assert response.status_code == 200
     page = text(response)
     assert "日期格式不正确" in page and "注册资本应为数字（万元）" in page
-    assert "请改正上面标出的错误后再测算" in page
+    assert "没有测算：请改正下面“日期与补充数据”中标出的错误。" in page
 
 
 def test_the_picker_opens_a_project_or_lead_and_refuses_others(client, w):
