@@ -29,7 +29,7 @@
         confine: true, backgroundColor: "rgba(22,58,105,0.92)", borderWidth: 0,
         textStyle: { color: "#fff", fontFamily: FONT, fontSize: 13 } },
       legend: { top: 0, data: ["核定金额", "兑付金额"] },
-      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 40, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: "value", name: "万元", splitLine: { lineStyle: { color: "#e9edf2" } } },
       yAxis: { type: "category", inverse: true, data: data.names,
         axisLabel: { width: narrow ? 96 : 180, overflow: "truncate" } },
