@@ -178,7 +178,7 @@ class PromisedRow:
     policy: tuple[int, str, str]  # pk, 文号, title
     clause: tuple[int, str, str]  # pk, number, title
     industry: tuple[int, str]  # pk (0: none), name
-    unit: tuple[int, str]
+    unit: tuple[int, str, str]  # pk, name, the district's name
     decided_on: dt.date
     amount: Decimal
     estimate: Decimal | None
@@ -197,7 +197,7 @@ class PaidRow:
     policy: tuple[int, str, str]
     clause: tuple[int, str, str]
     industry: tuple[int, str]
-    unit: tuple[int, str]
+    unit: tuple[int, str, str]  # pk, name, the district's name
     order: int
     milestone: str
     paid_on: dt.date
@@ -239,7 +239,14 @@ def _day(value: dt.date | None) -> dt.date:
     return value
 
 
-_RELATED = ("project", "project__unit", "project__industry", "policy", "clause")
+_RELATED = (
+    "project",
+    "project__unit",
+    "project__district",
+    "project__industry",
+    "policy",
+    "clause",
+)
 
 
 def _facts(app: Application) -> dict:
@@ -252,7 +259,7 @@ def _facts(app: Application) -> dict:
         "policy": (app.policy_id, app.policy.number, app.policy.title),
         "clause": (app.clause_id, app.clause.number, app.clause.title),
         "industry": (industry.pk, industry.name) if industry else (0, NO_INDUSTRY),
-        "unit": (project.unit_id, project.unit.name),
+        "unit": (project.unit_id, project.unit.name, project.district.name),
     }
 
 
@@ -354,6 +361,8 @@ def _keys(by: str) -> tuple[Callable, Callable]:
             return str(value[0]), value[2], value[1]
         if by == "clause":
             return str(value[0]), f"{r.policy[1]} {value[1]}", value[2]
+        if by == "unit":
+            return str(value[0]), value[1], value[2]
         return str(value[0]), value[1], ""
 
     return pick, pick
