@@ -834,6 +834,23 @@ CASES += [_simple(_pc + name) for name in ("FactsForm", "WhatIfForm", "PickForm"
 CASES += [_simple("baton.policies.forms_analysis.AnalysisForm")]
 
 
+# 政策库: the list's filters, a review conclusion, publishing (issue 18).
+_po = "baton.policies.forms."
+
+
+def _policy_list_then(form, o):
+    from baton.policies.selectors import policy_rows
+
+    form.is_valid()
+    list(policy_rows(form.filters()))
+
+
+CASES += [
+    Case(_po + "FilterForm", lambda o, d, f: _cls(_po + "FilterForm")(d), then=_policy_list_then),
+    *(_simple(_po + name) for name in ("ReviewForm", "PublishForm")),
+]
+
+
 def project_forms() -> set[str]:
     """Return every form class defined in a module of an installed Baton app."""
     found = set()
