@@ -685,6 +685,57 @@ def anyone_signed_in(p: Persona, method: str, obj) -> Expect:
     return 200
 
 
+# 政策库 (issue 18): policies are public documents; a 区 policy's fair competition review
+# and publication are its district office's, a 市 policy's the city office's; a 省 policy
+# is the superuser's and the command line's (no persona here).
+
+
+@dataclass(frozen=True)
+class Pol:
+    key: str
+    pk: int
+    clause: int  # a flagged clause, for the review page
+    level: str  # "区", "市", "省"
+    district: str = ""  # a 区 policy's district (its region)
+
+
+def manages_policy(p: Persona, pol: Pol) -> bool:
+    if pol.level == "区":
+        return p.role == OFFICE and p.district == pol.district
+    return pol.level == "市" and p.role == CITY
+
+
+def policy_action(p: Persona, method: str, pol: Pol) -> Expect:
+    """A review or publication: 403 for whoever does not manage it; an empty POST is 422."""
+    if not manages_policy(p, pol):
+        return 403
+    return 200 if method == "GET" else 422
+
+
+def policy_targets(w) -> dict:
+    """Three drafts with a tax-linked clause: 翔安's, 厦门's and 福建省's."""
+    from baton.policies.models import Policy
+    from baton.policies.services import policy_load
+
+    def draft(number, level, region, district=""):
+        data = {
+            "number": number, "title": "测试奖励办法", "level": level, "region": region,
+            "kind": "N", "effective_on": "2025-01-01", "draft": True,
+            "clauses": [{"number": "第一条", "amount": "annual_tax * 30%"}],
+        }  # fmt: skip
+        policy_load(items=[data])
+        policy = Policy.objects.get(number=number)
+        return Pol(number, policy.pk, policy.clauses.get().pk, level, district)
+
+    return {
+        "policies": [
+            draft("翔测〔2025〕1号", "区", w.district.code, XIANGAN),
+            draft("厦测〔2025〕1号", "市", w.city.code),
+            draft("闽测〔2025〕1号", "省", "35"),
+        ]
+    }
+
+
 # The accounts' own pages re-render a refused form with 200 (the login-security tests
 # rely on it); nothing is written by an empty POST.
 def login_view(p: Persona, method: str, obj) -> Expect:
@@ -1528,6 +1579,14 @@ POLICY: dict[str, Web | Api] = {
     # 产业链图谱: the list for every business role in its area; a chain's map and a
     # node's lists for whoever sees the chain; creating and every edit for the chain's
     # district office (an empty form: 422).
+    # 政策库: a policy's page for everyone signed in; review and publish as policy_action.
+    "policies/<int:pk>/": Web("policies:policy", ("GET",), anyone_signed_in, "policies"),
+    "policies/<int:pk>/clauses/<int:clause_pk>/review/": Web(
+        "policies:review", ("GET", "POST"), policy_action, "policies"
+    ),
+    "policies/<int:pk>/publish/": Web(
+        "policies:publish", ("GET", "POST"), policy_action, "policies"
+    ),
     "chains/": Web("chains:list", ("GET",), role_page(BUSINESS)),
     "chains/new/": Web("chains:new", ("GET", "POST"), role_page({OFFICE}, 422)),
     "chains/<int:pk>/": Web("chains:detail", ("GET",), object_page(sees_chain), "chains"),
@@ -2170,6 +2229,7 @@ def build_world():
     w.targets["uploads"] = [Upload("A" * 32)]
     w.targets["jobs"] = job_targets(w)  # 后台任务
     w.handoff_to = {XIANGAN: w.department, TONGAN: w.tongan_unit}  # never the holder
+    w.targets.update(policy_targets(w))  # 政策库 (issue 18)
     w.targets.update(land_targets(w))  # 招商地图 (issue 7)
     w.targets.update(admin_targets(w))  # 三员分立 (issue 8, "trust")
     w.targets.update(assessment_targets(w))  # 考核排名 (issue 6, "assess")
@@ -2183,6 +2243,9 @@ def build_world():
 
 
 def web_path(spec: Web, obj) -> str:
+    if isinstance(obj, Pol):
+        extra = {"clause_pk": obj.clause} if spec.name == "policies:review" else {}
+        return reverse(spec.name, kwargs={"pk": obj.pk, **extra})
     if isinstance(obj, Proj):
         return reverse(spec.name, kwargs={"code": obj.code})
     if isinstance(obj, Prob | Sup):
