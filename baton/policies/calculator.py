@@ -44,6 +44,8 @@ def _facts(*, on: dt.date, company: Company | None, tags: set[str], **values) ->
     if company:
         facts["industry_code"] = facts["industry_code"] or company.industry_code or None
         facts["investor_region"] = facts["investor_region"] or company.region or None
+        facts["company_name"] = facts["company_name"] or company.name
+        facts["credit_code"] = facts["credit_code"] or company.uscc or None
         tags |= {str(CompanyTag(t).label) for t in company.tags if t in CompanyTag.values}
     facts["tags"] = sorted(tags)
     return facts
@@ -75,6 +77,8 @@ def project_facts(project: Project, *, on: dt.date) -> dict:
         land_use=project.get_land_use_display() if project.land_use else None,
         district=project.district.code,
         investor_region=project.investor_region or None,
+        company_name=project.investor or None,
+        credit_code=project.investor_uscc or None,
         stage=project.stage.name,
     )
     for milestone in project.milestones.all():

@@ -239,6 +239,18 @@ def test_the_facts_come_from_the_project_and_its_investor(w):
     assert facts["industry"] == "新能源" or facts["industry"] is None
 
 
+def test_the_investor_is_named_to_the_rules_by_name_and_credit_code(w):
+    from baton.policies.calculator import project_facts
+
+    project = make_project(
+        w, investor="宁德时代新能源科技股份有限公司", investor_uscc="91350900587527783P"
+    )
+    facts = project_facts(project, on=dt.date(2024, 1, 1))
+    assert facts["company_name"] == "宁德时代新能源科技股份有限公司"
+    assert facts["credit_code"] == "91350900587527783P"
+    assert project_facts(make_project(w), on=dt.date(2024, 1, 1))["company_name"] is None
+
+
 def test_the_text_output_lists_items_near_misses_and_missing_facts(w, capsys):
     load_shipped()
     policy_load(items=[make_policy()])
