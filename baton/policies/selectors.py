@@ -110,7 +110,7 @@ _KEY_LABELS = {
 }
 
 
-def _say(value) -> str:
+def _say(value: object) -> str:
     if value is None or value == "":
         return "（空）"
     if isinstance(value, bool):
