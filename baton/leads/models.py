@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from baton.core.money import MoneyField
+from baton.org.models import YearlySequence
 
 
 class Source(models.TextChoices):
@@ -287,17 +288,10 @@ class LeadEvent(models.Model):
         return f"{self.lead_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
-class LeadSequence(models.Model):
+class LeadSequence(YearlySequence):
     """The last number given to a district's leads of a year (codes XS + district + year)."""
-
-    district = models.ForeignKey("org.District", models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["district", "year"], name="lead_sequence_unique")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.district_id} {self.year} {self.last}"

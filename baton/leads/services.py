@@ -17,7 +17,7 @@ from django.utils import timezone
 from baton.accounts.models import User
 from baton.companies.models import Company, Tag
 from baton.core.dates import local_date
-from baton.org.models import District, Unit
+from baton.org.models import Unit
 from baton.projects import services as projects
 from baton.projects.models import Project, Stage
 from baton.projects.rules import check_unit, event_time
@@ -128,17 +128,6 @@ def _reason(text: str, what: str = "说明") -> str:
     return text
 
 
-def _next_code(district: District, year: int) -> str:
-    seq, _ = LeadSequence.objects.select_for_update().get_or_create(district=district, year=year)
-    while True:
-        seq.last += 1
-        code = f"XS{district.code}-{year}-{seq.last:04d}"
-        if not Lead.objects.filter(code=code).exists():
-            break
-    seq.save(update_fields=["last"])
-    return code
-
-
 def _reserve(lead: Lead) -> None:
     rules_ = settings_of(lead.district)
     lead.reserve_reason = reserve_reason(
@@ -192,7 +181,9 @@ def lead_register(
     district = company.district
     # Taking the code first locks the district's sequence: two units registering the
     # same company at once are checked one after the other, never both as first.
-    code = _next_code(district, timezone.localtime(at).year)
+    code = LeadSequence.issue(
+        district, timezone.localtime(at).year, prefix="XS", taken=Lead.objects.all()
+    )
     project = library_project(company, clean["title"], clean["investment"])
     if project is not None:
         raise ValidationError(

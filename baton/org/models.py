@@ -166,3 +166,31 @@ class Person(models.Model):
     @property
     def is_leader(self) -> bool:
         return self.level != self.Level.STAFF
+
+
+class YearlySequence(models.Model):
+    """The last number a district gave out in a year, for codes such as
+    ``XS350213-2026-0001`` (abstract: each kind of code keeps its own table)."""
+
+    district = models.ForeignKey(District, models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.year} {self.last}"
+
+    @classmethod
+    def issue(cls, district: District, year: int, *, prefix: str, taken: models.QuerySet) -> str:
+        """Issue the next ``<prefix><district>-<year>-NNNN`` whose ``code`` is not in
+        ``taken``; inside the caller's transaction, the row locked until it ends."""
+        seq, _ = cls.objects.select_for_update().get_or_create(district=district, year=year)
+        while True:
+            seq.last += 1
+            code = f"{prefix}{district.code}-{year}-{seq.last:04d}"
+            if not taken.filter(code=code).exists():
+                break
+        seq.save(update_fields=["last"])
+        return code

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from baton.core.money import MoneyField
+from baton.org.models import YearlySequence
 
 
 class Level(models.TextChoices):
@@ -350,17 +351,10 @@ class ApplicationEvent(models.Model):
         return f"{self.application_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
-class ApplicationSequence(models.Model):
+class ApplicationSequence(YearlySequence):
     """The last number given to a district's deliveries of a year (codes ZC + district + year)."""
-
-    district = models.ForeignKey("org.District", models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["district", "year"], name="policyapp_sequence_unique")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.district_id} {self.year} {self.last}"

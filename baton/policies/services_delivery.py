@@ -266,19 +266,6 @@ def _open_for(project: Project, clause: Clause) -> QuerySet[Application]:
     )
 
 
-def _next_code(district: District, year: int) -> str:
-    seq, _ = ApplicationSequence.objects.select_for_update().get_or_create(
-        district=district, year=year
-    )
-    while True:
-        seq.last += 1
-        code = f"ZC{district.code}-{year}-{seq.last:04d}"
-        if not Application.objects.filter(code=code).exists():
-            break
-    seq.save(update_fields=["last"])
-    return code
-
-
 def _snapshot(application: Application) -> dict:
     return {
         "status": application.status,
@@ -337,7 +324,9 @@ def receive(
     check_time_limit(clause, milestone_dates(project), received_on)
     # The code first: it locks the district's sequence, so that two receipts of the same
     # project and clause are checked one after the other.
-    code = _next_code(project.district, received_on.year)
+    code = ApplicationSequence.issue(
+        project.district, received_on.year, prefix="ZC", taken=Application.objects.all()
+    )
     if _open_for(project, clause).filter(status__in=IN_PROGRESS).exists():
         raise ValidationError("该项目已有该条款正在办理的兑现，不能重复申报。")
     item = evaluate_for(project, clause, received_on, kept)
@@ -879,7 +868,9 @@ def _open_one(
     actor: User | None,
 ) -> Application:
     application = Application.objects.create(
-        code=_next_code(project.district, on.year),
+        code=ApplicationSequence.issue(
+            project.district, on.year, prefix="ZC", taken=Application.objects.all()
+        ),
         district_id=project.district_id,
         project=project,
         policy_id=clause.policy_id,
