@@ -2460,6 +2460,7 @@ SHARDS = 4
 
 
 @pytest.mark.django_db
+@pytest.mark.exhaustive
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_access_matrix(shard, capsys, quiet_requests):
     w = build_world()
