@@ -12,6 +12,7 @@ from django.utils import timezone
 from baton.accounts.models import User
 from baton.org.models import District
 from baton.policies import services_delivery as delivery
+from baton.policies import services_payment as payment
 from baton.policies.calculator import signed_on
 from baton.policies.models import Application, clauses_in_force
 from baton.projects.models import Project
@@ -107,7 +108,7 @@ def _deliver(office, project, clause, facts, plan, start, today, name) -> None:
     if plan == "approved":
         return
     for index, instalment in enumerate(app.instalments.filter(due_on__isnull=False)):
-        delivery.pay(
+        payment.pay(
             office, instalment, on=decided + dt.timedelta(days=7), amount=instalment.amount,
             voucher=f"XA-ZF-{decided:%Y%m%d}-{index + 1:02d}", at=at(27, 15),
         )  # fmt: skip

@@ -11,7 +11,7 @@ from baton.core.messages import DISTRICT_OR_USER
 from baton.org.lookup import command_district
 
 from . import delivery_rules as rules
-from .services_delivery import deliver, deliver_summary
+from .services_payment import deliver, deliver_summary
 
 
 def run_deliver(*, district: str | None, user: str | None, on: str | None) -> str:

@@ -25,6 +25,7 @@ from baton.projects.selectors import project_get, project_scope
 
 from . import delivery_rules as rules
 from . import services_delivery as services
+from . import services_payment as payment
 from .calculator import estimate, signed_on
 from .forms_delivery import (
     ApproveForm,
@@ -129,12 +130,12 @@ def application_deliver(request):
         return deny(request, text, back_url=back, back_label="返回政策兑现")
     on = form.cleaned_data.get("on") or timezone.localdate()
     try:
-        opened, due = services.deliver(user.district, on, actor=user)
+        opened, due = payment.deliver(user.district, on, actor=user)
     except ValidationError as exc:
         return deny(request, "；".join(exc.messages), back_url=back, back_label="返回政策兑现")
     except PermissionDenied as exc:
         return deny(request, str(exc), back_url=back, back_label="返回政策兑现")
-    messages.success(request, services.deliver_summary(len(opened), len(due)))
+    messages.success(request, payment.deliver_summary(len(opened), len(due)))
     return redirect(back)
 
 
@@ -434,7 +435,7 @@ def _perform(step: str, user, application: Application, data: dict) -> str:
         return "已添加备注。"
     instalment = application.instalments.get(order=data["instalment"])
     if step == "pay":
-        services.pay(
+        payment.pay(
             user,
             instalment,
             on=data["on"],
@@ -443,7 +444,7 @@ def _perform(step: str, user, application: Application, data: dict) -> str:
             expected_version=version,
         )
         return f"已记录第 {instalment.order} 期支付。"
-    service = services.hold if step == "hold" else services.release
+    service = payment.hold if step == "hold" else payment.release
     service(user, instalment, reason=data["reason"], expected_version=version)
     return f"第 {instalment.order} 期已" + ("暂缓兑付。" if step == "hold" else "恢复兑付。")
 

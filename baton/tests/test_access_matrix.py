@@ -1298,6 +1298,7 @@ def delivery_targets(w) -> dict:
     (核定) projects and on its admitted one (核定, 第一期 held); 新店's project (受理);
     同安's admitted project (受理)."""
     from baton.policies import services_delivery as delivery
+    from baton.policies import services_payment as payment
     from baton.policies.models import Clause
     from baton.policies.services import policy_load
     from baton.policies.tests.helpers_delivery import NUMBER, POLICY
@@ -1325,7 +1326,7 @@ def delivery_targets(w) -> dict:
     delivery.complete(w.office, complete, on=day)
     approved = approve("mx_district_approved")
     held = approve("mx_admitted")
-    delivery.hold(w.office, held.instalments.get(order=1), reason="履约问题")
+    payment.hold(w.office, held.instalments.get(order=1), reason="履约问题")
     handed = receive("xd_handed", w.office)
     tongan = receive("ta_admitted", w.tongan_office)
     return {

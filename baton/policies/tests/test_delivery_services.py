@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from baton.policies import services_delivery as delivery
+from baton.policies import services_payment as payment
 from baton.policies.models import Application, ApplicationEvent, Instalment, Policy
 from baton.projects.models import Milestone
 from baton.projects.services import ConflictError
@@ -214,28 +215,28 @@ def test_pay_hold_release_and_paid(world):
     app = approved(w, w.project, "第三条")
     first, second, third = app.instalments.order_by("order")
     with pytest.raises(ValidationError, match="超过第 1 期"):
-        delivery.pay(w.office, first, on=dt.date(2025, 5, 21), amount="4", voucher="V1")
+        payment.pay(w.office, first, on=dt.date(2025, 5, 21), amount="4", voucher="V1")
     with pytest.raises(ValidationError, match="不能早于应付日期"):
-        delivery.pay(w.office, first, on=dt.date(2025, 5, 19), amount="1", voucher="V1")
+        payment.pay(w.office, first, on=dt.date(2025, 5, 19), amount="1", voucher="V1")
     with pytest.raises(ValidationError, match="未到兑付节点"):
-        delivery.pay(w.office, third, on=dt.date(2025, 5, 21), amount="1", voucher="V3")
-    delivery.hold(w.office, first, reason="未按约定开工")
+        payment.pay(w.office, third, on=dt.date(2025, 5, 21), amount="1", voucher="V3")
+    payment.hold(w.office, first, reason="未按约定开工")
     with pytest.raises(ValidationError, match="暂缓兑付（未按约定开工）"):
-        delivery.pay(w.office, first, on=dt.date(2025, 5, 21), amount="3.3333", voucher="V1")
+        payment.pay(w.office, first, on=dt.date(2025, 5, 21), amount="3.3333", voucher="V1")
     with pytest.raises(PermissionDenied):
-        delivery.release(w.promoter, first, reason="x")
-    delivery.release(w.office, first, reason="已整改")
-    delivery.pay(w.office, first, on=dt.date(2025, 5, 21), amount="3.3333", voucher="V1")
+        payment.release(w.promoter, first, reason="x")
+    payment.release(w.office, first, reason="已整改")
+    payment.pay(w.office, first, on=dt.date(2025, 5, 21), amount="3.3333", voucher="V1")
     with pytest.raises(ValidationError, match="已于 2025-05-21 支付"):
-        delivery.pay(w.office, first, on=dt.date(2025, 5, 22), amount="1", voucher="V1")
-    delivery.pay(w.office, second, on=dt.date(2025, 5, 22), amount="3.3333", voucher="V2")
+        payment.pay(w.office, first, on=dt.date(2025, 5, 22), amount="1", voucher="V1")
+    payment.pay(w.office, second, on=dt.date(2025, 5, 22), amount="3.3333", voucher="V2")
     app.refresh_from_db()
     assert app.status == Status.APPROVED
     Milestone.objects.create(project=w.project, kind="at_capacity", date=dt.date(2025, 6, 1))
-    assert delivery.mark_due(w.district, dt.date(2025, 6, 2)) == [app]
+    assert payment.mark_due(w.district, dt.date(2025, 6, 2)) == [app]
     third.refresh_from_db()
     assert third.due_on == dt.date(2025, 6, 1)
-    delivery.pay(w.office, third, on=dt.date(2025, 6, 2), amount="3.3334", voucher="V3")
+    payment.pay(w.office, third, on=dt.date(2025, 6, 2), amount="3.3334", voucher="V3")
     app.refresh_from_db()
     assert app.status == Status.PAID
     assert events(app) == [
@@ -262,15 +263,15 @@ def test_open_automatic_for_qualifying_projects_once(world):
     w = world
     Milestone.objects.create(project=w.project, kind="in_production", date=dt.date(2025, 8, 1))
     other = project(w)  # not in production
-    made = delivery.open_automatic(w.district, dt.date(2025, 9, 1))
+    made = payment.open_automatic(w.district, dt.date(2025, 9, 1))
     assert [a.project_id for a in made] == [w.project.pk]
     app = made[0]
     assert app.mode == Application.Mode.AUTOMATIC and app.status == Status.COMPLETE
     assert app.due_on == delivery.add_working_days(dt.date(2025, 9, 1), 60)
     assert events(app) == ["opened"] and app.estimate_amount == D("20")
-    assert delivery.open_automatic(w.district, dt.date(2025, 9, 2)) == []
+    assert payment.open_automatic(w.district, dt.date(2025, 9, 2)) == []
     with pytest.raises(PermissionDenied):
-        delivery.open_automatic(w.district, dt.date(2025, 9, 2), actor=w.tongan_office)
+        payment.open_automatic(w.district, dt.date(2025, 9, 2), actor=w.tongan_office)
     assert not other.policy_applications.exists()
 
 
@@ -302,7 +303,7 @@ def test_the_office_to_do_deadlines_and_payments(world):
     paid = approved(w, project(w, started=None), "第三条")
     payable = [i for i in todo_items(w.office, today) if i.kind == "policy_payable"]
     assert len(payable) == 2  # 第 1 and 第 2 期 due, 第 3 期 waits for 达产
-    delivery.hold(w.office, paid.instalments.get(order=1), reason="履约问题")
+    payment.hold(w.office, paid.instalments.get(order=1), reason="履约问题")
     payable = [i for i in todo_items(w.office, today) if i.kind == "policy_payable"]
     assert len(payable) == 1
     assert not [i for i in todo_items(w.promoter, today) if i.kind == "policy_payable"]

@@ -29,6 +29,7 @@ from django.test import Client
 from django.urls import reverse
 
 from baton.policies import services_delivery as delivery
+from baton.policies import services_payment as payment
 from baton.policies.models import Application, ApplicationEvent, Instalment
 from baton.projects.models import Milestone
 from baton.projects.tests.helpers_views import login
@@ -96,7 +97,7 @@ def build_world():
     delivery.complete(w.office, w.complete, on=dt.date(2025, 5, 7))
     w.approved = approved(w, project(w, started=None), "第三条")
     w.held = approved(w, project(w, started=None), "第三条")
-    delivery.hold(w.office, w.held.instalments.get(order=1), reason="履约问题")
+    payment.hold(w.office, w.held.instalments.get(order=1), reason="履约问题")
     automatic = project(w, started=None)
     Milestone.objects.create(project=automatic, kind="in_production", date=dt.date(2025, 8, 1))
     w.users = {name: getattr(w, name, None) for name in ACTORS}
