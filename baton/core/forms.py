@@ -6,10 +6,13 @@ that is not a value at all, written once for every app.
 
 from django import forms
 
+from .messages import fill_in, too_long
+
 NO_FILE = "没有收到文件，请重新选择。"
 PAGE_INVALID = "分页参数无效，请回到第一页。"
 _NOT_LISTED = "所选项不存在或不可选，请重新选择。"
 _AREA_TOO_LONG = "面积过大，请核对。"
+_AMOUNT_TOO_LONG = "金额过长。"
 
 DATE_ERRORS = {
     "invalid": "日期格式不正确，应为 年-月-日，如 2024-03-01。",
@@ -66,3 +69,39 @@ def date_field(field_label: str, *, required: bool = True, **kwargs) -> forms.Da
     """A date typed in the browser's date picker, with the Chinese messages."""
     kwargs.setdefault("error_messages", DATE_ERRORS)
     return forms.DateField(label=field_label, required=required, widget=DateInput(), **kwargs)
+
+
+def text_field(
+    label: str,
+    *,
+    max_length: int | None = None,
+    rows: int | None = None,
+    required: bool = False,
+    help_text: str = "",
+) -> forms.CharField:
+    """A line of text (or a box of ``rows`` lines), stripped, with the Chinese messages."""
+    messages = {"required": fill_in(label)}
+    if max_length:
+        messages["max_length"] = too_long(max_length, label)
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else None,
+        help_text=help_text,
+        strip=True,
+        error_messages=messages,
+    )
+
+
+def amount_field(label: str, *, required: bool = False, help_text: str = "") -> forms.CharField:
+    """An amount typed as text (万元, with separators); the form's clean turns it into a
+    ``Decimal`` (``core.money``), so that a wrong one is refused in words."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=30,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={"required": fill_in(label), "max_length": _AMOUNT_TOO_LONG},
+    )

@@ -4,7 +4,7 @@ actions on a lead and the district's rules. The services check the values again.
 from django import forms
 
 from baton.core.dates import future_refusal
-from baton.core.forms import CHOICE_ERRORS
+from baton.core.forms import CHOICE_ERRORS, amount_field, text_field
 from baton.core.messages import fill_in
 from baton.projects.models import Industry
 
@@ -20,28 +20,6 @@ SORTS = [
     ("code", "信息编号（小→大）"),
     ("-code", "信息编号（大→小）"),
 ]
-
-
-def _text(label, *, max_length=None, rows=None, required=False, help_text=""):
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else None
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        widget=widget,
-        help_text=help_text,
-        strip=True,
-    )
-
-
-def _amount(label, *, required=False, help_text=""):
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=30,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
 
 
 class FilterForm(forms.Form):
@@ -84,15 +62,17 @@ class FilterForm(forms.Form):
 class LeadForm(forms.Form):
     """Every field of a lead a user gives (``values.FIELDS``)."""
 
-    title = _text("项目名称", max_length=200, required=True)
+    title = text_field("项目名称", max_length=200, required=True)
     source = forms.ChoiceField(
         label="信息来源",
         choices=[("", "（请选择）"), *Source.choices],
         error_messages=CHOICE_ERRORS,
     )
-    source_detail = _text("来源说明", max_length=200, help_text="引荐人、中介机构或活动的名称。")
-    summary = _text("项目概况", max_length=5000, rows=3)
-    products = _text("工艺/产品", max_length=2000, rows=2)
+    source_detail = text_field(
+        "来源说明", max_length=200, help_text="引荐人、中介机构或活动的名称。"
+    )
+    summary = text_field("项目概况", max_length=5000, rows=3)
+    products = text_field("工艺/产品", max_length=2000, rows=2)
     industry_code = forms.CharField(
         label="行业代码",
         max_length=10,
@@ -109,15 +89,15 @@ class LeadForm(forms.Form):
     kind = forms.ChoiceField(
         label="项目性质", choices=Kind.choices, initial=Kind.NEW, error_messages=CHOICE_ERRORS
     )
-    investment = _amount("总投资（万元）", required=True)
-    fixed_investment = _amount("固定资产投资（万元）")
-    land_mu = _amount("用地需求（亩）")
-    energy_tce = _amount("用能需求（吨标准煤/年）")
-    environment = _text("环境容量需求", max_length=200)
-    annual_output = _amount("预计年产值（万元）")
-    annual_tax = _amount("预计年税收（万元）")
-    coordination = _text("需协调事项", max_length=2000, rows=2)
-    follower = _text("跟进人", max_length=50)
+    investment = amount_field("总投资（万元）", required=True)
+    fixed_investment = amount_field("固定资产投资（万元）")
+    land_mu = amount_field("用地需求（亩）")
+    energy_tce = amount_field("用能需求（吨标准煤/年）")
+    environment = text_field("环境容量需求", max_length=200)
+    annual_output = amount_field("预计年产值（万元）")
+    annual_tax = amount_field("预计年税收（万元）")
+    coordination = text_field("需协调事项", max_length=2000, rows=2)
+    follower = text_field("跟进人", max_length=50)
 
     def values(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in LEAD_FIELDS}
@@ -175,11 +155,11 @@ class RegisterForm(LeadForm):
 
 class EditForm(LeadForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = _text("修改说明", max_length=2000)
+    reason = text_field("修改说明", max_length=2000)
 
 
 class TextForm(forms.Form):
-    text = _text("内容", max_length=2000, rows=4, required=True)
+    text = text_field("内容", max_length=2000, rows=4, required=True)
 
     def __init__(self, *args, label="内容", **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,8 +168,8 @@ class TextForm(forms.Form):
 
 
 class RespondForm(forms.Form):
-    follower = _text("跟进人", max_length=50, help_text="留空则为您本人。")
-    note = _text("响应情况", max_length=2000, rows=3)
+    follower = text_field("跟进人", max_length=50, help_text="留空则为您本人。")
+    note = text_field("响应情况", max_length=2000, rows=3)
 
 
 class AssessForm(forms.Form):
@@ -199,12 +179,12 @@ class AssessForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={**CHOICE_ERRORS, "required": "请选择研判结论。"},
     )
-    note = _text("研判说明", max_length=2000, rows=2, help_text="不予跟进时必填。")
+    note = text_field("研判说明", max_length=2000, rows=2, help_text="不予跟进时必填。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, label in ASSESSMENT_POINTS:
-            self.fields[key] = _text(label, max_length=1000, rows=2, required=True)
+            self.fields[key] = text_field(label, max_length=1000, rows=2, required=True)
             self.fields[key].error_messages["required"] = rules.point_missing(label)
         # the points first, the conclusion last
         self.order_fields([key for key, _ in ASSESSMENT_POINTS] + ["conclusion", "note"])
@@ -224,7 +204,7 @@ class ArbitrateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={**CHOICE_ERRORS, "required": "请选择裁决结果。"},
     )
-    reason = _text("裁决理由", max_length=2000, rows=3, required=True)
+    reason = text_field("裁决理由", max_length=2000, rows=3, required=True)
 
 
 class ReassignForm(forms.Form):
@@ -234,7 +214,7 @@ class ReassignForm(forms.Form):
         empty_label="（请选择）",
         error_messages={**CHOICE_ERRORS, "required": "请选择改派的单位。"},
     )
-    reason = _text("改派理由", max_length=2000, rows=3, required=True)
+    reason = text_field("改派理由", max_length=2000, rows=3, required=True)
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -258,7 +238,7 @@ class SettingsForm(forms.Form):
     major_assess_days = forms.IntegerField(
         label="重大项目研判时限（工作日）", min_value=1, max_value=120
     )
-    major_wan = _amount("重大项目标准（万元）", required=True)
+    major_wan = amount_field("重大项目标准（万元）", required=True)
     feedback_days = forms.IntegerField(label="反馈时限（工作日）", min_value=1, max_value=120)
     idle_days = forms.IntegerField(label="无进展可改派（天）", min_value=1, max_value=3650)
 

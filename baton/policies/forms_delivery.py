@@ -4,8 +4,8 @@ and the steps on one. The services check every value again."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from baton.core.forms import CHOICE_ERRORS, date_field
-from baton.core.messages import INCOMPLETE_FORM, fill_in, too_long
+from baton.core.forms import CHOICE_ERRORS, amount_field, date_field, text_field
+from baton.core.messages import INCOMPLETE_FORM, fill_in
 from baton.core.templatetags.baton import wan
 
 from .calculator import parse_fact
@@ -17,28 +17,13 @@ VERSION_ERRORS = {"required": INCOMPLETE_FORM, "invalid": INCOMPLETE_FORM}
 
 
 def _text(label, *, max_length=2000, rows=None, required=True, help_text=""):
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else None
-    messages = {"required": fill_in(label), "max_length": too_long(max_length, label)}
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        widget=widget,
-        help_text=help_text,
-        strip=True,
-        error_messages=messages,
+    return text_field(
+        label, max_length=max_length, rows=rows, required=required, help_text=help_text
     )
 
 
 def _amount(label, *, required=True, help_text=""):
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=30,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={"required": fill_in(label), "max_length": "金额过长。"},
-    )
+    return amount_field(label, required=required, help_text=help_text)
 
 
 def _version():
