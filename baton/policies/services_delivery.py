@@ -407,8 +407,19 @@ def awaiting_materials(application: Application) -> bool:
     """Returned incomplete and not answered yet: the last event is the office's 补正."""
     if application.status != Status.RECEIVED:
         return False
-    last = application.events.order_by("-at", "-id").first()
-    return last is not None and (last.new or {}).get("materials") == INCOMPLETE_MARK
+    return application.pk in awaiting_among([application.pk])
+
+
+def awaiting_among(ids: list[int]) -> set[int]:
+    """Return those of the applications ``ids`` awaiting materials, in one query: each one's
+    last event is the office's 补正 (the to-do list asks for all of a unit's at once)."""
+    last: dict[int, dict] = {}
+    events = ApplicationEvent.objects.filter(application_id__in=ids).order_by(
+        "application_id", "-at", "-id"
+    )
+    for application_id, new in events.values_list("application_id", "new"):
+        last.setdefault(application_id, new or {})
+    return {pk for pk, new in last.items() if new.get("materials") == INCOMPLETE_MARK}
 
 
 def _same_clause(application: Application) -> QuerySet[Application]:

@@ -18,7 +18,7 @@ from baton.todo.selectors import Item, item, provider
 
 from . import delivery_rules as rules
 from .models import Application, Instalment
-from .services_delivery import awaiting_materials
+from .services_delivery import awaiting_among
 
 #: How near a deadline comes into the office's list (working days).
 SOON = 5
@@ -70,8 +70,10 @@ def materials(user: User, today: dt.date) -> Iterable[Item]:
     rows = rules.visible_applications(user).filter(
         status=Application.Status.RECEIVED, project__unit_id=user.unit_id
     )
-    for application in rows.select_related("project").order_by("received_on", "id"):
-        if awaiting_materials(application):
+    rows = list(rows.select_related("project").order_by("received_on", "id"))
+    awaiting = awaiting_among([application.pk for application in rows])
+    for application in rows:
+        if application.pk in awaiting:
             yield item(
                 "policy_materials",
                 f"补正政策兑现材料：{application.beneficiary_name}（{application.project.name}）",
