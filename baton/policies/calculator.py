@@ -341,12 +341,23 @@ def _unmet(clause: Clause, facts: dict) -> Miss:
     return Miss(clause, f"条件不成立：{outcome.condition}", explanation=_explanation(rule))
 
 
+#: The fields by the names people give them (注册资本 → registered_capital).
+_BY_LABEL = {field.label: name for name, field in FIELDS.items()}
+
+
 def parse_fact(text: str) -> tuple[str, object]:
-    """Return (name, value) of "name=value" as the rule language types it; raise ValueError."""
-    name, sep, raw = text.partition("=")
+    """Return (name, value) of "name=value" as the rule language types it; raise ValueError.
+
+    The field may be named as the rule language does (``registered_capital``) or as people
+    do (注册资本), and the sign may be full-width (注册资本＝30000)."""
+    name, sep, raw = text.replace("＝", "=").partition("=")
     name, raw = name.strip(), raw.strip()
+    name = _BY_LABEL.get(name, name)
     if not sep or name not in FIELDS:
-        raise ValueError(f"“{text}”应为 字段=值，字段为 {'、'.join(FIELDS)} 之一。")
+        labels = "、".join(field.label for field in FIELDS.values())
+        raise ValueError(
+            f"“{text}”应为“数据名称=值”，如 注册资本=30000；数据名称为 {labels} 之一。"
+        )
     kind = FIELDS[name].type
     try:
         if kind == "数值":

@@ -78,7 +78,7 @@ class ReceiveForm(_NoNul):
         "补充数据",
         rows=3,
         required=False,
-        help_text="系统不记录的事实，每行一项“字段=值”，如 registered_capital=30000",
+        help_text="系统不记录的数据，每行一项，如 注册资本=30000、实际到位资金=52000",
     )
     note = _text("说明", rows=2, required=False)
 

@@ -285,7 +285,7 @@ def test_the_text_output_lists_items_near_misses_and_missing_facts(w, capsys):
     [
         (["--project", "350213-2099-9999"], "没有编号为 350213-2099-9999 的项目"),
         (["--on", "2024-02-30"], "2024-02-30 不是有效的日期"),
-        (["--fact", "colour=red"], "应为 字段=值"),
+        (["--fact", "colour=red"], "应为“数据名称=值”"),
         (["--fact", "registered_capital=many"], "不是有效的数值"),
     ],
 )
@@ -296,3 +296,12 @@ def test_the_command_refuses_bad_arguments(w, args, message):
     base = ["policy", "estimate", "--project", project.code]
     with pytest.raises(CommandError, match=message):
         call_command(*base, *args)
+
+
+def test_a_fact_may_be_named_as_people_name_it():
+    from baton.policies.calculator import parse_fact
+
+    assert parse_fact("注册资本＝30,000") == ("registered_capital", D("30000"))
+    assert parse_fact("registered_capital=30000") == ("registered_capital", D("30000"))
+    with pytest.raises(ValueError, match="如 注册资本=30000"):
+        parse_fact("资本=1")

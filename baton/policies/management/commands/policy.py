@@ -48,7 +48,10 @@ class Command(BaseCommand):
         est.add_argument("--project", required=True, help="项目编号")
         est.add_argument("--on", help="按哪一天有效的条款计算（默认签约日期，未签约则今天）")
         est.add_argument(
-            "--fact", action="append", default=[], help="补充事实，如 registered_capital=30000"
+            "--fact",
+            action="append",
+            default=[],
+            help="补充数据，如 registered_capital=30000 或 注册资本=30000",
         )
         est.add_argument("--format", choices=["text", "json"], default="text")
         deliver = sub.add_parser(
