@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VisitsConfig(AppConfig):
+    name = "baton.visits"
+    verbose_name = "外出招商与来访接待"
