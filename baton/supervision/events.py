@@ -65,10 +65,26 @@ def supervision_returned(supervision: Supervision) -> Entry:
     return Entry(Kind.SUPERVISION_RETURNED, old, new, supervision.returned_reason)
 
 
+def _act(act: LeaderAct) -> dict:
+    values = {
+        "act": act.pk,
+        "leader": act.leader_id,
+        "kind": act.kind,
+        "date": act.date.isoformat(),
+    }
+    if act.origin:
+        values |= {"origin": act.origin, "origin_id": act.origin_id}
+    return values
+
+
 def leader_acted(act: LeaderAct) -> Entry:
-    """A leader's own act: who, which kind, on which date."""
-    new = {"act": act.pk, "leader": act.leader_id, "kind": act.kind, "date": act.date.isoformat()}
-    return Entry(Kind.LEADER_ACT, {}, new, act.note)
+    """A leader's own act: who, which kind, on which date (and the record it is part of)."""
+    return Entry(Kind.LEADER_ACT, {}, _act(act), act.note)
+
+
+def leader_act_withdrawn(act: LeaderAct) -> Entry:
+    """An act of a record that the record no longer names (the leader did not take part)."""
+    return Entry(Kind.LEADER_ACT, _act(act), {}, "")
 
 
 # --- the timeline's wording ------------------------------------------------------------
@@ -78,6 +94,7 @@ REFERENCES = {"problem": Problem}
 _PROBLEM_STATUS: dict = dict(Problem.Status.choices)
 _CATEGORY: dict = dict(Problem.Category.choices)
 _ACT: dict = dict(LeaderAct.Kind.choices)
+_ORIGIN: dict = dict(LeaderAct.Origin.choices)
 
 
 def word_problem(entry: dict, old: dict, new: dict, names: Names) -> None:
@@ -117,9 +134,13 @@ def word_returned(entry: dict, old: dict, new: dict, names: Names) -> None:
 
 
 def word_leader_act(entry: dict, old: dict, new: dict, names: Names) -> None:
-    act = _ACT.get(new.get("kind"), new.get("kind"))
-    entry["title"] = f"领导活动：{names.show('leader', new.get('leader'))}{act}"
-    entry["lines"].append(f"日期：{new.get('date')}")
+    values = new or old
+    act = _ACT.get(values.get("kind"), values.get("kind"))
+    heading = "领导活动" if new else "撤销领导活动"
+    entry["title"] = f"{heading}：{names.show('leader', values.get('leader'))}{act}"
+    entry["lines"].append(f"日期：{values.get('date')}")
+    if values.get("origin"):
+        entry["lines"].append(f"来源：{_ORIGIN.get(values['origin'], values['origin'])}")
 
 
 #: Event kind → its wording.

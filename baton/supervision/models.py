@@ -144,8 +144,18 @@ class Supervision(models.Model):
         return self.is_open and self.deadline < timezone.localdate()
 
 
+class Origin(models.TextChoices):
+    """The records a leader's act can be part of (see ``LeaderAct.origin``)."""
+
+    ACTIVITY = "activity", _("招商活动")
+    VISIT = "visit", _("外出招商")
+    RECEPTION = "reception", _("来访接待")
+
+
 class LeaderAct(models.Model):
     """A leader's own act on a project: the three 亲自 of the 一把手工程."""
+
+    Origin = Origin
 
     class Kind(models.TextChoices):
         PROMOTE = "promote", _("推介")
@@ -169,6 +179,11 @@ class LeaderAct(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("录入人")
     )
     created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+    #: The record this act is part of — the 招商活动, 外出招商 or 来访接待 the leader took part
+    #: in (one record, not two: the 三个亲自 counts and the activity counts agree); blank for
+    #: an act logged on the project alone. The apps above own those rows (no foreign key up).
+    origin = models.CharField(_("来源记录"), max_length=20, choices=Origin.choices, blank=True)
+    origin_id = models.PositiveBigIntegerField(_("来源记录编号"), null=True, blank=True)
 
     class Meta:
         db_table = "projects_leaderact"
@@ -178,6 +193,7 @@ class LeaderAct(models.Model):
         indexes = [
             models.Index(fields=["district", "date"], name="leader_act_district_date"),
             models.Index(fields=["leader", "date"], name="leader_act_leader_date"),
+            models.Index(fields=["origin", "origin_id"], name="leader_act_origin"),
         ]
 
     def __str__(self) -> str:

@@ -295,3 +295,80 @@ def leader_act_record(
     )
     _record(project, events.leader_acted(act), actor, at)
     return act
+
+
+#: One act of a record: the leader, the project, the kind (推介/洽谈/考察…) and the day.
+ActSpec = tuple[Person, Project, str, dt.date]
+
+
+@transaction.atomic
+def leader_acts_sync(
+    *,
+    origin: str,
+    origin_id: int,
+    district: District,
+    acts: Iterable[ActSpec],
+    actor: User,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> list[LeaderAct]:
+    """Make the leader acts that are part of one record exactly ``acts``.
+
+    The record is a 招商活动, 外出招商 or 来访接待 (``origin``, ``origin_id``) that the app
+    above owns; the leaders who took part in it on a project act there once, as the record
+    says (one record, not two). Acts the record no longer names are withdrawn and new ones
+    logged, each change an event on its project in this transaction; acts it still names
+    stay as they are. Every project and leader must be of ``district``. The caller has
+    checked that ``actor`` may write the record. Return the record's acts.
+    """
+    if origin not in LeaderAct.Origin.values:
+        raise ValidationError("领导活动的来源记录无效。")
+    wanted: dict[tuple[int, int, str, dt.date], ActSpec] = {}
+    for leader, project, kind, day in acts:
+        if project.district_id != district.pk:
+            raise ValidationError(
+                {"projects": f"项目“{project.name}”不属于本区，不能记为本区领导活动。"}
+            )
+        _check_leader(district, leader)
+        if kind not in LeaderAct.Kind.values:
+            raise ValidationError({"kind": "活动类型无效。"})
+        try:
+            day = rules.clean_date(day)
+        except ValidationError as exc:
+            raise ValidationError({"date": exc.messages[0]}) from None
+        wanted[(leader.pk, project.pk, kind, day)] = (leader, project, kind, day)
+    note = _clean_text(note, label="内容", limit=2000, required=False)
+    existing = {
+        (act.leader_id, act.project_id, act.kind, act.date): act
+        for act in LeaderAct.objects.filter(origin=origin, origin_id=origin_id).select_related(
+            "project"
+        )
+    }
+    gone = [act for key, act in existing.items() if key not in wanted]
+    added = [spec for key, spec in wanted.items() if key not in existing]
+    touched = {act.project for act in gone} | {spec[1] for spec in added}
+    at = at or timezone.now()
+    # One lock order for every writer: by id, so that two records naming the same projects
+    # cannot wait on each other.
+    for project in sorted(touched, key=lambda p: p.pk):
+        project_lock_for_change(project, at)
+        project_check_time(project, at)
+    for act in gone:
+        entry = events.leader_act_withdrawn(act)
+        act.delete()
+        _record(act.project, entry, actor, at)
+    for leader, project, kind, day in added:
+        act = LeaderAct.objects.create(
+            project=project,
+            district_id=district.pk,
+            leader=leader,
+            kind=kind,
+            date=day,
+            note=note,
+            recorded_by=actor,
+            created_at=at,
+            origin=origin,
+            origin_id=origin_id,
+        )
+        _record(project, events.leader_acted(act), actor, at)
+    return list(LeaderAct.objects.filter(origin=origin, origin_id=origin_id))
