@@ -6,6 +6,7 @@ whose helpers these share.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,6 +45,11 @@ from .services_delivery import (
     clause_version,
     milestone_dates,
 )
+
+#: Checks an app above may add (in its ``AppConfig.ready``) that every payment must pass:
+#: ``guard(application, on)`` raises ``ValidationError`` to refuse it (the 中介 reward's
+#: 公示 not over yet). The policies app keeps no knowledge of who adds them.
+PAY_GUARDS: list[Callable[[Application, dt.date], None]] = []
 
 # --- instalments -------------------------------------------------------------------------
 
@@ -86,6 +92,8 @@ def pay(
         )
     on = _day(on, "支付日期")
     _not_before(on, instalment.due_on, "支付日期", "应付日期")
+    for guard in PAY_GUARDS:
+        guard(application, on)
     paid = _money(amount, "实付金额")
     if paid > instalment.amount:
         raise ValidationError(
