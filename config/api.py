@@ -14,6 +14,7 @@ from django.urls import reverse_lazy
 from ninja import NinjaAPI, Swagger
 
 from baton.accounts.api_auth import TokenAuth, TokenRefused
+from baton.activities.api import router as activities_router
 from baton.companies.api import router as companies_router
 from baton.core.api import STATUS_MESSAGES, add_error_handlers
 from baton.files.api import router as files_router
@@ -88,6 +89,7 @@ api.add_router("", todo_router)
 api.add_router("", files_router)
 api.add_router("", companies_router)
 api.add_router("", leads_router)
+api.add_router("", activities_router)
 
 add_error_handlers(api, conflicts=(ConflictError,))
 
