@@ -46,6 +46,7 @@ urlpatterns = [
     path("leads/", include("baton.leads.urls")),
     path("activities/", include("baton.activities.urls")),
     path("companies/", include("baton.companies.urls")),
+    path("intermediaries/", include("baton.intermediaries.urls")),
     path("chains/", include("baton.chains.urls")),
     path("policies/", include("baton.policies.urls")),
     path("ledger/", include("baton.ledger.urls")),

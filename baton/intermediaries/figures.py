@@ -1,0 +1,75 @@
+"""The intermediaries' figures per unit and month, as of a date, for the reports and the
+assessment (the lead wires them in): intermediaries on the register, claims filed,
+projects introduced (claims confirmed), rewards approved and paid.
+
+Read from the events (``IntermediaryEvent``), so that a month's figures as of D are the
+same whatever happened after D. Each event counts for the unit that held the claim's
+project at the time (the project's period then).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from baton.core.dates import end_of_day, start_of_day
+from baton.org.models import District
+from baton.projects.models import ProjectPeriod
+
+from .models import Claim, IntermediaryEvent
+
+Kind = IntermediaryEvent.Kind
+#: The counts kept per unit (and the register's size for the district).
+COUNTS = ("claims_filed", "projects_introduced", "rewards_approved", "rewards_paid")
+
+
+@dataclass
+class Figures:
+    district: District
+    since: dt.date
+    as_of: dt.date
+    #: Intermediaries on the register on ``as_of`` (备案 on or before it, not revoked).
+    active: int = 0
+    #: unit id → count name → number, for events from ``since`` to ``as_of``.
+    by_unit: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    def total(self, name: str) -> int:
+        return sum(row.get(name, 0) for row in self.by_unit.values())
+
+
+def _unit_at(claim: Claim, moment: dt.datetime) -> int:
+    """The unit that held the claim's project at ``moment`` (its period then)."""
+    period = (
+        ProjectPeriod.objects.filter(project_id=claim.project_id, valid_from__lte=moment)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=moment))
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+    return period or claim.project.unit_id
+
+
+def figures(*, district: District, since: dt.date, as_of: dt.date) -> Figures:
+    """The district's figures for ``since``–``as_of`` (a month: its first day and D)."""
+    out = Figures(district=district, since=since, as_of=as_of)
+    cutoff = end_of_day(as_of)
+    events = IntermediaryEvent.objects.filter(district=district, at__lte=cutoff)
+    registered = set(events.filter(kind=Kind.REGISTERED).values_list("intermediary_id", flat=True))
+    revoked = set(events.filter(kind=Kind.REVOKED).values_list("intermediary_id", flat=True))
+    out.active = len(registered - revoked)
+    window = events.filter(at__gte=start_of_day(since), claim__isnull=False).select_related(
+        "claim__project"
+    )
+    counted: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+    name: dict[str, str] = {
+        Kind.FILED: "claims_filed",
+        Kind.CONFIRMED: "projects_introduced",
+        Kind.REWARD_APPROVED: "rewards_approved",
+        Kind.PAID: "rewards_paid",
+    }
+    for event in window.filter(kind__in=list(name)).order_by("at", "id"):
+        claim = event.claim
+        assert claim is not None
+        counted[_unit_at(claim, event.at)][name[event.kind]] += 1
+    out.by_unit = dict(counted)
+    return out
