@@ -26,6 +26,7 @@ from baton.projects.api_reference import reference_router
 from baton.projects.services import ConflictError
 from baton.reports.api import router as reports_router
 from baton.todo.api import router as todo_router
+from baton.visits.api import router as visits_router
 
 DESCRIPTION = """接力棒招商项目库的 JSON 接口。
 
@@ -90,6 +91,7 @@ api.add_router("", files_router)
 api.add_router("", companies_router)
 api.add_router("", leads_router)
 api.add_router("", activities_router)
+api.add_router("", visits_router)
 
 add_error_handlers(api, conflicts=(ConflictError,))
 

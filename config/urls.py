@@ -44,6 +44,7 @@ urlpatterns = [
     path("projects/", include("baton.supervision.urls")),
     path("projects/", include("baton.files.urls")),
     path("leads/", include("baton.leads.urls")),
+    path("visits/", include("baton.visits.urls")),
     path("activities/", include("baton.activities.urls")),
     path("companies/", include("baton.companies.urls")),
     path("intermediaries/", include("baton.intermediaries.urls")),

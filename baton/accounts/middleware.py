@@ -71,6 +71,7 @@ BUSINESS_NAMESPACES = frozenset(
         "companies",
         "chains",
         "leads",
+        "visits",
     }
 )
 OPEN_TO_ADMINS = frozenset({"reports:home"})

@@ -313,6 +313,8 @@ def api_attachment(p: Persona, obj: AttFile) -> int:
 
 
 def visible(p: Persona, obj) -> bool:
+    if isinstance(obj, Outing):
+        return sees_outing(p, obj)
     if isinstance(obj, Clue):
         return sees_lead(p, obj)
     if isinstance(obj, Firm):
@@ -377,6 +379,62 @@ def company_targets(w) -> dict:
             Firm("xa_company", add(w.office, w.district, "翔安某某科技有限公司"), XIANGAN),
             Firm("ta_company", add(w.tongan_office, w.other_district, "同安某某电子"), TONGAN),
         ]
+    }
+
+
+# 外出招商 and 来访接待 (issue 19): a trip or a reception is its unit's. The unit's promoters
+# see theirs, the district office and leaders the district's, the city reviewer the city's;
+# the unit's promoters and the district office record and edit them (and file the trip's
+# report, register its leads); leaders and the city read.
+
+
+@dataclass(frozen=True)
+class Outing:
+    key: str
+    pk: int
+    district: str
+    unit: str
+
+
+def sees_outing(p: Persona, o: Outing) -> bool:
+    if p.role == UNIT:
+        return p.unit == o.unit
+    if p.role in (OFFICE, LEADER):
+        return p.district == o.district
+    return p.role == CITY
+
+
+def writes_outing(p: Persona, o: Outing) -> bool:
+    return (p.role == UNIT and p.unit == o.unit) or (p.role == OFFICE and p.district == o.district)
+
+
+def visit_targets(w) -> dict:
+    """翔安: a trip and a reception of 马巷; 同安: its office's own."""
+    from baton.companies.models import Company
+    from baton.visits import services as visits
+
+    day = timezone.localdate() - dt.timedelta(days=20)
+    xa, ta = (Company.objects.get(pk=firm.pk) for firm in w.targets["companies"])
+    xa_trip = visits.trip_create(
+        actor=w.promoter, title="赴深圳", start=day, end=day, destinations="深圳", companies=[xa]
+    )
+    ta_trip = visits.trip_create(
+        actor=w.tongan_office, unit=w.tongan_unit, title="赴上海", start=day, end=day,
+        destinations="上海",
+    )  # fmt: skip
+    xa_visit = visits.reception_create(actor=w.promoter, date=day, visitors="客商", companies=[xa])
+    ta_visit = visits.reception_create(
+        actor=w.tongan_office, unit=w.tongan_unit, date=day, visitors="客商", companies=[ta]
+    )
+    return {
+        "trips": [
+            Outing("xa_trip", xa_trip.pk, XIANGAN, MAXIANG),
+            Outing("ta_trip", ta_trip.pk, TONGAN, "同安区招商办"),
+        ],
+        "receptions": [
+            Outing("xa_reception", xa_visit.pk, XIANGAN, MAXIANG),
+            Outing("ta_reception", ta_visit.pk, TONGAN, "同安区招商办"),
+        ],
     }
 
 
@@ -1387,6 +1445,7 @@ BUSINESS_APPS = (
     "companies",
     "leads",
     "chains",
+    "visits",
 )
 
 
@@ -1564,6 +1623,40 @@ POLICY: dict[str, Web | Api] = {
     "jobs/<int:job_id>/download/": Web("jobs:download", ("GET",), job_download, "jobs"),
     # 客商库: the list for every business role in its area; registering for the promoters
     # and the office; a company's card, edit and merge as the company rules say.
+    # 外出招商 and 来访接待 (issue 19): the lists, the 考勤 table and the exports for every
+    # business role in its scope; recording and importing for the promoters and the office
+    # (an empty body: 422); a record, its edit, report and leads as ``sees_outing`` and
+    # ``writes_outing`` say.
+    "visits/": Web("visits:list", ("GET",), role_page(BUSINESS)),
+    "visits/new/": Web("visits:trip_new", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
+    "visits/export/": Web("visits:trip_export", ("GET",), role_page(BUSINESS)),
+    "visits/import/": Web("visits:trip_import", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
+    "visits/monthly/": Web("visits:monthly", ("GET",), role_page(BUSINESS)),
+    "visits/monthly/xlsx/": Web("visits:monthly_xlsx", ("GET",), role_page(BUSINESS)),
+    "visits/<int:pk>/": Web("visits:trip_detail", ("GET",), object_page(sees_outing), "trips"),
+    **{
+        f"visits/<int:pk>/{step}/": Web(
+            f"visits:trip_{step}", ("GET", "POST"), object_page(writes_outing, 422), "trips"
+        )
+        for step in ("edit", "report", "lead")
+    },
+    "visits/receptions/": Web("visits:receptions", ("GET",), role_page(BUSINESS)),
+    "visits/receptions/new/": Web(
+        "visits:reception_new", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)
+    ),
+    "visits/receptions/export/": Web("visits:reception_export", ("GET",), role_page(BUSINESS)),
+    "visits/receptions/<int:pk>/": Web(
+        "visits:reception_detail", ("GET",), object_page(sees_outing), "receptions"
+    ),
+    **{
+        f"visits/receptions/<int:pk>/{step}/": Web(
+            f"visits:reception_{step}",
+            ("GET", "POST"),
+            object_page(writes_outing, 422),
+            "receptions",
+        )
+        for step in ("edit", "lead")
+    },
     "companies/": Web("companies:list", ("GET",), role_page(BUSINESS)),
     "companies/new/": Web("companies:new", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
     "companies/import/": Web("companies:import", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
@@ -1944,6 +2037,17 @@ POLICY: dict[str, Web | Api] = {
             ("convert", "convert", lambda w, obj: {"stage": "planning"}),
         )
     },
+    # 外出招商 and 来访接待: read only, in the same scope as the pages.
+    "api/v1/visits": Api("/visits", {"GET": (every_token, None)}),
+    "api/v1/visits/<pk>": Api(
+        "/visits/{pk}", {"GET": (lambda p, o: 200 if sees_outing(p, o) else 404, None)}, "trips"
+    ),
+    "api/v1/receptions": Api("/receptions", {"GET": (every_token, None)}),
+    "api/v1/receptions/<pk>": Api(
+        "/receptions/{pk}",
+        {"GET": (lambda p, o: 200 if sees_outing(p, o) else 404, None)},
+        "receptions",
+    ),
     "api/v1/land/parcels": Api("/land/parcels", {"GET": (land_list, None)}),
     "api/v1/land/parcels/<code>": Api(
         "/land/parcels/{code}", {"GET": (land_read, None)}, "parcels"
@@ -2237,6 +2341,7 @@ def build_world():
     w.targets.update(notice_targets(w))  # 通知
     w.targets.update(company_targets(w))  # 客商库
     w.targets.update(lead_targets(w))  # 投资信息
+    w.targets.update(visit_targets(w))  # 外出招商、来访接待
     w.lead_company = w.targets["companies"][0].pk  # a 翔安 company, for registering
     w.targets.update(chain_targets(w))  # 产业链图谱 (after the leads: it adds companies)
     w.targets.update(delivery_targets(w))  # 政策兑现
@@ -2269,7 +2374,7 @@ def web_path(spec: Web, obj) -> str:
         return reverse(spec.name, kwargs={"pk": obj.scheme.pk, "job_id": obj.pk})
     if isinstance(obj, NoticeTarget):
         return reverse(spec.name, kwargs={"pk": obj.pk})
-    if isinstance(obj, Firm):
+    if isinstance(obj, Firm | Outing):
         return reverse(spec.name, kwargs={"pk": obj.pk})
     if isinstance(obj, Rope):
         extra = {f: getattr(obj, f) for f in ROPE_ARGS.get(spec.name, ())}

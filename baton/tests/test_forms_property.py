@@ -851,6 +851,28 @@ CASES += [
 ]
 
 
+# 外出招商 and 来访接待 (issue 19): the lists' and the 考勤 page's filters, a trip, a
+# reception, the trip report, a lead produced and the ledger upload.
+_vi = "baton.visits.forms."
+CASES += [
+    *(
+        Case(_vi + name, lambda o, d, f, name=name: _cls(_vi + name)(d, units=_district_units(o)))
+        for name in ("FilterForm", "MonthForm")
+    ),
+    *(
+        Case(
+            _vi + name,
+            lambda o, d, f, name=name: _cls(_vi + name)(
+                d, district=o.w.district, units=_district_units(o)
+            ),
+        )
+        for name in ("TripForm", "ReceptionForm")
+    ),
+    Case(_vi + "LeadForm", lambda o, d, f: _cls(_vi + "LeadForm")(d, companies=_companies(o))),
+    *(_simple(_vi + name) for name in ("ReportForm", "ImportForm")),
+]
+
+
 def project_forms() -> set[str]:
     """Return every form class defined in a module of an installed Baton app."""
     found = set()

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class VisitsConfig(AppConfig):
     name = "baton.visits"
     verbose_name = "外出招商与来访接待"
+
+    def ready(self) -> None:
+        from . import todo  # noqa: F401 — trip reports due in 待办

@@ -828,6 +828,10 @@ ROUTES = {
     ("post", "/api/v1/leads/{code}/arbitrate"),
     ("post", "/api/v1/leads/{code}/reassign"),
     ("post", "/api/v1/leads/{code}/convert"),
+    ("get", "/api/v1/visits"),
+    ("get", "/api/v1/visits/{pk}"),
+    ("get", "/api/v1/receptions"),
+    ("get", "/api/v1/receptions/{pk}"),
 }
 
 
