@@ -43,6 +43,11 @@ _MENU = [
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
     ),
     (
+        "activities:list",
+        "招商活动",
+        {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
+    (
         "companies:list",
         "客商库",
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},

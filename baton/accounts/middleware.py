@@ -61,6 +61,7 @@ ADMINS_SEE_NO_BUSINESS_DATA = "按照“三员分立”的要求，管理员不�
 #: the 工作台 (where every account starts, the administrators included).
 BUSINESS_NAMESPACES = frozenset(
     {
+        "activities",
         "projects",
         "supervision",
         "files",

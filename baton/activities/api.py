@@ -41,6 +41,7 @@ from .selectors import signed_list
 
 router = Router(tags=["招商活动"])
 NOT_FOUND = "招商活动不存在，或不在您的查看范围内。"
+NO_COMPANY = "所选企业不在本区客商库中。"
 _CODE = re.compile(r"^HD[0-9A-Za-z]{1,20}-[0-9]{4}-[0-9]{1,9}$")
 _LIST_ERRORS = {401: Error, 403: Error, 422: Error}
 _READ_ERRORS = {401: Error, 403: Error, 404: Error}
@@ -204,7 +205,7 @@ def _values(user: User, district_id: int, payload: dict) -> dict:
         ids = values["companies"] or []
         found = list(visible_companies(user).filter(pk__in=ids, district_id=district_id))
         if len(found) != len(set(ids)):
-            raise ValidationError({"companies": "企业不存在，或不在本区的客商库中。"})
+            raise ValidationError({"companies": NO_COMPANY})
         values["companies"] = found
     if "leaders" in values:
         ids = values["leaders"] or []
@@ -264,7 +265,7 @@ def activity_detail(request, code: str):
     "/activities/{code}", response={200: ActivityOut, **_ACT_ERRORS}, summary="修改招商活动"
 )
 def activity_edit(request, code: str, payload: ActivityUpdateIn):
-    """只修改请求中给出的字段；须带 version，他人已先保存时返回 409。"""
+    """只改请求中给出的字段；须带读到的 version（乐观锁），他人已先保存时返回 409。"""
     user = request.auth
     activity = _in_scope(user, code)
     if not rules.can_edit(user, activity):
@@ -296,11 +297,11 @@ def activity_sign(request, code: str, payload: SigningIn):
     if values["project"]:
         project = Project.objects.filter(project_scope(user), pk=values["project"]).first()
         if project is None:
-            raise ValidationError({"project": "项目不存在，或不在您的查看范围内。"})
+            raise ValidationError({"project": "所选项目不在您的查看范围内。"})
     if values["company"]:
         company = visible_companies(user).filter(pk=values["company"]).first()
         if company is None:
-            raise ValidationError({"company": "企业不存在，或不在本区的客商库中。"})
+            raise ValidationError({"company": NO_COMPANY})
     services.signing_add(
         activity=activity, actor=user, project=project, company=company,
         title=values["title"], kind=values["kind"], amount=values["amount_wan"],

@@ -4,10 +4,14 @@ services turn them into 万元 (``core.money``) and check the rules again."""
 from django import forms
 
 from baton.core.forms import CHOICE_ERRORS, UPLOAD_ERRORS, amount_field, date_field, text_field
+from baton.projects.forms import UnitsField
 
+from . import rules
 from .models import Kind, SigningKind
 
-_INT = {"invalid": "请输入整数。", "required": "请填写。"}
+_INT = {"invalid": "应为整数。", "required": "请填写。"}
+_YEARS = "年度应在 2000 至 2100 之间。"
+_DAYS = "日期应为 1 至 31。"
 
 
 class FilterForm(forms.Form):
@@ -28,8 +32,8 @@ class FilterForm(forms.Form):
     year = forms.IntegerField(
         label="年度", required=False, min_value=2000, max_value=2100, error_messages={
             "invalid": "年度应为四位数字，如 2026。",
-            "min_value": "年度应在 2000 至 2100 之间。",
-            "max_value": "年度应在 2000 至 2100 之间。",
+            "min_value": _YEARS,
+            "max_value": _YEARS,
         }
     )  # fmt: skip
 
@@ -43,13 +47,13 @@ class ActivityForm(forms.Form):
 
     unit = forms.ModelChoiceField(
         label="责任单位", queryset=None, empty_label="（请选择）", error_messages={
-            **CHOICE_ERRORS, "required": "请选择责任单位。"
+            **CHOICE_ERRORS, "required": rules.NO_UNIT
         }
     )  # fmt: skip
     kind = forms.ChoiceField(
         label="活动类型",
         choices=[("", "（请选择）"), *Kind.choices],
-        error_messages={**CHOICE_ERRORS, "required": "请选择活动类型。"},
+        error_messages={**CHOICE_ERRORS, "required": rules.NO_KIND},
     )
     title = text_field("活动名称", max_length=200, required=True)
     organizer = text_field("主办单位", max_length=200, required=True)
@@ -59,7 +63,7 @@ class ActivityForm(forms.Form):
     place = text_field("地点", max_length=200, required=True)
     budget = amount_field("预算（万元）")
     cost = amount_field("实际费用（万元）", help_text="活动结束后填写。")
-    companies = forms.ModelMultipleChoiceField(
+    companies = UnitsField(
         label="邀请企业（客商库）",
         queryset=None,
         required=False,
@@ -67,7 +71,7 @@ class ActivityForm(forms.Form):
         error_messages=CHOICE_ERRORS,
     )
     guests = text_field("嘉宾", max_length=2000, rows=2, help_text="一行一位：姓名、单位、职务。")
-    leaders = forms.ModelMultipleChoiceField(
+    leaders = UnitsField(
         label="出席领导",
         queryset=None,
         required=False,
@@ -103,7 +107,7 @@ class SigningForm(forms.Form):
     kind = forms.ChoiceField(
         label="签约类型",
         choices=[("", "（请选择）"), *SigningKind.choices],
-        error_messages={**CHOICE_ERRORS, "required": "请选择签约类型（合同、协议或意向）。"},
+        error_messages={**CHOICE_ERRORS, "required": rules.NO_SIGNING_KIND},
     )
     amount = amount_field("签约金额（万元）", required=True)
 
@@ -115,7 +119,7 @@ class SigningForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("project") and not data.get("company") and not self.errors:
-            self.add_error("project", "请选择签约的项目或企业。")
+            self.add_error("project", rules.NO_SUBJECT)
         return data
 
 
@@ -128,13 +132,13 @@ class RemoveForm(forms.Form):
 class PlanItemForm(forms.Form):
     unit = forms.ModelChoiceField(
         label="单位", queryset=None, empty_label="（请选择）", error_messages={
-            **CHOICE_ERRORS, "required": "请选择单位。"
+            **CHOICE_ERRORS, "required": rules.NO_PLAN_UNIT
         }
     )  # fmt: skip
     kind = forms.ChoiceField(
         label="活动类型",
         choices=[("", "（请选择）"), *Kind.choices],
-        error_messages={**CHOICE_ERRORS, "required": "请选择活动类型。"},
+        error_messages={**CHOICE_ERRORS, "required": rules.NO_KIND},
     )
     title = text_field("活动名称", max_length=200, required=True)
     month = forms.TypedChoiceField(
@@ -160,7 +164,7 @@ class SettingsForm(forms.Form):
     )
     plan_day = forms.IntegerField(
         label="截止日", min_value=1, max_value=31, error_messages={
-            **_INT, "min_value": "日期应为 1 至 31。", "max_value": "日期应为 1 至 31。",
+            **_INT, "min_value": _DAYS, "max_value": _DAYS,
             "required": "请填写截止日。",
         }
     )  # fmt: skip
@@ -169,6 +173,6 @@ class SettingsForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="招商活动台账（.xlsx）",
-        error_messages={**UPLOAD_ERRORS, "required": "请选择要导入的文件。"},
+        error_messages={**UPLOAD_ERRORS, "required": "请选择招商活动台账文件。"},
     )
     dry_run = forms.BooleanField(label="试导入（只校验，不写入）", required=False)

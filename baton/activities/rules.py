@@ -24,7 +24,12 @@ NO_SUBJECT = "请选择签约的项目或企业。"
 DATES = "结束日期不能早于开始日期。"
 PLAN_MONTH = "计划月份应为 1 至 12。"
 BAD_DEADLINE = "截止日期无效，请核对月份和日期。"
-NOT_LEADER = "请选择在册的区或市领导。"
+NOT_LEADER = "出席领导须为在册的区或市领导。"
+NO_UNIT = "请选择责任单位。"
+NO_PLAN_UNIT = "请选择单位。"
+NO_KIND = "请选择招商活动的类型。"
+NO_SIGNING_KIND = "请选择签约类型（合同、协议或意向）。"
+NOT_ON_LIST = "该签约项目不在本活动的清单中。"
 
 
 def _coordinating(user: User) -> bool:

@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from baton.accounts.models import User
 from baton.companies.models import Company
+from baton.core.messages import fill_in, too_long, unknown_fields
 from baton.core.money import plain, to_wan
+from baton.leads.services import MERGED_COMPANY
 from baton.org.models import District, Person, Unit
 from baton.projects.models import Project
 from baton.projects.rules import check_leader_of
@@ -59,9 +61,9 @@ def _text(field: str, value: Any) -> str:
     label, limit, required = TEXTS[field]
     text = str(value or "").strip()
     if required and not text:
-        raise ValidationError({field: [f"请填写{label}。"]})
+        raise ValidationError({field: [fill_in(label)]})
     if len(text) > limit:
-        raise ValidationError({field: [f"{label}不能超过 {limit} 个字。"]})
+        raise ValidationError({field: [too_long(limit, label)]})
     return text
 
 
@@ -78,9 +80,9 @@ def _money(field: str, value: Any, *, required: bool = True) -> Decimal | None:
 
 def _day(field: str, value: Any, label: str) -> dt.date:
     if not isinstance(value, dt.date):
-        raise ValidationError({field: [f"请填写{label}。"]})
+        raise ValidationError({field: [fill_in(label)]})
     if not 2000 <= value.year <= 2100:
-        raise ValidationError({field: [f"{label}超出合理范围。"]})
+        raise ValidationError({field: [f"{label}应在 2000 年至 2100 年之间。"]})
     return value
 
 
@@ -92,7 +94,7 @@ def _clean(district: District, values: dict) -> dict:
             clean[field] = _text(field, value)
         elif field == "kind":
             if value not in Kind.values:
-                raise ValidationError({"kind": ["请选择活动类型。"]})
+                raise ValidationError({"kind": [rules.NO_KIND]})
             clean[field] = value
         elif field == "start_on":
             clean[field] = _day(field, value, "开始日期")
@@ -107,7 +109,7 @@ def _clean(district: District, values: dict) -> dict:
         elif field == "leaders":
             clean[field] = _leaders(district, value)
         else:
-            raise ValidationError(f"不能修改这些字段：{field}。")
+            raise ValidationError(unknown_fields([field]))
     return clean
 
 
@@ -117,7 +119,7 @@ def _companies(district: District, companies: Iterable[Company]) -> list[Company
         if company.district_id != district.pk:
             raise ValidationError({"companies": [rules.not_in_district("企业", company.name)]})
         if company.merged_into_id:
-            raise ValidationError({"companies": ["该企业已并入另一条记录，请选择合并后的企业。"]})
+            raise ValidationError({"companies": [MERGED_COMPANY]})
     return chosen
 
 
@@ -210,7 +212,7 @@ def activity_create(
 ) -> Activity:
     """Register an activity of ``unit`` (the unit's promoters, or its district's office)."""
     if not isinstance(unit, Unit) or not unit.is_active:
-        raise ValidationError({"unit": ["请选择责任单位。"]})
+        raise ValidationError({"unit": [rules.NO_UNIT]})
     if not rules.can_write_for(actor, unit.district_id, unit.pk):
         raise PermissionDenied(rules.NOT_A_WRITER)
     district = unit.district
@@ -278,7 +280,7 @@ def activity_update(
     _check_edit(actor, activity)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise ValidationError(f"不能修改这些字段：{'、'.join(sorted(unknown))}。")
+        raise ValidationError(unknown_fields(unknown))
     _lock(activity, version)
     values = _clean(activity.district, changes)
     current = {
@@ -334,7 +336,7 @@ def signing_add(
     if company is not None:
         _companies(activity.district, [company])
     if kind not in SigningKind.values:
-        raise ValidationError({"kind": ["请选择签约类型（合同、协议或意向）。"]})
+        raise ValidationError({"kind": [rules.NO_SIGNING_KIND]})
     value = _money("amount", amount)
     title = str(title or "").strip() or (project.name if project else company.name)  # type: ignore[union-attr]
     if len(title) > 200:
@@ -384,7 +386,7 @@ def signing_remove(
     """Take a line off the signed list (entered by mistake)."""
     _check_edit(actor, activity)
     if signing.activity_id != activity.pk:
-        raise ValidationError("该签约项目不在本活动的清单中。")
+        raise ValidationError(rules.NOT_ON_LIST)
     _lock(activity, None)
     at = at or timezone.now()
     old = _signing_json(signing)
@@ -429,13 +431,13 @@ def plan_item_add(
 ) -> PlanItem:
     """Add an activity to the district's plan for ``year``; after the deadline it is 补报."""
     if not isinstance(unit, Unit) or not unit.is_active:
-        raise ValidationError({"unit": ["请选择单位。"]})
+        raise ValidationError({"unit": [rules.NO_PLAN_UNIT]})
     if not rules.can_write_for(actor, unit.district_id, unit.pk):
         raise PermissionDenied(rules.NOT_A_WRITER)
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationError({"year": ["计划年度无效。"]})
     if kind not in Kind.values:
-        raise ValidationError({"kind": ["请选择活动类型。"]})
+        raise ValidationError({"kind": [rules.NO_KIND]})
     if not isinstance(month, int) or not 1 <= month <= 12:
         raise ValidationError({"month": [rules.PLAN_MONTH]})
     title = _text("title", title)

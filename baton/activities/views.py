@@ -308,11 +308,13 @@ def signing_remove(request, code):
     if not rules.can_edit(user, activity):
         return deny(request, rules.NOT_A_WRITER, back_url=activity_url(activity))
     form = RemoveForm(request.POST)
-    if not form.is_valid():
-        return deny(request, "签约项目无效。", back_url=activity_url(activity))
-    signing = activity.signings.filter(pk=form.cleaned_data["signing"]).first()
+    signing = (
+        activity.signings.filter(pk=form.cleaned_data["signing"]).first()
+        if form.is_valid()
+        else None
+    )
     if signing is None:
-        raise Http404
+        raise Http404(rules.NOT_ON_LIST)
     services.signing_remove(activity=activity, actor=user, signing=signing)
     return go_to(activity_url(activity))(request, f"已删除签约：{signing.title}。")
 
@@ -360,6 +362,8 @@ def plan(request):
     district = _district_of(request)
     if district is None:
         return deny(request, rules.NO_ACTIVITIES_FOR_ROLE)
+    if request.method == "POST" and not rules.can_create(user):
+        return deny(request, rules.NOT_A_WRITER, back_url=reverse("activities:plan"))
     year = _year(request, timezone.localdate().year + 1)
     writable = _units(user, writable=True).filter(district=district)
     form = PlanItemForm(_posted(request), units=writable)

@@ -327,6 +327,8 @@ def visible(p: Persona, obj) -> bool:
         return sees_problem(p, obj)
     if isinstance(obj, Sup):
         return sees_supervision(p, obj)
+    if isinstance(obj, Act):
+        return sees_activity(p, obj)
     return sees(p, obj)
 
 
@@ -669,6 +671,83 @@ def lead_targets(w) -> dict:
             Clue("xa_assessed", assessed.code, XIANGAN, MAXIANG, MAXIANG, "assessed", True, True),
             Clue("ta_new", tongan.code, TONGAN, "同安区招商办", "同安区招商办"),
         ]
+    }
+
+
+# 招商活动 (issue 19): an activity, and an item of the annual plan, is its unit's. The
+# unit's promoters see and write theirs, the district office the district's (and sets the
+# plan's deadline), leaders read the district's, the city reviewer the city's. A plan item
+# an activity was held for cannot be removed (403 with the reason, for its writers too).
+
+
+@dataclass(frozen=True)
+class Act:
+    key: str
+    code: str
+    pk: int
+    district: str
+    unit: str
+
+
+def sees_activity(p: Persona, a: Act) -> bool:
+    if p.role == UNIT:
+        return p.unit == a.unit
+    if p.role in (OFFICE, LEADER):
+        return p.district == a.district
+    return p.role == CITY
+
+
+def writes_activity(p: Persona, a: Act) -> bool:
+    return (p.role == UNIT and p.unit == a.unit) or (p.role == OFFICE and p.district == a.district)
+
+
+def activity_api(p: Persona, a: Act) -> int:
+    """A write on an activity over the API: 404 unseen, 403 unless its writer, else the
+    given answer (the body's refusal)."""
+    if not sees_activity(p, a):
+        return 404
+    return 403 if not writes_activity(p, a) else 0
+
+
+def plan_remove(p: Persona, method: str, a: Act) -> int:
+    return 404 if not sees_activity(p, a) else 403
+
+
+def new_activity_api(p: Persona, obj) -> int:
+    """The body names 马巷's unit and a blank title: the service's 422 for 马巷's promoters
+    and the district offices (同安's: not its unit, 422 too), 403 for everyone else."""
+    if p.role == OFFICE or (p.role == UNIT and p.unit == MAXIANG):
+        return 422
+    return 403
+
+
+def activity_targets(w) -> dict:
+    """翔安: 马巷's activity, held for an item of its plan; 同安: its office's own."""
+    from baton.activities import services as activities
+
+    day = timezone.localdate() - dt.timedelta(days=10)
+
+    def add(actor, unit, title):
+        item = activities.plan_item_add(
+            actor=actor, unit=unit, year=day.year, kind="signing", title=title, month=day.month
+        )
+        a = activities.activity_create(
+            actor=actor, unit=unit, kind="signing", title=title, organizer="区政府",
+            place="区行政中心", start_on=day, plan_item=item,
+        )  # fmt: skip
+        return a, item
+
+    xa, xa_item = add(w.promoter, w.town, "翔安签约仪式")
+    ta, ta_item = add(w.tongan_office, w.tongan_unit, "同安签约仪式")
+    return {
+        "activities": [
+            Act("xa_activity", xa.code, xa.pk, XIANGAN, MAXIANG),
+            Act("ta_activity", ta.code, ta.pk, TONGAN, "同安区招商办"),
+        ],
+        "plan_items": [
+            Act("xa_plan", "", xa_item.pk, XIANGAN, MAXIANG),
+            Act("ta_plan", "", ta_item.pk, TONGAN, "同安区招商办"),
+        ],
     }
 
 
@@ -1435,6 +1514,7 @@ def _stale(**values):
 #: the rule on every one of their pages (any method, an object that exists or not) but
 #: the 工作台, where every account starts.
 BUSINESS_APPS = (
+    "activities",
     "projects",
     "supervision",
     "files",
@@ -1712,6 +1792,41 @@ POLICY: dict[str, Web | Api] = {
     "leads/new/companies/": Web("leads:company_search", ("GET",), role_page({UNIT, OFFICE})),
     "leads/settings/": Web("leads:settings", ("GET", "POST"), role_page({OFFICE}, 422)),
     "leads/<str:code>/": Web("leads:detail", ("GET",), object_page(sees_lead), "leads"),
+    # 招商活动: the list, calendar, plan and export for every business role in its scope;
+    # registering and importing for the promoters and the office (an empty form: 422); the
+    # plan's deadline for the office; an activity and its signed list as ``sees_activity``
+    # and ``writes_activity`` say (a line not on the list: 404).
+    "activities/": Web("activities:list", ("GET",), role_page(BUSINESS)),
+    "activities/new/": Web("activities:new", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
+    "activities/export/": Web("activities:export", ("GET",), role_page(BUSINESS)),
+    "activities/import/": Web("activities:import", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
+    "activities/calendar/": Web("activities:calendar", ("GET",), role_page(BUSINESS)),
+    "activities/plan/": Web(
+        "activities:plan",
+        ("GET", "POST"),
+        lambda p, method, obj: 200 if method == "GET" else 422 if p.role in (UNIT, OFFICE) else 403,
+    ),
+    "activities/plan/settings/": Web(
+        "activities:plan_settings", ("GET", "POST"), role_page({OFFICE}, 422)
+    ),
+    "activities/plan/<int:pk>/remove/": Web(
+        "activities:plan_remove", ("POST",), plan_remove, "plan_items"
+    ),
+    "activities/<str:code>/": Web(
+        "activities:detail", ("GET",), object_page(sees_activity), "activities"
+    ),
+    "activities/<str:code>/signings/": Web(
+        "activities:signings", ("GET",), object_page(sees_activity), "activities"
+    ),
+    **{
+        f"activities/<str:code>/{path}": Web(
+            f"activities:{name}", ("GET", "POST"), object_page(writes_activity, 422), "activities"
+        )
+        for path, name in (("edit/", "edit"), ("signings/add/", "sign"))
+    },
+    "activities/<str:code>/signings/remove/": Web(
+        "activities:unsign", ("POST",), object_page(writes_activity, 404), "activities"
+    ),
     **{
         f"leads/<str:code>/{step}/": Web(f"leads:{step}", ("GET", "POST"), lead_page(step), "leads")
         for step in LEAD_STEPS
@@ -2048,6 +2163,89 @@ POLICY: dict[str, Web | Api] = {
         {"GET": (lambda p, o: 200 if sees_outing(p, o) else 404, None)},
         "receptions",
     ),
+    # 招商活动 over the API: as the pages.
+    "api/v1/activities": Api(
+        "/activities",
+        {
+            "GET": (every_token, None),
+            "POST": (
+                new_activity_api,
+                lambda w, obj: {
+                    "unit": w.town.pk,
+                    "kind": "promotion",
+                    "title": "  ",
+                    "organizer": "区政府",
+                    "place": "深圳",
+                    "start_on": "2026-03-01",
+                },
+            ),
+        },
+    ),
+    "api/v1/activities/<code>": Api(
+        "/activities/{code}",
+        {
+            "GET": (lambda p, a: 200 if sees_activity(p, a) else 404, None),
+            "PATCH": (lambda p, a: activity_api(p, a) or 409, _stale(title="改名")),
+        },
+        "activities",
+    ),
+    "api/v1/activities/<code>/signings": Api(
+        "/activities/{code}/signings",
+        {
+            "POST": (
+                lambda p, a: activity_api(p, a) or 422,
+                lambda w, a: {"kind": "contract", "amount_wan": "1"},
+            )
+        },
+        "activities",
+    ),
+    # 中介机构与引荐人: the lists in the user's scope (the administrators': empty); 备案 for
+    # the district offices (a blank name: 422); filing for the project's unit and office
+    # (a blank account: 422); the decisions for the office (a stale version: 409).
+    "api/v1/intermediaries": Api(
+        "/intermediaries",
+        {
+            "GET": (every_token, None),
+            "POST": (
+                lambda p, obj: 422 if p.role == OFFICE else 403,
+                lambda w, obj: {
+                    "kind": "agency", "name": " ", "filed_on": "2024-01-01",
+                    "declared_on": "2024-01-01",
+                },
+            ),
+        },
+    ),
+    "api/v1/intermediaries/<code>": Api(
+        "/intermediaries/{code}",
+        {"GET": (lambda p, a: 200 if sees_agent(p, a) else 404, None)},
+        "agents",
+    ),
+    "api/v1/intermediaries/claims": Api(
+        "/intermediaries/claims",
+        {
+            "GET": (every_token, None),
+            "POST": (
+                claim_file_api,
+                lambda w, obj: {
+                    "intermediary": w.xa_agent, "project": w.proj["mx_draft"].code,
+                    "account": " ",
+                },
+            ),
+        },
+    ),
+    "api/v1/intermediaries/claims/<code>": Api(
+        "/intermediaries/claims/{code}",
+        {"GET": (lambda p, c: 200 if sees_pledge(p, c) else 404, None)},
+        "claims",
+    ),
+    "api/v1/intermediaries/claims/<code>/confirm": Api(
+        "/intermediaries/claims/{code}/confirm", {"POST": (claim_api, _stale())}, "claims"
+    ),
+    "api/v1/intermediaries/claims/<code>/refuse": Api(
+        "/intermediaries/claims/{code}/refuse",
+        {"POST": (claim_api, _stale(reason="不符合"))},
+        "claims",
+    ),
     "api/v1/land/parcels": Api("/land/parcels", {"GET": (land_list, None)}),
     "api/v1/land/parcels/<code>": Api(
         "/land/parcels/{code}", {"GET": (land_read, None)}, "parcels"
@@ -2345,6 +2543,7 @@ def build_world():
     w.lead_company = w.targets["companies"][0].pk  # a 翔安 company, for registering
     w.targets.update(chain_targets(w))  # 产业链图谱 (after the leads: it adds companies)
     w.targets.update(delivery_targets(w))  # 政策兑现
+    w.targets.update(activity_targets(w))  # 招商活动
     return w
 
 
@@ -2381,6 +2580,8 @@ def web_path(spec: Web, obj) -> str:
         return reverse(spec.name, kwargs={"pk": obj.pk, **extra})
     if isinstance(obj, Clue | Deliv):
         return reverse(spec.name, kwargs={"code": obj.code})
+    if isinstance(obj, Act):
+        return reverse(spec.name, kwargs={"code": obj.code} if obj.code else {"pk": obj.pk})
     return reverse(spec.name)
 
 

@@ -825,6 +825,35 @@ CASES += [
 ]
 
 
+# 招商活动 (issue 19): the list's filter, an activity, its signed list, the plan, the import.
+_ac = "baton.activities.forms."
+
+
+def _leaders(o):
+    return _cls("baton.org.models.Person").objects.exclude(level="staff")
+
+
+CASES += [
+    *(_simple(_ac + name) for name in ("RemoveForm", "SettingsForm", "ImportForm")),
+    *(
+        Case(_ac + name, lambda o, d, f, name=name: _cls(_ac + name)(d, units=_district_units(o)))
+        for name in ("FilterForm", "PlanItemForm")
+    ),
+    Case(
+        _ac + "ActivityForm",
+        lambda o, d, f: _cls(_ac + "ActivityForm")(
+            d, units=_district_units(o), companies=_companies(o), leaders=_leaders(o)
+        ),
+    ),
+    Case(
+        _ac + "SigningForm",
+        lambda o, d, f: _cls(_ac + "SigningForm")(
+            d, projects=_in_scope(o), companies=_companies(o)
+        ),
+    ),
+]
+
+
 # 政策测算 (issue 18): the what-if's facts, the facts added to a project or a lead, the picker.
 _pc = "baton.policies.forms_calculator."
 CASES += [_simple(_pc + name) for name in ("FactsForm", "WhatIfForm", "PickForm")]

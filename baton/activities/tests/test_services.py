@@ -34,7 +34,7 @@ def test_it_registers_an_activity_with_its_code_and_event(w):
     ("values", "field", "message"),
     [
         ({"title": "  "}, "title", "请填写活动名称。"),
-        ({"kind": "party"}, "kind", "请选择活动类型。"),
+        ({"kind": "party"}, "kind", rules.NO_KIND),
         ({"budget": "-1"}, "budget", "金额不能为负数。"),
         ({"cost": "abc"}, "cost", "“abc”不是有效的金额（万元）。"),
         ({"end_on": DAY - dt.timedelta(days=1)}, "end_on", rules.DATES),
