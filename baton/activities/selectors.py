@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from baton.accounts.models import User
+from baton.visits.selectors import calendar_items
 
 from . import rules
 from .counting import Credit, credits
@@ -105,9 +106,8 @@ class Entry:
 
 
 #: Sources of calendar entries: ``source(user, first, last)`` returns the entries of the
-#: days ``first``..``last`` the user may see. The visits app adds its trips and receptions
-#: here with one ``CALENDAR_SOURCES.append`` (it sits below this app, so the call is ours
-#: once its selectors exist).
+#: days ``first``..``last`` the user may see — the activities, and the visits app's trips
+#: and receptions (an app below this one); another kind of record adds one function here.
 CALENDAR_SOURCES: list[Callable[[User, dt.date, dt.date], list[Entry]]] = []
 
 
@@ -125,7 +125,16 @@ def activity_entries(user: User, first: dt.date, last: dt.date) -> list[Entry]:
     ]
 
 
-CALENDAR_SOURCES.append(activity_entries)
+def visit_entries(user: User, first: dt.date, last: dt.date) -> list[Entry]:
+    """The trips (外出招商) and receptions (来访接待) of the visits app."""
+    labels = {"trip": "外出招商", "reception": "来访接待"}
+    return [
+        Entry(i.start, i.end, i.title.split("：", 1)[-1], labels.get(i.kind, i.kind), i.url, i.kind)
+        for i in calendar_items(user=user, start=first, end=last)
+    ]
+
+
+CALENDAR_SOURCES.extend((activity_entries, visit_entries))
 
 
 def month_calendar(*, user: User, year: int, month: int) -> list[list[dict]]:

@@ -224,6 +224,20 @@ def test_the_calendar_shows_the_months_activities(client, w):
     assert c.get(reverse("activities:calendar"), {"month": "x"}).status_code == 200
 
 
+def test_the_calendar_shows_trips_and_receptions_too(client, w):
+    from baton.visits import services as visits
+
+    visits.trip_create(
+        actor=w.promoter, title="赴深圳", start=DAY, end=DAY, destinations="深圳", companies=[]
+    )
+    visits.reception_create(
+        actor=w.promoter, date=DAY, visitors="宁德时代考察团", companies=[company(w)]
+    )
+    text = signed(client, w.promoter).get(reverse("activities:calendar"), {"month": "2026-03"})
+    body = text.content.decode()
+    assert "外出招商" in body and "来访接待" in body and "宁德时代考察团" in body
+
+
 def test_export_then_import_changes_nothing_and_a_bad_row_writes_nothing(client, w):
     a = activity(w, companies=[company(w)])
     services.signing_add(
