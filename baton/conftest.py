@@ -2,6 +2,7 @@ import itertools
 import os
 
 import pytest
+from django.test import TransactionTestCase
 from hypothesis import settings as hypothesis_settings
 
 from baton.testing import make_world
@@ -13,13 +14,35 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+#: The fixtures through which a test reaches the test database.
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+
+
 def pytest_collection_modifyitems(items):
     """Mark every test that drives the browser ``browser``, whichever file it is in, so
     that ``-m "not browser"`` leaves them all out (the PostgreSQL run of .ci/run does:
-    the pages are the same on either database, and the views' tests run on both)."""
+    the pages are the same on either database, and the views' tests run on both); and
+    every test that never reaches the database ``nodb`` (it gives the same answer on
+    either database, so the PostgreSQL run leaves it out too)."""
     for item in items:
-        if "browser" in getattr(item, "fixturenames", ()):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
+        cls = getattr(item, "cls", None)
+        if (
+            not fixtures & DATABASE_FIXTURES
+            and item.get_closest_marker("django_db") is None
+            and not (cls is not None and issubclass(cls, TransactionTestCase))
+        ):
+            item.add_marker(pytest.mark.nodb)
 
 
 @pytest.fixture(autouse=True)

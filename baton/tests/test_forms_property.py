@@ -54,7 +54,7 @@ from baton.reports.scopes import scope_choices
 from baton.supervision import services as supervision_services
 from baton.supervision.models import LeaderAct, Problem
 from baton.supervision.selectors import leader_choices, leaders_in_scope, units_in_scope
-from baton.testing import make_project, stage
+from baton.testing import make_project, stage, table_contents
 
 # The huge strings are the point; hypothesis warns that printing them is costly.
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
@@ -338,13 +338,7 @@ def field_specs(form: forms.Form | None, names=None) -> dict[str, tuple[str, lis
 
 def snapshot(*, skip=frozenset()) -> dict:
     """Return every row of every table the project owns (minus ``skip``), to compare."""
-    state = {}
-    for model in apps.get_models():
-        meta = model._meta
-        if not meta.managed or meta.proxy or meta.label_lower in skip:
-            continue
-        state[meta.label_lower] = list(model.objects.order_by("pk").values_list())
-    return state
+    return table_contents(skip=skip)
 
 
 #: Written on every request (the idle timeout is refreshed).
