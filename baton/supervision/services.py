@@ -64,6 +64,10 @@ def _check_leader(district: District, leader: object) -> None:
         raise ValidationError({"leader": exc.messages[0]}) from None
 
 
+#: A leader act's kind that is not one of ``LeaderAct.Kind``.
+BAD_KIND = "活动类型无效。"
+
+
 @transaction.atomic
 def problem_open(
     *,
@@ -276,7 +280,7 @@ def leader_act_record(
     at = project_lock_for_change(project, at)
     _check_leader(project.district, leader)
     if kind not in LeaderAct.Kind.values:
-        raise ValidationError({"kind": "活动类型无效。"})
+        raise ValidationError({"kind": BAD_KIND})
     try:
         date = rules.clean_date(date)
     except ValidationError as exc:
@@ -331,7 +335,7 @@ def leader_acts_sync(
             )
         _check_leader(district, leader)
         if kind not in LeaderAct.Kind.values:
-            raise ValidationError({"kind": "活动类型无效。"})
+            raise ValidationError({"kind": BAD_KIND})
         try:
             day = rules.clean_date(day)
         except ValidationError as exc:
