@@ -116,10 +116,16 @@ def _local(moment: dt.datetime | None) -> dt.datetime | None:
 
 
 def lead_rows(
-    *, district: District | None = None, user: User | None = None, as_of: dt.date | None = None
+    *,
+    district: District | None = None,
+    user: User | None = None,
+    as_of: dt.date | None = None,
+    leads: QuerySet | None = None,
 ) -> Iterator[dict]:
-    """Yield each lead of the scope as {column key: value}, in the order of its code."""
-    leads = export_leads_scope(district=district, user=user)
+    """Yield each lead of the scope as {column key: value}, in the order of its code;
+    only those of ``leads`` too when given (the list's filters)."""
+    scope = export_leads_scope(district=district, user=user)
+    leads = scope if leads is None else scope.filter(pk__in=leads.values("pk"))
     states: dict[int, LeadState] | None = None
     if as_of is not None:
         states = states_at(as_of=as_of, where=Q(pk__in=leads.values("pk")))
@@ -222,9 +228,11 @@ def export_leads(
     district: District | None = None,
     user: User | None = None,
     as_of: dt.date | None = None,
+    leads: QuerySet | None = None,
 ) -> int:
-    """Write the leads' ledger to ``out`` (a path or a binary file); return the row count."""
-    rows = lead_rows(district=district, user=user, as_of=as_of)
+    """Write the leads' ledger to ``out`` (a path or a binary file); return the row count.
+    ``leads`` narrows the scope (the list's filters)."""
+    rows = lead_rows(district=district, user=user, as_of=as_of, leads=leads)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(SHEET)
     sheet.freeze_panes = "C2"

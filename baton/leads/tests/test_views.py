@@ -321,3 +321,26 @@ def test_the_export_downloads_the_visible_leads_and_is_audited(client, w):
     assert AuditRecord.objects.filter(object_type="leads").exists()
     bad = signed(client, w.office).get(reverse("leads:export"), {"as_of": "2999-01-01"})
     assert bad.status_code == 403
+
+
+def test_the_export_takes_the_lists_filters(client, w):
+    import io
+
+    from openpyxl import load_workbook
+
+    mine = register(w)
+    register(w, actor=w.other_promoter, comp=byd(w))
+    c = signed(client, w.office)
+    name = mine.company.name
+    listed = c.get(reverse("leads:list"), {"q": name, "page": "1"}).content.decode()
+    assert f'href="{reverse("leads:export")}?q=' in listed and "导出筛选结果" in listed
+
+    response = c.get(reverse("leads:export"), {"q": name})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [mine.code]
+    everything = c.get(reverse("leads:export"))
+    assert (
+        load_workbook(io.BytesIO(b"".join(everything.streaming_content))).worksheets[0].max_row == 3
+    )
+    bad = c.get(reverse("leads:export"), {"status": "nonsense"})
+    assert bad.status_code == 403 and "选择" in bad.content.decode()

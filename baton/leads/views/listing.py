@@ -137,6 +137,7 @@ def lead_list(request):
         "overdue_count": base.filter(overdue_q(today)).count(),
         "reserve_count": base.filter(is_reserve=True).count(),
         "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+        "export_query": _without(request.GET, "page"),
         "heads": {key: _head(sort, key, first) for key, first in SORTABLE.items()},
         "can_register": rules.can_register(user),
         "is_office": user.role == user.Role.DISTRICT_OFFICE,
@@ -144,6 +145,14 @@ def lead_list(request):
     }
     template = "leads/_results.html" if request.htmx else "leads/list.html"
     return render(request, template, context)
+
+
+def _without(query, *names: str) -> str:
+    """The query string without ``names`` (the export takes the list's filters, not its page)."""
+    kept = query.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
 
 
 #: The list's sortable columns and the way a first click sorts them.
@@ -176,9 +185,9 @@ def _numbers(page) -> list[int | None]:
 @require_GET
 @login_required
 def lead_export(request):
-    """导出 Excel: the leads the user sees, with every field (phones as for projects),
-    as they stand today or, with ``?as_of=``, their tracked fields as of that day;
-    every export is audited."""
+    """导出 Excel: the leads the list shows with the same filters (all the user sees when
+    none is set), with every field (phones as for projects), as they stand today or, with
+    ``?as_of=``, their tracked fields as of that day; every export is audited."""
     user = request.user
     if getattr(user, "is_coordinating", False) or area_of(user).is_empty:
         return deny(request, rules.NO_LEADS_FOR_ROLE)
@@ -186,8 +195,11 @@ def lead_export(request):
     as_of = form.cleaned_data.get("as_of") if form.is_valid() else None
     if not form.is_valid():
         return deny(request, "；".join(m for ms in form.errors.values() for m in ms))
+    filters, leads, *_ = _filtered(request, timezone.localdate())
+    if filters.is_bound and not filters.is_valid():
+        return deny(request, "；".join(m for ms in filters.errors.values() for m in ms))
     out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    count = export_leads(out=out, user=user, as_of=as_of)
+    count = export_leads(out=out, user=user, as_of=as_of, leads=leads)
     audit_export(request=request, what="leads", rows=count, query=request.GET.dict())
     out.seek(0)
     scope = user.unit.name if user.unit_id else (user.district or user.city or "")
