@@ -37,6 +37,7 @@ from .org import XIANGAN, seed_org, unit_actors
 from .people import demo_accounts
 from .policies import load_policies
 from .supervision import load_supervision
+from .visits import load_visits
 
 SEED = 20190908
 CUTOFF = dt.date(2019, 8, 31)
@@ -175,6 +176,7 @@ def load_demo(today: dt.date | None = None) -> DemoResult:
     load_companies(org["xa"])
     load_chains(org["xa"])
     load_leads(org["xa"], today)
+    load_visits(org["xa"], today)
     load_policies()
     return DemoResult(created=True, projects=Project.objects.count())
 

@@ -22,10 +22,15 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 BAD_MONTH = "月份格式不正确，应为 年-月，如 2026-03。"
 
 
+#: Said under a list that takes several choices.
+SEVERAL = "可多选：电脑上按住 Ctrl（Mac 为 ⌘）点选。"
+
+
 def _multi(label: str, widget=None) -> forms.ModelMultipleChoiceField:
     # An id beyond a 64-bit integer is refused, never looked up (``UnitsField``).
     return UnitsField(
         label=label,
+        help_text=SEVERAL if widget is not None else "",
         required=False,
         queryset=None,
         widget=widget or forms.CheckboxSelectMultiple,
