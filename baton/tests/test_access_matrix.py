@@ -1725,6 +1725,9 @@ POLICY: dict[str, Web | Api] = {
         "visits:reception_new", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)
     ),
     "visits/receptions/export/": Web("visits:reception_export", ("GET",), role_page(BUSINESS)),
+    "visits/receptions/import/": Web(
+        "visits:reception_import", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)
+    ),
     "visits/receptions/<int:pk>/": Web(
         "visits:reception_detail", ("GET",), object_page(sees_outing), "receptions"
     ),

@@ -185,5 +185,5 @@ class LeadForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="外出招商台账（.xlsx）", error_messages=UPLOAD_ERRORS)
+    file = forms.FileField(label="台账（.xlsx）", error_messages=UPLOAD_ERRORS)
     dry_run = forms.BooleanField(label="试导入（只校验，不写入）", required=False)

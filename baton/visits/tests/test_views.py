@@ -206,3 +206,31 @@ def test_the_import_is_all_or_nothing(w, client_of):
     assert done.status_code == 200
     t = Trip.objects.get()
     assert t.unit == w.town and t.members.count() == 2 and t.companies.get() == w.byd
+
+
+def test_the_reception_ledger_round_trips_through_export_and_import(w, client_of):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from baton.land.tests.helpers import make_parcel
+
+    from .. import services
+
+    p1, p2 = make_parcel(w, "XA-01"), make_parcel(w, "XA-02")
+    services.reception_create(
+        actor=w.promoter, date=days_ago(2), visitors="王总一行", companies=[w.catl],
+        leaders=[w.leader_person], parcels=[p1, p2], talks="看地",
+    )  # fmt: skip
+    mine = client_of(w.promoter)
+    exported = b"".join(mine.get(reverse("visits:reception_export")).streaming_content)
+    Reception.objects.all().delete()
+    url = reverse("visits:reception_import")
+    done = mine.post(url, {"file": SimpleUploadedFile("r.xlsx", exported)})
+    assert done.status_code == 200, done.content.decode()
+    r = Reception.objects.get()
+    assert (r.visitors, r.talks, r.unit) == ("王总一行", "看地", w.town)
+    assert set(r.parcels.all()) == {p1, p2} and list(r.leaders.all()) == [w.leader_person]
+    # Another unit's promoter may not import 马巷's rows; nothing is written.
+    refused = client_of(w.other_promoter).post(
+        url, {"file": SimpleUploadedFile("r.xlsx", exported)}
+    )
+    assert refused.status_code == 422 and Reception.objects.count() == 1

@@ -3,7 +3,7 @@ and the leads produced as dialogs, the monthly 考勤 table, exports and the imp
 
 from django.urls import path
 
-from .importing import trip_import
+from .importing import reception_import, trip_import
 from .monthly import monthly, monthly_xlsx, reception_export, trip_export
 from .receptions import (
     reception_detail,
@@ -30,6 +30,7 @@ urlpatterns = [
     path("receptions/", reception_list, name="receptions"),
     path("receptions/new/", reception_new, name="reception_new"),
     path("receptions/export/", reception_export, name="reception_export"),
+    path("receptions/import/", reception_import, name="reception_import"),
     path("receptions/<int:pk>/", reception_detail, name="reception_detail"),
     path("receptions/<int:pk>/edit/", reception_edit, name="reception_edit"),
     path("receptions/<int:pk>/lead/", reception_lead, name="reception_lead"),
