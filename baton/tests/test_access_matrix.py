@@ -1713,6 +1713,7 @@ POLICY: dict[str, Web | Api] = {
     "visits/import/": Web("visits:trip_import", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
     "visits/monthly/": Web("visits:monthly", ("GET",), role_page(BUSINESS)),
     "visits/monthly/xlsx/": Web("visits:monthly_xlsx", ("GET",), role_page(BUSINESS)),
+    "visits/settings/": Web("visits:settings", ("GET", "POST"), role_page({OFFICE}, 422)),
     "visits/<int:pk>/": Web("visits:trip_detail", ("GET",), object_page(sees_outing), "trips"),
     **{
         f"visits/<int:pk>/{step}/": Web(

@@ -892,7 +892,7 @@ CASES += [
         for name in ("TripForm", "ReceptionForm")
     ),
     Case(_vi + "LeadForm", lambda o, d, f: _cls(_vi + "LeadForm")(d, companies=_companies(o))),
-    *(_simple(_vi + name) for name in ("ReportForm", "ImportForm")),
+    *(_simple(_vi + name) for name in ("ReportForm", "ImportForm", "SettingsForm")),
 ]
 
 

@@ -18,6 +18,8 @@ from baton.org.models import LEADER_ORDER, District, Person
 from baton.projects.forms import UnitsField
 from baton.projects.models import Project
 
+from .rules import BAD_REPORT_DAYS
+
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 BAD_MONTH = "月份格式不正确，应为 年-月，如 2026-03。"
 
@@ -182,6 +184,20 @@ class LeadForm(forms.Form):
     def __init__(self, *args, companies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["company"].queryset = companies
+
+
+class SettingsForm(forms.Form):
+    report_days = forms.IntegerField(
+        label="出访信息报送时限（返回后天数）",
+        min_value=1,
+        max_value=90,
+        error_messages={
+            "required": BAD_REPORT_DAYS,
+            "invalid": BAD_REPORT_DAYS,
+            "min_value": BAD_REPORT_DAYS,
+            "max_value": BAD_REPORT_DAYS,
+        },
+    )
 
 
 class ImportForm(forms.Form):

@@ -19,6 +19,14 @@ NOT_A_WRITER = "只有本区的单位招商员和区招商办可以登记外出�
 NOT_YOURS = "只有该记录的单位或区招商办可以修改。"
 NO_VISITS_FOR_ROLE = "您的角色不查看外出招商和来访接待。"
 OWN_UNIT_ONLY = "单位招商员只能以本单位名义登记。"
+NOT_THE_OFFICE = "只有区招商办可以设置本区的出访信息报送时限。"
+BAD_REPORT_DAYS = "报送时限应为 1 到 90 之间的整数（天）。"
+
+
+def can_configure(user: User) -> bool:
+    return not _coordinating(user) and (
+        user.role == Role.DISTRICT_OFFICE and area_of(user).level is Level.DISTRICT
+    )
 
 
 def _coordinating(user: User) -> bool:

@@ -66,6 +66,27 @@ def report_due(district: District, end: dt.date) -> dt.date:
     return end + dt.timedelta(days=settings_of(district).report_days)
 
 
+@transaction.atomic
+def settings_update(*, district: District, actor: User, report_days: Any) -> bool:
+    """Set the district's report deadline (days after return); the trips not yet reported
+    get their new deadline, the reported ones keep theirs. False when nothing changed."""
+    if actor.role != User.Role.DISTRICT_OFFICE or actor.district_id != district.pk:
+        raise PermissionDenied(rules.NOT_THE_OFFICE)
+    if isinstance(report_days, bool) or not isinstance(report_days, int):
+        raise ValidationError({"report_days": [rules.BAD_REPORT_DAYS]})
+    if not 1 <= report_days <= 90:
+        raise ValidationError({"report_days": [rules.BAD_REPORT_DAYS]})
+    row, _ = VisitSettings.objects.select_for_update().get_or_create(district=district)
+    if row.report_days == report_days:
+        return False
+    row.report_days = report_days
+    row.save()
+    for trip in Trip.objects.filter(district=district, reported_at__isnull=True):
+        trip.report_due = trip.end + dt.timedelta(days=report_days)
+        trip.save(update_fields=["report_due"])
+    return True
+
+
 # --- checking what was given -----------------------------------------------------------
 
 

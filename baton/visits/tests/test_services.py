@@ -254,3 +254,23 @@ def test_calendar_items_are_in_the_users_scope(w):
     assert [(i.kind, i.url) for i in items] == [("trip", f"/visits/{t.pk}/")]
     assert len(calendar_items(user=w.office, start=t.start, end=t.end)) == 2
     assert calendar_items(user=w.tongan_office, start=t.start, end=t.end) == []
+
+
+def test_the_office_sets_the_report_days_and_open_trips_follow(w):
+    open_trip = trip(w)
+    filed = trip(w, title="已报送的外出")
+    services.trip_report(trip=filed, actor=w.promoter, report="已报送")
+    due = filed.report_due
+    for actor in (w.promoter, w.tongan_office, w.leader):
+        with pytest.raises(PermissionDenied):
+            services.settings_update(district=w.district, actor=actor, report_days=7)
+    for bad in (0, 91, "7", True):
+        with pytest.raises(ValidationError):
+            services.settings_update(district=w.district, actor=w.office, report_days=bad)
+    assert not VisitSettings.objects.exists()
+    assert services.settings_update(district=w.district, actor=w.office, report_days=7)
+    open_trip.refresh_from_db()
+    filed.refresh_from_db()
+    assert open_trip.report_due == open_trip.end + dt.timedelta(days=7)
+    assert filed.report_due == due
+    assert not services.settings_update(district=w.district, actor=w.office, report_days=7)

@@ -234,3 +234,13 @@ def test_the_reception_ledger_round_trips_through_export_and_import(w, client_of
         url, {"file": SimpleUploadedFile("r.xlsx", exported)}
     )
     assert refused.status_code == 422 and Reception.objects.count() == 1
+
+
+def test_the_settings_page_is_the_offices(w, client_of):
+    url = reverse("visits:settings")
+    assert client_of(w.promoter).get(url).status_code == 403
+    office = client_of(w.office)
+    assert office.get(url).status_code == 200
+    assert office.post(url, {"report_days": "abc"}).status_code == 422
+    assert office.post(url, {"report_days": "10"}).status_code == 302
+    assert w.district.visit_settings.report_days == 10

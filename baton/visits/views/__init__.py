@@ -12,6 +12,7 @@ from .receptions import (
     reception_list,
     reception_new,
 )
+from .settings import visit_settings
 from .trips import trip_detail, trip_edit, trip_lead, trip_list, trip_new, trip_report
 
 app_name = "visits"
@@ -23,6 +24,7 @@ urlpatterns = [
     path("import/", trip_import, name="trip_import"),
     path("monthly/", monthly, name="monthly"),
     path("monthly/xlsx/", monthly_xlsx, name="monthly_xlsx"),
+    path("settings/", visit_settings, name="settings"),
     path("<int:pk>/", trip_detail, name="trip_detail"),
     path("<int:pk>/edit/", trip_edit, name="trip_edit"),
     path("<int:pk>/report/", trip_report, name="trip_report"),
