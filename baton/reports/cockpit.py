@@ -53,6 +53,7 @@ from baton.supervision.models import Problem
 
 from .pack import month_ends_up_to
 from .selectors import ZERO, Figures, Scope, figures_as_of, user_covers
+from .work import WorkRow, work_figures, year_start
 
 MONTHS = 12
 TOP = 15
@@ -159,6 +160,10 @@ class Cockpit:
     top_projects: list[ProjectActs]
     #: The leads (投资信息) of the scope at ``D``, their flows over the window.
     leads: LeadFigures | None = None
+    #: 招商工作 (activities, trips, receptions, leads, intermediaries): the month of ``D``
+    #: and the year to ``D``, each the scope's total.
+    work_month: WorkRow | None = None
+    work_year: WorkRow | None = None
 
 
 def cockpit_build(
@@ -213,6 +218,8 @@ def cockpit_build(
         leaders=leaders,
         top_projects=_top_projects(window_acts),
         leads=lead_figures_cached(scope=scope, as_of=as_of, since=since, user=viewer),
+        work_month=work_figures(scope=scope, since=as_of.replace(day=1), as_of=as_of).total,
+        work_year=work_figures(scope=scope, since=year_start(as_of), as_of=as_of).total,
     )
 
 

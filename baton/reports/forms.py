@@ -28,6 +28,17 @@ class MonthlyForm(forms.Form):
         return day
 
 
+class WorkForm(MonthlyForm):
+    """招商工作: the scope, the day, and whether the month of that day or the year to it."""
+
+    period = forms.ChoiceField(
+        label="统计期间",
+        required=False,
+        choices=[("month", "当月"), ("year", "本年累计")],
+        error_messages={"invalid_choice": "统计期间只能是当月或本年累计。"},
+    )
+
+
 class PackForm(MonthlyForm):
     """月报材料 for the scope and date of the 月度统计 page, in Word or Excel."""
 

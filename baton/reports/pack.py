@@ -42,6 +42,7 @@ from .selectors import (
     user_covers,
 )
 from .summary import summary_paragraph
+from .work import Work, work_figures, year_start
 
 TREND_MONTHS = 12
 Kind = ProjectEvent.Kind
@@ -132,6 +133,9 @@ class Pack:
     leads_year: LeadFigures | None = None
     #: 政策兑现 at ``D``: the month's and the year's promised and paid, the landed share.
     policies: PackFigures | None = None
+    #: 招商工作 by unit: the month's and the year's activities, trips, receptions, leads.
+    work_month: Work | None = None
+    work_year: Work | None = None
 
     @property
     def title(self) -> str:
@@ -189,6 +193,8 @@ def pack_build(*, scope: Scope, as_of: dt.date, user=None) -> Pack:
             city=scope.city, district=scope.district, unit=scope.unit, industry=scope.industry
         )
         pack.policies = pack_figures(area=area, as_of=as_of)
+        pack.work_month = work_figures(scope=scope, since=pack.month_start, as_of=as_of)
+        pack.work_year = work_figures(scope=scope, since=year_start(as_of), as_of=as_of)
     published = published_get(scope=scope, as_of=as_of)
     if published is not None:
         pack.published_on = local_date(published.published_at)

@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from baton.core.dates import chinese_date
 from baton.core.money import plain, wan_to_yi, yi_2
 
+from .work import COLUMNS
+
 #: How a column's numbers are shown: a count, 亿元 with two decimals, 万元 as entered.
 COUNT, YI, WAN = "count", "yi", "wan"
 #: Excel number formats of the kinds above.
@@ -264,4 +266,38 @@ def policy_blocks(pack) -> list[tuple[str, Table]]:
             f"分政策（{year}）",
             Table(["政策", "文号", *_POLICY_HEADER], by_policy, [None, None, *_POLICY_KINDS], True),
         ),
+    ]
+
+
+# --- 招商工作 (activities, trips, receptions, leads, intermediaries) --------------------------
+
+
+def work_paragraph(pack) -> str:
+    """The month's and the year's work in words."""
+    m, y = pack.work_month.total, pack.work_year.total
+    return (
+        f"本月举办招商活动{m.activities}场，签约计入项目{m.signed}个、"
+        f"签约额{number_text(m.signed_wan, WAN)}万元；外出招商{m.trips}批次{m.person_times}人次、"
+        f"{m.days}天，拜访企业{m.companies_met}家次；接待来访{m.receptions}批次；"
+        f"首报投资信息{m.leads}条，转化为项目{m.converted}条；中介申报{m.claims}件。"
+        f"本年累计举办活动{y.activities}场，外出招商{y.trips}批次，拜访企业{y.companies_met}家次，"
+        f"接待来访{y.receptions}批次，首报投资信息{y.leads}条，转化{y.converted}条，"
+        f"中介引进项目{y.introduced}个。"
+    )
+
+
+def work_table(work) -> Table:
+    """Each unit's work in the window, with its totals row (a SUM in the workbook)."""
+    kinds = [None, *(WAN if name == "signed_wan" else COUNT for name in COLUMNS)]
+    rows = [[row.name, *row.cells] for row in work.rows]
+    rows.append(["合计", *work.total.cells])
+    return Table(["单位", *COLUMNS.values()], rows, kinds, True)
+
+
+def work_blocks(pack) -> list[tuple[str, Table]]:
+    """The month's and the year's work by unit, for the Word and Excel packs."""
+    year = f"{chinese_date(pack.as_of.replace(month=1, day=1))}至{chinese_date(pack.as_of)}"
+    return [
+        (f"本月分单位（截至{chinese_date(pack.as_of)}）", work_table(pack.work_month)),
+        (f"本年累计分单位（{year}）", work_table(pack.work_year)),
     ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/monthly/pack/", views.monthly_pack, name="monthly_pack"),
     path("reports/monthly/publish/", views.monthly_publish, name="monthly_publish"),
     path("reports/monthly/notes/", views.monthly_notes, name="monthly_notes"),
+    path("reports/work/", views.work, name="work"),
     path("reports/project/<str:code>/card/", views.project_card, name="project_card"),
     path("cockpit/", views_cockpit.cockpit, name="cockpit"),
 ]

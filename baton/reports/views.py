@@ -20,7 +20,7 @@ from baton.todo.selectors import request_items
 from .card import project_card_pdf
 from .charts import ChartFontError
 from .docx import pack_docx
-from .forms import MonthlyForm, NotesForm, PackForm, PublishForm
+from .forms import MonthlyForm, NotesForm, PackForm, PublishForm, WorkForm
 from .pack import pack_build
 from .publish import (
     MONTH_NOT_CLOSED,
@@ -38,6 +38,7 @@ from .snapshots import is_closed_month_end
 from .summary import summary_paragraph
 from .tasks import start_pack
 from .views_cockpit import milestone_links, stage_links
+from .work import work_figures, year_start
 from .xlsx import pack_xlsx
 
 Role = User.Role
@@ -104,6 +105,31 @@ def monthly(request):
             choices=[(key, label) for key, label, _ in choices],
         )
     return render(request, "reports/monthly.html", context)
+
+
+@require_GET
+@login_required
+def work(request):
+    """招商工作: each unit's activities, trips, receptions, leads and intermediaries' claims
+    in the month of a day (or the year to it), as recorded by the end of that day."""
+    choices = scope_choices(request.user)
+    keys = [(key, label) for key, label, _ in choices]
+    form = WorkForm(request.GET or None, choices=keys)
+    context = {"form": form, "page_title": "招商工作统计"}
+    if not choices:
+        return render(request, "reports/work.html", context)
+    if form.is_bound and not form.is_valid():
+        return render(request, "reports/work.html", context, status=400)
+    data = form.cleaned_data if form.is_bound else {}
+    as_of = data.get("as_of") or last_month_end()
+    yearly = data.get("period") == "year"
+    since = year_start(as_of) if yearly else as_of.replace(day=1)
+    context["work"] = work_figures(
+        scope=scope_for(request.user, data.get("scope")), since=since, as_of=as_of
+    )
+    if not form.is_bound:
+        context["form"] = WorkForm(initial={"as_of": as_of, "scope": keys[0][0]}, choices=keys)
+    return render(request, "reports/work.html", context)
 
 
 def _publication(user, scope, as_of, figures, choices) -> dict:

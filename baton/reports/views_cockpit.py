@@ -67,9 +67,14 @@ def cockpit(request):
     idle = data.get("idle") or IDLE_DAYS
     scope = scope_for(request.user, data.get("scope"))
     board = cockpit_build(scope=scope, as_of=as_of, user=request.user, idle_days=idle)
-    context.update(board=board, view=_view(board))
+    view = _view(board)
+    key = data.get("scope") or keys[0][0]
+    query = urlencode({"scope": key, "as_of": as_of.isoformat()})
+    view["work_url"] = f"{reverse('reports:work')}?{query}"
+    view["work_rows"] = [(f"{as_of.month}月", board.work_month), ("本年累计", board.work_year)]
+    context.update(board=board, view=view)
     # Show what the figures are for, the defaults filled in.
-    initial = {"as_of": as_of, "scope": data.get("scope") or keys[0][0], "idle": idle}
+    initial = {"as_of": as_of, "scope": key, "idle": idle}
     context["form"] = CockpitForm(initial=initial, choices=keys)
     return render(request, "reports/cockpit.html", context)
 

@@ -68,7 +68,7 @@ def _image(png: bytes, width: int) -> Image:
 
 def pack_xlsx(pack) -> bytes:
     """Return the pack as an .xlsx file's bytes: 汇总, 分单位, 本月动态, 无进展项目, 存在问题,
-    投资信息, 政策兑现."""
+    投资信息, 政策兑现, 招商工作."""
     book = Workbook()
     summary = book.active
     summary.title = "汇总"
@@ -127,6 +127,19 @@ def pack_xlsx(pack) -> bytes:
         for heading, table in tables.policy_blocks(pack):
             _write(policies, table, title=heading)
         column_widths(policies, [30, 22, 12, 18, 12, 18])
+
+    if pack.work_year is not None:
+        work = book.create_sheet("招商工作")
+        work.append(["招商工作"])
+        work["A1"].font = TITLE
+        work.append([tables.work_paragraph(pack)])
+        work["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+        work.merge_cells("A2:N2")
+        work.row_dimensions[2].height = 60
+        work.append([])
+        for heading, table in tables.work_blocks(pack):
+            _write(work, table, title=heading)
+        column_widths(work, [22, *[11] * 14])
 
     out = io.BytesIO()
     book.save(out)

@@ -1538,6 +1538,7 @@ POLICY: dict[str, Web | Api] = {
     # 工作台 and 月度统计
     "": Web("reports:home", ("GET",), role_page(ALL)),
     "reports/monthly/": Web("reports:monthly", ("GET",), role_page(BUSINESS)),
+    "reports/work/": Web("reports:work", ("GET",), role_page(BUSINESS)),
     # The monthly report pack for the page's scope and date; publishing a month is the
     # district office's (its district) and the city reviewer's (the city).
     "reports/monthly/docx/": Web("reports:monthly_docx", ("GET",), role_page(BUSINESS)),

@@ -609,6 +609,10 @@ CASES = [
         ),
     ),
     Case(
+        "baton.reports.forms.WorkForm",
+        lambda o, d, f: _cls("baton.reports.forms.WorkForm")(d, choices=_scope_choices(o.w.office)),
+    ),
+    Case(
         "baton.reports.forms.PackForm",
         lambda o, d, f: _cls("baton.reports.forms.PackForm")(d, choices=_scope_choices(o.w.office)),
     ),
@@ -1121,6 +1125,13 @@ PAGES = [
         method="get",
     ),
     Page("reports:monthly", lambda o, n: reverse(n), "office", ("scope", "as_of"), method="get"),
+    Page(
+        "reports:work",
+        lambda o, n: reverse(n),
+        "office",
+        ("scope", "as_of", "period"),
+        method="get",
+    ),
     Page(
         "ledger:export",
         lambda o, n: reverse(n),
