@@ -25,6 +25,7 @@ from baton.org.models import Unit
 from baton.projects import services
 from baton.projects.models import Industry, Milestone, Project, Stage
 
+from .activities import load_activities
 from .assessment import load_assessment_demo
 from .builder import Builder, ladder_path, moment, run_steps
 from .chains import load_chains
@@ -178,6 +179,7 @@ def load_demo(today: dt.date | None = None) -> DemoResult:
     load_leads(org["xa"], today)
     load_visits(org["xa"], today)
     load_policies()
+    load_activities(org["xa"], today)
     return DemoResult(created=True, projects=Project.objects.count())
 
 
