@@ -18,6 +18,7 @@ from baton.activities.api import router as activities_router
 from baton.companies.api import router as companies_router
 from baton.core.api import STATUS_MESSAGES, add_error_handlers
 from baton.files.api import router as files_router
+from baton.intermediaries.api import router as intermediaries_router
 from baton.land.api import router as land_router
 from baton.leads.api import router as leads_router
 from baton.projects.api import router as projects_router
@@ -90,6 +91,7 @@ api.add_router("", todo_router)
 api.add_router("", files_router)
 api.add_router("", companies_router)
 api.add_router("", leads_router)
+api.add_router("", intermediaries_router)
 api.add_router("", activities_router)
 api.add_router("", visits_router)
 

@@ -71,6 +71,7 @@ BUSINESS_NAMESPACES = frozenset(
         "assessment",
         "companies",
         "chains",
+        "intermediaries",
         "leads",
         "visits",
     }

@@ -30,6 +30,7 @@ from .assessment import load_assessment_demo
 from .builder import Builder, ladder_path, moment, run_steps
 from .chains import load_chains
 from .companies import load_companies
+from .intermediaries import load_intermediaries
 from .land import load_land
 from .leads import load_leads
 from .living import load_living
@@ -179,6 +180,7 @@ def load_demo(today: dt.date | None = None) -> DemoResult:
     load_leads(org["xa"], today)
     load_visits(org["xa"], today)
     load_policies()
+    load_intermediaries(org["xa"], today or timezone.localdate())
     load_activities(org["xa"], today)
     return DemoResult(created=True, projects=Project.objects.count())
 

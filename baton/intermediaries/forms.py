@@ -13,6 +13,7 @@ from baton.core.forms import (
 )
 from baton.core.money import to_wan
 
+from . import rules
 from .models import Claim, ClaimRule, Intermediary
 
 YES_NO = [("no", "否"), ("yes", "是")]
@@ -23,15 +24,19 @@ DECLARATIONS = (
 )
 
 
+def _errors(label: str) -> dict:
+    return {**CHOICE_ERRORS, "required": f"请选择{label}。"}
+
+
 def _choice(label: str, choices, *, required: bool = True) -> forms.ChoiceField:
-    messages = {**CHOICE_ERRORS, "required": f"请选择{label}。"}
+    messages = _errors(label)
     return forms.ChoiceField(
         label=label, choices=choices, required=required, error_messages=messages
     )
 
 
 def _pick(label: str, queryset, *, required: bool = True) -> forms.ModelChoiceField:
-    messages = {**CHOICE_ERRORS, "required": f"请选择{label}。"}
+    messages = _errors(label)
     return forms.ModelChoiceField(
         label=label, queryset=queryset, required=required, error_messages=messages
     )
@@ -96,11 +101,7 @@ class AgreementForm(forms.Form):
         required=False,
         min_value=1,
         max_value=10000,
-        error_messages={
-            "invalid": "请输入整数。",
-            "min_value": "目标须为 1 到 10000 的整数。",
-            "max_value": "目标须为 1 到 10000 的整数。",
-        },
+        error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), rules.TARGET_RANGE),
     )
     target_fixed_wan = amount_field("固定资产投资目标（万元）", help_text="如 40000（4亿元）")
     scope = text_field("招商方向", max_length=200)
@@ -126,12 +127,11 @@ class ClaimForm(forms.Form):
         decimal_places=2,
         help_text="本区按份额分享奖励时填写",
         error_messages={
-            "invalid": "份额应为百分数，如 60。",
-            "min_value": "份额须大于 0。",
-            "max_value": "份额不能超过 100。",
-            "max_digits": "份额不能超过 100。",
-            "max_decimal_places": "份额最多两位小数。",
-            "max_whole_digits": "份额不能超过 100。",
+            "invalid": rules.SHARE_INVALID,
+            **dict.fromkeys(
+                ("min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits"),
+                rules.SHARE_RANGE,
+            ),
         },
     )
 
@@ -142,6 +142,12 @@ class ClaimForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
+    #: The claim's version the page showed: a decision on a stale page is refused.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages=dict.fromkeys(("required", "invalid", "min_value"), rules.STALE_FORM),
+    )
     share = forms.DecimalField(
         label="认定份额（%）",
         required=False,
@@ -219,9 +225,7 @@ class SettingsForm(forms.Form):
         max_value=60,
         error_messages={
             "required": "请填写公示期。",
-            "invalid": "请输入整数。",
-            "min_value": "公示期须为 1 到 60 个工作日。",
-            "max_value": "公示期须为 1 到 60 个工作日。",
+            **dict.fromkeys(("invalid", "min_value", "max_value"), rules.PUBLICITY_RANGE),
         },
     )
 

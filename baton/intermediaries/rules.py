@@ -39,6 +39,18 @@ RULE_ONE_PER_PROJECT = "同一项目只奖励1个中介人"
 RULE_SHARES = "同一项目多个中介按份额分享，份额合计100%"
 
 
+SHARE_INVALID = "份额应为百分数，如 60。"
+SHARE_RANGE = "份额须大于 0、不超过 100，最多两位小数。"
+STALE_FORM = "表单已过期，请刷新页面后重试。"
+PUBLICITY_RANGE = "公示期须为 1 到 60 个工作日。"
+TARGET_RANGE = "有效信息目标须为 1 到 10000 的整数。"
+
+
+def not_now(status_label: str, what: str) -> str:
+    """A claim whose state does not allow ``what``."""
+    return f"该认定{status_label}，不能{what}。"
+
+
 def refused(rule: str, detail: str = "") -> str:
     """The refusal of an eligibility rule, naming it."""
     return f"不符合规定（{rule}）" + (f"：{detail}" if detail else "。")

@@ -83,7 +83,7 @@ def _date(value: Any, label: str) -> dt.date:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise ValidationError(fill_in(label))
     if value > timezone.localdate():
-        raise ValidationError(f"{label}不能晚于今天。")
+        raise ValidationError(f"{label}晚于今天，请核对。")
     return value
 
 
@@ -320,7 +320,7 @@ def agreement_sign(
         except (TypeError, ValueError):
             leads = -1
         if not 0 < leads <= 10000:
-            errors["target_leads"] = ["有效信息目标须为 1 到 10000 的整数。"]
+            errors["target_leads"] = [rules.TARGET_RANGE]
     fixed = None
     if target_fixed_wan not in (None, ""):
         try:
@@ -408,13 +408,13 @@ def _share(value: Any) -> Decimal | None:
     try:
         share = Decimal(str(value).strip().rstrip("%％"))
     except (InvalidOperation, ValueError):
-        raise ValidationError({"share": ["份额应为百分数，如 60。"]}) from None
+        raise ValidationError({"share": [rules.SHARE_INVALID]}) from None
     if (
         not share.is_finite()
         or not 0 < share <= HUNDRED
         or share != share.quantize(Decimal("0.01"))
     ):
-        raise ValidationError({"share": ["份额须大于 0、不超过 100，最多两位小数。"]})
+        raise ValidationError({"share": [rules.SHARE_RANGE]})
     return share
 
 
@@ -529,7 +529,7 @@ def claim_confirm(
     claim = _lock_claim(claim, expected_version)
     _check_office(actor, claim.district_id)
     if claim.status != Claim.Status.FILED:
-        raise ValidationError(f"该认定{claim.get_status_display()}，不能再认定。")
+        raise ValidationError(rules.not_now(claim.get_status_display(), "再认定"))
     reason = _text(reason, "认定意见", 2000)
     at = event_time(at)
     day = local_date(at)
@@ -583,7 +583,7 @@ def claim_refuse(
     claim = _lock_claim(claim, expected_version)
     _check_office(actor, claim.district_id)
     if claim.status != Claim.Status.FILED:
-        raise ValidationError(f"该认定{claim.get_status_display()}，不能不予认定。")
+        raise ValidationError(rules.not_now(claim.get_status_display(), "不予认定"))
     reason = _text(reason, "不予认定的理由", 2000, required=True)
     at = event_time(at)
     return _decide(claim, Claim.Status.REFUSED, actor, at, local_date(at), reason, Kind.REFUSED)
@@ -603,7 +603,7 @@ def claim_withdraw(
     if not rules.can_file(actor, claim.project):
         raise PermissionDenied(rules.NOT_A_FILER)
     if claim.status != Claim.Status.FILED:
-        raise ValidationError(f"该认定{claim.get_status_display()}，不能撤回。")
+        raise ValidationError(rules.not_now(claim.get_status_display(), "撤回"))
     reason = _text(reason, "撤回原因", 2000, required=True)
     at = event_time(at)
     return _decide(claim, Claim.Status.WITHDRAWN, actor, at, local_date(at), reason, Kind.WITHDRAWN)
@@ -623,7 +623,7 @@ def settings_update(
     except (TypeError, ValueError):
         days = 0
     if not 1 <= days <= 60:
-        errors["publicity_days"] = ["公示期须为 1 到 60 个工作日。"]
+        errors["publicity_days"] = [rules.PUBLICITY_RANGE]
     if errors:
         raise ValidationError(errors)
     row = IntermediarySettings.objects.select_for_update().filter(district=district).first()

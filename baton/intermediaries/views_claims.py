@@ -67,10 +67,10 @@ def claim_list(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def claim_new(request, project):
-    """申报认定 on a project: its unit or the district office, for a registered
+def claim_new(request, code):
+    """申报认定 on a project (``code``): its unit or the district office, for a registered
     intermediary of the district; refused on or after the project's 签约."""
-    project = project_get(user=request.user, code=project)
+    project = project_get(user=request.user, code=code)
     if not rules.can_file(request.user, project):
         return deny(
             request, rules.NOT_A_FILER, back_url=reverse("projects:detail", args=[project.code])
@@ -142,12 +142,12 @@ def _office_claim(request, code) -> Claim:
     return claim
 
 
-def _claim_step(request, claim, form, perform, title):
+def _claim_step(request, claim, form, perform, title, *, version=True):
     return run_dialog(
         request, form, template="intermediaries/action.html", perform=perform,
         done=go_to(reverse("intermediaries:claim", args=[claim.code])),
         context={"page_title": title, "subject": f"{claim.intermediary.name} · {claim.project.name}",
-                 "version": claim.version},
+                 "version": claim.version if version else None},
         conflict=ConflictError,
     )  # fmt: skip
 
@@ -164,16 +164,17 @@ def _version(request, claim) -> int:
 def claim_confirm(request, code):
     claim = _office_claim(request, code)
     if claim.status != Claim.Status.FILED:
-        raise PermissionDenied(f"该认定{claim.get_status_display()}，不能再认定。")
-    form = ConfirmForm(request.POST or None)
+        raise PermissionDenied(rules.not_now(claim.get_status_display(), "再认定"))
+    form = ConfirmForm(request.POST or None, initial={"version": claim.version})
 
     def perform(data):
         services.claim_confirm(
-            actor=request.user, claim=claim, expected_version=_version(request, claim), **data
-        )
+            actor=request.user, claim=claim, expected_version=data["version"],
+            share=data["share"], reason=data["reason"],
+        )  # fmt: skip
         return "已认定。"
 
-    return _claim_step(request, claim, form, perform, "中介认定")
+    return _claim_step(request, claim, form, perform, "中介认定", version=False)
 
 
 @require_http_methods(["GET", "POST"])
@@ -181,7 +182,7 @@ def claim_confirm(request, code):
 def claim_refuse(request, code):
     claim = _office_claim(request, code)
     if claim.status != Claim.Status.FILED:
-        raise PermissionDenied(f"该认定{claim.get_status_display()}，不能不予认定。")
+        raise PermissionDenied(rules.not_now(claim.get_status_display(), "不予认定"))
     form = ReasonForm(request.POST or None)
 
     def perform(data):
@@ -201,7 +202,7 @@ def claim_withdraw(request, code):
     if not rules.can_file(request.user, claim.project):
         raise PermissionDenied(rules.NOT_A_FILER)
     if claim.status != Claim.Status.FILED:
-        raise PermissionDenied(f"该认定{claim.get_status_display()}，不能撤回。")
+        raise PermissionDenied(rules.not_now(claim.get_status_display(), "撤回"))
     form = ReasonForm(request.POST or None)
 
     def perform(data):

@@ -1478,6 +1478,156 @@ def delivery_targets(w) -> dict:
     }
 
 
+# 中介机构与引荐人 (issue 19): the register is its district's — the district's promoters,
+# office and leaders read it, the city reviewer the city's; the office registers, edits,
+# signs agreements and revokes. A claim (中介认定) is seen by the unit holding its project
+# and by the district (office, leaders) and the city; the project's unit and the office
+# file and withdraw it, the office confirms or refuses it and handles its reward.
+
+
+@dataclass(frozen=True)
+class Agent:
+    key: str
+    code: str
+    district: str
+
+
+@dataclass(frozen=True)
+class Pledge:
+    """A claim, or (``reward``) a reward by its 政策兑现 code."""
+
+    key: str
+    code: str
+    district: str
+    holder: str
+    status: str = "filed"
+
+
+def sees_agent(p: Persona, a: Agent) -> bool:
+    if p.role in (UNIT, OFFICE, LEADER):
+        return p.district == a.district
+    return p.role == CITY
+
+
+def sees_pledge(p: Persona, c: Pledge) -> bool:
+    if p.role == UNIT:
+        return p.unit == c.holder
+    if p.role in (OFFICE, LEADER):
+        return p.district == c.district
+    return p.role == CITY
+
+
+def _office_of(p: Persona, district: str) -> bool:
+    return p.role == OFFICE and p.district == district
+
+
+def pledge_step(step: str) -> Callable:
+    def can(p: Persona, c) -> bool:
+        if isinstance(c, Agent):
+            return step == "detail" or _office_of(p, c.district)
+        office = _office_of(p, c.district)
+        if step in ("detail", "reward"):
+            return True
+        if step in ("confirm", "refuse"):
+            return office and c.status == "filed"
+        if step == "withdraw":
+            return c.status == "filed" and (office or (p.role == UNIT and p.unit == c.holder))
+        if step == "reward_new":
+            return office and c.status == "confirmed"
+        if step == "approve":
+            return office and c.status in ("received", "complete")
+        return False  # publicize, pay: the reward is not approved yet
+
+    return can
+
+
+def intermediary_page(step: str) -> Callable:
+    """A page of the register or of a claim: 404 unseen, 403 when the step is not open; an
+    empty POST is the form's 422."""
+    can = pledge_step(step)
+
+    def rule(p: Persona, method: str, obj) -> Expect:
+        seen = sees_agent(p, obj) if isinstance(obj, Agent) else sees_pledge(p, obj)
+        if not seen:
+            return 404
+        if not can(p, obj):
+            return 403
+        return 200 if method == "GET" else 422
+
+    return rule
+
+
+def files_claim(p: Persona, method: str, proj: Proj) -> Expect:
+    if not sees(p, proj):
+        return 404
+    if not (holds(p, proj) or office_of(p, proj)):
+        return 403
+    return 200 if method == "GET" else 422
+
+
+def claim_api(p: Persona, c: Pledge) -> int:
+    """A decision over the API: 404 unseen, 403 but for the office, then the stale version."""
+    if not sees_pledge(p, c):
+        return 404
+    return 409 if _office_of(p, c.district) else 403
+
+
+def claim_file_api(p: Persona, obj) -> int:
+    """The body names 马巷's draft project and a blank account."""
+    if p.role == UNIT:
+        return 422 if p.unit == MAXIANG else 404
+    if p.role == OFFICE:
+        return 422 if p.district == XIANGAN else 404
+    if p.role in (LEADER, CITY):
+        return 403
+    return 404
+
+
+def intermediary_targets(w) -> dict:
+    """翔安: an agency, 马巷's filed claim on its draft project and its confirmed claim on its
+    admitted project, whose reward is received (测算); 同安: an agency and a filed claim."""
+    from baton.intermediaries import rewards as intermediary_rewards
+    from baton.intermediaries import services as intermediaries
+    from baton.intermediaries.fixtures import reward_policy
+    from baton.policies.models import Clause
+    from baton.policies.services import policy_load
+    from baton.projects.models import Project
+
+    day = timezone.localdate() - dt.timedelta(days=30)
+
+    def agent(actor, district, name):
+        values = {"kind": "person", "name": name, "filed_on": day, "declared_on": day}
+        return intermediaries.intermediary_register(actor=actor, district=district, values=values)
+
+    def claim(actor, row, key):
+        project = Project.objects.get(code=w.proj[key].code)
+        return intermediaries.claim_file(
+            actor=actor, intermediary=row, project=project, account="引荐"
+        )
+
+    xa = agent(w.office, w.district, "陈引荐")
+    ta = agent(w.tongan_office, w.other_district, "王引荐")
+    filed = claim(w.promoter, xa, "mx_draft")
+    done = claim(w.promoter, xa, "mx_admitted")
+    intermediaries.claim_confirm(actor=w.office, claim=done)
+    policy_load(items=[reward_policy(w.district.code)])
+    first = Clause.objects.get(policy__number__startswith="演示-中介奖励办法", number="第一条")
+    reward = intermediary_rewards.reward_apply(
+        actor=w.office, project=done.project, clause=first, facts={"实际到位资金": "30000"}
+    )
+    ta_claim = claim(w.tongan_office, ta, "ta_admitted")
+    w.xa_agent = xa.code
+    return {
+        "agents": [Agent("xa_agent", xa.code, XIANGAN), Agent("ta_agent", ta.code, TONGAN)],
+        "claims": [
+            Pledge("xa_filed", filed.code, XIANGAN, MAXIANG),
+            Pledge("xa_confirmed", done.code, XIANGAN, MAXIANG, "confirmed"),
+            Pledge("ta_filed", ta_claim.code, TONGAN, "大同街道"),
+        ],
+        "rewards": [Pledge("xa_reward", reward.application.code, XIANGAN, MAXIANG, "received")],
+    }
+
+
 # --- the policy table ---------------------------------------------------------------
 
 
@@ -1514,6 +1664,7 @@ def _stale(**values):
 #: the rule on every one of their pages (any method, an object that exists or not) but
 #: the 工作台, where every account starts.
 BUSINESS_APPS = (
+    "intermediaries",
     "activities",
     "projects",
     "supervision",
@@ -1835,6 +1986,54 @@ POLICY: dict[str, Web | Api] = {
     **{
         f"leads/<str:code>/{step}/": Web(f"leads:{step}", ("GET", "POST"), lead_page(step), "leads")
         for step in LEAD_STEPS
+    },
+    # 中介机构与引荐人 (issue 19): the register, the claims and the export for every business
+    # role in its area; 备案, import and the district's rules for its office; filing a claim
+    # on a project for its unit and the office; the rest as ``intermediary_page`` says.
+    "intermediaries/": Web("intermediaries:list", ("GET",), role_page(BUSINESS)),
+    "intermediaries/new/": Web("intermediaries:new", ("GET", "POST"), role_page({OFFICE}, 422)),
+    "intermediaries/export/": Web("intermediaries:export", ("GET",), role_page(BUSINESS)),
+    "intermediaries/import/": Web(
+        "intermediaries:import", ("GET", "POST"), role_page({OFFICE}, 422)
+    ),
+    "intermediaries/settings/": Web(
+        "intermediaries:settings", ("GET", "POST"), role_page({OFFICE}, 422)
+    ),
+    "intermediaries/claims/": Web("intermediaries:claims", ("GET",), role_page(BUSINESS)),
+    "intermediaries/claims/new/<project_code:code>/": Web(
+        "intermediaries:claim_new", ("GET", "POST"), files_claim, "projects"
+    ),
+    "intermediaries/claims/<str:code>/": Web(
+        "intermediaries:claim", ("GET",), intermediary_page("detail"), "claims"
+    ),
+    **{
+        f"intermediaries/claims/<str:code>/{route}/": Web(
+            f"intermediaries:{name}", ("GET", "POST"), intermediary_page(step), "claims"
+        )
+        for route, name, step in (
+            ("confirm", "claim_confirm", "confirm"),
+            ("refuse", "claim_refuse", "refuse"),
+            ("withdraw", "claim_withdraw", "withdraw"),
+            ("reward", "reward_new", "reward_new"),
+        )
+    },
+    "intermediaries/rewards/<str:code>/": Web(
+        "intermediaries:reward", ("GET",), intermediary_page("reward"), "rewards"
+    ),
+    **{
+        f"intermediaries/rewards/<str:code>/{step}/": Web(
+            f"intermediaries:reward_{step}", ("GET", "POST"), intermediary_page(step), "rewards"
+        )
+        for step in ("approve", "publicize", "pay")
+    },
+    "intermediaries/<str:code>/": Web(
+        "intermediaries:detail", ("GET",), intermediary_page("detail"), "agents"
+    ),
+    **{
+        f"intermediaries/<str:code>/{step}/": Web(
+            f"intermediaries:{step}", ("GET", "POST"), intermediary_page(step), "agents"
+        )
+        for step in ("edit", "agreement", "revoke")
     },
     # 政策兑现 (issue 18): the list for every business role in its area; receiving for a
     # project's unit and the district office; the office's run (免申即享, instalments due)
@@ -2214,7 +2413,9 @@ POLICY: dict[str, Web | Api] = {
             "POST": (
                 lambda p, obj: 422 if p.role == OFFICE else 403,
                 lambda w, obj: {
-                    "kind": "agency", "name": " ", "filed_on": "2024-01-01",
+                    "kind": "agency",
+                    "name": " ",
+                    "filed_on": "2024-01-01",
                     "declared_on": "2024-01-01",
                 },
             ),
@@ -2232,7 +2433,8 @@ POLICY: dict[str, Web | Api] = {
             "POST": (
                 claim_file_api,
                 lambda w, obj: {
-                    "intermediary": w.xa_agent, "project": w.proj["mx_draft"].code,
+                    "intermediary": w.xa_agent,
+                    "project": w.proj["mx_draft"].code,
                     "account": " ",
                 },
             ),
@@ -2548,6 +2750,7 @@ def build_world():
     w.lead_company = w.targets["companies"][0].pk  # a 翔安 company, for registering
     w.targets.update(chain_targets(w))  # 产业链图谱 (after the leads: it adds companies)
     w.targets.update(delivery_targets(w))  # 政策兑现
+    w.targets.update(intermediary_targets(w))  # 中介 (after the deliveries)
     w.targets.update(activity_targets(w))  # 招商活动
     return w
 
@@ -2583,7 +2786,7 @@ def web_path(spec: Web, obj) -> str:
     if isinstance(obj, Rope):
         extra = {f: getattr(obj, f) for f in ROPE_ARGS.get(spec.name, ())}
         return reverse(spec.name, kwargs={"pk": obj.pk, **extra})
-    if isinstance(obj, Clue | Deliv):
+    if isinstance(obj, Clue | Deliv | Agent | Pledge):
         return reverse(spec.name, kwargs={"code": obj.code})
     if isinstance(obj, Act):
         return reverse(spec.name, kwargs={"code": obj.code} if obj.code else {"pk": obj.pk})

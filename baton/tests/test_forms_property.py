@@ -900,6 +900,38 @@ CASES += [
 ]
 
 
+# 中介机构与引荐人 (issue 19): 备案 and its edit, the agreement, a claim and its decisions,
+# the reward's steps, the district's rules, the lists' filters and the register's upload.
+_im = "baton.intermediaries.forms."
+CASES += [
+    *(
+        _simple(_im + name)
+        for name in (
+            "IntermediaryForm", "AgreementForm", "ReasonForm", "ConfirmForm", "ApproveForm",
+            "PublicizeForm", "SettingsForm", "FilterForm", "ClaimFilterForm", "ImportForm",
+        )
+    ),
+    Case(
+        _im + "ClaimForm",
+        lambda o, d, f: _cls(_im + "ClaimForm")(
+            d, intermediaries=_cls("baton.intermediaries.models.Intermediary").objects.all()
+        ),
+    ),
+    Case(
+        _im + "RewardForm",
+        lambda o, d, f: _cls(_im + "RewardForm")(
+            d, clauses=_cls("baton.policies.models.Clause").objects.all()
+        ),
+    ),
+    Case(
+        _im + "PayForm",
+        lambda o, d, f: _cls(_im + "PayForm")(
+            d, instalments=_cls("baton.policies.models.Instalment").objects.all()
+        ),
+    ),
+]  # fmt: skip
+
+
 def project_forms() -> set[str]:
     """Return every form class defined in a module of an installed Baton app."""
     found = set()

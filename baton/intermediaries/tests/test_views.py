@@ -134,7 +134,8 @@ def test_the_claim_page_and_its_decisions(w):
     )
     office = client_for(w.office)
     done = office.post(
-        reverse("intermediaries:claim_confirm", args=[claim.code]), {"reason": "材料齐全"}
+        reverse("intermediaries:claim_confirm", args=[claim.code]),
+        {"reason": "材料齐全", "version": "1"},
     )
     assert done.status_code == 302
     assert Claim.objects.get(pk=claim.pk).status == "confirmed"
