@@ -72,6 +72,13 @@ def _money(field: str, value: Any, *, required: bool = True) -> Decimal | None:
         if required:
             return Decimal(0)
         return None
+    return _amount(field, value)
+
+
+def _amount(field: str, value: Any) -> Decimal:
+    """An amount in 万元 (blank: 0), or the refusal on ``field``."""
+    if value in (None, ""):
+        return Decimal(0)
     try:
         return to_wan(value)
     except ValidationError as exc:
@@ -145,7 +152,14 @@ def _as_json(field: str, value: Any) -> Any:
     return value
 
 
-def _event(activity: Activity, kind: str, actor: User, at, old=None, new=None) -> None:
+def _event(
+    activity: Activity,
+    kind: str,
+    actor: User,
+    at: dt.datetime,
+    old: dict | None = None,
+    new: dict | None = None,
+) -> None:
     ActivityEvent.objects.create(
         activity=activity,
         district_id=activity.district_id,
@@ -337,10 +351,10 @@ def signing_add(
         _companies(activity.district, [company])
     if kind not in SigningKind.values:
         raise ValidationError({"kind": [rules.NO_SIGNING_KIND]})
-    value = _money("amount", amount)
+    money: dict[str, Any] = {"amount": _amount("amount", amount)}
     title = str(title or "").strip() or (project.name if project else company.name)  # type: ignore[union-attr]
     if len(title) > 200:
-        raise ValidationError({"title": ["签约项目名称不能超过 200 个字。"]})
+        raise ValidationError({"title": [too_long(200, "签约项目名称")]})
     subject = {"project": project} if project is not None else {"company": company}
     if activity.signings.filter(**subject).exists():
         raise ValidationError({"project": ["该项目已在本活动的签约清单中。"]})
@@ -352,8 +366,8 @@ def signing_add(
         company=company,
         title=title,
         kind=kind,
-        amount=value,
         created_at=at,
+        **money,
     )
     _touch(activity, at)
     _event(activity, EventKind.SIGNED, actor, at, new=_signing_json(signing))
@@ -369,7 +383,7 @@ def _signing_json(signing: Signing) -> dict:
         "company": signing.company_id,
         "title": signing.title,
         "kind": signing.kind,
-        "amount": plain(signing.amount),
+        "amount": plain(Decimal(signing.amount)),
     }
 
 
@@ -443,9 +457,10 @@ def plan_item_add(
     title = _text("title", title)
     place = str(place or "").strip()
     if len(place) > 200:
-        raise ValidationError({"place": ["拟举办地点不能超过 200 个字。"]})
+        raise ValidationError({"place": [too_long(200, "拟举办地点")]})
     at = at or timezone.now()
     late = timezone.localdate(at) > plan_deadline(unit.district, year)
+    money: dict[str, Any] = {"budget": _amount("budget", budget)}
     return PlanItem.objects.create(
         district_id=unit.district_id,
         year=year,
@@ -454,7 +469,7 @@ def plan_item_add(
         title=title,
         month=month,
         place=place,
-        budget=_money("budget", budget),
+        **money,
         entered_by=actor,
         entered_at=at,
         is_late=late,
