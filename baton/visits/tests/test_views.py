@@ -244,3 +244,17 @@ def test_the_settings_page_is_the_offices(w, client_of):
     assert office.post(url, {"report_days": "abc"}).status_code == 422
     assert office.post(url, {"report_days": "10"}).status_code == 302
     assert w.district.visit_settings.report_days == 10
+
+
+def test_a_companys_timeline_shows_its_trips_and_receptions_in_scope(w, client_of):
+    from .. import services
+
+    t = trip(w)
+    services.reception_create(
+        actor=w.promoter, date=days_ago(1), visitors="王总一行", companies=[w.catl]
+    )
+    url = reverse("companies:detail", args=[w.catl.pk])
+    page = client_of(w.promoter).get(url).content.decode()
+    assert reverse("visits:trip_detail", args=[t.pk]) in page and "王总一行来访" in page
+    other = client_of(w.other_promoter).get(url).content.decode()
+    assert reverse("visits:trip_detail", args=[t.pk]) not in other
