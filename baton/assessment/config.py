@@ -35,6 +35,28 @@ METRICS = {
     "leader_acts": "本期领导招商活动",
     "info_provided": "本期入库项目中本单位提供信息的",
     "not_started": "签约后逾期未开工项目",
+    **{
+        "activities_held": "本期举办招商活动",
+        "activity_signed": "本期活动签约计入项目",
+        "trips": "本期外出招商批次",
+        "companies_met": "本期外出拜访企业（家次）",
+        "receptions": "本期来访接待批次",
+        "leads_reported": "本期首报投资信息",
+        "leads_converted": "本期投资信息转化",
+        "intermediary_projects": "本期中介引进项目",
+    },
+}
+#: The metrics of the relay's everyday work (``baton.reports.work``): counts credited to
+#: the unit that did the work, not projects (no amount, no industry, no relay shares).
+WORK_METRICS = {
+    "activities_held": "activities",
+    "activity_signed": "signed",
+    "trips": "trips",
+    "companies_met": "companies_met",
+    "receptions": "receptions",
+    "leads_reported": "leads",
+    "leads_converted": "converted",
+    "intermediary_projects": "introduced",
 }
 MEASURES = {"count": "个数", "amount": "金额（万元）", "amount_yi": "金额（亿元）"}
 CREDITS = {"relay": "按接力分成", "holder": "归责任单位", "info": "归信息提供单位"}
@@ -73,6 +95,16 @@ def _metric(spec, where: str, *, measure: bool) -> None:
         raise ValidationError(
             f"{where}的统计口径“{metric or '（空）'}”无效，可选：{'、'.join(METRICS)}。"
         )
+    if metric in WORK_METRICS:
+        if spec.get("measure", "count") != "count":
+            raise ValidationError(f"{where}的统计口径“{METRICS[metric]}”只能按个数计量。")
+        if any(
+            spec.get(key) not in (None, "", [])
+            for key in ("min_amount", "max_amount", "industries")
+        ):
+            raise ValidationError(
+                f"{where}的统计口径“{METRICS[metric]}”不是项目，不能按金额或行业筛选。"
+            )
     if measure and spec.get("measure", "count") not in MEASURES:
         raise ValidationError(
             f"{where}的计量“{spec.get('measure')}”无效，可选：count、amount、amount_yi。"
@@ -121,6 +153,10 @@ def validate_config(kind: str, config) -> None:
         by = config.get("by")
         if by not in TIER_BY:
             raise ValidationError("按项目计分指标须以 by 写明计分依据：amount、industry 或 each。")
+        if config.get("metric") in WORK_METRICS and by != "each":
+            raise ValidationError(
+                f"统计口径“{METRICS[config['metric']]}”不是项目，只能按个数（each）计分。"
+            )
         if by == "amount":
             tiers = config.get("tiers")
             if not isinstance(tiers, list) or not tiers:

@@ -13,14 +13,14 @@ from django.urls import reverse
 from baton.accounts.models import User
 from baton.org.models import Unit
 
-from .config import CREDITS, METRICS, ratio_parts
+from .config import CREDITS, METRICS, WORK_METRICS, ratio_parts
 from .facts import Facts, credit_mode
 from .models import Indicator, Ranking
 from .periods import period_label
 from .selectors import ranking_get
 
 #: Metrics that count projects (a leader's acts count visits, not projects).
-PROJECT_METRICS = tuple(m for m in METRICS if m != "leader_acts")
+PROJECT_METRICS = tuple(m for m in METRICS if m != "leader_acts" and m not in WORK_METRICS)
 NOT_COUNTED = "该项得分不是按项目计数得出的，没有对应的项目列表。"
 
 

@@ -24,9 +24,11 @@ from baton.projects.models import (
     ReviewState,
     Stage,
 )
+from baton.reports.selectors import Scope
+from baton.reports.work import WorkRow, work_figures
 from baton.supervision.models import LeaderAct
 
-from .config import number
+from .config import WORK_METRICS, number
 
 ROLES = ("info", "talks", "landing")
 #: Project ids per query: well under SQLite's 32,766 bound parameters.
@@ -46,7 +48,7 @@ class State:
 class Case:
     """One counted thing (a project, or a leader act on one) and the units it credits."""
 
-    project_id: int
+    project_id: int | None  # None: a unit's work (``WORK_METRICS``), not a project
     amount: Decimal
     industry: str
     credit: dict[int, Decimal]
@@ -55,7 +57,7 @@ class Case:
 class Facts:
     def __init__(self, *, district, shares: dict[str, Decimal], start: dt.date, end: dt.date):
         self.start, self.end, self.shares = start, end, shares
-        self.district_id = district.pk
+        self.district, self.district_id = district, district.pk
         self.begin_at, self.cutoff = end_of_day(start - dt.timedelta(days=1)), end_of_day(end)
         periods = ProjectPeriod.objects.filter(
             district_id=district.pk,
@@ -78,6 +80,7 @@ class Facts:
         #: The relay runners of the projects counted so far (read on demand: a district
         #: holds thousands of projects, a period counts a few dozen).
         self.roles: dict[int, dict[str, int | None]] = {}
+        self._work: list[WorkRow] | None = None
 
     def _load_roles(self, project_ids) -> None:
         wanted = [pid for pid in dict.fromkeys(project_ids) if pid not in self.roles]
@@ -112,6 +115,8 @@ class Facts:
     # --- metrics -----------------------------------------------------------------------
 
     def cases(self, spec: dict) -> list[Case]:
+        if spec["metric"] in WORK_METRICS:
+            return self._work_cases(WORK_METRICS[spec["metric"]])
         mode = credit_mode(spec)
         ids = [pid for pid in getattr(self, f"_{spec['metric']}")(spec) if pid in self.state]
         if mode != "holder":
@@ -123,6 +128,19 @@ class Facts:
                 continue
             cases.append(Case(pid, s.amount, s.industry, self.credit(pid, mode)))
         return cases
+
+    def _work_cases(self, column: str) -> list[Case]:
+        """The relay's everyday work (``baton.reports.work``): one case per thing counted,
+        credited whole to the unit that did it (no project, no amount)."""
+        if self._work is None:
+            scope = Scope(district=self.district)
+            self._work = work_figures(scope=scope, since=self.start, as_of=self.end).rows
+        return [
+            Case(None, Decimal(0), "", {row.unit_id: ONE})
+            for row in self._work
+            if row.unit_id is not None
+            for _ in range(getattr(row, column))
+        ]
 
     def _in_period(self):
         return {"at__gte": self.begin_at, "at__lt": self.cutoff}
