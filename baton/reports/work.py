@@ -18,7 +18,7 @@ from decimal import Decimal
 from baton.activities.figures import activity_figures
 from baton.activities.models import Activity
 from baton.intermediaries.figures import figures as intermediary_figures
-from baton.leads.figures import lead_figures
+from baton.leads.figures import lead_figures_cached
 from baton.org.models import District, Unit
 from baton.visits.figures import unit_month
 
@@ -142,7 +142,7 @@ def work_figures(*, scope: Scope, since: dt.date, as_of: dt.date) -> Work:
     # A unit's first reports stay its own after the lead is passed on: read the district's
     # leads and keep the unit's row.
     lead_scope = Scope(district=scope.unit.district) if scope.unit is not None else scope
-    leads = lead_figures(scope=lead_scope, as_of=as_of, since=since)
+    leads = lead_figures_cached(scope=lead_scope, as_of=as_of, since=since)
     for lead_row in leads.by_first_unit:
         if isinstance(lead_row.key, int):
             r = row(lead_row.key)
