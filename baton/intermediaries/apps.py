@@ -7,8 +7,12 @@ class IntermediariesConfig(AppConfig):
 
     def ready(self) -> None:
         from baton.policies import services_payment
+        from baton.projects import hooks
 
+        from .project_card import claims_card
         from .rewards import publicity_guard
+
+        hooks.register_card("intermediary_claims", claims_card)
 
         if publicity_guard not in services_payment.PAY_GUARDS:
             services_payment.PAY_GUARDS.append(publicity_guard)
