@@ -102,10 +102,12 @@ def receptions_workbook(out, receptions) -> int:
     return count
 
 
-def _block(sheet, start: int, title: str, first: str, rows, width: int) -> int:
+def _block(sheet, start: int, title: str, first: str, rows, width: int, work=False) -> int:
     """A table of rows (name, unit, totals) with a SUM total row; returns the next row."""
     sheet.cell(start, 1, title).font = BOLD
     heads = (first, "单位", *TOTAL_HEADS)
+    if work:
+        heads = (*heads, "工作开展情况")
     for col, head in enumerate(heads, start=1):
         sheet.cell(start + 1, col, head).font = BOLD
     row = start + 2
@@ -114,6 +116,8 @@ def _block(sheet, start: int, title: str, first: str, rows, width: int) -> int:
         values = (_text(item.name), _text(item.unit), t.trips, t.person_times, t.days)
         for col, value in enumerate((*values, t.companies, t.leads), start=1):
             sheet.cell(row, col, value)
+        if work:
+            sheet.cell(row, width + 1, _text("；".join(item.work)))
         row += 1
     sheet.cell(row, 1, "合计").font = BOLD
     for col in range(3, width + 1):
@@ -129,7 +133,7 @@ def monthly_workbook(out, monthly: Monthly, scope: str) -> None:
     sheet.title = f"{monthly.year}年{monthly.month}月"
     sheet.cell(1, 1, _text(f"{scope}{monthly.year}年{monthly.month}月外出招商考勤表")).font = TITLE
     width = 2 + len(TOTAL_HEADS)
-    column_widths(sheet, (24, 20, 10, 10, 10, 16, 10))
-    after = _block(sheet, 3, "按组别", "组别", monthly.groups, width)
+    column_widths(sheet, (24, 20, 10, 10, 10, 16, 10, 60))
+    after = _block(sheet, 3, "按组别", "组别", monthly.groups, width, work=True)
     _block(sheet, after, "按人员", "姓名", monthly.people, width)
     book.save(out)

@@ -41,6 +41,8 @@ class Row:
     name: str
     unit: str
     totals: Totals = field(default_factory=Totals)
+    #: 工作开展情况: the group's trips of the month, one line each.
+    work: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -86,6 +88,10 @@ def monthly_totals(trips: QuerySet[Trip], year: int, month: int) -> Monthly:
         key = (trip.unit_id, trip.group)
         group = groups.setdefault(key, Row(trip.group_name, trip.unit.name))
         group.totals.add(one)
+        group.work.append(
+            f"{trip.start:%m-%d}赴{trip.destinations}，{trip.title}"
+            f"（拜访企业 {one.companies} 家，线索 {one.leads} 条）"
+        )
         total.add(one)
         for person in persons.values():
             unit = person.unit.name if person.unit is not None else (person.title or "")

@@ -84,8 +84,10 @@ def test_a_group_files_a_trip_meets_two_companies_and_produces_a_lead(
     town.go(f"/visits/monthly/?month={month}")
     groups = page.inner_text("#monthly-groups")
     assert "招商一组" in groups
-    row = page.locator("#monthly-groups tbody tr").first.inner_text().split()
-    assert row[-5:] == ["1", "3", "2", "2", "1"]  # 次数, 人次, 天数, 企业, 线索
+    row = page.locator("#monthly-groups tbody tr").first
+    numbers = [cell.strip() for cell in row.locator("td.num").all_inner_texts()]
+    assert numbers == ["1", "3", "2", "2", "1"]  # 次数, 人次, 天数, 企业, 线索
+    assert "赴深圳" in row.inner_text()  # 工作开展情况
     fits(page, width)
     town.shot(f"visits-monthly-{screen}")
     town.close()

@@ -258,3 +258,12 @@ def test_a_companys_timeline_shows_its_trips_and_receptions_in_scope(w, client_o
     assert reverse("visits:trip_detail", args=[t.pk]) in page and "王总一行来访" in page
     other = client_of(w.other_promoter).get(url).content.decode()
     assert reverse("visits:trip_detail", args=[t.pk]) not in other
+
+
+def test_the_workbook_says_what_each_group_did(w, client_of):
+    d = timezone.localdate().replace(day=1) - dt.timedelta(days=20)
+    trip(w, group="一组", start=d.replace(day=2), end=d.replace(day=3))
+    response = client_of(w.promoter).get(reverse("visits:monthly_xlsx"), {"month": f"{d:%Y-%m}"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.cell(4, 8).value == "工作开展情况"
+    assert "赴深圳" in sheet.cell(5, 8).value and "拜访企业 2 家" in sheet.cell(5, 8).value
