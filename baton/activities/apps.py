@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ActivitiesConfig(AppConfig):
     name = "baton.activities"
     verbose_name = "招商活动"
+
+    def ready(self) -> None:
+        from . import todo  # noqa: F401 — activities whose actual cost is owed, in 待办

@@ -294,3 +294,19 @@ def _upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("activities.xlsx", data)
+
+
+def test_an_activity_held_without_its_cost_waits_in_the_units_todo(client, w):
+    import datetime as dt
+
+    from baton.todo.selectors import todo_items
+
+    today = dt.date(2026, 4, 1)
+    a = activity(w, start_on=dt.date(2026, 3, 10))
+    items = [i for i in todo_items(w.promoter, today) if i.kind == "activity_cost"]
+    assert [(i.title, i.due, i.overdue) for i in items] == [
+        (f"填报实际费用：{a.title}", dt.date(2026, 3, 25), True)
+    ]
+    assert not [i for i in todo_items(w.other_promoter, today) if i.kind == "activity_cost"]
+    services.activity_update(activity=a, actor=w.promoter, cost="18")
+    assert not [i for i in todo_items(w.promoter, today) if i.kind == "activity_cost"]
