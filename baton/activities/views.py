@@ -21,7 +21,7 @@ from baton.companies.rules import visible_companies
 from baton.core.forms import PAGE_INVALID, too_large
 from baton.core.http import XLSX, attachment
 from baton.core.money import plain
-from baton.core.views import add_errors, close_dialog, deny, go_to, run_dialog
+from baton.core.views import add_errors, deny, go_to, run_dialog
 from baton.org.models import District, Person
 from baton.projects.models import Project
 from baton.projects.selectors import project_scope
@@ -295,7 +295,7 @@ def signing_add(request, code):
         form,
         template="activities/action.html",
         perform=perform,
-        done=close_dialog("signingsChanged", url=activity_url(activity)),
+        done=go_to(activity_url(activity)),
         context={"activity": activity, "page_title": "录入签约项目", "title": "录入签约项目"},
     )
 
