@@ -125,7 +125,7 @@ def _date(value, label: str):
         return value or None
     try:
         return parse_iso_date(str(value).strip())
-    except ValidationError:
+    except (ValueError, ValidationError):
         raise ValidationError(f"{label}格式不正确，应为 年-月-日，如 2024-03-01。") from None
 
 
