@@ -2356,12 +2356,45 @@ POLICY: dict[str, Web | Api] = {
             ("convert", "convert", lambda w, obj: {"stage": "planning"}),
         )
     },
-    # 外出招商 and 来访接待: read only, in the same scope as the pages.
-    "api/v1/visits": Api("/visits", {"GET": (every_token, None)}),
+    # 外出招商 and 来访接待, in the same scope as the pages: recording for the promoters and
+    # the office (a blank title or visitors: 422, nothing written), the report for the
+    # trip's unit and office (a blank report: 422).
+    "api/v1/visits": Api(
+        "/visits",
+        {
+            "GET": (every_token, None),
+            "POST": (
+                lambda p, obj: 422 if p.role in (UNIT, OFFICE) else 403,
+                lambda w, obj: {
+                    "title": "  ", "start": "2026-01-05", "end": "2026-01-06",
+                    "destinations": "深圳",
+                },  # fmt: skip
+            ),
+        },
+    ),
+    "api/v1/visits/<pk>/report": Api(
+        "/visits/{pk}/report",
+        {
+            "POST": (
+                lambda p, o: 404 if not sees_outing(p, o) else 422 if writes_outing(p, o) else 403,
+                lambda w, obj: {"report": "  "},
+            )
+        },
+        "trips",
+    ),
     "api/v1/visits/<pk>": Api(
         "/visits/{pk}", {"GET": (lambda p, o: 200 if sees_outing(p, o) else 404, None)}, "trips"
     ),
-    "api/v1/receptions": Api("/receptions", {"GET": (every_token, None)}),
+    "api/v1/receptions": Api(
+        "/receptions",
+        {
+            "GET": (every_token, None),
+            "POST": (
+                lambda p, obj: 422 if p.role in (UNIT, OFFICE) else 403,
+                lambda w, obj: {"date": "2026-01-05", "visitors": "  "},
+            ),
+        },
+    ),
     "api/v1/receptions/<pk>": Api(
         "/receptions/{pk}",
         {"GET": (lambda p, o: 200 if sees_outing(p, o) else 404, None)},

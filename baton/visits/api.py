@@ -1,9 +1,9 @@
-"""外出招商 and 来访接待 in the HTTP API: ``/visits`` and ``/receptions`` (lists, one record).
+"""外出招商 and 来访接待 in the HTTP API: ``/visits`` and ``/receptions`` (lists, one record;
+recording and the trip report are in ``api_writes``, on the same router).
 
 The same scope as the pages (``rules``): a record outside what the user sees is a 404 (a
 unit's promoters see their unit's; the district office and leaders the district's; the
-city its districts'). Read only: trips and receptions are recorded on the pages or
-imported from the ledger.
+city its districts').
 """
 
 import datetime as dt
@@ -208,3 +208,6 @@ def reception_read(request, pk: QueryId):
     if reception is None:
         raise Http404(RECEPTION_NOT_FOUND)
     return _reception(reception)
+
+
+from . import api_writes  # noqa: E402, F401 — the writes, on this router

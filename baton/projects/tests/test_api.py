@@ -845,6 +845,9 @@ ROUTES = {
     ("get", "/api/v1/visits/{pk}"),
     ("get", "/api/v1/receptions"),
     ("get", "/api/v1/receptions/{pk}"),
+    ("post", "/api/v1/visits"),
+    ("post", "/api/v1/visits/{pk}/report"),
+    ("post", "/api/v1/receptions"),
 }
 
 
