@@ -2366,9 +2366,11 @@ POLICY: dict[str, Web | Api] = {
             "POST": (
                 lambda p, obj: 422 if p.role in (UNIT, OFFICE) else 403,
                 lambda w, obj: {
-                    "title": "  ", "start": "2026-01-05", "end": "2026-01-06",
+                    "title": "  ",
+                    "start": "2026-01-05",
+                    "end": "2026-01-06",
                     "destinations": "深圳",
-                },  # fmt: skip
+                },
             ),
         },
     ),
