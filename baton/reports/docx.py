@@ -376,7 +376,7 @@ def pack_docx(pack, *, signed_on: dt.date | None = None) -> bytes:
         document.add_heading("（七）招商工作", level=2)
         paragraph = document.add_paragraph(tables.work_paragraph(pack))
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        for heading, table in tables.work_blocks(pack):
+        for heading, table in tables.work_blocks(pack, compact=True):
             _caption(document, heading)
             _table(document, table)
 

@@ -286,18 +286,35 @@ def work_paragraph(pack) -> str:
     )
 
 
-def work_table(work) -> Table:
+#: The Word pack's narrower table (a portrait page holds eight columns): the counts a
+#: meeting reads; the workbook keeps every column.
+COMPACT = {
+    "activities": "活动（场）",
+    "signed": "签约计入（个）",
+    "trips": "外出招商（批）",
+    "companies_met": "拜访企业（家次）",
+    "receptions": "来访接待（批）",
+    "leads": "首报线索（条）",
+    "converted": "线索转化（条）",
+}
+
+
+def work_table(work, *, compact: bool = False) -> Table:
     """Each unit's work in the window, with its totals row (a SUM in the workbook)."""
-    kinds = [None, *(WAN if name == "signed_wan" else COUNT for name in COLUMNS)]
-    rows = [[row.name, *row.cells] for row in work.rows]
-    rows.append(["合计", *work.total.cells])
-    return Table(["单位", *COLUMNS.values()], rows, kinds, True)
+    columns = COMPACT if compact else COLUMNS
+    kinds = [None, *(WAN if name == "signed_wan" else COUNT for name in columns)]
+    rows = [[row.name, *(getattr(row, name) for name in columns)] for row in work.rows]
+    rows.append(["合计", *(getattr(work.total, name) for name in columns)])
+    return Table(["单位", *columns.values()], rows, kinds, True)
 
 
-def work_blocks(pack) -> list[tuple[str, Table]]:
-    """The month's and the year's work by unit, for the Word and Excel packs."""
+def work_blocks(pack, *, compact: bool = False) -> list[tuple[str, Table]]:
+    """The month's and the year's work by unit, for the Word (``compact``) and Excel packs."""
     year = f"{chinese_date(pack.as_of.replace(month=1, day=1))}至{chinese_date(pack.as_of)}"
     return [
-        (f"本月分单位（截至{chinese_date(pack.as_of)}）", work_table(pack.work_month)),
-        (f"本年累计分单位（{year}）", work_table(pack.work_year)),
+        (
+            f"本月分单位（截至{chinese_date(pack.as_of)}）",
+            work_table(pack.work_month, compact=compact),
+        ),
+        (f"本年累计分单位（{year}）", work_table(pack.work_year, compact=compact)),
     ]
