@@ -58,6 +58,11 @@ _MENU = [
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
     ),
     (
+        "intermediaries:list",
+        "中介机构",
+        {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
+    (
         "chains:list",
         "产业链图谱",
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
@@ -132,6 +137,7 @@ _UNDER = {
 #: Apps whose pages all belong under their first entry unless named otherwise (not the
 #: accounts pages: a password change is nobody's 用户管理).
 _BUSINESS_APPS = {
+    "intermediaries",
     "projects",
     "leads",
     "supervision",
