@@ -246,7 +246,7 @@ def activity_new(request, payload: ActivityCreateIn):
     values = payload.model_dump(exclude_unset=True)
     unit = Unit.objects.filter(pk=values.pop("unit"), district_id=user.district_id).first()
     if unit is None:
-        raise ValidationError({"unit": "单位不存在或不是本区的单位。"})
+        raise ValidationError({"unit": "责任单位须为本区在用的单位。"})
     activity = services.activity_create(
         actor=user, unit=unit, **_values(user, unit.district_id, values)
     )
