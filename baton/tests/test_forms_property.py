@@ -1110,6 +1110,18 @@ PAGES = [
     Page("supervision:leader_act_new", _code("project"), "leader", ("kind", "date", "note")),
     Page("reports:monthly_publish", lambda o, n: reverse(n), "reviewer", ("scope", "as_of")),
     Page(
+        "activities:new",
+        lambda o, n: reverse(n),
+        "promoter",
+        ("unit", "kind", "title", "organizer", "start_on", "end_on", "place", "budget", "cost"),
+    ),
+    Page(
+        "activities:plan",
+        lambda o, n: reverse(n) + "?year=2027",
+        "promoter",
+        ("unit", "kind", "title", "month", "place", "budget"),
+    ),
+    Page(
         "accounts:password_change",
         lambda o, n: reverse(n),
         "promoter",
