@@ -9,6 +9,7 @@ class IntermediariesConfig(AppConfig):
         from baton.policies import services_payment
         from baton.projects import hooks
 
+        from . import todo  # noqa: F401 — 认定 waiting and rewards payable in 待办
         from .project_card import claims_card
         from .rewards import publicity_guard
 

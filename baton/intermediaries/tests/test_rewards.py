@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _clause(w, number):
-    return Clause.objects.get(policy__region=w.district.code, number=number)
+    return Clause.objects.get(policy__number__startswith="演示-中介奖励办法", number=number)
 
 
 def _confirmed(w, **kwargs):
@@ -134,3 +134,18 @@ def test_publicity_comes_after_approval_and_once(w):
     rewards.reward_publicize(actor=w.office, reward=reward, at=moment(18))
     with refused(f"该奖励已于 {day(18):%Y-%m-%d} 公示。"):
         rewards.reward_publicize(actor=w.office, reward=reward)
+
+
+def test_a_reward_past_its_publicity_is_in_the_offices_to_do(w):
+    from baton.intermediaries.todo import rewards_payable
+
+    p, _ = _confirmed(w)
+    reward = rewards.reward_apply(
+        actor=w.office, project=p, clause=_clause(w, "第三条"), at=moment(20)
+    )
+    rewards.reward_approve(actor=w.office, reward=reward, amount="95", at=moment(19))
+    rewards.reward_publicize(actor=w.office, reward=reward, at=moment(18))
+    items = list(rewards_payable(w.office, day(0)))
+    assert [i.title for i in items] == ["支付中介奖励：厦门鹭招企业管理咨询有限公司"]
+    assert list(rewards_payable(w.promoter, day(0))) == []
+    assert list(rewards_payable(w.office, day(19))) == []

@@ -211,3 +211,15 @@ def test_the_claims_list_holds_the_units_own_projects(w):
     assert mine.code in page and theirs.code not in page
     office = client_for(w.office).get(reverse("intermediaries:claims")).content.decode()
     assert mine.code in office and theirs.code in office
+
+
+def test_the_project_page_shows_the_claims_and_the_office_its_to_do(w):
+    agency = register(w)
+    p = project(w)
+    claim = services.claim_file(actor=w.promoter, intermediary=agency, project=p, account="甲")
+    page = client_for(w.promoter).get(reverse("projects:detail", args=[p.code])).content.decode()
+    assert "申报中介认定" in page and agency.name in page
+    todo = client_for(w.office).get(reverse("todo:list")).content.decode()
+    assert f"中介认定：{agency.name}" in todo and claim.code in todo
+    leader = client_for(w.leader).get(reverse("projects:detail", args=[p.code])).content.decode()
+    assert agency.name in leader and "申报中介认定" not in leader
