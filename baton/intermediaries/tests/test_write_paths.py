@@ -102,6 +102,7 @@ def via_web(w, actor: str, change: str) -> bool:
 
 def via_api(w, actor: str, change: str) -> bool:
     day = moment(1).date().isoformat()
+    body: dict[str, object]
     if change == "register":
         path, body = "/api/v1/intermediaries", {
             "kind": "person", "name": NAME, "filed_on": day, "declared_on": day,
