@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from baton.core.money import MoneyField
-from baton.org.models import YearlySequence
+from baton.org.models import RecordEvent, YearlySequence
 
 
 class Source(models.TextChoices):
@@ -236,7 +236,7 @@ class Lead(models.Model):
         return self.status in ACTIVE
 
 
-class LeadEvent(models.Model):
+class LeadEvent(RecordEvent):
     """One change to a lead: append-only, written with the change it records.
 
     ``old``/``new`` hold the changed fields (ids for relations, 万元 strings, ISO dates);
@@ -260,20 +260,7 @@ class LeadEvent(models.Model):
     lead = models.ForeignKey(
         Lead, models.PROTECT, related_name="events", verbose_name=_("投资信息")
     )
-    district = models.ForeignKey("org.District", models.PROTECT, related_name="+")
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    at = models.DateTimeField(_("发生时间"))
-    old = models.JSONField(_("变更前"), default=dict, blank=True)
-    new = models.JSONField(_("变更后"), default=dict, blank=True)
-    reason = models.TextField(_("说明"), blank=True)
 
     class Meta:
         verbose_name = _("投资信息动态")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -194,3 +195,28 @@ class YearlySequence(models.Model):
                 break
         seq.save(update_fields=["last"])
         return code
+
+
+class RecordEvent(models.Model):
+    """One change to a district's record (a lead, a policy application…): append-only,
+    written in the transaction of the change it records, with the values before and after
+    (abstract: each kind of record keeps its own table, its ``kind`` choices and the
+    foreign key to the record)."""
+
+    district = models.ForeignKey(District, models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("发生时间"))
+    old = models.JSONField(_("变更前"), default=dict, blank=True)
+    new = models.JSONField(_("变更后"), default=dict, blank=True)
+    reason = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]

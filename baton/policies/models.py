@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from baton.core.money import MoneyField
-from baton.org.models import YearlySequence
+from baton.org.models import RecordEvent, YearlySequence
 
 
 class Level(models.TextChoices):
@@ -304,7 +304,7 @@ class Instalment(models.Model):
         return f"{self.application_id} 第{self.order}期"
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(RecordEvent):
     """One step of a delivery: append-only, written with the change it records."""
 
     class Kind(models.TextChoices):
@@ -323,20 +323,7 @@ class ApplicationEvent(models.Model):
     application = models.ForeignKey(
         Application, models.PROTECT, related_name="events", verbose_name=_("兑现")
     )
-    district = models.ForeignKey("org.District", models.PROTECT, related_name="+")
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    at = models.DateTimeField(_("发生时间"))
-    old = models.JSONField(_("变更前"), default=dict, blank=True)
-    new = models.JSONField(_("变更后"), default=dict, blank=True)
-    reason = models.TextField(_("说明"), blank=True)
 
     class Meta:
         verbose_name = _("政策兑现记录")
