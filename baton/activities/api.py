@@ -157,12 +157,12 @@ def _row(a: Activity) -> dict:
     }  # fmt: skip
 
 
-def _detail(a: Activity) -> dict:
-    signed = signed_list(a)
+def _detail(a: Activity, user: User) -> dict:
+    signed = signed_list(a, user)
     codes = dict(
-        Activity.objects.filter(
-            pk__in={r["credit"].credited_to for r in signed["rows"]}
-        ).values_list("pk", "code")
+        rules.visible_activities(user)
+        .filter(pk__in={r["credit"].credited_to for r in signed["rows"]})
+        .values_list("pk", "code")
     )
     return {
         **_row(a), "organizer": a.organizer, "host": a.host, "guests": a.guests, "note": a.note,
@@ -250,7 +250,7 @@ def activity_new(request, payload: ActivityCreateIn):
     activity = services.activity_create(
         actor=user, unit=unit, **_values(user, unit.district_id, values)
     )
-    return Status(201, _detail(_in_scope(user, activity.code)))
+    return Status(201, _detail(_in_scope(user, activity.code), user))
 
 
 @router.get(
@@ -258,7 +258,7 @@ def activity_new(request, payload: ActivityCreateIn):
 )
 def activity_detail(request, code: str):
     """全部字段，以及签约清单和每一项的统计口径（首次签约计入；再次签约不重复统计；升级只计升级；增资只计新增）。"""
-    return _detail(_in_scope(request.auth, code))
+    return _detail(_in_scope(request.auth, code), request.auth)
 
 
 @router.patch(
@@ -278,7 +278,7 @@ def activity_edit(request, code: str, payload: ActivityUpdateIn):
         version=version,
         **_values(user, activity.district_id, values),
     )
-    return _detail(_in_scope(user, code))
+    return _detail(_in_scope(user, code), user)
 
 
 @router.post(
@@ -306,4 +306,4 @@ def activity_sign(request, code: str, payload: SigningIn):
         activity=activity, actor=user, project=project, company=company,
         title=values["title"], kind=values["kind"], amount=values["amount_wan"],
     )  # fmt: skip
-    return Status(201, _detail(_in_scope(user, code)))
+    return Status(201, _detail(_in_scope(user, code), user))

@@ -33,12 +33,14 @@ def signings_with_credit(activity: Activity) -> list[tuple[Signing, Credit]]:
     return [(line, credit[line.pk]) for line in lines]
 
 
-def signed_list(activity: Activity) -> dict:
+def signed_list(activity: Activity, user: User | None = None) -> dict:
     """The signed list as its card shows it: each line with its credit and, for a line
-    not counted here, the activity it was first credited to; and the totals counted."""
+    not counted here, the activity it was first credited to (None when ``user`` may not
+    see that one: another unit's); and the totals counted."""
     pairs = signings_with_credit(activity)
     ids = {c.credited_to for _, c in pairs if not c.counted}
-    firsts = {a.pk: a for a in Activity.objects.filter(pk__in=ids)}
+    shown = rules.visible_activities(user) if user is not None else Activity.objects.all()
+    firsts = {a.pk: a for a in shown.filter(pk__in=ids)}
     return {
         "rows": [
             {"signing": s, "credit": c, "first": None if c.counted else firsts.get(c.credited_to)}

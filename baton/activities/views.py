@@ -217,7 +217,7 @@ def activity_detail(request, code):
     activity = _activity(user, code)
     context = {
         "activity": activity,
-        "signed": signed_list(activity),
+        "signed": signed_list(activity, user),
         "companies": activity.companies.order_by("name"),
         "leaders": activity.leaders.order_by("rank", "id"),
         "events": activity.events.select_related("actor").order_by("-at", "-id")[:20],
@@ -326,7 +326,7 @@ def signing_list(request, code):
     activity = _activity(request.user, code)
     context = {
         "activity": activity,
-        "signed": signed_list(activity),
+        "signed": signed_list(activity, request.user),
         "can_edit": rules.can_edit(request.user, activity),
     }
     return render(request, "activities/_signings.html", context)

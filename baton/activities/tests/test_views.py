@@ -310,3 +310,20 @@ def test_an_activity_held_without_its_cost_waits_in_the_units_todo(client, w):
     assert not [i for i in todo_items(w.other_promoter, today) if i.kind == "activity_cost"]
     services.activity_update(activity=a, actor=w.promoter, cost="18")
     assert not [i for i in todo_items(w.promoter, today) if i.kind == "activity_cost"]
+
+
+def test_a_line_first_signed_at_another_units_activity_does_not_name_it(client, w):
+    project = make_project(w, actor=w.office, unit=w.town)
+    theirs = activity(w, actor=w.other_promoter, unit=w.other_town, title="新店的保密活动")
+    services.signing_add(
+        activity=theirs, actor=w.office, project=project, kind="contract", amount="10"
+    )
+    mine = activity(w, title="马巷签约会", start_on=DAY.replace(day=20))
+    services.signing_add(
+        activity=mine, actor=w.promoter, project=project, kind="contract", amount="10"
+    )
+    text = signed(client, w.promoter).get(reverse("activities:detail", args=[mine.code]))
+    body = text.content.decode()
+    assert "已计入本区其他单位的活动" in body and "新店的保密活动" not in body
+    office = signed(client, w.office).get(reverse("activities:detail", args=[mine.code]))
+    assert "新店的保密活动" in office.content.decode()
