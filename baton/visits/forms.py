@@ -18,6 +18,7 @@ from baton.org.models import LEADER_ORDER, District, Person
 from baton.projects.forms import UnitsField
 from baton.projects.models import Project
 
+from .models import Trip
 from .rules import BAD_REPORT_DAYS
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -126,7 +127,9 @@ class _RecordForm(forms.Form):
 
 
 class TripForm(_RecordForm):
-    group = text_field("组别", max_length=50, help_text="招商小分队名称；空着即为本单位。")
+    group = text_field(
+        "组别", max_length=50, help_text="招商小分队名称，可从已用过的组别中选；空着即为本单位。"
+    )
     title = text_field("出访事由", max_length=200, required=True)
     start = date_field("出发日期")
     end = date_field("返回日期")
@@ -138,6 +141,17 @@ class TripForm(_RecordForm):
     talks = text_field("洽谈情况", max_length=5000, rows=4, help_text="与谁、谈了什么。")
 
     field_order = ["unit", "group", "title", "start", "end", "destinations"]
+
+    def __init__(self, *args, district: District, units=None, **kwargs):
+        super().__init__(*args, district=district, units=units, **kwargs)
+        self.fields["group"].widget.attrs["list"] = "trip-groups"
+        self.groups = list(
+            Trip.objects.filter(district=district)
+            .exclude(group="")
+            .order_by("group")
+            .values_list("group", flat=True)
+            .distinct()[:50]
+        )
 
 
 class ReceptionForm(_RecordForm):

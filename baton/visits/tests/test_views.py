@@ -267,3 +267,9 @@ def test_the_workbook_says_what_each_group_did(w, client_of):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.cell(4, 8).value == "工作开展情况"
     assert "赴深圳" in sheet.cell(5, 8).value and "拜访企业 2 家" in sheet.cell(5, 8).value
+
+
+def test_the_form_offers_the_districts_groups(w, client_of):
+    trip(w, group="招商一组")
+    page = client_of(w.other_promoter).get(reverse("visits:trip_new")).content.decode()
+    assert '<option value="招商一组">' in page and 'list="trip-groups"' in page
