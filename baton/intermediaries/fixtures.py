@@ -5,8 +5,9 @@ real rules, so that a reward is computed by the policy engine with its formula.
   5000 万元以上, 0.5‰, at most 150 万元;
 - 第二条 after 蔡甸区招商引资中介人奖励暂行办法: 内资 固定资产投资 1 亿元以上, 2‰, at most
   300 万元, half on approval and half at 投产;
-- 第三条 after 株洲高新区 (固投 5000 万元以下 2‰, 5000 万元—3 亿元 3‰, marginal), at most
-  1000 万元 (长沙), claimed within a year of 签约.
+- 第三条 after 株洲高新区 (固投 5000 万元以下 2‰, 5000 万元—3 亿元 3‰, marginal), 10% more
+  for a 世界500强 investor and at most 1000 万元 (长沙's uplift and cap), claimed within a
+  year of 签约.
 
 The number says it is a demonstration: it is no district's document.
 """
@@ -55,10 +56,13 @@ def reward_policy(region: str) -> dict:
             },
             {
                 "number": "第三条",
-                "title": "按固定资产投资分段累进奖励（参照株洲高新区）",
+                "title": "按固定资产投资分段累进奖励，世界500强上浮10%（参照株洲高新区、长沙）",
                 "beneficiary": "中介",
                 "condition": "fixed_investment >= 3000",
-                "amount": "tiers_marginal(fixed_investment, [[5000, 2‰], [30000, 3‰], [inf, 1‰]])",
+                "amount": (
+                    "tiers_marginal(fixed_investment, [[5000, 2‰], [30000, 3‰], [inf, 1‰]])"
+                    ' * if("世界500强" in tags, 1.1, 1)'
+                ),
                 "cap_item_wan": "1000",
                 "payments": [{"milestone": "approved", "share": "1"}],
                 "time_limit": {"days": 365, "from": "signed"},

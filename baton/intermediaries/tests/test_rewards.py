@@ -45,6 +45,13 @@ def test_the_options_show_each_clause_with_its_formula_or_why_not(w):
     assert bare["第一条"].item is None and "实际到位资金" in bare["第一条"].refusal
 
 
+def test_a_world_500_investor_gets_the_uplift(w):
+    p, _ = _confirmed(w, is_global500=True)
+    found = {o.clause.number: o for o in rewards.options(p, day(0))}
+    assert found["第三条"].item.amount == Decimal("104.5")
+    assert "× 1.1" in found["第三条"].item.formula
+
+
 def test_a_reward_is_applied_approved_publicized_and_paid_each_step_an_event(w):
     p, claim = _confirmed(w)
     reward = rewards.reward_apply(
