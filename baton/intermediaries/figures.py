@@ -11,13 +11,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from baton.core.dates import end_of_day, start_of_day
 from baton.org.models import District
 from baton.projects.models import ProjectPeriod
 
-from .models import Claim, IntermediaryEvent
+from .models import IntermediaryEvent
 
 Kind = IntermediaryEvent.Kind
 #: The counts kept per unit (and the register's size for the district).
@@ -38,15 +36,24 @@ class Figures:
         return sum(row.get(name, 0) for row in self.by_unit.values())
 
 
-def _unit_at(claim: Claim, moment: dt.datetime) -> int:
-    """The unit that held the claim's project at ``moment`` (its period then)."""
-    period = (
-        ProjectPeriod.objects.filter(project_id=claim.project_id, valid_from__lte=moment)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=moment))
-        .values_list("unit_id", flat=True)
-        .first()
-    )
-    return period or claim.project.unit_id
+def _units_at(rows: list[IntermediaryEvent]) -> list[int]:
+    """The unit that held each event's project at the event's time (its period then), read
+    in one query for all the events."""
+    projects = {e.claim.project_id for e in rows if e.claim is not None}
+    periods: dict[int, list] = defaultdict(list)
+    spans = ProjectPeriod.objects.filter(project_id__in=projects).order_by("valid_from", "id")
+    for project_id, unit_id, start, end in spans.values_list(
+        "project_id", "unit_id", "valid_from", "valid_to"
+    ):
+        periods[project_id].append((unit_id, start, end))
+    out = []
+    for event in rows:
+        claim = event.claim
+        assert claim is not None
+        held = [u for u, start, end in periods[claim.project_id]
+                if start <= event.at and (end is None or event.at < end)]  # fmt: skip
+        out.append(held[-1] if held else claim.project.unit_id)
+    return out
 
 
 def figures(*, district: District, since: dt.date, as_of: dt.date) -> Figures:
@@ -67,9 +74,8 @@ def figures(*, district: District, since: dt.date, as_of: dt.date) -> Figures:
         Kind.REWARD_APPROVED: "rewards_approved",
         Kind.PAID: "rewards_paid",
     }
-    for event in window.filter(kind__in=list(name)).order_by("at", "id"):
-        claim = event.claim
-        assert claim is not None
-        counted[_unit_at(claim, event.at)][name[event.kind]] += 1
+    rows = list(window.filter(kind__in=list(name)).order_by("at", "id"))
+    for event, unit_id in zip(rows, _units_at(rows), strict=True):
+        counted[unit_id][name[event.kind]] += 1
     out.by_unit = dict(counted)
     return out

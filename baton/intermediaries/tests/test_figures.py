@@ -10,6 +10,7 @@ from baton.intermediaries import rewards, services
 from baton.intermediaries.figures import figures
 from baton.intermediaries.progress import progress
 from baton.leads import services as lead_services
+from baton.projects import services as project_services
 
 from .helpers import day, load_reward_policy, moment, person, project, register
 
@@ -43,6 +44,12 @@ def test_the_figures_count_each_month_as_of_its_date(w):
     assert now.by_unit[w.town.pk] == {
         "claims_filed": 1, "projects_introduced": 1, "rewards_approved": 1, "rewards_paid": 0,
     }  # fmt: skip
+    # A claim counts for the unit that held the project then, not the one that holds it now.
+    project_services.project_handoff(
+        project=theirs, to_unit=w.town, actor=w.office, reason="选址调整"
+    )
+    again = figures(district=w.district, since=day(30), as_of=day(0))
+    assert again.by_unit[w.other_town.pk]["claims_filed"] == 1
     services.intermediary_revoke(actor=w.office, intermediary=agency, reason="协议到期")
     assert figures(district=w.district, since=day(30), as_of=day(0)).active == 0
     assert figures(district=w.district, since=day(30), as_of=day(1)).active == 1
