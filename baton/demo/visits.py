@@ -138,14 +138,22 @@ def load_visits(district: District, today: dt.date | None = None) -> int:
                 )
     parcels = list(Parcel.objects.filter(district=district, status="available")[:3])
     buildings = list(Building.objects.filter(district=district)[:1])
-    project = Project.objects.filter(district=district).order_by("-id").first()
     for index, (ago, visitors) in enumerate(((12, "投资部总监一行 3 人"), (4, "董事长一行 5 人"))):
+        when = moment(today - dt.timedelta(days=ago), 17)
+        # A project whose history ends before the reception: the leader's act on it is
+        # dated on the reception's day, and a project's history only grows forward.
+        project = (
+            Project.objects.filter(district=district)
+            .exclude(events__at__gte=when)
+            .order_by("-id")
+            .first()
+        )
         company = companies[-1 - index] if len(companies) > index else None
         unit = units.get("马巷街道") or next(iter(units.values()), None)
         if company is None or unit is None:
             continue
         # The second, with a project the leader talked about, is the office's: the leader's
-        # act is recorded by a person, now.
+        # act is recorded by a person.
         office = User.objects.filter(role=User.Role.DISTRICT_OFFICE, district=district).first()
         by_office = bool(index and project and office)
         services.reception_create(
@@ -160,7 +168,7 @@ def load_visits(district: District, today: dt.date | None = None) -> int:
             buildings=buildings if index else [],
             projects=[project] if by_office else [],
             talks="参观拟供地块和标准厂房，座谈用地、用能和政策需求。",
-            at=None if by_office else moment(today - dt.timedelta(days=ago), 17),
+            at=when,
         )
         made += 1
     return made
