@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from baton.core.views import deny, go_to, run_dialog
+from baton.policies.expr import FIELDS
 from baton.policies.models import Beneficiary, Instalment, clauses_in_force
 from baton.policies.services_delivery import basis_date
 from baton.projects.selectors import project_get
@@ -258,6 +259,10 @@ def reward_detail(request, code):
         "reward": reward,
         "app": app,
         "instalments": app.instalments.all(),
+        "facts": [
+            (FIELDS[k].label if k in FIELDS else k, v, FIELDS[k].unit if k in FIELDS else "")
+            for k, v in app.facts.items()
+        ],
         "is_office": rules.is_office(request.user, reward.district_id),
         "in_publicity": reward.publicity_to is not None and today < reward.publicity_to,
         "events": app.events.select_related("actor").order_by("-at", "-id"),

@@ -66,3 +66,42 @@ def test_a_claim_before_signing_is_filed_and_one_after_is_refused(
     assert width <= WIDTHS[screen]
     session.shot(f"intermediary-claim-refused-{screen}")
     session.close()
+
+
+@pytest.mark.parametrize("screen", WIDTHS)
+def test_the_office_sees_the_reward_with_its_formula_and_applies_it(
+    browser,  # noqa: F811
+    live_server,
+    client,
+    w,
+    screen,
+):
+    from baton.intermediaries import services
+
+    from .helpers import load_reward_policy, moment
+
+    load_reward_policy(w)
+    agency = register(w)
+    p = project(w, name="新能源电池材料项目")
+    claim = services.claim_file(
+        actor=w.promoter, intermediary=agency, project=p, account="引荐", at=moment(30)
+    )
+    services.claim_confirm(actor=w.office, claim=claim, at=moment(29))
+    session = signed_in(browser, live_server, client, w.office, WIDTHS[screen])
+    page = session.page
+    session.go(f"/intermediaries/claims/{claim.code}/")
+    options = page.locator(".reward-options").inner_text()
+    assert "测算 80 万元" in options and "× 2‰" in options  # 第二条: 40,000 万元 × 2‰
+    assert "缺少数据：实际到位资金" in options  # 第一条 needs a fact the library lacks
+    page.click("text=申请中介奖励")
+    page.locator("#dialog select[name=clause]").wait_for()
+    page.select_option("#dialog select[name=clause]", index=1)
+    page.fill("#dialog textarea[name=facts]", "实际到位资金=30000")
+    session.dialog_submit()
+    page.wait_for_url("**/intermediaries/rewards/ZC*/")
+    main = page.inner_text("main")
+    assert "测算算式" in main and "‰" in main
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= WIDTHS[screen]
+    session.shot(f"intermediary-reward-{screen}")
+    session.close()
