@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from baton.core.money import MoneyField
-from baton.org.models import YearlySequence
+from baton.org.models import RecordEvent, YearlySequence
 
 
 class Kind(models.TextChoices):
@@ -205,7 +205,7 @@ class Signing(models.Model):
         return ("company", self.company_id or 0)
 
 
-class ActivityEvent(models.Model):
+class ActivityEvent(RecordEvent):
     """One change to an activity: append-only, written with the change it records."""
 
     class Kind(models.TextChoices):
@@ -217,19 +217,7 @@ class ActivityEvent(models.Model):
     activity = models.ForeignKey(
         Activity, models.CASCADE, related_name="events", verbose_name=_("招商活动")
     )
-    district = models.ForeignKey("org.District", models.PROTECT, related_name="+")
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    at = models.DateTimeField(_("发生时间"))
-    old = models.JSONField(_("变更前"), default=dict, blank=True)
-    new = models.JSONField(_("变更后"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("招商活动动态")
