@@ -20,7 +20,7 @@ from baton.activities.models import Activity
 from baton.intermediaries.figures import figures as intermediary_figures
 from baton.leads.figures import lead_figures_cached
 from baton.org.models import District, Unit
-from baton.visits.figures import unit_month
+from baton.visits.figures import unit_window
 
 from .selectors import ZERO, Scope
 
@@ -93,14 +93,6 @@ class Work:
         return list(COLUMNS.values())
 
 
-def _months(since: dt.date, as_of: dt.date) -> list[tuple[int, int]]:
-    months, year, month = [], since.year, since.month
-    while (year, month) <= (as_of.year, as_of.month):
-        months.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
 def _districts(scope: Scope):
     if scope.unit is not None:
         return District.objects.filter(pk=scope.unit.district_id)
@@ -131,14 +123,13 @@ def work_figures(*, scope: Scope, since: dt.date, as_of: dt.date) -> Work:
         r.invited += line.invited
         r.signed += line.counted
         r.signed_wan += line.amount_counted
-    for year, month in _months(since, as_of):
-        for unit_id, line in unit_month(scope=scope, year=year, month=month, as_of=as_of).items():
-            r = row(unit_id)
-            r.trips += line.visits
-            r.person_times += line.person_times
-            r.days += line.days
-            r.companies_met += line.companies
-            r.receptions += line.receptions
+    for unit_id, line in unit_window(scope=scope, first=since, last=as_of, as_of=as_of).items():
+        r = row(unit_id)
+        r.trips += line.visits
+        r.person_times += line.person_times
+        r.days += line.days
+        r.companies_met += line.companies
+        r.receptions += line.receptions
     # A unit's first reports stay its own after the lead is passed on: read the district's
     # leads and keep the unit's row.
     lead_scope = Scope(district=scope.unit.district) if scope.unit is not None else scope

@@ -50,6 +50,12 @@ def _scoped(rows, scope):
 def unit_month(*, scope, year: int, month: int, as_of: dt.date) -> dict[int, UnitMonth]:
     """The figures by unit id (units with nothing are absent)."""
     first, last = month_bounds(year, month)
+    return unit_window(scope=scope, first=first, last=last, as_of=as_of)
+
+
+def unit_window(*, scope, first: dt.date, last: dt.date, as_of: dt.date) -> dict[int, UnitMonth]:
+    """The figures by unit id of the trips that set out and the receptions held from
+    ``first`` to ``last`` (a month, or the year to D), as recorded by the end of ``as_of``."""
     last = min(last, as_of)
     cutoff = end_of_day(as_of)
     out: dict[int, UnitMonth] = {}
