@@ -22,6 +22,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from baton.org.models import RecordEvent
+
 
 class VisitSettings(models.Model):
     """A district's rules for trips; a district without a row uses the defaults here."""
@@ -167,7 +169,7 @@ class Reception(models.Model):
         return f"{self.date:%Y-%m-%d} {self.visitors}"
 
 
-class VisitEvent(models.Model):
+class VisitEvent(RecordEvent):
     """One change to a trip or a reception: append-only, written with the change."""
 
     class Kind(models.TextChoices):
@@ -187,18 +189,7 @@ class VisitEvent(models.Model):
         related_name="events",
         verbose_name=_("接待"),
     )
-    district = models.ForeignKey("org.District", models.PROTECT, related_name="+")
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    at = models.DateTimeField(_("发生时间"))
-    data = models.JSONField(_("内容"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("外出与接待动态")

@@ -171,7 +171,13 @@ def _district(actor: User | None, district: District | None) -> District:
 
 
 def _event(
-    record: Trip | Reception, kind: str, actor: User | None, at: dt.datetime, **data: Any
+    record: Trip | Reception,
+    kind: str,
+    actor: User | None,
+    at: dt.datetime,
+    *,
+    old: dict | None = None,
+    new: dict | None = None,
 ) -> VisitEvent:
     key = "trip" if isinstance(record, Trip) else "reception"
     return VisitEvent.objects.create(
@@ -180,7 +186,8 @@ def _event(
         kind=kind,
         actor=actor,
         at=at,
-        data=data,
+        old=old or {},
+        new=new or {},
     )
 
 
@@ -270,7 +277,7 @@ def trip_create(
     _set_links(trip, links)
     if actor is not None:
         _sync_acts(trip, actor, links["leaders"], links["projects"], "inspect", trip.start, at)
-    _event(trip, Kind.CREATED, actor, at, **{k: _ids(v) for k, v in links.items()})
+    _event(trip, Kind.CREATED, actor, at, new={k: _ids(v) for k, v in links.items()})
     return trip
 
 
@@ -334,7 +341,13 @@ def trip_report(
     trip.version += 1
     trip.updated_at = at
     trip.save()
-    _event(trip, Kind.REPORTED, actor, at, first=first, late=local_date(at) > trip.report_due)
+    _event(
+        trip,
+        Kind.REPORTED,
+        actor,
+        at,
+        new={"first": first, "late": local_date(at) > trip.report_due},
+    )
 
 
 def is_report_overdue(trip: Trip, today: dt.date) -> bool:
@@ -383,7 +396,7 @@ def reception_create(
         _sync_acts(
             reception, actor, links["leaders"], links["projects"], "negotiate", clean["date"], at
         )
-    _event(reception, Kind.CREATED, actor, at, **{k: _ids(v) for k, v in links.items()})
+    _event(reception, Kind.CREATED, actor, at, new={k: _ids(v) for k, v in links.items()})
     return reception
 
 
@@ -462,5 +475,5 @@ def lead_produce(
         **values,
     )
     record.leads.add(lead)
-    _event(record, Kind.LEAD, actor, lead.reported_at, lead=lead.pk, code=lead.code)
+    _event(record, Kind.LEAD, actor, lead.reported_at, new={"lead": lead.pk, "code": lead.code})
     return lead

@@ -114,7 +114,7 @@ def test_an_update_writes_one_event_and_nothing_when_equal(w):
     assert services.trip_update(trip=t, actor=w.promoter, title="赴深圳、东莞", **_same(t, "title"))
     t.refresh_from_db()
     assert t.title == "赴深圳、东莞" and t.version == v + 1
-    assert t.events.last().data["new"]["title"] == "赴深圳、东莞"
+    assert t.events.last().new["title"] == "赴深圳、东莞"
     with pytest.raises(services.ConflictError):
         services.trip_update(trip=t, actor=w.promoter, expected_version=v, **_same(t))
 
@@ -146,7 +146,7 @@ def test_the_report_is_filed_once_back_and_leaves_the_todo_list(w):
     services.trip_report(trip=t, actor=w.promoter, report="拜访宁德时代、比亚迪，对方有意向。")
     t.refresh_from_db()
     assert t.reported_at is not None
-    assert t.events.last().data == {"first": True, "late": True}
+    assert t.events.last().new == {"first": True, "late": True}
     assert not [i for i in todo_items(w.promoter, today) if i.kind == "visit_report"]
 
 
@@ -166,7 +166,7 @@ def test_a_lead_produced_is_registered_for_the_unit_and_linked(w):
     assert lead.source == Source.RESIDENT and lead.unit == w.town
     assert "外出招商" in lead.source_detail
     assert list(t.leads.all()) == [lead]
-    assert t.events.last().data["code"] == lead.code
+    assert t.events.last().new["code"] == lead.code
     before = counts()
     from baton.companies import services as companies
 
