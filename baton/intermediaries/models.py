@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from baton.core.encrypted_fields import EncryptedCharField
 from baton.core.money import MoneyField
-from baton.org.models import YearlySequence
+from baton.org.models import RecordEvent, YearlySequence
 
 
 class ClaimRule(models.TextChoices):
@@ -201,7 +201,7 @@ class Reward(models.Model):
         return f"{self.application_id} 中介奖励"
 
 
-class IntermediaryEvent(models.Model):
+class IntermediaryEvent(RecordEvent):
     """One change of the register, a claim or a reward: append-only."""
 
     class Kind(models.TextChoices):
@@ -218,7 +218,6 @@ class IntermediaryEvent(models.Model):
         PUBLICIZED = "publicized", _("奖励公示")
         PAID = "paid", _("支付奖励")
 
-    district = models.ForeignKey("org.District", models.PROTECT, related_name="+")
     intermediary = models.ForeignKey(
         Intermediary, models.PROTECT, related_name="events", verbose_name=_("中介")
     )
@@ -226,18 +225,6 @@ class IntermediaryEvent(models.Model):
         Claim, models.PROTECT, null=True, blank=True, related_name="events", verbose_name=_("认定")
     )
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    at = models.DateTimeField(_("时间"))
-    old = models.JSONField(_("变更前"), default=dict, blank=True)
-    new = models.JSONField(_("变更后"), default=dict, blank=True)
-    reason = models.TextField(_("说明"), blank=True)
 
     class Meta:
         verbose_name = _("中介记录")
