@@ -25,7 +25,7 @@ def reward_policy(region: str) -> dict:
         "region": region,
         "kind": "N",
         "topic": "中介奖励",
-        "effective_on": "2020-01-01",
+        "effective_on": "2024-01-01",
         "text": (
             "演示用中介奖励规则，条款参照云南省（云招商委办发〔2016〕4号）、武汉市蔡甸区和株洲高新区"
             "的中介奖励办法编写。中介需在引进项目签约前完成备案；同一项目只奖励1个中介人。"
