@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import itertools
+import os
 import secrets
 import tempfile
 from decimal import Decimal
@@ -130,6 +131,15 @@ def add_coordinating(w) -> SimpleNamespace:
     )
     w.coordinator = make_user(User.Role.UNIT_STAFF, username="zr_coordinator", unit=w.coord_unit)
     return w
+
+
+def redis_test_url(database: int) -> str:
+    """Return the Redis URL of ``database`` for this test process: each xdist worker gets
+    its own (``database``, ``database + 8``), so that the two workers of a run never wait
+    for each other's lock; ``redis_database`` still keeps two runs on one machine apart."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    return f"redis://127.0.0.1:6379/{database + 8 * (index % 2)}"
 
 
 @contextlib.contextmanager

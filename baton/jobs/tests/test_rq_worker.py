@@ -2,8 +2,8 @@
 with its work horse in the middle of an import loses no task, and the worker started
 after it completes the import with nothing written twice.
 
-The queue lives in Redis database 7 (the ledger's RQ test uses 5), emptied before and
-after; skipped when that Redis is not reachable. The workers are ``baton rqworker``
+The queue lives in Redis database 7 or 15 (one per xdist worker; the ledger's RQ test uses
+5 or 13), emptied before and after; skipped when that Redis is not reachable. The workers are ``baton rqworker``
 subprocesses on the test database (a transactional test).
 """
 
@@ -33,15 +33,15 @@ from baton.ledger.tests.test_import_worker import (
 )
 from baton.projects.models import Project
 from baton.projects.tests.helpers_views import login
-from baton.testing import make_world, redis_database
+from baton.testing import make_world, redis_database, redis_test_url
 
-REDIS = "redis://127.0.0.1:6379/7"
+REDIS = redis_test_url(7)
 ROWS = min(int(os.environ.get("BATON_LEDGER_WORKER_ROWS", "8000")), 20000)
 
 
 @pytest.fixture
 def redis_queue(settings, tmp_path):
-    """The RQ queues in Redis database 7 (held alone), and a starter of ``baton rqworker bulk``."""
+    """The RQ queues in Redis database 7 or 15 (held alone), and a starter of ``baton rqworker bulk``."""
     with redis_database(REDIS):
         yield from _redis_queue(settings, tmp_path)
 

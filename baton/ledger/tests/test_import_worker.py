@@ -31,7 +31,7 @@ from baton.ledger.importer import ledger_import
 from baton.ledger.tasks import import_ledger
 from baton.projects.models import Project, ProjectEvent
 from baton.projects.tests.helpers_views import HTMX, login
-from baton.testing import make_world, redis_database
+from baton.testing import make_world, redis_database, redis_test_url
 
 from .helpers import HEADERS, row
 
@@ -60,7 +60,7 @@ def ledger(rows: int) -> bytes:
     return out.getvalue()
 
 
-REDIS = "redis://127.0.0.1:6379/5"
+REDIS = redis_test_url(5)
 
 
 def _worker_env(settings, tmp_path, **extra) -> dict:
@@ -108,7 +108,7 @@ def queue(settings, tmp_path):
 
 @pytest.fixture
 def rq_queue(settings, tmp_path):
-    """The RQ queue in Redis database 5 (held alone), with ``baton rqworker --burst`` to run it."""
+    """The RQ queue in Redis database 5 or 13 (held alone), with ``baton rqworker --burst`` to run it."""
     with redis_database(REDIS):
         yield from _rq_queue(settings, tmp_path)
 
