@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 from baton.accounts.areas import Level, area_of
 from baton.accounts.models import User
 from baton.projects.models import Project
+from baton.projects.permissions import district_office as is_office
+from baton.projects.permissions import holding_promoter as is_holder
 
 from .models import Application
 
@@ -38,31 +40,6 @@ def visible_applications(user: User) -> QuerySet[Application]:
     if area.level is Level.UNIT:
         rows = rows.filter(project__unit_id=area.unit_id)
     return rows
-
-
-def is_office(user: User | None, district_id: int) -> bool:
-    """The district office of the district (``user`` None: the server's own jobs)."""
-    if user is None:
-        return True
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.DISTRICT_OFFICE
-        and user.district_id == district_id
-    )
-
-
-def is_holder(user: User | None, project: Project) -> bool:
-    """A promoter of the unit holding the project."""
-    return (
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and not _coordinating(user)
-        and user.role == Role.UNIT_STAFF
-        and user.unit_id is not None
-        and user.unit_id == project.unit_id
-    )
 
 
 def can_receive(user: User | None, project: Project) -> bool:

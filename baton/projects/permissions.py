@@ -22,6 +22,32 @@ def office_of(user: User, project: Project) -> bool:
     return user.role == Role.DISTRICT_OFFICE and user.district_id == project.district_id
 
 
+def district_office(user: User | None, district_id: int) -> bool:
+    """A signed-in, active district office of the district (``user`` None: the server's own
+    work — the demo, a command, a job); the rule of the records on a district's projects."""
+    if user is None:
+        return True
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.DISTRICT_OFFICE
+        and user.district_id == district_id
+    )
+
+
+def holding_promoter(user: User | None, project: Project) -> bool:
+    """A signed-in, active promoter of the unit holding the project (not a 协调部门's staff)."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and not getattr(user, "is_coordinating", False)
+        and user.role == Role.UNIT_STAFF
+        and user.unit_id is not None
+        and user.unit_id == project.unit_id
+    )
+
+
 def can_create(user: User) -> bool:
     """A promotion unit's staff (a 协调部门 holds no project)."""
     return user.role == Role.UNIT_STAFF and user.unit_id is not None and not user.is_coordinating
