@@ -57,6 +57,9 @@ urlpatterns = [
     path("assessment/", include("baton.assessment.urls")),
     path("todo/", include("baton.todo.urls")),
     path("notices/", include("baton.notices.urls")),
+    path("meetings/", include("baton.meetings.urls")),
+    path("outcomes/", include("baton.outcomes.urls")),
+    path("news/", include("baton.news.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -28,10 +28,13 @@ LAYERS = [
     "intermediaries",
     "visits",
     "activities",
+    "outcomes",
     "notices",
     "reports",
+    "news",
     "ledger",
     "assessment",
+    "meetings",
     "ops",
     "demo",
 ]
