@@ -12,6 +12,7 @@ class PoliciesConfig(AppConfig):
 
         from . import (
             project_card,
+            timeline,  # noqa: F401 — a company's applications on its 客商库 timeline
             todo,  # noqa: F401 — 政策兑现 deadlines, payments and 补正 in 待办
         )
 

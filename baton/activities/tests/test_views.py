@@ -327,3 +327,18 @@ def test_a_line_first_signed_at_another_units_activity_does_not_name_it(client, 
     assert "已计入本区其他单位的活动" in body and "新店的保密活动" not in body
     office = signed(client, w.office).get(reverse("activities:detail", args=[mine.code]))
     assert "新店的保密活动" in office.content.decode()
+
+
+def test_a_companys_timeline_shows_its_activities_and_signings_in_scope(client, w):
+    catl = company(w)
+    mine = activity(w, companies=[catl])
+    services.signing_add(
+        activity=mine, actor=w.promoter, company=catl, title="储能电池项目", kind="intent",
+        amount="5000",
+    )  # fmt: skip
+    url = reverse("companies:detail", args=[catl.pk])
+    page = signed(client, w.promoter).get(url).content.decode()
+    assert f"应邀参加{mine.title}" in page and "签约储能电池项目（意向）" in page
+    assert reverse("activities:detail", args=[mine.code]) in page
+    other = signed(client, w.other_promoter).get(url).content.decode()
+    assert reverse("activities:detail", args=[mine.code]) not in other

@@ -160,3 +160,19 @@ def test_the_project_card(client, world):
     login(client, w.leader)
     page = text(client.get(reverse("projects:detail", args=[w.project.code])))
     assert reverse("policies:application", args=[app.code]) in page and "申报政策" not in page
+
+
+def test_a_companys_timeline_shows_its_applications_in_scope(client, world):
+    from baton.companies import services as companies
+
+    w = world
+    catl = companies.company_create(actor=w.office, district=w.district, name="宁德时代")
+    app = approved(w, w.project, "第三条", company=catl)
+    url = reverse("companies:detail", args=[catl.pk])
+    login(client, w.office)
+    page = text(client.get(url))
+    assert "申请《测试用政策兑现办法》第三条（三期兑付奖励）" in page
+    assert reverse("policies:application", args=[app.code]) in page and "核定 10" in page
+    login(client, w.other_promoter)
+    other = text(client.get(url))
+    assert reverse("policies:application", args=[app.code]) not in other
