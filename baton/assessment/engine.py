@@ -39,10 +39,16 @@ class Score:
     indicator: Indicator
     exact: Decimal
     formula: str
+    #: The score before its cap or floor (None: not bounded, the same as ``exact``).
+    unbounded: Decimal | None = None
 
     @property
     def score(self) -> Decimal:
         return cents(self.exact)
+
+    @property
+    def raw(self) -> Decimal:
+        return cents(self.exact if self.unbounded is None else self.unbounded)
 
 
 @dataclass
@@ -112,9 +118,9 @@ def _bounded(indicator: Indicator, raw: Decimal, formula: str, *, floor=None) ->
     cap = indicator.cap
     floor = indicator.floor if indicator.floor is not None else floor
     if cap is not None and raw > cap:
-        return Score(indicator, cap, f"{formula}，封顶{num(cap)}")
+        return Score(indicator, cap, f"{formula}，封顶{num(cap)}", raw)
     if floor is not None and raw < floor:
-        return Score(indicator, floor, f"{formula}，保底{num(floor)}")
+        return Score(indicator, floor, f"{formula}，保底{num(floor)}", raw)
     return Score(indicator, raw, formula)
 
 

@@ -116,6 +116,9 @@ class Indicator(models.Model):
     config = models.JSONField(_("计分配置"), default=dict, blank=True)
     cap = models.DecimalField(_("最高得分"), **SCORE, null=True, blank=True)
     floor = models.DecimalField(_("最低得分"), **SCORE, null=True, blank=True)
+    is_bonus = models.BooleanField(
+        _("加分项"), default=False, help_text=_("加分项的分值不计入方案的总分值（满分）")
+    )
 
     class Meta:
         verbose_name = _("考核指标")

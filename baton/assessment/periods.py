@@ -5,6 +5,7 @@ often as on the month alone; both are a (start, end) pair to the engine.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -69,3 +70,35 @@ def period_parts(start: dt.date, end: dt.date, kind: str) -> dict:
         if period_of(kind, end.year, part, cumulative=cumulative) == Period(start, end):
             return {"year": end.year, "part": part, "cumulative": cumulative}
     return {}
+
+
+_CN_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
+_PERIOD = re.compile(
+    r"^(?P<year>\d{4})(?:年度?)?"
+    r"(?:"
+    r"[-\s]?(?:Q|q|第)(?P<quarter>[1-4一二三四])(?:季度)?"
+    r"|[-/.\s]?(?P<from>\d{1,2})(?:[-–~至](?P<to>\d{1,2}))?月?"
+    r")?$"
+)
+BAD_PERIOD = "期间“{text}”无效：应写作 2024、2024-Q1、2024-03 或 2024-01~08（1至8月）。"
+
+
+def parse_period(text: str) -> Period:
+    """Return the period an office writes: 2024 / 2024年度, 2024-Q1 / 2024年第一季度,
+    2024-03 / 2024年3月, 2024-01~08 / 2024年1-8月; ValueError (Chinese) otherwise."""
+    raw = str(text or "").strip().replace(" ", "")
+    match = _PERIOD.match(raw)
+    if not match:
+        raise ValueError(BAD_PERIOD.format(text=text))
+    year = int(match["year"])
+    if not 1990 <= year <= 2100:
+        raise ValueError(BAD_PERIOD.format(text=text))
+    if match["quarter"]:
+        quarter = match["quarter"]
+        return period_of("quarter", year, _CN_QUARTERS.get(quarter) or int(quarter))
+    if match["from"]:
+        first, last = int(match["from"]), int(match["to"] or match["from"])
+        if not 1 <= first <= last <= 12:
+            raise ValueError(BAD_PERIOD.format(text=text))
+        return Period(dt.date(year, first, 1), month_end(dt.date(year, last, 1)))
+    return period_of("year", year, None)

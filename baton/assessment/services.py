@@ -41,7 +41,7 @@ def _check_draft(scheme: Scheme) -> None:
         raise ValidationError(FROZEN.format(name=scheme.name, version=scheme.version))
 
 
-def _clean_shares(values: dict) -> dict[str, Decimal]:
+def clean_shares(values: dict) -> dict[str, Decimal]:
     clean = {}
     for key in ("share_info", "share_talks", "share_landing"):
         share = number(values[key], "接力分成")
@@ -71,7 +71,7 @@ def scheme_create(
         raise ValidationError({"name": "方案名称不能为空。"})
     if period_kind not in Scheme.PeriodKind.values:
         raise ValidationError({"period_kind": _PERIOD_KINDS})
-    shares = _clean_shares(
+    shares = clean_shares(
         {"share_info": share_info, "share_talks": share_talks, "share_landing": share_landing}
     )
     last = Scheme.objects.filter(district=district, name=name).order_by("-version").first()
@@ -91,7 +91,7 @@ def scheme_update(*, scheme: Scheme, changes: dict) -> Scheme:
     if unknown:
         raise ValidationError(unknown_fields(unknown))
     merged = {k: changes.get(k, getattr(scheme, k)) for k in SCHEME_FIELDS}
-    shares = _clean_shares(merged)
+    shares = clean_shares(merged)
     if merged["period_kind"] not in Scheme.PeriodKind.values:
         raise ValidationError({"period_kind": _PERIOD_KINDS})
     name = (merged["name"] or "").strip() or scheme.name
@@ -162,6 +162,7 @@ def indicator_add(
     order: int | None = None,
     cap: Number | None = None,
     floor: Number | None = None,
+    is_bonus: bool = False,
 ) -> Indicator:
     _check_draft(scheme)
     name = (name or "").strip()
@@ -184,13 +185,14 @@ def indicator_add(
         order=order,
         cap=_clean_decimal(cap, "最高得分", allow_none=True),
         floor=_clean_decimal(floor, "最低得分", allow_none=True),
+        is_bonus=bool(is_bonus),
     )
 
 
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, changes: dict) -> Indicator:
     _check_draft(indicator.scheme)
-    allowed = {"name", "kind", "weight", "config", "order", "cap", "floor"}
+    allowed = {"name", "kind", "weight", "config", "order", "cap", "floor", "is_bonus"}
     if set(changes) - allowed:
         raise ValidationError(f"不能修改这些字段：{'、'.join(sorted(set(changes) - allowed))}。")
     kind = changes.get("kind", indicator.kind)
@@ -401,6 +403,7 @@ def ranking_compute(
                     "indicator": s.indicator.pk,
                     "name": s.indicator.name,
                     "score": str(s.score),
+                    "raw": str(s.raw),
                     "formula": s.formula,
                 }
                 for s in line.scores
