@@ -1,3 +1,4 @@
-app_name = "meetings"
+from .views import urlpatterns
 
-urlpatterns: list = []
+app_name = "meetings"
+__all__ = ["app_name", "urlpatterns"]
