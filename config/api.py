@@ -21,6 +21,8 @@ from baton.files.api import router as files_router
 from baton.intermediaries.api import router as intermediaries_router
 from baton.land.api import router as land_router
 from baton.leads.api import router as leads_router
+from baton.meetings.api import router as meetings_router
+from baton.outcomes.api import router as outcomes_router
 from baton.projects.api import router as projects_router
 from baton.projects.api_handoffs import router as handoffs_router
 from baton.projects.api_reference import reference_router
@@ -94,6 +96,8 @@ api.add_router("", leads_router)
 api.add_router("", intermediaries_router)
 api.add_router("", activities_router)
 api.add_router("", visits_router)
+api.add_router("", meetings_router)
+api.add_router("", outcomes_router)
 
 add_error_handlers(api, conflicts=(ConflictError,))
 

@@ -848,6 +848,16 @@ ROUTES = {
     ("post", "/api/v1/visits"),
     ("post", "/api/v1/visits/{pk}/report"),
     ("post", "/api/v1/receptions"),
+    ("get", "/api/v1/projects/{code}/promises"),
+    ("post", "/api/v1/projects/{code}/promises"),
+    ("patch", "/api/v1/projects/{code}/promises/{kind}"),
+    ("get", "/api/v1/projects/{code}/results"),
+    ("post", "/api/v1/projects/{code}/results"),
+    ("get", "/api/v1/meetings"),
+    ("post", "/api/v1/meetings"),
+    ("get", "/api/v1/meetings/{pk}"),
+    ("post", "/api/v1/meetings/{pk}/decisions"),
+    ("post", "/api/v1/meetings/{pk}/decisions/{decision}/close"),
 }
 
 
