@@ -22,6 +22,7 @@ from baton.intermediaries.api import router as intermediaries_router
 from baton.land.api import router as land_router
 from baton.leads.api import router as leads_router
 from baton.meetings.api import router as meetings_router
+from baton.outcomes.api import router as outcomes_router
 from baton.projects.api import router as projects_router
 from baton.projects.api_handoffs import router as handoffs_router
 from baton.projects.api_reference import reference_router
@@ -96,6 +97,7 @@ api.add_router("", intermediaries_router)
 api.add_router("", activities_router)
 api.add_router("", visits_router)
 api.add_router("", meetings_router)
+api.add_router("", outcomes_router)
 
 add_error_handlers(api, conflicts=(ConflictError,))
 

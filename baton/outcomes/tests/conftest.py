@@ -1,0 +1,8 @@
+import pytest
+
+from baton.testing import make_world
+
+
+@pytest.fixture
+def w(db):
+    return make_world()
