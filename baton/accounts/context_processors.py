@@ -90,6 +90,11 @@ _MENU = [
         {Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
     ),
     (
+        "meetings:list",
+        "月例会",
+        {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
+    (
         "reports:cockpit",
         "领导驾驶舱",
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
@@ -147,6 +152,7 @@ _BUSINESS_APPS = {
     "reports",
     "companies",
     "chains",
+    "meetings",
 }
 
 

@@ -74,6 +74,7 @@ BUSINESS_NAMESPACES = frozenset(
         "intermediaries",
         "leads",
         "visits",
+        "meetings",
     }
 )
 OPEN_TO_ADMINS = frozenset({"reports:home"})

@@ -134,6 +134,9 @@ SAMPLE = {
     "node": "1",
     "target": "1",
     "supplier": "1",
+    # A meeting's agenda item and attendance row (meetings:agenda_edit …).
+    "item": "1",
+    "row": "1",
 }
 
 
