@@ -133,6 +133,36 @@ def add_coordinating(w) -> SimpleNamespace:
     return w
 
 
+def database_url() -> str:
+    """The test database as a server process or a script reaches it (``DATABASE_URL``)."""
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    host = s["HOST"] or "127.0.0.1"
+    return f"postgres://{s['USER']}{password}@{host}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def signed_in_cookie(user: User) -> dict[str, str]:
+    """A session cookie for ``user``, as a login through the page would leave (the
+    session saved and recorded), for a client of a real server process."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import login
+    from django.http import HttpRequest
+
+    from baton.accounts.services import session_record
+
+    request = HttpRequest()
+    request.META.update(REMOTE_ADDR="127.0.0.1", HTTP_USER_AGENT="baton-test")
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    login(request, user, backend="baton.accounts.backends.UserBackend")
+    request.session.save()
+    session_record(request=request, user=user)
+    return {settings.SESSION_COOKIE_NAME: request.session.session_key}
+
+
 def redis_test_url(database: int) -> str:
     """Return the Redis URL of ``database`` for this test process: each xdist worker gets
     its own (``database``, ``database + 8``), so that the two workers of a run never wait

@@ -34,15 +34,12 @@ a stale edit), a timeout or a reset is an error; any error makes the exit status
 
 import argparse
 import asyncio
-import contextlib
 import html.parser
 import json
 import os
 import random
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -54,6 +51,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402 — after the path, like the rest of benchmarks/
+
+from baton.ops.servers import Server  # noqa: E402
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PASSWORD = f"Load-{secrets.token_urlsafe(12)}"
@@ -223,67 +222,6 @@ def machine() -> str:
 # --- the server -------------------------------------------------------------------------
 
 
-class Server:
-    """gunicorn as ``baton demo`` runs it, on a free loopback port, stopped on exit."""
-
-    def __init__(self, workers: int, threads: int, log: Path):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.workers, self.threads, self.log = workers, threads, log
-        self.process = None
-
-    def __enter__(self):
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        command = [
-            str(gunicorn),
-            "config.wsgi",
-            "--config",  # the worker that gives gunicorn's own answers the security headers
-            str(ROOT / "config" / "gunicorn.py"),
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(self.workers),
-            "--threads",
-            str(self.threads),
-            "--backlog",
-            "2048",
-            "--timeout",
-            "120",
-            "--no-control-socket",  # one per user's home otherwise, shared by every run
-            "--error-logfile",
-            str(self.log),
-            "--chdir",
-            str(ROOT),
-        ]
-        # Django's own log (a 409's warning, say) goes to the same file as gunicorn's.
-        with open(self.log, "ab") as output:
-            self.process = subprocess.Popen(  # noqa: S603 — our own server
-                command, start_new_session=True, stdout=output, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn 启动失败，见 {self.log}")
-            with (
-                contextlib.suppress(OSError),
-                socket.create_connection(("127.0.0.1", self.port), timeout=1),
-            ):
-                return self
-            time.sleep(0.2)
-        raise SystemExit("gunicorn 60 秒内没有开始监听。")
-
-    def __exit__(self, *exc):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
 # --- the run ----------------------------------------------------------------------------
 
 
@@ -307,15 +245,12 @@ class Run:
         self.saved = {"edits": 0, "notes": 0}
 
     def run(self) -> int:
-        from django.core.management import call_command
         from django.db import connection, connections
 
         self.vendor = connection.vendor
         started = time.monotonic()
         if not self.args.database_url:
             self.prepare()
-        if self.static_stale():
-            call_command("collectstatic", interactive=False, verbosity=0)
         accounts = self.accounts()
         print(f"准备用时 {time.monotonic() - started:.0f} 秒。", flush=True)
         var = Path(os.environ.get("BATON_VAR_DIR", ROOT / "var"))
@@ -334,21 +269,6 @@ class Run:
             print("\n".join(["gunicorn 日志最后 20 行：", *tail]) if tail else "")
         log.unlink(missing_ok=True)
         return 1 if failed else 0
-
-    def static_stale(self) -> bool:
-        """Whether collectstatic must run: no manifest yet, or a static file newer than it."""
-        from django.conf import settings
-        from django.contrib.staticfiles.finders import get_finders
-
-        manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-        if not manifest.exists():
-            return True
-        built = manifest.stat().st_mtime
-        return any(
-            os.path.getmtime(storage.path(path)) > built
-            for finder in get_finders()
-            for path, storage in finder.list([])
-        )
 
     # --- the database ---------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.cache import cache_config
 from config.email import parse_email_url
 from config.proxy import parse_networks
 
@@ -204,15 +205,13 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-#: Each server process's memory: the 项目库 keeps its pages here under the library's
-#: counters, read from the database on every request (baton/projects/page_cache.py), so
-#: no process needs telling about another's change. ~30 KB a page.
+#: The cache: each server process's memory by default, or a Redis that every worker of
+#: every server shares (``CACHE_URL=redis://…``; config/cache.py). The 项目库 keeps its
+#: pages there under the library's counters, read from the database on every request
+#: (baton/projects/page_cache.py), so no process needs telling about another's change.
+#: ~30 KB a page.
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "baton",
-        "OPTIONS": {"MAX_ENTRIES": env_int("BATON_PAGE_CACHE_ENTRIES", 2000)},
-    }
+    "default": cache_config(env_str("CACHE_URL"), entries=env_int("BATON_PAGE_CACHE_ENTRIES", 2000))
 }
 
 #: Background work (notices, imports, report packs, ranking runs) goes through Django's

@@ -3,6 +3,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path, reverse
 
+from baton.ops.health import healthz
 from config.api import api
 
 admin.site.site_header = "接力棒 · 系统配置"
@@ -38,6 +39,7 @@ admin.site.has_permission = _admin_permission
 handler403 = "baton.core.views.permission_denied"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("baton.reports.urls")),
     path("accounts/", include("baton.accounts.urls")),
     path("projects/", include("baton.projects.urls")),

@@ -875,6 +875,10 @@ def policy_targets(w) -> dict:
 
 # The accounts' own pages re-render a refused form with 200 (the login-security tests
 # rely on it); nothing is written by an empty POST.
+def anyone_at_all(p: Persona, method: str, obj) -> Expect:
+    return 200
+
+
 def login_view(p: Persona, method: str, obj) -> Expect:
     return HOME if p.signed_in else 200
 
@@ -1712,6 +1716,8 @@ POLICY: dict[str, Web | Api] = {
     # workbook; the administrators 403 (三员分立), as every business page.
     "policies/analysis/": Web("policies:analysis", ("GET",), role_page(BUSINESS)),
     "policies/analysis/xlsx/": Web("policies:analysis_export", ("GET",), role_page(BUSINESS)),
+    # /healthz (issue 23): a load balancer's question, open to anyone, names no data.
+    "healthz": Web("healthz", ("GET",), anyone_at_all, open=True),
     # accounts
     "accounts/login/": Web("accounts:login", ("GET", "POST"), login_view, open=True),
     "accounts/logout/": Web("accounts:logout", ("POST",), logout_view, open=True),

@@ -8,20 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
-from baton.testing import make_project
+from baton.testing import database_url, make_project
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def database_url() -> str:
-    """The test database, as the server and the script reach it."""
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
