@@ -84,6 +84,7 @@ class PromiseIn(In):
 
 
 class PromiseUpdateIn(In):
+    kind: Text = Field(max_length=20, description="要修改的承诺事项代码（每类一项）")
     version: Version
     target: Text | None = Field(None, max_length=30)
     due_on: IsoDate
@@ -175,7 +176,7 @@ def promise_create(request, code: Code, payload: PromiseIn):
 
 
 @router.patch(
-    "/projects/{code}/promises/{kind}",
+    "/projects/{code}/promises",
     response={
         200: PromiseOut,
         400: Error,
@@ -187,13 +188,14 @@ def promise_create(request, code: Code, payload: PromiseIn):
     },
     summary="修改履约承诺",
 )
-def promise_update(request, code: Code, kind: str, payload: PromiseUpdateIn):
+def promise_update(request, code: Code, payload: PromiseUpdateIn):
+    """修改一项承诺（按 kind 指定），带上读到的 version；他人已先修改时 409。"""
     project = _project(request, code, write=True)
+    values = payload.dict()
+    version, kind = values.pop("version"), values.pop("kind")
     row = project.promises.filter(kind=kind).first()
     if row is None:
-        raise Http404(rules.NOT_FOUND)
-    values = payload.dict()
-    version = values.pop("version")
+        raise Http404("该项目没有登记这类承诺。")
     row = services.promise_update(
         actor=request.auth, promise=row, values=values, expected_version=version
     )

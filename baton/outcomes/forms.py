@@ -88,3 +88,7 @@ class AsOfForm(forms.Form):
         if self.is_bound and self.is_valid():
             return self.cleaned_data.get("as_of")
         return None
+
+
+class CheckForm(forms.Form):
+    as_of = date_field("核查日期", help_text="按此日期评估全区的承诺；每日自动按当天核查")

@@ -3,12 +3,11 @@ card), the import of the statistics bureau's workbook, the office's check, and t
 promises by unit and state."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from baton.audit.services import Event, audit_write
 from baton.core.forms import too_large
@@ -17,7 +16,7 @@ from baton.projects.selectors import project_get
 from baton.projects.services import ConflictError
 
 from . import rules, services
-from .forms import ImportForm, PromiseForm, ResultForm
+from .forms import CheckForm, ImportForm, PromiseForm, ResultForm
 from .importing import COLUMNS, import_results
 from .models import Promise, Result
 
@@ -184,21 +183,25 @@ def results_import(request):
     return render(request, "outcomes/import.html", context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def check_run(request):
-    """The office runs today's check of its district now (the daily command does too)."""
+    """The office runs the check of its district as of a date now (the daily command runs
+    it for today); the same check, idempotent."""
     user = request.user
     back = reverse("outcomes:promises")
     if not user.district_id or not rules.is_office(user, user.district_id):
         return deny(request, rules.NOT_THE_OFFICE, back_url=back, back_label="返回履约情况")
-    try:
-        total, changed, broken = services.outcomes_check(
-            as_of=timezone.localdate(), district=user.district, actor=user
-        )
-    except PermissionDenied as exc:
-        return deny(request, str(exc), back_url=back)
-    return go_to(back)(request, services.check_summary(total, changed, broken))
+    form = CheckForm(request.POST or None, initial={"as_of": timezone.localdate()})
+
+    def perform(data):
+        counts = services.outcomes_check(as_of=data["as_of"], district=user.district, actor=user)
+        return services.check_summary(*counts)
+
+    return run_dialog(
+        request, form, template="outcomes/check_form.html", perform=perform, done=go_to(back),
+        context={"page_title": "履约核查"},
+    )  # fmt: skip
 
 
 @require_GET

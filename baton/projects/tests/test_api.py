@@ -850,7 +850,7 @@ ROUTES = {
     ("post", "/api/v1/receptions"),
     ("get", "/api/v1/projects/{code}/promises"),
     ("post", "/api/v1/projects/{code}/promises"),
-    ("patch", "/api/v1/projects/{code}/promises/{kind}"),
+    ("patch", "/api/v1/projects/{code}/promises"),
     ("get", "/api/v1/projects/{code}/results"),
     ("post", "/api/v1/projects/{code}/results"),
     ("get", "/api/v1/meetings"),
