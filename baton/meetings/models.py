@@ -245,7 +245,8 @@ class Decision(models.Model):
     @property
     def status_label(self) -> str:
         if self.supervision_id is not None:
-            return f"督办{self.supervision.get_status_display()}"
+            shown = self.supervision.get_status_display()
+            return shown if shown.startswith("督办") else f"督办{shown}"
         return self.get_status_display()
 
     def is_overdue(self, today) -> bool:

@@ -111,7 +111,9 @@ def meeting_detail(request, pk):
         d.overdue = d.is_overdue(today)
         d.closable = can_write and d.status == d.Status.OPEN
         if d.supervision_id and d.supervision.is_open:
-            d.closable = d.closable and sign_off.is_signer(user, d.supervision)
+            # A 督办 is signed off once its unit has reported, by its leader's office.
+            reported = d.supervision.status == d.supervision.Status.REPORTED
+            d.closable = d.closable and reported and sign_off.is_signer(user, d.supervision)
     context = {
         "meeting": meeting,
         "whole": whole,
@@ -133,7 +135,8 @@ def _dialog(request, meeting, form, *, title, perform, anchor="", submit="保存
         form,
         template="meetings/action.html",
         perform=perform,
-        done=go_to(back),
+        # Not to ``back``: a new address that differs by its #anchor only would not reload.
+        done=go_to(_url(meeting)),
         conflict=ConflictError if conflict else None,
         context={
             "page_title": title,
@@ -402,7 +405,7 @@ def decision_close(request, pk):
         form,
         template="meetings/action.html",
         perform=perform,
-        done=go_to(back),
+        done=go_to(_url(meeting)),
         conflict=ConflictError,
         context={
             "page_title": f"办结决定事项第{decision.number}项",

@@ -932,6 +932,21 @@ CASES += [
 ]  # fmt: skip
 
 
+# 月例会 (issue 21): the meeting's details, an agenda item, attendance, the minutes, a
+# decision and its closing, a step's version.
+_mt = "baton.meetings.forms."
+CASES += [
+    *(
+        _simple(_mt + name)
+        for name in ("VersionForm", "AgendaItemForm", "MinutesForm", "CloseForm")
+    ),
+    *(
+        Case(_mt + name, lambda o, d, f, name=name: _cls(_mt + name)(d, district=o.w.district))
+        for name in ("MeetingForm", "AttendanceForm", "DecisionForm")
+    ),
+]
+
+
 def project_forms() -> set[str]:
     """Return every form class defined in a module of an installed Baton app."""
     found = set()
@@ -1190,6 +1205,27 @@ PAGES = [
         "audit_admin",
         ("start", "end", "user", "event", "outcome", "object", "page"),
         method="get",
+    ),
+]
+
+
+def _meeting(o, name):
+    """The address of ``name`` on the district's meeting (opened once, by the office)."""
+    if not hasattr(o, "meeting"):
+        from baton.meetings import services as meetings
+
+        o.meeting = meetings.meeting_create(actor=o.w.office)
+    return reverse(name, args=[o.meeting.pk])
+
+
+PAGES += [
+    Page("meetings:edit", _meeting, "office", ("title", "date", "time", "place", "chair")),
+    Page("meetings:attendance_new", _meeting, "office", ("unit", "person", "present", "reason")),
+    Page(
+        "meetings:decision_new",
+        _meeting,
+        "office",
+        ("text", "project", "owner_person", "owner_unit", "deadline"),
     ),
 ]
 

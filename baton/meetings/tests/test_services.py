@@ -94,7 +94,7 @@ def test_a_decision_on_a_project_becomes_a_supervision(w):
     assert sup.deadline == in_days(20) and sup.status == "active"
     assert "例会决定：协调解决电池项目用地指标" in sup.instruction
     assert decision.owner_unit == w.town and decision.number == 1
-    assert decision.is_open and decision.status_label == "督办督办中"
+    assert decision.is_open and decision.status_label == "督办中"
     assert MeetingEvent.objects.filter(decision=decision, kind="decided").count() == 1
 
 
