@@ -45,7 +45,10 @@ METRICS = {
         "leads_converted": "本期投资信息转化",
         "intermediary_projects": "本期中介引进项目",
     },
+    "entered": "录入数据",
 }
+#: A figure entered per party and period (``EnteredFact``): not projects, not counted.
+ENTERED = "entered"
 #: The metrics of the relay's everyday work (``baton.reports.work``): counts credited to
 #: the unit that did the work, not projects (no amount, no industry, no relay shares).
 WORK_METRICS = {
@@ -95,7 +98,11 @@ def _metric(spec, where: str, *, measure: bool) -> None:
         raise ValidationError(
             f"{where}的统计口径“{metric or '（空）'}”无效，可选：{'、'.join(METRICS)}。"
         )
-    if metric in WORK_METRICS:
+    if metric == ENTERED:
+        name = spec.get("name")
+        if not isinstance(name, str) or not name.strip() or len(name) > 40:
+            raise ValidationError(f"{where}的录入数据须以 name 写明指标名称（不超过 40 个字）。")
+    if metric in WORK_METRICS or metric == ENTERED:
         if spec.get("measure", "count") != "count":
             raise ValidationError(f"{where}的统计口径“{METRICS[metric]}”只能按个数计量。")
         if any(
@@ -130,6 +137,23 @@ def _shares_sum_to_one(shares: list[Decimal], where: str) -> None:
         raise ValidationError(f"{where}的各项比例之和必须等于 1（100%）。")
 
 
+def metric_specs(kind: str, config: dict) -> list[dict]:
+    """Every metric an indicator's config counts (parts, their denominators, cases, terms)."""
+    if kind == "manual" or not isinstance(config, dict):
+        return []
+    if kind == "ratio":
+        specs = []
+        for part in ratio_parts(config):
+            specs.append(part)
+            if isinstance(part.get("over"), dict):
+                specs.append(part["over"])
+        return specs
+    for key in ("cases", "terms"):
+        if isinstance(config.get(key), list):
+            return [c for c in config[key] if isinstance(c, dict)]
+    return [config] if "metric" in config else []
+
+
 def ratio_parts(config: dict) -> list[dict]:
     return config["parts"] if "parts" in config else [{**config, "share": config.get("share", "1")}]
 
@@ -153,7 +177,9 @@ def validate_config(kind: str, config) -> None:
         by = config.get("by")
         if by not in TIER_BY:
             raise ValidationError("按项目计分指标须以 by 写明计分依据：amount、industry 或 each。")
-        if config.get("metric") in WORK_METRICS and by != "each":
+        if (
+            config.get("metric") in WORK_METRICS or config.get("metric") == ENTERED
+        ) and by != "each":
             raise ValidationError(
                 f"统计口径“{METRICS[config['metric']]}”不是项目，只能按个数（each）计分。"
             )

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from .config import number, ratio_parts
+from .config import ENTERED, metric_specs, number, ratio_parts
 from .facts import Facts, value
 from .models import Indicator, ManualScore, Scheme, Target
 
@@ -41,6 +41,8 @@ class Score:
     formula: str
     #: The score before its cap or floor (None: not bounded, the same as ``exact``).
     unbounded: Decimal | None = None
+    #: The entered figures (``EnteredFact`` ids) the score counts.
+    entered: list[int] = field(default_factory=list)
 
     @property
     def score(self) -> Decimal:
@@ -96,14 +98,28 @@ def compute(
             if progress is not None:
                 progress(done, len(indicators), SCORING)
             scorer = _SCORERS[indicator.kind]
+            entered = _entered(indicator, facts)
             for line, score in zip(
                 lines, scorer(indicator, lines, facts, period_start, period_end), strict=True
             ):
+                score.entered = entered.get(line.unit_id, [])
                 line.scores.append(score)
         if progress is not None:
             progress(len(indicators), len(indicators), SCORING)
         _rank(lines)
         return lines
+
+
+def _entered(indicator: Indicator, facts: Facts) -> dict[int, list[int]]:
+    """The entered figures an indicator counts, per party."""
+    out: dict[int, list[int]] = {}
+    for spec in metric_specs(indicator.kind, indicator.config):
+        if spec.get("metric") == ENTERED:
+            for case in facts.cases(spec):
+                for party in case.credit:
+                    if case.entered_id not in out.setdefault(party, []):
+                        out[party].append(case.entered_id)
+    return out
 
 
 def _rank(lines: list[Line]) -> None:
@@ -131,7 +147,7 @@ def _ratio(indicator, lines, facts, start, end):
     over_cases = [facts.cases(p["over"]) if "over" in p else None for p in parts]
     weight = indicator.weight
     for line in lines:
-        raw, texts = Decimal(0), []
+        raw, texts, entered_rate = Decimal(0), [], False
         for i, part in enumerate(parts):
             actual = value(part_cases[i], line.unit_id, part.get("measure", "count"))
             if over_cases[i] is not None:
@@ -139,6 +155,14 @@ def _ratio(indicator, lines, facts, start, end):
             else:
                 target = targets.get((line.unit_id, i))
             share = number(part.get("share", "1"), "分项比例")
+            if target and part.get("metric") == ENTERED and len(parts) == 1:
+                # An office's figure reads as a rate: 4.8÷5=96%，96%×0.5=0.48.
+                rate = actual / target
+                raw += rate * share
+                text = f"{num(actual)}÷{num(target)}={pct(rate)}，{pct(rate)}"
+                texts.append(text)
+                entered_rate = True
+                continue
             if target:
                 raw += actual / target * share
                 text = f"({num(actual)}÷{num(target)})"
@@ -147,7 +171,10 @@ def _ratio(indicator, lines, facts, start, end):
                 text = f"({num(actual)}÷{'目标为0' if target is not None else '未设目标'})"
             texts.append(text if len(parts) == 1 else f"{text}×{pct(share)}")
         body = texts[0] if len(parts) == 1 else f"[{'+'.join(texts)}]"
-        yield _bounded(indicator, raw * weight, f"{body}×{num(weight)}")
+        formula = f"{body}×{num(weight)}"
+        if entered_rate:
+            formula += f"={num(cents(raw * weight))}"
+        yield _bounded(indicator, raw * weight, formula)
 
 
 def _tier_points(config: dict, case) -> Decimal:

@@ -28,7 +28,8 @@ from baton.reports.selectors import Scope
 from baton.reports.work import WorkRow, work_figures
 from baton.supervision.models import LeaderAct
 
-from .config import WORK_METRICS, number
+from .config import ENTERED, WORK_METRICS, number
+from .models import EnteredFact
 
 ROLES = ("info", "talks", "landing")
 #: Project ids per query: well under SQLite's 32,766 bound parameters.
@@ -52,6 +53,8 @@ class Case:
     amount: Decimal
     industry: str
     credit: dict[int, Decimal]
+    #: An entered figure (``EnteredFact``) this case is: its value is the credit.
+    entered_id: int | None = None
 
 
 class Facts:
@@ -115,6 +118,8 @@ class Facts:
     # --- metrics -----------------------------------------------------------------------
 
     def cases(self, spec: dict) -> list[Case]:
+        if spec["metric"] == ENTERED:
+            return self._entered_cases(spec["name"].strip())
         if spec["metric"] in WORK_METRICS:
             return self._work_cases(WORK_METRICS[spec["metric"]])
         mode = credit_mode(spec)
@@ -141,6 +146,28 @@ class Facts:
             if row.unit_id is not None
             for _ in range(getattr(row, column))
         ]
+
+    def _entered_cases(self, name: str) -> list[Case]:
+        """The figures entered for the period: a party's entry of exactly this period, else
+        the sum of its entries of periods inside it (a year from its months). The credit
+        of the case is the figure."""
+        entries = EnteredFact.objects.filter(
+            district_id=self.district_id,
+            unit__isnull=False,
+            name=name,
+            period_start__gte=self.start,
+            period_end__lte=self.end,
+        ).order_by("period_start", "period_end", "pk")
+        exact: dict[int, list[EnteredFact]] = {}
+        inside: dict[int, list[EnteredFact]] = {}
+        for entry in entries:
+            whole = (entry.period_start, entry.period_end) == (self.start, self.end)
+            (exact if whole else inside).setdefault(entry.unit_id or 0, []).append(entry)
+        cases = []
+        for unit_id in sorted(set(exact) | set(inside)):
+            for entry in exact.get(unit_id) or inside[unit_id]:
+                cases.append(Case(None, Decimal(0), "", {unit_id: entry.value}, entry.pk))
+        return cases
 
     def _in_period(self):
         return {"at__gte": self.begin_at, "at__lt": self.cutoff}

@@ -249,3 +249,71 @@ class RankingLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.unit} {self.total}"
+
+
+class EnteredFact(models.Model):
+    """A figure the library does not hold (实际利用外资, 到位资金, 弄虚作假 …), entered for
+    an assessed party and a period with its source and reason; an indicator counts it as
+    the metric ``{"metric": "entered", "name": …}`` like any other fact.
+
+    The party is a unit, or with no unit the district as a whole.
+    """
+
+    class Source(models.TextChoices):
+        FILE = "file", _("文件")
+        STATS = "stats", _("统计局")
+        COMMERCE = "commerce", _("商务局")
+        OTHER = "other", _("其他部门")
+
+    district = models.ForeignKey(
+        "org.District", models.PROTECT, related_name="+", verbose_name=_("所属区")
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("单位"),
+        help_text=_("为空：全区"),
+    )
+    name = models.CharField(_("指标"), max_length=40, help_text=_("如 实际利用外资、到位资金"))
+    period_start = models.DateField(_("期间起"))
+    period_end = models.DateField(_("期间止"))
+    value = models.DecimalField(_("数值"), max_digits=16, decimal_places=4)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    reason = models.TextField(_("说明"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("录入人"),
+        help_text=_("为空：命令行导入"),
+    )
+    entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("录入数据")
+        verbose_name_plural = _("录入数据")
+        ordering = ["district", "name", "period_start", "unit__order", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "name", "period_start", "period_end"],
+                condition=models.Q(unit__isnull=False),
+                name="entered_fact_unit_once",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "name", "period_start", "period_end"],
+                condition=models.Q(unit__isnull=True),
+                name="entered_fact_district_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_name} {self.name}: {self.value}"
+
+    @property
+    def party_name(self) -> str:
+        return self.unit.name if self.unit_id else self.district.name

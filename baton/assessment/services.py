@@ -12,12 +12,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.audit.services import Event, audit_write
 from baton.core.messages import unknown_fields
 from baton.org.models import District, Unit
 
 from . import engine
 from .config import Number, bad_kind, number, ratio_parts, validate_config
-from .models import Indicator, ManualScore, Ranking, RankingLine, Scheme, SchemeUnit, Target
+from .models import (
+    EnteredFact,
+    Indicator,
+    ManualScore,
+    Ranking,
+    RankingLine,
+    Scheme,
+    SchemeUnit,
+    Target,
+)
+from .periods import period_label
 
 FROZEN = "考核方案“{name}”（第 {version} 版）已发布，不能修改；如需调整，请复制为新版本。"
 SCHEME_FIELDS = ("name", "period_kind", "share_info", "share_talks", "share_landing")
@@ -391,6 +402,8 @@ def ranking_compute(
         period_end=period_end,
         computed_at=at or timezone.now(),
     )
+    entered_ids = {pk for line in lines for s in line.scores for pk in s.entered}
+    entered = {e.pk: entered_note(e) for e in EnteredFact.objects.filter(pk__in=entered_ids)}
     RankingLine.objects.bulk_create(
         RankingLine(
             ranking=ranking,
@@ -405,6 +418,8 @@ def ranking_compute(
                     "score": str(s.score),
                     "raw": str(s.raw),
                     "formula": s.formula,
+                    "weight": str(s.indicator.weight),
+                    "entered": [entered[pk] for pk in s.entered],
                 }
                 for s in line.scores
             ],
@@ -443,3 +458,100 @@ def ranking_discard(*, ranking: Ranking) -> None:
     if ranking.status == Ranking.Status.PUBLISHED:
         raise ValidationError(PUBLISHED_RANKING_KEPT)
     ranking.delete()
+
+
+# --- entered figures ------------------------------------------------------------------------
+
+ENTERED_NAME = "指标名称不能为空，且不超过 40 个字。"
+ENTERED_SOURCE = "来源只能是 文件、统计局、商务局 或 其他部门。"
+ENTERED_VALUE = "数值过大，或超过 4 位小数。"
+
+
+def entered_note(entry: EnteredFact) -> dict[str, str]:
+    """An entered figure as a ranking line keeps it: what, where from and why."""
+    return {
+        "name": entry.name,
+        "period": period_label(entry.period_start, entry.period_end),
+        "value": engine.num(entry.value),
+        "source": str(entry.get_source_display()),
+        "reason": entry.reason,
+    }
+
+
+def source_of(text: str) -> str:
+    """The ``EnteredFact.Source`` of a value or its Chinese label; ValidationError else."""
+    text = (text or "").strip()
+    for value, label in EnteredFact.Source.choices:
+        if text in (value, str(label)):
+            return value
+    raise ValidationError({"source": ENTERED_SOURCE})
+
+
+@transaction.atomic
+def entered_fact_set(
+    *,
+    unit: Unit,
+    name: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    value: Number,
+    source: str,
+    reason: str,
+    actor: User | None,
+) -> EnteredFact:
+    """Enter (or correct) a unit's figure of a period, with its source and reason; the
+    change is in the audit log with the figure before and after."""
+    _check_period(period_start, period_end)
+    name = (name or "").strip()
+    if not name or len(name) > 40:
+        raise ValidationError({"name": ENTERED_NAME})
+    number_value = number(value, "数值")
+    if abs(number_value) >= 10**12 or number_value != number_value.quantize(Decimal("0.0001")):
+        raise ValidationError({"value": ENTERED_VALUE})
+    source = source_of(source)
+    reason = (reason or "").strip()
+    if not reason:
+        reason = f"据{EnteredFact.Source(source).label}数据"
+    entry = EnteredFact.objects.filter(
+        unit=unit, name=name, period_start=period_start, period_end=period_end
+    ).first()
+    before = entered_note(entry) if entry else None
+    if entry is None:
+        entry = EnteredFact(
+            district_id=unit.district_id,
+            unit=unit,
+            name=name,
+            period_start=period_start,
+            period_end=period_end,
+        )
+    entry.value, entry.source, entry.reason, entry.entered_by = (
+        number_value,
+        source,
+        reason,
+        actor,
+    )
+    entry.save()
+    after = entered_note(entry)
+    if before != after:
+        audit_write(
+            user=actor,
+            event=Event.CONFIG_CHANGED,
+            obj=entry,
+            detail=f"录入数据（{after['period']}）",
+            before=before or {},
+            after=after,
+        )
+    return entry
+
+
+@transaction.atomic
+def entered_fact_remove(*, entry: EnteredFact, actor: User | None) -> None:
+    audit_write(
+        user=actor,
+        event=Event.CONFIG_CHANGED,
+        obj=entry,
+        detail="删除录入数据",
+        before=entered_note(entry),
+        after={},
+    )
+    entry.delete()

@@ -5,6 +5,9 @@ from . import views
 app_name = "assessment"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("figures/", views.figures, name="figures"),
+    path("figures/upload/", views.figures_upload, name="figures_upload"),
+    path("figures/<int:pk>/delete/", views.figure_delete, name="figure_delete"),
     path("schemes/new/", views.scheme_create, name="scheme_create"),
     path("schemes/<int:pk>/", views.scheme_detail, name="scheme"),
     path("schemes/<int:pk>/edit/", views.scheme_edit, name="scheme_edit"),

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,14 +24,18 @@ from baton.core.views import add_errors
 from baton.jobs.models import Job
 from baton.jobs.selectors import job_for
 from baton.jobs.views import progress_context
+from baton.org.models import Unit
 
 from . import services
 from .describe import describe
 from .drill import item_links
 from .engine import num, pct
+from .entered_import import ImportRefused, import_entered
 from .exports import FORMATS, file_name, ranking_export, scheme_title
 from .forms import (
     ConfirmForm,
+    EnteredFactForm,
+    EnteredUploadForm,
     IndicatorForm,
     ManualScoreForm,
     PeriodForm,
@@ -40,7 +45,7 @@ from .forms import (
     UnitsForm,
     rearranged,
 )
-from .models import Indicator, ManualScore, Ranking, Scheme
+from .models import EnteredFact, Indicator, ManualScore, Ranking, Scheme
 from .periods import period_label, period_parts
 from .selectors import (
     honor_roll,
@@ -655,3 +660,101 @@ def ranking_xlsx(request, pk):
 @login_required
 def ranking_docx(request, pk):
     return _download(request, pk, "docx")
+
+
+# --- entered figures ---------------------------------------------------------------------
+
+ONLY_OFFICE_FIGURES = "只有区招商办可以录入和导入考核数据。"
+FIGURES_PER_PAGE = 50
+
+
+def _figures_office(request):
+    if not may_manage_any(request.user):
+        raise PermissionDenied(ONLY_OFFICE_FIGURES)
+    return request.user.district
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def figures(request):
+    """录入数据: the district's entered figures (统计局、商务局、文件…), one entered here or
+    a file imported; a scheme's indicator counts them by name."""
+    district = _figures_office(request)
+    units = list(Unit.objects.filter(district=district).order_by("order", "pk"))
+    initial = {"source": EnteredFact.Source.STATS}
+    form = EnteredFactForm(_posted(request), units=units, initial=initial)
+    if form.is_bound and form.is_valid():
+        try:
+            entry = services.entered_fact_set(**form.values(), actor=request.user)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"已录入{entry.party_name}“{entry.name}”{num(entry.value)}。")
+            return redirect("assessment:figures")
+    return _figures_page(request, district, form, EnteredUploadForm())
+
+
+def _figures_page(request, district, form, upload, *, errors=(), status=None):
+    rows = EnteredFact.objects.filter(district=district).select_related("unit", "entered_by")
+    name = request.GET.get("name", "").strip()
+    if name:
+        rows = rows.filter(name=name)
+    rows = rows.order_by("-period_end", "name", "unit__order", "unit_id", "pk")
+    page = Paginator(rows, FIGURES_PER_PAGE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.label = period_label(entry.period_start, entry.period_end)
+    names = (
+        EnteredFact.objects.filter(district=district)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    context = {
+        "page_title": "录入数据",
+        "form": form,
+        "upload": upload,
+        "page": page,
+        "names": list(names),
+        "name": name,
+        "import_errors": list(errors),
+    }
+    bad = form.errors or upload.errors or errors
+    return render(
+        request, "assessment/figures.html", context, status=status or (400 if bad else 200)
+    )
+
+
+@require_POST
+@login_required
+def figures_upload(request):
+    """导入: the whole file or nothing; each error names its row and column."""
+    district = _figures_office(request)
+    units = list(Unit.objects.filter(district=district).order_by("order", "pk"))
+    form = EnteredFactForm(initial={"source": EnteredFact.Source.STATS}, units=units)
+    upload = EnteredUploadForm(request.POST, request.FILES)
+    if not upload.is_valid():
+        return _figures_page(request, district, form, upload)
+    file = upload.cleaned_data["file"]
+    try:
+        result = import_entered(
+            data=file.read(), filename=file.name, districts=[district], actor=request.user
+        )
+    except ImportRefused as exc:
+        return _figures_page(request, district, form, upload, errors=exc.messages)
+    messages.success(request, result.summary)
+    return redirect("assessment:figures")
+
+
+@require_POST
+@login_required
+def figure_delete(request, pk):
+    """Delete an entered figure (confirmed); the rankings published keep their record."""
+    district = _figures_office(request)
+    entry = EnteredFact.objects.filter(pk=pk, district=district).first()
+    if entry is None:
+        raise Http404("录入数据不存在或您无权查看。")
+    if not ConfirmForm(request.POST).is_valid():
+        return _conflict_form(request, "请确认删除这条录入数据。", reverse("assessment:figures"))
+    services.entered_fact_remove(entry=entry, actor=request.user)
+    messages.success(request, f"已删除{entry.party_name}“{entry.name}”的录入数据。")
+    return redirect("assessment:figures")

@@ -1334,6 +1334,43 @@ def assessment_targets(w) -> dict:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """An entered figure (录入数据) of a district's unit."""
+
+    key: str
+    pk: int
+    district: str
+
+
+def figure_page(p: Persona, method: str, obj: Figure) -> Expect:
+    """The district office's own (403 to every other role, 404 another district's)."""
+    if p.role != OFFICE:
+        return 403
+    if p.district != obj.district:
+        return 404
+    return 200 if method == "GET" else 400
+
+
+def figure_targets(w) -> list[Figure]:
+    from baton.assessment import services as assessment
+
+    def enter(unit, district):
+        entry = assessment.entered_fact_set(
+            unit=unit,
+            name="实际利用外资",
+            period_start=dt.date(2024, 1, 1),
+            period_end=dt.date(2024, 12, 31),
+            value="100",
+            source="stats",
+            reason="统计快报",
+            actor=w.office,
+        )
+        return Figure(f"{district}_figure", entry.pk, district)
+
+    return [enter(w.town, XIANGAN), enter(w.tongan_unit, TONGAN)]
+
+
+@dataclass(frozen=True)
 class RankJob:
     """A ranking run (a background job) of a scheme, and the persona who started it."""
 
@@ -2180,6 +2217,13 @@ POLICY: dict[str, Web | Api] = {
     "assessment/rankings/<int:pk>/docx/": Web(
         "assessment:ranking_docx", ("GET",), assessment_page(manage=False), "rankings"
     ),
+    "assessment/figures/": Web("assessment:figures", ("GET", "POST"), role_page({OFFICE}, 400)),
+    "assessment/figures/upload/": Web(
+        "assessment:figures_upload", ("POST",), role_page({OFFICE}, 400)
+    ),
+    "assessment/figures/<int:pk>/delete/": Web(
+        "assessment:figure_delete", ("POST",), figure_page, "figures"
+    ),
     # 审计日志: the audit administrator's alone (三员分立)
     "audit/": Web("audit:log", ("GET",), role_page({Role.AUDIT_ADMIN})),
     "audit/export/": Web("audit:export", ("GET",), role_page({Role.AUDIT_ADMIN})),
@@ -2784,6 +2828,7 @@ def build_world():
     w.targets.update(land_targets(w))  # 招商地图 (issue 7)
     w.targets.update(admin_targets(w))  # 三员分立 (issue 8, "trust")
     w.targets.update(assessment_targets(w))  # 考核排名 (issue 6, "assess")
+    w.targets["figures"] = figure_targets(w)  # 录入数据 (issue 20, "assess")
     w.targets.update(notice_targets(w))  # 通知
     w.targets.update(company_targets(w))  # 客商库
     w.targets.update(lead_targets(w))  # 投资信息
@@ -2816,7 +2861,7 @@ def web_path(spec: Web, obj) -> str:
         return reverse(spec.name, kwargs={"code": obj.code})
     if isinstance(obj, AdminTarget):
         return reverse(spec.name, kwargs={"pk": obj.pk})
-    if isinstance(obj, Assessed):
+    if isinstance(obj, Assessed | Figure):
         return reverse(spec.name, kwargs={"pk": obj.pk})
     if isinstance(obj, RankJob):
         return reverse(spec.name, kwargs={"pk": obj.scheme.pk, "job_id": obj.pk})

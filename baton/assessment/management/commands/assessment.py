@@ -1,5 +1,5 @@
-"""``baton assessment load FILE.json`` | ``list`` | ``dump NAME`` | ``run --scheme NAME
---period 2024 --format json`` (``docs/assessment.md``)."""
+"""``baton assessment load FILE.json`` | ``list`` | ``dump NAME`` | ``facts FILE.xlsx|csv``
+| ``run --scheme NAME --period 2024 --format json`` (``docs/assessment.md``)."""
 
 import json
 from pathlib import Path
@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max
 
 from ... import engine
+from ...entered_import import ImportRefused, districts_named, import_entered
 from ...exchange import SchemeFileError, scheme_dump, scheme_load
 from ...models import Scheme
 from ...periods import parse_period, period_label
@@ -46,7 +47,7 @@ def find_scheme(name: str, district: str | None = None) -> Scheme:
 class Command(BaseCommand):
     help = (
         "考核方案：load 导入方案文件（JSON），list 列出方案名称，dump 导出为 JSON，"
-        "run 按方案计算某一期的得分与排名（不保存）。"
+        "facts 导入录入数据，run 按方案计算某一期的得分与排名（不保存）。"
     )
 
     def add_arguments(self, parser):
@@ -57,6 +58,11 @@ class Command(BaseCommand):
         dump = sub.add_parser("dump", help="以 JSON 导出一个方案（最新版本）")
         dump.add_argument("name")
         dump.add_argument("--district", help="区划代码或名称（多个区有同名方案时）")
+        facts = sub.add_parser(
+            "facts", help="导入录入数据（.xlsx 或 .csv：被考核对象、期间、指标、数值、来源、说明）"
+        )
+        facts.add_argument("file")
+        facts.add_argument("--district", help="区划代码或名称（单位名称在多个区重名时）")
         run = sub.add_parser("run", help="计算一期的得分与排名（试算，不保存）")
         run.add_argument("--scheme", required=True, help="方案名称（最新版本）")
         run.add_argument("--district", help="区划代码或名称（多个区有同名方案时）")
@@ -81,6 +87,23 @@ class Command(BaseCommand):
         for result in results:
             self.stdout.write(result.scheme.name)
             self.stderr.write(result.summary)
+
+    def _facts(self, *, file, district=None, **_):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"找不到文件 {path}。")
+        if path.stat().st_size > 20 * MAX_BYTES:
+            raise CommandError(f"{path} 过大，不能超过 40 MB。")
+        districts = districts_named(district)
+        if district and not districts.exists():
+            raise CommandError(f"没有区划代码或名称为“{district}”的区。")
+        try:
+            result = import_entered(
+                data=path.read_bytes(), filename=path.name, districts=districts, actor=None
+            )
+        except ImportRefused as exc:
+            raise CommandError("未导入任何数据：\n" + "\n".join(exc.messages)) from None
+        self.stdout.write(result.summary)
 
     def _list(self, **_):
         names = Scheme.objects.values("name").annotate(v=Max("version")).order_by("name")
