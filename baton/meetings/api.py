@@ -23,7 +23,13 @@ from baton.projects.models import Project
 
 from . import rules, services
 from .models import Decision, Meeting
-from .selectors import decision_get, meeting_decisions, meeting_get, meeting_list
+from .selectors import (
+    DECISION_NOT_FOUND,
+    decision_get,
+    meeting_decisions,
+    meeting_get,
+    meeting_list,
+)
 
 router = Router(tags=["月例会"])
 _ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
@@ -266,7 +272,7 @@ def decision_close(request, pk: QueryId, decision: QueryId, payload: CloseIn):
     """区招商办办结决定事项（督办的，须交办单位已报送办理情况，即确认督办办结）。"""
     found = decision_get(user=request.auth, pk=decision)
     if found.meeting_id != pk:
-        raise Http404("决定事项不存在或您无权查看。")
+        raise Http404(DECISION_NOT_FOUND)
     if not rules.can_write(request.auth, found.meeting):
         raise PermissionDenied(rules.NOT_THE_OFFICE)
     services.decision_close(

@@ -7,6 +7,8 @@ from baton.core.forms import CHOICE_ERRORS, date_field, text_field
 from baton.org.models import LEADER_ORDER, District, Person, Unit
 from baton.projects.models import Project
 
+from .services import REASON_NEEDED, SOMEONE
+
 _ID_RANGE = range(1, 2**63)
 TIME_ERRORS = {"invalid": "时间格式不正确，应为 时:分，如 09:30。"}
 
@@ -136,9 +138,9 @@ class AttendanceForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("unit") and not data.get("person") and not self.errors:
-            raise forms.ValidationError("请选择出席或缺席的单位或人员。")
+            raise forms.ValidationError(SOMEONE)
         if data.get("present") is False and not data.get("reason"):
-            self.add_error("reason", "请填写缺席原因。")
+            self.add_error("reason", REASON_NEEDED)
         return data
 
 

@@ -29,7 +29,9 @@ from baton.projects.rules import check_district_unit, check_leader_of, event_tim
 from baton.projects.services import ConflictError
 from baton.supervision import rules as sign_off
 from baton.supervision.models import Supervision
+from baton.supervision.services import _clean_deadline as clean_deadline
 from baton.supervision.services import supervision_close, supervision_issue
+from baton.visits.services import NOTHING_CHANGED  # noqa: F401 — said by the views too
 
 from . import agenda, rules
 from .models import AgendaItem, Attendance, Decision, Meeting, MeetingEvent
@@ -40,7 +42,6 @@ STALE_DECISION = "这项决定事项已被他人修改，请刷新后重试。"
 ALREADY = "{month}例会已经建立。"
 FUTURE_MONTH = "{month}尚未开始，不能建立该月例会。"
 TOO_EARLY = "例会月份不能早于 2000 年。"
-NOTHING_CHANGED = "内容与原记录相同，未作修改。"
 NOT_HELD = "例会尚未召开（请先登记召开），不能定稿纪要。"
 NO_MINUTES = "请先填写会议纪要再定稿。"
 NO_DATE = "请先填写会议日期。"
@@ -49,12 +50,13 @@ ALREADY_HELD = "例会已登记召开。"
 LEADER_NEEDED = "关联项目的决定事项将作为督办下达，请选择督办领导。"
 NOT_A_LEADER = "督办领导须为在册的本区或本市领导。"
 PROJECT_ELSEWHERE = "所选项目不属于本区。"
-UNIT_NEEDED = "请选择责任单位。"
+UNIT_NEEDED = "未关联项目的决定事项，请选择责任单位。"
 ALREADY_CLOSED = "该决定事项已办结。"
 NOT_REPORTED = "督办交办单位尚未报送办理情况，不能办结；请待其报送后再办结。"
 NOT_OF_MEETING = "该议题不属于这次例会。"
 SOMEONE = "请选择出席或缺席的单位或人员。"
 REASON_NEEDED = "请填写缺席原因。"
+NOT_ON_FILE = "请选择在册人员。"
 TWICE = "“{name}”已登记。"
 BAD_DIRECTION = "移动方向无效。"
 LIMITS = {"title": 200, "place": 100, "text": 2000, "note": 2000, "minutes": 20000, "reason": 200}
@@ -82,14 +84,14 @@ def _text(field: str, value: Any, *, required: bool = True, label: str | None = 
 
 
 def _deadline(value: Any, at: dt.datetime) -> dt.date:
-    today = local_date(at)
+    """A 督办's deadline rule (today to three years on), for every decision."""
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise ValidationError({"deadline": [fill_in("办结时限")]})
-    if value < today:
-        raise ValidationError({"deadline": ["办结时限不能早于今天。"]})
-    if value > today + dt.timedelta(days=3 * 366):
-        raise ValidationError({"deadline": ["办结时限不能超过三年。"]})
-    return value
+    return clean_deadline(value, at)
+
+
+def not_ours(person: Person) -> str:
+    return f"{person.name}不是本区或本市的人员。"
 
 
 def _chair(district: District, person: Any) -> Person | None:
@@ -98,7 +100,7 @@ def _chair(district: District, person: Any) -> Person | None:
     if not isinstance(person, Person) or not person.is_active:
         raise ValidationError({"chair": ["主持人须为在册人员。"]})
     if person.city_id != district.city_id or person.district_id not in (None, district.pk):
-        raise ValidationError({"chair": [f"{person.name}不是本区或本市的人员。"]})
+        raise ValidationError({"chair": [not_ours(person)]})
     return person
 
 
@@ -197,7 +199,7 @@ def meeting_create(
             raise PermissionDenied(rules.NOT_THE_OFFICE)
         district = actor.district
     if district is None:
-        raise ValidationError("请指定所属区。")
+        raise ValidationError("请指定例会所属的区。")
     at = event_time(at)
     today = local_date(at)
     District.objects.select_for_update().filter(pk=district.pk).first()  # one meeting at a time
@@ -524,9 +526,9 @@ def attendance_add(
             raise ValidationError({"unit": exc.messages}) from None
     if person is not None:
         if not isinstance(person, Person) or not person.is_active:
-            raise ValidationError({"person": ["请选择在册人员。"]})
+            raise ValidationError({"person": [NOT_ON_FILE]})
         if person.city_id != district.city_id or person.district_id not in (None, district.pk):
-            raise ValidationError({"person": [f"{person.name}不是本区或本市的人员。"]})
+            raise ValidationError({"person": [not_ours(person)]})
     reason = _text("reason", reason, required=not present)
     if present:
         reason = ""
@@ -645,13 +647,11 @@ def decision_record(
             raise ValidationError({"owner_unit": exc.messages}) from None
         if owner_person is not None:
             if not isinstance(owner_person, Person) or not owner_person.is_active:
-                raise ValidationError({"owner_person": ["请选择在册人员。"]})
+                raise ValidationError({"owner_person": [NOT_ON_FILE]})
             try:
                 check_leader_of(district, owner_person)
             except ValidationError:
-                raise ValidationError(
-                    {"owner_person": [f"{owner_person.name}不是本区或本市的人员。"]}
-                ) from None
+                raise ValidationError({"owner_person": [not_ours(owner_person)]}) from None
     number = (meeting.decisions.aggregate(n=Max("number"))["n"] or 0) + 1
     decision = Decision.objects.create(
         meeting=meeting,
