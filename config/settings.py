@@ -147,6 +147,7 @@ MIDDLEWARE = [
     "baton.accounts.middleware.CoordinatingStaffMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "baton.core.replica.ReplicaMiddleware",
     "axes.middleware.AxesMiddleware",
     "config.api.json_method_not_allowed",
 ]
@@ -203,6 +204,19 @@ def _database(url: str) -> dict:
 DATABASES = {
     "default": _database(env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'baton.sqlite3'}")
 }
+#: A PostgreSQL streaming replica for the cockpit, the reports, the lists and the exports
+#: (baton/core/replica.py): reads fall back to the primary when it lags or is down, and a
+#: user reads the primary for a few seconds after a change of theirs.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **_database(env_str("DATABASE_REPLICA_URL")),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    DATABASE_ROUTERS = ["baton.core.replica.ReplicaRouter"]
+BATON_REPLICA_LAG_LIMIT = env_int("BATON_REPLICA_LAG_LIMIT", 30)
+BATON_REPLICA_CHECK_SECONDS = env_int("BATON_REPLICA_CHECK_SECONDS", 5)
+BATON_READ_YOUR_WRITES_SECONDS = env_int("BATON_READ_YOUR_WRITES_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 #: The cache: each server process's memory by default, or a Redis that every worker of

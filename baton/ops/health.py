@@ -17,8 +17,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-#: Lag (seconds) above which a replica is reported behind (the router stops using it).
-REPLICA_LAG_LIMIT = 30
+from baton.core import replica
 
 
 @dataclass(slots=True)
@@ -50,26 +49,13 @@ def check_database() -> Check:
     return _timed(run)
 
 
-def replica_lag(alias: str = "replica") -> float | None:
-    """Seconds the replica's last replayed transaction is behind, None when it is idle."""
-    with connections[alias].cursor() as cursor:
-        cursor.execute(
-            "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
-            "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
-        )
-        value = cursor.fetchone()[0]
-    return None if value is None else float(value)
-
-
 def check_replica() -> Check:
-    if "replica" not in settings.DATABASES:
+    if not replica.configured():
         return Check(True, "未配置（读写均走主库）")
 
     def run():
-        lag = replica_lag()
-        if lag is not None and lag > REPLICA_LAG_LIMIT:
-            return False, f"延迟 {lag:.0f} 秒，读请求改走主库"
-        return True, f"延迟 {lag or 0:.1f} 秒"
+        usable, reason = replica.replica_state()
+        return usable, reason if usable else f"{reason}；读请求改走主库"
 
     return _timed(run)
 
