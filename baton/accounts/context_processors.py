@@ -53,6 +53,11 @@ _MENU = [
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
     ),
     (
+        "news:read",
+        "读新闻",
+        {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
+    (
         "companies:list",
         "客商库",
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
@@ -153,6 +158,7 @@ _BUSINESS_APPS = {
     "companies",
     "chains",
     "meetings",
+    "news",
 }
 
 

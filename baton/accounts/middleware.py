@@ -75,6 +75,7 @@ BUSINESS_NAMESPACES = frozenset(
         "leads",
         "visits",
         "meetings",
+        "news",
     }
 )
 OPEN_TO_ADMINS = frozenset({"reports:home"})

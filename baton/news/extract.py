@@ -145,6 +145,7 @@ class Group:
     end: int
     sentence: str
     label: str = ""
+    amount_at: tuple[int, int] | None = None
     parent: "Group | None" = field(default=None, repr=False)
 
     def as_json(self) -> dict:
@@ -279,7 +280,8 @@ def _kind(sentence: str, anchor: _Anchor, floor: int) -> tuple[str, str]:
     return "项目", ""
 
 
-def _amount_in(sentence: str, lo: int, hi: int) -> Decimal | None:
+def _amount_in(sentence: str, lo: int, hi: int) -> tuple[Decimal, int, int] | None:
+    """The first investment amount between ``lo`` and ``hi``: (万元, start, end)."""
     for m in AMOUNT.finditer(sentence, lo, hi):
         if m.group("yuan") not in (None, "元"):
             continue
@@ -290,7 +292,9 @@ def _amount_in(sentence: str, lo: int, hi: int) -> Decimal | None:
             "亿" in m.group("unit") and _INVESTMENT_WORDS.search(context)
         ):
             continue
-        return to_wan(m.group("num"), m.group("unit"))
+        amount = to_wan(m.group("num"), m.group("unit"))
+        if amount is not None:
+            return amount, m.start(), m.end()
     return None
 
 
@@ -311,7 +315,8 @@ def _groups(sentence: str, offset: int, earlier: list[Group]) -> list[Group]:
         group = Group(
             kind=kind,
             count=anchor.count,
-            investment_wan=amount,
+            investment_wan=amount[0] if amount else None,
+            amount_at=(offset + amount[1], offset + amount[2]) if amount else None,
             of=None,
             start=offset + anchor.start,
             end=offset + anchor.end,
@@ -367,10 +372,11 @@ def _companies(sentence: str, offset: int) -> list[Company]:
         code = next(
             (c for at, c in codes if -4 <= at - end <= 30 or -30 <= start - at - 18 <= 4), ""
         )
+        amount = _amount_in(sentence, end, nxt)
         out.append(
             Company(
                 name=name,
-                amount_wan=_amount_in(sentence, end, nxt),
+                amount_wan=amount[0] if amount else None,
                 stage=stage[1] if stage else None,
                 start=offset + start,
                 end=offset + end,

@@ -315,6 +315,8 @@ def api_attachment(p: Persona, obj: AttFile) -> int:
 def visible(p: Persona, obj) -> bool:
     if isinstance(obj, Outing):
         return sees_outing(p, obj)
+    if isinstance(obj, Tip):
+        return sees_tip(p, obj)
     if isinstance(obj, Clue):
         return sees_lead(p, obj)
     if isinstance(obj, Firm):
@@ -437,6 +439,47 @@ def visit_targets(w) -> dict:
             Outing("xa_reception", xa_visit.pk, XIANGAN, MAXIANG),
             Outing("ta_reception", ta_visit.pk, TONGAN, "同安区招商办"),
         ],
+    }
+
+
+# 读新闻 (issue 22): a draft lead from the news is its district's. The promoter who put it
+# in the queue sees it, the district office and leaders the district's, the city reviewer
+# the city's; only the district office accepts, merges or discards it.
+
+
+@dataclass(frozen=True)
+class Tip:
+    key: str
+    pk: int
+    district: str
+    author: str  # the persona who put it in the queue
+
+
+def sees_tip(p: Persona, o: Tip) -> bool:
+    if p.role == UNIT:
+        return p.name == o.author
+    if p.role in (OFFICE, LEADER):
+        return p.district == o.district
+    return p.role == CITY
+
+
+def decides_tip(p: Persona, o: Tip) -> bool:
+    return p.role == OFFICE and p.district == o.district
+
+
+def news_targets(w) -> dict:
+    """翔安: a draft 马巷's promoter put in the queue; 同安: its office's own."""
+    from baton.news import services as news
+
+    text = "翔安区与厦门天马微电子有限公司签约，总投资一百二十亿元。"
+    name = "厦门天马微电子有限公司"
+    xa = news.draft_create(actor=w.promoter, text=text, name=name)
+    ta = news.draft_create(actor=w.tongan_office, text=text, name=name)
+    return {
+        "drafts": [
+            Tip("xa_draft", xa.pk, XIANGAN, "promoter"),
+            Tip("ta_draft", ta.pk, TONGAN, "tongan_office"),
+        ]
     }
 
 
@@ -1718,6 +1761,7 @@ BUSINESS_APPS = (
     "leads",
     "chains",
     "visits",
+    "news",
 )
 
 
@@ -1935,6 +1979,16 @@ POLICY: dict[str, Web | Api] = {
             "receptions",
         )
         for step in ("edit", "lead")
+    },
+    "news/": Web("news:read", ("GET", "POST"), role_page(BUSINESS, 422)),
+    "news/drafts/": Web("news:drafts", ("GET",), role_page(BUSINESS)),
+    "news/drafts/new/": Web("news:draft_new", ("POST",), role_page({UNIT, OFFICE}, 400)),
+    "news/drafts/<int:pk>/": Web("news:draft", ("GET",), object_page(sees_tip), "drafts"),
+    **{
+        f"news/drafts/<int:pk>/{step}/": Web(
+            f"news:{step}", ("POST",), object_page(decides_tip, 422), "drafts"
+        )
+        for step in ("accept", "merge", "discard")
     },
     "companies/": Web("companies:list", ("GET",), role_page(BUSINESS)),
     "companies/new/": Web("companies:new", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
@@ -2833,6 +2887,7 @@ def build_world():
     w.targets.update(company_targets(w))  # 客商库
     w.targets.update(lead_targets(w))  # 投资信息
     w.targets.update(visit_targets(w))  # 外出招商、来访接待
+    w.targets.update(news_targets(w))  # 读新闻
     w.lead_company = w.targets["companies"][0].pk  # a 翔安 company, for registering
     w.targets.update(chain_targets(w))  # 产业链图谱 (after the leads: it adds companies)
     w.targets.update(delivery_targets(w))  # 政策兑现
@@ -2867,7 +2922,7 @@ def web_path(spec: Web, obj) -> str:
         return reverse(spec.name, kwargs={"pk": obj.scheme.pk, "job_id": obj.pk})
     if isinstance(obj, NoticeTarget):
         return reverse(spec.name, kwargs={"pk": obj.pk})
-    if isinstance(obj, Firm | Outing):
+    if isinstance(obj, Firm | Outing | Tip):
         return reverse(spec.name, kwargs={"pk": obj.pk})
     if isinstance(obj, Rope):
         extra = {f: getattr(obj, f) for f in ROPE_ARGS.get(spec.name, ())}

@@ -947,6 +947,33 @@ CASES += [
 ]
 
 
+# 读新闻 (issue 22): the text to read (or its upload), a company put in the queue, and
+# the office's decisions on a draft: accept into a lead, merge into one, discard.
+_nw = "baton.news.forms."
+CASES += [
+    *(
+        Case(
+            _nw + name,
+            lambda o, d, f, name=name: _cls(_nw + name)(d, files=f),
+            label=f"news.{name}",
+        )
+        for name in ("ReadForm", "DraftForm", "DiscardForm")
+    ),
+    Case(
+        _nw + "AcceptForm",
+        lambda o, d, f: _cls(_nw + "AcceptForm")(d, units=_district_units(o)),
+        label="news.AcceptForm",
+    ),
+    Case(
+        _nw + "MergeForm",
+        lambda o, d, f: _cls(_nw + "MergeForm")(
+            d, leads=_cls("baton.leads.models.Lead").objects.all()
+        ),
+        label="news.MergeForm",
+    ),
+]
+
+
 def project_forms() -> set[str]:
     """Return every form class defined in a module of an installed Baton app."""
     found = set()
@@ -1228,6 +1255,9 @@ PAGES += [
         ("text", "project", "owner_person", "owner_unit", "deadline"),
     ),
 ]
+
+
+PAGES += [Page("news:read", lambda o, n: reverse(n), "promoter", ("text", "title", "source_url"))]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.id)

@@ -82,7 +82,7 @@ class Command(BaseCommand):
     def _reconcile(self, *, file, district, as_of=None, fmt="text", **_):
         if not _has_db():
             raise CommandError(
-                "数据库尚未初始化：请先运行 baton migrate（或 baton demo 载入演示数据）。",
+                "还没有区划和项目数据，无法核对：请先运行 baton migrate 并导入台账（或 baton demo）。",
                 returncode=2,
             )
         where = command_district(district)
