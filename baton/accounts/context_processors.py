@@ -115,6 +115,11 @@ _MENU = [
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
     ),
     (
+        "outcomes:figures",
+        "履约与效益",
+        {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
+    ),
+    (
         "assessment:index",
         "考核排名",
         {Role.UNIT_STAFF, Role.DISTRICT_OFFICE, Role.CITY_REVIEWER, Role.LEADER},
@@ -148,6 +153,7 @@ _UNDER = {
 #: accounts pages: a password change is nobody's 用户管理).
 _BUSINESS_APPS = {
     "intermediaries",
+    "outcomes",
     "projects",
     "leads",
     "supervision",

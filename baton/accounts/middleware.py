@@ -62,6 +62,7 @@ ADMINS_SEE_NO_BUSINESS_DATA = "按照“三员分立”的要求，管理员不�
 BUSINESS_NAMESPACES = frozenset(
     {
         "activities",
+        "outcomes",
         "projects",
         "supervision",
         "files",

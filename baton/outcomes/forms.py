@@ -12,8 +12,11 @@ from baton.core.forms import (
     date_field,
     text_field,
 )
+from baton.core.messages import fill_in
 
 from .models import Promise, Result
+
+YEAR_RANGE = "年度应在 2000 年至 2100 年之间。"
 
 QUARTERS = [(0, "全年"), (1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")]
 
@@ -23,7 +26,7 @@ def _choice(label: str, choices, *, coerce=str) -> forms.TypedChoiceField:
         label=label,
         choices=choices,
         coerce=coerce,
-        error_messages={**CHOICE_ERRORS, "required": f"请选择{label}。"},
+        error_messages={**CHOICE_ERRORS, "required": f"请从列表中选择{label}。"},
     )
 
 
@@ -51,10 +54,10 @@ class ResultForm(forms.Form):
         min_value=2000,
         max_value=2100,
         error_messages={
-            "required": "请填写年度。",
-            "invalid": "年度应为四位数字，如 2025。",
-            "min_value": "年度应在 2000 年至 2100 年之间。",
-            "max_value": "年度应在 2000 年至 2100 年之间。",
+            "required": fill_in("年度"),
+            "invalid": "年度是四位数的年份，如 2025。",
+            "min_value": YEAR_RANGE,
+            "max_value": YEAR_RANGE,
         },
     )
     quarter = _choice("期间", QUARTERS, coerce=int)
@@ -76,13 +79,19 @@ class ResultForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="效益数据表（.xlsx）",
-        error_messages={**UPLOAD_ERRORS, "required": "请选择文件。"},
+        error_messages={**UPLOAD_ERRORS, "required": "请选择要导入的效益数据工作簿。"},
     )
     dry_run = forms.BooleanField(label="只检查，不导入", required=False)
 
 
 class AsOfForm(forms.Form):
     as_of = date_field("截至日期", required=False)
+
+    def clean_as_of(self):
+        day = self.cleaned_data.get("as_of")
+        if day is not None and not 2000 <= day.year <= 2100:
+            raise forms.ValidationError("截至日期应在 2000 年至 2100 年之间。")
+        return day
 
     def day(self) -> dt.date | None:
         if self.is_bound and self.is_valid():
@@ -92,3 +101,9 @@ class AsOfForm(forms.Form):
 
 class CheckForm(forms.Form):
     as_of = date_field("核查日期", help_text="按此日期评估全区的承诺；每日自动按当天核查")
+
+    def clean_as_of(self):
+        day = self.cleaned_data["as_of"]
+        if not 2000 <= day.year <= 2100:
+            raise forms.ValidationError("核查日期应在 2000 年至 2100 年之间。")
+        return day

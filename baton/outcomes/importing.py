@@ -65,6 +65,7 @@ SOURCES = {label: value for value, label in Result.Source.choices} | {
     "统计": Result.Source.STATISTICS,
     "企业": Result.Source.ENTERPRISE,
 }
+SOURCE_INVALID = "数据来源应为统计局、税务部门、企业填报或其他。"
 QUARTER_WORDS = {"全年": 0, "": 0, "一": 1, "二": 2, "三": 3, "四": 4}
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ENTRIES = 500
@@ -98,7 +99,7 @@ def _check_package(data: bytes) -> str | None:
     if len(data) > MAX_BYTES:
         return too_large(MAX_BYTES, len(data))
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return "这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入。"
+        return "旧版 Excel（.xls）无法导入，请另存为 .xlsx 工作簿。"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
@@ -131,7 +132,7 @@ def read_rows(data: bytes) -> tuple[str, dict[str, int], list[tuple[int, list]],
             "",
             {},
             [],
-            [_error("", 0, "", "工作簿内容已损坏，无法读取，请用 Excel 打开检查后重新保存。")],
+            [_error("", 0, "", "工作簿已损坏，无法读取，请在 Excel 中打开检查并重新保存。")],
         )
     if not rows:
         return name, {}, [], [_error(name, 1, "", "工作表是空的，第 1 行应为表头。")]
@@ -177,7 +178,7 @@ def _number(value) -> str:
     try:
         Decimal(text)
     except InvalidOperation:
-        raise CellError("不是有效的数字。") from None
+        raise CellError("应填写数字。") from None
     return text
 
 
@@ -217,7 +218,7 @@ def _values(cells: list, header: dict[str, int], default_source: str) -> tuple[s
     source = _text(cell("source")) if "source" in header else ""
     out["source"] = SOURCES.get(source, source) if source else default_source
     if source and source not in SOURCES:
-        errors["source"] = ["数据来源应为统计局、税务部门、企业填报或其他。"]
+        errors["source"] = [SOURCE_INVALID]
     if errors:
         raise ValidationError(errors)
     code = out.pop("project")

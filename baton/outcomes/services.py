@@ -69,13 +69,13 @@ def _day(value: Any, label: str) -> dt.date:
 
 
 def _jobs(value: Any, label: str = "就业人数") -> int:
-    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        raise ValidationError(f"{label}应为整数。")
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError(f"{label}应为整数。") from None
-    if not number.is_finite() or number != number.to_integral_value():
+    number: Decimal | None = None
+    if not isinstance(value, bool) and not (isinstance(value, float) and not value.is_integer()):
+        try:
+            number = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            number = None
+    if number is None or not number.is_finite() or number != number.to_integral_value():
         raise ValidationError(f"{label}应为整数。")
     if number < 0 or number > MAX_JOBS:
         raise ValidationError(f"{label}应在 0 到 {MAX_JOBS} 之间。")

@@ -1712,6 +1712,47 @@ def intermediary_targets(w) -> dict:
     }
 
 
+# 履约与效益 (issue 21): a landed project's promises and results are seen as the project;
+# the district office and the unit holding it record them.
+
+
+def records_outcome(p: Persona, method: str, proj: Proj) -> Expect:
+    if not sees(p, proj):
+        return 404
+    if not holder_or_office(p, proj):
+        return 403
+    return 200 if method == "GET" else 422
+
+
+def outcome_targets(w) -> dict:
+    """翔安: a landed project of 马巷; 同安: one of its office's unit; each with a promise
+    (checked after today: pending) and a year's results."""
+    from decimal import Decimal
+
+    from baton.outcomes import services as outcomes
+    from baton.testing import stage
+
+    made = []
+    for key, unit, district, holder in (
+        ("xa", w.town, XIANGAN, MAXIANG),
+        ("ta", w.tongan_unit, TONGAN, "同安区招商办"),
+    ):
+        project = make_project(
+            w, unit=unit, actor=None, name=f"{key}履约项目", investor="厦门示例有限公司",
+            stage=stage("landed"), signed_on=dt.date(2025, 3, 3), land_area_mu=Decimal(30),
+        )  # fmt: skip
+        values = {"kind": "output", "target": "100", "due_on": dt.date(2030, 12, 31)}
+        promise = outcomes.promise_create(actor=None, project=project, values=values)
+        values = {"year": 2025, "output": "50", "source": "statistics"}
+        result, _ = outcomes.result_record(actor=None, project=project, values=values)
+        made.append((key, project, promise, result, district, holder))
+    return {
+        "outcome_projects": [Proj(f"{k}_outcome", p.code, d, h, "draft") for k, p, _, _, d, h in made],
+        "promises": [Outing(f"{k}_promise", pr.pk, d, h) for k, _, pr, _, d, h in made],
+        "results": [Outing(f"{k}_result", r.pk, d, h) for k, _, _, r, d, h in made],
+    }
+
+
 # --- the policy table ---------------------------------------------------------------
 
 
@@ -1749,6 +1790,7 @@ def _stale(**values):
 #: the 工作台, where every account starts.
 BUSINESS_APPS = (
     "intermediaries",
+    "outcomes",
     "activities",
     "projects",
     "supervision",
@@ -1991,6 +2033,23 @@ POLICY: dict[str, Web | Api] = {
         for step in ("accept", "merge", "discard")
     },
     "companies/": Web("companies:list", ("GET",), role_page(BUSINESS)),
+    "outcomes/": Web("outcomes:figures", ("GET",), role_page(BUSINESS)),
+    "outcomes/rows/": Web("outcomes:rows", ("GET",), role_page(BUSINESS)),
+    "outcomes/promises/": Web("outcomes:promises", ("GET",), role_page(BUSINESS)),
+    "outcomes/check/": Web("outcomes:check", ("GET", "POST"), role_page({OFFICE}, 422)),
+    "outcomes/import/": Web("outcomes:import", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
+    "outcomes/project/<project_code:code>/promise/": Web(
+        "outcomes:promise_new", ("GET", "POST"), records_outcome, "projects"
+    ),
+    "outcomes/project/<project_code:code>/result/": Web(
+        "outcomes:result_new", ("GET", "POST"), records_outcome, "projects"
+    ),
+    "outcomes/promises/<int:pk>/": Web(
+        "outcomes:promise_edit", ("GET", "POST"), object_page(writes_outing, 422), "promises"
+    ),
+    "outcomes/results/<int:pk>/": Web(
+        "outcomes:result_edit", ("GET", "POST"), object_page(writes_outing, 422), "results"
+    ),
     "companies/new/": Web("companies:new", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
     "companies/import/": Web("companies:import", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)),
     "companies/export/": Web("companies:export", ("GET",), role_page(BUSINESS)),
@@ -2390,6 +2449,31 @@ POLICY: dict[str, Web | Api] = {
         "/attachments/{pk}", {"GET": (api_attachment, None)}, "attachments"
     ),
     "api/v1/todo": Api("/todo", {"GET": (business_token, None)}),
+    "api/v1/projects/<code>/promises": Api(
+        "/projects/{code}/promises",
+        {
+            "GET": (api_read, None),
+            # A second output promise: the service refuses it (one per kind), 422.
+            "POST": (
+                api_write(holder_or_office, permitted=422),
+                lambda w, obj: {"kind": "output", "target": "1", "due_on": "2030-12-31"},
+            ),
+            "PATCH": (api_write(holder_or_office), _stale(kind="output", due_on="2030-12-31")),
+        },
+        "outcome_projects",
+    ),
+    "api/v1/projects/<code>/results": Api(
+        "/projects/{code}/results",
+        # A year to come: the service refuses it, 422.
+        {
+            "GET": (api_read, None),
+            "POST": (
+                api_write(holder_or_office, permitted=422),
+                lambda w, obj: {"year": 2099, "output": "1", "source": "statistics"},
+            ),
+        },
+        "outcome_projects",
+    ),
     "api/v1/stages": Api("/stages", {"GET": (every_token, None)}),
     "api/v1/units": Api("/units", {"GET": (every_token, None)}),
     "api/v1/industries": Api("/industries", {"GET": (every_token, None)}),
@@ -2893,6 +2977,7 @@ def build_world():
     w.targets.update(delivery_targets(w))  # 政策兑现
     w.targets.update(intermediary_targets(w))  # 中介 (after the deliveries)
     w.targets.update(activity_targets(w))  # 招商活动
+    w.targets.update(outcome_targets(w))  # 履约与效益
     return w
 
 

@@ -947,6 +947,15 @@ CASES += [
 ]
 
 
+# 履约与效益 (issue 21): a promise, a period's results, the office's check, the figures'
+# date and the statistics bureau's upload.
+_oc = "baton.outcomes.forms."
+CASES += [
+    _simple(_oc + name)
+    for name in ("PromiseForm", "ResultForm", "CheckForm", "AsOfForm", "ImportForm")
+]
+
+
 # 读新闻 (issue 22): the text to read (or its upload), a company put in the queue, and
 # the office's decisions on a draft: accept into a lead, merge into one, discard.
 _nw = "baton.news.forms."
@@ -1254,6 +1263,22 @@ PAGES += [
         "office",
         ("text", "project", "owner_person", "owner_unit", "deadline"),
     ),
+]
+
+PAGES += [
+    Page(
+        "outcomes:promise_new",
+        _code("landed"),
+        "promoter",
+        ("kind", "target", "due_on", "check_on", "clause", "note"),
+    ),
+    Page(
+        "outcomes:result_new",
+        _code("landed"),
+        "promoter",
+        ("year", "quarter", "investment", "output", "tax", "jobs", "source", "note"),
+    ),
+    Page("outcomes:figures", lambda o, n: reverse(n), "office", ("as_of",), method="get"),
 ]
 
 

@@ -9,7 +9,7 @@ from baton.core.dates import command_date
 from baton.org.lookup import command_district
 from baton.org.models import District
 
-from ...importing import MAX_BYTES, SOURCES, import_results
+from ...importing import MAX_BYTES, SOURCE_INVALID, SOURCES, import_results
 from ...services import check_summary, outcomes_check
 
 
@@ -44,11 +44,11 @@ class Command(BaseCommand):
         place = command_district(district)
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"找不到文件 {file}。")
+            raise CommandError(f"效益数据工作簿 {file} 不存在。")
         if path.stat().st_size > MAX_BYTES:
             raise CommandError("文件过大，效益数据工作簿不能超过 10 MB。")
         if source not in SOURCES:
-            raise CommandError("数据来源应为统计局、税务部门、企业填报或其他。")
+            raise CommandError(SOURCE_INVALID)
         result = import_results(
             data=path.read_bytes(), actor=None, source=SOURCES[source], district_id=place.pk,
             dry_run=dry_run,
