@@ -34,6 +34,7 @@ from .intermediaries import load_intermediaries
 from .land import load_land
 from .leads import load_leads
 from .living import load_living
+from .meetings import load_meetings
 from .names import PRODUCTS, Names, dates_between, split_amount
 from .org import XIANGAN, seed_org, unit_actors
 from .people import demo_accounts
@@ -182,6 +183,7 @@ def load_demo(today: dt.date | None = None) -> DemoResult:
     load_policies()
     load_intermediaries(org["xa"], today or timezone.localdate())
     load_activities(org["xa"], today)
+    load_meetings(org["xa"], today)
     return DemoResult(created=True, projects=Project.objects.count())
 
 

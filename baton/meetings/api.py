@@ -142,7 +142,7 @@ def _meeting(m: Meeting) -> dict:
         "title": m.title,
         "status": m.status,
         "date": m.date,
-        "time": f"{m.time:%H:%M}" if m.time else None,
+        "time": m.time or None,
         "place": m.place,
         "chair": _ref(m.chair),
         "number": m.number,

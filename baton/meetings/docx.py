@@ -94,8 +94,8 @@ def minutes_docx(meeting: Meeting) -> bytes:
     _title(document, f"{meeting.title}会议纪要")
 
     when = chinese_date(meeting.date) if meeting.date else "（未填写）"
-    if meeting.time is not None:
-        when += f"{meeting.time:%H:%M}"
+    if meeting.time:
+        when += meeting.time
     chair = meeting.chair
     document.add_paragraph(
         f"{when}，{chair.title if chair else ''}{chair.name if chair else ''}"

@@ -34,7 +34,7 @@ class Meeting(models.Model):
     month = models.DateField(_("例会月份"), help_text=_("所议工作的月份（该月 1 日）"))
     title = models.CharField(_("会议名称"), max_length=200)
     date = models.DateField(_("会议日期"), null=True, blank=True)
-    time = models.TimeField(_("开始时间"), null=True, blank=True)
+    time = models.CharField(_("开始时间"), max_length=5, blank=True, help_text=_("时:分，如 09:30"))
     place = models.CharField(_("会议地点"), max_length=100, blank=True)
     chair = models.ForeignKey(
         "org.Person",

@@ -275,7 +275,8 @@ def meeting_update(
         raise ValidationError({"date": ["会议日期不能早于例会所议月份。"]})
     if time is not None and not isinstance(time, dt.time):
         raise ValidationError({"time": ["开始时间无效。"]})
-    clean["date"], clean["time"] = date, time
+    # Kept as text (时:分): the time of day of a meeting, not a moment.
+    clean["date"], clean["time"] = date, f"{time:%H:%M}" if time is not None else ""
     old = {f: _shown(getattr(meeting, f)) for f in MEETING_FIELDS}
     new = {f: _shown(clean[f]) for f in MEETING_FIELDS}
     if old == new:

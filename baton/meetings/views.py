@@ -165,6 +165,7 @@ def meeting_edit(request, pk):
     if refused:
         return refused
     initial = {f: getattr(meeting, f) for f in services.MEETING_FIELDS}
+    initial["time"] = meeting.time or None
     form = MeetingForm(
         _posted(request), district=meeting.district, initial={**initial, "version": meeting.version}
     )
