@@ -126,11 +126,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_prometheus",
 ]
 
 # The security headers' middleware come before whitenoise, which answers static files
 # itself: those carry the same headers as a page.
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -150,7 +152,10 @@ MIDDLEWARE = [
     "baton.core.replica.ReplicaMiddleware",
     "axes.middleware.AxesMiddleware",
     "config.api.json_method_not_allowed",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+#: Who may read /metrics (baton/ops/metrics.py): the monitoring servers' addresses or networks.
+BATON_METRICS_ALLOWED = env_list("BATON_METRICS_ALLOWED", "127.0.0.1,::1")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

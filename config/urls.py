@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path, reverse
 
 from baton.ops.health import healthz
+from baton.ops.metrics import metrics
 from config.api import api
 
 admin.site.site_header = "接力棒 · 系统配置"
@@ -40,6 +41,7 @@ handler403 = "baton.core.views.permission_denied"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("", include("baton.reports.urls")),
     path("accounts/", include("baton.accounts.urls")),
     path("projects/", include("baton.projects.urls")),

@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from baton.accounts.models import User
+from baton.core.metrics import JOB_SECONDS
 
 from .models import Job
 
@@ -114,19 +115,23 @@ def run(job_id: int, work: Callable[[Job, "Progress"], dict | None]) -> str:
     job = begin(job_id)
     if job is None:
         return "skipped"
+    started, result = time.monotonic(), "error"
     try:
         outcome = work(job, Progress(job))
         if outcome is not None:
             finish(job, **outcome)
+        result = "done"
     except AlreadyFinished:
-        return "skipped"
+        result = "skipped"
     except ValidationError as exc:
         fail(job, "；".join(exc.messages))
-        return "failed"
+        result = "failed"
     except Exception:
         fail(job, FAILED_UNEXPECTEDLY)
         raise
-    return "done"
+    finally:
+        JOB_SECONDS.labels(job.kind, result).observe(time.monotonic() - started)
+    return result
 
 
 class Progress:

@@ -74,18 +74,21 @@ def check_cache() -> Check:
     return _timed(run)
 
 
+def queue_depths() -> dict[str, int]:
+    """The tasks waiting in each queue (ready to run, not yet taken by a worker)."""
+    if settings.BATON_TASKS == "rq":
+        import django_rq
+
+        return {name: len(django_rq.get_queue(name)) for name in settings.TASK_QUEUES}
+    from django_tasks_db.models import DBTaskResult
+
+    ready = DBTaskResult.objects.ready()
+    return {name: ready.filter(queue_name=name).count() for name in settings.TASK_QUEUES}
+
+
 def check_queue() -> Check:
     def run():
-        if settings.BATON_TASKS == "rq":
-            import django_rq
-
-            depth = {name: len(django_rq.get_queue(name)) for name in settings.TASK_QUEUES}
-        else:
-            from django_tasks_db.models import DBTaskResult
-
-            ready = DBTaskResult.objects.ready()
-            depth = {name: ready.filter(queue_name=name).count() for name in settings.TASK_QUEUES}
-        waiting = "，".join(f"{name} 待办 {count}" for name, count in depth.items())
+        waiting = "，".join(f"{name} 待办 {count}" for name, count in queue_depths().items())
         return True, f"{settings.BATON_TASKS}：{waiting}"
 
     return _timed(run)

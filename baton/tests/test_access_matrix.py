@@ -1841,6 +1841,8 @@ POLICY: dict[str, Web | Api] = {
     "policies/analysis/xlsx/": Web("policies:analysis_export", ("GET",), role_page(BUSINESS)),
     # /healthz (issue 23): a load balancer's question, open to anyone, names no data.
     "healthz": Web("healthz", ("GET",), anyone_at_all, open=True),
+    # /metrics: the monitoring servers' (by address: the loopback, as the test client is).
+    "metrics": Web("metrics", ("GET",), anyone_at_all, open=True),
     # accounts
     "accounts/login/": Web("accounts:login", ("GET", "POST"), login_view, open=True),
     "accounts/logout/": Web("accounts:logout", ("POST",), logout_view, open=True),
