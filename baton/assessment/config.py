@@ -16,6 +16,20 @@ Every number in a config is a decimal string ("0.5") or an integer, never a floa
 - ``efficacy``: ``{"metric", "measure", "scope": "all"|"group"}`` — 功效系数法.
 - ``group_share``: ``{"metric", "measure", "scope": "group"|"all"}`` — value ÷ maximum.
 - ``manual``: ``{"combine": "single"|"mean"|"weighted", "weights": {"园区": "0.7", …}}``.
+- ``deduction`` of several cases: ``{"cases": [{"metric", "per", …}, …]}`` — weight −
+  Σ per × cases, floored at ``floor`` (0 unless set).
+- ``weighted_sum``: ``{"terms": [{"metric", "points", …}, …]}`` — Σ count × points,
+  capped by ``cap`` (none: the score may exceed the weight).
+- ``bracket_shortfall``: ``{"metric", "per", "brackets": [{"min", "max"?, "required"}, …]}``
+  — weight − per × Σ max(required − projects with min ≤ 万元 < max, 0), floored at 0; a
+  unit's target of part *i* replaces bracket *i*'s ``required``. Counted whole to the
+  holder unless ``credit`` says otherwise.
+
+Every counted metric may have a time window: ``"window": "period"`` (the counted event —
+for ``not_started`` the signing — falls in the assessed period; the default of every
+metric but ``not_started``), ``"year"`` (from 1 January of the period end's year) or
+``"all"`` (ever, up to the period end: the default of ``not_started``); or
+``"window_days": N`` (the N days up to the period end).
 
 Common keys of a metric: ``min_amount``/``max_amount`` (万元, ≥ / <), ``industries``
 (names), ``credit``: ``relay`` (split by the scheme's shares, the default), ``holder``
@@ -65,6 +79,7 @@ MEASURES = {"count": "个数", "amount": "金额（万元）", "amount_yi": "金
 CREDITS = {"relay": "按接力分成", "holder": "归责任单位", "info": "归信息提供单位"}
 SCOPES = {"all": "全部被考核单位", "group": "同组单位"}
 COMBINES = {"single": "单一评分", "mean": "取平均值", "weighted": "按评分方加权"}
+WINDOWS = {"period": "本考核期内", "year": "本年度内（1月1日起）", "all": "不限时间"}
 TIER_BY = {"amount": "按金额档次", "industry": "按行业类型", "each": "每个项目"}
 
 
@@ -123,6 +138,14 @@ def _metric(spec, where: str, *, measure: bool) -> None:
     for key, label in (("min_amount", "金额下限"), ("max_amount", "金额上限")):
         if key in spec and number(spec[key], f"{where}的{label}") < 0:
             raise ValidationError(f"{where}的{label}不能为负数。")
+    if "window" in spec and spec["window"] not in WINDOWS:
+        raise ValidationError(f"{where}的时间范围 window 只能是 period、year 或 all。")
+    if "window_days" in spec:
+        days = spec["window_days"]
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3660:
+            raise ValidationError(f"{where}的 window_days 应为 1–3660 天（整数）。")
+        if "window" in spec:
+            raise ValidationError(f"{where}不能同时写 window 和 window_days。")
     industries = spec.get("industries", [])
     if not isinstance(industries, list) or not all(isinstance(i, str) for i in industries):
         raise ValidationError(f"{where}的行业须为行业名称列表。")
@@ -202,9 +225,40 @@ def validate_config(kind: str, config) -> None:
         else:
             number(config.get("points"), "每个项目的分值")
     elif kind == "deduction":
-        _metric(config, "扣分指标", measure=False)
-        if number(config.get("per"), "每件扣分") <= 0:
-            raise ValidationError("每件扣分必须大于 0。")
+        cases = config.get("cases", [config])
+        if not isinstance(cases, list) or not cases:
+            raise ValidationError("扣分指标至少要有一种扣分情形（cases）。")
+        for i, case in enumerate(cases, start=1):
+            where = "扣分指标" if "cases" not in config else f"第 {i} 种扣分情形"
+            _metric(case, where, measure=False)
+            if number(case.get("per"), f"{where}的每件扣分") <= 0:
+                raise ValidationError(f"{where}的每件扣分必须大于 0。")
+    elif kind == "weighted_sum":
+        terms = config.get("terms")
+        if not isinstance(terms, list) or not terms:
+            raise ValidationError("加权计数指标须列出计数项（terms）。")
+        for i, term in enumerate(terms, start=1):
+            _metric(term, f"第 {i} 个计数项", measure=False)
+            number(term.get("points"), f"第 {i} 个计数项的分值")
+    elif kind == "bracket_shortfall":
+        _metric(config, "分档数量指标", measure=False)
+        if config.get("metric") in WORK_METRICS or config.get("metric") == ENTERED:
+            raise ValidationError("分档数量指标须按项目金额分档，统计口径须是项目。")
+        if number(config.get("per"), "每少一个扣分") <= 0:
+            raise ValidationError("每少一个扣分必须大于 0。")
+        brackets = config.get("brackets")
+        if not isinstance(brackets, list) or not brackets:
+            raise ValidationError("分档数量指标须列出各档（brackets）。")
+        for i, bracket in enumerate(brackets, start=1):
+            where = f"第 {i} 档"
+            if not isinstance(bracket, dict) or "min" not in bracket:
+                raise ValidationError(f"{where}须有 min（万元）和 required（个数）。")
+            low = number(bracket["min"], f"{where}的下限")
+            if "max" in bracket and number(bracket["max"], f"{where}的上限") <= low:
+                raise ValidationError(f"{where}的上限须大于下限。")
+            required = bracket.get("required")
+            if not isinstance(required, int) or isinstance(required, bool) or required < 0:
+                raise ValidationError(f"{where}须以 required 写明要求的个数（非负整数）。")
     elif kind in ("efficacy", "group_share"):
         _metric(config, "相对评分指标", measure=True)
         if config.get("scope", "all") not in SCOPES:

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from .config import COMBINES, CREDITS, MEASURES, METRICS, SCOPES, number, ratio_parts
-from .engine import num, pct
+from .config import COMBINES, CREDITS, MEASURES, METRICS, SCOPES, WINDOWS, number, ratio_parts
+from .engine import bracket_label, brackets_of, num, pct
 from .models import Indicator
 
 Kind = Indicator.Kind
@@ -30,9 +30,16 @@ def subject(spec: dict, *, measure: bool = True) -> str:
         limits.append("、".join(spec["industries"]))
     if spec.get("metric") == "not_started" and "days" in spec:
         limits.append(f"签约满{spec['days']}天")
+    if spec.get("metric") == "entered":
+        text = f"录入数据“{spec.get('name', '')}”"
+    if "window_days" in spec:
+        limits.append(f"近{spec['window_days']}天内")
+    elif "window" in spec:
+        what = "签约" if spec.get("metric") == "not_started" else ""
+        limits.append(f"{what}{WINDOWS.get(spec['window'], '')}")
     if limits:
         text += f"（{'，'.join(limits)}）"
-    if measure:
+    if measure and spec.get("metric") != "entered":
         text += MEASURES.get(spec.get("measure", "count"), "")
     return text
 
@@ -62,9 +69,25 @@ def describe(indicator: Indicator) -> str:
         rule = _tiers(config)
     elif kind == Kind.DEDUCTION:
         floor = num(indicator.floor) if indicator.floor is not None else "0"
+        cases = config.get("cases", [config])
+        each = "；".join(
+            f"{subject(c, measure=False)}每个扣{num(number(c['per'], ''))}分" for c in cases
+        )
+        rule = f"{weight}分起，{each}，最低{floor}分；{credit(cases[0])}"
+    elif kind == Kind.WEIGHTED_SUM:
+        terms = " + ".join(
+            f"{subject(t, measure=False)}×{num(number(t['points'], ''))}分"
+            for t in config.get("terms", [])
+        )
+        rule = f"{terms}（分值{weight}分）"
+    elif kind == Kind.BRACKET_SHORTFALL:
+        brackets = "、".join(
+            f"{bracket_label(low, high)} ≥ {required}个"
+            for low, high, required in brackets_of(config)
+        )
         rule = (
-            f"{weight}分起，{subject(config, measure=False)}每个扣{num(number(config['per'], ''))}分，"
-            f"最低{floor}分；{credit(config)}"
+            f"{subject(config, measure=False)}按总投资分档：{brackets}；{weight}分起，"
+            f"每少一个扣{num(number(config['per'], ''))}分，最低0分"
         )
     elif kind == Kind.EFFICACY:
         scope = SCOPES.get(config.get("scope", "all"), "")
@@ -86,8 +109,12 @@ def describe(indicator: Indicator) -> str:
             rule += "：" + "、".join(f"{k} {pct(v)}" for k, v in weights)
         rule += "；须写明评分理由"
     limits = []
+    if indicator.is_bonus:
+        limits.append("加分项，不计入总分值")
     if indicator.cap is not None:
         limits.append(f"最高{num(indicator.cap)}分")
+    elif kind in (Kind.RATIO, Kind.WEIGHTED_SUM, Kind.TIERS):
+        limits.append("不封顶")
     if indicator.floor is not None and kind != Kind.DEDUCTION:
         limits.append(f"最低{num(indicator.floor)}分")
     return rule + (f"；{'，'.join(limits)}" if limits else "")

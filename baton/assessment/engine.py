@@ -219,14 +219,81 @@ def _tiers(indicator, lines, facts, start, end):
 
 
 def _deduction(indicator, lines, facts, start, end):
+    """weight − Σ per × cases (one case kind, or several each with its own ``per``),
+    floored at 0 (or ``floor``)."""
     config = indicator.config
-    per = number(config["per"], "每件扣分")
-    cases = facts.cases(config)
+    kinds = config.get("cases", [config])
+    pers = [number(k["per"], "每件扣分") for k in kinds]
+    counted = [facts.cases(k) for k in kinds]
     weight = indicator.weight
     for line in lines:
-        n = value(cases, line.unit_id, "count")
-        formula = f"{num(weight)}−{num(per)}×{num(n)}" if weight else f"−{num(per)}×{num(n)}"
-        yield _bounded(indicator, weight - per * n, formula, floor=Decimal(0) if weight else None)
+        ns = [value(cases, line.unit_id, "count") for cases in counted]
+        terms = "−".join(f"{num(per)}×{num(n)}" for per, n in zip(pers, ns, strict=True))
+        formula = f"{num(weight)}−{terms}" if weight else f"−{terms}"
+        raw = weight - sum((per * n for per, n in zip(pers, ns, strict=True)), Decimal(0))
+        yield _bounded(indicator, raw, formula, floor=Decimal(0) if weight else None)
+
+
+def _weighted_sum(indicator, lines, facts, start, end):
+    """Σ count × points over the terms: n₁×0.2+n₂×0.2+n₃×0.1, capped by ``cap``."""
+    terms = indicator.config["terms"]
+    points = [number(t["points"], "计数项分值") for t in terms]
+    counted = [facts.cases(t) for t in terms]
+    for line in lines:
+        ns = [value(cases, line.unit_id, "count") for cases in counted]
+        raw = sum((n * p for n, p in zip(ns, points, strict=True)), Decimal(0))
+        formula = "+".join(f"{num(n)}×{num(p)}" for n, p in zip(ns, points, strict=True))
+        yield _bounded(indicator, raw, formula)
+
+
+def brackets_of(config: dict) -> list[tuple[Decimal, Decimal | None, int]]:
+    return [
+        (
+            number(b["min"], "档次下限"),
+            number(b["max"], "档次上限") if "max" in b else None,
+            b["required"],
+        )
+        for b in config["brackets"]
+    ]
+
+
+def bracket_spec(config: dict) -> dict:
+    """The counted metric of a bracket item: whole projects to the holder by default."""
+    return {"credit": "holder", **{k: v for k, v in config.items() if k != "brackets"}}
+
+
+def _bracket_shortfall(indicator, lines, facts, start, end):
+    """weight − per × (each one short of a bracket's required count), floored at 0."""
+    config = indicator.config
+    per = number(config["per"], "每少一个扣分")
+    cases = facts.cases(bracket_spec(config))
+    brackets = brackets_of(config)
+    targets = {(t.unit_id, t.part): t.value for t in Target.objects.filter(indicator=indicator)}
+    weight = indicator.weight
+    for line in lines:
+        short, notes = Decimal(0), []
+        for i, (low, high, required) in enumerate(brackets):
+            need = targets.get((line.unit_id, i), Decimal(required))
+            have = sum(
+                (
+                    c.credit.get(line.unit_id, Decimal(0))
+                    for c in cases
+                    if c.amount >= low and (high is None or c.amount < high)
+                ),
+                Decimal(0),
+            )
+            short += max(need - have, Decimal(0))
+            notes.append(f"{bracket_label(low, high)}{num(have)}/{num(need)}")
+        formula = f"{num(weight)}−{num(per)}×{num(short)}（{'，'.join(notes)}）"
+        yield _bounded(indicator, weight - per * short, formula, floor=Decimal(0))
+
+
+def bracket_label(low: Decimal, high: Decimal | None) -> str:
+    """A bracket as offices write it, in 亿元: 3–10亿元, >20亿元."""
+    yi = Decimal(10_000)
+    if high is None:
+        return f"≥{num(low / yi)}亿元"
+    return f"{num(low / yi)}–{num(high / yi)}亿元"
 
 
 def _values(indicator, lines, facts):
@@ -313,4 +380,6 @@ _SCORERS = {
     Kind.EFFICACY: _efficacy,
     Kind.GROUP_SHARE: _group_share,
     Kind.MANUAL: _manual,
+    Kind.WEIGHTED_SUM: _weighted_sum,
+    Kind.BRACKET_SHORTFALL: _bracket_shortfall,
 }

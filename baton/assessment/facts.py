@@ -35,6 +35,8 @@ ROLES = ("info", "talks", "landing")
 #: Project ids per query: well under SQLite's 32,766 bound parameters.
 _CHUNK = 900
 ONE = Decimal(1)
+#: The start of "no time window" for the work figures, which need a first day.
+EVER = dt.date(1990, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class Facts:
         #: The relay runners of the projects counted so far (read on demand: a district
         #: holds thousands of projects, a period counts a few dozen).
         self.roles: dict[int, dict[str, int | None]] = {}
-        self._work: list[WorkRow] | None = None
+        self._work: dict[dt.date, list[WorkRow]] = {}
 
     def _load_roles(self, project_ids) -> None:
         wanted = [pid for pid in dict.fromkeys(project_ids) if pid not in self.roles]
@@ -117,11 +119,20 @@ class Facts:
 
     # --- metrics -----------------------------------------------------------------------
 
+    def since(self, spec: dict) -> dt.date | None:
+        """The first day of the metric's time window (None: no start), ``config.WINDOWS``."""
+        if "window_days" in spec:
+            return self.end - dt.timedelta(days=spec["window_days"] - 1)
+        window = spec.get("window", "all" if spec["metric"] == "not_started" else "period")
+        if window == "year":
+            return dt.date(self.end.year, 1, 1)
+        return self.start if window == "period" else None
+
     def cases(self, spec: dict) -> list[Case]:
         if spec["metric"] == ENTERED:
             return self._entered_cases(spec["name"].strip())
         if spec["metric"] in WORK_METRICS:
-            return self._work_cases(WORK_METRICS[spec["metric"]])
+            return self._work_cases(WORK_METRICS[spec["metric"]], self.since(spec))
         mode = credit_mode(spec)
         ids = [pid for pid in getattr(self, f"_{spec['metric']}")(spec) if pid in self.state]
         if mode != "holder":
@@ -134,15 +145,16 @@ class Facts:
             cases.append(Case(pid, s.amount, s.industry, self.credit(pid, mode)))
         return cases
 
-    def _work_cases(self, column: str) -> list[Case]:
+    def _work_cases(self, column: str, since: dt.date | None) -> list[Case]:
         """The relay's everyday work (``baton.reports.work``): one case per thing counted,
         credited whole to the unit that did it (no project, no amount)."""
-        if self._work is None:
+        since = since or EVER
+        if since not in self._work:
             scope = Scope(district=self.district)
-            self._work = work_figures(scope=scope, since=self.start, as_of=self.end).rows
+            self._work[since] = work_figures(scope=scope, since=since, as_of=self.end).rows
         return [
             Case(None, Decimal(0), "", {row.unit_id: ONE})
-            for row in self._work
+            for row in self._work[since]
             if row.unit_id is not None
             for _ in range(getattr(row, column))
         ]
@@ -169,8 +181,18 @@ class Facts:
                 cases.append(Case(None, Decimal(0), "", {unit_id: entry.value}, entry.pk))
         return cases
 
-    def _in_period(self):
-        return {"at__gte": self.begin_at, "at__lt": self.cutoff}
+    def _in_period(self, spec):
+        since = self.since(spec)
+        if since is None:
+            return {"at__lt": self.cutoff}
+        return {"at__gte": end_of_day(since - dt.timedelta(days=1)), "at__lt": self.cutoff}
+
+    def _days(self, spec, field: str = "date"):
+        since = self.since(spec)
+        days = {f"{field}__lte": self.end}
+        if since is not None:
+            days[f"{field}__gte"] = since
+        return days
 
     def _admitted(self, spec) -> list[int]:
         return sorted(
@@ -178,46 +200,41 @@ class Facts:
                 ProjectEvent.objects.filter(
                     kind=ProjectEvent.Kind.ADMITTED,
                     project__district_id=self.district_id,
-                    **self._in_period(),
+                    **self._in_period(spec),
                 ).values_list("project_id", flat=True)
             )
         )
 
     _info_provided = _admitted
 
-    def _milestone(self, kind) -> list[int]:
+    def _milestone(self, kind, spec) -> list[int]:
         return sorted(
             Milestone.objects.filter(
-                kind=kind,
-                date__gte=self.start,
-                date__lte=self.end,
-                project__district_id=self.district_id,
+                kind=kind, project__district_id=self.district_id, **self._days(spec)
             ).values_list("project_id", flat=True)
         )
 
     def _signed(self, spec) -> list[int]:
-        return self._milestone(Milestone.Kind.SIGNED)
+        return self._milestone(Milestone.Kind.SIGNED, spec)
 
     def _started(self, spec) -> list[int]:
-        return self._milestone(Milestone.Kind.STARTED)
+        return self._milestone(Milestone.Kind.STARTED, spec)
 
     def _in_production(self, spec) -> list[int]:
-        return self._milestone(Milestone.Kind.IN_PRODUCTION)
+        return self._milestone(Milestone.Kind.IN_PRODUCTION, spec)
 
     def _landed(self, spec) -> list[int]:
         moves = ProjectEvent.objects.filter(
             kind=ProjectEvent.Kind.MOVED,
             project__district_id=self.district_id,
-            **self._in_period(),
+            **self._in_period(spec),
         ).values_list("project_id", "new")
         return sorted({pid for pid, new in moves if new.get("stage") in self.landing_stages})
 
     def _leader_acts(self, spec) -> list[int]:
         # One case per act: a project visited twice counts twice.
         return list(
-            LeaderAct.objects.filter(
-                date__gte=self.start, date__lte=self.end, project__district_id=self.district_id
-            )
+            LeaderAct.objects.filter(project__district_id=self.district_id, **self._days(spec))
             .order_by("date", "id")
             .values_list("project_id", flat=True)
         )
@@ -226,10 +243,11 @@ class Facts:
         deadline = self.end - dt.timedelta(days=spec["days"])
         live = {pid for pid, s in self.state.items() if s.stage_id not in self.terminal_stages}
         in_district = Milestone.objects.filter(project__district_id=self.district_id)
+        # Signed in the window (all time unless the rule says), and by the deadline.
         signed = set(
-            in_district.filter(kind=Milestone.Kind.SIGNED, date__lte=deadline).values_list(
-                "project_id", flat=True
-            )
+            in_district.filter(kind=Milestone.Kind.SIGNED, **self._days(spec))
+            .filter(date__lte=deadline)
+            .values_list("project_id", flat=True)
         )
         started = set(
             in_district.filter(kind=Milestone.Kind.STARTED, date__lte=self.end).values_list(

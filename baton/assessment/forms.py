@@ -4,6 +4,7 @@ Shares are typed as percentages (20, 30, 50) and handed on as fractions ("0.2");
 amounts are 万元; every number in an indicator's config becomes a decimal string.
 """
 
+import json
 from decimal import Decimal
 
 from django import forms
@@ -22,9 +23,23 @@ from .periods import QUARTERS, last_closed, parse_period, period_of
 from .services import NO_MEMBERS, REASON_REQUIRED, STALE_TARGETS, TARGET_POSITIVE
 
 Kind = Indicator.Kind
+#: Kinds set up by their JSON config alone (docs/assessment.md).
+JSON_KINDS = (Kind.WEIGHTED_SUM, Kind.BRACKET_SHORTFALL)
 HUNDRED = Decimal(100)
 MAX_ROWS = 12
 _RATER_TOO_LONG = "评分方名称不能超过 40 个字。"
+
+
+def _windowed(config: dict) -> bool:
+    return (
+        any(
+            "window" in spec or "window_days" in spec or spec.get("metric") == "entered"
+            for spec in ratio_parts(config)
+            if isinstance(spec, dict)
+        )
+        if "metric" in config or "parts" in config
+        else False
+    )
 
 
 def text(value: Decimal) -> str:
@@ -180,6 +195,18 @@ class IndicatorForm(forms.Form):
     )
     cap = _decimal("最高得分（封顶）", required=False, min_value=0)
     floor = _decimal("最低得分（保底）", required=False)
+    is_bonus = forms.BooleanField(label="加分项（分值不计入方案总分值）", required=False)
+    config_json = forms.CharField(
+        label="计分配置（JSON）",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "as-json", "spellcheck": "false"}),
+        help_text=(
+            "加权计数、分档数量须在此写明；其他计分方式填写后即以此为准"
+            "（如多种扣分情形、时间范围 window），格式见 docs/assessment.md"
+        ),
+        error_messages={"max_length": "计分配置过长。"},
+    )
     parts = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ROWS)
     tiers = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ROWS)
     raters = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ROWS)
@@ -302,6 +329,8 @@ class IndicatorForm(forms.Form):
             row["over_metric"] = bool(self._raw(p + "over"))
             row["info"] = metric == "info_provided"
             rows.append(row)
+        if self._raw("config_json"):
+            return []
         return rows if self.kind_value in PART_FIELDS else []
 
     def tier_rows(self):
@@ -335,7 +364,10 @@ class IndicatorForm(forms.Form):
             "floor": None if indicator.floor is None else text(indicator.floor),
             "tiers": 2,
             "raters": 2,
+            "is_bonus": indicator.is_bonus,
         }
+        if indicator.kind in JSON_KINDS or "cases" in config or _windowed(config):
+            initial["config_json"] = json.dumps(config, ensure_ascii=False, indent=2)
         specs = ratio_parts(config) if indicator.kind == Kind.RATIO else [config]
         if indicator.kind == Kind.MANUAL:
             specs = []
@@ -395,7 +427,15 @@ class IndicatorForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
-        if kind and not self.errors:
+        text_config = (data.get("config_json") or "").strip()
+        if kind and text_config:
+            try:
+                data["config"] = json.loads(text_config)
+            except ValueError as exc:
+                self.add_error("config_json", f"不是有效的 JSON：{exc}")
+        elif kind in JSON_KINDS:
+            self.add_error("config_json", "请填写计分配置（JSON）。")
+        elif kind and not self.errors:
             data["config"] = self._config(kind, data)
         return data
 
@@ -507,6 +547,7 @@ class IndicatorForm(forms.Form):
             "order": data.get("order"),
             "cap": data.get("cap"),
             "floor": data.get("floor"),
+            "is_bonus": bool(data.get("is_bonus")),
         }
 
 

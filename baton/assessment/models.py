@@ -72,6 +72,10 @@ class Scheme(models.Model):
     def is_frozen(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    def stated_total(self) -> Decimal:
+        """The scheme's 满分: the weights of its items, 加分项 not included."""
+        return sum((i.weight for i in self.indicators.all() if not i.is_bonus), Decimal(0))
+
     def relay_shares(self) -> dict[str, Decimal]:
         return {"info": self.share_info, "talks": self.share_talks, "landing": self.share_landing}
 
@@ -105,6 +109,8 @@ class Indicator(models.Model):
         EFFICACY = "efficacy", _("功效系数法（60–100）")
         GROUP_SHARE = "group_share", _("占本组最高值比例")
         MANUAL = "manual", _("人工评分")
+        WEIGHTED_SUM = "weighted_sum", _("加权计数（n₁×分值₁+n₂×分值₂…）")
+        BRACKET_SHORTFALL = "bracket_shortfall", _("分档数量，每少一个扣分")
 
     scheme = models.ForeignKey(
         Scheme, models.CASCADE, related_name="indicators", verbose_name=_("考核方案")

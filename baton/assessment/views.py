@@ -169,7 +169,8 @@ def _scheme_context(request, scheme: Scheme, **extra) -> dict:
             ("洽谈推进单位", pct(scheme.share_talks)),
             ("落地服务单位", pct(scheme.share_landing)),
         ],
-        "total_weight": num(sum((i.weight for i in indicators), Decimal(0))),
+        "total_weight": num(sum((i.weight for i in indicators if not i.is_bonus), Decimal(0))),
+        "bonus_weight": num(sum((i.weight for i in indicators if i.is_bonus), Decimal(0))),
         "has_manual": any(i.kind == Indicator.Kind.MANUAL for i in indicators),
     }
     if managed:

@@ -748,6 +748,11 @@ CASES += [
         for name in ("UnitsForm", "TargetsForm", "PeriodForm", "RankForm", "ManualScoreForm")
     ),
     Case(
+        _as + "EnteredFactForm",
+        lambda o, d, f: _cls(_as + "EnteredFactForm")(d, units=list(o.w.district.units.all())),
+    ),
+    _simple(_as + "EnteredUploadForm"),
+    Case(
         "baton.reports.views_cockpit.CockpitForm",
         lambda o, d, f: _cls("baton.reports.views_cockpit.CockpitForm")(
             d, choices=_scope_choices(o.w.office)
@@ -1281,6 +1286,14 @@ PAGES += [
     Page("outcomes:figures", lambda o, n: reverse(n), "office", ("as_of",), method="get"),
 ]
 
+PAGES += [
+    Page(
+        "assessment:figures",
+        lambda o, n: reverse(n),
+        "office",
+        ("unit", "name", "period", "value", "source", "reason"),
+    )
+]
 
 PAGES += [Page("news:read", lambda o, n: reverse(n), "promoter", ("text", "title", "source_url"))]
 
