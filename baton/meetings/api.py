@@ -12,7 +12,6 @@ from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -24,7 +23,6 @@ from baton.projects.models import Project
 from . import rules, services
 from .models import Decision, Meeting
 from .selectors import (
-    DECISION_NOT_FOUND,
     decision_get,
     meeting_decisions,
     meeting_get,
@@ -264,15 +262,11 @@ def decision_new(request, pk: QueryId, payload: DecisionIn):
 
 
 @router.post(
-    "/meetings/{pk}/decisions/{decision}/close",
-    response={200: DecisionOut, **_ERRORS},
-    summary="办结决定事项",
+    "/meetings/decisions/{pk}/close", response={200: DecisionOut, **_ERRORS}, summary="办结决定事项"
 )
-def decision_close(request, pk: QueryId, decision: QueryId, payload: CloseIn):
+def decision_close(request, pk: QueryId, payload: CloseIn):
     """区招商办办结决定事项（督办的，须交办单位已报送办理情况，即确认督办办结）。"""
-    found = decision_get(user=request.auth, pk=decision)
-    if found.meeting_id != pk:
-        raise Http404(DECISION_NOT_FOUND)
+    found = decision_get(user=request.auth, pk=pk)
     if not rules.can_write(request.auth, found.meeting):
         raise PermissionDenied(rules.NOT_THE_OFFICE)
     services.decision_close(

@@ -34,6 +34,7 @@ from .models import AgendaItem, Attendance, Meeting
 from .selectors import decision_get, meeting_decisions, meeting_get, meeting_list
 
 PER_PAGE = 12
+STALE_BUTTON = "页面已过期，请刷新后重试。"
 
 
 def _posted(request):
@@ -63,16 +64,18 @@ def meeting_list_view(request):
         return deny(request, rules.NO_MEETINGS_FOR_ROLE)
     page = Paginator(meeting_list(user=user), PER_PAGE).get_page(request.GET.get("page"))
     can_prepare = rules.can_prepare(user)
-    next_label = ""
+    next_label = next_month = ""
     if can_prepare:
         month = services.next_month(user.district, timezone.localdate())
         if month <= timezone.localdate().replace(day=1):
             next_label = f"{month.year}年{month.month}月"
+            next_month = f"{month:%Y-%m}"
     context = {
         "page": page,
         "numbers": _numbers(page),
         "can_prepare": can_prepare,
         "next_label": next_label,
+        "next_month": next_month,
         "is_unit": not rules.sees_whole_meeting(user, None),
         "page_title": "月例会",
     }
@@ -87,8 +90,13 @@ def meeting_new(request):
     user = request.user
     if not rules.can_prepare(user):
         return deny(request, rules.NOT_THE_OFFICE, back_url=reverse("meetings:list"))
+    month = services.next_month(user.district, timezone.localdate())
+    if request.POST.get("month") != f"{month:%Y-%m}":
+        # The button names the month it opens: a second click, or a stale page, opens none.
+        messages.error(request, STALE_BUTTON)
+        return redirect("meetings:list")
     try:
-        meeting = services.meeting_create(actor=user)
+        meeting = services.meeting_create(actor=user, month=month)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("meetings:list")
@@ -226,6 +234,9 @@ def _post_step(request, meeting, step, *, anchor: str = "") -> HttpResponse:
     meeting's page."""
     form = VersionForm(request.POST)
     version = form.cleaned_data.get("version") if form.is_valid() else None
+    if version is None:  # every button posts the version of the page it is on
+        messages.error(request, STALE_BUTTON)
+        return redirect(_url(meeting, anchor))
     try:
         message = step(version)
     except ValidationError as exc:

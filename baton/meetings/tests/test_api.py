@@ -45,7 +45,7 @@ def test_the_office_opens_a_meeting_records_and_closes_decisions(w, api):
          "version": body["version"]},
     )  # fmt: skip
     assert stale.status_code == 409
-    close = f"/meetings/{pk}/decisions/{decision['id']}/close"
+    close = f"/meetings/decisions/{decision['id']}/close"
     refused = api.post(w.office, close, {"note": "完成"})
     assert refused.status_code == 422 and services.NOT_REPORTED in str(refused.json())
     supervision_report(

@@ -9,7 +9,7 @@ from baton.projects.tests.helpers_views import HTMX, login
 
 from .. import rules, services
 from ..models import Decision, Meeting
-from .helpers import in_days
+from .helpers import in_days, last_month
 
 
 def client_of(user) -> Client:
@@ -21,7 +21,13 @@ def test_the_list_is_empty_then_one_click_opens_next_months_meeting(w):
     page = office.get("/meetings/")
     text = page.content.decode()
     assert page.status_code == 200 and "还没有月例会记录" in text and "下月例会" in text
-    response = office.post("/meetings/new/")
+    stale = office.post("/meetings/new/")
+    assert stale.status_code == 302 and stale["Location"] == "/meetings/"
+    assert not Meeting.objects.exists()
+    response = office.post("/meetings/new/", {"month": f"{last_month():%Y-%m}"})
+    assert office.post("/meetings/new/", {"month": f"{last_month():%Y-%m}"})["Location"] == (
+        "/meetings/"
+    )  # the second click opens nothing
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/meetings/{meeting.pk}/"
     detail = office.get(f"/meetings/{meeting.pk}/").content.decode()
@@ -35,6 +41,14 @@ def test_it_rejects_the_wrong_method(w):
     assert office.get("/meetings/new/").status_code == 405
     meeting = services.meeting_create(actor=w.office)
     assert office.get(f"/meetings/{meeting.pk}/hold/").status_code == 405
+    # A button without its page's version changes nothing.
+    item = meeting.agenda.first()
+    response = office.post(f"/meetings/{meeting.pk}/agenda/{item.pk}/remove/")
+    assert response.status_code == 302 and meeting.agenda.filter(pk=item.pk).exists()
+    response = office.post(
+        f"/meetings/{meeting.pk}/agenda/{item.pk}/remove/", {"version": meeting.version}
+    )
+    assert response.status_code == 302 and not meeting.agenda.filter(pk=item.pk).exists()
     assert office.post(f"/meetings/{meeting.pk}/").status_code == 405
 
 

@@ -857,7 +857,7 @@ ROUTES = {
     ("post", "/api/v1/meetings"),
     ("get", "/api/v1/meetings/{pk}"),
     ("post", "/api/v1/meetings/{pk}/decisions"),
-    ("post", "/api/v1/meetings/{pk}/decisions/{decision}/close"),
+    ("post", "/api/v1/meetings/decisions/{pk}/close"),
 }
 
 
