@@ -49,15 +49,26 @@ STAGES = {
     "已签": "签约",
     "签订": "签约",
     "签署": "签约",
+    "签下": "签约",
     "落地": "落地",
     "落户": "落地",
     "开工": "开工",
     "动工": "开工",
     "投产": "投产",
+    "竣工": "竣工",
+    "在建": "在建",
+    "续建": "续建",
     "合同": "合同",
     "协议": "协议",
 }
-_STAGE = re.compile("|".join(sorted(STAGES, key=len, reverse=True)))
+#: A stage word in a meeting's name (洽谈会, 签约会) says nothing of the projects.
+_STAGE = re.compile("(?:" + "|".join(sorted(STAGES, key=len, reverse=True)) + ")(?!会)")
+#: A 其中 opening a sentence refers to a group at most this many characters before it.
+NEAR_QIZHONG = 200
+#: The kind of a group whose text names no stage (its own words are its ``label``).
+OTHER = "其他"
+#: An amount that is a size class, not a sum: 5亿元以上项目, 超10亿元投资项目, 百亿级.
+_THRESHOLD = re.compile(r"\s*(?:及以上|以上|以下|以内|左右的?项目|级|(?:投资)?项目|的项目)")
 _SENTENCE = re.compile(r"[^。!?\n]{1,3000}[。!?]?")
 _CLAUSE_END = ",;:。!?\n…"
 _COUNT_AFTER = re.compile(rf"(?P<n>{NUMBER})\s*个(?P<mid>[^,;:。、\d]{{0,8}}?)项目(?![库部办])")
@@ -78,8 +89,13 @@ _COMPANY_START = re.compile(
     r"落户|入驻|包括|如|据|当天|日前|近日|此次|已经|已|了|的|等|位于|旗下|来自|邀请|成功|共同|"
     r"分别|还|也|即|该|并|其中|全资|控股子公司|子公司|总部|项目|知名企业|企业|龙头|世界500强|"
     r"500强|上市公司|国企|央企|民企|外资|记者|获悉|了解到|表示|介绍|说|到|赴|拜访|走访|考察|会见|"
-    r"会谈|座谈|洽谈|对接|主要|重点|一批|一家|这家|该家|多家|其|后|前|未经|经"
+    r"会谈|座谈|洽谈|对接|主要|重点|一批|一家|这家|该家|多家|其|后|前|未经|经|收购|并购|参股|持股|"
+    r"注资|设立|成立|组建|名为|即|系|则"
 )
+_SUMMARY = re.compile(r";\s*(?:累计|合计|共计|总计|全年|本月|其中)")
+_COLLECTIVE = re.compile(r"等\s*\d*\s*[家个]|分别|共同|合计")
+_OF_GROUP = re.compile(r"的?\s*\d+\s*个")
+_LONGER = re.compile(r"\)?(?:股份有限公司|有限责任公司|有限公司|股份公司|公司)(?:\([^()]{1,12}\))?")
 _LEADING_DATE = re.compile(r"^(?:\d+[年月日号]?)+")
 #: A name made only of these (with its form) is no company: 该公司, 龙头企业集团, 招商集团.
 _GENERIC = {
@@ -119,6 +135,7 @@ _GENERIC = {
     "全资",
     "控股",
     "报业",
+    "项目",
 }
 _USCC = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
 
@@ -154,6 +171,7 @@ class Group:
             "count": self.count,
             "investment_wan": plain_wan(self.investment_wan),
             "of": self.of,
+            **({"label": self.label} if self.label else {}),
         }
 
 
@@ -203,7 +221,7 @@ def extract(text: str, *, places: tuple[Place, ...] = ()) -> Reading:
     for match in _SENTENCE.finditer(plain):
         sentence, offset = match.group(0), match.start()
         if "项目" in sentence:
-            groups += _groups(sentence, offset, groups)
+            groups += _groups(sentence, offset, groups, plain)
         if "公司" in sentence or "集团" in sentence or "研究院" in sentence:
             companies += _companies(sentence, offset)
     return Reading(
@@ -231,7 +249,7 @@ def _anchors(sentence: str) -> list[_Anchor]:
     found: dict[int, _Anchor] = {}
     for m in _COUNT_AFTER.finditer(sentence):
         count = to_count(m.group("n"))
-        if count is not None:
+        if count is not None and m.group("n") != "一":  # 一个项目: a project, not a figure
             found[m.start()] = _Anchor(m.start(), m.end(), count, m.end() - 2)
     for m in _COUNT_BEFORE.finditer(sentence):
         count = to_count(m.group("n"))
@@ -275,15 +293,16 @@ def _kind(sentence: str, anchor: _Anchor, floor: int) -> tuple[str, str]:
     words = sentence[start : min(anchor.start, anchor.project_at)]
     words = _LABEL_CUT.sub("", words)
     label = _LABEL.search(words)
-    if label:
-        return label.group(0), label.group(0)
-    return "项目", ""
+    return OTHER, label.group(0) if label else ""
 
 
 def _amount_in(sentence: str, lo: int, hi: int) -> tuple[Decimal, int, int] | None:
     """The first investment amount between ``lo`` and ``hi``: (万元, start, end)."""
-    for m in AMOUNT.finditer(sentence, lo, hi):
+    summary = _SUMMARY.search(sentence, lo, hi)  # ;累计实现到位资金: the whole list's
+    for m in AMOUNT.finditer(sentence, lo, summary.start() if summary else hi):
         if m.group("yuan") not in (None, "元"):
+            continue
+        if _THRESHOLD.match(sentence, m.end()) or m.group("approx") in ("超", "超过"):
             continue
         context = sentence[max(lo, _clause_start(sentence, m.start())) : m.start()]
         if _NOT_INVESTMENT.search(context):
@@ -293,16 +312,21 @@ def _amount_in(sentence: str, lo: int, hi: int) -> tuple[Decimal, int, int] | No
         ):
             continue
         amount = to_wan(m.group("num"), m.group("unit"))
+        if amount is not None and m.group("wan") and m.group("unit") == "亿":
+            amount += Decimal(m.group("wan"))  # 2亿7000万元
         if amount is not None:
             return amount, m.start(), m.end()
     return None
 
 
-def _groups(sentence: str, offset: int, earlier: list[Group]) -> list[Group]:
+def _groups(sentence: str, offset: int, earlier: list[Group], text: str) -> list[Group]:
     anchors = _anchors(sentence)
     if not anchors:
         return []
     qizhong = [m.start() for m in re.finditer(_QIZHONG, sentence)]
+    # "对接的1334个项目中，已签合同项目875个……": what follows is of those projects.
+    qizhong += [a.end for a in anchors if sentence.startswith("中", a.end)]
+    qizhong.sort()
     out: list[Group] = []
     previous_end = 0
     for i, anchor in enumerate(anchors):
@@ -325,7 +349,7 @@ def _groups(sentence: str, offset: int, earlier: list[Group]) -> list[Group]:
         )
         marks = [q for q in qizhong if q < anchor.start]
         if marks:
-            parent = _parent(out, earlier, offset + marks[-1], sentence, offset)
+            parent = _parent(out, earlier, offset + marks[-1], text, offset)
             if parent is not None:
                 group.parent, group.of = parent, parent.kind
         out.append(group)
@@ -334,15 +358,14 @@ def _groups(sentence: str, offset: int, earlier: list[Group]) -> list[Group]:
 
 
 def _parent(
-    mine: list[Group], earlier: list[Group], at: int, sentence: str, offset: int
+    mine: list[Group], earlier: list[Group], at: int, text: str, offset: int
 ) -> Group | None:
     """The last group before the 其中 at ``at`` (this sentence's, else the paragraph's)."""
     before = [g for g in mine if g.end <= at]
     if before:
-        return before[-1].parent if before[-1].parent and before[-1].start > at else before[-1]
-    if earlier and "\n" not in sentence[: at - offset]:
-        last = earlier[-1]
-        return last.parent if last.parent is not None else last
+        return before[-1]
+    if earlier and offset - earlier[-1].end <= NEAR_QIZHONG:
+        return earlier[-1]
     return None
 
 
@@ -351,12 +374,16 @@ def _parent(
 
 def _companies(sentence: str, offset: int) -> list[Company]:
     found: list[tuple[int, int, str]] = []
-    for m in _COMPANY.finditer(sentence):
-        name = _trim(m.group(0))
-        if name is None:
-            continue
-        start = m.end() - len(name)
-        found.append((start, m.end(), name))
+    at = 0
+    while m := _COMPANY.search(sentence, at):
+        end = m.end()
+        longer = _LONGER.match(sentence, end)  # 长荣科技集团 + 股份有限公司
+        if longer:
+            end = longer.end()
+        at = end
+        name = _trim(sentence[m.start() : end])
+        if name is not None:
+            found.append((end - len(name), end, name))
     if not found:
         return []
     codes = [(m.start(), m.group(0)) for m in _USCC.finditer(sentence) if _valid(m.group(0))]
@@ -373,6 +400,10 @@ def _companies(sentence: str, offset: int) -> list[Company]:
             (c for at, c in codes if -4 <= at - end <= 30 or -30 <= start - at - 18 <= 4), ""
         )
         amount = _amount_in(sentence, end, nxt)
+        if amount and (
+            _COLLECTIVE.search(sentence, end, amount[1]) or _OF_GROUP.match(sentence, amount[2])
+        ):
+            amount = None  # 等10家企业……总投资; 总投资43亿元的10个项目
         out.append(
             Company(
                 name=name,
@@ -389,22 +420,27 @@ def _companies(sentence: str, offset: int) -> list[Company]:
 
 def _trim(raw: str) -> str | None:
     """Return the company name at the end of ``raw`` cut at its left edge, or None."""
-    form = re.search(rf"{_FORMS}(?:\([^()]{{1,12}}\))?$", raw)
+    form = re.search(rf"{_FORMS}(?:\([^()]{{1,12}}\))?$", raw) or re.search(
+        r"(?:股份有限公司|有限责任公司|有限公司|股份公司|公司)(?:\([^()]{1,12}\))?$", raw
+    )
     if form is None:
         return None
     core_end = form.start()
-    cut = 0
-    for m in _COMPANY_START.finditer(raw, 0, core_end):
-        if core_end - m.end() >= 2:
-            cut = max(cut, m.end())
-    name = _LEADING_DATE.sub("", raw[cut:])
-    cut = len(raw) - len(name)
-    core = name[: core_end - cut].strip("()·&")
-    if len(core) < 2 or core in _GENERIC or core.endswith("企业") or core.isdigit():
-        return None
-    if core.endswith(("的", "了")):
-        return None
-    return name
+    cuts = [m.end() for m in _COMPANY_START.finditer(raw, 0, core_end) if core_end - m.end() >= 2]
+    for cut in [*reversed(cuts), 0]:
+        name = _LEADING_DATE.sub("", raw[cut:])
+        core = name[: len(name) - (len(raw) - core_end)].strip("()·&")
+        if _company_core(core):
+            return name
+    return None
+
+
+def _company_core(core: str) -> bool:
+    if len(core) < 2 or core in _GENERIC or core.endswith(("企业", "项目")) or core.isdigit():
+        return False
+    if "的" in core:
+        return False
+    return not core.endswith(("的", "了"))
 
 
 def _valid(code: str) -> bool:

@@ -115,5 +115,6 @@ def plain_wan(amount: Decimal | None) -> str | None:
 
 AMOUNT = re.compile(
     rf"(?P<approx>约|近|逾|超过|超|达到|达|共计|合计|累计|总计)?"
-    rf"(?P<num>{NUMBER})\s*(?P<unit>万亿|千亿|百亿|千万|百万|十万|亿|万)\s*(?P<yuan>元|美元|港元|港币|欧元|日元)?"
+    rf"(?P<num>{NUMBER})\s*(?P<unit>万亿|千亿|百亿|千万|百万|十万|亿|万)"
+    rf"(?:(?P<wan>\d+(?:\.\d+)?)\s*万)?\s*(?P<yuan>元|美元|港元|港币|欧元|日元)?"
 )

@@ -16,7 +16,7 @@ SEED = (
 
 
 def groups(text):
-    return [tuple(g.as_json().values()) for g in extract(text).groups]
+    return [(g.kind, g.count, g.as_json()["investment_wan"], g.of) for g in extract(text).groups]
 
 
 def test_it_reads_the_seed_paragraph_with_its_subsets():
@@ -70,8 +70,9 @@ def test_it_reads_counts_after_and_before_the_word_project():
         ("签约", 9, "677000", None),
         ("开工", 3, "18500", None),
         ("策划", 45, None, None),
-        ("上亿元", 20, None, "策划"),
+        ("其他", 20, None, "策划"),
     ]
+    assert extract(text).groups[-1].label == "上亿元"
 
 
 def test_it_reads_a_count_without_ge_and_an_approximate_amount():
