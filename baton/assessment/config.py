@@ -59,8 +59,18 @@ METRICS = {
         "leads_converted": "本期投资信息转化",
         "intermediary_projects": "本期中介引进项目",
     },
+    "policy_applied": "本期受理的政策兑现申请",
+    "policy_approved": "本期核定的政策兑现",
+    "policy_paid": "本期兑付完毕的政策兑现",
     "entered": "录入数据",
 }
+#: Policy applications (``baton.policies``), one case per application, credited through
+#: its project (to the holder unless ``credit`` says otherwise); counted, not summed:
+#: applied = received in the window (withdrawn ones not); approved = 核定 in the window
+#: (核定 or 已兑付 now); paid = every instalment paid, the last in the window.
+POLICY_METRICS = ("policy_applied", "policy_approved", "policy_paid")
+#: Metrics credited to the holder unless ``credit`` says otherwise.
+HOLDER_METRICS = ("not_started", *POLICY_METRICS)
 #: A figure entered per party and period (``EnteredFact``): not projects, not counted.
 ENTERED = "entered"
 #: The metrics of the relay's everyday work (``baton.reports.work``): counts credited to
@@ -117,6 +127,8 @@ def _metric(spec, where: str, *, measure: bool) -> None:
         name = spec.get("name")
         if not isinstance(name, str) or not name.strip() or len(name) > 40:
             raise ValidationError(f"{where}的录入数据须以 name 写明指标名称（不超过 40 个字）。")
+    if metric in POLICY_METRICS and spec.get("measure", "count") != "count":
+        raise ValidationError(f"{where}的统计口径“{METRICS[metric]}”只能按个数计量。")
     if metric in WORK_METRICS or metric == ENTERED:
         if spec.get("measure", "count") != "count":
             raise ValidationError(f"{where}的统计口径“{METRICS[metric]}”只能按个数计量。")

@@ -2,7 +2,17 @@
 
 from decimal import Decimal
 
-from .config import COMBINES, CREDITS, MEASURES, METRICS, SCOPES, WINDOWS, number, ratio_parts
+from .config import (
+    COMBINES,
+    CREDITS,
+    HOLDER_METRICS,
+    MEASURES,
+    METRICS,
+    SCOPES,
+    WINDOWS,
+    number,
+    ratio_parts,
+)
 from .engine import bracket_label, brackets_of, num, pct
 from .models import Indicator
 
@@ -47,7 +57,7 @@ def subject(spec: dict, *, measure: bool = True) -> str:
 def credit(spec: dict) -> str:
     if spec.get("metric") == "info_provided":
         return CREDITS["info"]
-    default = "holder" if spec.get("metric") == "not_started" else "relay"
+    default = "holder" if spec.get("metric") in HOLDER_METRICS else "relay"
     return CREDITS.get(spec.get("credit", default), "")
 
 

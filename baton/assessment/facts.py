@@ -16,7 +16,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
+
 from baton.core.dates import end_of_day
+from baton.policies.models import Application, Instalment
 from baton.projects.models import (
     Milestone,
     ProjectEvent,
@@ -28,7 +31,7 @@ from baton.reports.selectors import Scope
 from baton.reports.work import WorkRow, work_figures
 from baton.supervision.models import LeaderAct
 
-from .config import ENTERED, WORK_METRICS, number
+from .config import ENTERED, HOLDER_METRICS, WORK_METRICS, number
 from .models import EnteredFact
 
 ROLES = ("info", "talks", "landing")
@@ -239,6 +242,46 @@ class Facts:
             .values_list("project_id", flat=True)
         )
 
+    # --- policy applications (one case per application, through its project) -------------
+
+    def _applications(self):
+        return Application.objects.filter(district_id=self.district_id)
+
+    def _policy_applied(self, spec) -> list[int]:
+        return list(
+            self._applications()
+            .filter(**self._days(spec, "received_on"))
+            .exclude(status=Application.Status.WITHDRAWN)
+            .order_by("received_on", "pk")
+            .values_list("project_id", flat=True)
+        )
+
+    def _policy_approved(self, spec) -> list[int]:
+        return list(
+            self._applications()
+            .filter(
+                status__in=(Application.Status.APPROVED, Application.Status.PAID),
+                **self._days(spec, "decided_on"),
+            )
+            .order_by("decided_on", "pk")
+            .values_list("project_id", flat=True)
+        )
+
+    def _policy_paid(self, spec) -> list[int]:
+        last = (
+            Instalment.objects.filter(application=OuterRef("pk"))
+            .order_by("-paid_on")
+            .values("paid_on")[:1]
+        )
+        return list(
+            self._applications()
+            .filter(status=Application.Status.PAID)
+            .annotate(last_paid=Subquery(last))
+            .filter(**self._days(spec, "last_paid"))
+            .order_by("last_paid", "pk")
+            .values_list("project_id", flat=True)
+        )
+
     def _not_started(self, spec) -> list[int]:
         deadline = self.end - dt.timedelta(days=spec["days"])
         live = {pid for pid, s in self.state.items() if s.stage_id not in self.terminal_stages}
@@ -262,7 +305,7 @@ def credit_mode(spec: dict) -> str:
     metric = spec["metric"]
     if metric == "info_provided":
         return "info"
-    return spec.get("credit", "holder" if metric == "not_started" else "relay")
+    return spec.get("credit", "holder" if metric in HOLDER_METRICS else "relay")
 
 
 def _passes(spec: dict, state: State) -> bool:

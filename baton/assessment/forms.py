@@ -16,13 +16,25 @@ from baton.core.messages import INCOMPLETE_FORM
 from baton.org.models import Unit
 from baton.projects.models import Industry
 
-from .config import COMBINES, CREDITS, MEASURES, METRICS, SCOPES, TIER_BY, number, ratio_parts
+from .config import (
+    COMBINES,
+    CREDITS,
+    HOLDER_METRICS,
+    MEASURES,
+    METRICS,
+    SCOPES,
+    TIER_BY,
+    number,
+    ratio_parts,
+)
 from .describe import subject
 from .models import EnteredFact, Indicator, Scheme, Target
 from .periods import QUARTERS, last_closed, parse_period, period_of
 from .services import NO_MEMBERS, REASON_REQUIRED, STALE_TARGETS, TARGET_POSITIVE
 
 Kind = Indicator.Kind
+#: The metrics the form offers (an entered figure is named in the JSON config).
+FORM_METRICS = [(k, v) for k, v in METRICS.items() if k != "entered"]
 #: Kinds set up by their JSON config alone (docs/assessment.md).
 JSON_KINDS = (Kind.WEIGHTED_SUM, Kind.BRACKET_SHORTFALL)
 HUNDRED = Decimal(100)
@@ -260,7 +272,7 @@ class IndicatorForm(forms.Form):
     def _part_fields(self, i: int) -> None:
         p = f"p{i}_"
         self.fields[p + "metric"] = forms.ChoiceField(
-            label="统计口径", choices=METRICS.items(), required=False
+            label="统计口径", choices=FORM_METRICS, required=False
         )
         self.fields[p + "measure"] = forms.ChoiceField(
             label="计量", choices=MEASURES.items(), required=False
@@ -291,7 +303,7 @@ class IndicatorForm(forms.Form):
         self.fields[p + "over"] = forms.ChoiceField(
             label="除以",
             choices=[("", "目标任务（按单位填写）")]
-            + [(key, f"同期{label}") for key, label in METRICS.items()],
+            + [(key, f"同期{label}") for key, label in FORM_METRICS],
             required=False,
         )
         self.fields[p + "over_measure"] = forms.ChoiceField(
@@ -377,7 +389,7 @@ class IndicatorForm(forms.Form):
             initial[p + "metric"] = spec.get("metric")
             initial[p + "measure"] = spec.get("measure", "count")
             initial[p + "credit"] = spec.get(
-                "credit", "holder" if spec.get("metric") == "not_started" else "relay"
+                "credit", "holder" if spec.get("metric") in HOLDER_METRICS else "relay"
             )
             for key in ("min_amount", "max_amount"):
                 if key in spec:
