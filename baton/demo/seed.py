@@ -37,6 +37,7 @@ from .living import load_living
 from .meetings import load_meetings
 from .names import PRODUCTS, Names, dates_between, split_amount
 from .org import XIANGAN, seed_org, unit_actors
+from .outcomes import load_outcomes
 from .people import demo_accounts
 from .policies import load_policies
 from .supervision import load_supervision
@@ -183,6 +184,7 @@ def load_demo(today: dt.date | None = None) -> DemoResult:
     load_policies()
     load_intermediaries(org["xa"], today or timezone.localdate())
     load_activities(org["xa"], today)
+    load_outcomes(org["xa"], today or timezone.localdate())
     load_meetings(org["xa"], today)
     return DemoResult(created=True, projects=Project.objects.count())
 
