@@ -13,13 +13,15 @@ and so do terms so common (有限公司) that the index would list most of the l
 
 PostgreSQL: ``ILIKE '%term%'`` on the name and the investor, each with a pg_trgm GIN
 index; the planner uses them when the term is selective and scans the scope when not.
+A two-character term, which no trigram index serves, is looked up in the index of the
+bigrams of name and investor (migration 0015: ``baton_bigrams(…) @> ARRAY[term]``).
 """
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F, Lookup, Q, QuerySet, Value
+from django.db.models import BooleanField, F, Lookup, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from .models import ProjectSearch
@@ -93,6 +95,15 @@ def _common(term: str) -> bool:
             [_phrase(term), COMMON + 1],
         )
         return cursor.fetchone()[0] > COMMON
+
+
+#: The expression migration 0015 indexes: the planner uses the index only for this text.
+_BIGRAMS = "baton_bigrams(projects_project.name || ' ' || projects_project.investor) @> %s"
+
+
+def _bigrams_contain(term: str) -> RawSQL:
+    """PostgreSQL: whether the name or the investor contains a two-character ``term``."""
+    return RawSQL(_BIGRAMS, [[term.lower()]], output_field=BooleanField())  # noqa: S611
 
 
 def _after(prefix: str) -> str:
@@ -178,7 +189,9 @@ def search(projects: QuerySet, text: str, *, phones: Q | None = None) -> QuerySe
         keyed = _keyed(term, phones)
         if keyed is not None:
             original |= keyed
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and len(term) == 2:
+            projects = projects.filter(Q(_bigrams_contain(term)) | original)
+        elif connection.vendor == "postgresql":
             pattern = Value(_like_pattern(term))
             like = _Like if term.lower() == term.upper() else _ILike
             projects = projects.filter(

@@ -235,3 +235,38 @@ def test_a_search_finds_the_original_code_and_the_name_alike(w, term):
     make_project(w, name="冷链物流园")
     page = project_page(user=w.office, filters={"q": term})
     assert [row.code for row in page.rows] == [kept.code]
+
+
+@pytest.mark.parametrize("term", ["电池", "厦门", "Ab", "%_", "地厦", "储 能"])
+def test_a_two_character_term_finds_what_like_finds(w, term):
+    """On PostgreSQL a two-character term is looked up in the bigram index (migration
+    0015); the answer is LIKE's: case-blind, never across the name and the investor."""
+    make_project(w, name="锂电池基地", investor="厦门ABC公司")
+    make_project(w, name="储能电站", investor="某基地")
+    make_project(w, name="100%_项目")
+    found = {p.pk for p in project_page(user=w.office, filters={"q": term}, size=200).rows}
+    words = term.lower().split()
+    expected = {
+        p.pk
+        for p in Project.objects.all()
+        if all(x in p.name.lower() or x in p.investor.lower() for x in words)
+    }
+    assert found == expected and (term in ("地厦", "储 能") or found)
+
+
+def test_postgresql_reads_the_bigram_index(w):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("二字索引只在 PostgreSQL 上建立。")
+    make_project(w, name="锂电池基地")
+    query = project_page(user=w.office, filters={"q": "电池"}).rows
+    assert query
+    from baton.projects.search import search
+
+    sql, params = search(Project.objects.all(), "电池").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "project_bigrams" in plan, plan
