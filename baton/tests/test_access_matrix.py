@@ -315,6 +315,8 @@ def api_attachment(p: Persona, obj: AttFile) -> int:
 def visible(p: Persona, obj) -> bool:
     if isinstance(obj, Outing):
         return sees_outing(p, obj)
+    if isinstance(obj, Meet):
+        return sees_meeting(p, obj)
     if isinstance(obj, Tip):
         return sees_tip(p, obj)
     if isinstance(obj, Clue):
@@ -410,6 +412,85 @@ def sees_outing(p: Persona, o: Outing) -> bool:
 
 def writes_outing(p: Persona, o: Outing) -> bool:
     return (p.role == UNIT and p.unit == o.unit) or (p.role == OFFICE and p.district == o.district)
+
+
+# 月例会 (issue 21): a meeting is its district's. The district office prepares and writes
+# it; its leaders read it, the city reviewer the city's; a unit reads only the meetings
+# with a decision assigned to it (and only those decisions: no agenda, no minutes).
+
+
+@dataclass(frozen=True)
+class Meet:
+    key: str
+    pk: int  # the meeting's, or (target "meeting_decisions") the decision's
+    district: str
+    units: frozenset[str]  # the units its decisions are assigned to
+    item: int = 0  # an agenda item
+    row: int = 0  # an attendance row
+
+
+def sees_meeting(p: Persona, m: Meet) -> bool:
+    if p.role == UNIT:
+        return p.unit in m.units
+    if p.role in (OFFICE, LEADER):
+        return p.district == m.district
+    return p.role == CITY
+
+
+def writes_meeting(p: Persona, m: Meet) -> bool:
+    return p.role == OFFICE and p.district == m.district
+
+
+def meeting_step(p: Persona, method: str, m: Meet, anchor: str = "") -> "Expect":
+    """A button on the meeting's page: posted without its page's version, it goes back to
+    the meeting (at the part it is on) with the reason and changes nothing."""
+    if not sees_meeting(p, m):
+        return 404
+    if not writes_meeting(p, m):
+        return 403
+    return Redirect(reverse("meetings:detail", kwargs={"pk": m.pk}) + anchor)
+
+
+def meeting_minutes(p: Persona, method: str, m: Meet) -> "Expect":
+    """The minutes' form: an empty post changes nothing and goes back to the meeting."""
+    if method == "GET" and sees_meeting(p, m) and writes_meeting(p, m):
+        return 200
+    return meeting_step(p, method, m)
+
+
+def meeting_docx(p: Persona, method: str, m: Meet) -> "Expect":
+    if not sees_meeting(p, m):
+        return 404
+    return 403 if p.role == UNIT else 200
+
+
+def meeting_api_write(p: Persona, m: Meet) -> int:
+    if not sees_meeting(p, m):
+        return 404
+    return 422 if writes_meeting(p, m) else 403
+
+
+def meeting_targets(w) -> dict:
+    """翔安 and 同安: each office's meeting of last month, an agenda item, an attendance
+    row, a decision assigned to a unit (马巷; 同安区招商办)."""
+    from baton.meetings import services as meetings
+
+    day = timezone.localdate() + dt.timedelta(days=10)
+    out: dict[str, list] = {"meetings": [], "meeting_decisions": []}
+    for key, office, district, unit, name in (
+        ("xa", w.office, XIANGAN, w.town, MAXIANG),
+        ("ta", w.tongan_office, TONGAN, w.tongan_unit, "同安区招商办"),
+    ):
+        meeting = meetings.meeting_create(actor=office)
+        row = meetings.attendance_add(meeting=meeting, actor=office, unit=unit)
+        decision = meetings.decision_record(
+            meeting=meeting, actor=office, text="梳理闲置厂房清单", deadline=day, owner_unit=unit
+        )
+        units = frozenset({name})
+        item = meeting.agenda.order_by("order").first().pk
+        out["meetings"].append(Meet(f"{key}_meeting", meeting.pk, district, units, item, row.pk))
+        out["meeting_decisions"].append(Meet(f"{key}_decision", decision.pk, district, units))
+    return out
 
 
 def visit_targets(w) -> dict:
@@ -1747,7 +1828,9 @@ def outcome_targets(w) -> dict:
         result, _ = outcomes.result_record(actor=None, project=project, values=values)
         made.append((key, project, promise, result, district, holder))
     return {
-        "outcome_projects": [Proj(f"{k}_outcome", p.code, d, h, "draft") for k, p, _, _, d, h in made],
+        "outcome_projects": [
+            Proj(f"{k}_outcome", p.code, d, h, "draft") for k, p, _, _, d, h in made
+        ],
         "promises": [Outing(f"{k}_promise", pr.pk, d, h) for k, _, pr, _, d, h in made],
         "results": [Outing(f"{k}_result", r.pk, d, h) for k, _, _, r, d, h in made],
     }
@@ -1804,6 +1887,7 @@ BUSINESS_APPS = (
     "chains",
     "visits",
     "news",
+    "meetings",
 )
 
 
@@ -2005,6 +2089,78 @@ POLICY: dict[str, Web | Api] = {
         for step in ("edit", "report", "lead")
     },
     "visits/receptions/": Web("visits:receptions", ("GET",), role_page(BUSINESS)),
+    # 月例会
+    "meetings/": Web("meetings:list", ("GET",), role_page(BUSINESS)),
+    "meetings/new/": Web("meetings:new", ("POST",), role_page({OFFICE}, Redirect("/meetings/"))),
+    "meetings/<int:pk>/": Web("meetings:detail", ("GET",), object_page(sees_meeting), "meetings"),
+    **{
+        f"meetings/<int:pk>/{path}": Web(
+            f"meetings:{name}", ("GET", "POST"), object_page(writes_meeting, 422), "meetings"
+        )
+        for path, name in (
+            ("edit/", "edit"),
+            ("agenda/new/", "agenda_new"),
+            ("agenda/<int:item>/edit/", "agenda_edit"),
+            ("attendance/new/", "attendance_new"),
+            ("decisions/new/", "decision_new"),
+        )
+    },
+    "meetings/<int:pk>/minutes/": Web(
+        "meetings:minutes", ("GET", "POST"), meeting_minutes, "meetings"
+    ),
+    **{
+        f"meetings/<int:pk>/{path}": Web(
+            f"meetings:{name}",
+            ("POST",),
+            lambda p, method, m, anchor=anchor: meeting_step(p, method, m, anchor),
+            "meetings",
+        )
+        for path, name, anchor in (
+            ("agenda/<int:item>/remove/", "agenda_remove", "#agenda"),
+            ("agenda/<int:item>/up/", "agenda_up", "#agenda"),
+            ("agenda/<int:item>/down/", "agenda_down", "#agenda"),
+            ("attendance/<int:row>/remove/", "attendance_remove", "#attendance"),
+            ("hold/", "hold", ""),
+            ("final/", "final", ""),
+        )
+    },
+    "meetings/<int:pk>/docx/": Web("meetings:docx", ("GET",), meeting_docx, "meetings"),
+    "meetings/decisions/<int:pk>/close/": Web(
+        "meetings:decision_close",
+        ("GET", "POST"),
+        object_page(writes_meeting, 422),
+        "meeting_decisions",
+    ),
+    "api/v1/meetings": Api(
+        "/meetings",
+        {
+            "GET": (business_token, None),
+            "POST": (
+                lambda p, obj: 422 if p.role == OFFICE else 403,
+                lambda w, obj: {"month": "1999-12"},
+            ),
+        },
+    ),
+    "api/v1/meetings/<pk>": Api(
+        "/meetings/{pk}",
+        {"GET": (lambda p, m: 200 if sees_meeting(p, m) else 404, None)},
+        "meetings",
+    ),
+    "api/v1/meetings/<pk>/decisions": Api(
+        "/meetings/{pk}/decisions",
+        {
+            "POST": (
+                meeting_api_write,
+                lambda w, obj: {"text": "  ", "deadline": "2030-01-01"},
+            )
+        },
+        "meetings",
+    ),
+    "api/v1/meetings/decisions/<pk>/close": Api(
+        "/meetings/decisions/{pk}/close",
+        {"POST": (meeting_api_write, lambda w, obj: {"note": "  "})},
+        "meeting_decisions",
+    ),
     "visits/receptions/new/": Web(
         "visits:reception_new", ("GET", "POST"), role_page({UNIT, OFFICE}, 422)
     ),
@@ -2973,6 +3129,7 @@ def build_world():
     w.targets.update(company_targets(w))  # 客商库
     w.targets.update(lead_targets(w))  # 投资信息
     w.targets.update(visit_targets(w))  # 外出招商、来访接待
+    w.targets.update(meeting_targets(w))  # 月例会
     w.targets.update(news_targets(w))  # 读新闻
     w.lead_company = w.targets["companies"][0].pk  # a 翔安 company, for registering
     w.targets.update(chain_targets(w))  # 产业链图谱 (after the leads: it adds companies)
@@ -3009,6 +3166,11 @@ def web_path(spec: Web, obj) -> str:
         return reverse(spec.name, kwargs={"pk": obj.scheme.pk, "job_id": obj.pk})
     if isinstance(obj, NoticeTarget):
         return reverse(spec.name, kwargs={"pk": obj.pk})
+    if isinstance(obj, Meet):
+        extra = {"item": obj.item} if spec.name in MEETING_ITEM_PAGES else {}
+        if spec.name == "meetings:attendance_remove":
+            extra = {"row": obj.row}
+        return reverse(spec.name, kwargs={"pk": obj.pk, **extra})
     if isinstance(obj, Firm | Outing | Tip):
         return reverse(spec.name, kwargs={"pk": obj.pk})
     if isinstance(obj, Rope):
@@ -3019,6 +3181,15 @@ def web_path(spec: Web, obj) -> str:
     if isinstance(obj, Act):
         return reverse(spec.name, kwargs={"code": obj.code} if obj.code else {"pk": obj.pk})
     return reverse(spec.name)
+
+
+#: The meetings' pages about one agenda item.
+MEETING_ITEM_PAGES = {
+    "meetings:agenda_edit",
+    "meetings:agenda_remove",
+    "meetings:agenda_up",
+    "meetings:agenda_down",
+}
 
 
 def undeclared(declared) -> str:
