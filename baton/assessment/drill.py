@@ -13,14 +13,16 @@ from django.urls import reverse
 from baton.accounts.models import User
 from baton.org.models import Unit
 
-from .config import CREDITS, METRICS, WORK_METRICS, ratio_parts
+from .config import CREDITS, ENTERED, METRICS, WORK_METRICS, metric_specs, number, ratio_parts
+from .engine import bracket_spec, num
 from .facts import Facts, credit_mode
 from .models import Indicator, Ranking
 from .periods import period_label
 from .selectors import ranking_get
 
-#: Metrics that count projects (a leader's acts count visits, not projects).
-PROJECT_METRICS = tuple(m for m in METRICS if m != "leader_acts" and m not in WORK_METRICS)
+#: Metrics that count projects (a leader's acts open the projects visited; policy
+#: applications the projects applied for).
+PROJECT_METRICS = tuple(m for m in METRICS if m != ENTERED and m not in WORK_METRICS)
 NOT_COUNTED = "该项得分不是按项目计数得出的，没有对应的项目列表。"
 
 
@@ -35,7 +37,14 @@ def counted_specs(indicator: Indicator) -> list[dict | None]:
     config = indicator.config or {}
     if indicator.kind == Indicator.Kind.MANUAL:
         return [None]
-    specs = ratio_parts(config) if indicator.kind == Indicator.Kind.RATIO else [config]
+    if indicator.kind == Indicator.Kind.RATIO:
+        specs = ratio_parts(config)
+    elif indicator.kind == Indicator.Kind.BRACKET_SHORTFALL:
+        # The projects of any bracket: from the lowest bracket's amount up.
+        low = min((number(b["min"], "档次下限") for b in config.get("brackets", [])), default=None)
+        specs = [{**bracket_spec(config), **({"min_amount": num(low)} if low is not None else {})}]
+    else:
+        specs = metric_specs(indicator.kind, config) or [config]
     return [s if s.get("metric") in PROJECT_METRICS else None for s in specs]
 
 
@@ -82,11 +91,15 @@ def credited_caption(*, key: str) -> str:
     """Return the item score in words, for the list's 列表口径."""
     ranking, indicator, unit, spec = _item(key, None)
     period = period_label(ranking.period_start, ranking.period_end)
-    part = f"第 {_parse(key)[3] + 1} 分项，" if len(counted_specs(indicator)) > 1 else ""
+    part = f"第 {_parse(key)[3] + 1} 项，" if len(counted_specs(indicator)) > 1 else ""
     return (
         f"“{ranking.scheme.name}”{period}“{indicator.name}”（{part}{METRICS[spec['metric']]}，"
         f"{CREDITS[credit_mode(spec)]}）计入{unit.name}的项目，按当前数据"
     )
+
+
+def _short(spec: dict) -> str:
+    return METRICS[spec["metric"]].removeprefix("本期")
 
 
 def item_links(ranking: Ranking, indicator: Indicator, unit_id: int) -> list[tuple[str, str]]:
@@ -95,7 +108,7 @@ def item_links(ranking: Ranking, indicator: Indicator, unit_id: int) -> list[tup
     specs = counted_specs(indicator)
     return [
         (
-            "计分项目" if len(specs) == 1 else f"分项{i + 1}项目",
+            "计分项目" if len(specs) == 1 else _short(spec),
             f"{url}?credited={ranking.pk}-{indicator.pk}-{unit_id}" + (f"-{i}" if i else ""),
         )
         for i, spec in enumerate(specs)

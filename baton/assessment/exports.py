@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, PatternFill
 from baton.core.docx import BODY_FONT, HEAD_FONT, east_asian
 from baton.core.xlsx import BOLD, TITLE, column_widths, neutralize
 
+from .engine import num
 from .models import Ranking, RankingLine
 from .periods import period_label
 from .selectors import honor_roll, ranking_lines
@@ -51,6 +52,33 @@ class Sheet:
     def row(self, line: RankingLine) -> list:
         scores = [Decimal(s["score"]) for s in line.scores]
         return [line.rank, line.unit.name, line.group or "", line.total, *scores]
+
+
+def bounded_text(score: dict) -> str:
+    """ "1.08 → 封顶 0.5" when the rule's cap (or floor) changed the item's score, else ""."""
+    raw, kept = score.get("raw"), score.get("score")
+    if raw is None or Decimal(raw) == Decimal(kept):
+        return ""
+    word = "封顶" if Decimal(raw) > Decimal(kept) else "保底"
+    return f"{num(Decimal(raw))} → {word} {num(Decimal(kept))}"
+
+
+def entered_text(score: dict) -> str:
+    """The entered figures an item counted, each with its source and reason."""
+    return "；".join(
+        f"{e['name']} {e['value']}（{e['source']}，{e['period']}）：{e['reason']}"
+        for e in score.get("entered", [])
+    )
+
+
+def explained(score: dict) -> str:
+    """The item's formula, its cap if it bit, and the entered figures behind it."""
+    text = score["formula"]
+    if bounded_text(score):
+        text += f"（{bounded_text(score)}）"
+    if score.get("entered"):
+        text += f"\n录入数据：{entered_text(score)}"
+    return text
 
 
 def scheme_title(scheme) -> str:
@@ -165,7 +193,7 @@ def ranking_xlsx(ranking: Ranking) -> bytes:
                         line.unit.name,
                         line.group,
                         score["name"],
-                        score["formula"],
+                        explained(score),
                         Decimal(score["score"]),
                     ],
                 )
@@ -269,7 +297,7 @@ def ranking_docx(ranking: Ranking) -> bytes:
                 [
                     f"{line.rank}. {line.unit.name}",
                     score["name"],
-                    score["formula"],
+                    explained(score),
                     Decimal(score["score"]),
                 ]
             )

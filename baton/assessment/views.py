@@ -31,7 +31,7 @@ from .describe import describe
 from .drill import item_links
 from .engine import num, pct
 from .entered_import import ImportRefused, import_entered
-from .exports import FORMATS, file_name, ranking_export, scheme_title
+from .exports import FORMATS, bounded_text, file_name, ranking_export, scheme_title
 from .forms import (
     ConfirmForm,
     EnteredFactForm,
@@ -536,16 +536,20 @@ def ranking_detail(request, pk):
     ranking = ranking_get(user=request.user, pk=pk)
     lines = ranking_lines(ranking=ranking)
     scheme = ranking.scheme
-    weights = dict(scheme.indicators.values_list("pk", "weight"))
+    indicators = {i.pk: i for i in scheme.indicators.all()}
     columns = [
-        {"name": s["name"], "weight": weights.get(s["indicator"])}
+        {
+            "name": s["name"],
+            "weight": getattr(indicators.get(s["indicator"]), "weight", None),
+            "bonus": getattr(indicators.get(s["indicator"]), "is_bonus", False),
+        }
         for s in (lines[0].scores if lines else [])
     ]
-    indicators = {i.pk: i for i in scheme.indicators.all()}
     for line in lines:  # each item score counted from projects opens the list behind it
         for score in line.scores:
             indicator = indicators.get(score.get("indicator"))
             score["links"] = item_links(ranking, indicator, line.unit_id) if indicator else []
+            score["bounded"] = bounded_text(score)
     roll = honor_roll(lines)
     managed = manages(request.user, scheme)
     published_twin = None
