@@ -348,7 +348,7 @@ def meeting_finalize(
         actor,
         at,
         old={"status": "held"},
-        new={"status": "final", "number": meeting.number},
+        new={"status": "final", "document_number": meeting.number},
     )
     return meeting
 
