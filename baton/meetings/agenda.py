@@ -40,6 +40,12 @@ class Draft:
     decision: Decision | None = None
 
 
+def _party(line) -> str:
+    """A ranking line's unit (a district scheme's; a city scheme's lines are districts)."""
+    party = line.unit if line.unit_id else getattr(line, "district", None)
+    return party.name if party is not None else ""
+
+
 def figures_day(month: dt.date, today: dt.date) -> dt.date:
     """The day the month's figures are taken as of: its end, or today while it runs."""
     return min(month_end(month), today)
@@ -150,8 +156,8 @@ def draft(district: District, month: dt.date, *, as_of: dt.date, today: dt.date)
         .first()
     )
     if ranking is not None:
-        lines = list(ranking.lines.select_related("unit").order_by("rank", "unit__order")[:3])
-        top = "、".join(f"第{ln.rank}名{ln.unit.name}（{ln.total}分）" for ln in lines)
+        lines = list(ranking.lines.select_related("unit").order_by("rank", "id")[:3])
+        top = "、".join(f"第{ln.rank}名{_party(ln)}（{ln.total}分）" for ln in lines)
         items.append(
             Draft(
                 Kind.ASSESSMENT,

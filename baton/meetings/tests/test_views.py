@@ -135,3 +135,25 @@ def test_the_minutes_export_as_a_word_document(w):
     assert "会议听取了各单位汇报。" in text and "区工信局（外出招商）" in text
     cells = [c.text for row in document.tables[0].rows for c in row.cells]
     assert "推进签约" in cells and "马巷街道" in cells and in_days(9).isoformat() in cells
+
+
+def test_each_drafted_item_links_to_the_list_that_makes_its_number(w):
+    from baton.supervision.services import problem_open
+
+    problem_open(
+        project=w.p1, actor=w.promoter, category="land", description="用地指标尚未落实",
+        responsible_unit=w.town, deadline=in_days(20),
+    )  # fmt: skip
+    meeting = services.meeting_create(actor=w.office)
+    office = client_of(w.office)
+    items = {i.kind: i for i in meeting.agenda.all()}
+    assert "未解决 1 个，其中逾期 0 个" in items["problems"].text
+    listed = office.get(items["problems"].url).content.decode()
+    assert "用地指标尚未落实" in listed
+    admitted = office.get(items["admitted"].url)
+    assert admitted.status_code == 200
+    text = admitted.content.decode()
+    assert w.p1.code in text and w.p2.code in text
+    figures = office.get(items["figures"].url).content.decode()
+    assert w.p1.code in figures and w.p2.code in figures
+    assert office.get(items["leads"].url).status_code == 200
