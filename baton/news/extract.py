@@ -184,6 +184,7 @@ class Company:
     end: int
     sentence: str
     uscc: str = ""
+    amount_at: tuple[int, int] | None = None
 
     def as_json(self) -> dict:
         out = {"name": self.name, "amount_wan": plain_wan(self.amount_wan), "stage": self.stage}
@@ -220,10 +221,16 @@ def extract(text: str, *, places: tuple[Place, ...] = ()) -> Reading:
     companies: list[Company] = []
     for match in _SENTENCE.finditer(plain):
         sentence, offset = match.group(0), match.start()
+        found: list[Group | Company] = []
         if "项目" in sentence:
-            groups += _groups(sentence, offset, groups, plain)
+            found += _groups(sentence, offset, groups, plain)
+            groups += [g for g in found if isinstance(g, Group)]
         if "公司" in sentence or "集团" in sentence or "研究院" in sentence:
-            companies += _companies(sentence, offset)
+            found += _companies(sentence, offset)
+        said = text[match.start() : match.end()].strip()  # the evidence as written
+        for item in found:
+            item.sentence = said
+        companies += [c for c in found if isinstance(c, Company)]
     return Reading(
         text=text,
         date=date,
@@ -408,6 +415,7 @@ def _companies(sentence: str, offset: int) -> list[Company]:
             Company(
                 name=name,
                 amount_wan=amount[0] if amount else None,
+                amount_at=(offset + amount[1], offset + amount[2]) if amount else None,
                 stage=stage[1] if stage else None,
                 start=offset + start,
                 end=offset + end,

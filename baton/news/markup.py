@@ -36,6 +36,8 @@ def spans(reading: Reading) -> list[Span]:
         if company.stage:
             note += f"，{company.stage}"
         out.append(Span(company.start, company.end, "mk-company", note, f"c{i}"))
+        if company.amount_at:
+            out.append(Span(*company.amount_at, "mk-amount", note, f"c{i}"))
     return sorted(out, key=lambda s: (s.start, -s.end))
 
 
@@ -50,8 +52,9 @@ def marked(reading: Reading, *, limit: int = 200_000) -> SafeString:
         parts.append(escape(text[at : span.start]))
         parts.append(
             format_html(
-                '<mark class="{}" title="{}" data-ref="{}" tabindex="0">{}</mark>',
+                '<mark class="{}" title="{}" data-note="{}" data-ref="{}" tabindex="0">{}</mark>',
                 span.css,
+                span.note,
                 span.note,
                 span.ref,
                 text[span.start : span.end],

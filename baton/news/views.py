@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from baton.accounts.areas import area_of, units_in
-from baton.core.money import yi_exact
+from baton.core.money import plain, yi_exact
 from baton.core.views import add_errors, deny
 from baton.leads.models import ACTIVE
 from baton.leads.rules import visible_leads
@@ -142,7 +142,8 @@ def _forms(user, draft: Draft, data=None, which: str = "") -> dict:
         .select_related("company")
         .order_by("-reported_at")
     )
-    initial = {"title": f"{draft.name}投资项目"[:200], "investment": draft.amount or ""}
+    amount = plain(draft.amount) if draft.amount is not None else ""
+    initial = {"title": f"{draft.name}投资项目"[:200], "investment": amount}
     if draft.open_leads:
         leads = leads.order_by("-id")
     return {

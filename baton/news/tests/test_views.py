@@ -18,7 +18,8 @@ def test_it_marks_up_the_figures_and_companies(client, w):
     response = read(client, w.promoter)
     page = response.content.decode()
     assert response.status_code == 200
-    assert '<mark class="mk-group" title="入库项目 12个，565000万元" data-ref="g1"' in page
+    note = "入库项目 12个，565000万元"
+    assert f'<mark class="mk-group" title="{note}" data-note="{note}" data-ref="g1"' in page
     assert (
         '<mark class="mk-company" title="企业：厦门天马微电子有限公司，1200000万元，签约"' in page
     )
