@@ -173,7 +173,8 @@ class DecisionForm(forms.Form):
         self.fields["project"].empty_label = "（不关联项目）"
         self.fields["owner_person"].queryset = people_of(district)
         self.fields["owner_person"].empty_label = "（请选择）"
-        self.fields["owner_unit"].queryset = units_of(district)
+        # A 协调部门's staff see only the problems assigned to them (``accounts.coordinating``).
+        self.fields["owner_unit"].queryset = units_of(district).promotion()
         self.fields["owner_unit"].empty_label = "（请选择）"
 
 

@@ -50,6 +50,10 @@ ALREADY_HELD = "例会已登记召开。"
 LEADER_NEEDED = "关联项目的决定事项将作为督办下达，请选择督办领导。"
 NOT_A_LEADER = "督办领导须为在册的本区或本市领导。"
 PROJECT_ELSEWHERE = "所选项目不属于本区。"
+COORDINATING = (
+    "“{name}”是协调部门，其账号只办理交办的问题：请在项目的“存在问题”中交办给它，"
+    "或选择牵头的招商单位。"
+)
 UNIT_NEEDED = "未关联项目的决定事项，请选择责任单位。"
 ALREADY_CLOSED = "该决定事项已办结。"
 NOT_REPORTED = "督办交办单位尚未报送办理情况，不能办结；请待其报送后再办结。"
@@ -646,6 +650,8 @@ def decision_record(
             check_district_unit(district, owner_unit)
         except ValidationError as exc:
             raise ValidationError({"owner_unit": exc.messages}) from None
+        if owner_unit.is_coordinating:
+            raise ValidationError({"owner_unit": [COORDINATING.format(name=owner_unit.name)]})
         if owner_person is not None:
             if not isinstance(owner_person, Person) or not owner_person.is_active:
                 raise ValidationError({"owner_person": [NOT_ON_FILE]})

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from baton.projects.services import ConflictError
 from baton.supervision.models import Supervision
 from baton.supervision.services import supervision_close, supervision_report
+from baton.testing import add_coordinating
 from baton.todo.selectors import todo_items
 
 from .. import rules, services
@@ -132,6 +133,13 @@ def test_a_decision_on_a_project_needs_a_leader(w):
             meeting=meeting, actor=w.office, text="推进", deadline=in_days(5)
         ),
         services.UNIT_NEEDED,
+    )
+    coord = add_coordinating(w).coord_unit
+    refused(
+        lambda: services.decision_record(
+            meeting=meeting, actor=w.office, text="调剂用地", deadline=in_days(5), owner_unit=coord
+        ),
+        services.COORDINATING.format(name="自然资源局"),
     )
     refused(
         lambda: services.decision_record(

@@ -157,3 +157,19 @@ def test_each_drafted_item_links_to_the_list_that_makes_its_number(w):
     figures = office.get(items["figures"].url).content.decode()
     assert w.p1.code in figures and w.p2.code in figures
     assert office.get(items["leads"].url).status_code == 200
+
+
+def test_the_list_pages_by_month(w):
+    import datetime as dt
+
+    first = last_month()
+    for n in range(13):
+        month = (first - dt.timedelta(days=31 * n)).replace(day=1)
+        services.meeting_create(actor=w.office, month=month)
+    office = client_of(w.office)
+    one = office.get("/meetings/").content.decode()
+    assert "第 1 / 2 页" in one and one.count("/meetings/") > 12
+    two = office.get("/meetings/?page=2", **HTMX)
+    assert two.status_code == 200 and "第 2 / 2 页" in two.content.decode()
+    assert "<html" not in two.content.decode()
+    assert office.get("/meetings/?page=x").status_code == 200
