@@ -119,3 +119,31 @@ def test_it_refuses_a_missing_file_and_an_unknown_district(tmp_path):
     path.write_text(PARAGRAPH, encoding="utf-8")
     with pytest.raises(CommandError, match="找不到区：999999"):
         run("reconcile", str(path), "--district", "999999")
+
+
+def _pdf(lines: list[str]) -> bytes:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.setFont("STSong-Light", 10)
+    for i, line in enumerate(lines):
+        page.drawString(40, 800 - 14 * i, line)
+    page.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_it_reads_a_text_pdf_and_refuses_one_without_text(tmp_path):
+    path = tmp_path / "r.pdf"
+    path.write_bytes(_pdf(["2019-09-08 10:55 来源：厦门日报", *PARAGRAPH.splitlines()[1:]]))
+    data = json.loads(run("extract", str(path), "--format", "json"))
+    assert [g["count"] for g in data["groups"]] == [119, 8, 6, 70, 35]
+    assert data["groups"][0]["investment_wan"] == "11261060"
+    blank = tmp_path / "blank.pdf"
+    blank.write_bytes(_pdf([]))
+    with pytest.raises(CommandError, match="PDF 中没有可读取的文字"):
+        run("extract", str(blank))
