@@ -25,7 +25,7 @@ def meeting_list(*, user: User) -> QuerySet[Meeting]:
     )
 
 
-def meeting_get(*, user: User, pk) -> Meeting:
+def meeting_get(*, user: User, pk: int | str) -> Meeting:
     try:
         return (
             rules.visible_meetings(user)
@@ -46,7 +46,7 @@ def meeting_decisions(*, user: User, meeting: Meeting) -> list[Decision]:
     )
 
 
-def decision_get(*, user: User, pk) -> Decision:
+def decision_get(*, user: User, pk: int | str) -> Decision:
     try:
         return (
             rules.visible_decisions(user)

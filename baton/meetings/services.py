@@ -54,6 +54,7 @@ COORDINATING = (
     "“{name}”是协调部门，其账号只办理交办的问题：请在项目的“存在问题”中交办给它，"
     "或选择牵头的招商单位。"
 )
+NO_ISSUER = "督办须由区招商办的账号下达。"
 UNIT_NEEDED = "未关联项目的决定事项，请选择责任单位。"
 ALREADY_CLOSED = "该决定事项已办结。"
 NOT_REPORTED = "督办交办单位尚未报送办理情况，不能办结；请待其报送后再办结。"
@@ -268,7 +269,7 @@ def meeting_update(
     at = event_time(at)
     _lock(meeting, expected_version)
     _not_final(meeting)
-    clean = {
+    clean: dict[str, Any] = {
         "title": _text("title", title),
         "place": _text("place", place, required=False),
         "chair": _chair(meeting.district, chair),
@@ -302,7 +303,11 @@ def meeting_update(
 
 @transaction.atomic
 def meeting_hold(
-    *, meeting: Meeting, actor: User | None, expected_version: int | None = None, at=None
+    *,
+    meeting: Meeting,
+    actor: User | None,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
 ) -> Meeting:
     """登记召开: the meeting took place on its date."""
     _check_writer(actor, meeting)
@@ -323,7 +328,11 @@ def meeting_hold(
 
 @transaction.atomic
 def meeting_finalize(
-    *, meeting: Meeting, actor: User | None, expected_version: int | None = None, at=None
+    *,
+    meeting: Meeting,
+    actor: User | None,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
 ) -> Meeting:
     """纪要定稿: the minutes are settled and numbered (文号); nothing of the meeting changes
     after, but its decisions are still followed up and closed."""
@@ -384,7 +393,14 @@ def minutes_save(
 # --- the agenda ---------------------------------------------------------------------------
 
 
-def _agenda_event(meeting, actor, at, action: str, item: AgendaItem, old: str = "") -> None:
+def _agenda_event(
+    meeting: Meeting,
+    actor: User | None,
+    at: dt.datetime,
+    action: str,
+    item: AgendaItem,
+    old: str = "",
+) -> None:
     new = {"action": action, "order": item.order, "text": item.text[:200]}
     _event(meeting, Kind.AGENDA, actor, at, old={"text": old[:200]} if old else {}, new=new)
 
@@ -626,6 +642,8 @@ def decision_record(
         if not isinstance(project, Project) or project.district_id != district.pk:
             raise ValidationError({"project": [PROJECT_ELSEWHERE]})
         leader = _leader(district, owner_person)
+        if actor is None:  # a 督办 is issued by someone (``Supervision.issued_by``)
+            raise ValidationError({"project": [NO_ISSUER]})
         try:
             supervision = supervision_issue(
                 project=project,
@@ -642,7 +660,8 @@ def decision_record(
                     {keys.get(k, "project"): v for k, v in exc.message_dict.items()}
                 ) from None
             raise ValidationError({"project": exc.messages}) from None
-        owner_unit = Unit.objects.get(pk=sign_off.unit_of(supervision))
+        unit_id = sign_off.unit_of(supervision)
+        owner_unit = Unit.objects.get(pk=unit_id) if unit_id is not None else project.unit
     else:
         if owner_unit is None:
             raise ValidationError({"owner_unit": [UNIT_NEEDED]})
