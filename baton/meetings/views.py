@@ -118,8 +118,9 @@ def meeting_detail(request, pk):
     for d in decisions:
         d.overdue = d.is_overdue(today)
         d.closable = can_write and d.status == d.Status.OPEN
-        if d.supervision_id and d.supervision.is_open:
-            # A 督办 is signed off once its unit has reported, by its leader's office.
+        if d.supervision_id:
+            # A 督办 is signed off once its unit has reported, by its leader's office; one
+            # closed on the project's page has closed its decision already.
             reported = d.supervision.status == d.supervision.Status.REPORTED
             d.closable = d.closable and reported and sign_off.is_signer(user, d.supervision)
     context = {

@@ -308,3 +308,14 @@ def test_who_sees_which_meetings(w):
     assert list(rules.visible_meetings(w.promoter)) == [meeting]
     assert not rules.visible_meetings(w.other_promoter).exists()
     assert rules.visible_decisions(w.promoter).count() == 1
+
+
+def test_the_office_is_told_of_its_overdue_decisions(w):
+    meeting = services.meeting_create(actor=w.office)
+    services.decision_record(
+        meeting=meeting, actor=w.office, text="报送厂房清单", deadline=in_days(2), owner_unit=w.town
+    )
+    assert not [i for i in todo_items(w.office, in_days(0)) if i.kind == "meeting_decision"]
+    late = [i for i in todo_items(w.office, in_days(3)) if i.kind == "meeting_decision"]
+    assert len(late) == 1 and late[0].overdue and late[0].due == in_days(2)
+    assert not [i for i in todo_items(w.tongan_office, in_days(3)) if i.kind == "meeting_decision"]
