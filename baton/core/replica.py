@@ -10,7 +10,9 @@ the commands.
 - **Read-your-writes.** A request that changed something (a successful ``POST``, ``PUT``,
   ``PATCH`` or ``DELETE`` of a signed-in user) sets a cookie that lives
   ``BATON_READ_YOUR_WRITES_SECONDS``; while the browser sends it, that user's pages read the
-  primary, so nobody saves a change and then misses it on the list.
+  primary, so nobody saves a change and then misses it on the list. (The cookie is set
+  with or without a replica: the cockpit builds its figures anew for such a user rather
+  than show a kept copy.)
 - **A replica that lags or is down.** Before the first replica read and then at most every
   ``BATON_REPLICA_CHECK_SECONDS``, the process asks the replica how far its replay is
   behind; over ``BATON_REPLICA_LAG_LIMIT`` seconds, or no answer, every read goes to the
@@ -134,7 +136,9 @@ class ReplicaMiddleware:
 
     def __call__(self, request):
         if not configured():
-            return self.get_response(request)
+            response = self.get_response(request)
+            remember_write(request, response)  # the cockpit's cache reads it too
+            return response
         used: list = []
         used_token = _read_replica.set(used)
         try:

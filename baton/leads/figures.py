@@ -351,9 +351,7 @@ def lead_figures_cached(
     """``lead_figures``, kept in the cache under the scope's events: any new event of the
     scope's districts (a later change, or one dated back) changes the key."""
     narrowing = None if user is None or user_covers(user, scope) else user.pk
-    marks = LeadEvent.objects.filter(_event_where(scope)).aggregate(
-        last=Max("id"), n=Count("id"), at=Max("at")
-    )
+    marks = lead_marks(scope)
     text = "|".join(
         str(x)
         for x in (
@@ -375,6 +373,14 @@ def lead_figures_cached(
         figures = lead_figures(scope=scope, as_of=as_of, since=since, user=user)
         cache.set(key, figures, CACHE_SECONDS)
     return figures
+
+
+def lead_marks(scope) -> dict:
+    """The newest, the count and the latest time of the scope's lead events: any new event
+    (a later change, or one dated back) changes one of them."""
+    return LeadEvent.objects.filter(_event_where(scope)).aggregate(
+        last=Max("id"), n=Count("id"), at=Max("at")
+    )
 
 
 def _event_where(scope) -> Q:

@@ -10,9 +10,11 @@ Everything is aggregated in the database; Python only shapes a few dozen result 
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case as SqlCase
 from django.db.models import (
@@ -25,9 +27,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from baton.core.dates import end_of_day, local_date, start_of_day
-from baton.leads.figures import LeadFigures, lead_figures_cached
+from baton.leads.figures import LeadFigures, lead_figures_cached, lead_marks
+from baton.leads.figures import user_covers as sees_all_leads
 from baton.org.models import LEADER_ORDER, District, Person, Unit
 from baton.projects.asof import (
     ADMITTED,
@@ -47,6 +51,7 @@ from baton.projects.models import (
     ProjectPeriod,
     Stage,
 )
+from baton.projects.page_cache import counters
 from baton.projects.selectors import project_scope
 from baton.supervision.asof import acts, open_problem_at, problems_at
 from baton.supervision.models import Problem
@@ -57,6 +62,11 @@ from .work import WorkRow, work_figures, year_start
 
 MONTHS = 12
 TOP = 15
+#: Seconds a built cockpit is kept in the (shared) cache. Its project figures follow the
+#: library's counters at once (every change of a project, its events, problems and
+#: leaders' acts raises its district's counter) and its leads figures the leads' events;
+#: only the work figures (activities, trips, receptions, claims) may lag this long.
+CACHE_SECONDS = 60
 
 
 # --- the page's figures -------------------------------------------------------------------
@@ -164,6 +174,8 @@ class Cockpit:
     #: and the year to ``D``, each the scope's total.
     work_month: WorkRow | None = None
     work_year: WorkRow | None = None
+    #: When the figures were read (a kept cockpit is shown for ``CACHE_SECONDS`` at most).
+    built_at: dt.datetime = field(default_factory=timezone.now)
 
 
 def cockpit_build(
@@ -221,6 +233,46 @@ def cockpit_build(
         work_month=work_figures(scope=scope, since=as_of.replace(day=1), as_of=as_of).total,
         work_year=work_figures(scope=scope, since=year_start(as_of), as_of=as_of).total,
     )
+
+
+def cockpit_key(*, scope: Scope, as_of: dt.date, user, idle_days: int = IDLE_DAYS) -> str:
+    """The cache key of a cockpit: what it shows (scope, date, idle days), for whom (no one
+    in particular when the user sees the whole scope), and the state it was read from (the
+    library's counters, the leads' events, the day)."""
+    covers = user is None or (user_covers(user, scope) and sees_all_leads(user, scope))
+    marks = lead_marks(scope)
+    text = "|".join(
+        str(x)
+        for x in (
+            scope.kind,
+            getattr(scope.city, "pk", None),
+            getattr(scope.district, "pk", None),
+            getattr(scope.unit, "pk", None),
+            getattr(scope.industry, "pk", None),
+            as_of,
+            idle_days,
+            None if covers else user.pk,
+            *(counters(user) if user is not None else ()),
+            marks["last"],
+            marks["n"],
+            marks["at"],
+            local_date(timezone.now()),
+        )
+    )
+    return "baton:cockpit:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def cockpit_cached(
+    *, scope: Scope, as_of: dt.date, user, idle_days: int = IDLE_DAYS, fresh: bool = False
+) -> Cockpit:
+    """``cockpit_build``, kept in the cache under ``cockpit_key`` for ``CACHE_SECONDS``;
+    ``fresh`` builds it anew (for a user who has just changed something)."""
+    key = cockpit_key(scope=scope, as_of=as_of, user=user, idle_days=idle_days)
+    board = None if fresh else cache.get(key)
+    if board is None:
+        board = cockpit_build(scope=scope, as_of=as_of, user=user, idle_days=idle_days)
+        cache.set(key, board, CACHE_SECONDS)
+    return board
 
 
 def _months(scope: Scope, figures: Figures, user, where: Q, ladder: list[Stage]) -> list[Month]:

@@ -1,6 +1,6 @@
 """领导驾驶舱: the page, its form, and the links from every figure to its projects.
 
-The figures come from ``cockpit.cockpit_build``; this module only turns them into
+The figures come from ``cockpit.cockpit_cached``; this module only turns them into
 tables, chart data (read by ``static/baton/cockpit.js`` from a ``json_script`` block —
 the CSP allows no inline script) and the project-list addresses that drill down.
 """
@@ -18,11 +18,12 @@ from django.views.decorators.http import require_GET
 
 from baton.core.dates import days_text
 from baton.core.money import wan_to_yi
+from baton.core.replica import WROTE_COOKIE
 from baton.leads.figures import FLOWS
 from baton.projects.asof import CHANGES
 from baton.projects.models import Stage
 
-from .cockpit import IDLE_DAYS, Cockpit, cockpit_build
+from .cockpit import IDLE_DAYS, Cockpit, cockpit_cached
 from .forms import MonthlyForm
 from .scopes import scope_choices, scope_for
 from .selectors import Scope
@@ -66,7 +67,13 @@ def cockpit(request):
     as_of = data.get("as_of") or timezone.localdate()
     idle = data.get("idle") or IDLE_DAYS
     scope = scope_for(request.user, data.get("scope"))
-    board = cockpit_build(scope=scope, as_of=as_of, user=request.user, idle_days=idle)
+    board = cockpit_cached(
+        scope=scope,
+        as_of=as_of,
+        user=request.user,
+        idle_days=idle,
+        fresh=WROTE_COOKIE in request.COOKIES,
+    )
     view = _view(board)
     key = data.get("scope") or keys[0][0]
     query = urlencode({"scope": key, "as_of": as_of.isoformat()})

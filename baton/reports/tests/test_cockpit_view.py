@@ -180,3 +180,64 @@ def test_the_export_of_a_drill_down_holds_the_same_projects(client, w, h):
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     codes = {row[0] for row in list(book.active.iter_rows(values_only=True))[1:]}
     assert codes == {h.b.code, h.c.code}
+
+
+# --- the kept cockpit (issue 23: the leaders' pages at speed) -------------------------
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """Count the cockpits built (not read from the cache)."""
+    from baton.reports import cockpit
+
+    built = []
+    real = cockpit.cockpit_build
+
+    def counting(**kwargs):
+        built.append(kwargs["scope"].name)
+        return real(**kwargs)
+
+    monkeypatch.setattr(cockpit, "cockpit_build", counting)
+    return built
+
+
+def test_a_cockpit_is_built_once_and_kept_until_the_library_changes(client, w, h, builds):
+    from baton.projects import services
+    from baton.testing import make_project
+
+    first = page(client, w.office, f"?as_of={D}")
+    again = page(client, w.office, f"?as_of={D}")
+    assert chart_data(again) == chart_data(first) and len(builds) == 1
+    assert "数据读取于" in first
+    page(client, w.leader, f"?as_of={D}")  # another reader of the whole district: kept
+    assert len(builds) == 1
+    # A change of any project of the district (its row, its events) raises its counter.
+    project = make_project(w, name="驾驶舱缓存测试项目")
+    services.project_update(project=project, actor=w.promoter, changes={"progress": "已洽谈"})
+    page(client, w.office, f"?as_of={D}")
+    assert len(builds) == 2
+
+
+def test_a_user_who_has_just_changed_something_gets_a_fresh_cockpit(client, w, h, builds):
+    page(client, w.office, f"?as_of={D}")
+    client.cookies["baton_wrote"] = "1"
+    page(client, w.office, f"?as_of={D}")
+    assert len(builds) == 2
+
+
+def test_a_unit_s_cockpit_is_its_own(client, w, h, builds):
+    page(client, w.office, f"?as_of={D}")
+    page(client, w.promoter, f"?as_of={D}")
+    page(client, w.other_promoter, f"?as_of={D}")
+    assert len(builds) == 3
+
+
+def test_a_successful_change_leaves_the_cookie_and_a_refusal_does_not(client, w):
+    from baton.testing import make_project
+
+    project = make_project(w, name="写后读测试项目")
+    login(client, w.promoter)
+    refused = client.post(f"/projects/{project.code}/note/", {"text": ""})
+    assert refused.status_code >= 400 and "baton_wrote" not in refused.cookies
+    done = client.post(f"/projects/{project.code}/note/", {"text": "已电话沟通"})
+    assert done.status_code == 302 and done.cookies["baton_wrote"]["max-age"] == 10
