@@ -144,6 +144,7 @@ class YearLine:
     output_per_mu: Decimal | None
     tax_per_mu: Decimal | None
     sources: list[str] = field(default_factory=list)
+    rows: list[Result] = field(default_factory=list)
 
 
 def year_lines(results: list[Result], land: Land) -> list[YearLine]:
@@ -163,6 +164,7 @@ def year_lines(results: list[Result], land: Land) -> list[YearLine]:
                 per_mu(output, land),
                 per_mu(tax, land),
                 sources,
+                sorted((r for r in results if r.year == year), key=lambda r: r.quarter),
             )
         )
     return lines

@@ -25,7 +25,8 @@ PER_PAGE = 30
 
 
 def _card(project) -> str:
-    return reverse("projects:detail", args=[project.code]) + "#outcomes"
+    # No "#outcomes": htmx's redirect to the page it is on would only move to the anchor.
+    return reverse("projects:detail", args=[project.code])
 
 
 def _recorder(request, project):
