@@ -9,6 +9,7 @@ lead made from the news is refused, flagged 撞车 or kept as 储备 by the same
 import datetime as dt
 import hashlib
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -36,20 +37,22 @@ IN_QUEUE = "「{name}」已在待审的新闻线索中（{when} 提出），无�
 NOT_FOUND = "文中没有读出这家企业，请重新读取后再提交。"
 
 
-def _event(draft: Draft, kind: str, actor: User, at: dt.datetime, **values) -> None:
+def _event(draft: Draft, kind: str, actor: User, at: dt.datetime, **values: Any) -> None:
     DraftEvent.objects.create(
         draft=draft, district_id=draft.district_id, kind=kind, actor=actor, at=at, **values
     )
 
 
-def _article(*, actor: User, text: str, title: str, source_url: str, at: dt.datetime) -> Article:
+def _article(
+    *, actor: User, district_id: int, text: str, title: str, source_url: str, at: dt.datetime
+) -> Article:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    article = Article.objects.filter(district_id=actor.district_id, digest=digest).first()
+    article = Article.objects.filter(district_id=district_id, digest=digest).first()
     if article is not None:
         return article
     reading = extract(text)
     return Article.objects.create(
-        district_id=actor.district_id,
+        district_id=district_id,
         title=title.strip()[:200],
         source_url=source_url.strip(),
         text=text,
@@ -95,7 +98,8 @@ def draft_create(
     at: dt.datetime | None = None,
 ) -> Draft:
     """Put the company ``name`` found in ``text`` in the district's review queue."""
-    if not rules.can_read(actor):
+    district_id = actor.district_id
+    if not rules.can_read(actor) or district_id is None:
         raise PermissionDenied(rules.NOT_A_READER)
     text = (text or "").strip()
     if not text:
@@ -106,28 +110,33 @@ def draft_create(
     if found is None:
         raise ValidationError(NOT_FOUND)
     key = name_key(found.name)
-    pending = Draft.objects.filter(district_id=actor.district_id, status=Draft.Status.PENDING)
+    pending = Draft.objects.filter(district_id=district_id, status=Draft.Status.PENDING)
     for other in pending.only("name", "name_key", "created_at"):
         if similarity(key, other.name_key) >= SIMILAR:
             raise ValidationError(
                 IN_QUEUE.format(name=other.name, when=f"{local_date(other.created_at):%Y-%m-%d}")
             )
     at = at or timezone.now()
-    article = _article(actor=actor, text=text, title=title, source_url=source_url, at=at)
-    company = library_match(actor.district_id, found.name, found.uscc)
+    article = _article(
+        actor=actor, district_id=district_id, text=text, title=title, source_url=source_url, at=at
+    )
+    company = library_match(district_id, found.name, found.uscc)
+    values: dict[str, Any] = {
+        "amount": found.amount_wan if _storable(found.amount_wan) else None,
+        "district_id": district_id,
+    }
     draft = Draft.objects.create(
         article=article,
-        district_id=actor.district_id,
         name=found.name[:200],
         name_key=key[:200],
         uscc=found.uscc,
-        amount=found.amount_wan if _storable(found.amount_wan) else None,
         stage=found.stage or "",
         sentence=found.sentence[:2000],
         company=company,
         open_leads=open_leads(company),
         created_by=actor,
         created_at=at,
+        **values,
     )
     new = {"name": draft.name, "uscc": draft.uscc, "company": company.pk if company else None}
     _event(draft, Kind.CREATED, actor, at, new=new, reason=draft.sentence)
@@ -170,7 +179,7 @@ def draft_accept(
     actor: User,
     unit: Unit,
     title: str,
-    investment,
+    investment: Decimal | str,
     industry_code: str = "",
     confirmed: bool = False,
     at: dt.datetime | None = None,

@@ -16,6 +16,7 @@ from baton.leads.models import ACTIVE
 from baton.leads.rules import visible_leads
 from baton.leads.services import DuplicateLead
 from baton.org.models import District
+from baton.reports.selectors import Scope, user_covers
 
 from . import rules, services
 from .extract import extract
@@ -68,6 +69,7 @@ def read(request):
             ],
             "district": district,
             "check": check,
+            "narrowed": district is not None and not user_covers(user, Scope(district=district)),
             "group_rows": [
                 (g, yi_exact(g.investment_wan) if g.investment_wan is not None else "")
                 for g in reading.groups

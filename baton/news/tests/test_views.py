@@ -25,11 +25,13 @@ def test_it_marks_up_the_figures_and_companies(client, w):
     )
     assert "提交为线索" in page
     assert "与厦门翔安区项目库核对" in page
+    assert "按您可见的项目统计" in page
 
 
 def test_it_reconciles_with_the_users_district(client, w):
     page = read(client, w.office).content.decode()
     assert "截至 2024-02-29" in page
+    assert "按您可见的项目统计" not in page
     assert "不一致" in page  # the test library is empty
 
 
