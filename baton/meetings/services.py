@@ -516,6 +516,59 @@ def agenda_move(
     return True
 
 
+@transaction.atomic
+def agenda_redraft(
+    *,
+    meeting: Meeting,
+    actor: User | None,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> int:
+    """Draft the agenda again from the figures as they stand now (a meeting opened before
+    its month ended took them as of that day): the drafted items are replaced, the office's
+    own other items (其他议题) kept after them; return the number of items."""
+    _check_writer(actor, meeting)
+    at = event_time(at)
+    _lock(meeting, expected_version)
+    _not_final(meeting)
+    today = local_date(at)
+    own = list(meeting.agenda.filter(kind=AgendaItem.Kind.OTHER).order_by("order", "id"))
+    meeting.agenda.exclude(kind=AgendaItem.Kind.OTHER).delete()
+    old = meeting.figures_as_of
+    meeting.figures_as_of = agenda.figures_day(meeting.month, today)
+    drafts = [
+        d
+        for d in agenda.draft(
+            meeting.district, meeting.month, as_of=meeting.figures_as_of, today=today
+        )
+        if d.kind != AgendaItem.Kind.OTHER or not own
+    ]
+    AgendaItem.objects.bulk_create(
+        AgendaItem(
+            meeting=meeting,
+            order=n,
+            kind=d.kind,
+            text=d.text[:2000],
+            url=d.url,
+            decision=d.decision,
+        )
+        for n, d in enumerate(drafts, 1)
+    )
+    for n, item in enumerate(own, len(drafts) + 1):
+        item.order = n
+        item.save(update_fields=["order"])
+    _touch(meeting, at, ["figures_as_of"])
+    _event(
+        meeting,
+        Kind.AGENDA,
+        actor,
+        at,
+        old={"figures_as_of": old.isoformat()},
+        new={"action": "redraft", "figures_as_of": meeting.figures_as_of.isoformat()},
+    )
+    return len(drafts) + len(own)
+
+
 # --- attendance ---------------------------------------------------------------------------
 
 

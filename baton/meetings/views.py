@@ -282,6 +282,21 @@ def agenda_move(request, pk, item, direction):
     return _post_step(request, meeting, step, anchor="agenda")
 
 
+@require_POST
+@login_required
+def agenda_redraft(request, pk):
+    """按最新数据重新起草: the drafted items again from the figures as they stand now."""
+    meeting, refused = _writable(request, pk)
+    if refused:
+        return refused
+
+    def step(version):
+        services.agenda_redraft(meeting=meeting, actor=request.user, expected_version=version)
+        return f"已按截至 {meeting.figures_as_of:%Y-%m-%d} 的数据重新起草议程，其他议题保留在后。"
+
+    return _post_step(request, meeting, step, anchor="agenda")
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def attendance_new(request, pk):
@@ -455,6 +470,7 @@ urlpatterns = [
     path("<int:pk>/", meeting_detail, name="detail"),
     path("<int:pk>/edit/", meeting_edit, name="edit"),
     path("<int:pk>/agenda/new/", agenda_new, name="agenda_new"),
+    path("<int:pk>/agenda/redraft/", agenda_redraft, name="agenda_redraft"),
     path("<int:pk>/agenda/<int:item>/edit/", agenda_edit, name="agenda_edit"),
     path("<int:pk>/agenda/<int:item>/remove/", agenda_remove, name="agenda_remove"),
     path("<int:pk>/agenda/<int:item>/up/", agenda_move, {"direction": "up"}, name="agenda_up"),

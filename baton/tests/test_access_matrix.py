@@ -2116,6 +2116,7 @@ POLICY: dict[str, Web | Api] = {
             "meetings",
         )
         for path, name, anchor in (
+            ("agenda/redraft/", "agenda_redraft", "#agenda"),
             ("agenda/<int:item>/remove/", "agenda_remove", "#agenda"),
             ("agenda/<int:item>/up/", "agenda_up", "#agenda"),
             ("agenda/<int:item>/down/", "agenda_down", "#agenda"),

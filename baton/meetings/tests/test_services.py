@@ -319,3 +319,18 @@ def test_the_office_is_told_of_its_overdue_decisions(w):
     late = [i for i in todo_items(w.office, in_days(3)) if i.kind == "meeting_decision"]
     assert len(late) == 1 and late[0].overdue and late[0].due == in_days(2)
     assert not [i for i in todo_items(w.tongan_office, in_days(3)) if i.kind == "meeting_decision"]
+
+
+def test_the_agenda_is_drafted_again_keeping_the_offices_own_items(w):
+    meeting = services.meeting_create(actor=w.office, month=in_days(0).replace(day=1))
+    own = services.agenda_add(meeting=meeting, actor=w.office, text="研究奖励兑现")
+    drafted = meeting.agenda.exclude(kind="other").count()
+    services.agenda_edit(
+        meeting=meeting, item=meeting.agenda.get(kind="figures"), actor=w.office, text="改过"
+    )
+    count = services.agenda_redraft(meeting=meeting, actor=w.office)
+    items = list(meeting.agenda.order_by("order"))
+    assert count == len(items) == drafted + 2  # the drafted 研究部署下月 item, and its own
+    assert items[-1].pk == own.pk and items[-1].order == len(items)
+    assert "在库项目 2 个" in meeting.agenda.get(kind="figures").text
+    assert [i.order for i in items] == list(range(1, len(items) + 1))
