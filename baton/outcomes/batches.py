@@ -26,7 +26,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from baton.accounts.areas import Level, area_of
 from baton.accounts.models import User
 from baton.projects.asof import library_at
-from baton.projects.models import Milestone, Project, ProjectPeriod, Stage
+from baton.projects.models import Industry, Milestone, Project, ProjectPeriod, Stage
 from baton.projects.selectors import project_list
 
 from . import measure
@@ -250,3 +250,78 @@ def compliance(promises: QuerySet[Promise]) -> list[Compliance]:
         line = lines.setdefault(unit, Compliance(unit, row["project__unit__name"]))
         line.counts[row["status"]] = row["n"]
     return sorted(lines.values(), key=lambda c: (-c.counts.get("broken", 0), c.name))
+
+
+@dataclass
+class Summary:
+    """The figures other pages show of outcomes (the cockpit's card, the monthly pack)."""
+
+    as_of: dt.date
+    batches: list[Batch]
+    produce: Produce
+    by_industry: list[Ranked]
+    compliance: list[Compliance]
+
+    def count(self, status: str) -> int:
+        return sum(c.counts.get(status, 0) for c in self.compliance)
+
+    @property
+    def promises(self) -> int:
+        return sum(c.total for c in self.compliance)
+
+    @property
+    def rate(self) -> Decimal | None:
+        kept, broken = self.count(Promise.Status.KEPT), self.count(Promise.Status.BROKEN)
+        if not kept + broken:
+            return None
+        return (Decimal(kept) * 100 / (kept + broken)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+    def paragraph(self) -> str:
+        """The batches and outcomes in words (the pack's section, the cockpit's note)."""
+        parts = "，".join(
+            f"{b.label}{b.count}个、总投资{_yi(b.investment)}亿元" for b in self.batches
+        )
+        p = self.produce
+        text = f"截至{self.as_of.year}年{self.as_of.month}月{self.as_of.day}日，{parts}。"
+        if p.reporting:
+            text += (
+                f"投产生效项目{p.year}年实现产值{_yi(p.output)}亿元、税收{_yi(p.tax)}亿元"
+                + (
+                    f"，亩均产值{p.output_per_mu}万元、亩均税收{p.tax_per_mu}万元"
+                    if p.output_per_mu is not None
+                    else ""
+                )
+                + "。"
+            )
+        if self.promises:
+            text += (
+                f"签约项目登记投资协议承诺{self.promises}项，已履约{self.count('kept')}项，"
+                f"有风险{self.count('at_risk')}项，未履约{self.count('broken')}项"
+                + (f"，履约率{self.rate}%" if self.rate is not None else "")
+                + "。"
+            )
+        return text
+
+
+def _yi(amount_wan: Decimal) -> str:
+    return str((amount_wan / 10000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def outcome_summary(*, as_of: dt.date, where: Q) -> Summary:
+    """The batches, the outcomes after 投产 and the promises' compliance of the projects
+    ``where`` (a condition on ``ProjectPeriod``: a report's scope) as of ``as_of``."""
+    sets = batch_sets(as_of=as_of, where=where)
+    total, figs = produce(sets["producing"], as_of)
+    industries = dict(
+        Industry.objects.filter(pk__in={f.industry_id for f in figs}).values_list("pk", "name")
+    )
+    in_scope = library_at(as_of=as_of, where=where).values("project_id")
+    return Summary(
+        as_of=as_of,
+        batches=batches(sets),
+        produce=total,
+        by_industry=rankings(figs, "industry", industries),
+        compliance=compliance(Promise.objects.filter(project_id__in=in_scope)),
+    )

@@ -33,6 +33,8 @@ from baton.core.dates import end_of_day, local_date, start_of_day
 from baton.leads.figures import LeadFigures, lead_figures_cached, lead_marks
 from baton.leads.figures import user_covers as sees_all_leads
 from baton.org.models import LEADER_ORDER, District, Person, Unit
+from baton.outcomes.batches import Summary as OutcomeSummary
+from baton.outcomes.batches import outcome_summary
 from baton.projects.asof import (
     ADMITTED,
     CHANGES,
@@ -65,7 +67,8 @@ TOP = 15
 #: Seconds a built cockpit is kept in the (shared) cache. Its project figures follow the
 #: library's counters at once (every change of a project, its events, problems and
 #: leaders' acts raises its district's counter) and its leads figures the leads' events;
-#: only the work figures (activities, trips, receptions, claims) may lag this long.
+#: only the work figures (activities, trips, receptions, claims) and the outcomes (results,
+#: promises) may lag this long.
 CACHE_SECONDS = 60
 
 
@@ -174,6 +177,8 @@ class Cockpit:
     #: and the year to ``D``, each the scope's total.
     work_month: WorkRow | None = None
     work_year: WorkRow | None = None
+    #: 履约与效益: the five batches at ``D``, the outcomes after 投产, the promises' states.
+    outcomes: OutcomeSummary | None = None
     #: When the figures were read (a kept cockpit is shown for ``CACHE_SECONDS`` at most).
     built_at: dt.datetime = field(default_factory=timezone.now)
 
@@ -232,6 +237,7 @@ def cockpit_build(
         leads=lead_figures_cached(scope=scope, as_of=as_of, since=since, user=viewer),
         work_month=work_figures(scope=scope, since=as_of.replace(day=1), as_of=as_of).total,
         work_year=work_figures(scope=scope, since=year_start(as_of), as_of=as_of).total,
+        outcomes=outcome_summary(as_of=as_of, where=where),
     )
 
 

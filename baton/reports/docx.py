@@ -380,6 +380,14 @@ def pack_docx(pack, *, signed_on: dt.date | None = None) -> bytes:
             _caption(document, heading)
             _table(document, table)
 
+    if pack.outcomes is not None:
+        document.add_heading("（八）履约与效益", level=2)
+        paragraph = document.add_paragraph(pack.outcomes.paragraph())
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        for heading, table in tables.outcome_blocks(pack):
+            _caption(document, heading)
+            _table(document, table)
+
     document.add_heading(f"四、连续{IDLE_DAYS}天无进展项目（{len(pack.idle)}个）", level=1)
     _table(document, tables.idle_table(pack))
 

@@ -18,6 +18,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from baton.core.dates import end_of_day, local_date, month_end
 from baton.leads.figures import LeadFigures, lead_figures
 from baton.org.models import Unit
+from baton.outcomes.batches import Summary as OutcomeSummary
+from baton.outcomes.batches import outcome_summary
 from baton.policies.analysis import PackFigures, area_for, pack_figures
 from baton.projects.asof import last_activity
 from baton.projects.models import (
@@ -136,6 +138,8 @@ class Pack:
     #: 招商工作 by unit: the month's and the year's activities, trips, receptions, leads.
     work_month: Work | None = None
     work_year: Work | None = None
+    #: 履约与效益 at ``D``: the five batches, the outcomes after 投产, the promises' states.
+    outcomes: OutcomeSummary | None = None
 
     @property
     def title(self) -> str:
@@ -195,6 +199,7 @@ def pack_build(*, scope: Scope, as_of: dt.date, user=None) -> Pack:
         pack.policies = pack_figures(area=area, as_of=as_of)
         pack.work_month = work_figures(scope=scope, since=pack.month_start, as_of=as_of)
         pack.work_year = work_figures(scope=scope, since=year_start(as_of), as_of=as_of)
+        pack.outcomes = outcome_summary(as_of=as_of, where=scope.period_filter() & _visible(user))
     published = published_get(scope=scope, as_of=as_of)
     if published is not None:
         pack.published_on = local_date(published.published_at)

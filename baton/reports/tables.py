@@ -318,3 +318,24 @@ def work_blocks(pack, *, compact: bool = False) -> list[tuple[str, Table]]:
         ),
         (f"本年累计分单位（{year}）", work_table(pack.work_year, compact=compact)),
     ]
+
+
+def outcome_blocks(pack) -> list[tuple[str, Table]]:
+    """履约与效益: the five batches at ``D``, and the promises' states by unit."""
+    s = pack.outcomes
+    batches = Table(
+        ["批次", "项目（个）", "总投资（亿元）"],
+        [[b.label, b.count, wan_to_yi(b.investment)] for b in s.batches],
+        [None, COUNT, YI],
+    )
+    units = Table(
+        ["责任单位", "承诺（项）", "已履约", "有风险", "未履约"],
+        [
+            [c.name, c.total, c.counts.get("kept", 0), c.counts.get("at_risk", 0),
+             c.counts.get("broken", 0)]
+            for c in s.compliance
+        ],
+        [None, COUNT, COUNT, COUNT, COUNT],
+    )  # fmt: skip
+    day = chinese_date(pack.as_of)
+    return [(f"五个一批（截至{day}）", batches), ("投资协议承诺履约情况（分责任单位）", units)]

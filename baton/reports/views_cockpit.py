@@ -79,6 +79,7 @@ def cockpit(request):
     query = urlencode({"scope": key, "as_of": as_of.isoformat()})
     view["work_url"] = f"{reverse('reports:work')}?{query}"
     view["work_rows"] = [(f"{as_of.month}月", board.work_month), ("本年累计", board.work_year)]
+    view["outcomes_url"] = f"{reverse('outcomes:figures')}?as_of={as_of.isoformat()}"
     context.update(board=board, view=view)
     # Show what the figures are for, the defaults filled in.
     initial = {"as_of": as_of, "scope": key, "idle": idle}

@@ -141,6 +141,19 @@ def pack_xlsx(pack) -> bytes:
             _write(work, table, title=heading)
         column_widths(work, [22, *[11] * 14])
 
+    if pack.outcomes is not None:
+        outcomes = book.create_sheet("履约与效益")
+        outcomes.append(["履约与效益"])
+        outcomes["A1"].font = TITLE
+        outcomes.append([pack.outcomes.paragraph()])
+        outcomes["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+        outcomes.merge_cells("A2:E2")
+        outcomes.row_dimensions[2].height = 75
+        outcomes.append([])
+        for heading, table in tables.outcome_blocks(pack):
+            _write(outcomes, table, title=heading)
+        column_widths(outcomes, [24, 12, 14, 12, 12])
+
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -265,6 +265,7 @@ def test_the_xlsx_has_its_sheets_and_two_charts(w, month):
         "投资信息",
         "政策兑现",
         "招商工作",
+        "履约与效益",
     ]
     assert book["汇总"]["A3"].value == pack.paragraph
     assert sum(len(sheet._images) for sheet in book.worksheets) == 2
