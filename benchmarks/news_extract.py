@@ -45,11 +45,12 @@ def timing(megabytes: int) -> None:
 
 
 def corpus() -> None:
-    from baton.news.quality import score_corpus
+    from baton.news.quality import CORPUS, score_corpus
 
-    score = score_corpus()
-    for line in score.lines():
-        print(line)
+    for title, directory in (("语料", CORPUS), ("后加的语料（heldout/）", CORPUS / "heldout")):
+        print(f"— {title}")
+        for line in score_corpus(directory).lines():
+            print(line)
 
 
 def main() -> None:

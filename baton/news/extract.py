@@ -71,7 +71,9 @@ OTHER = "其他"
 _THRESHOLD = re.compile(r"\s*(?:及以上|以上|以下|以内|左右的?项目|级|(?:投资)?项目|的项目)")
 _SENTENCE = re.compile(r"[^。!?\n]{1,3000}[。!?]?")
 _CLAUSE_END = ",;:。!?\n…"
-_COUNT_AFTER = re.compile(rf"(?P<n>{NUMBER})\s*个(?P<mid>[^,;:。、\d]{{0,8}}?)项目(?![库部办])")
+_COUNT_AFTER = re.compile(
+    rf"(?P<n>{NUMBER})\s*个(?P<mid>[^,;:。、\d“”\"「」]{{0,8}}?)项目(?![库部办])"
+)
 _COUNT_BEFORE = re.compile(
     rf"项目(?![库部办总])(?P<mid>[^,;:。\d]{{0,6}}?)(?P<n>{NUMBER})(?:\s*(?P<ge>个|项)|(?=[,;。、\s]|$))"
 )
@@ -79,7 +81,8 @@ _INVESTMENT_WORDS = re.compile(r"投资|引资|资金|到位|总额|金额|合�
 _NOT_INVESTMENT = re.compile(r"产值|税收|营收|营业收入|销售|收入|利税|利润|产出|出口|进出口|增加值")
 _LABEL_CUT = re.compile(r".*(?:其中|共有|另有|还有|以及|[的了有共及和与、等])")
 _LABEL = re.compile(r"[\u4e00-\u9fa5A-Za-z]{1,8}$")
-_QIZHONG = "其中"
+#: What makes the groups after it subsets: 其中, 包含, 包括 (开工项目包含产业化项目36个).
+_SUBSET = re.compile(r"其中|包含|包括")
 
 _FORMS = r"(?:股份有限公司|有限责任公司|集团有限公司|有限公司|股份公司|集团公司|\(集团\)有限公司|集团|公司|研究院)"
 _NAME_CHARS = r"[\u4e00-\u9fa5A-Za-z0-9()&·]"
@@ -95,7 +98,10 @@ _COMPANY_START = re.compile(
 _SUMMARY = re.compile(r";\s*(?:累计|合计|共计|总计|全年|本月|其中)")
 _COLLECTIVE = re.compile(r"等\s*\d*\s*[家个]|分别|共同|合计")
 _OF_GROUP = re.compile(r"的?\s*\d+\s*个")
-_LONGER = re.compile(r"\)?(?:股份有限公司|有限责任公司|有限公司|股份公司|公司)(?:\([^()]{1,12}\))?")
+_LONGER = re.compile(
+    r"\)?(?:股份有限公司|有限责任公司|有限公司|股份公司|公司)?(?:\([^()]{1,12}\))?"
+    r"(?:[\u4e00-\u9fa5]{1,8}?分公司)?"
+)
 _LEADING_DATE = re.compile(r"^(?:\d+[年月日号]?)+")
 #: A name made only of these (with its form) is no company: 该公司, 龙头企业集团, 招商集团.
 _GENERIC = {
@@ -330,19 +336,22 @@ def _groups(sentence: str, offset: int, earlier: list[Group], text: str) -> list
     anchors = _anchors(sentence)
     if not anchors:
         return []
-    qizhong = [m.start() for m in re.finditer(_QIZHONG, sentence)]
+    qizhong = [m.end() for m in _SUBSET.finditer(sentence)]
     # "对接的1334个项目中，已签合同项目875个……": what follows is of those projects.
-    qizhong += [a.end for a in anchors if sentence.startswith("中", a.end)]
+    qizhong += [a.end + 1 for a in anchors if sentence.startswith("中", a.end)]
     qizhong.sort()
     out: list[Group] = []
     previous_end = 0
+    first_under: dict[int, bool] = {}  # a 其中's first subset: a stage's or not
     for i, anchor in enumerate(anchors):
         nxt = anchors[i + 1].start if i + 1 < len(anchors) else len(sentence)
         amount = _amount_in(sentence, anchor.end, nxt)
         if amount is None:
             lo = max(previous_end, _clause_start(sentence, anchor.start))
             amount = _amount_in(sentence, lo, anchor.start)
-        kind, label = _kind(sentence, anchor, previous_end)
+        marks = [q for q in qizhong if q <= anchor.start]
+        floor = max(previous_end, marks[-1] if marks else 0)
+        kind, label = _kind(sentence, anchor, floor)
         group = Group(
             kind=kind,
             count=anchor.count,
@@ -354,14 +363,26 @@ def _groups(sentence: str, offset: int, earlier: list[Group], text: str) -> list
             sentence=sentence.strip(),
             label=label,
         )
-        marks = [q for q in qizhong if q < anchor.start]
-        if marks:
+        if marks and _still_under(sentence, marks[-1], anchor, kind, first_under):
             parent = _parent(out, earlier, offset + marks[-1], text, offset)
             if parent is not None:
                 group.parent, group.of = parent, parent.kind
         out.append(group)
         previous_end = anchor.end
     return out
+
+
+def _still_under(
+    sentence: str, mark: int, anchor: _Anchor, kind: str, first: dict[int, bool]
+) -> bool:
+    """Whether a group after a 其中 is still one of its subsets. Subsets are alike (all
+    stages, or all size classes): after a semicolon, a group unlike the first subset
+    starts a new figure (其中5亿元以上项目8个；新开工项目26个)."""
+    staged = kind != OTHER
+    if mark not in first:
+        first[mark] = staged
+        return True
+    return first[mark] == staged or ";" not in sentence[mark : anchor.start]
 
 
 def _parent(

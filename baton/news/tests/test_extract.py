@@ -120,3 +120,27 @@ def test_it_reads_the_dates():
     assert str(stated_as_of("1-8月份，签约项目29个", day)) == "2019-08-31"
     assert str(stated_as_of("今年以来", day)) == "2019-08-31"
     assert str(stated_as_of("截至11月20日", day)) == "2018-11-20"
+
+
+def test_a_subset_list_ends_at_a_semicolon_before_a_figure_unlike_it():
+    text = "新签约项目32个,总投资97.86亿元,其中5亿元以上项目8个;新开工项目26个,总投资88.38亿元。"
+    assert groups(text) == [
+        ("签约", 32, "978600", None),
+        ("其他", 8, None, "签约"),
+        ("开工", 26, "883800", None),
+    ]
+
+
+def test_baohan_makes_subsets_and_quotes_hold_no_count():
+    text = "集中开工项目47个。开工项目包含产业化项目36个,民生项目4个。“五个一批”项目149个。"
+    assert groups(text) == [
+        ("开工", 47, None, None),
+        ("其他", 36, None, "开工"),
+        ("其他", 4, None, "开工"),
+        ("其他", 149, None, None),
+    ]
+
+
+def test_a_branch_is_one_company():
+    names = [c.name for c in extract("与中广核风电有限公司华南分公司签订协议。").companies]
+    assert names == ["中广核风电有限公司华南分公司"]

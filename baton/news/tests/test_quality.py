@@ -28,3 +28,10 @@ def test_the_score_counts_a_wrong_amount_as_a_miss(tmp_path):
     assert (score.groups_right, score.groups_expected) == (4, 5)
     assert score.company_recall == 0
     assert any("漏读企业 厦门某某有限公司" in line for line in score.lines())
+
+
+def test_the_later_paragraphs_are_read_to_the_same_targets():
+    score = score_corpus(CORPUS / "heldout")
+    assert score.files >= 8
+    assert score.groups_right == score.groups_expected == score.groups_found, score.lines()
+    assert score.company_recall >= 0.9 and score.company_precision >= 0.9, score.lines()
