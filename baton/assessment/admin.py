@@ -9,7 +9,8 @@ class _PromotionUnitForm(forms.ModelForm):
 
     def clean_unit(self):
         unit = self.cleaned_data["unit"]
-        unit.check_promotion()
+        if unit is not None:  # a city scheme's party is a district
+            unit.check_promotion()
         return unit
 
 
@@ -27,8 +28,8 @@ class IndicatorInline(admin.TabularInline):
 
 @admin.register(Scheme)
 class SchemeAdmin(admin.ModelAdmin):
-    list_display = ("name", "version", "district", "period_kind", "status", "published_at")
-    list_filter = ("status", "period_kind", "district")
+    list_display = ("name", "version", "city", "district", "period_kind", "status", "published_at")
+    list_filter = ("status", "period_kind", "city", "district")
     readonly_fields = ("status", "published_at", "published_by", "copied_from")
     inlines = [SchemeUnitInline, IndicatorInline]
 
@@ -53,4 +54,4 @@ class IndicatorAdmin(admin.ModelAdmin):
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
     form = _PromotionUnitForm
-    list_display = ("indicator", "unit", "part", "value")
+    list_display = ("indicator", "unit", "district", "part", "value")

@@ -11,7 +11,6 @@ from django.http import Http404
 from django.urls import reverse
 
 from baton.accounts.models import User
-from baton.org.models import Unit
 
 from .config import CREDITS, ENTERED, METRICS, WORK_METRICS, metric_specs, number, ratio_parts
 from .engine import bracket_spec, num
@@ -63,13 +62,18 @@ def _item(key: str, user: User | None):
     indicator = None
     if ranking is not None:
         indicator = ranking.scheme.indicators.filter(pk=indicator_id).first()
-    on_line = ranking is not None and ranking.lines.filter(unit_id=unit_id).exists()
+    line = None
+    if ranking is not None:
+        party = {"district_id" if ranking.scheme.is_city else "unit_id": unit_id}
+        line = ranking.lines.select_related("unit", "district").filter(**party).first()
+    on_line = line is not None
     specs = counted_specs(indicator) if indicator is not None else []
     if not on_line or part >= len(specs):
         raise ValidationError({"credited": "考核排名中没有这一项得分。"})
     if specs[part] is None:
         raise ValidationError({"credited": NOT_COUNTED})
-    return ranking, indicator, Unit.objects.get(pk=unit_id), specs[part]
+    assert line is not None  # on_line
+    return ranking, indicator, line.party, specs[part]
 
 
 def credited_projects(*, user: User | None, key: str) -> list[int]:
@@ -80,6 +84,7 @@ def credited_projects(*, user: User | None, key: str) -> list[int]:
     scheme = ranking.scheme
     facts = Facts(
         district=scheme.district,
+        city=scheme.city,
         shares=scheme.relay_shares(),
         start=ranking.period_start,
         end=ranking.period_end,
@@ -94,7 +99,8 @@ def credited_caption(*, key: str) -> str:
     part = f"第 {_parse(key)[3] + 1} 项，" if len(counted_specs(indicator)) > 1 else ""
     return (
         f"“{ranking.scheme.name}”{period}“{indicator.name}”（{part}{METRICS[spec['metric']]}，"
-        f"{CREDITS[credit_mode(spec)]}）计入{unit.name}的项目，按当前数据"
+        f"{'计入全区' if ranking.scheme.is_city else CREDITS[credit_mode(spec)]}）"
+        f"计入{unit.name}的项目，按当前数据"
     )
 
 

@@ -55,6 +55,7 @@ class Score:
 
 @dataclass
 class Line:
+    #: The assessed party: a unit's id, or for a city scheme a district's.
     unit_id: int
     group: str
     scores: list[Score] = field(default_factory=list)
@@ -87,12 +88,17 @@ def compute(
         ctx.prec = 40
         facts = Facts(
             district=scheme.district,
+            city=scheme.city,
             shares=scheme.relay_shares(),
             start=period_start,
             end=period_end,
         )
-        members = list(scheme.units.select_related("unit").order_by("unit__order", "unit_id"))
-        lines = [Line(m.unit_id, m.group) for m in members]
+        members = list(
+            scheme.units.select_related("unit", "district").order_by(
+                "unit__order", "district__code", "unit_id"
+            )
+        )
+        lines = [Line(m.party_id, m.group) for m in members]
         indicators = list(scheme.indicators.order_by("order", "id"))
         for done, indicator in enumerate(indicators):
             if progress is not None:
@@ -142,7 +148,7 @@ def _bounded(indicator: Indicator, raw: Decimal, formula: str, *, floor=None) ->
 
 def _ratio(indicator, lines, facts, start, end):
     parts = ratio_parts(indicator.config)
-    targets = {(t.unit_id, t.part): t.value for t in Target.objects.filter(indicator=indicator)}
+    targets = {(t.party_id, t.part): t.value for t in Target.objects.filter(indicator=indicator)}
     part_cases = [facts.cases(p) for p in parts]
     over_cases = [facts.cases(p["over"]) if "over" in p else None for p in parts]
     weight = indicator.weight
@@ -197,7 +203,7 @@ def _tier_points(config: dict, case) -> Decimal:
 def _tiers(indicator, lines, facts, start, end):
     config = indicator.config
     cases = facts.cases(config)
-    targets = {t.unit_id: t.value for t in Target.objects.filter(indicator=indicator, part=0)}
+    targets = {t.party_id: t.value for t in Target.objects.filter(indicator=indicator, part=0)}
     for line in lines:
         if config["by"] == "each" and config.get("beyond_target"):
             points = number(config["points"], "每个项目的分值")
@@ -268,7 +274,7 @@ def _bracket_shortfall(indicator, lines, facts, start, end):
     per = number(config["per"], "每少一个扣分")
     cases = facts.cases(bracket_spec(config))
     brackets = brackets_of(config)
-    targets = {(t.unit_id, t.part): t.value for t in Target.objects.filter(indicator=indicator)}
+    targets = {(t.party_id, t.part): t.value for t in Target.objects.filter(indicator=indicator)}
     weight = indicator.weight
     for line in lines:
         short, notes = Decimal(0), []
@@ -345,7 +351,7 @@ def _manual(indicator, lines, facts, start, end):
     combine = config.get("combine", "single")
     entered: dict[int, dict[str, Decimal]] = {}
     for m in ManualScore.objects.filter(indicator=indicator, period_start=start, period_end=end):
-        entered.setdefault(m.unit_id, {})[m.rater] = m.score
+        entered.setdefault(m.party_id, {})[m.rater] = m.score
     for line in lines:
         scores = entered.get(line.unit_id)
         if not scores:

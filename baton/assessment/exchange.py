@@ -17,14 +17,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from baton.org.models import District, Unit
+from baton.org.models import City, District, Unit
 
 from . import services
 from .config import number, validate_config
 from .engine import num
-from .models import Indicator, Scheme, SchemeUnit, Target
+from .models import Indicator, Scheme, Target
 
-SCHEME_KEYS = {"name", "district", "period_kind", "shares", "units", "indicators"}
+SCHEME_KEYS = {"name", "district", "city", "period_kind", "shares", "units", "indicators"}
 INDICATOR_KEYS = {"name", "kind", "weight", "cap", "floor", "bonus", "config", "targets"}
 TARGET_KEYS = {"unit", "part", "value"}
 UNIT_KEYS = {"unit", "group"}
@@ -47,20 +47,23 @@ def _decimal_text(value: Decimal | None) -> str | None:
 
 def scheme_dump(scheme: Scheme) -> dict:
     """Return the scheme in the file form (``docs/assessment.md``)."""
-    units = {m.unit_id: m.unit.name for m in scheme.units.select_related("unit")}
+    members = scheme.units.select_related("unit", "district").order_by(
+        "unit__order", "district__code", "unit_id"
+    )
+    units = {m.party_id: m.party_name for m in members}
+    owner = {"city": scheme.city.code} if scheme.is_city else {"district": scheme.district.code}
     out = {
         "name": scheme.name,
-        "district": scheme.district.code,
+        **owner,
         "period_kind": scheme.period_kind,
         "shares": {key: num(value) for key, value in scheme.relay_shares().items()},
-        "units": [
-            {"unit": m.unit.name, "group": m.group}
-            for m in scheme.units.select_related("unit").order_by("unit__order", "unit_id")
-        ],
+        "units": [{"unit": m.party_name, "group": m.group} for m in members],
         "indicators": [],
     }
     for indicator in scheme.indicators.order_by("order", "id"):
-        targets = indicator.targets.select_related("unit").order_by("part", "unit__order", "unit")
+        targets = indicator.targets.select_related("unit", "district").order_by(
+            "part", "unit__order", "district__code", "unit"
+        )
         out["indicators"].append(
             {
                 "name": indicator.name,
@@ -72,7 +75,7 @@ def scheme_dump(scheme: Scheme) -> dict:
                 "config": indicator.config,
                 "targets": [
                     {
-                        "unit": units.get(t.unit_id, t.unit.name),
+                        "unit": units.get(t.party_id, t.party_name),
                         "part": t.part,
                         "value": num(t.value),
                     }
@@ -85,7 +88,8 @@ def scheme_dump(scheme: Scheme) -> dict:
 
 @dataclass
 class Clean:
-    district: District
+    district: District | None
+    city: City
     name: str
     period_kind: str
     shares: dict[str, Decimal]
@@ -114,9 +118,22 @@ def scheme_clean(data) -> tuple[Clean | None, list[str]]:
         bad(f"未知的字段“{key}”。")
     if not name or len(name) > 100:
         bad("缺少方案名称（name），或超过 100 个字。")
-    district = _district(data.get("district"))
-    if district is None:
-        bad(f"district 应为本系统中某个区的区划代码或名称（“{data.get('district') or ''}”不是）。")
+    district, city = None, None
+    if ("district" in data) == ("city" in data):
+        bad("须写明 district（区级方案，考核本区单位）或 city（市级方案，考核全市各区）之一。")
+    elif "city" in data:
+        text = _text(data.get("city"))
+        city = City.objects.filter(code=text).first() or City.objects.filter(name=text).first()
+        if city is None:
+            bad(f"city 应为本系统中某个市的区划代码或名称（“{text}”不是）。")
+    else:
+        district = _district(data.get("district"))
+        if district is None:
+            bad(
+                f"district 应为本系统中某个区的区划代码或名称（“{data.get('district') or ''}”不是）。"
+            )
+        else:
+            city = district.city
     period_kind = data.get("period_kind")
     if period_kind not in Scheme.PeriodKind.values:
         bad("period_kind 应为 month（月度）、quarter（季度）或 year（年度）。")
@@ -130,8 +147,13 @@ def scheme_clean(data) -> tuple[Clean | None, list[str]]:
             shares = {k: clean[f"share_{k}"] for k in SHARE_KEYS}
         except ValidationError as exc:
             bad(f"shares：{exc.messages[0]}")
-    units_by_name = {u.name: u for u in Unit.objects.filter(district=district)} if district else {}
-    members: list[tuple[Unit, str]] = []
+    units_by_name: dict = {}
+    if district is not None:
+        units_by_name = {u.name: u for u in Unit.objects.filter(district=district)}
+    elif city is not None:
+        units_by_name = {d.name: d for d in District.objects.filter(city=city)}
+    owner = district.name if district else city.name if city else ""
+    members: list[tuple] = []
     raw_units = data.get("units")
     if not isinstance(raw_units, list) or not raw_units or len(raw_units) > MAX_ITEMS:
         bad(f"units 应为 1 到 {MAX_ITEMS} 个被考核单位的列表。")
@@ -144,8 +166,9 @@ def scheme_clean(data) -> tuple[Clean | None, list[str]]:
             continue
         unit_name, group = _text(item.get("unit")), item.get("group", "")
         unit = units_by_name.get(unit_name)
-        if district is not None and unit is None:
-            bad(f"{where}：{district.name}没有名为“{unit_name}”的单位。")
+        if owner and unit is None:
+            what = "单位" if district is not None else "区"
+            bad(f"{where}：{owner}没有名为“{unit_name}”的{what}。")
         elif unit_name in seen_units:
             bad(f"{where}：“{unit_name}”出现了两次。")
         if not isinstance(group, str) or len(group.strip()) > 20:
@@ -166,12 +189,12 @@ def scheme_clean(data) -> tuple[Clean | None, list[str]]:
             bad(problem)
         if indicator is not None:
             indicators.append(indicator)
-    if errors or district is None:
+    if errors or city is None:
         return None, errors
-    return Clean(district, name, period_kind, shares, members, indicators), []
+    return Clean(district, city, name, period_kind, shares, members, indicators), []
 
 
-def _indicator(item, where: str, units: dict[str, Unit]) -> tuple[dict | None, list[str]]:
+def _indicator(item, where: str, units: dict) -> tuple[dict | None, list[str]]:
     if not isinstance(item, dict):
         return None, [f"{where} 应为对象。"]
     errors = [f"{where}：未知的字段“{key}”。" for key in sorted(set(item) - INDICATOR_KEYS)]
@@ -246,9 +269,10 @@ def _indicator(item, where: str, units: dict[str, Unit]) -> tuple[dict | None, l
 
 def _content(clean: Clean) -> dict:
     """The file form of cleaned content, to compare with a scheme's dump."""
+    owner = {"district": clean.district.code} if clean.district else {"city": clean.city.code}
     return {
         "name": clean.name,
-        "district": clean.district.code,
+        **owner,
         "period_kind": clean.period_kind,
         "shares": {k: num(v) for k, v in clean.shares.items()},
         "units": sorted((u.pk, g) for u, g in clean.units),
@@ -270,7 +294,7 @@ def _content(clean: Clean) -> dict:
 
 def _scheme_content(scheme: Scheme) -> dict:
     dump = scheme_dump(scheme)
-    ids = {m.unit.name: m.unit_id for m in scheme.units.select_related("unit")}
+    ids = {m.party_name: m.party_id for m in scheme.units.select_related("unit", "district")}
     dump["units"] = sorted((ids[u["unit"]], u["group"]) for u in dump["units"])
     for indicator in dump["indicators"]:
         indicator["targets"] = sorted(
@@ -300,14 +324,13 @@ def scheme_load(data) -> LoadResult:
     clean, errors = scheme_clean(data)
     if errors or clean is None:
         raise SchemeFileError(errors)
-    latest = (
-        Scheme.objects.filter(district=clean.district, name=clean.name).order_by("-version").first()
-    )
+    latest = services.versions_of(clean.city, clean.district, clean.name).first()
     if latest is not None and _scheme_content(latest) == _content(clean):
         return LoadResult(latest, "unchanged")
     if latest is None or latest.is_frozen:
+        owner = {"district": clean.district} if clean.district else {"city": clean.city}
         scheme = services.scheme_create(
-            district=clean.district,
+            **owner,
             name=clean.name,
             period_kind=clean.period_kind,
             **{f"share_{k}": v for k, v in clean.shares.items()},
@@ -331,7 +354,6 @@ def _replace(scheme: Scheme, clean: Clean) -> None:
     name keeps its manual scores."""
     members = {unit: group for unit, group in clean.units}
     services.scheme_units_set(scheme=scheme, members=members)
-    SchemeUnit.objects.filter(scheme=scheme).exclude(unit__in=list(members)).delete()
     old = {i.name: i for i in scheme.indicators.all()}
     keep = []
     for order, item in enumerate(clean.indicators, start=1):
@@ -352,7 +374,7 @@ def _replace(scheme: Scheme, clean: Clean) -> None:
         keep.append(indicator.pk)
         Target.objects.filter(indicator=indicator).delete()
         Target.objects.bulk_create(
-            Target(indicator=indicator, unit=unit, part=part, value=value)
+            Target(indicator=indicator, **services.party_fields(unit), part=part, value=value)
             for unit, part, value in item["targets"]
         )
     for indicator in old.values():

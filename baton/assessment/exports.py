@@ -51,7 +51,7 @@ class Sheet:
 
     def row(self, line: RankingLine) -> list:
         scores = [Decimal(s["score"]) for s in line.scores]
-        return [line.rank, line.unit.name, line.group or "", line.total, *scores]
+        return [line.rank, line.party_name, line.group or "", line.total, *scores]
 
 
 def bounded_text(score: dict) -> str:
@@ -82,8 +82,8 @@ def explained(score: dict) -> str:
 
 
 def scheme_title(scheme) -> str:
-    """The scheme's name led by its district's, unless the name says it already."""
-    district = scheme.district.name
+    """The scheme's name led by its district's (or city's), unless the name says it already."""
+    district = scheme.owner_name
     return scheme.name if scheme.name.startswith(district) else f"{district}{scheme.name}"
 
 
@@ -176,7 +176,7 @@ def ranking_xlsx(ranking: Ranking) -> bytes:
     for label, lines, fill in (("红榜", data.red, _RED_FILL), ("黑榜", data.black, _BLACK_FILL)):
         for line in lines:
             honor.append(
-                _scored(honor, [label, line.rank, line.unit.name, line.group, line.total], fill)
+                _scored(honor, [label, line.rank, line.party_name, line.group, line.total], fill)
             )
 
     steps = book.create_sheet("计算过程")
@@ -190,7 +190,7 @@ def ranking_xlsx(ranking: Ranking) -> bytes:
                     steps,
                     [
                         line.rank,
-                        line.unit.name,
+                        line.party_name,
                         line.group,
                         score["name"],
                         explained(score),
@@ -200,7 +200,7 @@ def ranking_xlsx(ranking: Ranking) -> bytes:
             )
         steps.append(
             _scored(
-                steps, [line.rank, line.unit.name, line.group, "总分", "各项得分之和", line.total]
+                steps, [line.rank, line.party_name, line.group, "总分", "各项得分之和", line.total]
             )
         )
     out = io.BytesIO()
@@ -274,8 +274,8 @@ def ranking_docx(ranking: Ranking) -> bytes:
     document.add_paragraph(data.subtitle).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     document.add_heading("一、红黑榜", level=1)
-    honor = [["红榜", line.rank, line.unit.name, line.total] for line in data.red]
-    honor += [["黑榜", line.rank, line.unit.name, line.total] for line in data.black]
+    honor = [["红榜", line.rank, line.party_name, line.total] for line in data.red]
+    honor += [["黑榜", line.rank, line.party_name, line.total] for line in data.black]
     _table(document, ["榜单", "名次", "单位", "总分"], honor, size=10.5, widths=[2.5, 2, 9, 3])
 
     document.add_heading("二、考核排名", level=1)
@@ -295,13 +295,13 @@ def ranking_docx(ranking: Ranking) -> bytes:
         for score in line.scores:
             rows.append(
                 [
-                    f"{line.rank}. {line.unit.name}",
+                    f"{line.rank}. {line.party_name}",
                     score["name"],
                     explained(score),
                     Decimal(score["score"]),
                 ]
             )
-        rows.append([f"{line.rank}. {line.unit.name}", "总分", "", line.total])
+        rows.append([f"{line.rank}. {line.party_name}", "总分", "", line.total])
     steps = _table(
         document, ["单位", "指标", "计算过程", "得分"], rows, size=8.5, widths=[5.5, 5.5, 12.5, 2.5]
     )

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery
 
 from baton.core.dates import end_of_day
+from baton.org.models import District
 from baton.policies.models import Application, Instalment
 from baton.projects.models import (
     Milestone,
@@ -48,6 +49,7 @@ class State:
     stage_id: int
     industry: str
     amount: Decimal  # 万元
+    district_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,20 +65,38 @@ class Case:
 
 
 class Facts:
-    def __init__(self, *, district, shares: dict[str, Decimal], start: dt.date, end: dt.date):
+    """The facts of a district's units, or with ``city`` of the city's districts, each
+    counted as a whole (every admitted project of the district, whoever holds it): the
+    credit of a case is then its district's, whole."""
+
+    def __init__(
+        self,
+        *,
+        district=None,
+        city=None,
+        shares: dict[str, Decimal],
+        start: dt.date,
+        end: dt.date,
+    ):
         self.start, self.end, self.shares = start, end, shares
-        self.district, self.district_id = district, district.pk
+        self.by_district = district is None
+        if self.by_district:
+            self.districts = list(District.objects.filter(city=city).order_by("code"))
+        else:
+            self.districts = [district]
+        self.district = district
+        self.district_ids = [d.pk for d in self.districts]
         self.begin_at, self.cutoff = end_of_day(start - dt.timedelta(days=1)), end_of_day(end)
         periods = ProjectPeriod.objects.filter(
-            district_id=district.pk,
+            district_id__in=self.district_ids,
             review_state=ReviewState.ADMITTED,
             valid_from__lt=self.cutoff,
         ).exclude(valid_to__lt=self.cutoff)
         # values_list() reads the MoneyField through from_db_value: 万元 Decimals.
         self.state = {
-            pid: State(unit, stage, industry or "", amount or Decimal(0))
-            for pid, unit, stage, industry, amount in periods.values_list(
-                "project_id", "unit_id", "stage_id", "industry__name", "investment"
+            pid: State(unit, stage, industry or "", amount or Decimal(0), district_id)
+            for pid, unit, stage, industry, amount, district_id in periods.values_list(
+                "project_id", "unit_id", "stage_id", "industry__name", "investment", "district_id"
             )
         }
         self.landing_stages = set(
@@ -88,7 +108,7 @@ class Facts:
         #: The relay runners of the projects counted so far (read on demand: a district
         #: holds thousands of projects, a period counts a few dozen).
         self.roles: dict[int, dict[str, int | None]] = {}
-        self._work: dict[dt.date, list[WorkRow]] = {}
+        self._work: dict[dt.date, list[tuple[int, WorkRow]]] = {}
 
     def _load_roles(self, project_ids) -> None:
         wanted = [pid for pid in dict.fromkeys(project_ids) if pid not in self.roles]
@@ -108,6 +128,8 @@ class Facts:
     # --- credit ------------------------------------------------------------------------
 
     def credit(self, project_id: int, mode: str) -> dict[int, Decimal]:
+        if self.by_district:
+            return {self.state[project_id].district_id: ONE}
         holder = self.state[project_id].unit_id
         roles = self.roles.get(project_id, {})
         if mode == "holder":
@@ -138,7 +160,7 @@ class Facts:
             return self._work_cases(WORK_METRICS[spec["metric"]], self.since(spec))
         mode = credit_mode(spec)
         ids = [pid for pid in getattr(self, f"_{spec['metric']}")(spec) if pid in self.state]
-        if mode != "holder":
+        if mode != "holder" and not self.by_district:
             self._load_roles(ids)
         cases = []
         for pid in ids:
@@ -153,11 +175,16 @@ class Facts:
         credited whole to the unit that did it (no project, no amount)."""
         since = since or EVER
         if since not in self._work:
-            scope = Scope(district=self.district)
-            self._work[since] = work_figures(scope=scope, since=since, as_of=self.end).rows
+            self._work[since] = [
+                (district.pk, row)
+                for district in self.districts
+                for row in work_figures(
+                    scope=Scope(district=district), since=since, as_of=self.end
+                ).rows
+            ]
         return [
-            Case(None, Decimal(0), "", {row.unit_id: ONE})
-            for row in self._work[since]
+            Case(None, Decimal(0), "", {district_id if self.by_district else row.unit_id: ONE})
+            for district_id, row in self._work[since]
             if row.unit_id is not None
             for _ in range(getattr(row, column))
         ]
@@ -167,8 +194,8 @@ class Facts:
         the sum of its entries of periods inside it (a year from its months). The credit
         of the case is the figure."""
         entries = EnteredFact.objects.filter(
-            district_id=self.district_id,
-            unit__isnull=False,
+            district_id__in=self.district_ids,
+            unit__isnull=self.by_district,
             name=name,
             period_start__gte=self.start,
             period_end__lte=self.end,
@@ -177,7 +204,8 @@ class Facts:
         inside: dict[int, list[EnteredFact]] = {}
         for entry in entries:
             whole = (entry.period_start, entry.period_end) == (self.start, self.end)
-            (exact if whole else inside).setdefault(entry.unit_id or 0, []).append(entry)
+            party = entry.district_id if self.by_district else entry.unit_id or 0
+            (exact if whole else inside).setdefault(party, []).append(entry)
         cases = []
         for unit_id in sorted(set(exact) | set(inside)):
             for entry in exact.get(unit_id) or inside[unit_id]:
@@ -202,7 +230,7 @@ class Facts:
             set(
                 ProjectEvent.objects.filter(
                     kind=ProjectEvent.Kind.ADMITTED,
-                    project__district_id=self.district_id,
+                    project__district_id__in=self.district_ids,
                     **self._in_period(spec),
                 ).values_list("project_id", flat=True)
             )
@@ -213,7 +241,7 @@ class Facts:
     def _milestone(self, kind, spec) -> list[int]:
         return sorted(
             Milestone.objects.filter(
-                kind=kind, project__district_id=self.district_id, **self._days(spec)
+                kind=kind, project__district_id__in=self.district_ids, **self._days(spec)
             ).values_list("project_id", flat=True)
         )
 
@@ -229,7 +257,7 @@ class Facts:
     def _landed(self, spec) -> list[int]:
         moves = ProjectEvent.objects.filter(
             kind=ProjectEvent.Kind.MOVED,
-            project__district_id=self.district_id,
+            project__district_id__in=self.district_ids,
             **self._in_period(spec),
         ).values_list("project_id", "new")
         return sorted({pid for pid, new in moves if new.get("stage") in self.landing_stages})
@@ -237,7 +265,7 @@ class Facts:
     def _leader_acts(self, spec) -> list[int]:
         # One case per act: a project visited twice counts twice.
         return list(
-            LeaderAct.objects.filter(project__district_id=self.district_id, **self._days(spec))
+            LeaderAct.objects.filter(project__district_id__in=self.district_ids, **self._days(spec))
             .order_by("date", "id")
             .values_list("project_id", flat=True)
         )
@@ -245,7 +273,7 @@ class Facts:
     # --- policy applications (one case per application, through its project) -------------
 
     def _applications(self):
-        return Application.objects.filter(district_id=self.district_id)
+        return Application.objects.filter(district_id__in=self.district_ids)
 
     def _policy_applied(self, spec) -> list[int]:
         return list(
@@ -285,7 +313,7 @@ class Facts:
     def _not_started(self, spec) -> list[int]:
         deadline = self.end - dt.timedelta(days=spec["days"])
         live = {pid for pid, s in self.state.items() if s.stage_id not in self.terminal_stages}
-        in_district = Milestone.objects.filter(project__district_id=self.district_id)
+        in_district = Milestone.objects.filter(project__district_id__in=self.district_ids)
         # Signed in the window (all time unless the rule says), and by the deadline.
         signed = set(
             in_district.filter(kind=Milestone.Kind.SIGNED, **self._days(spec))

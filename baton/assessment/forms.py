@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from baton.core.forms import confirm_field
 from baton.core.messages import INCOMPLETE_FORM
-from baton.org.models import Unit
+from baton.org.models import District, Unit
 from baton.projects.models import Industry
 
 from .config import (
@@ -131,12 +131,19 @@ class UnitsForm(forms.Form):
 
     def __init__(self, *args, scheme: Scheme, **kwargs):
         self.scheme = scheme
-        self.units = list(Unit.objects.promotion().filter(district=scheme.district, is_active=True))
-        members = {m.unit_id: m.group for m in scheme.units.all()}
+        self.units: list = (
+            list(District.objects.filter(city=scheme.city).order_by("code"))
+            if scheme.is_city
+            else list(Unit.objects.promotion().filter(district=scheme.district, is_active=True))
+        )
+        members = {m.party_id: m.group for m in scheme.units.all()}
         initial = {}
         for unit in self.units:
             initial[f"unit_{unit.pk}"] = unit.pk in members
-            default = "" if unit.kind == Unit.Kind.OFFICE else unit.get_kind_display()
+            if scheme.is_city or unit.kind == Unit.Kind.OFFICE:
+                default = ""
+            else:
+                default = unit.get_kind_display()
             initial[f"group_{unit.pk}"] = members.get(unit.pk, default)
         super().__init__(*args, initial=initial, **kwargs)
         for unit in self.units:
@@ -162,7 +169,7 @@ class UnitsForm(forms.Form):
             raise forms.ValidationError(NO_MEMBERS)
         return data
 
-    def members(self) -> dict[Unit, str]:
+    def members(self) -> dict:
         data = self.cleaned_data
         return {
             unit: (data.get(f"group_{unit.pk}") or "").strip()
@@ -624,25 +631,25 @@ class TargetsForm(forms.Form):
     def __init__(self, *args, scheme: Scheme, **kwargs):
         self.scheme = scheme
         self.slots = target_slots(scheme)
-        self.members = list(scheme.units.select_related("unit"))
+        self.members = list(scheme.units.select_related("unit", "district"))
         current = {
-            (t.indicator_id, t.unit_id, t.part): t.value
+            (t.indicator_id, t.party_id, t.part): t.value
             for t in Target.objects.filter(indicator__scheme=scheme)
         }
         initial = {"slots_key": self.key()}
         for member in self.members:
             for indicator, part, _label in self.slots:
-                value = current.get((indicator.pk, member.unit_id, part))
+                value = current.get((indicator.pk, member.party_id, part))
                 if value is not None:
-                    initial[self.cell(indicator, part, member.unit_id)] = text(value)
+                    initial[self.cell(indicator, part, member.party_id)] = text(value)
         super().__init__(*args, initial=initial, **kwargs)
         for member in self.members:
             for indicator, part, label in self.slots:
                 field = _decimal(
-                    f"{member.unit.name}：{indicator.name}", required=False, places=4, digits=16
+                    f"{member.party_name}：{indicator.name}", required=False, places=4, digits=16
                 )
-                field.widget.attrs["aria-label"] = f"{member.unit.name} {indicator.name} {label}"
-                self.fields[self.cell(indicator, part, member.unit_id)] = field
+                field.widget.attrs["aria-label"] = f"{member.party_name} {indicator.name} {label}"
+                self.fields[self.cell(indicator, part, member.party_id)] = field
 
     def counts(self) -> tuple[int, int]:
         """Return (targets filled, targets the scheme needs)."""
@@ -650,7 +657,7 @@ class TargetsForm(forms.Form):
         return sum(1 for name in cells if self.initial.get(name)), len(cells)
 
     def key(self) -> str:
-        units = ",".join(str(m.unit_id) for m in self.members)
+        units = ",".join(str(m.party_id) for m in self.members)
         return ";".join(f"{i.pk}:{part}" for i, part, _ in self.slots) + "|" + units
 
     @staticmethod
@@ -659,7 +666,7 @@ class TargetsForm(forms.Form):
 
     def rows(self):
         for member in self.members:
-            cells = [self[self.cell(i, part, member.unit_id)] for i, part, _ in self.slots]
+            cells = [self[self.cell(i, part, member.party_id)] for i, part, _ in self.slots]
             yield member, cells
 
     def clean_slots_key(self):
@@ -677,8 +684,8 @@ class TargetsForm(forms.Form):
     def values(self) -> dict[tuple[int, int, int], object]:
         data = self.cleaned_data
         return {
-            (indicator.pk, member.unit_id, part): data.get(
-                self.cell(indicator, part, member.unit_id)
+            (indicator.pk, member.party_id, part): data.get(
+                self.cell(indicator, part, member.party_id)
             )
             for member in self.members
             for indicator, part, _ in self.slots
@@ -782,7 +789,7 @@ class ManualScoreForm(forms.Form):
         self.indicators = {
             i.pk: i for i in scheme.indicators.filter(kind=Kind.MANUAL).order_by("order", "id")
         }
-        self.units = {m.unit_id: m.unit for m in scheme.units.select_related("unit")}
+        self.units = {m.party_id: m.party for m in scheme.units.select_related("unit", "district")}
         self.fields["indicator"].choices = [(pk, i.name) for pk, i in self.indicators.items()]
         self.fields["unit"].choices = [(pk, u.name) for pk, u in self.units.items()]
         for key in ("indicator", "unit"):

@@ -25,8 +25,19 @@ class Scheme(models.Model):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
 
+    #: A city scheme (no district) ranks the city's districts, each as a whole; a district
+    #: scheme ranks the district's units. ``city`` is always the owner's city.
+    city = models.ForeignKey(
+        "org.City", models.PROTECT, related_name="schemes", verbose_name=_("所属市")
+    )
     district = models.ForeignKey(
-        "org.District", models.PROTECT, related_name="schemes", verbose_name=_("所属区")
+        "org.District",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="schemes",
+        verbose_name=_("所属区"),
+        help_text=_("为空：市级方案，考核全市各区"),
     )
     name = models.CharField(_("方案名称"), max_length=100)
     version = models.PositiveIntegerField(_("版本"), default=1)
@@ -58,10 +69,15 @@ class Scheme(models.Model):
     class Meta:
         verbose_name = _("考核方案")
         verbose_name_plural = _("考核方案")
-        ordering = ["district", "name", "-version"]
+        ordering = ["city", "district", "name", "-version"]
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "name", "version"], name="scheme_version_once"
+            ),
+            models.UniqueConstraint(
+                fields=["city", "name", "version"],
+                condition=models.Q(district__isnull=True),
+                name="city_scheme_version_once",
             ),
         ]
 
@@ -72,6 +88,15 @@ class Scheme(models.Model):
     def is_frozen(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def is_city(self) -> bool:
+        """A city scheme: the assessed parties are the city's districts."""
+        return self.district_id is None
+
+    @property
+    def owner_name(self) -> str:
+        return self.district.name if self.district_id else self.city.name
+
     def stated_total(self) -> Decimal:
         """The scheme's 满分: the weights of its items, 加分项 not included."""
         return sum((i.weight for i in self.indicators.all() if not i.is_bonus), Decimal(0))
@@ -80,25 +105,67 @@ class Scheme(models.Model):
         return {"info": self.share_info, "talks": self.share_talks, "landing": self.share_landing}
 
 
-class SchemeUnit(models.Model):
-    """A unit the scheme assesses; ``group`` (园区, 乡镇 …) is the set it is compared within."""
+class Party(models.Model):
+    """An assessed party: a unit (a district scheme's) or a district as a whole (a city
+    scheme's); exactly one of the two is set."""
+
+    unit = models.ForeignKey(
+        "org.Unit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("单位")
+    )
+    district = models.ForeignKey(
+        "org.District",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("区"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def party_id(self) -> int:
+        return self.unit_id or self.district_id  # type: ignore[return-value]
+
+    @property
+    def party(self):
+        return self.unit if self.unit_id else self.district
+
+    @property
+    def party_name(self) -> str:
+        return self.party.name
+
+
+def one_party(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(unit__isnull=False, district__isnull=True)
+        | models.Q(unit__isnull=True, district__isnull=False),
+        name=name,
+    )
+
+
+class SchemeUnit(Party):
+    """A party the scheme assesses (a unit, or for a city scheme a district); ``group``
+    (园区, 乡镇 …) is the set it is compared within."""
 
     scheme = models.ForeignKey(
         Scheme, models.CASCADE, related_name="units", verbose_name=_("考核方案")
     )
-    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+", verbose_name=_("单位"))
     group = models.CharField(_("分组"), max_length=20, blank=True, help_text=_("如 园区、乡镇"))
 
     class Meta:
         verbose_name = _("被考核单位")
         verbose_name_plural = _("被考核单位")
-        ordering = ["scheme", "unit__order", "unit_id"]
+        ordering = ["scheme", "unit__order", "district__code", "unit_id"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "unit"], name="scheme_unit_once"),
+            models.UniqueConstraint(fields=["scheme", "district"], name="scheme_district_once"),
+            one_party("scheme_unit_one_party"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit}（{self.group}）" if self.group else str(self.unit)
+        return f"{self.party_name}（{self.group}）" if self.group else self.party_name
 
 
 class Indicator(models.Model):
@@ -135,13 +202,12 @@ class Indicator(models.Model):
         return f"{self.order}. {self.name}"
 
 
-class Target(models.Model):
-    """A unit's target for a ratio indicator; ``part`` numbers the parts of a compound one."""
+class Target(Party):
+    """A party's target for a ratio indicator; ``part`` numbers the parts of a compound one."""
 
     indicator = models.ForeignKey(
         Indicator, models.CASCADE, related_name="targets", verbose_name=_("指标")
     )
-    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+", verbose_name=_("单位"))
     part = models.PositiveSmallIntegerField(_("分项"), default=0)
     value = models.DecimalField(_("目标值"), max_digits=16, decimal_places=4)
 
@@ -150,19 +216,22 @@ class Target(models.Model):
         verbose_name_plural = _("目标任务")
         constraints = [
             models.UniqueConstraint(fields=["indicator", "unit", "part"], name="target_once"),
+            models.UniqueConstraint(
+                fields=["indicator", "district", "part"], name="target_district_once"
+            ),
+            one_party("target_one_party"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator} {self.unit}: {self.value}"
+        return f"{self.indicator} {self.party_name}: {self.value}"
 
 
-class ManualScore(models.Model):
-    """A reviewer's score for a unit on a manual indicator in one period, with its reason."""
+class ManualScore(Party):
+    """A reviewer's score for a party on a manual indicator in one period, with its reason."""
 
     indicator = models.ForeignKey(
         Indicator, models.CASCADE, related_name="manual_scores", verbose_name=_("指标")
     )
-    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+", verbose_name=_("单位"))
     period_start = models.DateField(_("考核期起"))
     period_end = models.DateField(_("考核期止"))
     rater = models.CharField(
@@ -183,10 +252,15 @@ class ManualScore(models.Model):
                 fields=["indicator", "unit", "period_start", "period_end", "rater"],
                 name="manual_score_once",
             ),
+            models.UniqueConstraint(
+                fields=["indicator", "district", "period_start", "period_end", "rater"],
+                name="manual_score_district_once",
+            ),
+            one_party("manual_score_one_party"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator} {self.unit}: {self.score}"
+        return f"{self.indicator} {self.party_name}: {self.score}"
 
 
 class Ranking(models.Model):
@@ -229,7 +303,7 @@ class Ranking(models.Model):
         return f"{self.scheme} {self.period_start}–{self.period_end}"
 
 
-class RankingLine(models.Model):
+class RankingLine(Party):
     """One unit's result: total, rank, and each indicator's score with its formula.
 
     ``scores`` is a list of ``{"indicator", "name", "score", "formula"}`` with scores as
@@ -239,7 +313,6 @@ class RankingLine(models.Model):
     ranking = models.ForeignKey(
         Ranking, models.CASCADE, related_name="lines", verbose_name=_("排名")
     )
-    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+", verbose_name=_("单位"))
     group = models.CharField(_("分组"), max_length=20, blank=True)
     rank = models.PositiveIntegerField(_("名次"))
     total = models.DecimalField(_("总分"), **SCORE)
@@ -248,13 +321,17 @@ class RankingLine(models.Model):
     class Meta:
         verbose_name = _("排名明细")
         verbose_name_plural = _("排名明细")
-        ordering = ["ranking", "rank", "unit__order", "unit_id"]
+        ordering = ["ranking", "rank", "unit__order", "district__code", "unit_id"]
         constraints = [
             models.UniqueConstraint(fields=["ranking", "unit"], name="ranking_line_once"),
+            models.UniqueConstraint(
+                fields=["ranking", "district"], name="ranking_line_district_once"
+            ),
+            one_party("ranking_line_one_party"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.rank}. {self.unit} {self.total}"
+        return f"{self.rank}. {self.party_name} {self.total}"
 
 
 class EnteredFact(models.Model):

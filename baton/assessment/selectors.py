@@ -7,6 +7,9 @@ Who sees what (DESIGN §1):
 - the district's leaders and its units' promoters read the published schemes (the rules
   they are assessed by) and the published rankings of their district; a city leader and
   the city reviewer those of every district of the city;
+- a city scheme (ranking the city's districts) is managed by the city office (市招商办,
+  the city reviewer) of its city, drafts and trial runs included; everyone else of the
+  city reads it once published;
 - the three administrators see nothing (三员分立).
 
 Outside a user's scope an object does not exist for them (404, never 403).
@@ -14,7 +17,7 @@ Outside a user's scope an object does not exist for them (404, never 403).
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from baton.accounts.areas import area_of
@@ -34,33 +37,61 @@ def _district_condition(user: User, prefix: str = "") -> Q | None:
     return None if area.is_empty else area.district_q(prefix)
 
 
+def _read_condition(user: User, prefix: str = "", status: str = "published") -> Q | None:
+    """The schemes (through ``prefix``) the user reads: district schemes of the user's
+    area, drafts only to the district's office; city schemes of the user's city, drafts
+    only to the city office."""
+    area = area_of(user)
+    if area.is_empty:
+        return None
+    published = Q(**{f"{prefix}status": status})
+    district = area.district_q(prefix) & Q(**{f"{prefix}district__isnull": False})
+    if user.role != Role.DISTRICT_OFFICE:
+        district &= published
+    city = Q(**{f"{prefix}city_id": area.city_id, f"{prefix}district__isnull": True})
+    if user.role != Role.CITY_REVIEWER:
+        city &= published
+    return district | city
+
+
 def manages(user: User, scheme: Scheme) -> bool:
-    """The district office of the scheme's district manages it (drafts, scores, rankings)."""
+    """The district office of the scheme's district manages it (drafts, scores, rankings);
+    a city scheme, the city office (市招商办) of its city."""
+    if not user.is_authenticated:
+        return False
+    if scheme.is_city:
+        return (
+            user.role == Role.CITY_REVIEWER
+            and user.city_id is not None
+            and user.city_id == scheme.city_id
+        )
     return (
-        user.is_authenticated
-        and user.role == Role.DISTRICT_OFFICE
+        user.role == Role.DISTRICT_OFFICE
         and user.district_id is not None
         and user.district_id == scheme.district_id
     )
 
 
 def may_manage_any(user: User) -> bool:
-    return user.is_authenticated and user.role == Role.DISTRICT_OFFICE and bool(user.district_id)
+    """A district office (its district's schemes) or a city office (its city's)."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.CITY_REVIEWER:
+        return bool(user.city_id)
+    return user.role == Role.DISTRICT_OFFICE and bool(user.district_id)
 
 
 def scheme_list(*, user: User, period_kind: str | None = None) -> QuerySet[Scheme]:
-    """Return the schemes the user may see: drafts only to the district office."""
-    where = _district_condition(user)
+    """Return the schemes the user may see: drafts only to the office that owns them."""
+    where = _read_condition(user)
     if where is None:
         return Scheme.objects.none()
-    if user.role != Role.DISTRICT_OFFICE:
-        where &= Q(status=Scheme.Status.PUBLISHED)
-    schemes = Scheme.objects.filter(where).select_related("district", "published_by")
+    schemes = Scheme.objects.filter(where).select_related("city", "district", "published_by")
     if period_kind:
         schemes = schemes.filter(period_kind=period_kind)
     return schemes.annotate(
         unit_count=Count("units", distinct=True), indicator_count=Count("indicators", distinct=True)
-    ).order_by("status", "district__code", "name", "-version")
+    ).order_by("status", F("district__code").asc(nulls_first=True), "name", "-version")
 
 
 def scheme_get(*, user: User, pk: int | str) -> Scheme:
@@ -84,14 +115,23 @@ def indicator_get(*, user: User, pk: int | str) -> Indicator:
 def ranking_list(
     *, user: User, scheme: Scheme | None = None, period_kind: str | None = None
 ) -> QuerySet[Ranking]:
-    """Return the rankings the user may see: trial runs (试算) only to the district office."""
-    where = _district_condition(user, "scheme__")
+    """Return the rankings the user may see: trial runs (试算) only to the office that
+    owns the scheme."""
+    where = _read_condition(user, "scheme__")
     if where is None:
         return Ranking.objects.none()
-    if user.role != Role.DISTRICT_OFFICE:
+    if not may_manage_any(user):
         where &= Q(status=Ranking.Status.PUBLISHED)
+    else:
+        # An office reads the trial runs of its own schemes only.
+        office_own = (
+            Q(scheme__district__isnull=True, scheme__city_id=user.city_id)
+            if user.role == Role.CITY_REVIEWER
+            else Q(scheme__district_id=user.district_id)
+        )
+        where &= Q(status=Ranking.Status.PUBLISHED) | office_own
     rankings = Ranking.objects.filter(where).select_related(
-        "scheme", "scheme__district", "published_by"
+        "scheme", "scheme__city", "scheme__district", "published_by"
     )
     if scheme is not None:
         rankings = rankings.filter(scheme=scheme)
@@ -114,7 +154,11 @@ class HonorRoll:
 
 
 def ranking_lines(*, ranking: Ranking) -> list[RankingLine]:
-    return list(ranking.lines.select_related("unit").order_by("rank", "unit__order", "unit_id"))
+    return list(
+        ranking.lines.select_related("unit", "district").order_by(
+            "rank", "unit__order", "district__code", "unit_id"
+        )
+    )
 
 
 def ranking_honor_roll(

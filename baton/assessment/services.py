@@ -5,16 +5,18 @@ in Chinese, writing nothing then.
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from baton.accounts.models import User
 from baton.audit.services import Event, audit_write
 from baton.core.messages import unknown_fields
-from baton.org.models import District, Unit
+from baton.org.models import City, District, Unit
 
 from . import engine
 from .config import Number, bad_kind, number, ratio_parts, validate_config
@@ -30,6 +32,9 @@ from .models import (
 )
 from .periods import period_label
 
+#: An assessed party: a unit of a district scheme, or a district of a city scheme.
+Party = Unit | District
+
 FROZEN = "考核方案“{name}”（第 {version} 版）已发布，不能修改；如需调整，请复制为新版本。"
 SCHEME_FIELDS = ("name", "period_kind", "share_info", "share_talks", "share_landing")
 NO_MEMBERS = "至少要选择一个被考核单位。"
@@ -41,8 +46,8 @@ ONLY_OFFICE = "只有本区的区招商办可以管理考核方案、人工评�
 _PERIOD_KINDS = "考核周期只能是月度、季度或年度。"
 
 
-def _outside(unit: Unit, scheme: Scheme) -> ValidationError:
-    return ValidationError(f"“{unit.name}”不属于{scheme.district.name}，不能纳入本方案考核。")
+def _outside(unit: "Unit | District", scheme: Scheme) -> ValidationError:
+    return ValidationError(f"“{unit.name}”不属于{scheme.owner_name}，不能纳入本方案考核。")
 
 
 def _check_draft(scheme: Scheme) -> None:
@@ -70,7 +75,8 @@ def clean_shares(values: dict) -> dict[str, Decimal]:
 @transaction.atomic
 def scheme_create(
     *,
-    district: District,
+    district: District | None = None,
+    city: City | None = None,
     name: str,
     period_kind: str,
     share_info: Number = "0.2",
@@ -85,8 +91,14 @@ def scheme_create(
     shares = clean_shares(
         {"share_info": share_info, "share_talks": share_talks, "share_landing": share_landing}
     )
-    last = Scheme.objects.filter(district=district, name=name).order_by("-version").first()
+    if (district is None) == (city is None):
+        raise ValueError("scheme_create: give the district, or the city of a city scheme")
+    if district is not None:
+        city = district.city
+    last = versions_of(city, district, name).first()
+    assert city is not None  # given, or the district's
     return Scheme.objects.create(
+        city=city,
         district=district,
         name=name,
         period_kind=period_kind,
@@ -106,11 +118,12 @@ def scheme_update(*, scheme: Scheme, changes: dict) -> Scheme:
     if merged["period_kind"] not in Scheme.PeriodKind.values:
         raise ValidationError({"period_kind": _PERIOD_KINDS})
     name = (merged["name"] or "").strip() or scheme.name
-    clash = Scheme.objects.filter(district=scheme.district, name=name, version=scheme.version)
+    clash = versions_of(scheme.city, scheme.district, name).filter(version=scheme.version)
     if clash.exclude(pk=scheme.pk).exists():
+        where = "本市" if scheme.is_city else "本区"
         raise ValidationError(
             {
-                "name": f"本区已有“{name}”第 {scheme.version} 版，请换一个名称，或复制该方案为新版本。"
+                "name": f"{where}已有“{name}”第 {scheme.version} 版，请换一个名称，或复制该方案为新版本。"
             }
         )
     scheme.name = name
@@ -121,36 +134,59 @@ def scheme_update(*, scheme: Scheme, changes: dict) -> Scheme:
     return scheme
 
 
+def _check_party(scheme: Scheme, party: Party) -> None:
+    """A district scheme assesses promotion units of its district; a city scheme the
+    districts of its city."""
+    if scheme.is_city:
+        if not isinstance(party, District) or party.city_id != scheme.city_id:
+            raise ValidationError(
+                f"“{party.name}”不是{scheme.city.name}的区，市级方案只考核本市各区。"
+            )
+        return
+    if not isinstance(party, Unit) or party.district_id != scheme.district_id:
+        raise _outside(party, scheme)
+    party.check_promotion()
+
+
+def party_fields(party: Party) -> dict:
+    """The model fields naming a party: ``{"unit": …}`` or ``{"district": …}``."""
+    return {"district": party} if isinstance(party, District) else {"unit": party}
+
+
 @transaction.atomic
-def scheme_unit_set(*, scheme: Scheme, unit: Unit, group: str = "") -> SchemeUnit:
-    """Assess ``unit`` under the scheme, in ``group`` (园区, 乡镇 …)."""
+def scheme_unit_set(*, scheme: Scheme, unit: Party, group: str = "") -> SchemeUnit:
+    """Assess ``unit`` (a unit; for a city scheme a district) under the scheme, in
+    ``group`` (园区, 乡镇 …)."""
     _check_draft(scheme)
-    if unit.district_id != scheme.district_id:
-        raise _outside(unit, scheme)
-    unit.check_promotion()
+    _check_party(scheme, unit)
     member, _ = SchemeUnit.objects.update_or_create(
-        scheme=scheme, unit=unit, defaults={"group": (group or "").strip()}
+        scheme=scheme, **party_fields(unit), defaults={"group": (group or "").strip()}
     )
     return member
 
 
 @transaction.atomic
-def scheme_units_set(*, scheme: Scheme, members: dict[Unit, str]) -> None:
-    """Make ``members`` ({unit: group}) the scheme's assessed units; the others leave it.
-
-    A unit that leaves takes its targets with it.
+def scheme_units_set(*, scheme: Scheme, members: dict[Party, str]) -> None:
+    """Make ``members`` ({unit or district: group}) the scheme's assessed parties; the
+    others leave it. A party that leaves takes its targets with it.
     """
     _check_draft(scheme)
     if not members:
         raise ValidationError(NO_MEMBERS)
     for unit, group in members.items():
-        if unit.district_id != scheme.district_id:
-            raise _outside(unit, scheme)
-        unit.check_promotion()
+        _check_party(scheme, unit)
         if len((group or "").strip()) > 20:
             raise ValidationError(f"“{unit.name}”的分组名称不能超过 20 个字。")
-    leaving = scheme.units.exclude(unit__in=list(members))
-    Target.objects.filter(indicator__scheme=scheme, unit_id__in=leaving.values("unit_id")).delete()
+    if scheme.is_city:
+        leaving = scheme.units.exclude(district__in=list(members))
+        Target.objects.filter(
+            indicator__scheme=scheme, district_id__in=leaving.values("district_id")
+        ).delete()
+    else:
+        leaving = scheme.units.exclude(unit__in=list(members))
+        Target.objects.filter(
+            indicator__scheme=scheme, unit_id__in=leaving.values("unit_id")
+        ).delete()
     leaving.delete()
     for unit, group in members.items():
         scheme_unit_set(scheme=scheme, unit=unit, group=group)
@@ -218,7 +254,7 @@ def indicator_update(*, indicator: Indicator, changes: dict) -> Indicator:
 
 
 @transaction.atomic
-def target_set(*, indicator: Indicator, unit: Unit, value: Number, part: int = 0) -> Target:
+def target_set(*, indicator: Indicator, unit: Party, value: Number, part: int = 0) -> Target:
     _check_draft(indicator.scheme)
     value = number(value, "目标值")
     if value <= 0:
@@ -226,7 +262,7 @@ def target_set(*, indicator: Indicator, unit: Unit, value: Number, part: int = 0
     if value >= 10**12 or value != value.quantize(Decimal("0.0001")):
         raise ValidationError({"value": "目标值过大，或超过 4 位小数。"})
     target, _ = Target.objects.update_or_create(
-        indicator=indicator, unit=unit, part=part, defaults={"value": value}
+        indicator=indicator, **party_fields(unit), part=part, defaults={"value": value}
     )
     return target
 
@@ -244,13 +280,13 @@ def targets_set(*, scheme: Scheme, values: dict[tuple[int, int, int], Number | N
     ``""`` clears one. Return how many targets the scheme has afterwards."""
     _check_draft(scheme)
     indicators = {i.pk: i for i in scheme.indicators.all()}
-    units = {m.unit_id: m.unit for m in scheme.units.select_related("unit")}
+    units = {m.party_id: m.party for m in scheme.units.select_related("unit", "district")}
     for (indicator_id, unit_id, part), value in values.items():
         indicator, unit = indicators.get(indicator_id), units.get(unit_id)
         if indicator is None or unit is None:
             raise ValidationError(STALE_TARGETS)
         if value is None or value == "":
-            Target.objects.filter(indicator=indicator, unit=unit, part=part).delete()
+            Target.objects.filter(indicator=indicator, **party_fields(unit), part=part).delete()
             continue
         try:
             target_set(indicator=indicator, unit=unit, value=value, part=part)
@@ -262,7 +298,7 @@ def targets_set(*, scheme: Scheme, values: dict[tuple[int, int, int], Number | N
 def scheme_problems(scheme: Scheme) -> list[str]:
     """Return what keeps a draft scheme from being published (empty: it may be)."""
     problems = []
-    units = list(scheme.units.values_list("unit_id", flat=True))
+    units = [m.party_id for m in scheme.units.all()]
     if not units:
         problems.append("尚未设置被考核单位")
     indicators = list(scheme.indicators.all())
@@ -275,7 +311,7 @@ def scheme_problems(scheme: Scheme) -> list[str]:
             problems.append(f"指标“{indicator.name}”：{exc.messages[0]}")
             continue
         if indicator.kind == Indicator.Kind.RATIO:
-            have = set(indicator.targets.values_list("unit_id", "part"))
+            have = {(t.party_id, t.part) for t in indicator.targets.all()}
             parts = [i for i, p in enumerate(ratio_parts(indicator.config)) if "over" not in p]
             if any((u, i) not in have for u in units for i in parts):
                 problems.append(f"指标“{indicator.name}”尚有单位未设目标任务")
@@ -296,32 +332,84 @@ def scheme_publish(*, scheme: Scheme, actor: User, at: dt.datetime | None = None
     return scheme
 
 
+def next_year_name(name: str) -> str:
+    """The name of next year's scheme: every year in it moved on by one (2024 → 2025)."""
+    moved = re.sub(r"(?<!\d)(19|20)(\d\d)(?!\d)", lambda m: str(int(m.group(0)) + 1), name)
+    return moved if moved != name else f"{name}（下一年度）"
+
+
 @transaction.atomic
-def scheme_copy(*, scheme: Scheme) -> Scheme:
-    """Return a new draft version with the scheme's units, indicators and targets."""
-    last = Scheme.objects.filter(district=scheme.district, name=scheme.name).order_by("-version")[0]
+def scheme_copy(
+    *, scheme: Scheme, district: District | None = None, next_year: bool = False
+) -> Scheme:
+    """Return a new draft with the scheme's parties, indicators and targets in one step:
+    the next version (the default); next year's scheme (``next_year``: the years in its
+    name moved on, version 1 unless that name exists); or the same scheme for another
+    ``district`` of a district scheme (its units matched by name, the others left out)."""
+    if district is not None and scheme.is_city:
+        raise ValidationError("市级方案考核全市各区，不能复制到某个区。")
+    target_district = district or scheme.district
+    name = next_year_name(scheme.name) if next_year else scheme.name
+    last = versions_of(scheme.city if district is None else district.city, target_district, name)
+    last_version = last.values_list("version", flat=True).first() or 0
     copy = Scheme.objects.create(
-        district=scheme.district,
-        name=scheme.name,
-        version=last.version + 1,
+        city=district.city if district is not None else scheme.city,
+        district=target_district,
+        name=name,
+        version=last_version + 1,
         period_kind=scheme.period_kind,
         share_info=scheme.share_info,
         share_talks=scheme.share_talks,
         share_landing=scheme.share_landing,
         copied_from=scheme,
     )
+    moved = _moved_parties(scheme, district)
     for member in scheme.units.all():
-        SchemeUnit.objects.create(scheme=copy, unit_id=member.unit_id, group=member.group)
+        if member.party_id in moved:
+            SchemeUnit.objects.create(
+                scheme=copy, **party_fields(moved[member.party_id]), group=member.group
+            )
     for indicator in scheme.indicators.all():
         targets = list(indicator.targets.all())
         indicator.pk = None
         indicator.scheme = copy
         indicator.save()
         Target.objects.bulk_create(
-            Target(indicator=indicator, unit_id=t.unit_id, part=t.part, value=t.value)
+            Target(
+                indicator=indicator, **party_fields(moved[t.party_id]), part=t.part, value=t.value
+            )
             for t in targets
+            if t.party_id in moved
         )
     return copy
+
+
+def _moved_parties(scheme: Scheme, district: District | None) -> dict[int, Party]:
+    """{party id in the scheme: the party in the copy}: the same, or for another district
+    its units of the same name (or short name) that still promote."""
+    members = list(scheme.units.select_related("unit", "district"))
+    if district is None or district.pk == scheme.district_id:
+        return {m.party_id: m.party for m in members}
+    there: dict[str, Unit] = {}
+    for unit in Unit.objects.filter(district=district, is_active=True):
+        there.setdefault(unit.name, unit)
+        if unit.short_name:
+            there.setdefault(unit.short_name, unit)
+    moved: dict[int, Party] = {}
+    for m in members:
+        if m.unit is None:
+            continue
+        found = there.get(m.unit.name) or there.get(m.unit.short_name or m.unit.name)
+        if found is not None and found not in moved.values():
+            moved[m.party_id] = found
+    return moved
+
+
+def versions_of(city: City | None, district: District | None, name: str) -> QuerySet[Scheme]:
+    """The versions of a scheme name of the district (or of the city, for a city scheme)."""
+    found = Scheme.objects.filter(name=name)
+    found = found.filter(district=district) if district else found.filter(city=city, district=None)
+    return found.order_by("-version")
 
 
 @transaction.atomic
@@ -341,7 +429,7 @@ def _check_period(start: dt.date, end: dt.date) -> None:
 def manual_score_set(
     *,
     indicator: Indicator,
-    unit: Unit,
+    unit: Party,
     period_start: dt.date,
     period_end: dt.date,
     score: Number,
@@ -353,7 +441,7 @@ def manual_score_set(
     _check_period(period_start, period_end)
     if indicator.kind != Indicator.Kind.MANUAL:
         raise ValidationError(f"指标“{indicator.name}”不是人工评分指标。")
-    if not indicator.scheme.units.filter(unit=unit).exists():
+    if not indicator.scheme.units.filter(**party_fields(unit)).exists():
         raise ValidationError(f"“{unit.name}”不是本方案的被考核单位。")
     reason = (reason or "").strip()
     if not reason:
@@ -371,7 +459,7 @@ def manual_score_set(
         raise ValidationError("该考核期的排名已发布，不能再修改评分。")
     entry, _ = ManualScore.objects.update_or_create(
         indicator=indicator,
-        unit=unit,
+        **party_fields(unit),
         period_start=period_start,
         period_end=period_end,
         rater=(rater or "").strip(),
@@ -407,7 +495,7 @@ def ranking_compute(
     RankingLine.objects.bulk_create(
         RankingLine(
             ranking=ranking,
-            unit_id=line.unit_id,
+            **({"district_id": line.unit_id} if scheme.is_city else {"unit_id": line.unit_id}),
             group=line.group,
             rank=line.rank,
             total=line.total,
@@ -490,7 +578,8 @@ def source_of(text: str) -> str:
 @transaction.atomic
 def entered_fact_set(
     *,
-    unit: Unit,
+    unit: Unit | None = None,
+    district: District | None = None,
     name: str,
     period_start: dt.date,
     period_end: dt.date,
@@ -499,8 +588,11 @@ def entered_fact_set(
     reason: str,
     actor: User | None,
 ) -> EnteredFact:
-    """Enter (or correct) a unit's figure of a period, with its source and reason; the
-    change is in the audit log with the figure before and after."""
+    """Enter (or correct) a unit's figure of a period (or, with ``district``, the whole
+    district's, for a city scheme), with its source and reason; the change is in the
+    audit log with the figure before and after."""
+    if (unit is None) == (district is None):
+        raise ValueError("entered_fact_set: give the unit, or the district as a whole")
     _check_period(period_start, period_end)
     name = (name or "").strip()
     if not name or len(name) > 40:
@@ -512,13 +604,14 @@ def entered_fact_set(
     reason = (reason or "").strip()
     if not reason:
         reason = f"据{EnteredFact.Source(source).label}数据"
+    party = {"unit": unit} if unit is not None else {"district": district, "unit": None}
     entry = EnteredFact.objects.filter(
-        unit=unit, name=name, period_start=period_start, period_end=period_end
+        **party, name=name, period_start=period_start, period_end=period_end
     ).first()
     before = entered_note(entry) if entry else None
     if entry is None:
         entry = EnteredFact(
-            district_id=unit.district_id,
+            district_id=unit.district_id if unit is not None else district.pk,  # type: ignore[union-attr]
             unit=unit,
             name=name,
             period_start=period_start,

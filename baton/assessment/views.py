@@ -24,7 +24,7 @@ from baton.core.views import add_errors
 from baton.jobs.models import Job
 from baton.jobs.selectors import job_for
 from baton.jobs.views import progress_context
-from baton.org.models import Unit
+from baton.org.models import District, Unit
 
 from . import services
 from .describe import describe
@@ -72,6 +72,14 @@ def _manageable(request, pk) -> Scheme:
     return scheme
 
 
+def _owner(user) -> dict:
+    """The owner of a scheme the user creates: a city office's city (a city scheme
+    ranking its districts), else the district office's district."""
+    if user.role == user.Role.CITY_REVIEWER:
+        return {"city": user.city}
+    return {"district": user.district}
+
+
 def _conflict(request, message: str, back: str):
     context = {"message": message, "back": back, "page_title": "不能修改"}
     return render(request, "assessment/assessment_conflict.html", context, status=409)
@@ -99,16 +107,17 @@ def index(request):
     kind = request.GET.get("period_kind", "")
     kind = kind if kind in Scheme.PeriodKind.values else ""
     rankings = list(ranking_list(user=user, period_kind=kind or None)[:100])
+    schemes = list(scheme_list(user=user, period_kind=kind or None))
     for ranking in rankings:
         ranking.label = period_label(ranking.period_start, ranking.period_end)
     context = {
         "page_title": "考核排名",
-        "schemes": scheme_list(user=user, period_kind=kind or None),
+        "schemes": schemes,
         "rankings": rankings,
         "kinds": Scheme.PeriodKind.choices,
         "kind": kind,
         "may_create": may_manage_any(user),
-        "many_districts": not user.district_id,
+        "many_districts": not user.district_id or any(s.is_city for s in schemes),
     }
     return render(request, "assessment/assessment_index.html", context)
 
@@ -120,11 +129,13 @@ def index(request):
 @login_required
 def scheme_create(request):
     if not may_manage_any(request.user):
-        raise PermissionDenied("只有区招商办可以新建考核方案。")
+        raise PermissionDenied(
+            "只有区招商办（本区方案）或市招商办（考核各区的市级方案）可以新建考核方案。"
+        )
     form = SchemeForm(_posted(request), initial={"period_kind": "month"})
     if form.is_bound and form.is_valid():
         try:
-            scheme = services.scheme_create(district=request.user.district, **form.values())
+            scheme = services.scheme_create(**_owner(request.user), **form.values())
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -148,10 +159,10 @@ def _scheme_context(request, scheme: Scheme, **extra) -> dict:
     indicators = list(scheme.indicators.order_by("order", "id"))
     for indicator in indicators:
         indicator.rule = describe(indicator)
-    members = list(scheme.units.select_related("unit"))
+    members = list(scheme.units.select_related("unit", "district"))
     groups: dict[str, list] = {}
     for member in members:
-        groups.setdefault(member.group or "未分组", []).append(member.unit)
+        groups.setdefault(member.group or "未分组", []).append(member.party)
     rankings = list(ranking_list(user=request.user, scheme=scheme))
     for ranking in rankings:
         ranking.label = period_label(ranking.period_start, ranking.period_end)
@@ -181,6 +192,14 @@ def _scheme_context(request, scheme: Scheme, **extra) -> dict:
             problems=[] if scheme.is_frozen else services.scheme_problems(scheme),
             rank_form=extra.pop("rank_form", None) or PeriodForm(scheme=scheme),
             publish_form=extra.pop("publish_form", None) or ConfirmForm(label=PUBLISH_CONFIRM),
+            next_year_name=services.next_year_name(scheme.name),
+            other_districts=[]
+            if scheme.is_city
+            else list(
+                District.objects.filter(city=scheme.city_id)
+                .exclude(pk=scheme.district_id)
+                .order_by("code")
+            ),
         )
     context.update(extra)
     return context
@@ -289,8 +308,33 @@ def scheme_copy(request, pk):
     scheme = _manageable(request, pk)
     if _unconfirmed(request):
         return _scheme_refusal(request, scheme, "请通过“复制为新版本”按钮提交。")
-    copy = services.scheme_copy(scheme=scheme)
-    messages.success(request, f"已复制为“{copy}”（草稿），可修改后发布。")
+    to = request.POST.get("to", "version")
+    if to == "next_year":
+        copy = services.scheme_copy(scheme=scheme, next_year=True)
+    elif to.startswith("district:") and not scheme.is_city:
+        district = (
+            District.objects.filter(city=scheme.city, pk=to.partition(":")[2] or 0)
+            .exclude(pk=scheme.district_id)
+            .first()
+            if to.partition(":")[2].isdigit()
+            else None
+        )
+        if district is None:
+            return _scheme_refusal(request, scheme, "请选择本市的另一个区。")
+        copy = services.scheme_copy(scheme=scheme, district=district)
+        messages.success(
+            request,
+            f"已复制到{district.name}：“{copy}”（草稿，含目标任务；按名称对应的单位 "
+            f"{copy.units.count()} 个），由{district.name}招商办修改后发布。",
+        )
+        return redirect("assessment:index")
+    elif to == "version" and scheme.is_frozen:
+        copy = services.scheme_copy(scheme=scheme)
+    else:
+        return _scheme_refusal(request, scheme, "请选择复制为新版本、下一年度或本市的另一个区。")
+    messages.success(
+        request, f"已复制为“{copy.name}”（第 {copy.version} 版，草稿，含目标任务），可修改后发布。"
+    )
     return redirect("assessment:scheme", copy.pk)
 
 
@@ -444,7 +488,7 @@ def _score_saved(request, form: ManualScoreForm, period) -> bool:
         after=after,
     )
     messages.success(
-        request, f"已记录{entry.unit.name}“{entry.indicator.name}”得分 {entry.score}。"
+        request, f"已记录{entry.party_name}“{entry.indicator.name}”得分 {entry.score}。"
     )
     return True
 
@@ -457,7 +501,7 @@ def _score_initial(request, scheme: Scheme) -> dict:
 def _score_of(values: dict, period) -> dict:
     entry = ManualScore.objects.filter(
         indicator=values["indicator"],
-        unit=values["unit"],
+        **services.party_fields(values["unit"]),
         rater=values["rater"],
         period_start=period.start,
         period_end=period.end,
@@ -467,11 +511,11 @@ def _score_of(values: dict, period) -> dict:
 
 def _score_tables(scheme: Scheme, period) -> list[dict]:
     """Per manual indicator: its raters, and per unit the score and reason of each."""
-    members = list(scheme.units.select_related("unit"))
+    members = list(scheme.units.select_related("unit", "district"))
     tables = []
     for indicator in scheme.indicators.filter(kind=Indicator.Kind.MANUAL).order_by("order", "id"):
         entries = {
-            (m.unit_id, m.rater): m
+            (m.party_id, m.rater): m
             for m in ManualScore.objects.filter(
                 indicator=indicator, period_start=period.start, period_end=period.end
             ).select_related("entered_by")
@@ -486,8 +530,8 @@ def _score_tables(scheme: Scheme, period) -> list[dict]:
             raters = [""]
         rows = [
             {
-                "unit": m.unit,
-                "cells": [(rater, entries.get((m.unit_id, rater))) for rater in raters],
+                "unit": m.party,
+                "cells": [(rater, entries.get((m.party_id, rater))) for rater in raters],
             }
             for m in members
         ]
@@ -548,7 +592,7 @@ def ranking_detail(request, pk):
     for line in lines:  # each item score counted from projects opens the list behind it
         for score in line.scores:
             indicator = indicators.get(score.get("indicator"))
-            score["links"] = item_links(ranking, indicator, line.unit_id) if indicator else []
+            score["links"] = item_links(ranking, indicator, line.party_id) if indicator else []
             score["bounded"] = bounded_text(score)
     roll = honor_roll(lines)
     managed = manages(request.user, scheme)
@@ -674,7 +718,7 @@ FIGURES_PER_PAGE = 50
 
 
 def _figures_office(request):
-    if not may_manage_any(request.user):
+    if request.user.role != request.user.Role.DISTRICT_OFFICE or not request.user.district_id:
         raise PermissionDenied(ONLY_OFFICE_FIGURES)
     return request.user.district
 

@@ -2427,7 +2427,7 @@ POLICY: dict[str, Web | Api] = {
     # or city; schemes, indicators and rankings as assessment_page says.
     "assessment/": Web("assessment:index", ("GET",), role_page(BUSINESS)),
     "assessment/schemes/new/": Web(
-        "assessment:scheme_create", ("GET", "POST"), role_page({OFFICE}, 400)
+        "assessment:scheme_create", ("GET", "POST"), role_page({OFFICE, CITY}, 400)
     ),
     "assessment/schemes/<int:pk>/": Web(
         "assessment:scheme", ("GET",), assessment_page(manage=False), "schemes"

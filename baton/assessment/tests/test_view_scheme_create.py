@@ -51,11 +51,18 @@ def test_it_refuses_bad_input_and_writes_nothing(client, w, change, message):
     assert state() == before
 
 
-@pytest.mark.parametrize("persona", ["promoter", "leader", "reviewer", "sys_admin"])
-def test_it_is_the_district_office_alone_that_creates(client, w, persona):
+@pytest.mark.parametrize("persona", ["promoter", "leader", "sys_admin"])
+def test_it_is_the_district_or_city_office_alone_that_creates(client, w, persona):
     response = login(client, getattr(w, persona)).post(url("scheme_create"), GOOD)
     assert response.status_code == 403
     assert not Scheme.objects.exists()
+
+
+def test_the_city_office_creates_a_city_scheme(client, w):
+    response = login(client, w.reviewer).post(url("scheme_create"), GOOD)
+    scheme = Scheme.objects.get()
+    assert response.status_code == 302
+    assert (scheme.city, scheme.district, scheme.is_city) == (w.city, None, True)
 
 
 def test_it_rejects_the_wrong_method(client, w):

@@ -121,7 +121,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         lines = engine.compute(scheme=found, period_start=span.start, period_end=span.end)
-        names = {m.unit_id: m.unit.name for m in found.units.select_related("unit")}
+        names = {m.party_id: m.party_name for m in found.units.select_related("unit", "district")}
         rows = [
             {
                 "party": names[line.unit_id],
