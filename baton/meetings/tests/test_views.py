@@ -173,3 +173,14 @@ def test_the_list_pages_by_month(w):
     assert two.status_code == 200 and "第 2 / 2 页" in two.content.decode()
     assert "<html" not in two.content.decode()
     assert office.get("/meetings/?page=x").status_code == 200
+
+
+def test_a_supervision_decision_waits_for_the_units_report_before_it_closes(w):
+    meeting = services.meeting_create(actor=w.office)
+    decision = services.decision_record(
+        meeting=meeting, actor=w.office, text="推进签约", deadline=in_days(9), project=w.p1,
+        owner_person=w.leader_person,
+    )  # fmt: skip
+    page = client_of(w.office).get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "待交办单位报送办理情况" in page
+    assert f"/meetings/decisions/{decision.pk}/close/" not in page
