@@ -11,6 +11,7 @@ Everything is aggregated in the database; Python only shapes a few dozen result 
 
 import datetime as dt
 import hashlib
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -70,6 +71,8 @@ TOP = 15
 #: only the work figures (activities, trips, receptions, claims) and the outcomes (results,
 #: promises) may lag this long.
 CACHE_SECONDS = 60
+#: How long a request waits for another's build of the same cockpit before building it.
+WAIT_SECONDS = 30
 
 
 # --- the page's figures -------------------------------------------------------------------
@@ -272,12 +275,29 @@ def cockpit_cached(
     *, scope: Scope, as_of: dt.date, user, idle_days: int = IDLE_DAYS, fresh: bool = False
 ) -> Cockpit:
     """``cockpit_build``, kept in the cache under ``cockpit_key`` for ``CACHE_SECONDS``;
-    ``fresh`` builds it anew (for a user who has just changed something)."""
+    ``fresh`` builds it anew (for a user who has just changed something).
+
+    One request builds a missing cockpit while the others asking for it wait for its
+    result (up to ``WAIT_SECONDS``), so that sixteen leaders opening the page together
+    cost one build, not sixteen."""
     key = cockpit_key(scope=scope, as_of=as_of, user=user, idle_days=idle_days)
     board = None if fresh else cache.get(key)
-    if board is None:
+    if board is not None:
+        return board
+    building = f"{key}:building"
+    if not fresh and not cache.add(building, 1, WAIT_SECONDS):
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            board = cache.get(key)
+            if board is not None:
+                return board
+    try:
         board = cockpit_build(scope=scope, as_of=as_of, user=user, idle_days=idle_days)
         cache.set(key, board, CACHE_SECONDS)
+    finally:
+        if not fresh:
+            cache.delete(building)
     return board
 
 

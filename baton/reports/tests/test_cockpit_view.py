@@ -241,3 +241,21 @@ def test_a_successful_change_leaves_the_cookie_and_a_refusal_does_not(client, w)
     assert refused.status_code >= 400 and "baton_wrote" not in refused.cookies
     done = client.post(f"/projects/{project.code}/note/", {"text": "已电话沟通"})
     assert done.status_code == 302 and done.cookies["baton_wrote"]["max-age"] == 10
+
+
+def test_a_request_waits_for_the_cockpit_another_is_building(w, h, builds):
+    import datetime as dt
+    import threading
+
+    from django.core.cache import cache
+
+    from baton.reports import cockpit
+    from baton.reports.selectors import Scope
+
+    scope, day = Scope(district=w.district), dt.date(2019, 8, 31)
+    key = cockpit.cockpit_key(scope=scope, as_of=day, user=w.office)
+    cache.add(f"{key}:building", 1, 30)  # another request is building it
+    built = "另一个请求建好的驾驶舱"
+    threading.Timer(0.3, lambda: cache.set(key, built, 60)).start()
+    assert cockpit.cockpit_cached(scope=scope, as_of=day, user=w.office) == built
+    assert builds == []
