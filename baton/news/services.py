@@ -21,7 +21,8 @@ from baton.companies.names import SIMILAR, name_key, similarity
 from baton.companies.services import company_create, same_code
 from baton.core.dates import local_date
 from baton.leads import services as leads
-from baton.leads.models import ACTIVE, Lead, Source
+from baton.leads.matching import earlier_leads
+from baton.leads.models import Lead, Source
 from baton.leads.rules import visible_leads
 from baton.org.models import Unit
 
@@ -80,11 +81,12 @@ def library_match(district_id: int, name: str, uscc: str) -> Company | None:
     return best
 
 
-def open_leads(company: Company | None) -> list[int]:
+def open_leads(company: Company | None, amount: Decimal | None) -> list[int]:
+    """The district's open leads a lead for ``company`` would collide with (撞车), by the
+    leads' own rule (``leads.matching.earlier_leads``)."""
     if company is None:
         return []
-    leads_ = Lead.objects.filter(district_id=company.district_id, status__in=ACTIVE)
-    return list(leads_.filter(company_id=company.pk).order_by("id").values_list("pk", flat=True))
+    return [lead.pk for lead in earlier_leads(company, "", amount)]
 
 
 @transaction.atomic
@@ -133,7 +135,7 @@ def draft_create(
         stage=found.stage or "",
         sentence=found.sentence[:2000],
         company=company,
-        open_leads=open_leads(company),
+        open_leads=open_leads(company, found.amount_wan),
         created_by=actor,
         created_at=at,
         **values,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from baton.accounts.areas import area_of, units_in
 from baton.core.money import plain, yi_exact
 from baton.core.views import add_errors, deny
+from baton.leads.matching import library_project
 from baton.leads.models import ACTIVE
 from baton.leads.rules import visible_leads
 from baton.leads.services import DuplicateLead
@@ -160,8 +161,14 @@ def _forms(user, draft: Draft, data=None, which: str = "") -> dict:
 
 
 def _detail(request, draft, forms, status=200):
+    in_library = (
+        library_project(draft.company, f"{draft.name}投资项目", draft.amount)
+        if draft.company is not None and draft.is_pending
+        else None
+    )
     context = {
         "draft": draft,
+        "in_library": in_library,
         "forms": forms,
         "can_decide": rules.can_decide(request.user, draft),
         "events": draft.events.select_related("actor"),

@@ -115,3 +115,21 @@ def test_a_promoter_cannot_decide_and_another_district_cannot_see(client, w):
 def test_it_rejects_the_wrong_method(client, w, name, method):
     client.force_login(w.office)
     assert getattr(client, method)(reverse(name)).status_code == 405
+
+
+def test_the_draft_page_warns_of_a_project_already_in_talks(client, w):
+    from baton.leads.tests.helpers import company
+    from baton.testing import make_project, stage
+
+    from .helpers import CATL_NAME
+
+    company(w)
+    project = make_project(
+        w, name="储能基地", investment="80000", investor=CATL_NAME, stage=stage("negotiating")
+    )
+    client.force_login(w.promoter)
+    client.post(reverse("news:draft_new"), {"text": REPORT, "name": CATL_NAME})
+    draft = Draft.objects.get()
+    client.force_login(w.office)
+    page = client.get(reverse("news:draft", args=[draft.pk])).content.decode()
+    assert f"项目库中已有该企业在谈的项目 {project.code}「储能基地」" in page
