@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from baton.core.api import Error, Id, In, IsoDate, QueryId, Text, refuse_unknown_params
+from baton.core.api import Error, Id, In, IsoDate, QueryId, Ref, Text, refuse_unknown_params
 from baton.org.models import Person, Unit
 from baton.projects.models import Project
 
@@ -38,11 +38,6 @@ MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 class MeetingFilters(Schema):
     page: Annotated[int, Field(ge=1, le=1_000_000)] = Field(1, description="页码（从 1 起）")
     size: Annotated[int, Field(ge=1, le=MAX_SIZE)] = Field(20, description="每页条数")
-
-
-class Ref(Schema):
-    id: int
-    name: str
 
 
 class AgendaOut(Schema):
