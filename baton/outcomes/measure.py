@@ -18,10 +18,11 @@ years and quarters that ended by the date.
   promise: at least the promise is **kept**, less is **broken**, with the gap. With no
   figure yet, it waits for the figures (待核查) for ``GRACE_DAYS`` after the check date,
   then it is broken (逾期未报送).
-- Before its check date the promise is **at risk** when the figure so far is below
-  ``AT_RISK_SHARE`` (80%) of the promise pro-rated over the time from signing (or from
-  the promise's recording) to the check date; otherwise 待核查 (or already kept, for
-  an amount reached early).
+- Before its check date the promise is **at risk** when the figure at the end of the
+  last quarter is below ``AT_RISK_SHARE`` (80%) of the promise pro-rated over the time
+  from signing (or from the promise's recording) to the check date; otherwise 待核查 (or
+  already kept, for an amount reached early). Measured by quarter, the state changes at
+  most once a quarter, so the daily check writes no event on the days between.
 - A start or production deadline is kept when 开工 / 投产 is recorded on or before it,
   broken when it is recorded later (the gap in days) or not at all by the check date,
   and at risk in the last ``DEADLINE_WARNING_DAYS`` days before the deadline.
@@ -128,6 +129,15 @@ def cumulative_investment(results: list[Result], by: dt.date) -> Decimal | None:
             total += row.investment
             seen = True
     return total if seen else None
+
+
+def last_quarter_end(day: dt.date) -> dt.date:
+    """The last day of the latest quarter ended on or before ``day``."""
+    for quarter in (4, 3, 2, 1):
+        month, last = QUARTER_END[quarter]
+        if (day.month, day.day) >= (month, last):
+            return dt.date(day.year, month, last)
+    return dt.date(day.year - 1, 12, 31)
 
 
 def last_full_year(day: dt.date) -> int:
@@ -247,6 +257,9 @@ def evaluate(promise: Promise, facts: Facts, as_of: dt.date) -> Finding:
             gap,
             f"{label} {_fmt(actual)} {unit}，低于承诺 {_fmt(target)} {unit}，差 {_fmt(gap)} {unit}。",
         )
+    # Before the check, measured at the last quarter's end: the figures come by period,
+    # and the state (its text, its gap) then changes once a quarter, not every day.
+    as_of = last_quarter_end(as_of)
     actual = _measure(promise, facts, as_of)
     if actual is None:
         return Finding(Status.PENDING, None, None, "尚无效益数据。")
@@ -265,7 +278,7 @@ def evaluate(promise: Promise, facts: Facts, as_of: dt.date) -> Finding:
             Status.AT_RISK,
             actual,
             gap,
-            f"{label} {_fmt(actual)} {unit}，不足按进度应达 {_fmt(expected)} {unit} 的 80%。",
+            f"{label} {_fmt(actual)} {unit}，不足按进度应达 {_fmt(expected)} {unit}的 80%。",
         )
     return Finding(Status.PENDING, actual, None, f"{label} {_fmt(actual)} {unit}，进度正常。")
 

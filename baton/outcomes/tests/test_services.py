@@ -183,9 +183,12 @@ def test_at_risk_before_the_check_date_is_below_80_percent_pro_rated(w):
     row = promise(project, kind="fixed_investment", target="10000", due_on=dt.date(2027, 1, 1))
     result(project, year=2025, quarter=1, investment="3000")
     facts = measure.Facts.of(project)
-    # 2026-01-01: half the time (730 days) gone → 5000 expected, 80% = 4000 > 3000.
+    # Measured at the last quarter's end, 2025-12-31: 364 of 730 days gone → 10000 × 364 /
+    # 730 = 4986.3014 expected, 80% of it 3989.04 > 3000: at risk, 1986.3014 short.
     found = measure.evaluate(row, facts, dt.date(2026, 1, 1))
-    assert found.status == Status.AT_RISK and found.gap == D("2000.0000")
+    assert found.status == Status.AT_RISK and found.gap == D("1986.3014")
+    # The same all quarter long: the daily check changes nothing between quarter ends.
+    assert measure.evaluate(row, facts, dt.date(2026, 3, 30)) == found
     # Earlier, 180 days: 2466 expected, 3000 is on track.
     assert measure.evaluate(row, facts, dt.date(2025, 6, 30)).status == Status.PENDING
     # Reached early: kept.
