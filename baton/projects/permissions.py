@@ -123,21 +123,28 @@ NOT_RECEIVER = "只有接收单位的招商员可以接收或拒绝交接；该�
 NOT_GIVER = "只有交出单位或区招商办可以撤回待接收的交接；该项目没有待接收的交接。"
 
 
-def can_answer_handoff(user: User, project: Project) -> bool:
-    """Accept or decline the project's pending handoff: the receiving unit's staff only."""
+#: ``handoff`` not given: read the project's pending handoff.
+_READ = object()
+
+
+def _pending(project: Project, handoff):
     from .selectors import pending_handoff
 
-    handoff = pending_handoff(project)
+    return pending_handoff(project) if handoff is _READ else handoff
+
+
+def can_answer_handoff(user: User, project: Project, handoff=_READ) -> bool:
+    """Accept or decline the project's pending handoff: the receiving unit's staff only.
+    ``handoff``: the pending one (or None), when the caller has just read it."""
+    handoff = _pending(project, handoff)
     return (
         handoff is not None and user.role == Role.UNIT_STAFF and user.unit_id == handoff.to_unit_id
     )
 
 
-def can_withdraw_handoff(user: User, project: Project) -> bool:
+def can_withdraw_handoff(user: User, project: Project, handoff=_READ) -> bool:
     """Take back the pending handoff: the giving unit's staff or the district office."""
-    from .selectors import pending_handoff
-
-    if pending_handoff(project) is None:
+    if _pending(project, handoff) is None:
         return False
     return holds(user, project) or office_of(user, project)
 

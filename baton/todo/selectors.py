@@ -120,6 +120,15 @@ def menu_count(request: HttpRequest) -> tuple[int, bool] | None:
     督办's report, a problem's answer) shows in the count that long after. A page that
     reads the list itself (the 工作台) counts that list.
     """
+    if hasattr(request, "_todo_menu_count"):  # the menu asks for the count and the overdue
+        counted: tuple[int, bool] | None = getattr(request, "_todo_menu_count")  # noqa: B009
+        return counted  # flag, on the desktop's and the phone's menus
+    counted = _menu_count(request)
+    setattr(request, "_todo_menu_count", counted)  # noqa: B010  (HttpRequest declares no slot)
+    return counted
+
+
+def _menu_count(request: HttpRequest) -> tuple[int, bool] | None:
     user = request.user
     if not isinstance(user, User) or user.is_admin_role or area_of(user).is_empty:
         return None

@@ -192,7 +192,7 @@ def _page_parts(request, project: Project) -> dict:
         "co_units": list(project.co_units.all()),
         "milestones": _milestones(project),
         "timeline": _timeline(project, user),
-        "can": _abilities(user, project),
+        "can": _abilities(user, project, handoff),
     }
 
 
@@ -202,20 +202,22 @@ def project_timeline(request, code):
     """The timeline alone, for the page to fetch again when another app's dialog (a
     problem, a 督办) wrote to it."""
     project = project_get(user=request.user, code=code)
-    context = {"project": project, "can": _abilities(request.user, project)}
+    can = _abilities(request.user, project, pending_handoff(project))
+    context = {"project": project, "can": can}
     context["timeline"] = _timeline(project, request.user)
     return render(request, "projects/_timeline.html", context)
 
 
-def _abilities(user, project: Project) -> dict:
+def _abilities(user, project: Project, handoff) -> dict:
+    """What ``user`` may do on the page; ``handoff``: the project's pending one, or None."""
     terminal = project.stage.is_terminal
     return {
         "edit": permissions.can_edit(user, project),
         "submit": permissions.can_submit(user, project) and not terminal,
         "move": permissions.can_move(user, project),
-        "handoff": permissions.can_hand_off(user, project) and pending_handoff(project) is None,
-        "answer_handoff": permissions.can_answer_handoff(user, project),
-        "withdraw_handoff": permissions.can_withdraw_handoff(user, project),
+        "handoff": permissions.can_hand_off(user, project) and handoff is None,
+        "answer_handoff": permissions.can_answer_handoff(user, project, handoff),
+        "withdraw_handoff": permissions.can_withdraw_handoff(user, project, handoff),
         "milestone": permissions.can_record_milestone(user, project) and not terminal,
         "note": permissions.can_add_note(user, project),
         "review": permissions.can_review(user, project),
