@@ -15,11 +15,13 @@ responsible unit, and holds the project's policy payments while it stays broken
 """
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from baton.accounts.models import User
@@ -94,7 +96,7 @@ def clean_promise(values: dict) -> dict:
     errors: dict[str, list[str]] = {}
     out: dict[str, Any] = {}
 
-    def take(name: str, fn) -> None:
+    def take(name: str, fn: Callable[[Any], Any]) -> None:
         try:
             out[name] = fn(values.get(name))
         except ValidationError as exc:
@@ -472,7 +474,7 @@ def check_summary(total: int, changed: int, broken: int) -> str:
 # --- the payment guard --------------------------------------------------------------------------
 
 
-def broken_promises(project_id: int):
+def broken_promises(project_id: int) -> QuerySet[Promise]:
     return Promise.objects.filter(project_id=project_id, status=Status.BROKEN)
 
 
