@@ -16,6 +16,10 @@ import zipfile
 MAX_BYTES = 20 * 1024 * 1024
 
 
+#: What can be read, said after a refusal.
+READABLE = "可读取的是文本（.txt）、网页（.html）、Word（.docx）和文字版 PDF。"
+
+
 class ReadError(ValueError):
     """The input cannot be read as a text; the message says why, in Chinese."""
 
@@ -49,7 +53,7 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             pass
     if b"\x00" in data[:65536]:
-        raise ReadError("这不是文本文件（含有二进制内容），请上传文本、网页、.docx 或 PDF 文件。")
+        raise ReadError(f"这不是文本文件（含有二进制内容）；{READABLE}")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -94,7 +98,7 @@ def _docx(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():
-                raise ReadError("这不是 Word（.docx）文件，请上传文本、网页、.docx 或 PDF 文件。")
+                raise ReadError(f"这不是 Word（.docx）文件；{READABLE}")
         document = Document(io.BytesIO(data))
     except ReadError:
         raise
