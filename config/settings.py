@@ -155,7 +155,10 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 #: Who may read /metrics (baton/ops/metrics.py): the monitoring servers' addresses or networks.
-BATON_METRICS_ALLOWED = env_list("BATON_METRICS_ALLOWED", "127.0.0.1,::1")
+try:
+    BATON_METRICS_ALLOWED = parse_networks(env_list("BATON_METRICS_ALLOWED", "127.0.0.1,::1"))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"BATON_METRICS_ALLOWED 须为逗号分隔的地址或网段：{exc}") from None
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
