@@ -144,3 +144,14 @@ def test_baohan_makes_subsets_and_quotes_hold_no_count():
 def test_a_branch_is_one_company():
     names = [c.name for c in extract("与中广核风电有限公司华南分公司签订协议。").companies]
     assert names == ["中广核风电有限公司华南分公司"]
+
+
+def test_it_names_the_most_specific_place_most_named():
+    from baton.news.places import Place, find_place
+
+    nav = "福州|厦门|莆田|泉州|漳州\n厦门翔安：……翔安区入库项目……翔安"
+    assert find_place(nav).code == "350213"
+    assert find_place("淮南经开区 2018年招商情况，淮南市").code == "340400"
+    assert find_place("今日无事") is None
+    extra = (Place("999901", "示例区", 3),)
+    assert find_place("示例区签约项目3个", extra).code == "999901"
