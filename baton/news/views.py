@@ -26,6 +26,7 @@ from .markup import marked
 from .models import Draft
 from .reconcile import describe, reconcile
 from .selectors import library_places
+from .services import MAX_TEXT
 
 PER_PAGE = 20
 NO_NEWS_FOR_ROLE = "您的角色不使用读新闻。"
@@ -64,10 +65,12 @@ def read(request):
         context |= {
             "reading": reading,
             "marked": marked(reading),
-            "draft_forms": [
-                (company, DraftForm(initial={**data, "name": company.name, "file": None}))
-                for company in reading.companies
-            ],
+            # One form for the list: the text once, a button per company (its name).
+            "draft_form": DraftForm(
+                initial={k: data.get(k) or "" for k in ("text", "title", "source_url")}
+            ),
+            "too_long": len(data["text"]) > MAX_TEXT,
+            "max_text": MAX_TEXT,
             "district": district,
             "check": check,
             "narrowed": district is not None and not user_covers(user, Scope(district=district)),

@@ -133,3 +133,12 @@ def test_the_draft_page_warns_of_a_project_already_in_talks(client, w):
     client.force_login(w.office)
     page = client.get(reverse("news:draft", args=[draft.pk])).content.decode()
     assert f"项目库中已有该企业在谈的项目 {project.code}「储能基地」" in page
+
+
+def test_a_text_too_long_to_keep_is_read_but_not_offered_as_leads(client, w):
+    from ..services import MAX_TEXT
+
+    page = read(client, w.promoter, text=REPORT + "。" * MAX_TEXT).content.decode()
+    assert "mk-company" in page
+    assert f"全文超过 {MAX_TEXT} 字，不能提交为线索" in page
+    assert 'name="name" value=' not in page
