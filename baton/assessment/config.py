@@ -127,18 +127,15 @@ def _metric(spec, where: str, *, measure: bool) -> None:
         name = spec.get("name")
         if not isinstance(name, str) or not name.strip() or len(name) > 40:
             raise ValidationError(f"{where}的录入数据须以 name 写明指标名称（不超过 40 个字）。")
-    if metric in POLICY_METRICS and spec.get("measure", "count") != "count":
+    counted_only = metric in WORK_METRICS or metric in POLICY_METRICS or metric == ENTERED
+    if counted_only and spec.get("measure", "count") != "count":
         raise ValidationError(f"{where}的统计口径“{METRICS[metric]}”只能按个数计量。")
-    if metric in WORK_METRICS or metric == ENTERED:
-        if spec.get("measure", "count") != "count":
-            raise ValidationError(f"{where}的统计口径“{METRICS[metric]}”只能按个数计量。")
-        if any(
-            spec.get(key) not in (None, "", [])
-            for key in ("min_amount", "max_amount", "industries")
-        ):
-            raise ValidationError(
-                f"{where}的统计口径“{METRICS[metric]}”不是项目，不能按金额或行业筛选。"
-            )
+    if (metric in WORK_METRICS or metric == ENTERED) and any(
+        spec.get(key) not in (None, "", []) for key in ("min_amount", "max_amount", "industries")
+    ):
+        raise ValidationError(
+            f"{where}的统计口径“{METRICS[metric]}”不是项目，不能按金额或行业筛选。"
+        )
     if measure and spec.get("measure", "count") not in MEASURES:
         raise ValidationError(
             f"{where}的计量“{spec.get('measure')}”无效，可选：count、amount、amount_yi。"

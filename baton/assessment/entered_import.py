@@ -22,7 +22,7 @@ from baton.org.models import District, Unit
 
 from .models import EnteredFact
 from .periods import parse_period
-from .services import entered_fact_set, source_of
+from .services import ENTERED_NAME, entered_fact_set, source_of
 
 COLUMNS = {
     "party": ("被考核对象", "被考核单位", "单位"),
@@ -88,14 +88,14 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
                 break
     missing = [COLUMNS[k][0] for k in REQUIRED if k not in where]
     if missing:
-        raise ImportRefused([f"第 1 行应为表头，缺少列：{'、'.join(missing)}。"])
+        raise ImportRefused([f"表头（第 1 行）缺少列：{'、'.join(missing)}。"])
     rows = []
     for number, row in enumerate(table[1:], start=2):
         values = {k: _text(row[i]) if i < len(row) else "" for k, i in where.items()}
         if any(values.values()):
             rows.append((number, values))
         if len(rows) > MAX_ROWS:
-            raise ImportRefused([f"一次最多导入 {MAX_ROWS} 行，请分批导入。"])
+            raise ImportRefused([f"文件超过 {MAX_ROWS} 行，请分成几个文件导入。"])
     if not rows:
         raise ImportRefused(["文件中没有数据行。"])
     return rows
@@ -137,7 +137,7 @@ def import_entered(*, data: bytes, filename: str, districts, actor: User | None)
                 period = None
             name = values["name"]
             if not name or len(name) > 40:
-                bad("name", "指标名称不能为空，且不超过 40 个字。")
+                bad("name", ENTERED_NAME)
             value = None
             try:
                 value = Decimal(values["value"].replace(",", ""))

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from baton.org.models import City, District, Unit
+from baton.policies.exchange import unknown_key
 
 from . import services
 from .config import number, validate_config
@@ -115,7 +116,7 @@ def scheme_clean(data) -> tuple[Clean | None, list[str]]:
         errors.append(f"{name or '（缺少方案名称）'}：{message}")
 
     for key in sorted(set(data) - SCHEME_KEYS):
-        bad(f"未知的字段“{key}”。")
+        bad(unknown_key(key))
     if not name or len(name) > 100:
         bad("缺少方案名称（name），或超过 100 个字。")
     district, city = None, None
@@ -197,7 +198,7 @@ def scheme_clean(data) -> tuple[Clean | None, list[str]]:
 def _indicator(item, where: str, units: dict) -> tuple[dict | None, list[str]]:
     if not isinstance(item, dict):
         return None, [f"{where} 应为对象。"]
-    errors = [f"{where}：未知的字段“{key}”。" for key in sorted(set(item) - INDICATOR_KEYS)]
+    errors = [f"{where}：{unknown_key(key)}" for key in sorted(set(item) - INDICATOR_KEYS)]
     name = _text(item.get("name"))
     if name:
         where = f"{where}“{name}”"

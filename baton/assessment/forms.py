@@ -30,7 +30,14 @@ from .config import (
 from .describe import subject
 from .models import EnteredFact, Indicator, Scheme, Target
 from .periods import QUARTERS, last_closed, parse_period, period_of
-from .services import NO_MEMBERS, REASON_REQUIRED, STALE_TARGETS, TARGET_POSITIVE
+from .services import (
+    ENTERED_NAME,
+    ENTERED_SOURCE,
+    NO_MEMBERS,
+    REASON_REQUIRED,
+    STALE_TARGETS,
+    TARGET_POSITIVE,
+)
 
 Kind = Indicator.Kind
 #: The metrics the form offers (an entered figure is named in the JSON config).
@@ -40,6 +47,7 @@ JSON_KINDS = (Kind.WEIGHTED_SUM, Kind.BRACKET_SHORTFALL)
 HUNDRED = Decimal(100)
 MAX_ROWS = 12
 _RATER_TOO_LONG = "评分方名称不能超过 40 个字。"
+NAME_REQUIRED = "请填写指标名称。"
 
 
 def _windowed(config: dict) -> bool:
@@ -199,7 +207,7 @@ class IndicatorForm(forms.Form):
         label="指标名称",
         max_length=100,
         error_messages={
-            "required": "请填写指标名称。",
+            "required": NAME_REQUIRED,
             "max_length": "指标名称不能超过 100 个字。",
         },
     )
@@ -846,7 +854,7 @@ class EnteredFactForm(forms.Form):
         label="指标",
         max_length=40,
         help_text="如 实际利用外资、到位资金、弄虚作假；考核指标以同一名称引用",
-        error_messages={"required": "请填写指标名称。", "max_length": "指标名称不能超过 40 个字。"},
+        error_messages={"required": NAME_REQUIRED, "max_length": ENTERED_NAME},
     )
     period = forms.CharField(
         label="期间",
@@ -873,7 +881,7 @@ class EnteredFactForm(forms.Form):
             required="请选择。", invalid_choice="不是本区的单位，请刷新页面后重试。"
         )
         self.fields["source"].error_messages.update(
-            required="请选择。", invalid_choice="来源只能是 文件、统计局、商务局 或 其他部门。"
+            required="请选择。", invalid_choice=ENTERED_SOURCE
         )
 
     def clean_period(self):
@@ -901,7 +909,7 @@ class EnteredUploadForm(forms.Form):
     file = forms.FileField(
         label="文件",
         help_text="xlsx 或 csv，第 1 行为表头：被考核对象、期间、指标、数值、来源（可加 说明）",
-        error_messages={"required": "请选择文件。", "empty": "文件是空的。"},
+        error_messages={"required": "请选择录入数据文件。", "empty": "所选文件是空的。"},
     )
 
     def clean_file(self):

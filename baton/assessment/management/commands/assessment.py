@@ -17,9 +17,13 @@ from ...periods import parse_period, period_label
 MAX_BYTES = 2 * 1024 * 1024
 
 
+def missing(path: Path) -> CommandError:
+    return CommandError(f"文件 {path} 不存在。")
+
+
 def read_json(path: Path):
     if not path.is_file():
-        raise CommandError(f"找不到文件 {path}。")
+        raise missing(path)
     if path.stat().st_size > MAX_BYTES:
         raise CommandError(f"{path} 过大，考核方案文件不能超过 2 MB。")
     try:
@@ -91,7 +95,7 @@ class Command(BaseCommand):
     def _facts(self, *, file, district=None, **_):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"找不到文件 {path}。")
+            raise missing(path)
         if path.stat().st_size > 20 * MAX_BYTES:
             raise CommandError(f"{path} 过大，不能超过 40 MB。")
         districts = districts_named(district)
