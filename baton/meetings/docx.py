@@ -32,6 +32,7 @@ from baton.reports.docx import (
 )
 
 from .models import Meeting
+from .services import plain
 
 RED = RGBColor(0xE6, 0x00, 0x12)
 
@@ -76,9 +77,10 @@ def _who(rows) -> str:
         if row.person is not None:
             unit = row.unit.name if row.unit else (row.person.unit.name if row.person.unit else "")
             title = row.person.title
-            names.append(f"{unit}{title}{row.person.name}" if (unit or title) else row.person.name)
+            name = f"{unit}{title}{row.person.name}" if (unit or title) else row.person.name
+            names.append(plain(name))
         else:
-            names.append(row.unit.name)
+            names.append(plain(row.unit.name))
     return "、".join(names)
 
 
@@ -91,25 +93,29 @@ def minutes_docx(meeting: Meeting) -> bytes:
     _page(section)
     _footers(document, section)
     _red_head(document, meeting)
-    _title(document, f"{meeting.title}会议纪要")
+    _title(document, plain(f"{meeting.title}会议纪要"))
 
     when = chinese_date(meeting.date) if meeting.date else "（未填写）"
     if meeting.time:
         when += meeting.time
     chair = meeting.chair
     document.add_paragraph(
-        f"{when}，{chair.title if chair else ''}{chair.name if chair else ''}"
-        f"{'主持召开' if chair else '召开'}{meeting.month_label}招商工作例会"
-        f"{'（' + meeting.place + '）' if meeting.place else ''}，"
-        f"听取{meeting.month_label}全区招商项目推进情况汇报，研究部署下步工作。现将会议议定事项纪要如下："
+        plain(
+            f"{when}，{chair.title if chair else ''}{chair.name if chair else ''}"
+            f"{'主持召开' if chair else '召开'}{meeting.month_label}招商工作例会"
+            f"{'（' + meeting.place + '）' if meeting.place else ''}，"
+            f"听取{meeting.month_label}全区招商项目推进情况汇报，研究部署下步工作。现将会议议定事项纪要如下："
+        )
     ).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
 
     document.add_heading("一、会议议程", level=1)
     for item in meeting.agenda.order_by("order", "id"):
-        document.add_paragraph(f"{item.order}．{item.text}").alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        document.add_paragraph(
+            plain(f"{item.order}．{item.text}")
+        ).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
 
     document.add_heading("二、会议纪要", level=1)
-    _text(document, meeting.minutes)
+    _text(document, plain(meeting.minutes))
 
     document.add_heading("三、议定事项", level=1)
     decisions = list(
@@ -121,9 +127,8 @@ def minutes_docx(meeting: Meeting) -> bytes:
         if d.supervision_id and person:
             person = f"{person}（督办）"
         project = f"{d.project.code} {d.project.name}" if d.project_id else ""
-        rows.append(
-            [str(d.number), d.text, d.owner_unit.name, person, project, f"{d.deadline:%Y-%m-%d}"]
-        )
+        cells = [str(d.number), d.text, d.owner_unit.name, person, project]
+        rows.append([*map(plain, cells), f"{d.deadline:%Y-%m-%d}"])
     _table(
         document,
         tables.Table(["序号", "决定事项", "责任单位", "责任人", "项目", "办结时限"], rows),
@@ -145,7 +150,7 @@ def minutes_docx(meeting: Meeting) -> bytes:
         line.paragraph_format.first_line_indent = Pt(0)
         head = line.add_run("缺席：")
         _fonts(head._r.get_or_add_rPr(), "黑体")
-        line.add_run("、".join(f"{_who([a])}（{a.reason}）" for a in absent))
+        line.add_run(plain("、".join(f"{_who([a])}（{a.reason}）" for a in absent)))
 
     day = meeting.date or timezone.localdate()
     document.add_paragraph().paragraph_format.first_line_indent = Pt(0)

@@ -14,6 +14,7 @@ closed here by the office with a note.
 """
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -78,8 +79,20 @@ LABELS = {
 # --- checking what was given -----------------------------------------------------------
 
 
+#: Characters no text of a meeting keeps: Word cannot write them (the minutes' .docx) and
+#: the API refuses them (``core.api``). A page's form may carry them, pasted from Word or
+#: a chat: its line and page breaks (\x0b, \x0c) become new lines, the rest goes.
+_BREAKS = re.compile(r"[\x0b\x0c]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def plain(value: Any) -> str:
+    """The text as a meeting keeps it: no control character but tab and line ends."""
+    return _CONTROL.sub("", _BREAKS.sub("\n", str(value or "")))
+
+
 def _text(field: str, value: Any, *, required: bool = True, label: str | None = None) -> str:
-    text = str(value or "").replace("\x00", "").strip()
+    text = plain(value).strip()
     label = label or LABELS[field]
     if required and not text:
         raise ValidationError({field: [fill_in(label)]})
