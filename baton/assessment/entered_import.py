@@ -109,11 +109,18 @@ def _units(districts) -> dict[str, list[Unit]]:
     return by_name
 
 
-def import_entered(*, data: bytes, filename: str, districts, actor: User | None) -> Result:
-    """Import the file's rows for units of ``districts``; ImportRefused (every error,
-    nothing written) unless every row is good."""
+def _districts(districts) -> dict[str, list]:
+    return {d.name: [d] for d in districts}
+
+
+def import_entered(
+    *, data: bytes, filename: str, districts, actor: User | None, by_district: bool = False
+) -> Result:
+    """Import the file's rows for units of ``districts`` (``by_district``: for the
+    districts themselves, each as a whole); ImportRefused (every error, nothing written)
+    unless every row is good."""
     rows = read_rows(data, filename)
-    units = _units(districts)
+    units = _districts(districts) if by_district else _units(districts)
     result, errors, seen = Result(), [], {}
 
     with transaction.atomic():
@@ -126,7 +133,8 @@ def import_entered(*, data: bytes, filename: str, districts, actor: User | None)
             if not values["party"]:
                 bad("party", "不能为空。")
             elif not found:
-                bad("party", f"“{values['party']}”不是本区的单位。")
+                where = "本市的区" if by_district else "本区的单位"
+                bad("party", f"“{values['party']}”不是{where}。")
             elif len(found) > 1:
                 names = "、".join(sorted({u.district.name for u in found}))
                 bad("party", f"“{values['party']}”在{names}都有，请分区导入。")
@@ -158,12 +166,17 @@ def import_entered(*, data: bytes, filename: str, districts, actor: User | None)
                 bad("party", f"与第 {seen[key]} 行重复（同一单位、期间、指标）。")
                 continue
             seen[key] = number
+            party = {"district": found[0]} if by_district else {"unit": found[0]}
             existed = EnteredFact.objects.filter(
-                unit=found[0], name=name, period_start=period.start, period_end=period.end
+                **party,
+                unit__isnull=by_district,
+                name=name,
+                period_start=period.start,
+                period_end=period.end,
             ).exists()
             try:
                 entered_fact_set(
-                    unit=found[0],
+                    **party,
                     name=name,
                     period_start=period.start,
                     period_end=period.end,

@@ -6,6 +6,7 @@ published scheme or ranking is refused with the reason (409). Bad input re-rende
 form with Chinese messages (400) and changes nothing.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
@@ -713,51 +714,72 @@ def ranking_docx(request, pk):
 
 # --- entered figures ---------------------------------------------------------------------
 
-ONLY_OFFICE_FIGURES = "只有区招商办可以录入和导入考核数据。"
+ONLY_OFFICE_FIGURES = (
+    "只有区招商办（本区单位的数据）或市招商办（各区整体的数据）可以录入和导入考核数据。"
+)
 FIGURES_PER_PAGE = 50
 
 
-def _figures_office(request):
-    if request.user.role != request.user.Role.DISTRICT_OFFICE or not request.user.district_id:
+@dataclass
+class FiguresOwner:
+    """Whose figures a page shows: a district office's units', or a city office's
+    districts' (each as a whole, for its city schemes)."""
+
+    districts: list
+    parties: list
+    by_district: bool
+
+    def rows(self):
+        return EnteredFact.objects.filter(
+            district__in=self.districts, unit__isnull=self.by_district
+        )
+
+
+def _figures_office(request) -> FiguresOwner:
+    user = request.user
+    if user.role == user.Role.CITY_REVIEWER and user.city_id:
+        districts = list(District.objects.filter(city_id=user.city_id).order_by("code"))
+        return FiguresOwner(districts, districts, True)
+    if user.role != user.Role.DISTRICT_OFFICE or not user.district_id:
         raise PermissionDenied(ONLY_OFFICE_FIGURES)
-    return request.user.district
+    units = list(Unit.objects.filter(district_id=user.district_id).order_by("order", "pk"))
+    return FiguresOwner([user.district], units, False)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def figures(request):
-    """录入数据: the district's entered figures (统计局、商务局、文件…), one entered here or
-    a file imported; a scheme's indicator counts them by name."""
-    district = _figures_office(request)
-    units = list(Unit.objects.filter(district=district).order_by("order", "pk"))
+    """录入数据: the entered figures (统计局、商务局、文件…) of the district's units — or, for
+    the city office, of its districts as a whole — one entered here or a file imported; a
+    scheme's indicator counts them by name."""
+    owner = _figures_office(request)
     initial = {"source": EnteredFact.Source.STATS}
-    form = EnteredFactForm(_posted(request), units=units, initial=initial)
+    form = EnteredFactForm(_posted(request), units=owner.parties, initial=initial)
     if form.is_bound and form.is_valid():
+        values = form.values()
+        party = values.pop("unit")
         try:
-            entry = services.entered_fact_set(**form.values(), actor=request.user)
+            entry = services.entered_fact_set(
+                **services.party_fields(party), **values, actor=request.user
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, f"已录入{entry.party_name}“{entry.name}”{num(entry.value)}。")
             return redirect("assessment:figures")
-    return _figures_page(request, district, form, EnteredUploadForm())
+    return _figures_page(request, owner, form, EnteredUploadForm())
 
 
-def _figures_page(request, district, form, upload, *, errors=(), status=None):
-    rows = EnteredFact.objects.filter(district=district).select_related("unit", "entered_by")
+def _figures_page(request, owner: FiguresOwner, form, upload, *, errors=(), status=None):
+    rows = owner.rows().select_related("unit", "district", "entered_by")
     name = request.GET.get("name", "").strip()
     if name:
         rows = rows.filter(name=name)
-    rows = rows.order_by("-period_end", "name", "unit__order", "unit_id", "pk")
+    rows = rows.order_by("-period_end", "name", "district__code", "unit__order", "unit_id", "pk")
     page = Paginator(rows, FIGURES_PER_PAGE).get_page(request.GET.get("page"))
     for entry in page:
         entry.label = period_label(entry.period_start, entry.period_end)
-    names = (
-        EnteredFact.objects.filter(district=district)
-        .order_by("name")
-        .values_list("name", flat=True)
-        .distinct()
-    )
+    names = owner.rows().order_by("name").values_list("name", flat=True).distinct()
     context = {
         "page_title": "录入数据",
         "form": form,
@@ -766,6 +788,7 @@ def _figures_page(request, district, form, upload, *, errors=(), status=None):
         "names": list(names),
         "name": name,
         "import_errors": list(errors),
+        "by_district": owner.by_district,
     }
     bad = form.errors or upload.errors or errors
     return render(
@@ -777,19 +800,22 @@ def _figures_page(request, district, form, upload, *, errors=(), status=None):
 @login_required
 def figures_upload(request):
     """导入: the whole file or nothing; each error names its row and column."""
-    district = _figures_office(request)
-    units = list(Unit.objects.filter(district=district).order_by("order", "pk"))
-    form = EnteredFactForm(initial={"source": EnteredFact.Source.STATS}, units=units)
+    owner = _figures_office(request)
+    form = EnteredFactForm(initial={"source": EnteredFact.Source.STATS}, units=owner.parties)
     upload = EnteredUploadForm(request.POST, request.FILES)
     if not upload.is_valid():
-        return _figures_page(request, district, form, upload)
+        return _figures_page(request, owner, form, upload)
     file = upload.cleaned_data["file"]
     try:
         result = import_entered(
-            data=file.read(), filename=file.name, districts=[district], actor=request.user
+            data=file.read(),
+            filename=file.name,
+            districts=owner.districts,
+            actor=request.user,
+            by_district=owner.by_district,
         )
     except ImportRefused as exc:
-        return _figures_page(request, district, form, upload, errors=exc.messages)
+        return _figures_page(request, owner, form, upload, errors=exc.messages)
     messages.success(request, result.summary)
     return redirect("assessment:figures")
 
@@ -798,8 +824,7 @@ def figures_upload(request):
 @login_required
 def figure_delete(request, pk):
     """Delete an entered figure (confirmed); the rankings published keep their record."""
-    district = _figures_office(request)
-    entry = EnteredFact.objects.filter(pk=pk, district=district).first()
+    entry = _figures_office(request).rows().filter(pk=pk).first()
     if entry is None:
         raise Http404("录入数据不存在或您无权查看。")
     if not ConfirmForm(request.POST).is_valid():

@@ -1467,7 +1467,10 @@ class Figure:
 
 
 def figure_page(p: Persona, method: str, obj: Figure) -> Expect:
-    """The district office's own (403 to every other role, 404 another district's)."""
+    """A unit's figure: its district office's own (404 to another district's office and to
+    the city office, whose figures are the districts' as a whole; 403 to other roles)."""
+    if p.role == CITY:
+        return 404
     if p.role != OFFICE:
         return 403
     if p.district != obj.district:
@@ -2489,9 +2492,11 @@ POLICY: dict[str, Web | Api] = {
     "assessment/rankings/<int:pk>/docx/": Web(
         "assessment:ranking_docx", ("GET",), assessment_page(manage=False), "rankings"
     ),
-    "assessment/figures/": Web("assessment:figures", ("GET", "POST"), role_page({OFFICE}, 400)),
+    "assessment/figures/": Web(
+        "assessment:figures", ("GET", "POST"), role_page({OFFICE, CITY}, 400)
+    ),
     "assessment/figures/upload/": Web(
-        "assessment:figures_upload", ("POST",), role_page({OFFICE}, 400)
+        "assessment:figures_upload", ("POST",), role_page({OFFICE, CITY}, 400)
     ),
     "assessment/figures/<int:pk>/delete/": Web(
         "assessment:figure_delete", ("POST",), figure_page, "figures"

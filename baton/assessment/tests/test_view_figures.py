@@ -73,17 +73,20 @@ def test_an_upload_is_all_or_nothing_with_each_error_named(client, w):
     assert EnteredFact.objects.get().value == 100
 
 
-def test_only_the_district_office_enters_and_deletes_its_own(client, w):
+def test_only_its_office_enters_and_deletes_a_units_figure(client, w):
     login(client, w.office)
     client.post(
         URL,
         {"unit": w.town.pk, "name": "弄虚作假", "period": "2024", "value": "1", "source": "file"},
     )
     entry = EnteredFact.objects.get()
-    for user in (w.promoter, w.leader, w.reviewer):
+    for user in (w.promoter, w.leader):
         login(client, user)
         assert client.get(URL).status_code == 403
         assert client.post(reverse("assessment:figure_delete", args=[entry.pk])).status_code == 403
+    # The city office enters the districts' figures as a whole; a unit's is not its own.
+    login(client, w.reviewer)
+    assert client.post(reverse("assessment:figure_delete", args=[entry.pk])).status_code == 404
     login(client, w.tongan_office)
     assert "还没有录入数据" in client.get(URL).content.decode()
     assert client.post(reverse("assessment:figure_delete", args=[entry.pk])).status_code == 404
@@ -92,3 +95,31 @@ def test_only_the_district_office_enters_and_deletes_its_own(client, w):
     assert client.post(delete).status_code == 400  # not confirmed
     client.post(delete, {"confirm": "on"})
     assert not EnteredFact.objects.exists()
+
+
+def test_the_city_office_enters_and_imports_the_districts_figures(client, w):
+    login(client, w.reviewer)
+    page = client.get(URL).content.decode()
+    assert "翔安区" in page and "同安区" in page and "马巷街道" not in page
+    data = {
+        "unit": w.other_district.pk,
+        "name": "实际利用外资",
+        "period": "2024",
+        "value": "4400",
+        "source": "commerce",
+        "reason": "市商务局年报",
+    }
+    assert client.post(URL, data).status_code == 302
+    csv = "被考核对象,期间,指标,数值,来源\n翔安区,2024,实际利用外资,4800,商务局\n马巷街道,2024,实际利用外资,1,商务局\n"
+    upload = SimpleUploadedFile("f.csv", csv.encode("utf-8"))
+    response = client.post(reverse("assessment:figures_upload"), {"file": upload})
+    assert "第 3 行“被考核对象”列：“马巷街道”不是本市的区。" in response.content.decode()
+    upload = SimpleUploadedFile(
+        "f.csv", csv.splitlines(True)[0].encode() + csv.splitlines(True)[1].encode()
+    )
+    assert client.post(reverse("assessment:figures_upload"), {"file": upload}).status_code == 302
+    rows = {(e.district.name, e.unit_id, e.value) for e in EnteredFact.objects.all()}
+    assert rows == {("同安区", None, 4400), ("翔安区", None, 4800)}
+    # The district office sees its units' figures, not the city's entries of its district.
+    login(client, w.office)
+    assert "还没有录入数据" in client.get(URL).content.decode()

@@ -5,7 +5,9 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Max
+from django.db.models import Max, Q
+
+from baton.org.models import District
 
 from ... import engine
 from ...entered_import import ImportRefused, districts_named, import_entered
@@ -67,6 +69,9 @@ class Command(BaseCommand):
         )
         facts.add_argument("file")
         facts.add_argument("--district", help="区划代码或名称（单位名称在多个区重名时）")
+        facts.add_argument(
+            "--city", help="市的区划代码或名称：被考核对象为本市各区（整体），供市级方案使用"
+        )
         run = sub.add_parser("run", help="计算一期的得分与排名（试算，不保存）")
         run.add_argument("--scheme", required=True, help="方案名称（最新版本）")
         run.add_argument("--district", help="区划代码或名称（多个区有同名方案时）")
@@ -92,18 +97,27 @@ class Command(BaseCommand):
             self.stdout.write(result.scheme.name)
             self.stderr.write(result.summary)
 
-    def _facts(self, *, file, district=None, **_):
+    def _facts(self, *, file, district=None, city=None, **_):
         path = Path(file)
         if not path.is_file():
             raise missing(path)
         if path.stat().st_size > 20 * MAX_BYTES:
             raise CommandError(f"{path} 过大，不能超过 40 MB。")
-        districts = districts_named(district)
-        if district and not districts.exists():
-            raise CommandError(f"没有区划代码或名称为“{district}”的区。")
+        if city:
+            districts = District.objects.filter(Q(city__code=city) | Q(city__name=city))
+            if not districts.exists():
+                raise CommandError(f"没有区划代码或名称为“{city}”的市。")
+        else:
+            districts = districts_named(district)
+            if district and not districts.exists():
+                raise CommandError(f"没有区划代码或名称为“{district}”的区。")
         try:
             result = import_entered(
-                data=path.read_bytes(), filename=path.name, districts=districts, actor=None
+                data=path.read_bytes(),
+                filename=path.name,
+                districts=list(districts),
+                actor=None,
+                by_district=bool(city),
             )
         except ImportRefused as exc:
             raise CommandError("未导入任何数据：\n" + "\n".join(exc.messages)) from None
