@@ -440,20 +440,24 @@ def _whole_district_figure(w) -> EnteredFact:
     )  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="assessment.views.figure_delete: a district office deletes the whole-district "
-    "figure (unit None) a city scheme ranks it by",
-)
 def test_an_assessed_district_cannot_delete_the_figure_the_city_ranks_it_by(w):
     """The city's scheme ranks 翔安 and 同安 by a figure entered for each district as a
-    whole. 翔安's office — assessed by it — finds the figure on its 录入数据 page and
-    deletes it, with the page's own button."""
+    whole. 翔安's office — assessed by it — tries to delete it by id with its page's
+    button; the city office, for its part, cannot delete a unit's figure of 翔安's."""
     entry = _whole_district_figure(w)
+    units = assessment.entered_fact_set(
+        unit=w.town, name="到位资金", period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31), value="10", source="stats", reason="", actor=w.office,
+    )  # fmt: skip
     response = client_of(w.office).post(
         f"/assessment/figures/{entry.pk}/delete/", {"confirm": "on"}
     )
-    assert EnteredFact.objects.filter(pk=entry.pk).exists(), response.status_code
+    assert response.status_code == 404
+    response = client_of(w.reviewer).post(
+        f"/assessment/figures/{units.pk}/delete/", {"confirm": "on"}
+    )
+    assert response.status_code == 404
+    assert EnteredFact.objects.count() == 2
 
 
 def test_another_district_reaches_no_entered_figure(w):
