@@ -9,8 +9,10 @@ for that indicator in the ranking's period. Registered in ``apps.ready``.
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from baton.accounts.models import User
+from baton.core.dates import month_end
 
 from .config import CREDITS, ENTERED, METRICS, WORK_METRICS, metric_specs, number, ratio_parts
 from .engine import bracket_spec, num
@@ -109,10 +111,12 @@ def _short(spec: dict) -> str:
 
 
 def item_links(ranking: Ranking, indicator: Indicator, unit_id: int) -> list[tuple[str, str]]:
-    """Return (label, the project list's address) of each counted part of an item score."""
+    """Return (label, address) of each counted part of an item score: the project list of
+    exactly the projects credited, and for the relay's everyday work the 招商工作统计 of
+    the same window, where the page has it (a month, or a year to its end)."""
     url = reverse("projects:list")
     specs = counted_specs(indicator)
-    return [
+    links = [
         (
             "计分项目" if len(specs) == 1 else _short(spec),
             f"{url}?credited={ranking.pk}-{indicator.pk}-{unit_id}" + (f"-{i}" if i else ""),
@@ -120,3 +124,32 @@ def item_links(ranking: Ranking, indicator: Indicator, unit_id: int) -> list[tup
         for i, spec in enumerate(specs)
         if spec is not None
     ]
+    config = indicator.config or {}
+    work = [
+        s
+        for s in metric_specs(indicator.kind, config)
+        if s.get("metric") in WORK_METRICS and "window" not in s and "window_days" not in s
+    ]
+    window = _work_window(ranking)
+    if work and window:
+        scheme = ranking.scheme
+        scope = f"city:{scheme.city.code}" if scheme.is_city else f"district:{scheme.district.code}"
+        query = urlencode(
+            {"scope": scope, "as_of": ranking.period_end.isoformat(), "period": window}
+        )
+        links.append(("工作统计", f"{reverse('reports:work')}?{query}"))
+    return links
+
+
+def _work_window(ranking: Ranking) -> str | None:
+    """The 招商工作统计 page's period that is the ranking's: a month, or a year to date."""
+    start, end = ranking.period_start, ranking.period_end
+    if (
+        start.day == 1
+        and (start.year, start.month) == (end.year, end.month)
+        and end == month_end(end)
+    ):
+        return "month"
+    if (start.month, start.day) == (1, 1) and start.year == end.year:
+        return "year"
+    return None

@@ -91,3 +91,31 @@ def test_each_counted_term_opens_its_projects(w):
     assert [label for label, _url in links] == ["签约项目"]
     key = links[0][1].split("credited=")[1]
     assert credited_projects(user=w.office, key=key) == [signed.pk]
+
+
+def test_the_relays_work_opens_the_work_figures_of_the_same_window(client, w):
+    s = scheme(w, "外出招商考核", units={w.town: ""}, period_kind="month")
+    trips = services.indicator_add(
+        scheme=s,
+        name="外出招商",
+        kind="weighted_sum",
+        weight="1",
+        config={"terms": [{"metric": "trips", "points": "0.1"}]},
+    )
+    march = services.ranking_compute(
+        scheme=s, period_start=dt.date(2024, 3, 1), period_end=dt.date(2024, 3, 31)
+    )
+    [(label, address)] = item_links(march, trips, w.town.pk)
+    assert label == "工作统计"
+    assert address == "/reports/work/?scope=district%3A350213&as_of=2024-03-31&period=month"
+    assert login(client, w.office).get(address).status_code == 200
+    # The first quarter is the year to its end (the page's 本年累计); the second quarter
+    # is no window of that page: no link rather than a wrong one.
+    quarter = services.ranking_compute(
+        scheme=s, period_start=dt.date(2024, 1, 1), period_end=dt.date(2024, 3, 31)
+    )
+    assert [label for label, _ in item_links(quarter, trips, w.town.pk)] == ["工作统计"]
+    april_june = services.ranking_compute(
+        scheme=s, period_start=dt.date(2024, 4, 1), period_end=dt.date(2024, 6, 30)
+    )
+    assert item_links(april_june, trips, w.town.pk) == []
