@@ -39,6 +39,18 @@ def test_the_city_office_ranks_the_districts(browser, live_server, demo_world): 
     url = live_server.url
     city = Session(browser, url, "city").login("xm_reviewer", demo_world["xm_reviewer"])
     page = city.page
+    # The districts' figures the library does not hold, entered with their source.
+    city.go("/assessment/figures/")
+    page.select_option("#id_unit", label="翔安区")
+    page.fill("#id_name", "实际利用外资")
+    page.fill("#id_period", "2019")
+    page.fill("#id_value", "48000")
+    page.select_option("#id_source", "commerce")
+    page.fill("#id_reason", "市商务局2019年外资统计年报")
+    with page.expect_navigation():
+        page.click("form.as-figure-form button[type=submit]")
+    assert "市商务局2019年外资统计年报" in page.inner_text("#figures")
+    city.shot("assess-city-00-figures")
     city.go("/assessment/")
     page.get_by_role("link", name="＋ 新建考核方案").click()
     page.fill("#id_name", NAME)
