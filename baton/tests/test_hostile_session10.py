@@ -746,3 +746,54 @@ def test_one_projects_broken_promise_does_not_stop_the_daily_check_of_every_dist
     with contextlib.suppress(ValidationError):  # the server's run, as the command does
         outcomes.outcomes_check(as_of=timezone.localdate())
     assert Problem.objects.filter(project=theirs).count() == 1
+
+
+def test_a_stale_promise_edit_is_refused_on_the_api_and_the_page(w):
+    """The office and the promoter read the promise at version 1; the office saves first.
+    The promoter's edit with the version it read is a conflict on both paths."""
+    project = landed(w)
+    promise = outcomes.promise_create(
+        actor=w.office, project=project,
+        values={"kind": "output", "target": "20000", "due_on": dt.date(2025, 12, 31)},
+    )  # fmt: skip
+    read = promise.version
+    body = {"kind": "output", "version": read, "target": "30000", "due_on": "2025-12-31"}
+    first = api_of(w.office).patch(
+        f"/api/v1/projects/{project.code}/promises", body, content_type="application/json"
+    )
+    assert first.status_code == 200
+    stale = {**body, "target": "1"}
+    second = api_of(w.promoter).patch(
+        f"/api/v1/projects/{project.code}/promises", stale, content_type="application/json"
+    )
+    assert second.status_code == 409
+    page = client_of(w.promoter).post(
+        f"/outcomes/promises/{promise.pk}/",
+        {"kind": "output", "target": "1", "due_on": "2025-12-31", "version": read},
+    )
+    assert page.status_code in (200, 409, 422)
+    assert Promise.objects.get().target == Decimal("30000")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="news.forms.DraftForm.source_url is a bare CharField (ReadForm's is a URLField): a "
+    "hand-made POST to /news/drafts/new/ stores javascript: and the draft page links it",
+)
+def test_a_drafts_source_address_is_a_web_address_on_every_path(w):
+    """The reading form accepts only a web address; the hidden field of the 提交 button
+    carries it on to /news/drafts/new/. A promoter posts that form by hand with a
+    ``javascript:`` address: the office's review page must not link it."""
+    web = client_of(w.promoter)
+    response = web.post(
+        "/news/drafts/new/",
+        {"text": REPORT, "name": TIANMA, "title": "厦门日报",
+         "source_url": "javascript:fetch('/api/v1/me').then(r=>r.text()).then(alert)"},
+    )  # fmt: skip
+    draft = Draft.objects.filter(name=TIANMA).first()
+    if draft is None:
+        assert response.status_code in (400, 422)
+        return
+    page = client_of(w.office).get(f"/news/drafts/{draft.pk}/").content.decode()
+    assert 'href="javascript:' not in page
+    assert not draft.article.source_url.startswith("javascript:")
