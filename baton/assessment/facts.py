@@ -208,7 +208,7 @@ class Facts:
             (exact if whole else inside).setdefault(party, []).append(entry)
         cases = []
         for unit_id in sorted(set(exact) | set(inside)):
-            for entry in exact.get(unit_id) or inside[unit_id]:
+            for entry in exact.get(unit_id) or _outermost(inside[unit_id]):
                 cases.append(Case(None, Decimal(0), "", {unit_id: entry.value}, entry.pk))
         return cases
 
@@ -326,6 +326,21 @@ class Facts:
             )
         )
         return sorted((signed - started) & live)
+
+
+def _outermost(entries: list) -> list:
+    """The entries not inside another (a quarter's figure, not also its months')."""
+    return [
+        e
+        for e in entries
+        if not any(
+            o is not e
+            and o.period_start <= e.period_start
+            and e.period_end <= o.period_end
+            and (o.period_start, o.period_end) != (e.period_start, e.period_end)
+            for o in entries
+        )
+    ]
 
 
 def credit_mode(spec: dict) -> str:

@@ -80,6 +80,9 @@ def test_a_period_sums_the_entries_inside_it_unless_its_own_is_entered(w):
     enter(w, w.town, "1500", start=dt.date(2024, 4, 1), end=dt.date(2024, 6, 30))
     enter(w, w.town, "900", start=dt.date(2023, 10, 1), end=dt.date(2023, 12, 31))  # outside
     assert scores(run(s, YEAR)["马巷街道"])[0][1] == "2500÷5000=50%，50%×0.5=0.25"
+    # A month inside an entered quarter is not counted twice.
+    enter(w, w.town, "300", start=dt.date(2024, 4, 1), end=dt.date(2024, 4, 30))
+    assert scores(run(s, YEAR)["马巷街道"])[0][1] == "2500÷5000=50%，50%×0.5=0.25"
     enter(w, w.town, "4000")  # the year's own figure wins over its quarters
     assert scores(run(s, YEAR)["马巷街道"])[0][1] == "4000÷5000=80%，80%×0.5=0.4"
 
