@@ -797,3 +797,30 @@ def test_a_drafts_source_address_is_a_web_address_on_every_path(w):
     page = client_of(w.office).get(f"/news/drafts/{draft.pk}/").content.decode()
     assert 'href="javascript:' not in page
     assert not draft.article.source_url.startswith("javascript:")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="outcomes.views.check_run / services.outcomes_check: a check dated in the past "
+    "overwrites today's state, so a broken promise reads as pending and pay_guard lets a "
+    "policy payment through until the next daily check",
+)
+def test_a_backdated_check_does_not_release_the_payment_hold(w):
+    """The promise is broken today and holds the project's policy payments. The office
+    runs the check 'as of' 2024-01-01 (before the promise was due): the promise then
+    reads pending, and the payment guard lets the payment through — until tomorrow's
+    daily check, by when it has been paid."""
+    from types import SimpleNamespace
+
+    project = landed(w)
+    outcomes.promise_create(
+        actor=w.office, project=project,
+        values={"kind": "output", "target": "20000", "due_on": dt.date(2025, 12, 31)},
+    )  # fmt: skip
+    application = SimpleNamespace(project_id=project.pk)
+    with pytest.raises(ValidationError):
+        outcomes.pay_guard(application, timezone.localdate())
+    response = client_of(w.office).post("/outcomes/check/", {"as_of": "2024-01-01"})
+    assert response.status_code in (200, 302, 400, 422)
+    with pytest.raises(ValidationError):
+        outcomes.pay_guard(application, timezone.localdate())
