@@ -27,6 +27,7 @@ from .engine import num
 from .models import Ranking, RankingLine
 from .periods import period_label
 from .selectors import honor_roll, ranking_lines
+from .services import plain
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -220,7 +221,8 @@ def _table(document, header: list[str], rows: list[list], *, size: float = 9, wi
         run.font.size = Pt(size)
     for row in rows:
         for cell, value in zip(table.add_row().cells, row, strict=True):
-            shown = f"{value:.2f}" if isinstance(value, Decimal) else str(value)
+            # Stored text may carry control characters Word cannot write.
+            shown = f"{value:.2f}" if isinstance(value, Decimal) else plain(value)
             paragraph = cell.paragraphs[0]
             paragraph.add_run(shown).font.size = Pt(size)
             if isinstance(value, Decimal | int):

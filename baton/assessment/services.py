@@ -443,7 +443,7 @@ def manual_score_set(
         raise ValidationError(f"指标“{indicator.name}”不是人工评分指标。")
     if not indicator.scheme.units.filter(**party_fields(unit)).exists():
         raise ValidationError(f"“{unit.name}”不是本方案的被考核单位。")
-    reason = (reason or "").strip()
+    reason = plain(reason).strip()
     if not reason:
         raise ValidationError({"reason": REASON_REQUIRED})
     score = number(score, "得分")
@@ -555,6 +555,17 @@ ENTERED_SOURCE = "来源只能是 文件、统计局、商务局 或 其他部�
 ENTERED_VALUE = "数值过大，或超过 4 位小数。"
 
 
+#: Pasted text keeps no control character: Word cannot write them (the ranking's .docx).
+#: Word's line and page breaks (\x0b, \x0c) become new lines; the rest goes.
+_BREAKS = re.compile(r"[\x0b\x0c]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def plain(value: object) -> str:
+    """Text as the assessment keeps it: no control character but tab and line ends."""
+    return _CONTROL.sub("", _BREAKS.sub("\n", str(value or "")))
+
+
 def entered_note(entry: EnteredFact) -> dict[str, str]:
     """An entered figure as a ranking line keeps it: what, where from and why."""
     return {
@@ -594,14 +605,14 @@ def entered_fact_set(
     if (unit is None) == (district is None):
         raise ValueError("entered_fact_set: give the unit, or the district as a whole")
     _check_period(period_start, period_end)
-    name = (name or "").strip()
+    name = plain(name).strip()
     if not name or len(name) > 40:
         raise ValidationError({"name": ENTERED_NAME})
     number_value = number(value, "数值")
     if abs(number_value) >= 10**12 or number_value != number_value.quantize(Decimal("0.0001")):
         raise ValidationError({"value": ENTERED_VALUE})
     source = source_of(source)
-    reason = (reason or "").strip()
+    reason = plain(reason).strip()
     if not reason:
         reason = f"据{EnteredFact.Source(source).label}数据"
     party = {"unit": unit} if unit is not None else {"district": district, "unit": None}

@@ -159,3 +159,8 @@ def test_the_facts_command_imports_a_csv(w, tmp_path):
     path.write_text("被考核对象,期间,数值\n马巷街道,2024,1\n", encoding="utf-8")
     with pytest.raises(CommandError, match="缺少列：指标、来源"):
         call_command("assessment", "facts", str(path))
+
+
+def test_pasted_control_characters_are_kept_out_of_name_and_reason(w):
+    entry = enter(w, w.town, "1", reason="据市统计局\x0b快报\x01")
+    assert entry.reason == "据市统计局\n快报"
