@@ -211,9 +211,13 @@ def meeting_index(request, params: Query[MeetingFilters]):
 @router.post("/meetings", response={201: MeetingDetail, **_ERRORS}, summary="建立下月例会")
 def meeting_new(request, payload: MeetingIn):
     """区招商办建立本区一次例会（默认为下一次），议程按该月数据起草。"""
+    if not rules.can_prepare(request.auth):  # who may, before what was asked
+        raise PermissionDenied(rules.NOT_THE_OFFICE)
     month = None
     if payload.month:
         year, number = payload.month.split("-")
+        if int(year) < 2000:  # year 0 is no date at all; the service says why for the rest
+            raise ValidationError({"month": [services.TOO_EARLY]})
         month = dt.date(int(year), int(number), 1)
     meeting = services.meeting_create(actor=request.auth, month=month)
     return Status(201, _detail(request.auth, meeting))

@@ -819,3 +819,19 @@ def test_a_backdated_check_does_not_release_the_payment_hold(w):
     assert response.status_code in (200, 302, 400, 422)
     with pytest.raises(ValidationError):
         outcomes.pay_guard(application, timezone.localdate())
+
+
+@pytest.mark.parametrize("month", ["0000-01", "0001-01", "9999-12", "1999-12"])
+def test_a_meeting_month_out_of_range_is_refused_in_words(w, month):
+    """The API's month pattern takes any four digits: year 0 is no date at all."""
+    before = business()
+    response = api_of(w.office).post(
+        "/api/v1/meetings", {"month": month}, content_type="application/json"
+    )
+    assert response.status_code in (400, 422), response.content
+    assert "年" in response.content.decode("unicode_escape")
+    assert business() == before
+    refused = api_of(w.promoter).post(
+        "/api/v1/meetings", {"month": month}, content_type="application/json"
+    )
+    assert refused.status_code == 403
