@@ -2,8 +2,6 @@
 attendance, minutes, decisions), its small actions as dialogs (``core.views.run_dialog``),
 and the minutes as a Word document."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from baton.core.http import attachment
 from baton.core.messages import SAVED
 from baton.core.views import deny, go_to, run_dialog
 from baton.projects.services import ConflictError
@@ -460,8 +459,7 @@ def meeting_docx(request, pk):
         minutes_docx(meeting),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file_name(meeting))}"
-    return response
+    return attachment(response, file_name(meeting))
 
 
 urlpatterns = [
