@@ -75,7 +75,9 @@ def replica_usable() -> bool:
     try:
         lag = replica_lag()
     except DatabaseError as exc:
-        usable, reason = False, f"无法连接：{str(exc).strip()[:120]}"
+        # The reason goes to /healthz, open to anyone: the kind only, the text to the log.
+        log.warning("只读副本无法连接：%s", exc)
+        usable, reason = False, f"无法连接（{type(exc).__name__}）"
         connections[REPLICA].close()
     else:
         limit = settings.BATON_REPLICA_LAG_LIMIT

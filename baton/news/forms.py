@@ -10,6 +10,7 @@ from baton.leads.rules import NO_UNIT
 from baton.org.models import Unit
 
 from .reading import MAX_BYTES, ReadError, read_bytes
+from .rules import BAD_URL
 from .services import MAX_TEXT
 
 NOTHING = "请粘贴报道文字，或选择要上传的文件。"
@@ -30,7 +31,7 @@ class ReadForm(forms.Form):
         required=False,
         max_length=500,
         assume_scheme="https",
-        error_messages={"invalid": "请填写有效的网址。"},
+        error_messages={"invalid": BAD_URL},
     )
 
     def clean(self):
@@ -54,7 +55,14 @@ class DraftForm(forms.Form):
     text = forms.CharField(widget=forms.HiddenInput, max_length=MAX_TEXT, strip=True)
     name = forms.CharField(widget=forms.HiddenInput, max_length=200)
     title = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
-    source_url = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+    # The reading form's web address carried on: checked again, a hand-made POST is possible.
+    source_url = forms.URLField(
+        widget=forms.HiddenInput,
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        error_messages={"invalid": BAD_URL},
+    )
 
 
 class AcceptForm(forms.Form):

@@ -19,6 +19,7 @@ NOT_A_READER = "只有本区的单位招商员和区招商办可以把新闻中�
 NOT_THE_OFFICE = "只有该线索所属区的区招商办可以审核新闻线索。"
 DECIDED = "该线索已{status}，不能再审核。"
 NO_DISTRICT = "您的账号没有所属区，无法与项目库核对。"
+BAD_URL = "请填写有效的网址（以 http:// 或 https:// 开头）。"
 
 
 def can_read(user: User) -> bool:

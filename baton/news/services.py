@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -47,6 +48,12 @@ def _event(draft: Draft, kind: str, actor: User, at: dt.datetime, **values: Any)
 def _article(
     *, actor: User, district_id: int, text: str, title: str, source_url: str, at: dt.datetime
 ) -> Article:
+    source_url = source_url.strip()
+    if source_url:
+        try:
+            URLValidator(schemes=["http", "https"])(source_url)
+        except ValidationError:
+            raise ValidationError({"source_url": [rules.BAD_URL]}) from None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     article = Article.objects.filter(district_id=district_id, digest=digest).first()
     if article is not None:
@@ -55,7 +62,7 @@ def _article(
     return Article.objects.create(
         district_id=district_id,
         title=title.strip()[:200],
-        source_url=source_url.strip(),
+        source_url=source_url,
         text=text,
         digest=digest,
         published_on=reading.date,

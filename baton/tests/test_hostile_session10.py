@@ -491,11 +491,6 @@ def test_another_district_reaches_no_entered_figure(w):
 # --- /healthz and /metrics -------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ops.health._timed: the exception's text (the database's or Redis's host, port "
-    "and user) is returned to anyone asking /healthz",
-)
 def test_healthz_names_no_host_or_user_when_a_part_fails(client, monkeypatch):
     """The database and the cache fail with their drivers' usual messages: the public
     answer must say they are down, not where they are nor who connects."""
@@ -770,11 +765,6 @@ def test_a_stale_promise_edit_is_refused_on_the_api_and_the_page(w):
     assert Promise.objects.get().target == Decimal("30000")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="news.forms.DraftForm.source_url is a bare CharField (ReadForm's is a URLField): a "
-    "hand-made POST to /news/drafts/new/ stores javascript: and the draft page links it",
-)
 def test_a_drafts_source_address_is_a_web_address_on_every_path(w):
     """The reading form accepts only a web address; the hidden field of the 提交 button
     carries it on to /news/drafts/new/. A promoter posts that form by hand with a
