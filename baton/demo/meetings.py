@@ -18,6 +18,8 @@ from baton.meetings.models import Meeting
 from baton.org.models import District, Person, Unit
 from baton.projects.models import Project
 
+from .builder import moment
+
 MINUTES = (
     "会议听取了区招商办关于全区招商项目推进情况的汇报，各镇街、指挥部逐一汇报了重点项目"
     "进展和存在问题。\n"
@@ -37,8 +39,9 @@ def load_meetings(district: District, today: dt.date | None = None) -> int:
     )
     if office is None or Meeting.objects.filter(district=district).exists():
         return 0
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     last = today.replace(day=1) - dt.timedelta(days=1)
+    held = last.replace(day=5)  # every step dated on the demo's clock, before its today
     month = (last.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     leader = (
         Person.objects.filter(district=district, level=Person.Level.DISTRICT_LEADER)
@@ -48,28 +51,39 @@ def load_meetings(district: District, today: dt.date | None = None) -> int:
     units = list(
         Unit.objects.filter(district=district, is_active=True).promotion().order_by("order", "pk")
     )
-    meeting = services.meeting_create(actor=office, month=month)
+    meeting = services.meeting_create(actor=office, month=month, at=moment(last.replace(day=1), 9))
     services.meeting_update(
         meeting=meeting,
         actor=office,
         title=meeting.title,
-        date=last.replace(day=5),
+        date=held,
         time=dt.time(9, 0),
         place="区行政中心三楼会议室",
         chair=leader,
+        at=moment(last.replace(day=2), 10),
     )
     if leader is not None:
-        services.attendance_add(meeting=meeting, actor=office, person=leader)
+        services.attendance_add(meeting=meeting, actor=office, person=leader, at=moment(held, 9))
     for unit in units[:5]:
-        services.attendance_add(meeting=meeting, actor=office, unit=unit)
+        services.attendance_add(meeting=meeting, actor=office, unit=unit, at=moment(held, 9))
     if len(units) > 5:
         services.attendance_add(
-            meeting=meeting, actor=office, unit=units[5], present=False, reason="外出招商"
+            meeting=meeting,
+            actor=office,
+            unit=units[5],
+            present=False,
+            reason="外出招商",
+            at=moment(held, 9),
         )
-    services.minutes_save(meeting=meeting, actor=office, minutes=MINUTES)
+    services.minutes_save(meeting=meeting, actor=office, minutes=MINUTES, at=moment(held, 11))
     talks = (
         Project.objects.filter(
-            district=district, review_state="admitted", stage__code="negotiating"
+            district=district,
+            review_state="admitted",
+            stage__code="negotiating",
+            updated_at__lt=moment(
+                held, 11
+            ),  # a 督办 is never dated before the project's last event
         )
         .order_by("-investment", "code")
         .first()
@@ -82,6 +96,7 @@ def load_meetings(district: District, today: dt.date | None = None) -> int:
             deadline=today + dt.timedelta(days=20),
             project=talks,
             owner_person=leader,
+            at=moment(held, 11, 10),
         )
     if len(units) > 1:
         done = services.decision_record(
@@ -90,9 +105,13 @@ def load_meetings(district: District, today: dt.date | None = None) -> int:
             text="梳理辖区闲置厂房和可用地块清单，报区招商办汇总",
             deadline=today + dt.timedelta(days=10),
             owner_unit=units[0],
+            at=moment(held, 11, 20),
         )
         services.decision_close(
-            decision=done, actor=office, note="已梳理闲置厂房 12 处、可用地块 5 宗，清单已报送。"
+            decision=done,
+            actor=office,
+            note="已梳理闲置厂房 12 处、可用地块 5 宗，清单已报送。",
+            at=moment(held + dt.timedelta(days=8), 16),
         )
         services.decision_record(
             meeting=meeting,
@@ -100,7 +119,10 @@ def load_meetings(district: District, today: dt.date | None = None) -> int:
             text="对连续30天无进展的项目逐个说明原因，提出盘活或退库意见",
             deadline=today + dt.timedelta(days=15),
             owner_unit=units[1],
+            at=moment(held, 11, 30),
         )
-    services.meeting_hold(meeting=meeting, actor=office)
-    services.meeting_finalize(meeting=meeting, actor=office)
+    services.meeting_hold(meeting=meeting, actor=office, at=moment(held, 12))
+    services.meeting_finalize(
+        meeting=meeting, actor=office, at=moment(held + dt.timedelta(days=1), 15)
+    )
     return 1

@@ -13,6 +13,8 @@ from baton.outcomes import services
 from baton.outcomes.models import Promise
 from baton.projects.models import Milestone, Project
 
+from .builder import moment
+
 #: How many projects get promises, and how many of those in production report figures.
 PROMISED = 6
 
@@ -35,6 +37,12 @@ def load_outcomes(district: District, today: dt.date) -> int:
     building = [p for p in signed if p not in producing][: PROMISED // 2]
     last = today.year - 1
     made = 0
+    evening = moment(today - dt.timedelta(days=1), 20)
+
+    def when(project: Project) -> dt.datetime:
+        """Yesterday evening on the demo's clock, after the project's last event."""
+        return max(evening, project.updated_at + dt.timedelta(minutes=1))
+
     for index, project in enumerate(producing[: PROMISED - len(building)]):
         investment = Decimal(project.investment)
         output = investment * Decimal("1.2")
@@ -53,7 +61,7 @@ def load_outcomes(district: District, today: dt.date) -> int:
                 "source": "statistics",
                 "note": "区统计局年报",
             }
-            services.result_record(actor=office, project=project, values=values)
+            services.result_record(actor=office, project=project, values=values, at=when(project))
         terms = [
             ("output", _wan(output), dt.date(last, 12, 31)),
             ("tax", _wan(tax), dt.date(last, 12, 31)),
@@ -64,6 +72,7 @@ def load_outcomes(district: District, today: dt.date) -> int:
                 actor=office,
                 project=project,
                 values={"kind": kind, "target": target, "due_on": due, "clause": "投资协议第六条"},
+                at=when(project),
             )
             made += 1
     for project in building:
@@ -81,6 +90,7 @@ def load_outcomes(district: District, today: dt.date) -> int:
                 actor=office,
                 project=project,
                 values={"kind": kind, "target": target, "due_on": due, "clause": "投资协议第四条"},
+                at=when(project),
             )
             made += 1
     return made

@@ -4,6 +4,7 @@ was typed; the services decide (signed, landed, amounts, periods)."""
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
 
 from baton.core.forms import (
     CHOICE_ERRORS,
@@ -15,6 +16,7 @@ from baton.core.forms import (
 from baton.core.messages import fill_in
 
 from .models import Promise, Result
+from .rules import CHECK_IN_FUTURE
 
 YEAR_RANGE = "年度应在 2000 年至 2100 年之间。"
 
@@ -104,6 +106,8 @@ class CheckForm(forms.Form):
 
     def clean_as_of(self):
         day = self.cleaned_data["as_of"]
-        if not 2000 <= day.year <= 2100:
-            raise forms.ValidationError("核查日期应在 2000 年至 2100 年之间。")
+        if day.year < 2000:
+            raise forms.ValidationError("核查日期应在 2000 年以后。")
+        if day > timezone.localdate():
+            raise forms.ValidationError(CHECK_IN_FUTURE)
         return day

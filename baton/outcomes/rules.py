@@ -40,6 +40,9 @@ def is_office(user: User | None, district_id: int) -> bool:
     return district_office(user, district_id)
 
 
+CHECK_IN_FUTURE = "核查日期不能晚于今天：尚未到期的承诺不能提前判定。"
+
+
 def signed_on(project: Project):
     row = project.milestones.filter(kind=Milestone.Kind.SIGNED).first()
     return row.date if row else None

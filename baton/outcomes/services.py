@@ -15,6 +15,7 @@ responsible unit, and holds the project's policy payments while it stays broken
 """
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -43,6 +44,8 @@ Kind = OutcomeEvent.Kind
 Status = Promise.Status
 
 #: The days a raised problem gives the responsible unit.
+log = logging.getLogger(__name__)
+
 PROBLEM_DAYS = 30
 MAX_JOBS = 1_000_000
 EARLIEST_YEAR = 2000
@@ -236,9 +239,10 @@ def promise_create(
     """登记 one promise of the signed project's contract (one per kind)."""
     project = Project.objects.select_for_update().select_related("stage").get(pk=project.pk)
     _check_recorder(actor, project)
-    if rules.signed_on(project) is None:
+    signed = rules.signed_on(project)
+    if signed is None:
         raise ValidationError(rules.NOT_SIGNED)
-    clean = clean_promise(values)
+    clean = _after_signing(clean_promise(values), signed)
     if Promise.objects.filter(project=project, kind=clean["kind"]).exists():
         label = Promise.Kind(clean["kind"]).label
         raise ValidationError({"kind": [f"该项目已登记“{label}”承诺，请修改原承诺。"]})
@@ -255,6 +259,14 @@ def promise_create(
     evaluate_project(project=project, as_of=local_date(at), actor=actor, at=at)
     promise.refresh_from_db()
     return promise
+
+
+def _after_signing(clean: dict, signed: dt.date) -> dict:
+    """A contract's term falls due after the contract: a promise due before the signing
+    would be broken the moment it is recorded (a problem raised, payments held)."""
+    if clean["due_on"] < signed:
+        raise ValidationError({"due_on": [f"承诺期限不能早于项目签约日期（{signed:%Y-%m-%d}）。"]})
+    return clean
 
 
 def _lock_promise(promise: Promise, expected_version: int | None) -> Promise:
@@ -278,6 +290,9 @@ def promise_update(
     project = row.project
     _check_recorder(actor, project)
     clean = clean_promise({**values, "kind": row.kind})
+    signed = rules.signed_on(project)
+    if signed is not None:
+        clean = _after_signing(clean, signed)
     old = {f: getattr(row, f) for f in PROMISE_FIELDS if getattr(row, f) != clean[f]}
     if not old:
         return row
@@ -377,9 +392,9 @@ def _raise_problem(promise: Promise, actor: User | None, at: dt.datetime) -> Pro
         f"未履行投资协议承诺：{promise.get_kind_display()}（承诺 {promise.target_text}，"
         f"核查日期 {promise.check_on:%Y-%m-%d}）。{promise.finding}"
     )
-    # The problem is raised now (a check of a past date raises it today, with today's
-    # deadline), never before the project's last event.
-    at = max(at, timezone.now())
+    # The problem is raised when the check runs (its ``at``; a check of a past date is
+    # run now), never before the project's last event.
+    at = max(at, project.updated_at)
     problem = supervision.problem_open(
         project=project,
         actor=raiser,
@@ -415,6 +430,10 @@ def promise_evaluate(
     broken promise with no problem raised yet raises one. Return whether anything
     changed (the same date twice changes nothing)."""
     at = event_time(at)
+    if promise.evaluated_on is not None and as_of < promise.evaluated_on:
+        # A check of an earlier date never overwrites a later one: the stored state is
+        # what holds the policy payments (a backdated check would release them).
+        return False
     found = measure.evaluate(promise, facts, as_of)
     values = {"status": found.status, "actual": found.actual, "gap": found.gap}
     current = {"status": promise.status, "actual": promise.actual, "gap": promise.gap}
@@ -451,20 +470,40 @@ def outcomes_check(
     *, as_of: dt.date, district: District | None = None, actor: User | None = None
 ) -> tuple[int, int, int]:
     """The daily check: evaluate the promises (of ``district``, or of every district)
-    as of ``as_of``. Return (promises, changed, broken). Idempotent."""
-    if district is not None and actor is not None and not rules.is_office(actor, district.pk):
+    as of ``as_of``. Return (promises, changed, broken). Idempotent.
+
+    A person checks their own district (its office); every district is the server's run
+    (no actor). A date after today is refused: a promise not yet due would be stated
+    broken. A project whose check fails (a problem cannot be raised for a unit since
+    closed, say) does not stop the others: each is checked in its own transaction, and
+    the failures are refused together at the end, naming the projects."""
+    if actor is not None and (district is None or not rules.is_office(actor, district.pk)):
         raise PermissionDenied(rules.NOT_THE_OFFICE)
+    if as_of > timezone.localdate():
+        raise ValidationError({"as_of": [rules.CHECK_IN_FUTURE]})
     projects = Project.objects.filter(promises__isnull=False).distinct().order_by("pk")
     if district is not None:
         projects = projects.filter(district=district)
     total = changed = 0
+    failed: list[str] = []
     for project in projects:
-        with transaction.atomic():
-            locked = Project.objects.select_for_update().get(pk=project.pk)
-            total += locked.promises.count()
-            changed += evaluate_project(project=locked, as_of=as_of, actor=actor)
-    broken = Promise.objects.filter(status=Status.BROKEN, project__in=projects.values("pk"))
-    return total, changed, broken.count()
+        try:
+            with transaction.atomic():
+                locked = Project.objects.select_for_update().get(pk=project.pk)
+                total += locked.promises.count()
+                changed += evaluate_project(project=locked, as_of=as_of, actor=actor)
+        except (ValidationError, PermissionDenied) as exc:
+            reason = "；".join(getattr(exc, "messages", None) or [str(exc)])
+            log.warning("履约核查未能完成 %s：%s", project.code, reason)
+            failed.append(f"{project.code} {project.name}：{reason}")
+    if failed:
+        summary = check_summary(total, changed, _broken(projects))
+        raise ValidationError(f"{summary}以下项目未能核查：" + "；".join(failed[:20]))
+    return total, changed, _broken(projects)
+
+
+def _broken(projects: QuerySet[Project]) -> int:
+    return Promise.objects.filter(status=Status.BROKEN, project__in=projects.values("pk")).count()
 
 
 def check_summary(total: int, changed: int, broken: int) -> str:

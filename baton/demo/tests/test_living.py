@@ -85,7 +85,12 @@ def test_the_last_weeks_hold_work_in_progress(living_db):
     recent = ProjectEvent.objects.filter(district__code="350213", at__gte=weeks)
     assert recent.filter(kind="note").count() >= 3
     assert Handoff.objects.filter(state=Handoff.State.PENDING).count() == 1
-    open_problem = Problem.objects.filter(status="open", created_at__gte=weeks).get()
+    recent_problems = Problem.objects.filter(status="open", created_at__gte=weeks)
+    # The one broken promise of 履约 raises its problem (the day before today) …
+    promise = "未履行投资协议承诺"
+    assert recent_problems.filter(description__startswith=promise).count() == 1
+    # … beside the living library's own, which has its 督办.
+    open_problem = recent_problems.exclude(description__startswith=promise).get()
     assert Supervision.objects.filter(problem=open_problem).exists()
     # Most of the library was followed up in the last month; the seed's old obstacles are
     # resolved.

@@ -3,6 +3,7 @@
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from baton.core.dates import command_date
@@ -38,7 +39,11 @@ class Command(BaseCommand):
 
         day = command_date(as_of) if as_of else timezone.localdate()
         place: District | None = command_district(district) if district else None
-        self.stdout.write(check_summary(*outcomes_check(as_of=day, district=place)))
+        try:
+            counts = outcomes_check(as_of=day, district=place)
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from None
+        self.stdout.write(check_summary(*counts))
 
     def _import(self, *, file, district, source, dry_run=False, **_):
         place = command_district(district)
