@@ -3471,7 +3471,8 @@ def test_every_list_holds_exactly_the_rows_in_scope(quiet_requests):
     """Scope on the lists' contents: the library (web and API), 存在问题, 领导活动, 审核台."""
     w = build_world()
     sessions = Sessions(w)
-    projects = list(w.proj.values())
+    # Every project of the world: those at each review state, and the 履约 ones.
+    projects = [*w.proj.values(), *w.targets["outcome_projects"]]
     problems = w.targets["problems"]
     for p in PERSONAS[1:]:
         client = sessions.clients[p.name]
