@@ -122,6 +122,18 @@ def _chair(district: District, person: Any) -> Person | None:
     return person
 
 
+def _begin_edit(
+    meeting: Meeting, actor: User | None, expected_version: int | None, at: dt.datetime | None
+) -> dt.datetime:
+    """What every change of a meeting not yet final checks first: who writes, the version
+    read (the row locked and refreshed), that the minutes are not settled; the change's time."""
+    _check_writer(actor, meeting)
+    at = event_time(at)
+    _lock(meeting, expected_version)
+    _not_final(meeting)
+    return at
+
+
 def _check_writer(actor: User | None, meeting: Meeting) -> None:
     if not rules.can_write(actor, meeting):
         raise PermissionDenied(rules.NOT_THE_OFFICE)
@@ -278,10 +290,7 @@ def meeting_update(
     at: dt.datetime | None = None,
 ) -> bool:
     """Change the meeting's name, date and time, place and chair; False when unchanged."""
-    _check_writer(actor, meeting)
-    at = event_time(at)
-    _lock(meeting, expected_version)
-    _not_final(meeting)
+    at = _begin_edit(meeting, actor, expected_version, at)
     clean: dict[str, Any] = {
         "title": _text("title", title),
         "place": _text("place", place, required=False),
@@ -323,10 +332,7 @@ def meeting_hold(
     at: dt.datetime | None = None,
 ) -> Meeting:
     """登记召开: the meeting took place on its date."""
-    _check_writer(actor, meeting)
-    at = event_time(at)
-    _lock(meeting, expected_version)
-    _not_final(meeting)
+    at = _begin_edit(meeting, actor, expected_version, at)
     if meeting.status == Meeting.Status.HELD:
         raise ValidationError(ALREADY_HELD)
     if meeting.date is None:
@@ -349,10 +355,7 @@ def meeting_finalize(
 ) -> Meeting:
     """纪要定稿: the minutes are settled and numbered (文号); nothing of the meeting changes
     after, but its decisions are still followed up and closed."""
-    _check_writer(actor, meeting)
-    at = event_time(at)
-    _lock(meeting, expected_version)
-    _not_final(meeting)
+    at = _begin_edit(meeting, actor, expected_version, at)
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError(NOT_HELD)
     if not meeting.minutes.strip():
@@ -389,10 +392,7 @@ def minutes_save(
     at: dt.datetime | None = None,
 ) -> bool:
     """Write the minutes' text (会议纪要); False when unchanged."""
-    _check_writer(actor, meeting)
-    at = event_time(at)
-    _lock(meeting, expected_version)
-    _not_final(meeting)
+    at = _begin_edit(meeting, actor, expected_version, at)
     text = _text("minutes", minutes, required=False)
     if text == meeting.minutes:
         return False
@@ -434,10 +434,7 @@ def agenda_add(
     at: dt.datetime | None = None,
 ) -> AgendaItem:
     """Add an item at the end of the agenda."""
-    _check_writer(actor, meeting)
-    at = event_time(at)
-    _lock(meeting, expected_version)
-    _not_final(meeting)
+    at = _begin_edit(meeting, actor, expected_version, at)
     text = _text("text", text, label="议题")
     last = meeting.agenda.aggregate(n=Max("order"))["n"] or 0
     item = AgendaItem.objects.create(meeting=meeting, order=last + 1, text=text)
@@ -456,10 +453,7 @@ def agenda_edit(
     expected_version: int | None = None,
     at: dt.datetime | None = None,
 ) -> bool:
-    _check_writer(actor, meeting)
-    at = event_time(at)
-    _lock(meeting, expected_version)
-    _not_final(meeting)
+    at = _begin_edit(meeting, actor, expected_version, at)
     item = _item_of(meeting, item)
     text = _text("text", text, label="议题")
     if text == item.text:
@@ -481,10 +475,7 @@ def agenda_remove(
     expected_version: int | None = None,
     at: dt.datetime | None = None,
 ) -> None:
-    _check_writer(actor, meeting)
-    at = event_time(at)
-    _lock(meeting, expected_version)
-    _not_final(meeting)
+    at = _begin_edit(meeting, actor, expected_version, at)
     item = _item_of(meeting, item)
     _agenda_event(meeting, actor, at, "remove", item)
     item.delete()
@@ -506,10 +497,7 @@ def agenda_move(
     at: dt.datetime | None = None,
 ) -> bool:
     """Move an item one place up or down; False at the top (bottom) already."""
-    _check_writer(actor, meeting)
-    at = event_time(at)
-    _lock(meeting, expected_version)
-    _not_final(meeting)
+    at = _begin_edit(meeting, actor, expected_version, at)
     if direction not in ("up", "down"):
         raise ValidationError(BAD_DIRECTION)
     item = _item_of(meeting, item)
@@ -540,10 +528,7 @@ def agenda_redraft(
     """Draft the agenda again from the figures as they stand now (a meeting opened before
     its month ended took them as of that day): the drafted items are replaced, the office's
     own other items (其他议题) kept after them; return the number of items."""
-    _check_writer(actor, meeting)
-    at = event_time(at)
-    _lock(meeting, expected_version)
-    _not_final(meeting)
+    at = _begin_edit(meeting, actor, expected_version, at)
     today = local_date(at)
     own = list(meeting.agenda.filter(kind=AgendaItem.Kind.OTHER).order_by("order", "id"))
     meeting.agenda.exclude(kind=AgendaItem.Kind.OTHER).delete()
@@ -599,10 +584,7 @@ def attendance_add(
 ) -> Attendance:
     """Record a unit or a person (with the unit they came for) present, or absent with a
     reason."""
-    _check_writer(actor, meeting)
-    at = event_time(at)
-    _lock(meeting, expected_version)
-    _not_final(meeting)
+    at = _begin_edit(meeting, actor, expected_version, at)
     district = meeting.district
     if unit is None and person is None:
         raise ValidationError(SOMEONE)
@@ -648,10 +630,7 @@ def attendance_remove(
     expected_version: int | None = None,
     at: dt.datetime | None = None,
 ) -> None:
-    _check_writer(actor, meeting)
-    at = event_time(at)
-    _lock(meeting, expected_version)
-    _not_final(meeting)
+    at = _begin_edit(meeting, actor, expected_version, at)
     if row.meeting_id != meeting.pk:
         raise ValidationError(NOT_OF_MEETING)
     _event(
@@ -696,10 +675,7 @@ def decision_record(
     """Record a decision: on a project, a 督办 of ``owner_person`` (a leader) to the unit
     the 督办 goes to; otherwise a task of ``owner_unit`` (``owner_person`` optional: who
     in it, or the leader in charge)."""
-    _check_writer(actor, meeting)
-    at = event_time(at)
-    _lock(meeting, expected_version)
-    _not_final(meeting)
+    at = _begin_edit(meeting, actor, expected_version, at)
     district = meeting.district
     text = _text("text", text, label="决定事项")
     deadline = _deadline(deadline, at)
