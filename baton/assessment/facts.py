@@ -29,7 +29,7 @@ from baton.projects.models import (
     Stage,
 )
 from baton.reports.selectors import Scope
-from baton.reports.work import WorkRow, work_figures
+from baton.reports.work import WorkRecord, work_records
 from baton.supervision.models import LeaderAct
 
 from .config import ENTERED, HOLDER_METRICS, WORK_METRICS, number
@@ -108,7 +108,7 @@ class Facts:
         #: The relay runners of the projects counted so far (read on demand: a district
         #: holds thousands of projects, a period counts a few dozen).
         self.roles: dict[int, dict[str, int | None]] = {}
-        self._work: dict[dt.date, list[tuple[int, WorkRow]]] = {}
+        self._work: dict[tuple[str, dt.date], list[tuple[int, WorkRecord]]] = {}
 
     def _load_roles(self, project_ids) -> None:
         wanted = [pid for pid in dict.fromkeys(project_ids) if pid not in self.roles]
@@ -157,7 +157,7 @@ class Facts:
         if spec["metric"] == ENTERED:
             return self._entered_cases(spec["name"].strip())
         if spec["metric"] in WORK_METRICS:
-            return self._work_cases(WORK_METRICS[spec["metric"]], self.since(spec))
+            return [Case(None, Decimal(0), "", {party: ONE}) for party, _ in self.work(spec)]
         mode = credit_mode(spec)
         ids = [pid for pid in getattr(self, f"_{spec['metric']}")(spec) if pid in self.state]
         if mode != "holder" and not self.by_district:
@@ -170,24 +170,21 @@ class Facts:
             cases.append(Case(pid, s.amount, s.industry, self.credit(pid, mode)))
         return cases
 
-    def _work_cases(self, column: str, since: dt.date | None) -> list[Case]:
-        """The relay's everyday work (``baton.reports.work``): one case per thing counted,
-        credited whole to the unit that did it (no project, no amount)."""
-        since = since or EVER
-        if since not in self._work:
-            self._work[since] = [
-                (district.pk, row)
+    def work(self, spec: dict) -> list[tuple[int, WorkRecord]]:
+        """The records of the relay's everyday work a ``WORK_METRICS`` spec counts
+        (``baton.reports.work.work_records``), each with the party it credits whole: the
+        unit that did the work, or its district. One case per record (no project, no
+        amount), so a party's count is the number of its records."""
+        column, since = WORK_METRICS[spec["metric"]], self.since(spec) or EVER
+        if (column, since) not in self._work:
+            self._work[column, since] = [
+                (district.pk if self.by_district else record.unit_id, record)
                 for district in self.districts
-                for row in work_figures(
-                    scope=Scope(district=district), since=since, as_of=self.end
-                ).rows
+                for record in work_records(
+                    scope=Scope(district=district), since=since, as_of=self.end, column=column
+                )
             ]
-        return [
-            Case(None, Decimal(0), "", {district_id if self.by_district else row.unit_id: ONE})
-            for district_id, row in self._work[since]
-            if row.unit_id is not None
-            for _ in range(getattr(row, column))
-        ]
+        return self._work[column, since]
 
     def _entered_cases(self, name: str) -> list[Case]:
         """The figures entered for the period: a party's entry of exactly this period, else

@@ -56,6 +56,31 @@ def _units_at(rows: list[IntermediaryEvent]) -> list[int]:
     return out
 
 
+#: The events counted, by the count they make.
+COUNTED: dict[str, str] = {
+    Kind.FILED: "claims_filed",
+    Kind.CONFIRMED: "projects_introduced",
+    Kind.REWARD_APPROVED: "rewards_approved",
+    Kind.PAID: "rewards_paid",
+}
+
+
+def window_events(
+    *, district: District, since: dt.date, as_of: dt.date
+) -> list[tuple[IntermediaryEvent, int]]:
+    """The counted events of the district's claims from ``since`` to ``as_of`` (as
+    recorded by its end), each with the unit that held the claim's project then."""
+    events = IntermediaryEvent.objects.filter(
+        district=district,
+        at__lte=end_of_day(as_of),
+        at__gte=start_of_day(since),
+        claim__isnull=False,
+        kind__in=list(COUNTED),
+    )
+    rows = list(events.select_related("claim__project", "claim__intermediary").order_by("at", "id"))
+    return list(zip(rows, _units_at(rows), strict=True))
+
+
 def figures(*, district: District, since: dt.date, as_of: dt.date) -> Figures:
     """The district's figures for ``since``–``as_of`` (a month: its first day and D)."""
     out = Figures(district=district, since=since, as_of=as_of)
@@ -64,18 +89,8 @@ def figures(*, district: District, since: dt.date, as_of: dt.date) -> Figures:
     registered = set(events.filter(kind=Kind.REGISTERED).values_list("intermediary_id", flat=True))
     revoked = set(events.filter(kind=Kind.REVOKED).values_list("intermediary_id", flat=True))
     out.active = len(registered - revoked)
-    window = events.filter(at__gte=start_of_day(since), claim__isnull=False).select_related(
-        "claim__project"
-    )
     counted: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
-    name: dict[str, str] = {
-        Kind.FILED: "claims_filed",
-        Kind.CONFIRMED: "projects_introduced",
-        Kind.REWARD_APPROVED: "rewards_approved",
-        Kind.PAID: "rewards_paid",
-    }
-    rows = list(window.filter(kind__in=list(name)).order_by("at", "id"))
-    for event, unit_id in zip(rows, _units_at(rows), strict=True):
-        counted[unit_id][name[event.kind]] += 1
+    for event, unit_id in window_events(district=district, since=since, as_of=as_of):
+        counted[unit_id][COUNTED[event.kind]] += 1
     out.by_unit = dict(counted)
     return out

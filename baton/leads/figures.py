@@ -317,6 +317,38 @@ def lead_figures(*, scope, as_of: dt.date, since: dt.date | None = None, user=No
     )
 
 
+def figure_lead_states(
+    *,
+    scope,
+    as_of: dt.date,
+    since: dt.date | None = None,
+    user=None,
+    status: str = "",
+    flow: str = "",
+    source: str = "",
+    holder: int | None = None,
+    first_unit: int | None = None,
+) -> list[LeadState]:
+    """The states at D of the leads behind one count of ``lead_figures`` (the same states,
+    the same tests): a status at D, or a flow in the window, narrowed by source, holder at
+    D and 首报单位 (``by_first_unit``)."""
+    start = start_of_day(since) if since is not None else None
+    found = []
+    for state in scope_states(scope=scope, as_of=as_of, user=user):
+        if not state.counted:
+            continue
+        if status and state.status != status:
+            continue
+        if flow and flow not in _flows_of(state, start):
+            continue
+        if (source and state.source != source) or (holder and state.unit != holder):
+            continue
+        if first_unit and state.first_unit != first_unit:
+            continue
+        found.append(state)
+    return found
+
+
 def figure_lead_ids(
     *,
     scope,
@@ -328,21 +360,18 @@ def figure_lead_ids(
     source: str = "",
     holder: int | None = None,
 ) -> set[int]:
-    """The leads behind one count of ``lead_figures`` (the same states, the same tests):
-    a status at D, or a flow in the window, narrowed by source and holder at D."""
-    start = start_of_day(since) if since is not None else None
-    ids = set()
-    for state in scope_states(scope=scope, as_of=as_of, user=user):
-        if not state.counted:
-            continue
-        if status and state.status != status:
-            continue
-        if flow and flow not in _flows_of(state, start):
-            continue
-        if (source and state.source != source) or (holder and state.unit != holder):
-            continue
-        ids.add(state.lead_id)
-    return ids
+    """The ids of ``figure_lead_states``."""
+    states = figure_lead_states(
+        scope=scope,
+        as_of=as_of,
+        since=since,
+        user=user,
+        status=status,
+        flow=flow,
+        source=source,
+        holder=holder,
+    )
+    return {state.lead_id for state in states}
 
 
 def lead_figures_cached(

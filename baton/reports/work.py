@@ -9,18 +9,27 @@ companies met, the visitors it received, the leads it reported first and those c
 and the intermediaries' claims filed and projects introduced on its projects. Each part
 is read by its own app's figures; this module only lays them side by side, one row per
 unit, and totals them. The cockpit, the monthly pack and the 招商工作 page read it.
+
+``work_records`` lists the records behind a count (an activity, a trip, a company met, a
+reception, a lead, a claim confirmed), read from the same app functions the figures count
+from; the assessment counts a unit's work as the number of its records.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from baton.activities.figures import activity_figures
+from django.db import models
+
+from baton.activities.figures import activity_figures, held_activities
 from baton.activities.models import Activity
+from baton.core.dates import local_date
 from baton.intermediaries.figures import figures as intermediary_figures
-from baton.leads.figures import lead_figures_cached
+from baton.intermediaries.figures import window_events
+from baton.leads.figures import figure_lead_states, lead_figures_cached
+from baton.leads.models import Lead
 from baton.org.models import District, Unit
-from baton.visits.figures import unit_window
+from baton.visits.figures import unit_window, window_receptions, window_trips
 
 from .selectors import ZERO, Scope
 
@@ -157,6 +166,96 @@ def work_figures(*, scope: Scope, since: dt.date, as_of: dt.date) -> Work:
             work.rows.append(r)
             work.total.add(r)
     return work
+
+
+@dataclass(frozen=True)
+class WorkRecord:
+    """One thing a count of the work counts: the unit credited, its day, what it was, and
+    the record it is (an activity, a trip, a reception, a lead or an intermediary's claim)."""
+
+    unit_id: int
+    day: dt.date
+    title: str
+    record: models.Model
+
+
+#: The counts of a row that ``work_records`` lists, one record a thing counted.
+RECORDED = (
+    *("activities", "signed", "trips", "companies_met", "receptions"),
+    *("leads", "converted", "introduced"),
+)
+
+
+def work_records(*, scope: Scope, since: dt.date, as_of: dt.date, column: str) -> list[WorkRecord]:
+    """Return the records behind one column of ``work_figures`` (one of ``RECORDED``), read
+    by the same app figures with the same window: a unit's count is its records' number."""
+    found = _records(scope, since, as_of, column)
+    if scope.unit is not None:
+        found = [r for r in found if r.unit_id == scope.unit.pk]
+    return sorted(found, key=lambda r: (r.day, r.unit_id, r.record.pk))
+
+
+def _records(scope: Scope, since: dt.date, as_of: dt.date, column: str) -> list[WorkRecord]:
+    if column in ("activities", "signed"):
+        held = held_activities(activities=_activities(scope), as_of=as_of, since=since)
+        if column == "activities":
+            return [WorkRecord(a.unit_id, a.start_on, a.title, a) for a in held.activities]
+        return [
+            WorkRecord(a.unit_id, a.start_on, f"{s.title}（{a.title}）", a)
+            for s in held.counted()
+            for a in [s.activity]
+        ]
+    if column in ("trips", "companies_met", "receptions"):
+        return _visit_records(scope, since, as_of, column)
+    if column in ("leads", "converted"):
+        return _lead_records(scope, since, as_of, column)
+    if column == "introduced":
+        return [
+            WorkRecord(
+                unit_id,
+                local_date(e.at),
+                f"{claim.project.name}（{claim.intermediary.name}）",
+                claim,
+            )
+            for district in _districts(scope)
+            for e, unit_id in window_events(district=district, since=since, as_of=as_of)
+            if e.kind == e.Kind.CONFIRMED and (claim := e.claim) is not None
+        ]
+    raise ValueError(f"no records of the column {column!r}")
+
+
+def _visit_records(scope: Scope, since: dt.date, as_of: dt.date, column: str) -> list[WorkRecord]:
+    if column == "receptions":
+        receptions = window_receptions(scope=scope, first=since, last=as_of, as_of=as_of)
+        return [WorkRecord(r.unit_id, r.date, r.visitors, r) for r in receptions]
+    trips = window_trips(scope=scope, first=since, last=as_of, as_of=as_of)
+    if column == "trips":
+        return [WorkRecord(t.unit_id, t.start, t.title, t) for t in trips]
+    # 家次: a company met on two trips counts twice.
+    return [
+        WorkRecord(t.unit_id, t.start, f"{c.name}（{t.title}）", t)
+        for t in trips.prefetch_related("companies")
+        for c in t.companies.all()
+    ]
+
+
+def _lead_records(scope: Scope, since: dt.date, as_of: dt.date, column: str) -> list[WorkRecord]:
+    # A unit's first reports stay its own after the lead is passed on.
+    lead_scope = Scope(district=scope.unit.district) if scope.unit is not None else scope
+    flow = "registered" if column == "leads" else "converted"
+    states = [
+        s
+        for s in figure_lead_states(scope=lead_scope, as_of=as_of, since=since, flow=flow)
+        if isinstance(s.first_unit, int)
+    ]
+    leads = Lead.objects.in_bulk([s.lead_id for s in states])
+    found = []
+    for s in states:
+        moment = s.reported_at if flow == "registered" else s.converted_at
+        assert moment is not None  # a flow in the window has its moment
+        lead = leads[s.lead_id]
+        found.append(WorkRecord(s.first_unit, local_date(moment), str(lead), lead))
+    return found
 
 
 def year_start(as_of: dt.date) -> dt.date:

@@ -15,7 +15,7 @@ A scope is anything with ``city``, ``district`` and ``unit`` (each None or a row
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from baton.core.dates import end_of_day
 
@@ -53,18 +53,33 @@ def unit_month(*, scope, year: int, month: int, as_of: dt.date) -> dict[int, Uni
     return unit_window(scope=scope, first=first, last=last, as_of=as_of)
 
 
+def window_trips(*, scope, first: dt.date, last: dt.date, as_of: dt.date) -> QuerySet[Trip]:
+    """The trips that set out from ``first`` to ``last`` (by ``as_of``), as recorded by the
+    end of ``as_of``: the visits made that ``unit_window`` counts."""
+    last = min(last, as_of)
+    return _scoped(Trip.objects.all(), scope).filter(
+        start__gte=first, start__lte=last, created_at__lte=end_of_day(as_of)
+    )
+
+
+def window_receptions(
+    *, scope, first: dt.date, last: dt.date, as_of: dt.date
+) -> QuerySet[Reception]:
+    """The receptions held from ``first`` to ``last`` (by ``as_of``), as recorded by the end
+    of ``as_of``: the receptions ``unit_window`` counts."""
+    last = min(last, as_of)
+    return _scoped(Reception.objects.all(), scope).filter(
+        date__gte=first, date__lte=last, created_at__lte=end_of_day(as_of)
+    )
+
+
 def unit_window(*, scope, first: dt.date, last: dt.date, as_of: dt.date) -> dict[int, UnitMonth]:
     """The figures by unit id of the trips that set out and the receptions held from
     ``first`` to ``last`` (a month, or the year to D), as recorded by the end of ``as_of``."""
-    last = min(last, as_of)
     cutoff = end_of_day(as_of)
     out: dict[int, UnitMonth] = {}
-    if last < first:
-        return out
     converted = Q(converted_at__lte=cutoff)
-    trips = _scoped(Trip.objects.all(), scope).filter(
-        start__gte=first, start__lte=last, created_at__lte=cutoff
-    )
+    trips = window_trips(scope=scope, first=first, last=last, as_of=as_of)
     for trip in trips.prefetch_related("members", "leaders", "companies", "leads"):
         row = out.setdefault(trip.unit_id, UnitMonth(trip.unit_id))
         row.visits += 1
@@ -74,9 +89,7 @@ def unit_window(*, scope, first: dt.date, last: dt.date, as_of: dt.date) -> dict
         produced = [lead for lead in trip.leads.all() if lead.reported_at <= cutoff]
         row.leads += len(produced)
         row.converted += trip.leads.filter(converted, pk__in=[lead.pk for lead in produced]).count()
-    receptions = _scoped(Reception.objects.all(), scope).filter(
-        date__gte=first, date__lte=last, created_at__lte=cutoff
-    )
+    receptions = window_receptions(scope=scope, first=first, last=last, as_of=as_of)
     for reception in receptions.prefetch_related("leads"):
         row = out.setdefault(reception.unit_id, UnitMonth(reception.unit_id))
         row.receptions += 1
