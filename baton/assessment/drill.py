@@ -83,15 +83,28 @@ def credited_projects(*, user: User | None, key: str) -> list[int]:
     if user is None:
         raise ValidationError({"credited": "考核计分项目须按查看人的权限列出。"})
     ranking, _indicator, unit, spec = _item(key, user)
+    facts = ranking_facts(ranking)
+    return sorted({case.project_id for case in facts.cases(spec) if case.credit.get(unit.pk)})
+
+
+def ranking_facts(ranking: Ranking) -> Facts:
+    """The engine's facts of the ranking's scheme and period, as a run reads them."""
     scheme = ranking.scheme
-    facts = Facts(
+    return Facts(
         district=scheme.district,
         city=scheme.city,
         shares=scheme.relay_shares(),
         start=ranking.period_start,
         end=ranking.period_end,
     )
-    return sorted({case.project_id for case in facts.cases(spec) if case.credit.get(unit.pk)})
+
+
+def work_specs(indicator: Indicator) -> list[dict | None]:
+    """Return, per metric the indicator counts (``metric_specs``), the spec where it
+    counts the relay's everyday work (``WORK_METRICS``), else None: the ``part`` of the
+    计分记录 page."""
+    specs = metric_specs(indicator.kind, indicator.config or {})
+    return [s if s.get("metric") in WORK_METRICS else None for s in specs]
 
 
 def credited_caption(*, key: str) -> str:
@@ -112,8 +125,9 @@ def _short(spec: dict) -> str:
 
 def item_links(ranking: Ranking, indicator: Indicator, unit_id: int) -> list[tuple[str, str]]:
     """Return (label, address) of each counted part of an item score: the project list of
-    exactly the projects credited, and for the relay's everyday work the 招商工作统计 of
-    the same window, where the page has it (a month, or a year to its end)."""
+    exactly the projects credited; for the relay's everyday work its 计分记录 (the records
+    counted, whatever the period and window), and the 招商工作统计 of the same window,
+    where the page has it (a month, or a year to its end)."""
     url = reverse("projects:list")
     specs = counted_specs(indicator)
     links = [
@@ -124,12 +138,17 @@ def item_links(ranking: Ranking, indicator: Indicator, unit_id: int) -> list[tup
         for i, spec in enumerate(specs)
         if spec is not None
     ]
-    config = indicator.config or {}
-    work = [
-        s
-        for s in metric_specs(indicator.kind, config)
-        if s.get("metric") in WORK_METRICS and "window" not in s and "window_days" not in s
+    records = reverse("assessment:ranking_records", args=[ranking.pk])
+    parts = work_specs(indicator)
+    links += [
+        (
+            "计分记录" if len(parts) == 1 else f"计分记录（{_short(spec)}）",
+            f"{records}?{urlencode({'item': indicator.pk, 'party': unit_id, 'part': i})}",
+        )
+        for i, spec in enumerate(parts)
+        if spec is not None
     ]
+    work = [s for s in parts if s is not None and "window" not in s and "window_days" not in s]
     window = _work_window(ranking)
     if work and window:
         scheme = ranking.scheme

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_records
 
 app_name = "assessment"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("rankings/<int:pk>/", views.ranking_detail, name="ranking"),
     path("rankings/<int:pk>/publish/", views.ranking_publish, name="ranking_publish"),
     path("rankings/<int:pk>/discard/", views.ranking_discard, name="ranking_discard"),
+    path("rankings/<int:pk>/records/", views_records.ranking_records, name="ranking_records"),
     path("rankings/<int:pk>/xlsx/", views.ranking_xlsx, name="ranking_xlsx"),
     path("rankings/<int:pk>/docx/", views.ranking_docx, name="ranking_docx"),
 ]

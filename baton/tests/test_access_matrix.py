@@ -1406,6 +1406,11 @@ def assessment_page(*, frozen: dict[str, int] | None = None, manage: bool = True
 DRAFT_ONLY = {"GET": 409, "POST": 409}
 
 
+def ranking_records_page(p: Persona, method: str, obj: Assessed) -> Expect:
+    """计分记录: 404 outside the rankings one reads; the bare address names no item (400)."""
+    return 404 if not sees_assessment(p, obj) else 400
+
+
 def assessment_targets(w) -> dict:
     """翔安: a draft scheme, a published one with a published and a trial ranking; 同安: a
     published scheme with its published ranking."""
@@ -2485,6 +2490,9 @@ POLICY: dict[str, Web | Api] = {
     ),
     "assessment/rankings/<int:pk>/discard/": Web(
         "assessment:ranking_discard", ("POST",), assessment_page(frozen=DRAFT_ONLY), "rankings"
+    ),
+    "assessment/rankings/<int:pk>/records/": Web(
+        "assessment:ranking_records", ("GET",), ranking_records_page, "rankings"
     ),
     "assessment/rankings/<int:pk>/xlsx/": Web(
         "assessment:ranking_xlsx", ("GET",), assessment_page(manage=False), "rankings"

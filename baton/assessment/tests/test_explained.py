@@ -105,17 +105,18 @@ def test_the_relays_work_opens_the_work_figures_of_the_same_window(client, w):
     march = services.ranking_compute(
         scheme=s, period_start=dt.date(2024, 3, 1), period_end=dt.date(2024, 3, 31)
     )
-    [(label, address)] = item_links(march, trips, w.town.pk)
+    records, (label, address) = item_links(march, trips, w.town.pk)
+    assert records[0] == "计分记录" and "/records/" in records[1]
     assert label == "工作统计"
     assert address == "/reports/work/?scope=district%3A350213&as_of=2024-03-31&period=month"
     assert login(client, w.office).get(address).status_code == 200
     # The first quarter is the year to its end (the page's 本年累计); the second quarter
-    # is no window of that page: no link rather than a wrong one.
+    # is no window of that page: its 计分记录 alone, rather than a wrong 工作统计.
     quarter = services.ranking_compute(
         scheme=s, period_start=dt.date(2024, 1, 1), period_end=dt.date(2024, 3, 31)
     )
-    assert [label for label, _ in item_links(quarter, trips, w.town.pk)] == ["工作统计"]
+    assert [label for label, _ in item_links(quarter, trips, w.town.pk)] == ["计分记录", "工作统计"]
     april_june = services.ranking_compute(
         scheme=s, period_start=dt.date(2024, 4, 1), period_end=dt.date(2024, 6, 30)
     )
-    assert item_links(april_june, trips, w.town.pk) == []
+    assert [label for label, _ in item_links(april_june, trips, w.town.pk)] == ["计分记录"]
