@@ -86,7 +86,7 @@ class ScoredRecords:
         return (
             f"“{ranking.scheme.name}”{period}“{self.indicator.name}”"
             f"（{part}{METRICS[self.spec['metric']]}，计数期间 {window}）"
-            f"计入{self.party.name}的记录，按{end}日终的登记"
+            f"计入{self.party.name}的记录（截至{end}24时的登记），按当前数据"
         )
 
 

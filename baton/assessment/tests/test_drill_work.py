@@ -347,3 +347,20 @@ def test_another_district_and_bad_addresses_are_refused(client, relay):
         assert message in response.content.decode(), query
     assert client.get(f"/assessment/rankings/{'9' * 25}/records/").status_code == 404
     assert client.post(address).status_code == 405
+
+
+def test_a_long_list_comes_in_pages_and_keeps_its_count(client, relay, monkeypatch):
+    w = relay
+    monkeypatch.setattr("baton.assessment.views_records.RECORDS_PER_PAGE", 1)
+    ranking = services.ranking_compute(scheme=work_scheme(w), period_start=Q2[0], period_end=Q2[1])
+    companies_met = item_links(ranking, w.item, w.town.pk)[3][1]
+    login(client, w.office)
+    seen = []
+    for number in (1, 2):
+        response = records_page(client, f"{companies_met}&page={number}")
+        [row] = response.context["rows"]
+        seen.append(row.title)
+        text = response.content.decode()
+        assert "共 2 条" in text and f"第 {number} / 2 页" in text
+        assert "（截至2026年6月30日24时的登记），按当前数据" in text
+    assert sorted(seen) == w.counted["companies_met"]
