@@ -87,18 +87,12 @@ class Facts:
         self.district = district
         self.district_ids = [d.pk for d in self.districts]
         self.begin_at, self.cutoff = end_of_day(start - dt.timedelta(days=1)), end_of_day(end)
-        periods = ProjectPeriod.objects.filter(
-            district_id__in=self.district_ids,
-            review_state=ReviewState.ADMITTED,
-            valid_from__lt=self.cutoff,
-        ).exclude(valid_to__lt=self.cutoff)
-        # values_list() reads the MoneyField through from_db_value: 万元 Decimals.
-        self.state = {
-            pid: State(unit, stage, industry or "", amount or Decimal(0), district_id)
-            for pid, unit, stage, industry, amount, district_id in periods.values_list(
-                "project_id", "unit_id", "stage_id", "industry__name", "investment", "district_id"
-            )
-        }
+        #: Each project's state at the period end, read for the projects a metric names
+        #: (``_states``): a district holds thousands, a period counts a few dozen.
+        self.state: dict[int, State | None] = {}
+        #: The project ids a metric gives for a window, asked once however many items
+        #: (and parts of items) count by it.
+        self._ids: dict[tuple, list[int]] = {}
         self.landing_stages = set(
             Stage.objects.filter(allows_milestones=True).values_list("pk", flat=True)
         )
@@ -128,9 +122,11 @@ class Facts:
     # --- credit ------------------------------------------------------------------------
 
     def credit(self, project_id: int, mode: str) -> dict[int, Decimal]:
+        state = self.state[project_id]
+        assert state is not None  # a project of a case: admitted at the period end
         if self.by_district:
-            return {self.state[project_id].district_id: ONE}
-        holder = self.state[project_id].unit_id
+            return {state.district_id: ONE}
+        holder = state.unit_id
         roles = self.roles.get(project_id, {})
         if mode == "holder":
             return {holder: ONE}
@@ -159,16 +155,42 @@ class Facts:
         if spec["metric"] in WORK_METRICS:
             return [Case(None, Decimal(0), "", {party: ONE}) for party, _ in self.work(spec)]
         mode = credit_mode(spec)
-        ids = [pid for pid in getattr(self, f"_{spec['metric']}")(spec) if pid in self.state]
+        key = (spec["metric"], self.since(spec), spec.get("days"))
+        if key not in self._ids:
+            self._ids[key] = getattr(self, f"_{spec['metric']}")(spec)
+        ids = self._admitted_at_end(self._ids[key])
         if mode != "holder" and not self.by_district:
             self._load_roles(ids)
         cases = []
         for pid in ids:
             s = self.state[pid]
+            assert s is not None  # _admitted_at_end
             if not _passes(spec, s):
                 continue
             cases.append(Case(pid, s.amount, s.industry, self.credit(pid, mode)))
         return cases
+
+    def _admitted_at_end(self, project_ids: list[int]) -> list[int]:
+        """Return, in their order, the ids of projects admitted in the library (in the
+        scheme's districts) at the period end, their states read once into ``state``."""
+        wanted = [pid for pid in dict.fromkeys(project_ids) if pid not in self.state]
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            self.state.update(dict.fromkeys(chunk))
+            periods = ProjectPeriod.objects.filter(
+                project_id__in=chunk,
+                district_id__in=self.district_ids,
+                review_state=ReviewState.ADMITTED,
+                valid_from__lt=self.cutoff,
+            ).exclude(valid_to__lt=self.cutoff)
+            # values_list() reads the MoneyField through from_db_value: 万元 Decimals.
+            for pid, unit, stage, industry, amount, district_id in periods.values_list(
+                "project_id", "unit_id", "stage_id", "industry__name", "investment", "district_id"
+            ):
+                self.state[pid] = State(
+                    unit, stage, industry or "", amount or Decimal(0), district_id
+                )
+        return [pid for pid in project_ids if self.state[pid] is not None]
 
     def work(self, spec: dict) -> list[tuple[int, WorkRecord]]:
         """The records of the relay's everyday work a ``WORK_METRICS`` spec counts
@@ -227,7 +249,7 @@ class Facts:
             set(
                 ProjectEvent.objects.filter(
                     kind=ProjectEvent.Kind.ADMITTED,
-                    project__district_id__in=self.district_ids,
+                    district_id__in=self.district_ids,
                     **self._in_period(spec),
                 ).values_list("project_id", flat=True)
             )
@@ -254,7 +276,7 @@ class Facts:
     def _landed(self, spec) -> list[int]:
         moves = ProjectEvent.objects.filter(
             kind=ProjectEvent.Kind.MOVED,
-            project__district_id__in=self.district_ids,
+            district_id__in=self.district_ids,
             **self._in_period(spec),
         ).values_list("project_id", "new")
         return sorted({pid for pid, new in moves if new.get("stage") in self.landing_stages})
@@ -309,7 +331,6 @@ class Facts:
 
     def _not_started(self, spec) -> list[int]:
         deadline = self.end - dt.timedelta(days=spec["days"])
-        live = {pid for pid, s in self.state.items() if s.stage_id not in self.terminal_stages}
         in_district = Milestone.objects.filter(project__district_id__in=self.district_ids)
         # Signed in the window (all time unless the rule says), and by the deadline.
         signed = set(
@@ -322,7 +343,8 @@ class Facts:
                 "project_id", flat=True
             )
         )
-        return sorted((signed - started) & live)
+        waiting = self._admitted_at_end(sorted(signed - started))
+        return [pid for pid in waiting if self.state[pid].stage_id not in self.terminal_stages]  # type: ignore[union-attr]
 
 
 def _outermost(entries: list) -> list:
