@@ -26,12 +26,22 @@ DATABASE_FIXTURES = frozenset(
 )
 
 
+#: Modules of tests that each keep a worker busy for minutes, run first: pytest-xdist
+#: deals the first tests out one by one, so each worker starts on one of them and the
+#: run ends with short tests on both workers, not one worker finishing a long one alone.
+LONG_FIRST = ("baton.tests.test_access_matrix", "baton.ops.tests.test_replica")
+
+
 def pytest_collection_modifyitems(items):
     """Mark every test that drives the browser ``browser``, whichever file it is in, so
     that ``-m "not browser"`` leaves them all out (the PostgreSQL run of .ci/run does:
     the pages are the same on either database, and the views' tests run on both); and
     every test that never reaches the database ``nodb`` (it gives the same answer on
-    either database, so the PostgreSQL run leaves it out too)."""
+    either database, so the PostgreSQL run leaves it out too). The long modules go
+    first (``LONG_FIRST``), each keeping its own order."""
+    items.sort(
+        key=lambda item: getattr(getattr(item, "module", None), "__name__", "") not in LONG_FIRST
+    )
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if "browser" in fixtures:

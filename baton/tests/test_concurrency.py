@@ -28,7 +28,12 @@ from baton.projects.services import ConflictError
 from baton.projects.tests.helpers_views import login
 from baton.testing import make_project, stage
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # One test worker runs them all (make suite: --dist loadgroup): two at once on two
+    # workers would ask PostgreSQL for more than its 100 connections.
+    pytest.mark.xdist_group("many_connections"),
+]
 
 Kind = ProjectEvent.Kind
 #: SQLite is the embedded database: RELIABILITY item 15 asks 200 writers of it. PostgreSQL
