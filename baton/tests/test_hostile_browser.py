@@ -108,20 +108,32 @@ WATCH_TREEMAP = """() => {
   });
 }"""
 
-# Mouse positions across a chart, ``step`` pixels apart: on the treemap a pixel apart, so
-# that they cross the gaps between the blocks, where the pointer is over its root; on the
-# bar charts every bar is many pixels wide.
+CROSSED = "(name) => '(root)' in window.hovered && name in window.hovered"
+
+# Lines across a chart in pieces, as (from, to, moves): the pointer moves ``step`` pixels at a time —
+# on the treemap a pixel, so that it crosses the gaps between the blocks, where it is over
+# the root; on the bar charts every bar is many pixels wide.
 SWEEP = """([id, step]) => {
   const box = document.getElementById(id).getBoundingClientRect();
-  const points = [];
+  const lines = [];
+  const piece = step * 60;  // pixels a line: after each the sweep may stop
+  const across = (x0, y0, x1, y1) => {
+    const length = Math.hypot(x1 - x0, y1 - y0);
+    for (let d = 0; d < length; d += piece) {
+      const e = Math.min(d + piece, length), t0 = d / length, t1 = e / length;
+      lines.push([x0 + (x1 - x0) * t0, y0 + (y1 - y0) * t0, x0 + (x1 - x0) * t1,
+                  y0 + (y1 - y0) * t1, Math.max(1, Math.round((e - d) / step))]);
+    }
+  };
   for (const f of [0.25, 0.5, 0.75]) {
-    for (let x = box.left + 1; x < box.right - 1; x += step) points.push([x, box.top + box.height * f]);
-    for (let y = box.top + 1; y < box.bottom - 1; y += step) points.push([box.left + box.width * f, y]);
+    const y = box.top + box.height * f, x = box.left + box.width * f;
+    across(box.left + 1, y, box.right - 1, y);
+    across(x, box.top + 1, x, box.bottom - 1);
   }
-  return points;
+  return lines;
 }"""
 #: The sweep's step on each chart of the cockpit (pixels).
-STEPS = {"chart-industries": 1, "chart-areas": 6, "chart-leaders": 6}
+STEPS = {"chart-industries": 1, "chart-areas": 10, "chart-leaders": 10}
 
 
 def test_cockpit_tooltips_take_hostile_names_and_the_treemap_root(
@@ -145,8 +157,12 @@ def test_cockpit_tooltips_take_hostile_names_and_the_treemap_root(
     page.evaluate(WATCH_TREEMAP)
     for chart, step in STEPS.items():
         page.locator(f"#{chart}").scroll_into_view_if_needed()
-        for x, y in page.evaluate(SWEEP, [chart, step]):
-            page.mouse.move(x, y)
+        for x0, y0, x1, y1, steps in page.evaluate(SWEEP, [chart, step]):
+            page.mouse.move(x0, y0)
+            page.mouse.move(x1, y1, steps=steps)  # one call, a move every ``step`` pixels
+            # The treemap's sweep ends once it has crossed both the root and the hostile block.
+            if chart == "chart-industries" and page.evaluate(CROSSED, HOSTILE):
+                break
         assert page.evaluate(INJECTED) == 0, chart
     hovered = page.evaluate("window.hovered")
     assert "(root)" in hovered and HOSTILE in hovered  # the sweep crossed both

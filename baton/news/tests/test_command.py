@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from docx import Document
 
-from baton.demo import seed
+from baton.demo.tests.snapshot import load_demo_once
 
 SEED_FILE = Path(__file__).resolve().parents[4] / "shared" / "seed" / "000_96a9b34c4f9b339f.txt"
 PARAGRAPH = (
@@ -27,7 +27,7 @@ def run(*args) -> str:
 @pytest.fixture(scope="module")
 def demo_db(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        yield seed.load_demo()
+        yield load_demo_once()
         transaction.set_rollback(True)
 
 
