@@ -218,6 +218,28 @@ def test_a_cockpit_is_built_once_and_kept_until_the_library_changes(client, w, h
     assert len(builds) == 2
 
 
+def library_count(text: str) -> int:
+    return int(re.search(r'id="kpi-library">.*?<span class="value">(\d+)<', text, re.S)[1])
+
+
+def test_the_board_is_rendered_once_and_a_change_shows_at_once(client, w, h, monkeypatch):
+    from baton.reports import views_cockpit
+    from baton.testing import admit, make_project
+
+    rendered = []
+    real = views_cockpit._view
+    monkeypatch.setattr(views_cockpit, "_view", lambda board: rendered.append(1) or real(board))
+    first = page(client, w.office)
+    again = page(client, w.office)
+    assert len(rendered) == 1 and chart_data(again) == chart_data(first)
+    assert library_count(again) == library_count(first)
+    page(client, w.office, f"?as_of={D}")  # another date, another board
+    assert len(rendered) == 2
+    admit(w, make_project(w, name="驾驶舱看板缓存测试项目"))
+    after = page(client, w.office)
+    assert len(rendered) == 3 and library_count(after) == library_count(first) + 1
+
+
 def test_a_user_who_has_just_changed_something_gets_a_fresh_cockpit(client, w, h, builds):
     page(client, w.office, f"?as_of={D}")
     client.cookies["baton_wrote"] = "1"
