@@ -11,11 +11,9 @@ Everything is aggregated in the database; Python only shapes a few dozen result 
 
 import datetime as dt
 import hashlib
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case as SqlCase
 from django.db.models import (
@@ -30,6 +28,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from baton.core.cache import kept
 from baton.core.dates import end_of_day, local_date, start_of_day
 from baton.leads.figures import LeadFigures, lead_figures_cached, lead_marks
 from baton.leads.figures import user_covers as sees_all_leads
@@ -71,6 +70,8 @@ TOP = 15
 #: only the work figures (activities, trips, receptions, claims) and the outcomes (results,
 #: promises) may lag this long.
 CACHE_SECONDS = 60
+#: Seconds a cockpit older than ``CACHE_SECONDS`` is still shown while the next is built.
+KEEP_SECONDS = 10 * 60
 #: How long a request waits for another's build of the same cockpit before building it.
 WAIT_SECONDS = 30
 
@@ -274,31 +275,19 @@ def cockpit_key(*, scope: Scope, as_of: dt.date, user, idle_days: int = IDLE_DAY
 def cockpit_cached(
     *, scope: Scope, as_of: dt.date, user, idle_days: int = IDLE_DAYS, fresh: bool = False
 ) -> Cockpit:
-    """``cockpit_build``, kept in the cache under ``cockpit_key`` for ``CACHE_SECONDS``;
-    ``fresh`` builds it anew (for a user who has just changed something).
-
-    One request builds a missing cockpit while the others asking for it wait for its
-    result (up to ``WAIT_SECONDS``), so that sixteen leaders opening the page together
-    cost one build, not sixteen."""
-    key = cockpit_key(scope=scope, as_of=as_of, user=user, idle_days=idle_days)
-    board = None if fresh else cache.get(key)
-    if board is not None:
-        return board
-    building = f"{key}:building"
-    if not fresh and not cache.add(building, 1, WAIT_SECONDS):
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(0.05)
-            board = cache.get(key)
-            if board is not None:
-                return board
-    try:
-        board = cockpit_build(scope=scope, as_of=as_of, user=user, idle_days=idle_days)
-        cache.set(key, board, CACHE_SECONDS)
-    finally:
-        if not fresh:
-            cache.delete(building)
-    return board
+    """``cockpit_build``, kept in the cache under ``cockpit_key`` (``baton.core.cache.kept``):
+    fresh for ``CACHE_SECONDS``, then shown while one request builds the next; a missing
+    one is built by one request while the others asking wait for it, so that sixteen
+    leaders opening the page together cost one build, not sixteen. ``fresh`` builds it
+    anew (for a user who has just changed something)."""
+    return kept(
+        cockpit_key(scope=scope, as_of=as_of, user=user, idle_days=idle_days),
+        lambda: cockpit_build(scope=scope, as_of=as_of, user=user, idle_days=idle_days),
+        fresh_seconds=CACHE_SECONDS,
+        keep_seconds=KEEP_SECONDS,
+        wait_seconds=WAIT_SECONDS,
+        rebuild=fresh,
+    )
 
 
 def _months(scope: Scope, figures: Figures, user, where: Q, ladder: list[Stage]) -> list[Month]:

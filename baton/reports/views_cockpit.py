@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from baton.core.cache import kept
 from baton.core.dates import days_text
 from baton.core.money import wan_to_yi
 from baton.core.replica import WROTE_COOKIE
@@ -28,7 +28,15 @@ from baton.leads.figures import FLOWS
 from baton.projects.asof import CHANGES
 from baton.projects.models import Stage
 
-from .cockpit import CACHE_SECONDS, IDLE_DAYS, Cockpit, cockpit_cached, cockpit_key
+from .cockpit import (
+    CACHE_SECONDS,
+    IDLE_DAYS,
+    KEEP_SECONDS,
+    WAIT_SECONDS,
+    Cockpit,
+    cockpit_cached,
+    cockpit_key,
+)
 from .forms import MonthlyForm
 from .scopes import scope_choices, scope_for
 from .selectors import Scope
@@ -85,7 +93,7 @@ def _kept_board(request, *, scope: Scope, scope_key: str, as_of: dt.date, idle: 
     """Return the cockpit's figures and its rendered board (the cards, tables and chart
     data below the form), kept together in the cache under the figures' own key
     (``cockpit_key``: scope, date, idle days, the viewer where it matters, the library's
-    counters, the day) and the scope as chosen, for ``CACHE_SECONDS``.
+    counters, the day) and the scope as chosen, as ``kept`` keeps the figures.
 
     The board's 275-odd drill-down links and tables cost more than the figures do once
     those are kept (~25 ms a page at province scale); a kept board costs one cache read.
@@ -93,8 +101,8 @@ def _kept_board(request, *, scope: Scope, scope_key: str, as_of: dt.date, idle: 
     fresh = WROTE_COOKIE in request.COOKIES
     figures_key = cockpit_key(scope=scope, as_of=as_of, user=request.user, idle_days=idle)
     key = f"{figures_key}:board:{hashlib.sha256(scope_key.encode()).hexdigest()[:16]}"
-    kept = None if fresh else cache.get(key)
-    if kept is None:
+
+    def build() -> tuple[Cockpit, str]:
         board = cockpit_cached(
             scope=scope, as_of=as_of, user=request.user, idle_days=idle, fresh=fresh
         )
@@ -104,9 +112,16 @@ def _kept_board(request, *, scope: Scope, scope_key: str, as_of: dt.date, idle: 
         view["work_rows"] = [(f"{as_of.month}月", board.work_month), ("本年累计", board.work_year)]
         view["outcomes_url"] = f"{reverse('outcomes:figures')}?as_of={as_of.isoformat()}"
         html = render_to_string("reports/_cockpit_board.html", {"board": board, "view": view})
-        kept = (board, str(html))
-        cache.set(key, kept, CACHE_SECONDS)
-    board, html = kept
+        return board, str(html)
+
+    board, html = kept(
+        key,
+        build,
+        fresh_seconds=CACHE_SECONDS,
+        keep_seconds=KEEP_SECONDS,
+        wait_seconds=WAIT_SECONDS,
+        rebuild=fresh,
+    )
     return board, mark_safe(html)  # noqa: S308 — rendered by the template engine above
 
 
