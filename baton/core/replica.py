@@ -159,14 +159,22 @@ class ReplicaMiddleware:
             request._replica_token = _reading_replica.set(may_read_replica(request))
 
 
+#: Namespaces whose changes are the user's own session, not the library: signing in, the
+#: second factor, a new password. After them nothing the user reads has changed, and a
+#: morning of leaders signing in must not build the cockpit afresh for each of them.
+SESSION_NAMESPACES = frozenset({"accounts"})
+
+
 def remember_write(request, response) -> None:
     """Set the read-your-writes cookie after a successful change by a signed-in user."""
     user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
     if (
         request.method in ("POST", "PUT", "PATCH", "DELETE")
         and response.status_code < 400
         and user is not None
         and user.is_authenticated
+        and getattr(match, "namespace", None) not in SESSION_NAMESPACES
     ):
         response.set_cookie(
             WROTE_COOKIE,

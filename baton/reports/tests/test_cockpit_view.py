@@ -265,6 +265,19 @@ def test_a_successful_change_leaves_the_cookie_and_a_refusal_does_not(client, w)
     assert done.status_code == 302 and done.cookies["baton_wrote"]["max-age"] == 10
 
 
+def test_signing_in_leaves_no_cookie(client, w):
+    """A sign-in changes no figure: the first cockpit after it is the kept one."""
+    from baton.testing import test_password
+
+    password = test_password()
+    w.office.set_password(password)
+    w.office.save()
+    response = client.post(
+        "/accounts/login/", {"username": w.office.username, "password": password}
+    )
+    assert response.status_code == 302 and "baton_wrote" not in response.cookies
+
+
 def test_a_request_waits_for_the_cockpit_another_is_building(w, h, builds):
     import datetime as dt
     import threading
