@@ -349,29 +349,9 @@ def figure_lead_states(
     return found
 
 
-def figure_lead_ids(
-    *,
-    scope,
-    as_of: dt.date,
-    since: dt.date | None = None,
-    user=None,
-    status: str = "",
-    flow: str = "",
-    source: str = "",
-    holder: int | None = None,
-) -> set[int]:
-    """The ids of ``figure_lead_states``."""
-    states = figure_lead_states(
-        scope=scope,
-        as_of=as_of,
-        since=since,
-        user=user,
-        status=status,
-        flow=flow,
-        source=source,
-        holder=holder,
-    )
-    return {state.lead_id for state in states}
+def figure_lead_ids(**narrowing) -> set[int]:
+    """The ids of ``figure_lead_states`` (the same arguments)."""
+    return {state.lead_id for state in figure_lead_states(**narrowing)}
 
 
 def lead_figures_cached(
