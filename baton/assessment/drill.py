@@ -25,6 +25,7 @@ from .selectors import ranking_get
 #: applications the projects applied for).
 PROJECT_METRICS = tuple(m for m in METRICS if m != ENTERED and m not in WORK_METRICS)
 NOT_COUNTED = "该项得分不是按项目计数得出的，没有对应的项目列表。"
+NO_ITEM = "考核排名中没有这一项得分。"
 
 
 def _parse(key: str) -> tuple[int, int, int, int]:
@@ -71,7 +72,7 @@ def _item(key: str, user: User | None):
     on_line = line is not None
     specs = counted_specs(indicator) if indicator is not None else []
     if not on_line or part >= len(specs):
-        raise ValidationError({"credited": "考核排名中没有这一项得分。"})
+        raise ValidationError({"credited": NO_ITEM})
     if specs[part] is None:
         raise ValidationError({"credited": NOT_COUNTED})
     assert line is not None  # on_line

@@ -30,13 +30,12 @@ from baton.visits.models import Reception, Trip
 from baton.visits.rules import visible_receptions, visible_trips
 
 from .config import METRICS
-from .drill import ranking_facts, work_specs
+from .drill import NO_ITEM, ranking_facts, work_specs
 from .models import Indicator, Ranking
 from .periods import period_label
 
 RECORDS_PER_PAGE = 50
 BAD_ADDRESS = "计分记录的地址不完整或有误，请从考核排名页的得分打开。"
-NO_ITEM = "考核排名中没有这一项得分。"
 NOT_WORK = "该项得分不是按招商工作记录计数得出的，没有对应的记录列表。"
 WITHHELD = "（无权查看该记录）"
 
