@@ -30,7 +30,7 @@ quick: bootstrap lint
 	@scripts/quick.sh $(PYTEST_ARGS)
 
 suite:
-	$(BIN)/pytest -p no:cacheprovider -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
 
 clean:
 	rm -rf .venv var test-artifacts

@@ -23,4 +23,4 @@ if [ ${#targets[@]} -eq 0 ]; then
   exit 0
 fi
 echo "== tests: ${targets[*]}"
-exec .venv/bin/pytest -p no:cacheprovider -q -n 2 --dist loadgroup -m "not browser" "${targets[@]}" "$@"
+exec .venv/bin/pytest -p no:cacheprovider -q -n 2 -m "not browser" "${targets[@]}" "$@"

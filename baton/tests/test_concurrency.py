@@ -12,6 +12,7 @@ threads wait at a barrier and then all write at once.
   "database is locked", every row present.
 """
 
+import fcntl
 import threading
 import time
 from collections import Counter
@@ -28,12 +29,19 @@ from baton.projects.services import ConflictError
 from baton.projects.tests.helpers_views import login
 from baton.testing import make_project, stage
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    # One test worker runs them all (make suite: --dist loadgroup): two at once on two
-    # workers would ask PostgreSQL for more than its 100 connections.
-    pytest.mark.xdist_group("many_connections"),
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def _one_at_a_time(tmp_path_factory):
+    """The tests take turns across the test workers (a lock file in the run's shared
+    temporary directory): two at once would ask PostgreSQL for more than its 100
+    connections ("too many clients already")."""
+    lock = tmp_path_factory.getbasetemp().parent / "baton-many-connections.lock"
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
 
 Kind = ProjectEvent.Kind
 #: SQLite is the embedded database: RELIABILITY item 15 asks 200 writers of it. PostgreSQL
