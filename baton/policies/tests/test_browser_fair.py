@@ -41,7 +41,7 @@ def test_the_office_reviews_and_publishes_a_draft(browser, live_server, client, 
     page.locator(".fair-done").wait_for()
     # The page reloads after the conclusion: a click before htmx has bound the links follows
     # the address itself (the whole page, not the dialog).
-    page.wait_for_function("document.readyState === 'complete' && window.htmx !== undefined")
+    page.wait_for_function("() => document.readyState === 'complete' && window.htmx !== undefined")
 
     page.locator("a", has_text="发布").first.click()
     dialog.locator("input[type=checkbox]").wait_for()
