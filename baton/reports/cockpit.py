@@ -273,15 +273,22 @@ def cockpit_key(*, scope: Scope, as_of: dt.date, user, idle_days: int = IDLE_DAY
 
 
 def cockpit_cached(
-    *, scope: Scope, as_of: dt.date, user, idle_days: int = IDLE_DAYS, fresh: bool = False
+    *,
+    scope: Scope,
+    as_of: dt.date,
+    user,
+    idle_days: int = IDLE_DAYS,
+    fresh: bool = False,
+    key: str | None = None,
 ) -> Cockpit:
     """``cockpit_build``, kept in the cache under ``cockpit_key`` (``baton.core.cache.kept``):
     fresh for ``CACHE_SECONDS``, then shown while one request builds the next; a missing
     one is built by one request while the others asking wait for it, so that sixteen
     leaders opening the page together cost one build, not sixteen. ``fresh`` builds it
-    anew (for a user who has just changed something)."""
+    anew (for a user who has just changed something). ``key``: ``cockpit_key``'s answer,
+    when the caller has it already."""
     return kept(
-        cockpit_key(scope=scope, as_of=as_of, user=user, idle_days=idle_days),
+        key or cockpit_key(scope=scope, as_of=as_of, user=user, idle_days=idle_days),
         lambda: cockpit_build(scope=scope, as_of=as_of, user=user, idle_days=idle_days),
         fresh_seconds=CACHE_SECONDS,
         keep_seconds=KEEP_SECONDS,

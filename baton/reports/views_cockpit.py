@@ -104,7 +104,12 @@ def _kept_board(request, *, scope: Scope, scope_key: str, as_of: dt.date, idle: 
 
     def build() -> tuple[Cockpit, str]:
         board = cockpit_cached(
-            scope=scope, as_of=as_of, user=request.user, idle_days=idle, fresh=fresh
+            scope=scope,
+            as_of=as_of,
+            user=request.user,
+            idle_days=idle,
+            fresh=fresh,
+            key=figures_key,
         )
         view = _view(board)
         query = urlencode({"scope": scope_key, "as_of": as_of.isoformat()})
