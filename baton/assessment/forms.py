@@ -1,4 +1,7 @@
-"""Forms of the assessment pages: they clean and convert input, the services decide.
+"""Forms of the scheme pages (the scheme, its units, its indicators) and the confirmation
+every irreversible step asks for: they clean and convert input, the services decide.
+Targets, rankings and entered figures have their forms in ``forms_targets``,
+``forms_rankings`` and ``forms_figures``.
 
 Shares are typed as percentages (20, 30, 50) and handed on as fractions ("0.2");
 amounts are 万元; every number in an indicator's config becomes a decimal string.
@@ -9,10 +12,8 @@ from decimal import Decimal
 
 from django import forms
 from django.http import QueryDict
-from django.utils import timezone
 
 from baton.core.forms import confirm_field
-from baton.core.messages import INCOMPLETE_FORM
 from baton.org.models import District, Unit
 from baton.projects.models import Industry
 
@@ -27,17 +28,8 @@ from .config import (
     number,
     ratio_parts,
 )
-from .describe import subject
-from .models import EnteredFact, Indicator, Scheme, Target
-from .periods import QUARTERS, last_closed, parse_period, period_of
-from .services import (
-    ENTERED_NAME,
-    ENTERED_SOURCE,
-    NO_MEMBERS,
-    REASON_REQUIRED,
-    STALE_TARGETS,
-    TARGET_POSITIVE,
-)
+from .models import Indicator, Scheme
+from .services import NO_MEMBERS
 
 Kind = Indicator.Kind
 #: The metrics the form offers (an entered figure is named in the JSON config).
@@ -611,231 +603,6 @@ def rearranged(data: QueryDict, action: str) -> QueryDict:
     return data
 
 
-# --- targets ------------------------------------------------------------------------------
-
-
-def target_slots(scheme: Scheme) -> list[tuple[Indicator, int, str]]:
-    """Return (indicator, part, label) for every target a unit needs under the scheme."""
-    slots = []
-    for indicator in scheme.indicators.order_by("order", "id"):
-        if indicator.kind == Kind.RATIO:
-            parts = ratio_parts(indicator.config)
-            for i, part in enumerate(parts):
-                if "over" not in part:
-                    slots.append((indicator, i, subject(part)))
-        elif indicator.kind == Kind.TIERS and indicator.config.get("beyond_target"):
-            slots.append((indicator, 0, f"{subject(indicator.config, measure=False)}个数"))
-    return slots
-
-
-class TargetsForm(forms.Form):
-    """目标任务: one cell per assessed unit and target slot; a blank cell has no target."""
-
-    slots_key = forms.CharField(
-        widget=forms.HiddenInput,
-        error_messages={"required": INCOMPLETE_FORM},
-    )
-
-    def __init__(self, *args, scheme: Scheme, **kwargs):
-        self.scheme = scheme
-        self.slots = target_slots(scheme)
-        self.members = list(scheme.units.select_related("unit", "district"))
-        current = {
-            (t.indicator_id, t.party_id, t.part): t.value
-            for t in Target.objects.filter(indicator__scheme=scheme)
-        }
-        initial = {"slots_key": self.key()}
-        for member in self.members:
-            for indicator, part, _label in self.slots:
-                value = current.get((indicator.pk, member.party_id, part))
-                if value is not None:
-                    initial[self.cell(indicator, part, member.party_id)] = text(value)
-        super().__init__(*args, initial=initial, **kwargs)
-        for member in self.members:
-            for indicator, part, label in self.slots:
-                field = _decimal(
-                    f"{member.party_name}：{indicator.name}", required=False, places=4, digits=16
-                )
-                field.widget.attrs["aria-label"] = f"{member.party_name} {indicator.name} {label}"
-                self.fields[self.cell(indicator, part, member.party_id)] = field
-
-    def counts(self) -> tuple[int, int]:
-        """Return (targets filled, targets the scheme needs)."""
-        cells = [name for name in self.fields if name.startswith("t_")]
-        return sum(1 for name in cells if self.initial.get(name)), len(cells)
-
-    def key(self) -> str:
-        units = ",".join(str(m.party_id) for m in self.members)
-        return ";".join(f"{i.pk}:{part}" for i, part, _ in self.slots) + "|" + units
-
-    @staticmethod
-    def cell(indicator: Indicator, part: int, unit_id: int) -> str:
-        return f"t_{indicator.pk}_{part}_{unit_id}"
-
-    def rows(self):
-        for member in self.members:
-            cells = [self[self.cell(i, part, member.party_id)] for i, part, _ in self.slots]
-            yield member, cells
-
-    def clean_slots_key(self):
-        if self.cleaned_data["slots_key"] != self.key():
-            raise forms.ValidationError(STALE_TARGETS)
-        return self.cleaned_data["slots_key"]
-
-    def clean(self):
-        data = super().clean()
-        for name, value in list(data.items()):
-            if name.startswith("t_") and value is not None and value <= 0:
-                self.add_error(name, TARGET_POSITIVE)
-        return data
-
-    def values(self) -> dict[tuple[int, int, int], object]:
-        data = self.cleaned_data
-        return {
-            (indicator.pk, member.party_id, part): data.get(
-                self.cell(indicator, part, member.party_id)
-            )
-            for member in self.members
-            for indicator, part, _ in self.slots
-        }
-
-
-# --- periods, scores, confirmations ---------------------------------------------------------
-
-
-class PeriodForm(forms.Form):
-    """The period a ranking or a set of manual scores is for, by the scheme's kind."""
-
-    year = forms.IntegerField(
-        label="年度",
-        min_value=2000,
-        max_value=2100,
-        error_messages={
-            "required": "请填写年度。",
-            "invalid": "年度须为四位数字。",
-            "min_value": "年度不能早于 2000 年。",
-            "max_value": "年度不能晚于 2100 年。",
-        },
-    )
-    part = forms.TypedChoiceField(label="月份", coerce=int, required=False)
-    cumulative = forms.BooleanField(label="自年初累计（如 1-8月）", required=False)
-
-    def __init__(self, *args, scheme: Scheme, **kwargs):
-        self.kind = scheme.period_kind
-        year, part = last_closed(self.kind)
-        kwargs.setdefault("initial", {"year": year, "part": part})
-        super().__init__(*args, **kwargs)
-        if self.kind == Scheme.PeriodKind.MONTH:
-            self.fields["part"].choices = [(m, f"{m}月") for m in range(1, 13)]
-        elif self.kind == Scheme.PeriodKind.QUARTER:
-            self.fields["part"].label = "季度"
-            self.fields["part"].choices = [(q, f"第{QUARTERS[q - 1]}季度") for q in range(1, 5)]
-        else:
-            del self.fields["part"]
-            del self.fields["cumulative"]
-        if "part" in self.fields:
-            self.fields["part"].required = True
-            self.fields["part"].error_messages.update(
-                required="请选择考核期。", invalid_choice="考核期无效。"
-            )
-        self.fields["year"].widget.attrs.update(inputmode="numeric")
-
-    def period(self):
-        data = self.cleaned_data
-        return period_of(
-            self.kind, data["year"], data.get("part"), cumulative=data.get("cumulative", False)
-        )
-
-    def query(self) -> str:
-        data = self.cleaned_data
-        query = QueryDict(mutable=True)
-        query["year"] = data["year"]
-        if data.get("part"):
-            query["part"] = data["part"]
-        if data.get("cumulative"):
-            query["cumulative"] = "on"
-        return query.urlencode()
-
-
-class RankForm(PeriodForm):
-    def clean(self):
-        data = super().clean()
-        if not self.errors:
-            end = self.period().end
-            if end >= timezone.localdate():
-                raise forms.ValidationError(
-                    f"考核期到{end.year}年{end.month}月{end.day}日才结束，结束后才能计算排名。"
-                )
-        return data
-
-
-class ManualScoreForm(forms.Form):
-    """人工评分: one unit's score on a manual indicator, with the reason."""
-
-    indicator = forms.TypedChoiceField(label="指标", coerce=int)
-    unit = forms.TypedChoiceField(label="被考核单位", coerce=int)
-    rater = forms.CharField(
-        label="评分方",
-        required=False,
-        max_length=40,
-        help_text="按评分方加权或取平均值的指标须写明评分方，如“园区”“一队”",
-        error_messages={"max_length": _RATER_TOO_LONG},
-    )
-    score = _decimal("得分", min_value=0)
-    reason = forms.CharField(
-        label="评分理由",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": REASON_REQUIRED,
-            "max_length": "评分理由不能超过 2000 个字。",
-        },
-    )
-
-    def __init__(self, *args, scheme: Scheme, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.indicators = {
-            i.pk: i for i in scheme.indicators.filter(kind=Kind.MANUAL).order_by("order", "id")
-        }
-        self.units = {m.party_id: m.party for m in scheme.units.select_related("unit", "district")}
-        self.fields["indicator"].choices = [(pk, i.name) for pk, i in self.indicators.items()]
-        self.fields["unit"].choices = [(pk, u.name) for pk, u in self.units.items()]
-        for key in ("indicator", "unit"):
-            self.fields[key].error_messages.update(
-                required="请选择。", invalid_choice="不在本方案中，请刷新页面后重试。"
-            )
-
-    def clean(self):
-        data = super().clean()
-        indicator = self.indicators.get(data.get("indicator"))
-        if indicator is None:
-            return data
-        combine = indicator.config.get("combine", "single")
-        rater = (data.get("rater") or "").strip()
-        if combine == "single":
-            rater = ""
-        elif not rater:
-            self.add_error("rater", f"“{indicator.name}”按评分方汇总，请写明评分方。")
-        elif combine == "weighted" and rater not in indicator.config.get("weights", {}):
-            weights = indicator.config.get("weights", {}).items()
-            names = "、".join(
-                k for k, v in sorted(weights, key=lambda kv: (-number(kv[1], ""), kv[0]))
-            )
-            self.add_error("rater", f"评分方只能是：{names}。")
-        data["rater"] = rater
-        return data
-
-    def values(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "indicator": self.indicators[data["indicator"]],
-            "unit": self.units[data["unit"]],
-            "rater": data["rater"],
-            "score": data["score"],
-            "reason": data["reason"].strip(),
-        }
-
-
 class ConfirmForm(forms.Form):
     """An irreversible step (publish, delete, discard) is taken only when confirmed."""
 
@@ -844,78 +611,3 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args, label: str = "我已核对无误", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["confirm"].label = label
-
-
-class EnteredFactForm(forms.Form):
-    """录入数据: a unit's figure of a period, with its source and reason."""
-
-    unit = forms.TypedChoiceField(label="被考核对象", coerce=int)
-    name = forms.CharField(
-        label="指标",
-        max_length=40,
-        help_text="如 实际利用外资、到位资金、弄虚作假；考核指标以同一名称引用",
-        error_messages={"required": NAME_REQUIRED, "max_length": ENTERED_NAME},
-    )
-    period = forms.CharField(
-        label="期间",
-        max_length=20,
-        help_text="如 2024、2024-Q1、2024-03、2024-01~08",
-        error_messages={"required": "请填写期间。"},
-    )
-    value = _decimal("数值", places=4, digits=16)
-    source = forms.ChoiceField(label="来源", choices=EnteredFact.Source.choices)
-    reason = forms.CharField(
-        label="说明",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="数据的出处或口径，如“市统计局2024年快报”；排名页和导出文件中显示",
-        error_messages={"max_length": "说明不能超过 2000 个字。"},
-    )
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.units = {u.pk: u for u in units}
-        self.fields["unit"].choices = [(pk, u.name) for pk, u in self.units.items()]
-        self.fields["unit"].error_messages.update(
-            required="请选择。", invalid_choice="不是本区的单位，请刷新页面后重试。"
-        )
-        self.fields["source"].error_messages.update(
-            required="请选择。", invalid_choice=ENTERED_SOURCE
-        )
-
-    def clean_period(self):
-        try:
-            return parse_period(self.cleaned_data["period"])
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
-
-    def values(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "unit": self.units[data["unit"]],
-            "name": data["name"].strip(),
-            "period_start": data["period"].start,
-            "period_end": data["period"].end,
-            "value": data["value"],
-            "source": data["source"],
-            "reason": data["reason"].strip(),
-        }
-
-
-class EnteredUploadForm(forms.Form):
-    """导入录入数据: a workbook or CSV file."""
-
-    file = forms.FileField(
-        label="文件",
-        help_text="xlsx 或 csv，第 1 行为表头：被考核对象、期间、指标、数值、来源（可加 说明）",
-        error_messages={"required": "请选择录入数据文件。", "empty": "所选文件是空的。"},
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError("只能导入 .xlsx 或 .csv 文件。")
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError("文件不能超过 10 MB。")
-        return upload

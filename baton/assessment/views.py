@@ -33,19 +33,10 @@ from .drill import item_links
 from .engine import num, pct
 from .entered_import import ImportRefused, import_entered
 from .exports import FORMATS, bounded_text, file_name, ranking_export, scheme_title
-from .forms import (
-    ConfirmForm,
-    EnteredFactForm,
-    EnteredUploadForm,
-    IndicatorForm,
-    ManualScoreForm,
-    PeriodForm,
-    RankForm,
-    SchemeForm,
-    TargetsForm,
-    UnitsForm,
-    rearranged,
-)
+from .forms import ConfirmForm, IndicatorForm, SchemeForm, UnitsForm, rearranged
+from .forms_figures import EnteredFactForm, EnteredUploadForm
+from .forms_rankings import ManualScoreForm, PeriodForm, RankForm
+from .forms_targets import TargetsForm
 from .models import EnteredFact, Indicator, ManualScore, Ranking, Scheme
 from .periods import period_label, period_parts
 from .selectors import (

@@ -721,6 +721,8 @@ def _parcel_then(form, o):
 _ac = "baton.accounts.forms."
 _land = "baton.land.forms."
 _as = "baton.assessment.forms."
+_as_ranks = "baton.assessment.forms_rankings."
+_as_figures = "baton.assessment.forms_figures."
 CASES += [
     *(_simple(_ac + name) for name in ("UserFilterForm", "AreaForm", "UserCreateForm")),
     *(_simple(_ac + name) for name in ("RoleChangeForm", "ActiveForm", "ConfirmForm")),
@@ -744,14 +746,20 @@ CASES += [
     _simple(_land + "ImportForm"),
     *(_simple(_as + name) for name in ("SchemeForm", "IndicatorForm", "ConfirmForm")),
     *(
-        Case(_as + name, lambda o, d, f, name=name: _cls(_as + name)(d, scheme=o.scheme))
-        for name in ("UnitsForm", "TargetsForm", "PeriodForm", "RankForm", "ManualScoreForm")
+        Case(path, lambda o, d, f, path=path: _cls(path)(d, scheme=o.scheme))
+        for path in (
+            _as + "UnitsForm",
+            "baton.assessment.forms_targets.TargetsForm",
+            *(_as_ranks + name for name in ("PeriodForm", "RankForm", "ManualScoreForm")),
+        )
     ),
     Case(
-        _as + "EnteredFactForm",
-        lambda o, d, f: _cls(_as + "EnteredFactForm")(d, units=list(o.w.district.units.all())),
+        _as_figures + "EnteredFactForm",
+        lambda o, d, f: _cls(_as_figures + "EnteredFactForm")(
+            d, units=list(o.w.district.units.all())
+        ),
     ),
-    _simple(_as + "EnteredUploadForm"),
+    _simple(_as_figures + "EnteredUploadForm"),
     Case(
         "baton.reports.views_cockpit.CockpitForm",
         lambda o, d, f: _cls("baton.reports.views_cockpit.CockpitForm")(
