@@ -13,7 +13,7 @@ import datetime as dt
 from django.utils import timezone
 
 from baton.accounts.models import User
-from baton.meetings import services
+from baton.meetings import services, services_decisions
 from baton.meetings.models import Meeting
 from baton.org.models import District, Person, Unit
 from baton.projects.models import Project
@@ -89,7 +89,7 @@ def load_meetings(district: District, today: dt.date | None = None) -> int:
         .first()
     )
     if talks is not None and leader is not None:
-        services.decision_record(
+        services_decisions.decision_record(
             meeting=meeting,
             actor=office,
             text=f"由挂钩领导牵头，与投资方高层面谈，力争{talks.name}下月签约",
@@ -99,7 +99,7 @@ def load_meetings(district: District, today: dt.date | None = None) -> int:
             at=moment(held, 11, 10),
         )
     if len(units) > 1:
-        done = services.decision_record(
+        done = services_decisions.decision_record(
             meeting=meeting,
             actor=office,
             text="梳理辖区闲置厂房和可用地块清单，报区招商办汇总",
@@ -107,13 +107,13 @@ def load_meetings(district: District, today: dt.date | None = None) -> int:
             owner_unit=units[0],
             at=moment(held, 11, 20),
         )
-        services.decision_close(
+        services_decisions.decision_close(
             decision=done,
             actor=office,
             note="已梳理闲置厂房 12 处、可用地块 5 宗，清单已报送。",
             at=moment(held + dt.timedelta(days=8), 16),
         )
-        services.decision_record(
+        services_decisions.decision_record(
             meeting=meeting,
             actor=office,
             text="对连续30天无进展的项目逐个说明原因，提出盘活或退库意见",

@@ -20,7 +20,7 @@ from baton.core.api import Error, Id, In, IsoDate, QueryId, Ref, Text, refuse_un
 from baton.org.models import Person, Unit
 from baton.projects.models import Project
 
-from . import rules, services
+from . import rules, services, services_decisions
 from .models import Decision, Meeting
 from .selectors import (
     decision_get,
@@ -247,7 +247,7 @@ def decision_new(request, pk: QueryId, payload: DecisionIn):
     meeting = meeting_get(user=request.auth, pk=pk)
     if not rules.can_write(request.auth, meeting):
         raise PermissionDenied(rules.NOT_THE_OFFICE)
-    decision = services.decision_record(
+    decision = services_decisions.decision_record(
         meeting=meeting,
         actor=request.auth,
         text=payload.text,
@@ -268,7 +268,7 @@ def decision_close(request, pk: QueryId, payload: CloseIn):
     found = decision_get(user=request.auth, pk=pk)
     if not rules.can_write(request.auth, found.meeting):
         raise PermissionDenied(rules.NOT_THE_OFFICE)
-    services.decision_close(
+    services_decisions.decision_close(
         decision=found, actor=request.auth, note=payload.note, expected_version=payload.version
     )
     found.refresh_from_db()

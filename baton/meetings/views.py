@@ -18,7 +18,7 @@ from baton.core.views import deny, go_to, run_dialog
 from baton.projects.services import ConflictError
 from baton.supervision import rules as sign_off
 
-from . import rules, services
+from . import rules, services, services_agenda, services_decisions
 from .docx import file_name, minutes_docx
 from .forms import (
     AgendaItemForm,
@@ -197,7 +197,7 @@ def agenda_new(request, pk):
     form = AgendaItemForm(_posted(request), initial={"version": meeting.version})
 
     def perform(data):
-        services.agenda_add(
+        services_agenda.agenda_add(
             meeting=meeting, actor=request.user, text=data["text"],
             expected_version=data.get("version"),
         )  # fmt: skip
@@ -220,7 +220,7 @@ def agenda_edit(request, pk, item):
     form = AgendaItemForm(_posted(request), initial={"text": row.text, "version": meeting.version})
 
     def perform(data):
-        changed = services.agenda_edit(
+        changed = services_agenda.agenda_edit(
             meeting=meeting, item=row, actor=request.user, text=data["text"],
             expected_version=data.get("version"),
         )  # fmt: skip
@@ -255,7 +255,7 @@ def agenda_remove(request, pk, item):
     row = _item(meeting, item)
 
     def step(version):
-        services.agenda_remove(
+        services_agenda.agenda_remove(
             meeting=meeting, item=row, actor=request.user, expected_version=version
         )
         return "已删除议题。"
@@ -272,7 +272,7 @@ def agenda_move(request, pk, item, direction):
     row = _item(meeting, item)
 
     def step(version):
-        moved = services.agenda_move(
+        moved = services_agenda.agenda_move(
             meeting=meeting, item=row, actor=request.user, direction=direction,
             expected_version=version,
         )  # fmt: skip
@@ -290,7 +290,9 @@ def agenda_redraft(request, pk):
         return refused
 
     def step(version):
-        services.agenda_redraft(meeting=meeting, actor=request.user, expected_version=version)
+        services_agenda.agenda_redraft(
+            meeting=meeting, actor=request.user, expected_version=version
+        )
         return f"已按截至 {meeting.figures_as_of:%Y-%m-%d} 的数据重新起草议程，其他议题保留在后。"
 
     return _post_step(request, meeting, step, anchor="agenda")
@@ -394,7 +396,7 @@ def decision_new(request, pk):
     )
 
     def perform(data):
-        decision = services.decision_record(
+        decision = services_decisions.decision_record(
             meeting=meeting, actor=request.user, text=data["text"], deadline=data["deadline"],
             owner_unit=data.get("owner_unit"), owner_person=data.get("owner_person"),
             project=data.get("project"), expected_version=data.get("version"),
@@ -422,7 +424,7 @@ def decision_close(request, pk):
     form = CloseForm(_posted(request), initial={"version": decision.version})
 
     def perform(data):
-        services.decision_close(
+        services_decisions.decision_close(
             decision=decision, actor=user, note=data["note"], expected_version=data.get("version")
         )
         return f"决定事项第{decision.number}项已办结。"

@@ -474,6 +474,7 @@ def meeting_targets(w) -> dict:
     """翔安 and 同安: each office's meeting of last month, an agenda item, an attendance
     row, a decision assigned to a unit (马巷; 同安区招商办)."""
     from baton.meetings import services as meetings
+    from baton.meetings.services_decisions import decision_record
 
     day = timezone.localdate() + dt.timedelta(days=10)
     out: dict[str, list] = {"meetings": [], "meeting_decisions": []}
@@ -483,7 +484,7 @@ def meeting_targets(w) -> dict:
     ):
         meeting = meetings.meeting_create(actor=office)
         row = meetings.attendance_add(meeting=meeting, actor=office, unit=unit)
-        decision = meetings.decision_record(
+        decision = decision_record(
             meeting=meeting, actor=office, text="梳理闲置厂房清单", deadline=day, owner_unit=unit
         )
         units = frozenset({name})

@@ -26,6 +26,7 @@ from baton.assessment import services as assessment
 from baton.assessment.models import EnteredFact, Scheme
 from baton.meetings import services as meetings
 from baton.meetings.models import Decision, Meeting, MeetingEvent
+from baton.meetings.services_decisions import decision_record
 from baton.meetings.tests.helpers import in_days
 from baton.meetings.tests.helpers import world as meetings_world
 from baton.news import services as news
@@ -74,7 +75,7 @@ def mw(w):
     meeting of last month with one task decision for 马巷."""
     meetings_world(w)
     w.meeting = meetings.meeting_create(actor=w.office)
-    w.decision = meetings.decision_record(
+    w.decision = decision_record(
         meeting=w.meeting, actor=w.office, text="马巷街道牵头完成征迁摸底", deadline=in_days(20),
         owner_unit=w.town,
     )  # fmt: skip
@@ -223,7 +224,7 @@ def test_a_unit_sees_only_its_own_decision_of_a_shared_meeting(mw):
     meetings.minutes_save(
         meeting=mw.meeting, actor=mw.office, minutes="马巷街道征迁补偿标准内部讨论意见"
     )
-    meetings.decision_record(
+    decision_record(
         meeting=mw.meeting, actor=mw.office, text="新店街道报送厂房清单", deadline=in_days(9),
         owner_unit=mw.other_town,
     )  # fmt: skip

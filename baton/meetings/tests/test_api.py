@@ -5,7 +5,7 @@ import pytest
 from baton.projects.tests.test_api import Api
 from baton.supervision.services import supervision_report
 
-from .. import rules, services
+from .. import rules, services, services_decisions
 from ..models import Decision, Meeting
 from .helpers import in_days, last_month
 
@@ -26,7 +26,7 @@ def test_the_office_opens_a_meeting_records_and_closes_decisions(w, api):
         w.office, f"/meetings/{pk}/decisions",
         {"text": "推进签约", "deadline": in_days(9).isoformat(), "project": w.p1.pk},
     )  # fmt: skip
-    assert bad.status_code == 422 and services.LEADER_NEEDED in str(bad.json())
+    assert bad.status_code == 422 and services_decisions.LEADER_NEEDED in str(bad.json())
     ok = api.post(
         w.office, f"/meetings/{pk}/decisions",
         {"text": "推进签约", "deadline": in_days(9).isoformat(), "project": w.p1.pk,
@@ -47,7 +47,7 @@ def test_the_office_opens_a_meeting_records_and_closes_decisions(w, api):
     assert stale.status_code == 409
     close = f"/meetings/decisions/{decision['id']}/close"
     refused = api.post(w.office, close, {"note": "完成"})
-    assert refused.status_code == 422 and services.NOT_REPORTED in str(refused.json())
+    assert refused.status_code == 422 and services_decisions.NOT_REPORTED in str(refused.json())
     supervision_report(
         supervision=Decision.objects.get(pk=decision["id"]).supervision,
         actor=w.promoter,
@@ -62,7 +62,7 @@ def test_the_office_opens_a_meeting_records_and_closes_decisions(w, api):
 
 def test_the_api_is_scoped_like_the_pages(w, api):
     meeting = services.meeting_create(actor=w.office)
-    services.decision_record(
+    services_decisions.decision_record(
         meeting=meeting, actor=w.office, text="梳理", deadline=in_days(3), owner_unit=w.town
     )
     assert api.get(w.office, "/meetings").json()["count"] == 1

@@ -12,7 +12,7 @@ from baton.supervision.services import supervision_close, supervision_report
 from baton.testing import add_coordinating
 from baton.todo.selectors import todo_items
 
-from .. import rules, services
+from .. import rules, services, services_agenda, services_decisions
 from ..models import AgendaItem, Decision, Meeting, MeetingEvent
 from .helpers import in_days, last_month
 
@@ -82,7 +82,7 @@ def test_a_month_has_one_meeting(w):
 
 def test_a_decision_on_a_project_becomes_a_supervision(w):
     meeting = services.meeting_create(actor=w.office)
-    decision = services.decision_record(
+    decision = services_decisions.decision_record(
         meeting=meeting,
         actor=w.office,
         text="协调解决电池项目用地指标",
@@ -102,13 +102,13 @@ def test_a_decision_on_a_project_becomes_a_supervision(w):
 def test_a_decision_on_a_project_needs_a_leader(w):
     meeting = services.meeting_create(actor=w.office)
     refused(
-        lambda: services.decision_record(
+        lambda: services_decisions.decision_record(
             meeting=meeting, actor=w.office, text="推进", deadline=in_days(5), project=w.p1
         ),
-        services.LEADER_NEEDED,
+        services_decisions.LEADER_NEEDED,
     )
     refused(
-        lambda: services.decision_record(
+        lambda: services_decisions.decision_record(
             meeting=meeting,
             actor=w.office,
             text="推进",
@@ -116,10 +116,10 @@ def test_a_decision_on_a_project_needs_a_leader(w):
             project=w.p1,
             owner_person=w.zhang,
         ),
-        services.NOT_A_LEADER,
+        services_decisions.NOT_A_LEADER,
     )
     refused(
-        lambda: services.decision_record(
+        lambda: services_decisions.decision_record(
             meeting=meeting,
             actor=w.office,
             text="推进",
@@ -129,20 +129,20 @@ def test_a_decision_on_a_project_needs_a_leader(w):
         "办结时限不能早于今天。",
     )
     refused(
-        lambda: services.decision_record(
+        lambda: services_decisions.decision_record(
             meeting=meeting, actor=w.office, text="推进", deadline=in_days(5)
         ),
-        services.UNIT_NEEDED,
+        services_decisions.UNIT_NEEDED,
     )
     coord = add_coordinating(w).coord_unit
     refused(
-        lambda: services.decision_record(
+        lambda: services_decisions.decision_record(
             meeting=meeting, actor=w.office, text="调剂用地", deadline=in_days(5), owner_unit=coord
         ),
-        services.COORDINATING.format(name="自然资源局"),
+        services_decisions.COORDINATING.format(name="自然资源局"),
     )
     refused(
-        lambda: services.decision_record(
+        lambda: services_decisions.decision_record(
             meeting=meeting,
             actor=w.promoter,
             text="推进",
@@ -153,7 +153,7 @@ def test_a_decision_on_a_project_needs_a_leader(w):
         PermissionDenied,
     )
     refused(
-        lambda: services.decision_record(
+        lambda: services_decisions.decision_record(
             meeting=meeting,
             actor=w.office,
             text="推进",
@@ -166,7 +166,7 @@ def test_a_decision_on_a_project_needs_a_leader(w):
 
 def test_a_task_is_in_the_owner_units_todo_until_closed(w):
     meeting = services.meeting_create(actor=w.office)
-    decision = services.decision_record(
+    decision = services_decisions.decision_record(
         meeting=meeting, actor=w.office, text="梳理闲置厂房清单", deadline=in_days(10),
         owner_unit=w.town, owner_person=w.zhang,
     )  # fmt: skip
@@ -174,46 +174,46 @@ def test_a_task_is_in_the_owner_units_todo_until_closed(w):
     assert titles == [f"{meeting.month_label}例会决定第1项：梳理闲置厂房清单"]
     assert not [i for i in todo_items(w.other_promoter, in_days(0)) if i.kind == "meeting_decision"]
     refused(
-        lambda: services.decision_close(decision=decision, actor=w.office, note=""),
+        lambda: services_decisions.decision_close(decision=decision, actor=w.office, note=""),
         "请填写办结情况",
     )
-    services.decision_close(decision=decision, actor=w.office, note="已梳理 12 处")
+    services_decisions.decision_close(decision=decision, actor=w.office, note="已梳理 12 处")
     decision.refresh_from_db()
     assert decision.status == "closed" and decision.closing_note == "已梳理 12 处"
     assert not [i for i in todo_items(w.promoter, in_days(0)) if i.kind == "meeting_decision"]
     refused(
-        lambda: services.decision_close(decision=decision, actor=w.office, note="再次"),
-        services.ALREADY_CLOSED,
+        lambda: services_decisions.decision_close(decision=decision, actor=w.office, note="再次"),
+        services_decisions.ALREADY_CLOSED,
     )
 
 
 def test_a_supervision_decision_closes_once_the_unit_reported(w):
     meeting = services.meeting_create(actor=w.office)
-    decision = services.decision_record(
+    decision = services_decisions.decision_record(
         meeting=meeting, actor=w.office, text="加快供地", deadline=in_days(10), project=w.p1,
         owner_person=w.leader_person,
     )  # fmt: skip
     refused(
-        lambda: services.decision_close(decision=decision, actor=w.office, note="完成"),
-        services.NOT_REPORTED,
+        lambda: services_decisions.decision_close(decision=decision, actor=w.office, note="完成"),
+        services_decisions.NOT_REPORTED,
     )
     supervision_report(supervision=decision.supervision, actor=w.promoter, response="已供地")
-    services.decision_close(decision=decision, actor=w.office, note="确认办结")
+    services_decisions.decision_close(decision=decision, actor=w.office, note="确认办结")
     decision.refresh_from_db()
     assert decision.supervision.status == "done" and not decision.is_open
 
 
 def test_the_next_meeting_opens_with_the_decisions_still_open(w):
     first = services.meeting_create(actor=w.office)
-    kept = services.decision_record(
+    kept = services_decisions.decision_record(
         meeting=first, actor=w.office, text="推进电池项目签约", deadline=in_days(30),
         project=w.p1, owner_person=w.leader_person,
     )  # fmt: skip
-    closed_elsewhere = services.decision_record(
+    closed_elsewhere = services_decisions.decision_record(
         meeting=first, actor=w.office, text="推进装备项目开工", deadline=in_days(30),
         project=w.p2, owner_person=w.leader_person,
     )  # fmt: skip
-    task = services.decision_record(
+    task = services_decisions.decision_record(
         meeting=first, actor=w.office, text="整理政策清单", deadline=in_days(30),
         owner_unit=w.department,
     )  # fmt: skip
@@ -222,7 +222,7 @@ def test_the_next_meeting_opens_with_the_decisions_still_open(w):
         supervision=closed_elsewhere.supervision, actor=w.promoter, response="已开工"
     )
     supervision_close(supervision=closed_elsewhere.supervision, actor=w.office, note="好")
-    services.decision_close(decision=task, actor=w.office, note="已整理")
+    services_decisions.decision_close(decision=task, actor=w.office, note="已整理")
     second = services.meeting_create(actor=w.office)
     items = list(second.agenda.order_by("order"))
     assert items[0].kind == "carried" and items[0].decision == kept
@@ -249,15 +249,15 @@ def test_a_stale_page_is_refused(w):
 
 def test_the_agenda_is_edited_reordered_and_trimmed(w):
     meeting = services.meeting_create(actor=w.office)
-    added = services.agenda_add(meeting=meeting, actor=w.office, text="研究招商引资奖励兑现")
+    added = services_agenda.agenda_add(meeting=meeting, actor=w.office, text="研究招商引资奖励兑现")
     count = meeting.agenda.count()
     assert added.order == count
-    services.agenda_move(meeting=meeting, item=added, actor=w.office, direction="up")
+    services_agenda.agenda_move(meeting=meeting, item=added, actor=w.office, direction="up")
     orders = list(meeting.agenda.order_by("order").values_list("text", flat=True))
     assert orders[-2] == "研究招商引资奖励兑现"
-    services.agenda_edit(meeting=meeting, item=added, actor=w.office, text="研究奖励兑现")
+    services_agenda.agenda_edit(meeting=meeting, item=added, actor=w.office, text="研究奖励兑现")
     first = meeting.agenda.order_by("order").first()
-    services.agenda_remove(meeting=meeting, item=first, actor=w.office)
+    services_agenda.agenda_remove(meeting=meeting, item=first, actor=w.office)
     assert list(meeting.agenda.order_by("order").values_list("order", flat=True)) == list(
         range(1, count)
     )
@@ -302,7 +302,7 @@ def test_who_sees_which_meetings(w):
     assert not rules.visible_meetings(w.tongan_office).exists()
     assert not rules.visible_meetings(w.sys_admin).exists()
     assert not rules.visible_meetings(w.promoter).exists()
-    services.decision_record(
+    services_decisions.decision_record(
         meeting=meeting, actor=w.office, text="梳理", deadline=in_days(3), owner_unit=w.town
     )
     assert list(rules.visible_meetings(w.promoter)) == [meeting]
@@ -312,7 +312,7 @@ def test_who_sees_which_meetings(w):
 
 def test_the_office_is_told_of_its_overdue_decisions(w):
     meeting = services.meeting_create(actor=w.office)
-    services.decision_record(
+    services_decisions.decision_record(
         meeting=meeting, actor=w.office, text="报送厂房清单", deadline=in_days(2), owner_unit=w.town
     )
     assert not [i for i in todo_items(w.office, in_days(0)) if i.kind == "meeting_decision"]
@@ -323,12 +323,12 @@ def test_the_office_is_told_of_its_overdue_decisions(w):
 
 def test_the_agenda_is_drafted_again_keeping_the_offices_own_items(w):
     meeting = services.meeting_create(actor=w.office, month=in_days(0).replace(day=1))
-    own = services.agenda_add(meeting=meeting, actor=w.office, text="研究奖励兑现")
+    own = services_agenda.agenda_add(meeting=meeting, actor=w.office, text="研究奖励兑现")
     drafted = meeting.agenda.exclude(kind="other").count()
-    services.agenda_edit(
+    services_agenda.agenda_edit(
         meeting=meeting, item=meeting.agenda.get(kind="figures"), actor=w.office, text="改过"
     )
-    count = services.agenda_redraft(meeting=meeting, actor=w.office)
+    count = services_agenda.agenda_redraft(meeting=meeting, actor=w.office)
     items = list(meeting.agenda.order_by("order"))
     assert count == len(items) == drafted + 2  # the drafted 研究部署下月 item, and its own
     assert items[-1].pk == own.pk and items[-1].order == len(items)

@@ -7,7 +7,7 @@ from django.test import Client
 
 from baton.projects.tests.helpers_views import HTMX, login
 
-from .. import rules, services
+from .. import rules, services, services_decisions
 from ..models import Decision, Meeting
 from .helpers import in_days, last_month
 
@@ -78,7 +78,7 @@ def test_the_office_records_a_decision_as_a_supervision_and_closes_a_task(w):
     url = f"/meetings/{meeting.pk}/decisions/new/"
     assert office.get(url, **HTMX).status_code == 200
     bad = office.post(url, {"text": "推进", "project": w.p1.pk, "deadline": in_days(9)}, **HTMX)
-    assert bad.status_code == 422 and services.LEADER_NEEDED in bad.content.decode()
+    assert bad.status_code == 422 and services_decisions.LEADER_NEEDED in bad.content.decode()
     ok = office.post(
         url,
         {"text": "推进签约", "project": w.p1.pk, "owner_person": w.leader_person.pk,
@@ -89,7 +89,7 @@ def test_the_office_records_a_decision_as_a_supervision_and_closes_a_task(w):
     decision = Decision.objects.get()
     assert decision.supervision.deadline == in_days(9)
     meeting.refresh_from_db()
-    task = services.decision_record(
+    task = services_decisions.decision_record(
         meeting=meeting, actor=w.office, text="整理清单", deadline=in_days(3), owner_unit=w.town
     )
     close = f"/meetings/decisions/{task.pk}/close/"
@@ -123,7 +123,7 @@ def test_the_minutes_export_as_a_word_document(w):
         meeting=meeting, actor=w.office, unit=w.department, present=False, reason="外出招商"
     )
     services.minutes_save(meeting=meeting, actor=w.office, minutes="会议听取了各单位汇报。")
-    services.decision_record(
+    services_decisions.decision_record(
         meeting=meeting, actor=w.office, text="推进签约", deadline=in_days(9), project=w.p1,
         owner_person=w.leader_person,
     )  # fmt: skip
@@ -177,7 +177,7 @@ def test_the_list_pages_by_month(w):
 
 def test_a_supervision_decision_waits_for_the_units_report_before_it_closes(w):
     meeting = services.meeting_create(actor=w.office)
-    decision = services.decision_record(
+    decision = services_decisions.decision_record(
         meeting=meeting, actor=w.office, text="推进签约", deadline=in_days(9), project=w.p1,
         owner_person=w.leader_person,
     )  # fmt: skip
