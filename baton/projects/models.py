@@ -479,6 +479,26 @@ class LibraryVersion(models.Model):
         return f"{self.scope}: {self.version}"
 
 
+class PageVersion(models.Model):
+    """How many times what a project's page shows has changed: what its kept page reads.
+
+    Database triggers (``page_version``: migration 0016 and one migration of each app
+    that shows a card) raise a project's counter in the transaction of every change to
+    the rows its page shows, whatever wrote them. No foreign key: a counter outlives
+    nothing it needs, and a trigger writes it before the project's own row may exist.
+    """
+
+    project_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("项目页版本")
+        verbose_name_plural = _("项目页版本")
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.version}"
+
+
 class ProjectSearch(models.Model):
     """What a search finds a project by beyond its name and investor: their pinyin
     initials, the contact's name and a keyed digest of the contact's phone, with copies of

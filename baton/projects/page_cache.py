@@ -1,4 +1,4 @@
-"""The 项目库's rendered filters and rows, kept under the library's counters.
+"""The 项目库's rendered filters and rows, and a project's page, kept under counters.
 
 Most openings of the list are the same page — an office's first page, a town's — seen
 by many people between two changes. The page's filters and table are kept in the cache
@@ -17,15 +17,22 @@ Filters that read the history — a date (``as_of``) or a cockpit drill-down —
 kept: they depend on events, periods, problems and leaders' acts, which the counters do
 not follow. Neither is a page with errors.
 
-The cache is each server process's own memory (``CACHES["default"]``); nothing needs to
-tell another process about a change, since every request reads the counters.
+A project's page (``project_key``) is kept the same way, per reader, under its own
+counter (``PageVersion``: triggers on every table the page shows, see ``page_version``)
+and the organisation's.
+
+The cache is ``CACHES["default"]`` (shared by every server with ``CACHE_URL``, each
+process's own memory without); nothing needs to tell another process about a change,
+since every request reads the counters.
 """
 
 import hashlib
+import re
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, OuterRef, Q, Subquery, Sum
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -33,7 +40,7 @@ from baton.accounts.areas import Level, area_of, districts_in
 from baton.accounts.models import User
 
 from .listing import AT_DATE, DRILL_FIELDS
-from .models import LibraryVersion
+from .models import LibraryVersion, PageVersion, Project
 
 #: Parameters whose page is not kept (they read the history, which the counters miss).
 UNKEPT = frozenset((*AT_DATE, *DRILL_FIELDS))
@@ -100,3 +107,57 @@ def get(cache_key: str | None) -> SafeString | None:
 def put(cache_key: str | None, html: str) -> None:
     if cache_key is not None:
         cache.set(cache_key, str(html), TIMEOUT)
+
+
+# --- the project page ---------------------------------------------------------------------
+
+#: The form fields of a kept page's CSRF tokens: each answer carries the reader's own.
+_CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def project_key(request, code: str) -> tuple[int, str] | None:
+    """Return (the project's id, the cache key of its page's body for this reader), or None.
+
+    Read *before* the project and everything its page shows: the page's counter
+    (``PageVersion``, raised by triggers on every table the page shows) and the
+    organisation's (the names). The body is the reader's own — their abilities (edit,
+    review, 督办, delete an upload of theirs), the phone as they may see it — so the key
+    holds the person and what their abilities are decided by, and the day (overdue marks).
+    """
+    found = (
+        Project.objects.filter(code=code)
+        .annotate(
+            page=Subquery(PageVersion.objects.filter(project_id=OuterRef("pk")).values("version")),
+            organisation=Subquery(
+                LibraryVersion.objects.filter(scope=LibraryVersion.ORGANISATION).values("version")
+            ),
+        )
+        .values_list("pk", "page", "organisation")
+        .first()
+    )
+    if found is None:
+        return None
+    user = request.user
+    text = "|".join(
+        str(x)
+        for x in (
+            "project",
+            *found,
+            user.pk,
+            user.role,
+            user.city_id,
+            user.district_id,
+            user.unit_id,
+            user.person_id,
+            user.is_active,
+            user.is_superuser,
+            timezone.localdate().isoformat(),
+        )
+    )
+    return found[0], "baton:projects:page:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def with_own_tokens(request, html: SafeString) -> SafeString:
+    """A kept body with the reader's CSRF token in its forms (another session's would fail)."""
+    token = get_token(request)
+    return mark_safe(_CSRF_FIELD.sub(lambda m: f"{m[1]}{token}{m[2]}", html))  # noqa: S308

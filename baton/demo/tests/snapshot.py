@@ -26,7 +26,7 @@ from baton.demo import seed
 from baton.projects.models import Project
 
 #: Kept by triggers on the tables that are copied: a copy would collide with them.
-SKIPPED = {"projects_libraryversion"}
+SKIPPED = {"projects_libraryversion", "projects_pageversion"}
 
 
 @dataclass

@@ -170,8 +170,17 @@ def _columns(sort: str) -> dict[str, dict]:
 @require_GET
 @login_required
 def project_detail(request, code):
+    found = page_cache.project_key(request, code)  # before the project: see project_key
     project = project_get(user=request.user, code=code)
-    context = {**_page_parts(request, project), "cards": hooks.cards(request, project)}
+    key = found[1] if found is not None and found[0] == project.pk else None
+    page = page_cache.get(key)
+    if page is None:
+        context = {**_page_parts(request, project), "cards": hooks.cards(request, project)}
+        page = render_to_string("projects/_project_page.html", context, request)
+        page_cache.put(key, page)
+    else:
+        page = page_cache.with_own_tokens(request, page)
+    context = {"project": project, "page_title": project.name, "page": page}
     return render(request, "projects/project_detail.html", context)
 
 
