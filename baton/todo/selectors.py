@@ -14,17 +14,21 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 
 from baton.accounts.areas import area_of
 from baton.accounts.models import User
+from baton.core.cache import keep, kept
 from baton.projects.page_cache import counters
 
-#: How long the menu's count may lag a change that the library's counters do not follow.
+#: How long the menu's count may lag a change that the library's counters do not follow
+#: (and, past it, the one count being made again).
 MENU_COUNT_SECONDS = 30
+#: How long a count is kept at all, and how long a page waits for another's first count.
+MENU_KEEP_SECONDS = 10 * 60
+MENU_WAIT_SECONDS = 10
 
 #: Why the three administrators have no to-do list (三员分立).
 ADMINS_HAVE_NO_TODO = "按照“三员分立”的要求，管理员不查看待办事项等业务数据。"
@@ -116,8 +120,9 @@ def menu_count(request: HttpRequest) -> tuple[int, bool] | None:
 
     Every page shows it, so it is kept for the role and area (and a leader's person)
     under the library's counters, as the 项目库's pages are — a change to a project shows
-    at once — and for at most ``MENU_COUNT_SECONDS``: what the counters do not follow (a
-    督办's report, a problem's answer) shows in the count that long after. A page that
+    at once — and for ``MENU_COUNT_SECONDS``: what the counters do not follow (a 督办's
+    report, a problem's answer) shows in the count that long after, and the time one
+    request takes to count again (the others show the last count meanwhile). A page that
     reads the list itself (the 工作台) counts that list.
     """
     if hasattr(request, "_todo_menu_count"):  # the menu asks for the count and the overdue
@@ -137,9 +142,21 @@ def _menu_count(request: HttpRequest) -> tuple[int, bool] | None:
     # them), and the leader's own person.
     whose = (user.role, user.city_id, user.district_id, user.unit_id, user.person_id)
     key = ":".join(map(str, ("todo-menu", *whose, today.isoformat(), *counters(user))))
-    kept = None if hasattr(request, "_todo_items") else cache.get(key)
-    if kept is None:
+
+    def count() -> tuple[int, bool]:
         items = request_items(request, today)
-        kept = (len(items), any(entry.overdue for entry in items))
-        cache.set(key, kept, MENU_COUNT_SECONDS)
-    return kept
+        return len(items), any(entry.overdue for entry in items)
+
+    if hasattr(request, "_todo_items"):  # the page read the list: count it, keep the count
+        counted = count()
+        keep(key, counted, MENU_KEEP_SECONDS)
+        return counted
+    # One request counts again while the others show the count of up to a build ago (an
+    # office's list takes a second or two at a province: every page would wait for it).
+    return kept(
+        key,
+        count,
+        fresh_seconds=MENU_COUNT_SECONDS,
+        keep_seconds=MENU_KEEP_SECONDS,
+        wait_seconds=MENU_WAIT_SECONDS,
+    )

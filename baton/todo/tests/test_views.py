@@ -109,3 +109,43 @@ def test_the_home_page_reads_the_list_once_in_a_few_queries(client, w, t, monkey
     # One query a kind the promoter has (returned, drafts, handoffs, problems, idle) and
     # two for the 督办 (the rows, which of their projects the unit may open).
     assert len(with_list) - len(without) <= 7, len(with_list) - len(without)
+
+
+def test_a_stale_menu_count_is_shown_while_one_request_counts_again(client, w, t, monkeypatch):
+    """Past ``MENU_COUNT_SECONDS`` one request counts again; the others show the last count
+    rather than all counting at once (an office's list takes seconds at a province)."""
+    import time
+
+    from django.core.cache import cache
+
+    from baton.core import cache as core_cache
+    from baton.todo import selectors
+
+    assert menu_count(page(client, w.promoter, "/projects/")) == "5 overdue"
+    later = time.time() + selectors.MENU_COUNT_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    counted = []
+    items = selectors.todo_items
+    monkeypatch.setattr(selectors, "todo_items", lambda *a: counted.append(1) or items(*a)[:1])
+    # Another request is counting (it holds the building mark): this one shows the last
+    # count without counting.
+    with monkeypatch.context() as patch:
+        patch.setattr(core_cache, "cache", Busy(cache))
+        assert menu_count(page(client, w.promoter, "/projects/")) == "5 overdue"
+    assert not counted
+    # Nobody is: this one counts again, and shows it.
+    assert menu_count(page(client, w.promoter, "/projects/")) == "1 overdue"
+    assert counted == [1]
+
+
+class Busy:
+    """The cache as another request building everything would leave it."""
+
+    def __init__(self, cache):
+        self._cache = cache
+
+    def add(self, key, *args, **kwargs):
+        return False if key.endswith(":building") else self._cache.add(key, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._cache, name)
