@@ -17,7 +17,7 @@ Filters that read the history — a date (``as_of``) or a cockpit drill-down —
 kept: they depend on events, periods, problems and leaders' acts, which the counters do
 not follow. Neither is a page with errors.
 
-A project's page (``project_key``) is kept the same way, per reader, under its own
+A project's page (``project_seen``) is kept the same way, per reader, under its own
 counter (``PageVersion``: triggers on every table the page shows, see ``page_version``)
 and the organisation's.
 
@@ -28,10 +28,11 @@ since every request reads the counters.
 
 import hashlib
 import re
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -115,34 +116,45 @@ def put(cache_key: str | None, html: str) -> None:
 _CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
-def project_key(request, code: str) -> tuple[int, str] | None:
-    """Return (the project's id, the cache key of its page's body for this reader), or None.
+class Seen(NamedTuple):
+    """A project the reader may open, as its page's key reads it."""
 
-    Read *before* the project and everything its page shows: the page's counter
+    pk: int
+    name: str
+    key: str
+
+
+def project_seen(request, projects: QuerySet[Project]) -> Seen | None:
+    """Return the one project of ``projects`` (the reader's, narrowed to a code) with the
+    cache key of its page's body for this reader, or None when there is none.
+
+    One statement reads the project and, in the same state, the page's counter
     (``PageVersion``, raised by triggers on every table the page shows) and the
-    organisation's (the names). The body is the reader's own — their abilities (edit,
-    review, 督办, delete an upload of theirs), the phone as they may see it — so the key
-    holds the person and what their abilities are decided by, and the day (overdue marks).
+    organisation's (the names): a body built after it is of that state or a later one.
+    The body is the reader's own — their abilities (edit, review, 督办, delete an upload of
+    theirs), the phone as they may see it — so the key holds the person and what their
+    abilities are decided by, and the day (overdue marks).
     """
     found = (
-        Project.objects.filter(code=code)
-        .annotate(
+        projects.annotate(
             page=Subquery(PageVersion.objects.filter(project_id=OuterRef("pk")).values("version")),
             organisation=Subquery(
                 LibraryVersion.objects.filter(scope=LibraryVersion.ORGANISATION).values("version")
             ),
         )
-        .values_list("pk", "page", "organisation")
+        .values_list("pk", "name", "page", "organisation")
         .first()
     )
     if found is None:
         return None
+    pk, name, *versions = found
     user = request.user
     text = "|".join(
         str(x)
         for x in (
             "project",
-            *found,
+            pk,
+            *versions,
             user.pk,
             user.role,
             user.city_id,
@@ -154,7 +166,7 @@ def project_key(request, code: str) -> tuple[int, str] | None:
             timezone.localdate().isoformat(),
         )
     )
-    return found[0], "baton:projects:page:" + hashlib.sha256(text.encode()).hexdigest()
+    return Seen(pk, name, "baton:projects:page:" + hashlib.sha256(text.encode()).hexdigest())
 
 
 def with_own_tokens(request, html: SafeString) -> SafeString:

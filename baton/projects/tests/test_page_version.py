@@ -1,4 +1,4 @@
-"""A project's kept page (page_cache.project_key) and the counters its triggers raise
+"""A project's kept page (page_cache.project_seen) and the counters its triggers raise
 (``page_version``: migration 0016 and each card app's own)."""
 
 import datetime as dt

@@ -51,6 +51,7 @@ from ..models import (
     ProjectEvent,
 )
 from ..selectors import (
+    NOT_FOUND,
     handoff_due,
     pending_handoff,
     pending_handoffs,
@@ -170,18 +171,21 @@ def _columns(sort: str) -> dict[str, dict]:
 @require_GET
 @login_required
 def project_detail(request, code):
-    found = page_cache.project_key(request, code)  # before the project: see project_key
-    project = project_get(user=request.user, code=code)
-    key = found[1] if found is not None and found[0] == project.pk else None
-    page = page_cache.get(key)
+    user = request.user
+    seen = page_cache.project_seen(request, project_list(user=user).filter(code=code))
+    if seen is None:
+        raise Http404(NOT_FOUND)
+    title, page = seen.name, page_cache.get(seen.key)
     if page is None:
+        project = project_get(user=user, code=code)
         context = {**_page_parts(request, project), "cards": hooks.cards(request, project)}
         page = render_to_string("projects/_project_page.html", context, request)
-        page_cache.put(key, page)
+        title = project.name
+        if project.pk == seen.pk:
+            page_cache.put(seen.key, page)
     else:
         page = page_cache.with_own_tokens(request, page)
-    context = {"project": project, "page_title": project.name, "page": page}
-    return render(request, "projects/project_detail.html", context)
+    return render(request, "projects/project_detail.html", {"page_title": title, "page": page})
 
 
 def _page_parts(request, project: Project) -> dict:
