@@ -10,6 +10,7 @@ looked at.
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,12 @@ class Session:
             lambda route: route.abort(),
         )
         self.page = self.context.new_page()
+        # Requests under way, for ``shot``: "networkidle" waits 500 ms after the last one,
+        # on each of the suite's screenshots.
+        self.in_flight = 0
+        self.page.on("request", lambda request: self._count(1))
+        self.page.on("requestfinished", lambda request: self._count(-1))
+        self.page.on("requestfailed", lambda request: self._count(-1))
         self.problems: list[str] = []
         self.page.on("pageerror", lambda error: self.problems.append(str(error)))
         self.page.on(
@@ -87,9 +94,16 @@ class Session:
         self.page.click("form button[type=submit]")
         return self
 
+    def _count(self, step: int) -> None:
+        self.in_flight = max(0, self.in_flight + step)
+
     def shot(self, name: str) -> None:
+        """Save a screenshot once the page has loaded and no request of it is under way."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_load_state("load")
+        deadline = time.monotonic() + 10
+        while self.in_flight and time.monotonic() < deadline:
+            self.page.wait_for_timeout(20)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     def dialog_submit(self) -> None:
