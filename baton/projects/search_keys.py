@@ -23,6 +23,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
 
@@ -154,7 +155,9 @@ def stale_ids() -> list[int]:
 def refresh_stale() -> int:
     """Recompute the keys of every stale project, and drop the rows of deleted ones."""
     written = refresh(stale_ids())
-    gone = ProjectSearch.objects.exclude(project_id__in=Project.objects.values("id"))
+    # NOT EXISTS, not NOT IN: PostgreSQL cannot hash a NOT IN list that outgrows work_mem,
+    # and tried every key against every project (2 M × 2 M at the national scale).
+    gone = ProjectSearch.objects.exclude(Exists(Project.objects.filter(pk=OuterRef("project_id"))))
     gone._raw_delete(gone.db)
     return written
 

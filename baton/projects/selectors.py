@@ -64,13 +64,18 @@ def project_list(*, user: User, filters: dict | None = None) -> QuerySet[Project
 NOT_FOUND = "项目不存在或您无权查看。"
 
 
-def project_get(*, user: User, pk: int | None = None, code: str | None = None) -> Project:
-    """Return one project in the user's scope, or raise Http404 (never 403: no leaks)."""
+def project_get(
+    *, user: User, pk: int | None = None, code: str | None = None, related: tuple[str, ...] = ()
+) -> Project:
+    """Return one project in the user's scope, or raise Http404 (never 403: no leaks).
+
+    ``related``: more relations to read with it (the project page's relay units)."""
     project = None
     if pk is not None or (isinstance(code, str) and _CODE.fullmatch(code)):
         lookup = {"pk": pk} if pk is not None else {"code": code}
         try:
-            project = project_list(user=user).filter(**lookup).first()
+            projects = project_list(user=user).select_related(*related)
+            project = projects.filter(**lookup).first()
         except (ValueError, TypeError):
             project = None
     if project is None:

@@ -5,6 +5,7 @@ project only for those who see the number in full."""
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from baton.projects import search_keys, services
 from baton.projects.listing import project_page
@@ -109,6 +110,23 @@ def test_a_write_with_sql_is_caught_up_by_refresh_stale(w):
 
     assert search_keys.stale_ids() == []
     assert found(w.office, "ndsd") == [project.code]
+
+
+def test_refresh_stale_drops_the_keys_of_a_project_that_is_gone(w):
+    kept, gone = make_project(w, name="冷链物流园"), make_project(w, name="宁德时代电池")
+    with connection.cursor() as cursor:  # no constraint: SQL may delete a project alone
+        cursor.execute("DELETE FROM projects_projectevent WHERE project_id = %s", [gone.pk])
+        cursor.execute("DELETE FROM projects_projectperiod WHERE project_id = %s", [gone.pk])
+        cursor.execute("DELETE FROM projects_project WHERE id = %s", [gone.pk])
+
+    with CaptureQueriesContext(connection) as queries:
+        assert search_keys.refresh_stale() == 0
+
+    assert list(ProjectSearch.objects.values_list("project_id", flat=True)) == [kept.pk]
+    # An anti-join: NOT IN (SELECT id …) is a plan of every key against every project on
+    # PostgreSQL once the ids outgrow work_mem (it never ended at the national scale).
+    (delete,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("DELETE")]
+    assert "NOT (EXISTS" in delete and " IN (" not in delete
 
 
 def test_the_command_recomputes_every_row(w):

@@ -168,6 +168,10 @@ def _columns(sort: str) -> dict[str, dict]:
 # --- the project page -------------------------------------------------------------------
 
 
+#: What the project page shows of the project's relations beyond ``project_list``'s.
+PAGE_RELATED = ("info_unit", "talks_unit", "landing_unit", "created_by")
+
+
 @require_GET
 @login_required
 def project_detail(request, code):
@@ -177,7 +181,7 @@ def project_detail(request, code):
         raise Http404(NOT_FOUND)
     title, page = seen.name, page_cache.get(seen.key)
     if page is None:
-        project = project_get(user=user, code=code)
+        project = project_get(user=user, code=code, related=PAGE_RELATED)
         context = {**_page_parts(request, project), "cards": hooks.cards(request, project)}
         page = render_to_string("projects/_project_page.html", context, request)
         title = project.name
