@@ -106,6 +106,14 @@ def _bigrams_contain(term: str) -> RawSQL:
     return RawSQL(_BIGRAMS, [[term.lower()]], output_field=BooleanField())  # noqa: S611
 
 
+def _contains(term: str) -> Q:
+    """PostgreSQL: whether the name or the investor contains ``term`` (LIKE, or ILIKE for a
+    term with letters: each served by a pg_trgm index from three characters on)."""
+    pattern = Value(_like_pattern(term))
+    like = _Like if term.lower() == term.upper() else _ILike
+    return Q(like(F("name"), pattern)) | Q(like(F("investor"), pattern))
+
+
 def _after(prefix: str) -> str:
     """The first string after every string that starts with ``prefix`` (a range's end)."""
     return prefix + "\U0010ffff"
@@ -190,13 +198,13 @@ def search(projects: QuerySet, text: str, *, phones: Q | None = None) -> QuerySe
         if keyed is not None:
             original |= keyed
         if connection.vendor == "postgresql" and len(term) == 2:
-            projects = projects.filter(Q(_bigrams_contain(term)) | original)
+            # The LIKE as well, and first: computing the bigrams of every row of a city's
+            # or a district's scope cost 12 µs a row (270 ms for a city at the national
+            # scale); with it the planner reads the bigrams' index, and a row's bigrams are
+            # computed only when its text holds the term.
+            projects = projects.filter((_contains(term) & Q(_bigrams_contain(term))) | original)
         elif connection.vendor == "postgresql":
-            pattern = Value(_like_pattern(term))
-            like = _Like if term.lower() == term.upper() else _ILike
-            projects = projects.filter(
-                Q(like(F("name"), pattern)) | Q(like(F("investor"), pattern)) | original
-            )
+            projects = projects.filter(_contains(term) | original)
         else:
             projects = projects.filter(
                 Q(name__icontains=term) | Q(investor__icontains=term) | original
