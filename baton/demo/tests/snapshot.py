@@ -14,7 +14,14 @@ the lines the first load wrote.
 """
 
 import datetime as dt
+import fcntl
+import os
+import pickle
+import shutil
+import tempfile
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.apps import apps
 from django.core.management.color import no_style
@@ -120,14 +127,64 @@ def _put_back(snapshot: _Snapshot) -> None:
 
 def load_demo_once(today: dt.date | None = None) -> seed.DemoResult:
     """Return ``seed.load_demo(today)``'s outcome, copying the rows of this process's first
-    load of the same ``today`` when the database is as fresh as it was then."""
-    key = (connection.alias, str(connection.settings_dict["NAME"]), today or timezone.localdate())
+    load of the same ``today`` when the database is as fresh as it was then.
+
+    The test processes of one run (pytest-xdist's workers) share the first load: the first
+    to ask loads and leaves its copy in a file of the run, the others wait for it and put
+    it back (each worker's own load took half a minute of each run).
+    """
+    day = today or timezone.localdate()
+    key = (connection.alias, str(connection.settings_dict["NAME"]), day)
     snapshot = _snapshots.get(key)
-    if snapshot is not None and _rows(_read(snapshot.baseline)) == snapshot.baseline:
-        _put_back(snapshot)
-        return seed.DemoResult(created=True, projects=Project.objects.count())
+    if snapshot is not None and _fresh(snapshot):
+        return _copied(snapshot)
+    shared = _shared_file(day)
+    if shared is None:
+        return _load(key, today)
+    if not shared.parent.exists():
+        _clear_old_runs(shared.parent.parent)
+        shared.parent.mkdir(parents=True, exist_ok=True)
+    with open(shared.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if snapshot is None and shared.exists():
+            snapshot = pickle.loads(shared.read_bytes())  # noqa: S301 — this run's own file
+            _snapshots[key] = snapshot
+            if _fresh(snapshot):
+                return _copied(snapshot)
+        result = _load(key, today)
+        if key in _snapshots and not shared.exists():
+            shared.write_bytes(pickle.dumps(_snapshots[key]))
+        return result
+
+
+def _fresh(snapshot: _Snapshot) -> bool:
+    return _rows(_read(snapshot.baseline)) == snapshot.baseline
+
+
+def _copied(snapshot: _Snapshot) -> seed.DemoResult:
+    _put_back(snapshot)
+    return seed.DemoResult(created=True, projects=Project.objects.count())
+
+
+def _load(key: tuple, today: dt.date | None) -> seed.DemoResult:
     baseline = _rows(_read(_tables()))
     result = seed.load_demo(today)
     if result.created and key not in _snapshots:
         _snapshots[key] = _take(baseline)
     return result
+
+
+def _shared_file(day: dt.date) -> Path | None:
+    """The file of this run's first load of the demo for ``day``, or None outside xdist."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not run:
+        return None
+    folder = Path(tempfile.gettempdir()) / f"baton-demo-{run}"
+    return folder / f"{connection.vendor}-{day.isoformat()}.pickle"
+
+
+def _clear_old_runs(folder: Path) -> None:
+    """Remove the copies of runs that ended a day ago or more."""
+    for old in folder.glob("baton-demo-*"):
+        if time.time() - old.stat().st_mtime > 24 * 3600:
+            shutil.rmtree(old, ignore_errors=True)
