@@ -99,6 +99,13 @@ def outside_district(user, project: Project) -> bool:
     return user.district_id is not None and project.district_id != user.district_id
 
 
+def lists_others(project) -> bool:
+    """Whether the project's history lists other projects as possible duplicates: what it
+    shows of them depends on where they are now, which its page's counter does not follow
+    (the page is then not kept)."""
+    return project.events.filter(new__has_any_keys=list(_LISTS)).exists()
+
+
 def candidates_shown(user, events) -> None:
     """Keep, in the events' lists of possible duplicates, only the codes of the user's
     district; a list that had others says so (``<list>_elsewhere``), without them."""

@@ -224,3 +224,18 @@ def test_a_reader_without_access_gets_no_kept_page(client, w):
     response = outsider.get(reverse("projects:detail", args=[project.code]))
     assert response.status_code == 404
     assert "鹭岛冷链物流园" not in response.content.decode()
+
+
+def test_a_page_that_lists_other_projects_is_not_kept(client, w):
+    """What a history's list of possible duplicates shows of another project depends on
+    where that project is now (another district's code is withheld): not kept."""
+    project = make_project(w, name="鹭岛冷链物流园")
+    other = make_project(w, name="鹭岛冷链物流园二期")
+    event = project.events.order_by("pk").first()
+    type(event).objects.filter(pk=event.pk).update(new={"checked_duplicates": [other.code]})
+    login(client, w.office)
+    assert opens(client, project)[0]
+    assert opens(client, project)[0]
+    type(event).objects.filter(pk=event.pk).update(new={})
+    assert opens(client, project)[0]
+    assert not opens(client, project)[0]

@@ -30,7 +30,13 @@ from baton.core.views import add_errors, deny, go_to, run_dialog
 from baton.org.divisions import name_of
 
 from .. import hooks, page_cache, permissions, rules, services
-from ..duplicates import ELSEWHERE, candidates_shown, duplicate_candidates, outside_district
+from ..duplicates import (
+    ELSEWHERE,
+    candidates_shown,
+    duplicate_candidates,
+    lists_others,
+    outside_district,
+)
 from ..events import Names, describe
 from ..forms import (
     HandoffForm,
@@ -185,7 +191,7 @@ def project_detail(request, code):
         context = {**_page_parts(request, project), "cards": hooks.cards(request, project)}
         page = render_to_string("projects/_project_page.html", context, request)
         title = project.name
-        if project.pk == seen.pk:
+        if project.pk == seen.pk and not lists_others(project):
             page_cache.put(seen.key, page)
     else:
         page = page_cache.with_own_tokens(request, page)
