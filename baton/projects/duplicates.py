@@ -99,11 +99,11 @@ def outside_district(user, project: Project) -> bool:
     return user.district_id is not None and project.district_id != user.district_id
 
 
-def lists_others(project) -> bool:
-    """Whether the project's history lists other projects as possible duplicates: what it
-    shows of them depends on where they are now, which its page's counter does not follow
+def lists_others(events) -> bool:
+    """Whether the events list other projects as possible duplicates: what a page shows of
+    them depends on where they are now, which the project page's counter does not follow
     (the page is then not kept)."""
-    return project.events.filter(new__has_any_keys=list(_LISTS)).exists()
+    return any(e.new.get(key) for e in events for key in _LISTS)
 
 
 def candidates_shown(user, events) -> None:

@@ -191,7 +191,7 @@ def project_detail(request, code):
         context = {**_page_parts(request, project), "cards": hooks.cards(request, project)}
         page = render_to_string("projects/_project_page.html", context, request)
         title = project.name
-        if project.pk == seen.pk and not lists_others(project):
+        if project.pk == seen.pk and not context["lists_others"]:
             page_cache.put(seen.key, page)
     else:
         page = page_cache.with_own_tokens(request, page)
@@ -203,6 +203,7 @@ def _page_parts(request, project: Project) -> dict:
     timeline): the page and the in-place answer after an action read the same."""
     user = request.user
     handoff = pending_handoff(project)
+    timeline, others = _timeline(project, user)
     return {
         "project": project,
         "page_title": project.name,
@@ -214,7 +215,8 @@ def _page_parts(request, project: Project) -> dict:
         ],
         "co_units": list(project.co_units.all()),
         "milestones": _milestones(project),
-        "timeline": _timeline(project, user),
+        "timeline": timeline,
+        "lists_others": others,  # the page is then not kept
         "can": _abilities(user, project, handoff),
     }
 
@@ -227,7 +229,7 @@ def project_timeline(request, code):
     project = project_get(user=request.user, code=code)
     can = _abilities(request.user, project, pending_handoff(project))
     context = {"project": project, "can": can}
-    context["timeline"] = _timeline(project, request.user)
+    context["timeline"] = _timeline(project, request.user)[0]
     return render(request, "projects/_timeline.html", context)
 
 
@@ -354,15 +356,17 @@ def _milestones(project: Project) -> list[tuple[str, object]]:
 # --- the relay timeline -----------------------------------------------------------------
 
 
-def _timeline(project: Project, user) -> list[dict]:
-    """Return the project's events, newest first, each worded for the relay view."""
+def _timeline(project: Project, user) -> tuple[list[dict], bool]:
+    """Return the project's events, newest first, each worded for the relay view, and
+    whether they list other projects as possible duplicates (``lists_others``)."""
     events = list(project_events(project=project))
+    others = lists_others(events)
     for event in events:  # a contact phone in the history is masked as on the page
         event.old = privacy.shown_values(user, project, event.old)
         event.new = privacy.shown_values(user, project, event.new)
     candidates_shown(user, events)
     names = Names(events)
-    return [describe(event, names) for event in reversed(events)]
+    return [describe(event, names) for event in reversed(events)], others
 
 
 # --- create and edit --------------------------------------------------------------------
