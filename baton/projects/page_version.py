@@ -108,15 +108,25 @@ def create(vendor: str, source: Source) -> list[str]:
             "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
             "delete": "REFERENCING OLD TABLE AS old_rows",
         }[op]
-        statements.append(
-            f"CREATE OR REPLACE FUNCTION {name}_{op}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN {_raise_projects(vendor, projects)}; RETURN NULL; END $$"
-        )
-        statements.append(
-            f"CREATE TRIGGER {name}_{op} AFTER {op.upper()} ON {source.table} {referencing} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {name}_{op}()"
-        )
+        statements += [
+            _function(f"{name}_{op}", _raise_projects(vendor, projects)),
+            _statement_trigger(f"{name}_{op}", f"{op.upper()} ON {source.table} {referencing}"),
+        ]
     return statements
+
+
+def _function(name: str, body: str) -> str:
+    """PostgreSQL: the trigger function ``name`` that runs ``body``."""
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {body}; RETURN NULL; END $$"
+    )
+
+
+def _statement_trigger(name: str, event: str, function: str | None = None) -> str:
+    """PostgreSQL: the trigger ``name`` that runs ``function`` (its own name) once a
+    statement of ``event`` ("UPDATE ON table …")."""
+    return f"CREATE TRIGGER {name} AFTER {event} FOR EACH STATEMENT EXECUTE FUNCTION {function or name}()"
 
 
 def drop(vendor: str, source: Source) -> list[str]:
@@ -134,24 +144,14 @@ def create_names(vendor: str, table: str, columns: tuple[str, ...] = ()) -> list
     the organisation counter: a table of names the pages show."""
     name = f"{table}_names"
     of = f" OF {', '.join(columns)}" if columns else ""
-    statements = []
-    for op in OPS:
-        event = f"{op.upper()}{of if op == 'update' else ''}"
-        if vendor == "sqlite":
-            statements.append(
-                f"CREATE TRIGGER {name}_{op} AFTER {event} ON {table} "
-                f"BEGIN {_raise_organisation(vendor)}; END"
-            )
-        else:
-            statements.append(
-                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN {_raise_organisation(vendor)}; RETURN NULL; END $$"
-            )
-            statements.append(
-                f"CREATE TRIGGER {name}_{op} AFTER {event} ON {table} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-            )
-    return statements
+    raise_ = _raise_organisation(vendor)
+    events = {op: f"{op.upper()}{of if op == 'update' else ''} ON {table}" for op in OPS}
+    if vendor == "sqlite":
+        return [f"CREATE TRIGGER {name}_{op} AFTER {events[op]} BEGIN {raise_}; END" for op in OPS]
+    return [
+        _function(name, raise_),
+        *[_statement_trigger(f"{name}_{op}", events[op], name) for op in OPS],
+    ]
 
 
 def drop_names(vendor: str, table: str) -> list[str]:
