@@ -68,6 +68,9 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # WhiteNoise looks a file up when asked, instead of listing STATIC_ROOT when the first
+    # request builds the middleware: a test server's collectstatic may be rewriting it.
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 @pytest.fixture(autouse=True)

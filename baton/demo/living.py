@@ -385,7 +385,8 @@ def _recent(living: Living, today: dt.date) -> None:
 
 def _follow_ups(living: Living, today: dt.date) -> None:
     """Most projects of the library were followed up in the month before ``today``; the
-    rest show on the 工作台 as idle."""
+    rest show on the 工作台 as idle — each unit's longest-quiet project among them, so
+    that every unit's promoter has one to see whatever the day."""
     rng = random.Random(f"living/follow-ups/{today.isoformat()}")
     first = today - dt.timedelta(days=28)
     last_at = dict(
@@ -401,9 +402,15 @@ def _follow_ups(living: Living, today: dt.date) -> None:
         .exclude(handoffs__state="pending")
         .order_by("code")
     )
+    quietest: dict[int, Project] = {}
+    for project in projects:
+        held = quietest.get(project.unit_id)
+        if held is None or last_at[project.pk] < last_at[held.pk]:
+            quietest[project.unit_id] = project
+    left_idle = {project.pk for project in quietest.values()}
     for project in projects:
         since = max(first, timezone.localtime(last_at[project.pk]).date() + dt.timedelta(days=1))
-        if since >= today - dt.timedelta(days=1) or rng.random() < 0.2:
+        if since >= today - dt.timedelta(days=1) or project.pk in left_idle or rng.random() < 0.2:
             continue
         day = _working(since + dt.timedelta(days=rng.randrange((today - since).days)))
         if day < today:

@@ -35,6 +35,7 @@ from baton.projects.models import (
     CodeSequence,
     LibraryVersion,
     Milestone,
+    PageVersion,
     Project,
     ProjectEvent,
     ProjectPeriod,
@@ -47,9 +48,13 @@ from .helpers import HEADERS, dump, row, xlsx
 
 NOW = timezone.make_aware(dt.datetime(2024, 6, 3, 15, 30, 12, 345678))
 _CREATED = (Project, ProjectEvent, ProjectPeriod, Milestone, CodeSequence, Project.co_units.through)
-#: Clock readings: when a row was recorded, and the list cache's counters (which scopes
-#: were raised is still compared).
-_LEFT_OUT = {(ProjectEvent, "recorded_at"), (LibraryVersion, "version")}
+#: Clock readings: when a row was recorded, and the list's and the project pages' cache
+#: counters (which scopes and projects were raised is still compared).
+_LEFT_OUT = {
+    (ProjectEvent, "recorded_at"),
+    (LibraryVersion, "version"),
+    (PageVersion, "version"),
+}
 
 
 @pytest.fixture
