@@ -56,6 +56,9 @@ _LEFT_OUT = {
     (PageVersion, "version"),
 }
 
+#: Columns that hold another model's id without a foreign key.
+_IDS_OF = {(PageVersion, "project_id"): Project}
+
 
 @pytest.fixture
 def frozen(monkeypatch):
@@ -283,7 +286,9 @@ def _normalised(since: dict, rows: dict) -> dict:
     for model, (fields, values) in rows.items():
         maps = []
         for f in fields:
-            target = f.related_model if f.is_relation else (model if f.primary_key else None)
+            target = _IDS_OF.get((model, f.attname)) or (
+                f.related_model if f.is_relation else (model if f.primary_key else None)
+            )
             maps.append(rank.get(target))
         out[model._meta.label] = [
             tuple(m.get(v, v) if m else v for v, m in zip(value, maps, strict=True))
